@@ -1,0 +1,73 @@
+// api/: the ECS protocol front. server/ hands it an HttpCall and writes back the HttpReply.
+//
+// THREADING: Prepare() is pure (routing, JSON text parsing, tenant resolution) and runs on the
+// connection's strand. Execute() decodes members, calls control/ and encodes the answer; it must
+// run on the state strand because it reads control/'s structs in place (no copies).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <rapidjson/document.h>
+
+#include "common/clock.h"
+#include "common/tenant.h"
+#include "control/control_plane.h"
+
+namespace ecs::api {
+
+struct HttpCall {
+  std::string method;
+  std::string path;  // without query string
+  std::string x_amz_target;
+  std::string authorization;
+  std::string host;
+  std::string body;
+};
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/x-amz-json-1.1";
+  std::string body;
+  std::string operation;  // for the request log ("-" for admin/unknown)
+  std::string error_type;  // set for error replies (x-amzn-ErrorType)
+};
+
+struct ApiOptions {
+  Tenant defaults;       // region and account when a request does not name them
+  std::string version;   // reported by /_emulator/health
+  Millis started_at = 0; // wall-clock start, for uptime
+};
+
+struct OpContext;
+using Handler = Result<std::string> (*)(OpContext&);
+
+struct PreparedCall {
+  std::string operation;
+  Handler handler = nullptr;         // ECS operation
+  std::string admin_route;           // or an /_emulator route that needs the state strand
+  control::RequestContext ctx;
+  std::shared_ptr<rapidjson::Document> body;
+};
+
+class Api {
+ public:
+  Api(control::ControlPlane* control, SimulatedClock* clock, ApiOptions options);
+
+  // Connection strand. A reply means the call is finished (errors, health, ...).
+  std::variant<HttpReply, PreparedCall> Prepare(const HttpCall& call) const;
+  // State strand. Never throws: internal faults become 500 ServerException.
+  HttpReply Execute(PreparedCall& call);
+
+  static HttpReply ErrorReply(const Status& status, std::string operation);
+
+ private:
+  HttpReply ExecuteAdmin(PreparedCall& call);
+
+  control::ControlPlane* control_;
+  SimulatedClock* clock_;
+  ApiOptions options_;
+};
+
+}  // namespace ecs::api

@@ -1,0 +1,50 @@
+// Time is injected: everything that needs "now" takes a Clock&. Times are epoch milliseconds.
+// SimulatedClock backs /_emulator/clock: real time by default, or frozen and advanced by hand.
+// Thread-safe (atomics), though in the server only the state strand moves it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace ecs {
+
+using Millis = int64_t;  // milliseconds since the Unix epoch
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Millis Now() const = 0;
+};
+
+Millis SystemNowMillis();
+
+// A clock whose time can be frozen, advanced and released. It never moves backwards: releasing a
+// frozen clock lets time flow on from the frozen instant rather than jumping to the wall clock.
+class SimulatedClock final : public Clock {
+ public:
+  Millis Now() const override;
+  bool frozen() const { return frozen_.load(); }
+  void Freeze();                 // stops time at the current instant
+  void FreezeAt(Millis t);       // stops time at t (ignored if t is in the simulated past)
+  void Advance(Millis delta);    // moves time forward, frozen or not
+  void Release();                // time flows again from the current simulated instant
+
+ private:
+  std::atomic<bool> frozen_{false};
+  std::atomic<Millis> frozen_at_{0};
+  std::atomic<Millis> offset_{0};  // simulated = wall + offset while not frozen
+};
+
+// A test clock: starts at a fixed instant and only moves when told.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(Millis start = 1'700'000'000'000) : now_(start) {}
+  Millis Now() const override { return now_; }
+  void Advance(Millis delta) { now_ += delta; }
+  void Set(Millis t) { now_ = t; }
+
+ private:
+  Millis now_;
+};
+
+}  // namespace ecs

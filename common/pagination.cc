@@ -1,0 +1,67 @@
+#include "common/pagination.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <vector>
+
+namespace ecs {
+
+std::string Base64Encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(data.data()),
+                          static_cast<int>(data.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view data) {
+  if (data.empty() || data.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * data.size() / 4, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(data.data()),
+                          static_cast<int>(data.size()));
+  if (n < 0) return std::nullopt;
+  size_t len = static_cast<size_t>(n);
+  // EVP_DecodeBlock counts padding bytes as output; drop them.
+  if (data.ends_with("==")) len -= 2;
+  else if (data.ends_with("=")) len -= 1;
+  out.resize(len);
+  return out;
+}
+
+std::string EncodePageToken(std::string_view scope, std::string_view cursor) {
+  std::string raw = "v1|";
+  raw += scope;
+  raw += '|';
+  raw += cursor;
+  return Base64Encode(raw);
+}
+
+Result<std::string> DecodePageToken(std::string_view token, std::string_view scope) {
+  auto raw = Base64Decode(token);
+  std::string prefix = "v1|" + std::string(scope) + "|";
+  if (!raw || !raw->starts_with(prefix)) {
+    return Status::InvalidParameter("Invalid nextToken: it is malformed or was issued for a "
+                                    "different request.");
+  }
+  return raw->substr(prefix.size());
+}
+
+Result<int> ResolvePageSize(std::optional<int64_t> max_results, int default_size, int max) {
+  if (!max_results) return default_size;
+  if (*max_results < 1 || *max_results > max) {
+    return Status::InvalidParameter("maxResults must be between 1 and " + std::to_string(max) +
+                                    ", but was " + std::to_string(*max_results) + ".");
+  }
+  return static_cast<int>(*max_results);
+}
+
+std::string SeqCursor(int64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%020lld", static_cast<long long>(seq));
+  return buf;
+}
+
+}  // namespace ecs

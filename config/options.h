@@ -1,0 +1,35 @@
+// Command-line and environment options, parsed and validated once in main and passed down.
+// Nothing deeper in the code reads the environment.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+
+namespace ecs::config {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 4599;
+  std::string data_dir = "./data";
+  bool ephemeral = false;
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  int threads = 2;
+  LogLevel log_level = LogLevel::kInfo;
+  size_t max_body_bytes = 1 << 20;  // 1 MiB; ECS caps a task definition at 64 KiB
+  int read_timeout_seconds = 60;
+};
+
+struct ParseOutcome {
+  std::optional<Options> options;  // set when the server should start
+  int exit_code = 0;               // otherwise: 0 after --help/--version, 2 on bad input
+  std::string output;              // text to print (help to stdout, an error line to stderr)
+};
+
+// Flags win over ECS_EMULATOR_* environment variables, which win over defaults.
+ParseOutcome ParseOptions(int argc, char** argv);
+
+}  // namespace ecs::config

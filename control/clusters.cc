@@ -1,0 +1,283 @@
+// Cluster rules: CreateCluster, DescribeClusters, ListClusters, DeleteCluster, UpdateCluster,
+// UpdateClusterSettings.
+#include <algorithm>
+#include <functional>
+
+#include "common/json.h"
+#include "common/names.h"
+#include "common/pagination.h"
+#include "control/control_plane.h"
+
+namespace ecs::control {
+
+namespace {
+
+Status ValidateClusterName(const std::string& name) {
+  if (!IsValidResourceName(name)) {
+    return Status::InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " +
+                                    name);
+  }
+  return Status::Ok();
+}
+
+Status ValidateSettings(const std::vector<model::NameValue>& settings) {
+  for (const auto& s : settings) {
+    if (s.name != "containerInsights") {
+      return Status::InvalidParameter("Unsupported cluster setting name '" + s.name +
+                                      "'. Valid names: containerInsights.");
+    }
+    if (s.value != "enabled" && s.value != "disabled" && s.value != "enhanced") {
+      return Status::InvalidParameter(
+          "Invalid value '" + s.value +
+          "' for setting containerInsights. Valid values: enabled, disabled, enhanced.");
+    }
+  }
+  return Status::Ok();
+}
+
+bool IsBuiltInCapacityProvider(const std::string& name) {
+  return name == "FARGATE" || name == "FARGATE_SPOT";
+}
+
+// Cloud Map namespaces are not emulated: a name becomes a stable, well-formed namespace ARN
+// (ECS creates the namespace when the name is new); an ARN is kept as given.
+std::string NamespaceArn(const Tenant& t, const std::string& ns) {
+  if (ns.starts_with("arn:")) return ns;
+  uint64_t h = std::hash<std::string>{}(t.account + "/" + t.region + "/" + ns);
+  const char* digits = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string id = "ns-";
+  for (int i = 0; i < 16; ++i, h >>= 5) id += digits[h & 31];
+  return "arn:" + std::string(PartitionFor(t.region)) + ":servicediscovery:" + t.region + ":" +
+         t.account + ":namespace/" + id;
+}
+
+std::string ServiceConnectDefaultsJson(const Tenant& t, const std::string& ns) {
+  if (ns.empty()) return "";
+  JsonWriter w;
+  w.StartObject().Member("namespace", NamespaceArn(t, ns)).EndObject();
+  return w.str();
+}
+
+Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
+  if (in.settings) {
+    ECS_RETURN_IF_ERROR(ValidateSettings(*in.settings));
+    for (auto& s : *in.settings) {
+      auto it = std::find_if(c->settings.begin(), c->settings.end(),
+                             [&](const model::NameValue& e) { return e.name == s.name; });
+      if (it == c->settings.end()) {
+        c->settings.push_back(std::move(s));
+      } else {
+        it->value = std::move(s.value);
+      }
+    }
+  }
+  if (in.configuration_json) c->configuration_json = std::move(*in.configuration_json);
+  if (in.service_connect_namespace) {
+    c->service_connect_defaults_json = ServiceConnectDefaultsJson(t, *in.service_connect_namespace);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<const model::Cluster*> ControlPlane::FindCluster(const RequestContext& ctx,
+                                                        const std::string& identifier,
+                                                        bool require_active) const {
+  const TenantState* st = FindState(ctx.tenant);
+  std::string name = ClusterNameFromIdentifier(identifier);
+  if (st) {
+    auto it = st->clusters.find(name);
+    if (it != st->clusters.end()) {
+      if (require_active && it->second.status != model::ClusterStatus::kActive) {
+        return Status::ClusterNotFound("The referenced cluster was inactive.");
+      }
+      return &it->second;
+    }
+  }
+  return Status::ClusterNotFound();
+}
+
+Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& ctx,
+                                                          CreateClusterInput in) {
+  std::string name = in.cluster_name.empty() ? "default" : in.cluster_name;
+  ECS_RETURN_IF_ERROR(ValidateClusterName(name));
+  ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
+  if (in.fields.settings) ECS_RETURN_IF_ERROR(ValidateSettings(*in.fields.settings));
+  for (const auto& cp : in.capacity_providers) {
+    if (!IsBuiltInCapacityProvider(cp)) {
+      return Status::InvalidParameter("The specified capacity provider " + cp +
+                                      " is not in an ACTIVE state. Specify a valid capacity "
+                                      "provider and try again.");
+    }
+  }
+  int with_base = 0;
+  for (const auto& item : in.default_strategy) {
+    if (std::find(in.capacity_providers.begin(), in.capacity_providers.end(),
+                  item.capacity_provider) == in.capacity_providers.end()) {
+      return Status::InvalidParameter(
+          "The specified capacity provider strategy cannot contain a capacity provider that is "
+          "not associated with the cluster. Associate the capacity provider with the cluster or "
+          "specify a valid capacity provider and try again.");
+    }
+    if (item.weight < 0 || item.weight > 1000) {
+      return Status::InvalidParameter("The capacity provider strategy weight must be between 0 "
+                                      "and 1000.");
+    }
+    if (item.base < 0 || item.base > 100000) {
+      return Status::InvalidParameter("The capacity provider strategy base must be between 0 "
+                                      "and 100000.");
+    }
+    if (item.base > 0) ++with_base;
+  }
+  if (with_base > 1) {
+    return Status::InvalidParameter("A base value can only be specified for one capacity "
+                                    "provider in a capacity provider strategy.");
+  }
+
+  TenantState& st = StateFor(ctx.tenant);
+  auto existing = st.clusters.find(name);
+  if (existing != st.clusters.end() && existing->second.status == model::ClusterStatus::kActive) {
+    return &existing->second;  // ECS answers an existing ACTIVE name with that cluster.
+  }
+
+  model::Cluster c;
+  c.tenant = ctx.tenant;
+  c.name = name;
+  c.arn = ClusterArn(ctx.tenant, name);
+  c.status = model::ClusterStatus::kActive;
+  c.seq = NextSeq();
+  c.created_at = Now();
+  // containerInsights defaults from the account setting (disabled unless set).
+  c.settings.push_back({"containerInsights", "disabled"});
+  ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in.fields), &c));
+  c.capacity_providers = in.capacity_providers;
+  if (!in.default_strategy.empty()) {
+    JsonWriter w;
+    w.StartArray();
+    for (const auto& item : in.default_strategy) {
+      w.StartObject()
+          .Member("capacityProvider", item.capacity_provider)
+          .Member("weight", item.weight)
+          .Member("base", item.base)
+          .EndObject();
+    }
+    w.EndArray();
+    c.default_capacity_provider_strategy_json = w.str();
+  }
+
+  storage::ChangeSet changes;
+  changes.PutCluster(c);
+  // A re-created name is a new resource: tags of the INACTIVE predecessor do not carry over.
+  changes.PutTags(c.arn, in.tags);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  if (in.tags.empty()) {
+    tags_.erase(c.arn);
+  } else {
+    tags_[c.arn] = std::move(in.tags);
+  }
+  auto [it, inserted] = st.clusters.insert_or_assign(name, std::move(c));
+  return &it->second;
+}
+
+void ControlPlane::DescribeClusters(const RequestContext& ctx,
+                                    const std::vector<std::string>& identifiers,
+                                    std::vector<const model::Cluster*>* found,
+                                    std::vector<DescribeFailure>* failures) const {
+  std::vector<std::string> seen;
+  for (const auto& id : identifiers) {
+    std::string name = ClusterNameFromIdentifier(id);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    auto c = FindCluster(ctx, name, /*require_active=*/false);
+    if (c.ok()) {
+      found->push_back(*c);
+    } else {
+      failures->push_back({id.starts_with("arn:") ? id : ClusterArn(ctx.tenant, name), "MISSING", ""});
+    }
+  }
+}
+
+Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
+                                        std::optional<int64_t> max_results,
+                                        const std::optional<std::string>& next_token) const {
+  auto size = ResolvePageSize(max_results, 100, 100);
+  if (!size.ok()) return size.status();
+  std::string after;
+  if (next_token) {
+    auto cursor = DecodePageToken(*next_token, "ListClusters");
+    if (!cursor.ok()) return cursor.status();
+    after = *cursor;
+  }
+  std::vector<const model::Cluster*> all;
+  if (const TenantState* st = FindState(ctx.tenant)) {
+    for (const auto& [name, c] : st->clusters) {
+      if (SeqCursor(c.seq) > after) all.push_back(&c);
+    }
+  }
+  std::sort(all.begin(), all.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+  Page page;
+  for (const auto* c : all) {
+    if (static_cast<int>(page.arns.size()) == *size) {
+      page.next_token = EncodePageToken("ListClusters", SeqCursor(all[page.arns.size() - 1]->seq));
+      break;
+    }
+    page.arns.push_back(c->arn);
+  }
+  return page;
+}
+
+ClusterCounts ControlPlane::CountsFor(const model::Cluster& /*c*/) const {
+  // Container instances, tasks and services arrive with later resource families; until then a
+  // cluster holds none of them.
+  return ClusterCounts{};
+}
+
+Result<const model::Cluster*> ControlPlane::DeleteCluster(const RequestContext& ctx,
+                                                          const std::string& identifier) {
+  auto found = FindCluster(ctx, identifier, /*require_active=*/false);
+  if (!found.ok()) return found.status();
+  const model::Cluster* current = *found;
+  if (current->status != model::ClusterStatus::kActive) return Status::ClusterNotFound();
+  // The order ECS checks in: instances, then services, then tasks.
+  ClusterCounts counts = CountsFor(*current);
+  if (counts.registered_container_instances > 0) {
+    return Status(ErrorCode::kClusterContainsContainerInstancesException,
+                  "The Cluster cannot be deleted while Container Instances are active or "
+                  "draining.");
+  }
+  if (counts.active_services + counts.draining_services > 0) {
+    return Status(ErrorCode::kClusterContainsServicesException,
+                  "The Cluster cannot be deleted while Services are active.");
+  }
+  if (counts.running_tasks + counts.pending_tasks > 0) {
+    return Status(ErrorCode::kClusterContainsTasksException,
+                  "The Cluster cannot be deleted while Tasks are active.");
+  }
+  model::Cluster next = *current;
+  next.status = model::ClusterStatus::kInactive;
+  next.capacity_providers.clear();
+  next.default_capacity_provider_strategy_json.clear();
+  storage::ChangeSet changes;
+  changes.PutCluster(next);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  model::Cluster& slot = tenants_[ctx.tenant].clusters[next.name];
+  slot = std::move(next);
+  return &slot;
+}
+
+Result<const model::Cluster*> ControlPlane::UpdateCluster(const RequestContext& ctx,
+                                                          const std::string& identifier,
+                                                          ClusterFields in) {
+  auto found = FindCluster(ctx, identifier, /*require_active=*/true);
+  if (!found.ok()) return found.status();
+  model::Cluster next = **found;
+  ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in), &next));
+  storage::ChangeSet changes;
+  changes.PutCluster(next);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  model::Cluster& slot = tenants_[ctx.tenant].clusters[next.name];
+  slot = std::move(next);
+  return &slot;
+}
+
+}  // namespace ecs::control

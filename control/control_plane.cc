@@ -1,0 +1,41 @@
+#include "control/control_plane.h"
+
+#include <algorithm>
+
+namespace ecs::control {
+
+ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids)
+    : store_(store), clock_(clock), ids_(std::move(ids)) {}
+
+const ControlPlane::TenantState* ControlPlane::FindState(const Tenant& t) const {
+  auto it = tenants_.find(t);
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+Status ControlPlane::Load() {
+  auto snap = store_->Load();
+  if (!snap.ok()) return snap.status();
+  tenants_.clear();
+  tags_ = std::move(snap->tags);
+  next_seq_ = 1;
+  for (auto& c : snap->clusters) {
+    next_seq_ = std::max(next_seq_, c.seq + 1);
+    Tenant t = c.tenant;
+    std::string name = c.name;
+    tenants_[t].clusters.insert_or_assign(name, std::move(c));
+  }
+  for (const auto& [kind, rows] : snap->rows) {
+    for (const auto& r : rows) next_seq_ = std::max(next_seq_, r.seq + 1);
+  }
+  return Status::Ok();
+}
+
+Status ControlPlane::Reset() {
+  ECS_RETURN_IF_ERROR(store_->Wipe());
+  tenants_.clear();
+  tags_.clear();
+  next_seq_ = 1;
+  return Status::Ok();
+}
+
+}  // namespace ecs::control

@@ -1,0 +1,84 @@
+// ecs-emulator: wires options, storage, the control plane, the API and the HTTP server, then
+// runs until SIGINT/SIGTERM.
+#include <boost/asio.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "api/api.h"
+#include "common/log.h"
+#include "config/options.h"
+#include "control/control_plane.h"
+#include "server/http_server.h"
+#include "storage/store.h"
+
+namespace {
+constexpr const char* kVersion = "0.1.0";
+}
+
+int main(int argc, char** argv) {
+  using namespace ecs;
+  config::ParseOutcome parsed = config::ParseOptions(argc, argv);
+  if (!parsed.options) {
+    std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  const config::Options& opt = *parsed.options;
+  SetLogLevel(opt.log_level);
+  Millis started = SystemNowMillis();
+
+  std::string db_path = ":memory:";
+  if (!opt.ephemeral) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.data_dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "ecs-emulator: cannot create --data-dir %s: %s\n", opt.data_dir.c_str(),
+                   ec.message().c_str());
+      return 1;
+    }
+    db_path = (std::filesystem::path(opt.data_dir) / "ecs-emulator.sqlite3").string();
+  }
+  auto store = storage::Store::Open(db_path);
+  if (!store.ok()) {
+    std::fprintf(stderr, "ecs-emulator: %s\n", store.status().message().c_str());
+    return 1;
+  }
+  SimulatedClock clock;
+  control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy());
+  if (Status s = control.Load(); !s.ok()) {
+    std::fprintf(stderr, "ecs-emulator: loading state: %s\n", s.message().c_str());
+    return 1;
+  }
+  api::Api api(&control, &clock, api::ApiOptions{{opt.account_id, opt.region}, kVersion, started});
+
+  boost::asio::io_context ioc(opt.threads);
+  auto state_strand = boost::asio::make_strand(ioc);
+  server::HttpServer http(ioc, state_strand, &api,
+                          server::ServerOptions{opt.max_body_bytes, opt.read_timeout_seconds});
+  auto port = http.Listen(opt.host, opt.port);
+  if (!port.ok()) {
+    std::fprintf(stderr, "ecs-emulator: %s\n", port.status().message().c_str());
+    return 1;
+  }
+  http.Start();
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    Log(LogLevel::kInfo, "shutting down");
+    http.Shutdown();
+  });
+
+  std::printf("listening on http://%s:%d\n", opt.host.c_str(), *port);
+  std::fflush(stdout);
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < opt.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+  // Every connection has finished; the store closes (and checkpoints) when it goes out of scope.
+  return 0;
+}

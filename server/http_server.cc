@@ -1,0 +1,180 @@
+#include "server/http_server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+
+#include "api/protocol.h"
+#include "common/ids.h"
+#include "common/log.h"
+
+namespace ecs::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct HttpServer::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  std::atomic<bool> busy{false};  // a request is being handled
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, asio::strand<asio::io_context::executor_type> state,
+                       api::Api* api, ServerOptions options)
+    : ioc_(ioc), state_(std::move(state)), api_(api), options_(options), acceptor_(ioc) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<int> HttpServer::Listen(const std::string& host, int port) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidParameter("invalid --host '" + host + "': " + ec.message());
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Server("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                          ec.message());
+  }
+  return static_cast<int>(acceptor_.local_endpoint().port());
+}
+
+void HttpServer::Start() {
+  asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
+}
+
+void HttpServer::Shutdown() {
+  if (stopping_.exchange(true)) return;
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  std::lock_guard<std::mutex> lock(connections_mu_);
+  for (const auto& conn : connections_) {
+    asio::post(conn->stream.get_executor(), [conn] {
+      // Idle connections are parked in a read: cancel it. Busy ones notice stopping_ after
+      // writing their reply.
+      if (!conn->busy.load()) conn->stream.socket().cancel();
+    });
+  }
+}
+
+asio::awaitable<void> HttpServer::AcceptLoop() {
+  while (!stopping_.load()) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTuple);
+    if (ec) {
+      if (stopping_.load() || ec == asio::error::operation_aborted) break;
+      Log(LogLevel::kWarn, "accept failed: " + ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    {
+      std::lock_guard<std::mutex> lock(connections_mu_);
+      connections_.insert(conn);
+    }
+    asio::co_spawn(conn->stream.get_executor(), Serve(conn), asio::detached);
+  }
+}
+
+namespace {
+std::string HeaderValue(const http::request<http::string_body>& req, http::field f) {
+  auto it = req.find(f);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
+std::string HeaderValue(const http::request<http::string_body>& req, std::string_view name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+}  // namespace
+
+asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
+  beast::flat_buffer buffer;
+  auto own_executor = conn->stream.get_executor();
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options_.max_body_bytes);
+    conn->stream.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    auto [read_ec, bytes] = co_await http::async_read(conn->stream, buffer, parser, kTuple);
+    (void)bytes;
+    if (read_ec == http::error::body_limit) {
+      // Answer before closing so the client sees why; the unread body is discarded.
+      api::HttpReply reply = api::Api::ErrorReply(
+          Status(ErrorCode::kRequestEntityTooLargeException,
+                 "Request body exceeds the limit of " + std::to_string(options_.max_body_bytes) +
+                     " bytes."),
+          "-");
+      http::response<http::string_body> res{http::status::payload_too_large, 11};
+      res.set(http::field::content_type, api::kContentType);
+      res.set("x-amzn-RequestId", RandomRequestId());
+      res.set(http::field::connection, "close");
+      res.body() = reply.body;
+      res.prepare_payload();
+      co_await http::async_write(conn->stream, res, kTuple);
+      Log(LogLevel::kInfo, "- 413 body too large");
+      break;
+    }
+    if (read_ec) break;  // closed, timed out, cancelled by shutdown, or malformed HTTP
+    conn->busy.store(true);
+    auto start = std::chrono::steady_clock::now();
+    http::request<http::string_body> req = parser.release();
+
+    api::HttpCall call;
+    call.method = std::string(req.method_string());
+    std::string_view target = req.target();
+    call.path = std::string(target.substr(0, target.find('?')));
+    call.x_amz_target = HeaderValue(req, "X-Amz-Target");
+    call.authorization = HeaderValue(req, http::field::authorization);
+    call.host = HeaderValue(req, http::field::host);
+    call.body = std::move(req.body());
+
+    auto prepared = api_->Prepare(call);
+    api::HttpReply reply;
+    if (auto* done = std::get_if<api::HttpReply>(&prepared)) {
+      reply = std::move(*done);
+    } else {
+      // Hop onto the state strand, execute, and hop back to this connection's strand.
+      co_await asio::post(asio::bind_executor(state_, asio::use_awaitable));
+      reply = api_->Execute(std::get<api::PreparedCall>(prepared));
+      co_await asio::post(asio::bind_executor(own_executor, asio::use_awaitable));
+    }
+
+    http::response<http::string_body> res{static_cast<http::status>(reply.status),
+                                          req.version()};
+    res.set(http::field::server, "ecs-emulator");
+    res.set(http::field::content_type, reply.content_type);
+    res.set("x-amzn-RequestId", RandomRequestId());
+    if (!reply.error_type.empty()) res.set("x-amzn-ErrorType", reply.error_type);
+    bool keep_alive = req.keep_alive() && !stopping_.load();
+    res.keep_alive(keep_alive);
+    res.body() = std::move(reply.body);
+    res.prepare_payload();
+    auto [write_ec, written] = co_await http::async_write(conn->stream, res, kTuple);
+    (void)written;
+    conn->busy.store(false);
+    if (LogEnabled(LogLevel::kInfo)) {
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+      Log(LogLevel::kInfo, reply.operation + " " + std::to_string(reply.status) + " " +
+                               std::to_string(us / 1000) + "." +
+                               std::to_string(us % 1000 / 100) + "ms");
+    }
+    if (write_ec || !keep_alive || stopping_.load()) break;
+  }
+  beast::error_code ec;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  conn->stream.socket().close(ec);
+  std::lock_guard<std::mutex> lock(connections_mu_);
+  connections_.erase(conn);
+}
+
+}  // namespace ecs::server

@@ -1,0 +1,54 @@
+// The HTTP/1.1 front: a Beast listener and one coroutine per connection, each on its own strand.
+// Knows HTTP, not ECS: it turns requests into api::HttpCall, hops onto the state strand for
+// Api::Execute, and writes the reply. Keep-alive, a read timeout, a body limit (413, then the
+// connection is closed) and graceful shutdown (stop accepting, let in-flight requests finish,
+// close idle connections).
+#pragma once
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "api/api.h"
+
+namespace ecs::server {
+
+struct ServerOptions {
+  size_t max_body_bytes = 1 << 20;
+  int read_timeout_seconds = 60;
+};
+
+class HttpServer {
+ public:
+  // `state` is the strand that owns control/ (and so every Api::Execute).
+  HttpServer(boost::asio::io_context& ioc, boost::asio::strand<boost::asio::io_context::executor_type> state,
+             api::Api* api, ServerOptions options);
+  ~HttpServer();
+
+  // Binds and listens; returns the bound port (useful with port 0).
+  Result<int> Listen(const std::string& host, int port);
+  void Start();
+  // Stops accepting and closes idle connections; in-flight requests complete. Thread-safe.
+  void Shutdown();
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<void> AcceptLoop();
+  boost::asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> state_;
+  api::Api* api_;
+  ServerOptions options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::mutex connections_mu_;  // guards connections_ (touched from every connection strand)
+  std::set<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace ecs::server

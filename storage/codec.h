@@ -1,0 +1,18 @@
+// Row bodies: model structs <-> the JSON stored in resources.body. Storage-internal format
+// (not the wire format); every member a struct has must round-trip.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+#include "model/cluster.h"
+#include "model/tag.h"
+
+namespace ecs::storage {
+
+std::string EncodeCluster(const model::Cluster& c);
+Result<model::Cluster> DecodeCluster(const std::string& body);
+std::string EncodeTags(const model::TagList& tags);
+Result<model::TagList> DecodeTags(const std::string& body);
+
+}  // namespace ecs::storage

@@ -1,0 +1,130 @@
+#include "storage/database.h"
+
+namespace ecs::storage {
+
+namespace {
+Status SqliteError(sqlite3* db, std::string_view what) {
+  return Status::Server(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+}  // namespace
+
+Statement::~Statement() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+void Statement::Bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+
+bool Statement::Step(Status* status) {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) {
+    *status = Status::Server(std::string("sqlite step: ") +
+                             sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  }
+  return false;
+}
+
+std::string Statement::ColumnText(int index) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, index))) : "";
+}
+
+int64_t Statement::ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    Status s = Status::Server("cannot open database " + path + ": " +
+                              (db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return s;
+  }
+  std::unique_ptr<Database> out(new Database(db));
+  if (path != ":memory:") {
+    ECS_RETURN_IF_ERROR(out->Execute("PRAGMA journal_mode=WAL"));
+    ECS_RETURN_IF_ERROR(out->Execute("PRAGMA synchronous=NORMAL"));
+  }
+  ECS_RETURN_IF_ERROR(out->Execute("PRAGMA foreign_keys=ON"));
+  return out;
+}
+
+Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+Result<std::unique_ptr<Statement>> Database::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      return SqliteError(db_, "prepare");
+    }
+    it = cache_.emplace(sql, stmt).first;
+  }
+  return std::make_unique<Statement>(it->second);
+}
+
+Status Database::Execute(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Server("sqlite: " + msg + " in: " + sql.substr(0, 80));
+  }
+  return Status::Ok();
+}
+
+Result<int> Database::SchemaVersion() {
+  ECS_RETURN_IF_ERROR(
+      Execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  auto stmt = Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!stmt.ok()) return stmt.status();
+  Status st;
+  if ((*stmt)->Step(&st)) return std::stoi((*stmt)->ColumnText(0));
+  if (!st.ok()) return st;
+  return 0;
+}
+
+Status Database::Migrate(const std::vector<std::string>& migrations) {
+  auto version = SchemaVersion();
+  if (!version.ok()) return version.status();
+  for (size_t i = static_cast<size_t>(*version); i < migrations.size(); ++i) {
+    Transaction tx(this);
+    ECS_RETURN_IF_ERROR(tx.Begin());
+    ECS_RETURN_IF_ERROR(Execute(migrations[i]));
+    auto stmt = Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->Bind(1, std::to_string(i + 1));
+    Status st;
+    (*stmt)->Step(&st);
+    ECS_RETURN_IF_ERROR(st);
+    ECS_RETURN_IF_ERROR(tx.Commit());
+  }
+  return Status::Ok();
+}
+
+Status Transaction::Begin() {
+  ECS_RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE"));
+  open_ = true;
+  return Status::Ok();
+}
+
+Status Transaction::Commit() {
+  ECS_RETURN_IF_ERROR(db_->Execute("COMMIT"));
+  open_ = false;
+  return Status::Ok();
+}
+
+Transaction::~Transaction() {
+  if (open_) (void)db_->Execute("ROLLBACK");
+}
+
+}  // namespace ecs::storage

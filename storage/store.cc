@@ -1,0 +1,120 @@
+#include "storage/store.h"
+
+#include "storage/codec.h"
+
+namespace ecs::storage {
+
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: one row per resource. The primary key serves point upserts/deletes by ARN;
+      // Load() reads a whole kind in creation order, served by resources_by_kind_seq.
+      "CREATE TABLE resources ("
+      "  kind INTEGER NOT NULL,"
+      "  key TEXT NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  body TEXT NOT NULL,"
+      "  PRIMARY KEY (kind, key)) WITHOUT ROWID;"
+      "CREATE INDEX resources_by_kind_seq ON resources (kind, seq);",
+  };
+  return kMigrations;
+}
+
+void ChangeSet::PutCluster(const model::Cluster& c) {
+  rows_.push_back({Kind::kCluster, c.arn, c.seq, EncodeCluster(c)});
+}
+
+void ChangeSet::PutTags(const std::string& resource_arn, const model::TagList& tags) {
+  if (tags.empty()) {
+    rows_.push_back({Kind::kTags, resource_arn, 0, std::nullopt});
+  } else {
+    rows_.push_back({Kind::kTags, resource_arn, 0, EncodeTags(tags)});
+  }
+}
+
+void ChangeSet::PutCounter(const std::string& name, int64_t value) {
+  rows_.push_back({Kind::kCounter, name, value, "{}"});
+}
+
+void ChangeSet::Put(Kind kind, std::string key, int64_t seq, std::string body) {
+  rows_.push_back({kind, std::move(key), seq, std::move(body)});
+}
+
+void ChangeSet::Delete(Kind kind, std::string key) {
+  rows_.push_back({kind, std::move(key), 0, std::nullopt});
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+  auto db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  ECS_RETURN_IF_ERROR((*db)->Migrate(Migrations()));
+  return std::unique_ptr<Store>(new Store(std::move(*db)));
+}
+
+Status Store::Commit(const ChangeSet& changes) {
+  if (changes.empty()) return Status::Ok();
+  Transaction tx(db_.get());
+  ECS_RETURN_IF_ERROR(tx.Begin());
+  for (const auto& row : changes.rows()) {
+    Status st;
+    if (row.body) {
+      auto stmt = db_->Prepare(
+          "INSERT INTO resources (kind, key, seq, body) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, body = excluded.body");
+      if (!stmt.ok()) return stmt.status();
+      (*stmt)->Bind(1, static_cast<int64_t>(row.kind));
+      (*stmt)->Bind(2, row.key);
+      (*stmt)->Bind(3, row.seq);
+      (*stmt)->Bind(4, *row.body);
+      (*stmt)->Step(&st);
+    } else {
+      auto stmt = db_->Prepare("DELETE FROM resources WHERE kind = ? AND key = ?");
+      if (!stmt.ok()) return stmt.status();
+      (*stmt)->Bind(1, static_cast<int64_t>(row.kind));
+      (*stmt)->Bind(2, row.key);
+      (*stmt)->Step(&st);
+    }
+    ECS_RETURN_IF_ERROR(st);
+  }
+  if (fail_after_ > 0 && --fail_after_ == 0) {
+    return Status::Server("injected commit failure");  // tx rolls back
+  }
+  return tx.Commit();
+}
+
+Result<Snapshot> Store::Load() {
+  Snapshot snap;
+  auto stmt = db_->Prepare("SELECT kind, key, seq, body FROM resources ORDER BY kind, seq");
+  if (!stmt.ok()) return stmt.status();
+  Status st;
+  while ((*stmt)->Step(&st)) {
+    auto kind = static_cast<Kind>((*stmt)->ColumnInt(0));
+    std::string key = (*stmt)->ColumnText(1);
+    int64_t seq = (*stmt)->ColumnInt(2);
+    std::string body = (*stmt)->ColumnText(3);
+    switch (kind) {
+      case Kind::kCluster: {
+        auto c = DecodeCluster(body);
+        if (!c.ok()) return c.status();
+        snap.clusters.push_back(std::move(*c));
+        break;
+      }
+      case Kind::kTags: {
+        auto t = DecodeTags(body);
+        if (!t.ok()) return t.status();
+        snap.tags.emplace(key, std::move(*t));
+        break;
+      }
+      case Kind::kCounter:
+        snap.counters[key] = seq;
+        break;
+      default:
+        snap.rows[kind].push_back({kind, std::move(key), seq, std::move(body)});
+    }
+  }
+  ECS_RETURN_IF_ERROR(st);
+  return snap;
+}
+
+Status Store::Wipe() { return db_->Execute("DELETE FROM resources"); }
+
+}  // namespace ecs::storage

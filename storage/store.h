@@ -1,0 +1,89 @@
+// The durable store, in domain words. control/ builds a ChangeSet for each mutating request and
+// commits it here before replying; at start-up it loads a Snapshot to rebuild its indexes.
+// Every resource is one row (kind, ARN key, creation sequence, JSON body); the codecs between
+// model structs and bodies live in storage/codec.cc. Not thread-safe: the state strand owns it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "model/cluster.h"
+#include "model/tag.h"
+#include "storage/database.h"
+
+namespace ecs::storage {
+
+// The kinds of rows. Values are persisted: append, never renumber.
+enum class Kind : int {
+  kCluster = 1,
+  kTags = 2,
+  kCounter = 3,
+  kTaskDefinition = 4,
+  kAccountSetting = 5,
+  kAttribute = 6,
+  kContainerInstance = 7,
+  kTask = 8,
+  kService = 9,
+};
+
+// One request's mutation, applied atomically by Store::Commit.
+class ChangeSet {
+ public:
+  struct Row {
+    Kind kind;
+    std::string key;
+    int64_t seq = 0;
+    std::optional<std::string> body;  // nullopt deletes the row
+  };
+
+  void PutCluster(const model::Cluster& c);
+  // An empty list deletes the resource's tag row.
+  void PutTags(const std::string& resource_arn, const model::TagList& tags);
+  void PutCounter(const std::string& name, int64_t value);
+  // Generic rows for resource kinds whose codecs live with their owners.
+  void Put(Kind kind, std::string key, int64_t seq, std::string body);
+  void Delete(Kind kind, std::string key);
+
+  bool empty() const { return rows_.empty(); }
+  const std::vector<Row>& rows() const { return rows_; }
+
+ private:
+  std::vector<Row> rows_;
+};
+
+// Everything the store holds, as loaded at start-up.
+struct Snapshot {
+  std::vector<model::Cluster> clusters;
+  std::map<std::string, model::TagList> tags;  // by resource ARN
+  std::map<std::string, int64_t> counters;
+  // Rows of the other kinds, in sequence order, for their owners to decode.
+  std::map<Kind, std::vector<ChangeSet::Row>> rows;
+};
+
+class Store {
+ public:
+  // path ":memory:" keeps everything in memory (the --ephemeral mode).
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+
+  Status Commit(const ChangeSet& changes);
+  Result<Snapshot> Load();
+  Status Wipe();  // deletes every row (POST /_emulator/reset)
+  Result<int> SchemaVersion() { return db_->SchemaVersion(); }
+
+  // Test hook: the nth Commit from now fails before COMMIT (0 = never).
+  void FailCommitAfter(int n) { fail_after_ = n; }
+
+ private:
+  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  std::unique_ptr<Database> db_;
+  int fail_after_ = 0;
+};
+
+// The schema, one entry per version. Append only.
+const std::vector<std::string>& Migrations();
+
+}  // namespace ecs::storage
