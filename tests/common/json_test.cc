@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include "common/json.h"
+#include "common/pagination.h"
+
+using namespace ecs;
+
+TEST_CASE("JsonObjectReader type errors are SerializationException", "[json]") {
+  auto doc = ParseJsonObject(R"({"a":"x","n":5,"b":true,"l":["p"],"bad":"two","nul":null})");
+  REQUIRE(doc.ok());
+  JsonObjectReader r(**doc);
+  CHECK(*r.String("a") == "x");
+  CHECK(*r.Int("n") == 5);
+  CHECK(*r.Bool("b"));
+  CHECK(r.StringList("l")->size() == 1);
+  CHECK_FALSE(r.String("nul"));  // null reads as absent
+  CHECK(r.ok());
+  CHECK_FALSE(r.Int("bad"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == ErrorCode::kSerializationException);
+  CHECK_THAT(r.status().message(), Catch::Contains("bad"));
+}
+
+TEST_CASE("ParseJsonObject rejects non-objects and accepts an empty body", "[json]") {
+  CHECK(ParseJsonObject("").ok());
+  CHECK(ParseJsonObject("  ").ok());
+  for (const char* bad : {"[]", "\"x\"", "{", "nope", "5"}) {
+    auto r = ParseJsonObject(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == ErrorCode::kSerializationException);
+  }
+}
+
+TEST_CASE("Timestamps are epoch seconds with milliseconds", "[json]") {
+  JsonWriter w;
+  w.StartArray().Timestamp(1557119253821).Timestamp(1000).EndArray();
+  CHECK(w.str() == "[1557119253.821,1.000]");
+  CHECK(*ParseIso8601("2018-02-13") == 1518480000000);
+  CHECK(*ParseIso8601("2018-06-18T22:28:28Z") == 1529360908000);
+  CHECK(*ParseIso8601("2018-06-18T22:28:28+00:00") == 1529360908000);
+  CHECK(*ParseIso8601("2018-06-18T23:28:28+01:00") == 1529360908000);
+  CHECK_FALSE(ParseIso8601("yesterday"));
+}
+
+TEST_CASE("Page tokens are bound to their scope", "[pagination]") {
+  std::string t = EncodePageToken("ListClusters", "00000000000000000042");
+  CHECK(*DecodePageToken(t, "ListClusters") == "00000000000000000042");
+  CHECK_FALSE(DecodePageToken(t, "ListTasks|cluster=a").ok());
+  CHECK_FALSE(DecodePageToken("garbage!", "ListClusters").ok());
+  CHECK(*ResolvePageSize(std::nullopt, 10, 100) == 10);
+  CHECK_FALSE(ResolvePageSize(0, 10, 100).ok());
+  CHECK_FALSE(ResolvePageSize(101, 10, 100).ok());
+}

@@ -1,0 +1,97 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "storage/store.h"
+
+using namespace ecs;
+using namespace ecs::storage;
+
+namespace {
+model::Cluster MakeCluster(const std::string& name, int64_t seq) {
+  model::Cluster c;
+  c.tenant = {"000000000000", "us-east-1"};
+  c.name = name;
+  c.arn = ClusterArn(c.tenant, name);
+  c.seq = seq;
+  c.created_at = 1700000000123;
+  c.settings = {{"containerInsights", "enabled"}};
+  c.configuration_json = R"({"executeCommandConfiguration":{"logging":"DEFAULT"}})";
+  c.capacity_providers = {"FARGATE"};
+  return c;
+}
+
+std::string TempDbPath() {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("ecs-store-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return (dir / "db.sqlite3").string();
+}
+}  // namespace
+
+TEST_CASE("Store round trips on :memory: and on a file", "[storage]") {
+  for (std::string path : {std::string(":memory:"), TempDbPath()}) {
+    DYNAMIC_SECTION("path " << path) {
+      {
+        auto store = Store::Open(path);
+        REQUIRE(store.ok());
+        CHECK(*(*store)->SchemaVersion() == static_cast<int>(Migrations().size()));
+        ChangeSet cs;
+        cs.PutCluster(MakeCluster("a", 1));
+        cs.PutCluster(MakeCluster("b", 2));
+        cs.PutTags(ClusterArn({"000000000000", "us-east-1"}, "a"), {{"k", "v"}});
+        REQUIRE((*store)->Commit(cs).ok());
+        auto snap = (*store)->Load();
+        REQUIRE(snap.ok());
+        REQUIRE(snap->clusters.size() == 2);
+        CHECK(snap->clusters[0].name == "a");
+        CHECK(snap->clusters[0].configuration_json == MakeCluster("a", 1).configuration_json);
+        CHECK(snap->clusters[0].settings == MakeCluster("a", 1).settings);
+        CHECK(snap->clusters[1].capacity_providers == std::vector<std::string>{"FARGATE"});
+        CHECK(snap->tags.size() == 1);
+      }
+      if (path != ":memory:") {
+        // Reopening the file sees the committed rows and does not re-run migrations.
+        auto store = Store::Open(path);
+        REQUIRE(store.ok());
+        auto snap = (*store)->Load();
+        REQUIRE(snap.ok());
+        CHECK(snap->clusters.size() == 2);
+      }
+    }
+  }
+}
+
+TEST_CASE("A failed commit applies nothing", "[storage]") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  ChangeSet first;
+  first.PutCluster(MakeCluster("kept", 1));
+  REQUIRE((*store)->Commit(first).ok());
+  (*store)->FailCommitAfter(1);
+  ChangeSet second;
+  second.PutCluster(MakeCluster("x", 2));
+  second.PutCluster(MakeCluster("y", 3));
+  second.Delete(Kind::kCluster, MakeCluster("kept", 1).arn);
+  CHECK_FALSE((*store)->Commit(second).ok());
+  auto snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->clusters.size() == 1);
+  CHECK(snap->clusters[0].name == "kept");
+}
+
+TEST_CASE("Deleting rows and wiping", "[storage]") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  ChangeSet cs;
+  cs.PutCluster(MakeCluster("a", 1));
+  cs.PutTags("arn:x", {{"k", "v"}});
+  REQUIRE((*store)->Commit(cs).ok());
+  ChangeSet untag;
+  untag.PutTags("arn:x", {});
+  REQUIRE((*store)->Commit(untag).ok());
+  CHECK((*store)->Load()->tags.empty());
+  REQUIRE((*store)->Wipe().ok());
+  CHECK((*store)->Load()->clusters.empty());
+}
