@@ -13,6 +13,7 @@
 #include "config/options.h"
 #include "control/control_plane.h"
 #include "server/http_server.h"
+#include "server/reconciler_loop.h"
 #include "storage/store.h"
 
 namespace {
@@ -47,7 +48,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   SimulatedClock clock;
-  control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy());
+  control::ControlOptions control_options;
+  control_options.endpoint_url = "http://" + opt.host + ":" + std::to_string(opt.port) + "/";
+  control_options.lifecycle = opt.lifecycle;
+  control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy(), control_options);
   if (Status s = control.Load(); !s.ok()) {
     std::fprintf(stderr, "ecs-emulator: loading state: %s\n", s.message().c_str());
     return 1;
@@ -64,12 +68,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   http.Start();
+  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms);
+  reconciler.Start();
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
     Log(LogLevel::kInfo, "shutting down");
     http.Shutdown();
+    reconciler.Stop();
   });
 
   std::printf("listening on http://%s:%d\n", opt.host.c_str(), *port);

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "api/admin.h"
 #include "api/operations.h"
 #include "api/protocol.h"
 #include "common/json.h"
@@ -55,10 +56,13 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
       w.EndArray().EndObject();
       return JsonReply(200, w.str(), "-");
     }
-    if ((route == "reset" && call.method == "POST") || route == "clock") {
+    if ((route == "reset" && call.method == "POST") || route == "clock" ||
+        (route == "fleets" && call.method == "POST")) {
       PreparedCall p;
       p.operation = "-";
-      p.admin_route = route + ":" + call.method;
+      p.admin_route = route;
+      p.admin_method = call.method;
+      p.ctx.tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
       auto body = ParseJsonObject(call.body);
       if (!body.ok()) return ErrorReply(body.status(), "-");
       p.body = std::move(*body);
@@ -96,7 +100,7 @@ HttpReply Api::Execute(PreparedCall& call) {
   try {
     if (!call.admin_route.empty()) return ExecuteAdmin(call);
     JsonObjectReader in(*call.body);
-    OpContext op{*control_, call.ctx, in};
+    OpContext op{*control_, call.ctx, in, *call.body};
     Result<std::string> out = call.handler(op);
     if (!out.ok()) return ErrorReply(out.status(), call.operation);
     HttpReply r;
@@ -111,12 +115,14 @@ HttpReply Api::Execute(PreparedCall& call) {
 }
 
 HttpReply Api::ExecuteAdmin(PreparedCall& call) {
-  if (call.admin_route == "reset:POST") {
-    Status s = control_->Reset();
-    if (!s.ok()) return ErrorReply(s, "-");
-    return JsonReply(200, R"({"reset":true})", "-");
+  AdminReply r = ExecuteAdminRoute(call.admin_route, call.admin_method, *call.body, call.ctx,
+                                   *control_, *clock_);
+  if (r.status != 200) {
+    HttpReply reply = ErrorReply(r.error, "-");
+    reply.status = r.status;
+    return reply;
   }
-  return JsonReply(404, R"({"message":"Unknown emulator route."})", "-");
+  return JsonReply(200, std::move(r.body), "-");
 }
 
 }  // namespace ecs::api

@@ -47,6 +47,7 @@ struct PreparedCall {
   std::string operation;
   Handler handler = nullptr;         // ECS operation
   std::string admin_route;           // or an /_emulator route that needs the state strand
+  std::string admin_method;
   control::RequestContext ctx;
   std::shared_ptr<rapidjson::Document> body;
 };

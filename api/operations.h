@@ -14,6 +14,7 @@ struct OpContext {
   control::ControlPlane& control;
   const control::RequestContext& ctx;
   JsonObjectReader& in;
+  const rapidjson::Value& body;  // the whole request, for handlers that read it wholesale
 };
 
 struct OperationEntry {
@@ -34,5 +35,29 @@ Result<std::string> UpdateClusterSettings(OpContext& op);
 Result<std::string> TagResource(OpContext& op);
 Result<std::string> UntagResource(OpContext& op);
 Result<std::string> ListTagsForResource(OpContext& op);
+Result<std::string> RegisterTaskDefinition(OpContext& op);
+Result<std::string> DescribeTaskDefinition(OpContext& op);
+Result<std::string> DeregisterTaskDefinition(OpContext& op);
+Result<std::string> DeleteTaskDefinitions(OpContext& op);
+Result<std::string> ListTaskDefinitions(OpContext& op);
+Result<std::string> ListTaskDefinitionFamilies(OpContext& op);
+Result<std::string> RegisterContainerInstance(OpContext& op);
+Result<std::string> DeregisterContainerInstance(OpContext& op);
+Result<std::string> DescribeContainerInstances(OpContext& op);
+Result<std::string> ListContainerInstances(OpContext& op);
+Result<std::string> UpdateContainerInstancesState(OpContext& op);
+Result<std::string> UpdateContainerAgent(OpContext& op);
+Result<std::string> DiscoverPollEndpoint(OpContext& op);
+Result<std::string> PutAttributes(OpContext& op);
+Result<std::string> DeleteAttributes(OpContext& op);
+Result<std::string> ListAttributes(OpContext& op);
+Result<std::string> RunTask(OpContext& op);
+Result<std::string> StartTask(OpContext& op);
+Result<std::string> StopTask(OpContext& op);
+Result<std::string> DescribeTasks(OpContext& op);
+Result<std::string> ListTasks(OpContext& op);
+Result<std::string> SubmitTaskStateChange(OpContext& op);
+Result<std::string> SubmitContainerStateChange(OpContext& op);
+Result<std::string> SubmitAttachmentStateChanges(OpContext& op);
 
 }  // namespace ecs::api

@@ -58,6 +58,10 @@ Result<int> ResolvePageSize(std::optional<int64_t> max_results, int default_size
   return static_cast<int>(*max_results);
 }
 
+std::string TenantScope(const Tenant& t, std::string_view operation) {
+  return t.account + "/" + t.region + "/" + std::string(operation);
+}
+
 std::string SeqCursor(int64_t seq) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%020lld", static_cast<long long>(seq));

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/tenant.h"
 
 namespace ecs {
 
@@ -24,5 +25,8 @@ std::optional<std::string> Base64Decode(std::string_view data);
 
 // Cursors for integer sort keys, zero-padded so they also compare as strings.
 std::string SeqCursor(int64_t seq);
+
+// "<account>/<region>/<operation>": binds a token to the tenant that received it.
+std::string TenantScope(const Tenant& t, std::string_view operation);
 
 }  // namespace ecs

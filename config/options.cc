@@ -42,6 +42,31 @@ ParseOutcome ParseOptions(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug, info (one line per request), warn, error, off")
       ->envname("ECS_EMULATOR_LOG_LEVEL");
 
+  app.add_option("--task-provisioning-ms", o.lifecycle.provisioning,
+                 "Simulated PROVISIONING time of awsvpc/Fargate tasks")
+      ->envname("ECS_EMULATOR_TASK_PROVISIONING_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+  app.add_option("--task-pending-ms", o.lifecycle.pending,
+                 "Simulated PENDING time (image pull) before RUNNING")
+      ->envname("ECS_EMULATOR_TASK_PENDING_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+  app.add_option("--task-stopping-ms", o.lifecycle.stopping, "Simulated STOPPING time")
+      ->envname("ECS_EMULATOR_TASK_STOPPING_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+  app.add_option("--task-deprovisioning-ms", o.lifecycle.deprovisioning,
+                 "Simulated DEPROVISIONING time of awsvpc/Fargate tasks")
+      ->envname("ECS_EMULATOR_TASK_DEPROVISIONING_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+  int64_t retention_minutes = 60;
+  app.add_option("--stopped-task-retention-minutes", retention_minutes,
+                 "How long STOPPED tasks stay describable before they are purged")
+      ->envname("ECS_EMULATOR_STOPPED_TASK_RETENTION_MINUTES")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'080}));
+  app.add_option("--scheduler-tick-ms", o.scheduler_tick_ms,
+                 "How often the reconciler wakes when nothing is due")
+      ->envname("ECS_EMULATOR_SCHEDULER_TICK_MS")
+      ->check(CLI::Range(int64_t{10}, int64_t{60'000}));
+
   ParseOutcome out;
   try {
     app.parse(argc, argv);
@@ -69,6 +94,7 @@ ParseOutcome ParseOptions(int argc, char** argv) {
   }
   if (o.region.empty()) return fail("--region must not be empty");
   if (!o.ephemeral && o.data_dir.empty()) return fail("--data-dir must not be empty");
+  o.lifecycle.stopped_retention = retention_minutes * 60'000;
   out.options = o;
   return out;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "control/control_plane.h"
 
 namespace ecs::config {
 
@@ -21,6 +22,8 @@ struct Options {
   LogLevel log_level = LogLevel::kInfo;
   size_t max_body_bytes = 1 << 20;  // 1 MiB; ECS caps a task definition at 64 KiB
   int read_timeout_seconds = 60;
+  control::LifecycleConfig lifecycle;  // task state delays
+  int64_t scheduler_tick_ms = 250;     // how often the service scheduler looks at every service
 };
 
 struct ParseOutcome {

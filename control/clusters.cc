@@ -73,6 +73,13 @@ Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
   }
   if (in.configuration_json) c->configuration_json = std::move(*in.configuration_json);
   if (in.service_connect_namespace) {
+    const std::string& ns = *in.service_connect_namespace;
+    if (!ns.starts_with("arn:") &&
+        (ns.size() > 1024 || ns.find_first_of("<>\"/") != std::string::npos)) {
+      return Status::InvalidParameter(
+          "serviceConnectDefaults.namespace must be a Cloud Map namespace name (at most 1024 "
+          "characters, without <, >, \" or /) or a namespace ARN.");
+    }
     c->service_connect_defaults_json = ServiceConnectDefaultsJson(t, *in.service_connect_namespace);
   }
   return Status::Ok();
@@ -204,7 +211,7 @@ Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
   if (!size.ok()) return size.status();
   std::string after;
   if (next_token) {
-    auto cursor = DecodePageToken(*next_token, "ListClusters");
+    auto cursor = DecodePageToken(*next_token, TenantScope(ctx.tenant, "ListClusters"));
     if (!cursor.ok()) return cursor.status();
     after = *cursor;
   }
@@ -218,7 +225,7 @@ Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
   Page page;
   for (const auto* c : all) {
     if (static_cast<int>(page.arns.size()) == *size) {
-      page.next_token = EncodePageToken("ListClusters", SeqCursor(all[page.arns.size() - 1]->seq));
+      page.next_token = EncodePageToken(TenantScope(ctx.tenant, "ListClusters"), SeqCursor(all[page.arns.size() - 1]->seq));
       break;
     }
     page.arns.push_back(c->arn);
@@ -226,10 +233,14 @@ Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
   return page;
 }
 
-ClusterCounts ControlPlane::CountsFor(const model::Cluster& /*c*/) const {
-  // Container instances, tasks and services arrive with later resource families; until then a
-  // cluster holds none of them.
-  return ClusterCounts{};
+ClusterCounts ControlPlane::CountsFor(const model::Cluster& c) const {
+  const ClusterState* cs = FindClusterState(c.tenant, c.name);
+  if (!cs) return ClusterCounts{};
+  ClusterCounts n = cs->counts;  // task counters kept by Account()
+  for (const auto& [id, ci] : cs->instances) {
+    if (ci.status == "ACTIVE" || ci.status == "DRAINING") ++n.registered_container_instances;
+  }
+  return n;
 }
 
 Result<const model::Cluster*> ControlPlane::DeleteCluster(const RequestContext& ctx,

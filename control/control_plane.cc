@@ -4,8 +4,9 @@
 
 namespace ecs::control {
 
-ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids)
-    : store_(store), clock_(clock), ids_(std::move(ids)) {}
+ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids,
+                           ControlOptions options)
+    : store_(store), clock_(clock), ids_(std::move(ids)), options_(std::move(options)) {}
 
 const ControlPlane::TenantState* ControlPlane::FindState(const Tenant& t) const {
   auto it = tenants_.find(t);
@@ -16,6 +17,8 @@ Status ControlPlane::Load() {
   auto snap = store_->Load();
   if (!snap.ok()) return snap.status();
   tenants_.clear();
+  due_.clear();
+  task_definitions_.Clear();
   tags_ = std::move(snap->tags);
   next_seq_ = 1;
   for (auto& c : snap->clusters) {
@@ -27,13 +30,18 @@ Status ControlPlane::Load() {
   for (const auto& [kind, rows] : snap->rows) {
     for (const auto& r : rows) next_seq_ = std::max(next_seq_, r.seq + 1);
   }
-  return Status::Ok();
+  for (const auto& ci : snap->container_instances) next_seq_ = std::max(next_seq_, ci.seq + 1);
+  for (const auto& t : snap->tasks) next_seq_ = std::max(next_seq_, t.seq + 1);
+  ECS_RETURN_IF_ERROR(LoadTaskDefinitions(*snap));
+  return LoadInstancesAndTasks(*snap);
 }
 
 Status ControlPlane::Reset() {
   ECS_RETURN_IF_ERROR(store_->Wipe());
   tenants_.clear();
   tags_.clear();
+  due_.clear();
+  task_definitions_.Clear();
   next_seq_ = 1;
   return Status::Ok();
 }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,13 @@
 #include "common/ids.h"
 #include "common/status.h"
 #include "common/tenant.h"
+#include "control/task_definitions.h"
 #include "model/cluster.h"
+#include "model/container_instance.h"
 #include "model/tag.h"
+#include "model/task.h"
+#include "scheduler/instance_view.h"
+#include "scheduler/placement_types.h"
 #include "storage/store.h"
 
 namespace ecs::control {
@@ -64,6 +70,23 @@ struct ClusterCounts {
   int64_t draining_ec2_services = 0, draining_fargate_services = 0;
 };
 
+// How fast the simulated agent moves tasks along (milliseconds of simulated time).
+struct LifecycleConfig {
+  Millis provisioning = 100;    // PROVISIONING -> PENDING (awsvpc / Fargate: ENI attach)
+  Millis pending = 200;         // PENDING -> RUNNING (image pull, container start)
+  Millis stopping = 100;        // STOPPING -> DEPROVISIONING / STOPPED
+  Millis deprovisioning = 100;  // DEPROVISIONING -> STOPPED
+  Millis stopped_retention = 3'600'000;  // STOPPED tasks stay describable this long
+};
+
+struct ControlOptions {
+  LifecycleConfig lifecycle;
+  // Availability zones of every region: region + suffix (us-east-1a, ...). Fleets round-robin.
+  std::vector<std::string> az_suffixes = {"a", "b", "c"};
+  // The address agents are told to poll (DiscoverPollEndpoint).
+  std::string endpoint_url = "http://127.0.0.1:4599/";
+};
+
 struct Page {
   std::vector<std::string> arns;
   std::optional<std::string> next_token;
@@ -75,9 +98,111 @@ struct DescribeFailure {
   std::string detail;
 };
 
+struct RegisterInstanceInput {
+  std::string cluster;
+  std::string identity_document;  // JSON text, "" when absent
+  std::vector<model::Resource> total_resources;
+  std::string agent_version, agent_hash, docker_version;
+  std::vector<model::Attribute> attributes;
+  std::string platform_devices_json;
+  std::string container_instance_arn;  // re-registration
+  model::TagList tags;
+  // Fleet-only knobs (not part of the ECS request).
+  std::string instance_type;
+  std::string availability_zone;
+};
+
+struct FleetInput {
+  std::string cluster = "default";
+  int count = 1;
+  std::string instance_type = "m5.large";
+  std::optional<int64_t> cpu, memory;   // override the instance type's size
+  std::vector<std::string> availability_zones;  // default: the region's AZs
+  std::vector<model::Attribute> attributes;
+};
+
+struct AwsVpcInput {
+  std::vector<std::string> subnets;
+  std::vector<std::string> security_groups;
+  std::string assign_public_ip = "DISABLED";
+};
+
+struct ContainerOverrideInput {
+  std::string name;
+  std::optional<int64_t> cpu, memory, memory_reservation;
+};
+
+struct RunTaskInput {
+  std::string cluster;
+  std::string task_definition;
+  int64_t count = 1;
+  std::string group;
+  std::string started_by;
+  std::string launch_type;  // "" = cluster default / EC2
+  std::vector<CreateClusterInput::StrategyItem> capacity_provider_strategy;
+  std::string overrides_json;  // TaskOverride as sent ("" = none)
+  std::vector<ContainerOverrideInput> container_overrides;
+  std::optional<std::string> task_cpu_override, task_memory_override;
+  std::vector<std::pair<std::string, std::string>> constraints;  // (type, expression)
+  std::vector<std::pair<std::string, std::string>> strategies;   // (type, field)
+  std::optional<AwsVpcInput> network;
+  model::TagList tags;
+  std::string propagate_tags;  // TASK_DEFINITION, NONE, SERVICE
+  bool enable_ecs_managed_tags = false;
+  bool enable_execute_command = false;
+  std::string client_token;
+  std::string platform_version;
+  // StartTask: explicit instances instead of placement.
+  std::vector<std::string> container_instances;
+  // Service scheduler: the service that launches the task (group/startedBy already set).
+  std::string service_name;
+  bool is_service = false;
+};
+
+struct RunTaskOutput {
+  std::vector<const model::Task*> tasks;
+  std::vector<DescribeFailure> failures;
+};
+
+struct ListTasksInput {
+  std::string cluster;
+  std::string container_instance;
+  std::string family;
+  std::string started_by;
+  std::string service_name;
+  std::string desired_status = "RUNNING";
+  std::string launch_type;
+  std::optional<int64_t> max_results;
+  std::optional<std::string> next_token;
+};
+
+struct TaskStateChangeInput {
+  std::string cluster;
+  std::string task;
+  std::string status;  // task status; "" = containers only
+  std::string reason;
+  struct Container {
+    std::string name;
+    std::string status;
+    std::optional<int64_t> exit_code;
+    std::string reason;
+    std::string runtime_id;
+    std::vector<model::NetworkBinding> network_bindings;
+  };
+  std::vector<Container> containers;
+  std::optional<Millis> pull_started_at, pull_stopped_at, execution_stopped_at;
+};
+
+struct AttributeTarget {
+  model::Attribute attribute;
+  std::string target_type;  // container-instance
+  std::string target_id;    // ARN or ID
+};
+
 class ControlPlane {
  public:
-  ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids);
+  ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids,
+               ControlOptions options = {});
 
   // Rebuilds every index from the store (start-up).
   Status Load();
@@ -101,11 +226,104 @@ class ControlPlane {
                                               const std::string& identifier, ClusterFields in);
   ClusterCounts CountsFor(const model::Cluster& c) const;
 
+  // --- Container instances (container_instances.cc) ---
+  Result<const model::ContainerInstance*> RegisterContainerInstance(const RequestContext& ctx,
+                                                                    RegisterInstanceInput in);
+  Result<std::vector<const model::ContainerInstance*>> CreateFleet(const RequestContext& ctx,
+                                                                   FleetInput in);
+  Result<const model::ContainerInstance*> DeregisterContainerInstance(const RequestContext& ctx,
+                                                                      const std::string& cluster,
+                                                                      const std::string& instance,
+                                                                      bool force);
+  Status DescribeContainerInstances(const RequestContext& ctx, const std::string& cluster,
+                                    const std::vector<std::string>& ids,
+                                    std::vector<const model::ContainerInstance*>* found,
+                                    std::vector<DescribeFailure>* failures) const;
+  Result<Page> ListContainerInstances(const RequestContext& ctx, const std::string& cluster,
+                                      const std::string& filter, const std::string& status,
+                                      std::optional<int64_t> max_results,
+                                      const std::optional<std::string>& next_token) const;
+  Status UpdateContainerInstancesState(const RequestContext& ctx, const std::string& cluster,
+                                       const std::vector<std::string>& ids,
+                                       const std::string& status,
+                                       std::vector<const model::ContainerInstance*>* updated,
+                                       std::vector<DescribeFailure>* failures);
+  Result<const model::ContainerInstance*> UpdateContainerAgent(const RequestContext& ctx,
+                                                               const std::string& cluster,
+                                                               const std::string& instance);
+  // Test hook: flip an instance's agent connection (admin API / faults).
+  Status SetAgentConnected(const RequestContext& ctx, const std::string& cluster,
+                           const std::string& instance, bool connected);
+  // remainingResources as ECS shows them.
+  std::vector<model::Resource> RemainingResources(const model::ContainerInstance& ci) const;
+
+  // --- Attributes (attributes.cc); targets are container instances ---
+  Result<std::vector<AttributeTarget>> PutAttributes(const RequestContext& ctx,
+                                                     const std::string& cluster,
+                                                     std::vector<AttributeTarget> attributes);
+  Result<std::vector<AttributeTarget>> DeleteAttributes(const RequestContext& ctx,
+                                                        const std::string& cluster,
+                                                        std::vector<AttributeTarget> attributes);
+  Result<std::pair<std::vector<AttributeTarget>, std::optional<std::string>>> ListAttributes(
+      const RequestContext& ctx, const std::string& cluster, const std::string& target_type,
+      const std::string& name, const std::string& value, std::optional<int64_t> max_results,
+      const std::optional<std::string>& next_token) const;
+
+  // --- Tasks (tasks.cc, task_lifecycle.cc) ---
+  Result<RunTaskOutput> RunTask(const RequestContext& ctx, RunTaskInput in);
+  Result<const model::Task*> StopTask(const RequestContext& ctx, const std::string& cluster,
+                                      const std::string& task, const std::string& reason,
+                                      const std::string& stop_code = "UserInitiated");
+  Status DescribeTasks(const RequestContext& ctx, const std::string& cluster,
+                       const std::vector<std::string>& ids, std::vector<const model::Task*>* found,
+                       std::vector<DescribeFailure>* failures) const;
+  Result<Page> ListTasks(const RequestContext& ctx, const ListTasksInput& in) const;
+  Result<std::string> SubmitTaskStateChange(const RequestContext& ctx, TaskStateChangeInput in);
+  Result<std::string> SubmitAttachmentStateChanges(
+      const RequestContext& ctx, const std::string& cluster,
+      const std::vector<std::pair<std::string, std::string>>& attachments);
+
+  // --- Simulated time (task_lifecycle.cc) ---
+  // Runs every lifecycle transition due at or before `now`, in time order.
+  Status RunDue(Millis now);
+  // The earliest pending transition, or nullopt when nothing is scheduled.
+  std::optional<Millis> NextDue() const;
+
+  // Whether a service of that name (ACTIVE or DRAINING) exists in the cluster.
+  bool ServiceExists(const RequestContext& ctx, const std::string& cluster,
+                     const std::string& service) const;
+
+  const ControlOptions& options() const { return options_; }
+  const TaskDefinitionRegistry& task_definitions() const { return task_definitions_; }
+
   // Cluster lookup with the ECS errors: unknown -> ClusterNotFoundException "Cluster not found.";
   // with require_active, INACTIVE -> "The referenced cluster was inactive.".
   Result<const model::Cluster*> FindCluster(const RequestContext& ctx,
                                             const std::string& identifier,
                                             bool require_active) const;
+
+  // --- Task definitions (task_definitions.cc) ---
+  Result<const TaskDefinitionRecord*> RegisterTaskDefinition(const RequestContext& ctx,
+                                                             const rapidjson::Value& request);
+  Result<const TaskDefinitionRecord*> DescribeTaskDefinition(const RequestContext& ctx,
+                                                             const std::string& identifier) const;
+  Result<const TaskDefinitionRecord*> DeregisterTaskDefinition(const RequestContext& ctx,
+                                                               const std::string& identifier);
+  Status DeleteTaskDefinitions(const RequestContext& ctx,
+                               const std::vector<std::string>& identifiers,
+                               std::vector<const TaskDefinitionRecord*>* deleted,
+                               std::vector<DescribeFailure>* failures);
+  // status: ACTIVE | INACTIVE | DELETE_IN_PROGRESS.
+  Result<Page> ListTaskDefinitions(const RequestContext& ctx, const std::string& family_prefix,
+                                   const std::string& status, bool descending,
+                                   std::optional<int64_t> max_results,
+                                   const std::optional<std::string>& next_token) const;
+  // status: ACTIVE | INACTIVE | ALL. Page.arns holds family names.
+  Result<Page> ListTaskDefinitionFamilies(const RequestContext& ctx,
+                                          const std::string& family_prefix,
+                                          const std::string& status,
+                                          std::optional<int64_t> max_results,
+                                          const std::optional<std::string>& next_token) const;
 
   // --- Tags (tags.cc); generic over every taggable resource type ---
   Status TagResource(const RequestContext& ctx, const std::string& arn,
@@ -120,8 +338,18 @@ class ControlPlane {
   static Status ValidateTags(const model::TagList& tags);
 
  private:
+  // Per cluster (by name): its instances and tasks.
+  struct ClusterState {
+    std::map<std::string, model::ContainerInstance> instances;  // by id
+    std::map<std::string, model::Task> tasks;                   // by id
+    std::map<int64_t, model::Task*> tasks_by_seq;               // ListTasks order
+    std::map<std::string, scheduler::InstanceView> views;       // placement snapshots, by id
+    ClusterCounts counts;  // task counters, kept by Account()
+  };
   struct TenantState {
     std::map<std::string, model::Cluster> clusters;  // by name
+    std::map<std::string, ClusterState> cluster_state;
+    std::map<std::string, std::vector<std::string>> client_tokens;  // RunTask idempotency
   };
 
   TenantState& StateFor(const Tenant& t) { return tenants_[t]; }
@@ -130,11 +358,47 @@ class ControlPlane {
   int64_t NextSeq() { return next_seq_++; }
   // Why a resource ARN can't be tagged right now (unknown, inactive, ...), or Ok.
   Status CheckTaggable(const RequestContext& ctx, const std::string& arn) const;
+  bool ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const;
+
+  // Instances and tasks (container_instances.cc, tasks.cc, task_lifecycle.cc).
+  ClusterState* FindClusterState(const Tenant& t, const std::string& cluster);
+  const ClusterState* FindClusterState(const Tenant& t, const std::string& cluster) const;
+  model::ContainerInstance* FindInstance(ClusterState& cs, std::string_view identifier);
+  const model::ContainerInstance* FindInstance(const ClusterState& cs,
+                                               std::string_view identifier) const;
+  model::Task* FindTask(ClusterState& cs, std::string_view identifier);
+  void RefreshView(ClusterState& cs, const model::ContainerInstance& ci);
+  // Reservation bookkeeping on the instance a task is placed on.
+  // Adds (sign +1) or removes (-1) a task's contribution to its instance's usage and its
+  // cluster's counters. Every mutation of a task is bracketed by Account(-1) ... Account(+1).
+  void Account(ClusterState& cs, const model::Task& task, int sign);
+  void Reserve(ClusterState& cs, const model::Task& task) { Account(cs, task, +1); }
+  // Moves a task to `state` at `now`, updating timestamps, containers, counters and the due
+  // queue. Adds the persisted task to `changes`.
+  void Transition(ClusterState& cs, model::Task& task, model::TaskState state, Millis now,
+                  storage::ChangeSet& changes);
+  // Asks a task to stop (desiredStatus STOPPED) and schedules its STOPPING step.
+  void RequestStop(ClusterState& cs, model::Task& task, const std::string& stop_code,
+                   const std::string& reason, Millis now, storage::ChangeSet& changes);
+  void Schedule(model::Task& task, Millis at);
+  // One step of the simulated agent for a due task (may purge it).
+  void Step(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  // Service hooks (services.cc): a task of a service changed; the service scheduler's tick.
+  void OnTaskChanged(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  void ReconcileServices(Millis now, storage::ChangeSet& changes);
+  void PersistTask(storage::ChangeSet& changes, const model::Task& task);
+  void PersistInstance(storage::ChangeSet& changes, const model::ContainerInstance& ci);
+  Status LoadInstancesAndTasks(storage::Snapshot& snap);
+  Status LoadTaskDefinitions(storage::Snapshot& snap);
 
   storage::Store* store_;
   const Clock* clock_;
   IdGenerator ids_;
+  ControlOptions options_;
   std::map<Tenant, TenantState> tenants_;
+  TaskDefinitionRegistry task_definitions_;
+  // Due lifecycle transitions: (time, task) -> cluster state holding it.
+  std::set<std::pair<Millis, model::Task*>> due_;
   std::map<std::string, model::TagList> tags_;  // by resource ARN
   int64_t next_seq_ = 1;
 };

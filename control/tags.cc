@@ -63,6 +63,10 @@ Status ControlPlane::CheckTaggable(const RequestContext& ctx, const std::string&
   if (!ParseEcsArn(arn, &parsed)) {
     return Status::InvalidParameter("The ARN provided is invalid: " + arn);
   }
+  if (parsed.resource_type == "cluster" &&
+      (parsed.account != ctx.tenant.account || parsed.region != ctx.tenant.region)) {
+    return Status::ClusterNotFound();
+  }
   if (parsed.account != ctx.tenant.account || parsed.region != ctx.tenant.region) {
     return Status(ErrorCode::kResourceNotFoundException, "The specified resource is not found.");
   }
@@ -75,7 +79,36 @@ Status ControlPlane::CheckTaggable(const RequestContext& ctx, const std::string&
     }
     return Status::Ok();
   }
-  return Status(ErrorCode::kResourceNotFoundException, "The specified resource is not found.");
+  if (!ResourceExists(ctx, parsed)) {
+    return Status(ErrorCode::kResourceNotFoundException, "The specified resource is not found.");
+  }
+  return Status::Ok();
+}
+
+bool ControlPlane::ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const {
+  // <type>/<cluster>/<id> for instances and tasks; family:revision for task definitions.
+  size_t slash = arn.resource.find('/');
+  std::string cluster = arn.resource.substr(0, slash);
+  std::string id = slash == std::string::npos ? "" : arn.resource.substr(slash + 1);
+  if (arn.resource_type == "task-definition") {
+    return task_definitions_.Resolve(ctx.tenant, arn.resource).ok() ||
+           (ParseTaskDefinitionRef(arn.resource) &&
+            ParseTaskDefinitionRef(arn.resource)->revision &&
+            task_definitions_.Find(ctx.tenant, ParseTaskDefinitionRef(arn.resource)->family,
+                                   *ParseTaskDefinitionRef(arn.resource)->revision));
+  }
+  const ClusterState* cs = FindClusterState(ctx.tenant, cluster);
+  if (!cs) return false;
+  if (arn.resource_type == "container-instance") {
+    auto it = cs->instances.find(id);
+    return it != cs->instances.end() && it->second.status != "INACTIVE";
+  }
+  if (arn.resource_type == "task") {
+    auto it = cs->tasks.find(id);
+    return it != cs->tasks.end() && it->second.desired_status == "RUNNING";
+  }
+  if (arn.resource_type == "service") return ServiceExists(ctx, cluster, id);
+  return false;
 }
 
 const model::TagList& ControlPlane::TagsOf(const std::string& arn) const {
@@ -135,11 +168,16 @@ Result<model::TagList> ControlPlane::ListTagsForResource(const RequestContext& c
     return Status::InvalidParameter("The ARN provided is invalid: " + arn);
   }
   if (parsed.resource_type == "cluster") {
+    if (parsed.account != ctx.tenant.account || parsed.region != ctx.tenant.region) {
+      return Status::ClusterNotFound();
+    }
     auto c = FindCluster(ctx, parsed.resource, /*require_active=*/false);
     if (!c.ok()) return c.status();
-  } else {
-    Status s = CheckTaggable(ctx, arn);
-    if (!s.ok()) return s;
+    return TagsOf(arn);
+  }
+  // Other resources: readable while they exist (a stopped task keeps no tags).
+  if (!ResourceExists(ctx, parsed)) {
+    return Status::InvalidParameter("The specified resource " + arn + " was not found.");
   }
   return TagsOf(arn);
 }

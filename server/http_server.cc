@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 
 #include <chrono>
+#include <ctime>
 
 #include "api/protocol.h"
 #include "common/ids.h"
@@ -61,7 +62,8 @@ void HttpServer::Shutdown() {
     asio::post(conn->stream.get_executor(), [conn] {
       // Idle connections are parked in a read: cancel it. Busy ones notice stopping_ after
       // writing their reply.
-      if (!conn->busy.load()) conn->stream.socket().cancel();
+      beast::error_code ignored;
+      if (!conn->busy.load()) conn->stream.socket().cancel(ignored);
     });
   }
 }
@@ -85,6 +87,16 @@ asio::awaitable<void> HttpServer::AcceptLoop() {
 }
 
 namespace {
+// RFC 7231 IMF-fixdate; SDKs read it to correct clock skew.
+std::string HttpDate() {
+  time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return std::string(buf, n);
+}
+
 std::string HeaderValue(const http::request<http::string_body>& req, http::field f) {
   auto it = req.find(f);
   return it == req.end() ? std::string() : std::string(it->value());
@@ -150,6 +162,7 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     http::response<http::string_body> res{static_cast<http::status>(reply.status),
                                           req.version()};
     res.set(http::field::server, "ecs-emulator");
+    res.set(http::field::date, HttpDate());
     res.set(http::field::content_type, reply.content_type);
     res.set("x-amzn-RequestId", RandomRequestId());
     if (!reply.error_type.empty()) res.set("x-amzn-ErrorType", reply.error_type);

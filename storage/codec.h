@@ -6,6 +6,8 @@
 
 #include "common/status.h"
 #include "model/cluster.h"
+#include "model/container_instance.h"
+#include "model/task.h"
 #include "model/tag.h"
 
 namespace ecs::storage {
@@ -14,5 +16,9 @@ std::string EncodeCluster(const model::Cluster& c);
 Result<model::Cluster> DecodeCluster(const std::string& body);
 std::string EncodeTags(const model::TagList& tags);
 Result<model::TagList> DecodeTags(const std::string& body);
+std::string EncodeContainerInstance(const model::ContainerInstance& ci);
+Result<model::ContainerInstance> DecodeContainerInstance(const std::string& body);
+std::string EncodeTask(const model::Task& task);
+Result<model::Task> DecodeTask(const std::string& body);
 
 }  // namespace ecs::storage

@@ -35,6 +35,14 @@ void ChangeSet::PutCounter(const std::string& name, int64_t value) {
   rows_.push_back({Kind::kCounter, name, value, "{}"});
 }
 
+void ChangeSet::PutContainerInstance(const model::ContainerInstance& ci) {
+  rows_.push_back({Kind::kContainerInstance, ci.arn, ci.seq, EncodeContainerInstance(ci)});
+}
+
+void ChangeSet::PutTask(const model::Task& task) {
+  rows_.push_back({Kind::kTask, task.arn, task.seq, EncodeTask(task)});
+}
+
 void ChangeSet::Put(Kind kind, std::string key, int64_t seq, std::string body) {
   rows_.push_back({kind, std::move(key), seq, std::move(body)});
 }
@@ -102,6 +110,18 @@ Result<Snapshot> Store::Load() {
         auto t = DecodeTags(body);
         if (!t.ok()) return t.status();
         snap.tags.emplace(key, std::move(*t));
+        break;
+      }
+      case Kind::kContainerInstance: {
+        auto ci = DecodeContainerInstance(body);
+        if (!ci.ok()) return ci.status();
+        snap.container_instances.push_back(std::move(*ci));
+        break;
+      }
+      case Kind::kTask: {
+        auto t = DecodeTask(body);
+        if (!t.ok()) return t.status();
+        snap.tasks.push_back(std::move(*t));
         break;
       }
       case Kind::kCounter:

@@ -12,6 +12,8 @@
 
 #include "common/status.h"
 #include "model/cluster.h"
+#include "model/container_instance.h"
+#include "model/task.h"
 #include "model/tag.h"
 #include "storage/database.h"
 
@@ -44,6 +46,8 @@ class ChangeSet {
   // An empty list deletes the resource's tag row.
   void PutTags(const std::string& resource_arn, const model::TagList& tags);
   void PutCounter(const std::string& name, int64_t value);
+  void PutContainerInstance(const model::ContainerInstance& ci);
+  void PutTask(const model::Task& task);
   // Generic rows for resource kinds whose codecs live with their owners.
   void Put(Kind kind, std::string key, int64_t seq, std::string body);
   void Delete(Kind kind, std::string key);
@@ -60,6 +64,8 @@ struct Snapshot {
   std::vector<model::Cluster> clusters;
   std::map<std::string, model::TagList> tags;  // by resource ARN
   std::map<std::string, int64_t> counters;
+  std::vector<model::ContainerInstance> container_instances;  // in creation order
+  std::vector<model::Task> tasks;                             // in creation order
   // Rows of the other kinds, in sequence order, for their owners to decode.
   std::map<Kind, std::vector<ChangeSet::Row>> rows;
 };

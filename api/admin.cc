@@ -1,0 +1,127 @@
+// The emulator-only surface under /_emulator/ that needs the state strand: reset, simulated time,
+// fleets. (health and operations are answered in Api::Prepare.)
+#include "api/admin.h"
+
+#include "api/decode.h"
+#include "common/json.h"
+
+namespace ecs::api {
+
+namespace {
+
+std::string ClockJson(const SimulatedClock& clock) {
+  JsonWriter w;
+  w.StartObject()
+      .Key("now")
+      .Timestamp(clock.Now())
+      .Member("frozen", clock.frozen())
+      .EndObject();
+  return w.str();
+}
+
+// "30s", "5m", "2h", "1500ms" or a plain number of seconds.
+std::optional<Millis> ParseDuration(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  double n = std::strtod(std::string(s.substr(0, i)).c_str(), nullptr);
+  std::string_view unit = s.substr(i);
+  double scale = 1000;
+  if (unit == "ms") scale = 1;
+  else if (unit == "s" || unit.empty()) scale = 1000;
+  else if (unit == "m") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  else return std::nullopt;
+  return static_cast<Millis>(n * scale);
+}
+
+}  // namespace
+
+Status AdvanceClock(control::ControlPlane& control, SimulatedClock& clock, Millis delta) {
+  if (delta < 0) return Status::InvalidParameter("The clock only moves forward.");
+  Millis target = clock.Now() + delta;
+  if (clock.frozen()) {
+    // Stop at every due transition on the way so each happens at its own instant, in order.
+    while (auto next = control.NextDue()) {
+      if (*next > target) break;
+      clock.FreezeAt(*next);
+      ECS_RETURN_IF_ERROR(control.RunDue(*next));
+    }
+    clock.FreezeAt(target);
+  } else {
+    clock.Advance(delta);
+  }
+  // Catch up with everything due by now (several rounds: a step can schedule another one).
+  for (int i = 0; i < 1000; ++i) {
+    Millis now = clock.Now();
+    ECS_RETURN_IF_ERROR(control.RunDue(now));
+    auto next = control.NextDue();
+    if (!next || *next > now) break;
+  }
+  return Status::Ok();
+}
+
+AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method,
+                             const rapidjson::Document& body, const control::RequestContext& ctx,
+                             control::ControlPlane& control, SimulatedClock& clock) {
+  JsonObjectReader in(body);
+  if (route == "reset" && method == "POST") {
+    Status s = control.Reset();
+    if (!s.ok()) return {500, s};
+    return {200, Status::Ok(), R"({"reset":true})"};
+  }
+  if (route == "clock" && method == "GET") return {200, Status::Ok(), ClockJson(clock)};
+  if (route == "clock" && method == "POST") {
+    auto action = ReadEnum(in, "action", {"freeze", "advance", "release", "set"});
+    auto by = in.String("by");
+    auto seconds = in.Double("seconds");
+    auto to = in.Timestamp("to");
+    if (!in.ok()) return {400, in.status()};
+    if (!action) return {400, Status::InvalidParameter("action can not be empty: freeze, advance, release or set.")};
+    if (*action == "freeze") clock.Freeze();
+    if (*action == "release") clock.Release();
+    if (*action == "set") {
+      if (!to) return {400, Status::InvalidParameter("set needs `to` (epoch seconds or ISO-8601).")};
+      if (*to < clock.Now()) return {400, Status::InvalidParameter("The clock only moves forward.")};
+      Status s = AdvanceClock(control, clock, *to - clock.Now());
+      if (!s.ok()) return {500, s};
+    }
+    if (*action == "advance") {
+      std::optional<Millis> delta;
+      if (by) delta = ParseDuration(*by);
+      if (seconds) delta = static_cast<Millis>(*seconds * 1000);
+      if (!delta) return {400, Status::InvalidParameter("advance needs `by` (\"30s\", \"5m\", \"1h\", \"250ms\") or `seconds`.")};
+      Status s = AdvanceClock(control, clock, *delta);
+      if (!s.ok()) return {s.code() == ErrorCode::kInvalidParameterException ? 400 : 500, s};
+    }
+    return {200, Status::Ok(), ClockJson(clock)};
+  }
+  if (route == "fleets" && method == "POST") {
+    control::FleetInput f;
+    f.cluster = in.String("cluster").value_or("default");
+    f.count = static_cast<int>(in.Int("count").value_or(1));
+    f.instance_type = in.String("instanceType").value_or("m5.large");
+    f.cpu = in.Int("cpu");
+    f.memory = in.Int("memory");
+    f.availability_zones = in.StringList("availabilityZones").value_or(std::vector<std::string>{});
+    if (const rapidjson::Value* attrs = in.Object("attributes")) {
+      for (const auto& m : attrs->GetObject()) {
+        f.attributes.push_back({m.name.GetString(),
+                                m.value.IsString() ? std::optional<std::string>(m.value.GetString())
+                                                   : std::nullopt});
+      }
+    }
+    if (!in.ok()) return {400, in.status()};
+    auto made = control.CreateFleet(ctx, std::move(f));
+    if (!made.ok()) return {400, made.status()};
+    JsonWriter w;
+    w.StartObject().Key("containerInstanceArns").StartArray();
+    for (const auto* ci : *made) w.String(ci->arn);
+    w.EndArray().EndObject();
+    return {200, Status::Ok(), w.str()};
+  }
+  return {404, Status::InvalidParameter("Unknown emulator route /_emulator/" + route + ".")};
+}
+
+}  // namespace ecs::api

@@ -1,0 +1,32 @@
+// /_emulator/* routes that touch state (run on the state strand).
+//   POST /_emulator/reset                 wipe all state
+//   GET  /_emulator/clock                 {"now": <epoch s>, "frozen": bool}
+//   POST /_emulator/clock                 {"action": "freeze" | "release" | "advance" | "set",
+//                                          "by": "30s" | "seconds": 30, "to": <time>}
+//   POST /_emulator/fleets                {"cluster", "count", "instanceType", "cpu", "memory",
+//                                          "availabilityZones": [...], "attributes": {...}}
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+
+#include "common/clock.h"
+#include "control/control_plane.h"
+
+namespace ecs::api {
+
+struct AdminReply {
+  int status = 200;
+  Status error;      // set when status != 200
+  std::string body;  // JSON on success
+};
+
+AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method,
+                             const rapidjson::Document& body, const control::RequestContext& ctx,
+                             control::ControlPlane& control, SimulatedClock& clock);
+
+// Moves simulated time forward by `delta`, running every lifecycle step that falls due, in order.
+Status AdvanceClock(control::ControlPlane& control, SimulatedClock& clock, Millis delta);
+
+}  // namespace ecs::api

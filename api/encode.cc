@@ -1,0 +1,210 @@
+#include "api/encode.h"
+
+#include <algorithm>
+
+#include "api/decode.h"
+
+namespace ecs::api {
+
+namespace {
+
+void WriteResources(JsonWriter& w, std::string_view key, const std::vector<model::Resource>& rs) {
+  w.Key(key).StartArray();
+  for (const auto& r : rs) {
+    w.StartObject()
+        .Member("name", r.name)
+        .Member("type", r.type)
+        .Key("doubleValue")
+        .Double(r.double_value)
+        .Member("longValue", r.long_value)
+        .Member("integerValue", r.integer_value);
+    if (r.type == "STRINGSET") w.StringArray("stringSetValue", r.string_set);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void OptTimestamp(JsonWriter& w, std::string_view key, const std::optional<Millis>& t) {
+  if (t) w.Key(key).Timestamp(*t);
+}
+
+}  // namespace
+
+void WriteFailures(JsonWriter& w, const std::vector<control::DescribeFailure>& failures) {
+  w.Key("failures").StartArray();
+  for (const auto& f : failures) {
+    w.StartObject().Member("arn", f.arn).Member("reason", f.reason);
+    if (!f.detail.empty()) w.Member("detail", f.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteContainerInstance(JsonWriter& w, const control::ControlPlane& cp,
+                            const model::ContainerInstance& ci,
+                            const std::set<std::string>& include) {
+  Millis now = cp.Now();
+  w.StartObject()
+      .Member("containerInstanceArn", ci.arn)
+      .Member("ec2InstanceId", ci.ec2_instance_id);
+  if (!ci.capacity_provider_name.empty()) {
+    w.Member("capacityProviderName", ci.capacity_provider_name);
+  }
+  w.Member("version", ci.version)
+      .Key("versionInfo")
+      .StartObject()
+      .Member("agentVersion", ci.agent_version)
+      .Member("agentHash", ci.agent_hash)
+      .Member("dockerVersion", ci.docker_version)
+      .EndObject();
+  WriteResources(w, "remainingResources", cp.RemainingResources(ci));
+  WriteResources(w, "registeredResources", ci.registered_resources);
+  w.Member("status", ci.status);
+  if (!ci.status_reason.empty()) w.Member("statusReason", ci.status_reason);
+  w.Member("agentConnected", ci.agent_connected)
+      .Member("runningTasksCount", static_cast<int64_t>(ci.usage.running_tasks))
+      .Member("pendingTasksCount", static_cast<int64_t>(ci.usage.pending_tasks));
+  if (!ci.agent_update_status.empty()) {
+    static const char* kSteps[] = {"PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED"};
+    Millis step = std::clamp<Millis>((now - ci.agent_update_started_at) / 1000, 0, 4);
+    w.Member("agentUpdateStatus", kSteps[step]);
+  }
+  w.Key("attributes").StartArray();
+  for (const auto& a : ci.attributes) {
+    w.StartObject().Member("name", a.name);
+    if (a.value) w.Member("value", *a.value);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("registeredAt").Timestamp(ci.registered_at);
+  w.Key("attachments").StartArray().EndArray();
+  if (include.count("TAGS")) WriteTags(w, "tags", cp.TagsOf(ci.arn));
+  if (include.count("CONTAINER_INSTANCE_HEALTH")) {
+    std::string overall = ci.agent_connected ? "OK" : "INSUFFICIENT_DATA";
+    w.Key("healthStatus")
+        .StartObject()
+        .Member("overallStatus", overall)
+        .Key("details")
+        .StartArray()
+        .StartObject()
+        .Member("type", "CONTAINER_RUNTIME")
+        .Member("status", overall)
+        .Key("lastUpdated")
+        .Timestamp(now)
+        .Key("lastStatusChange")
+        .Timestamp(ci.registered_at)
+        .EndObject()
+        .EndArray()
+        .EndObject();
+  }
+  w.EndObject();
+}
+
+void WriteTask(JsonWriter& w, const control::ControlPlane& cp, const model::Task& t,
+               bool include_tags) {
+  const std::string prefix = ArnPrefix(t.tenant);
+  w.StartObject();
+  w.Key("attachments").StartArray();
+  if (t.eni) {
+    w.StartObject()
+        .Member("id", t.eni->id)
+        .Member("type", "ElasticNetworkInterface")
+        .Member("status", t.eni->status)
+        .Key("details")
+        .StartArray();
+    auto detail = [&](const char* n, const std::string& v) {
+      w.StartObject().Member("name", n).Member("value", v).EndObject();
+    };
+    detail("subnetId", t.eni->subnet_id);
+    if (t.eni->status != "PRECREATED") {
+      detail("networkInterfaceId", t.eni->eni_id);
+      detail("macAddress", t.eni->mac_address);
+      detail("privateDnsName", t.eni->private_dns_name);
+      detail("privateIPv4Address", t.eni->private_ip);
+    }
+    w.EndArray().EndObject();
+  }
+  w.EndArray();
+  w.Key("attributes")
+      .StartArray()
+      .StartObject()
+      .Member("name", "ecs.cpu-architecture")
+      .Member("value", "x86_64")
+      .EndObject()
+      .EndArray();
+  if (!t.availability_zone.empty()) w.Member("availabilityZone", t.availability_zone);
+  if (!t.capacity_provider_name.empty()) w.Member("capacityProviderName", t.capacity_provider_name);
+  w.Member("clusterArn", prefix + "cluster/" + t.cluster);
+  if (t.connectivity_at) {
+    w.Member("connectivity", "CONNECTED").Key("connectivityAt").Timestamp(*t.connectivity_at);
+  }
+  if (!t.container_instance_id.empty()) {
+    w.Member("containerInstanceArn",
+             prefix + "container-instance/" + t.cluster + "/" + t.container_instance_id);
+  }
+  w.Key("containers").StartArray();
+  for (const auto& c : t.containers) {
+    w.StartObject()
+        .Member("containerArn", c.arn)
+        .Member("taskArn", t.arn)
+        .Member("name", c.name)
+        .Member("image", c.image);
+    if (!c.runtime_id.empty()) w.Member("runtimeId", c.runtime_id);
+    w.Member("lastStatus", c.last_status);
+    if (c.exit_code) w.Member("exitCode", *c.exit_code);
+    if (!c.reason.empty()) w.Member("reason", c.reason);
+    w.Key("networkBindings").StartArray();
+    for (const auto& b : c.network_bindings) {
+      w.StartObject()
+          .Member("bindIP", b.bind_ip)
+          .Member("containerPort", b.container_port)
+          .Member("hostPort", b.host_port)
+          .Member("protocol", b.protocol)
+          .EndObject();
+    }
+    w.EndArray().Key("networkInterfaces").StartArray();
+    if (t.eni && t.eni->status != "PRECREATED") {
+      w.StartObject()
+          .Member("attachmentId", t.eni->id)
+          .Member("privateIpv4Address", t.eni->private_ip)
+          .EndObject();
+    }
+    w.EndArray().Member("healthStatus", c.health_status).Member("cpu", c.cpu);
+    if (!c.memory.empty()) w.Member("memory", c.memory);
+    if (!c.memory_reservation.empty()) w.Member("memoryReservation", c.memory_reservation);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Member("cpu", t.cpu).Key("createdAt").Timestamp(t.created_at);
+  w.Member("desiredStatus", t.desired_status)
+      .Member("enableExecuteCommand", t.enable_execute_command);
+  if (t.launch_type == "FARGATE") {
+    w.Key("ephemeralStorage").StartObject().Member("sizeInGiB", 20).EndObject();
+  }
+  OptTimestamp(w, "executionStoppedAt", t.execution_stopped_at);
+  w.Member("group", t.group)
+      .Member("healthStatus", t.health_status)
+      .Member("lastStatus", model::ToString(t.last_status))
+      .Member("launchType", t.launch_type)
+      .Member("memory", t.memory)
+      .Key("overrides")
+      .Raw(t.overrides_json);
+  if (t.launch_type == "FARGATE") {
+    w.Member("platformVersion", t.platform_version).Member("platformFamily", "Linux");
+  }
+  OptTimestamp(w, "pullStartedAt", t.pull_started_at);
+  OptTimestamp(w, "pullStoppedAt", t.pull_stopped_at);
+  OptTimestamp(w, "startedAt", t.started_at);
+  if (!t.started_by.empty()) w.Member("startedBy", t.started_by);
+  if (!t.stop_code.empty()) w.Member("stopCode", t.stop_code);
+  OptTimestamp(w, "stoppedAt", t.stopped_at);
+  if (!t.stopped_reason.empty()) w.Member("stoppedReason", t.stopped_reason);
+  OptTimestamp(w, "stoppingAt", t.stopping_at);
+  WriteTags(w, "tags", include_tags ? cp.TagsOf(t.arn) : model::TagList{});
+  w.Member("taskArn", t.arn)
+      .Member("taskDefinitionArn", t.task_definition_arn)
+      .Member("version", t.version)
+      .EndObject();
+}
+
+}  // namespace ecs::api

@@ -1,0 +1,266 @@
+// Task operations and the agent's state-change calls: decode -> control -> encode.
+#include "api/decode.h"
+#include "api/encode.h"
+#include "api/operations.h"
+
+namespace ecs::api {
+
+namespace {
+
+// Members RunTask and StartTask share.
+control::RunTaskInput ReadTaskLaunch(JsonObjectReader& in) {
+  control::RunTaskInput r;
+  r.cluster = in.String("cluster").value_or("");
+  r.task_definition = ReadRequiredString(in, "taskDefinition");
+  r.group = in.String("group").value_or("");
+  r.started_by = in.String("startedBy").value_or("");
+  if (const rapidjson::Value* ov = in.Object("overrides")) {
+    JsonObjectReader o = in.Nested(*ov, "overrides");
+    if (const rapidjson::Value* arr = o.Array("containerOverrides")) {
+      for (const auto& e : arr->GetArray()) {
+        JsonObjectReader c = o.Nested(e, "containerOverrides");
+        control::ContainerOverrideInput co;
+        co.name = c.String("name").value_or("");
+        co.cpu = c.Int("cpu");
+        co.memory = c.Int("memory");
+        co.memory_reservation = c.Int("memoryReservation");
+        (void)c.StringList("command");
+        r.container_overrides.push_back(std::move(co));
+      }
+    }
+    r.task_cpu_override = o.String("cpu");
+    r.task_memory_override = o.String("memory");
+    (void)o.String("taskRoleArn");
+    (void)o.String("executionRoleArn");
+    r.overrides_json = ToJson(*ov);
+    if (r.overrides_json.size() > 8192) {
+      in.Fail(Status::InvalidParameter("Container Overrides length must be at most 8192"));
+    }
+  }
+  if (const rapidjson::Value* nc = in.Object("networkConfiguration")) {
+    JsonObjectReader n = in.Nested(*nc, "networkConfiguration");
+    if (const rapidjson::Value* av = n.Object("awsvpcConfiguration")) {
+      JsonObjectReader a = n.Nested(*av, "awsvpcConfiguration");
+      control::AwsVpcInput vpc;
+      vpc.subnets = a.StringList("subnets").value_or(std::vector<std::string>{});
+      vpc.security_groups = a.StringList("securityGroups").value_or(std::vector<std::string>{});
+      vpc.assign_public_ip = ReadEnum(a, "assignPublicIp", {"ENABLED", "DISABLED"}).value_or("DISABLED");
+      r.network = std::move(vpc);
+    }
+  }
+  r.tags = ReadTags(in, "tags").value_or(model::TagList{});
+  r.propagate_tags = ReadEnum(in, "propagateTags", {"TASK_DEFINITION", "SERVICE", "NONE"}).value_or("");
+  r.enable_ecs_managed_tags = in.Bool("enableECSManagedTags").value_or(false);
+  r.enable_execute_command = in.Bool("enableExecuteCommand").value_or(false);
+  (void)in.String("referenceId");
+  return r;
+}
+
+std::string TasksReply(const control::ControlPlane& cp, const control::RunTaskOutput& out) {
+  JsonWriter w;
+  w.StartObject().Key("tasks").StartArray();
+  for (const auto* t : out.tasks) WriteTask(w, cp, *t, /*include_tags=*/true);
+  w.EndArray();
+  WriteFailures(w, out.failures);
+  w.EndObject();
+  return w.str();
+}
+
+std::vector<std::pair<std::string, std::string>> ReadPairs(JsonObjectReader& in,
+                                                           std::string_view member,
+                                                           const char* second) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (const rapidjson::Value* arr = in.Array(member)) {
+    for (const auto& e : arr->GetArray()) {
+      JsonObjectReader r = in.Nested(e, member);
+      out.emplace_back(r.String("type").value_or(""), r.String(second).value_or(""));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> RunTask(OpContext& op) {
+  control::RunTaskInput in = ReadTaskLaunch(op.in);
+  in.count = op.in.Int("count").value_or(1);
+  in.launch_type = ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"})
+                       .value_or("");
+  if (const rapidjson::Value* arr = op.in.Array("capacityProviderStrategy")) {
+    for (const auto& e : arr->GetArray()) {
+      JsonObjectReader s = op.in.Nested(e, "capacityProviderStrategy");
+      control::CreateClusterInput::StrategyItem item;
+      item.capacity_provider = ReadRequiredString(s, "capacityProvider");
+      item.weight = s.Int("weight").value_or(0);
+      item.base = s.Int("base").value_or(0);
+      in.capacity_provider_strategy.push_back(std::move(item));
+    }
+  }
+  in.constraints = ReadPairs(op.in, "placementConstraints", "expression");
+  in.strategies = ReadPairs(op.in, "placementStrategy", "field");
+  in.client_token = op.in.String("clientToken").value_or("");
+  in.platform_version = op.in.String("platformVersion").value_or("");
+  if (!op.in.ok()) return op.in.status();
+  if (in.started_by.size() > 128) {
+    return Status::InvalidParameter("startedBy must be at most 128 characters.");
+  }
+  if (in.client_token.size() > 64) {
+    return Status::InvalidParameter("clientToken must be at most 64 characters.");
+  }
+  auto out = op.control.RunTask(op.ctx, std::move(in));
+  if (!out.ok()) return out.status();
+  return TasksReply(op.control, *out);
+}
+
+Result<std::string> StartTask(OpContext& op) {
+  control::RunTaskInput in = ReadTaskLaunch(op.in);
+  auto ids = op.in.StringList("containerInstances");
+  if (!op.in.ok()) return op.in.status();
+  if (!ids || ids->empty()) return Status::InvalidParameter("Container instances cannot be empty.");
+  if (in.started_by.size() > 36) {
+    return Status::InvalidParameter("startedBy must be at most 36 characters.");
+  }
+  in.container_instances = std::move(*ids);
+  in.count = static_cast<int64_t>(in.container_instances.size());
+  auto out = op.control.RunTask(op.ctx, std::move(in));
+  if (!out.ok()) return out.status();
+  return TasksReply(op.control, *out);
+}
+
+Result<std::string> StopTask(OpContext& op) {
+  std::string cluster = op.in.String("cluster").value_or("");
+  std::string task = ReadRequiredString(op.in, "task");
+  std::string reason = op.in.String("reason").value_or("");
+  if (!op.in.ok()) return op.in.status();
+  auto t = op.control.StopTask(op.ctx, cluster, task, reason);
+  if (!t.ok()) return t.status();
+  JsonWriter w;
+  w.StartObject().Key("task");
+  WriteTask(w, op.control, **t, /*include_tags=*/false);
+  w.EndObject();
+  return w.str();
+}
+
+Result<std::string> DescribeTasks(OpContext& op) {
+  std::string cluster = op.in.String("cluster").value_or("");
+  auto ids = op.in.StringList("tasks").value_or(std::vector<std::string>{});
+  auto include = ReadEnumList(op.in, "include", {"TAGS"});
+  if (!op.in.ok()) return op.in.status();
+  std::vector<const model::Task*> found;
+  std::vector<control::DescribeFailure> failures;
+  ECS_RETURN_IF_ERROR(op.control.DescribeTasks(op.ctx, cluster, ids, &found, &failures));
+  JsonWriter w;
+  w.StartObject().Key("tasks").StartArray();
+  for (const auto* t : found) WriteTask(w, op.control, *t, include.count("TAGS") > 0);
+  w.EndArray();
+  WriteFailures(w, failures);
+  w.EndObject();
+  return w.str();
+}
+
+Result<std::string> ListTasks(OpContext& op) {
+  control::ListTasksInput in;
+  in.cluster = op.in.String("cluster").value_or("");
+  in.container_instance = op.in.String("containerInstance").value_or("");
+  in.family = op.in.String("family").value_or("");
+  in.started_by = op.in.String("startedBy").value_or("");
+  in.service_name = op.in.String("serviceName").value_or("");
+  in.desired_status =
+      ReadEnum(op.in, "desiredStatus", {"RUNNING", "PENDING", "STOPPED"}).value_or("RUNNING");
+  in.launch_type =
+      ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}).value_or("");
+  (void)op.in.String("daemonName");
+  in.max_results = op.in.Int("maxResults");
+  in.next_token = op.in.String("nextToken");
+  if (!op.in.ok()) return op.in.status();
+  auto page = op.control.ListTasks(op.ctx, in);
+  if (!page.ok()) return page.status();
+  JsonWriter w;
+  w.StartObject().StringArray("taskArns", page->arns);
+  if (page->next_token) w.Member("nextToken", *page->next_token);
+  w.EndObject();
+  return w.str();
+}
+
+namespace {
+control::TaskStateChangeInput::Container ReadContainerChange(JsonObjectReader& c) {
+  control::TaskStateChangeInput::Container cc;
+  cc.name = c.String("containerName").value_or("");
+  cc.status = c.String("status").value_or("");
+  cc.exit_code = c.Int("exitCode");
+  cc.reason = c.String("reason").value_or("");
+  cc.runtime_id = c.String("runtimeId").value_or("");
+  (void)c.String("imageDigest");
+  if (const rapidjson::Value* arr = c.Array("networkBindings")) {
+    for (const auto& e : arr->GetArray()) {
+      JsonObjectReader b = c.Nested(e, "networkBindings");
+      model::NetworkBinding nb;
+      nb.bind_ip = b.String("bindIP").value_or("0.0.0.0");
+      nb.container_port = static_cast<int>(b.Int("containerPort").value_or(0));
+      nb.host_port = static_cast<int>(b.Int("hostPort").value_or(0));
+      nb.protocol = b.String("protocol").value_or("tcp");
+      cc.network_bindings.push_back(nb);
+    }
+  }
+  return cc;
+}
+}  // namespace
+
+Result<std::string> SubmitTaskStateChange(OpContext& op) {
+  control::TaskStateChangeInput in;
+  in.cluster = op.in.String("cluster").value_or("");
+  in.task = ReadRequiredString(op.in, "task");
+  in.status = op.in.String("status").value_or("");
+  in.reason = op.in.String("reason").value_or("");
+  if (const rapidjson::Value* arr = op.in.Array("containers")) {
+    for (const auto& e : arr->GetArray()) {
+      JsonObjectReader c = op.in.Nested(e, "containers");
+      in.containers.push_back(ReadContainerChange(c));
+    }
+  }
+  in.pull_started_at = op.in.Timestamp("pullStartedAt");
+  in.pull_stopped_at = op.in.Timestamp("pullStoppedAt");
+  in.execution_stopped_at = op.in.Timestamp("executionStoppedAt");
+  if (!op.in.ok()) return op.in.status();
+  auto ack = op.control.SubmitTaskStateChange(op.ctx, std::move(in));
+  if (!ack.ok()) return ack.status();
+  JsonWriter w;
+  w.StartObject().Member("acknowledgment", *ack).EndObject();
+  return w.str();
+}
+
+Result<std::string> SubmitContainerStateChange(OpContext& op) {
+  control::TaskStateChangeInput in;
+  in.cluster = op.in.String("cluster").value_or("");
+  in.task = ReadRequiredString(op.in, "task");
+  in.containers.push_back(ReadContainerChange(op.in));
+  if (!op.in.ok()) return op.in.status();
+  if (in.containers.front().name.empty()) {
+    return Status::InvalidParameter("containerName can not be empty.");
+  }
+  auto ack = op.control.SubmitTaskStateChange(op.ctx, std::move(in));
+  if (!ack.ok()) return ack.status();
+  JsonWriter w;
+  w.StartObject().Member("acknowledgment", *ack).EndObject();
+  return w.str();
+}
+
+Result<std::string> SubmitAttachmentStateChanges(OpContext& op) {
+  std::string cluster = op.in.String("cluster").value_or("");
+  std::vector<std::pair<std::string, std::string>> changes;
+  if (const rapidjson::Value* arr = op.in.Array("attachments")) {
+    for (const auto& e : arr->GetArray()) {
+      JsonObjectReader a = op.in.Nested(e, "attachments");
+      changes.emplace_back(ReadRequiredString(a, "attachmentArn"), ReadRequiredString(a, "status"));
+    }
+  }
+  if (!op.in.ok()) return op.in.status();
+  if (changes.empty()) return Status::InvalidParameter("attachments can not be empty.");
+  auto ack = op.control.SubmitAttachmentStateChanges(op.ctx, cluster, changes);
+  if (!ack.ok()) return ack.status();
+  JsonWriter w;
+  w.StartObject().Member("acknowledgment", *ack).EndObject();
+  return w.str();
+}
+
+}  // namespace ecs::api

@@ -1,0 +1,20 @@
+// A small table of common EC2 instance types, for fleets and for agents that register without
+// totalResources. Memory is what the ECS agent registers (total minus the agent/OS reserve), in
+// MiB; values approximate what the agent reports on the ECS-optimized AMI.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace ecs::control {
+
+struct InstanceTypeInfo {
+  std::string_view name;
+  int64_t cpu;     // CPU units (1024 per vCPU)
+  int64_t memory;  // registered MiB
+  std::string_view architecture;  // x86_64 | arm64
+};
+
+std::optional<InstanceTypeInfo> FindInstanceType(std::string_view name);
+
+}  // namespace ecs::control

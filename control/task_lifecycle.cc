@@ -1,0 +1,311 @@
+// The simulated agent: moves tasks through PROVISIONING -> PENDING -> RUNNING -> STOPPING ->
+// (DEPROVISIONING) -> STOPPED on the injected clock, keeps instance usage and cluster counters in
+// step, and purges STOPPED tasks after the retention window. The agent APIs
+// (SubmitTaskStateChange, ...) drive the same transitions.
+//
+// Reconciler writes are batched: RunDue mutates memory and commits one ChangeSet at the end. If
+// that commit fails, memory is ahead of disk until restart, when the persisted next-transition
+// times make the reconciler redo the same steps.
+#include <algorithm>
+
+#include "common/log.h"
+#include "control/control_plane.h"
+
+namespace ecs::control {
+
+namespace {
+bool IsPendingLike(model::TaskState s) {
+  return s == model::TaskState::kPending;
+}
+bool IsAwsvpc(const model::Task& t) { return t.eni.has_value(); }
+}  // namespace
+
+void ControlPlane::Account(ClusterState& cs, const model::Task& t, int sign) {
+  const bool fargate = t.launch_type == "FARGATE";
+  if (t.last_status == model::TaskState::kRunning) {
+    cs.counts.running_tasks += sign;
+    (fargate ? cs.counts.running_fargate_tasks : cs.counts.running_ec2_tasks) += sign;
+  }
+  if (t.last_status <= model::TaskState::kPending) {
+    cs.counts.pending_tasks += sign;
+    (fargate ? cs.counts.pending_fargate_tasks : cs.counts.pending_ec2_tasks) += sign;
+  }
+  if (t.container_instance_id.empty()) return;
+  auto it = cs.instances.find(t.container_instance_id);
+  if (it == cs.instances.end()) return;
+  model::InstanceUsage& u = it->second.usage;
+  if (!t.is_stopped()) {
+    u.cpu += sign * t.reserved_cpu;
+    u.memory += sign * t.reserved_memory;
+    for (int p : t.reserved_tcp_ports) {
+      if ((u.tcp_ports[p] += sign) <= 0) u.tcp_ports.erase(p);
+    }
+    for (int p : t.reserved_udp_ports) {
+      if ((u.udp_ports[p] += sign) <= 0) u.udp_ports.erase(p);
+    }
+    if ((u.groups[t.group] += sign) <= 0) u.groups.erase(t.group);
+    if (t.desired_status == "RUNNING") u.running_tasks += sign;
+  }
+  if (IsPendingLike(t.last_status)) u.pending_tasks += sign;
+  RefreshView(cs, it->second);
+}
+
+void ControlPlane::Schedule(model::Task& task, Millis at) {
+  if (task.next_transition_at != 0) due_.erase({task.next_transition_at, &task});
+  task.next_transition_at = at;
+  if (at != 0) due_.insert({at, &task});
+}
+
+void ControlPlane::PersistTask(storage::ChangeSet& changes, const model::Task& task) {
+  changes.PutTask(task);
+}
+
+std::optional<Millis> ControlPlane::NextDue() const {
+  if (due_.empty()) return std::nullopt;
+  return due_.begin()->first;
+}
+
+void ControlPlane::Transition(ClusterState& cs, model::Task& t, model::TaskState state, Millis now,
+                              storage::ChangeSet& changes) {
+  Account(cs, t, -1);
+  t.last_status = state;
+  ++t.version;
+  const LifecycleConfig& lc = options_.lifecycle;
+  switch (state) {
+    case model::TaskState::kPending:
+      if (t.eni) t.eni->status = "ATTACHED";
+      t.pull_started_at = now;
+      Schedule(t, now + lc.pending);
+      break;
+    case model::TaskState::kRunning:
+      t.pull_stopped_at = now;
+      t.started_at = now;
+      t.connectivity_at = now;
+      for (auto& c : t.containers) {
+        c.last_status = "RUNNING";
+        if (c.runtime_id.empty()) c.runtime_id = t.id + "-" + std::to_string(ids_.Next() % 10000000000ULL);
+        c.network_bindings = c.planned_bindings;
+      }
+      Schedule(t, 0);
+      break;
+    case model::TaskState::kStopping:
+      if (!t.stopping_at) t.stopping_at = now;
+      Schedule(t, now + lc.stopping);
+      break;
+    case model::TaskState::kDeprovisioning:
+    case model::TaskState::kStopped: {
+      if (!t.execution_stopped_at) t.execution_stopped_at = now;
+      for (auto& c : t.containers) {
+        if (c.last_status != "STOPPED") {
+          c.last_status = "STOPPED";
+          // A container the agent stops: SIGTERM honoured (0) for user stops, else killed (137).
+          if (!c.exit_code && t.started_at) c.exit_code = t.stop_code == "UserInitiated" ? 0 : 137;
+        }
+        c.network_bindings.clear();
+      }
+      if (state == model::TaskState::kDeprovisioning) {
+        Schedule(t, now + lc.deprovisioning);
+      } else {
+        if (t.eni) t.eni->status = "DETACHED";
+        if (!t.stopping_at) t.stopping_at = now;
+        t.stopped_at = now;
+        Schedule(t, now + lc.stopped_retention);  // then purged
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  Account(cs, t, +1);
+  PersistTask(changes, t);
+  OnTaskChanged(cs, t, now, changes);
+}
+
+void ControlPlane::RequestStop(ClusterState& cs, model::Task& t, const std::string& stop_code,
+                               const std::string& reason, Millis now,
+                               storage::ChangeSet& changes) {
+  if (t.desired_status == "STOPPED") return;
+  Account(cs, t, -1);
+  t.desired_status = "STOPPED";
+  t.stop_code = stop_code;
+  t.stopped_reason = reason;
+  t.stopping_at = now;
+  ++t.version;
+  Account(cs, t, +1);
+  // The agent notices the new desired status on its next step.
+  Schedule(t, now);
+  PersistTask(changes, t);
+  OnTaskChanged(cs, t, now, changes);
+}
+
+// One step of the simulated agent for a task that is due.
+void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now,
+                        storage::ChangeSet& changes) {
+  using S = model::TaskState;
+  if (t.is_stopped()) {
+    // Retention is over: purge.
+    Account(cs, t, -1);
+    Schedule(t, 0);
+    changes.Delete(storage::Kind::kTask, t.arn);
+    changes.PutTags(t.arn, {});
+    tags_.erase(t.arn);
+    cs.tasks_by_seq.erase(t.seq);
+    cs.tasks.erase(t.id);  // t is dangling from here on
+    return;
+  }
+  if (t.desired_status == "STOPPED") {
+    if (t.last_status < S::kStopping) {
+      Transition(cs, t, S::kStopping, now, changes);
+    } else if (t.last_status == S::kStopping && IsAwsvpc(t)) {
+      Transition(cs, t, S::kDeprovisioning, now, changes);
+    } else {
+      Transition(cs, t, S::kStopped, now, changes);
+    }
+    return;
+  }
+  if (t.last_status == S::kProvisioning) {
+    Transition(cs, t, S::kPending, now, changes);
+  } else if (t.last_status < S::kRunning) {
+    Transition(cs, t, S::kRunning, now, changes);
+  } else {
+    Schedule(t, 0);
+  }
+}
+
+Status ControlPlane::RunDue(Millis now) {
+  storage::ChangeSet changes;
+  int steps = 0;
+  while (!due_.empty() && due_.begin()->first <= now) {
+    auto [at, task] = *due_.begin();
+    ClusterState* cs = FindClusterState(task->tenant, task->cluster);
+    Step(*cs, *task, at, changes);
+    // Bound one batch so a huge backlog does not hold the state strand for long.
+    if (++steps >= 20000) break;
+  }
+  ReconcileServices(now, changes);
+  return Commit(changes);
+}
+
+Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ctx,
+                                                        TaskStateChangeInput in) {
+  auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
+  if (!c.ok()) return c.status();
+  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
+  model::Task* t = FindTask(cs, in.task);
+  if (!t) return Status::InvalidParameter("The referenced task was not found.");
+  Millis now = Now();
+  storage::ChangeSet changes;
+  using S = model::TaskState;
+  // Container reports first: an essential container that stops stops the task.
+  bool essential_exited = false;
+  for (const auto& cc : in.containers) {
+    auto it = std::find_if(t->containers.begin(), t->containers.end(),
+                           [&](const model::ContainerState& s) { return s.name == cc.name; });
+    if (it == t->containers.end()) {
+      return Status::InvalidParameter("Container " + cc.name + " is not part of the task.");
+    }
+    if (!cc.status.empty()) {
+      if (cc.status != "PENDING" && cc.status != "RUNNING" && cc.status != "STOPPED") {
+        return Status::InvalidParameter("Invalid container status " + cc.status + ".");
+      }
+      it->last_status = cc.status;
+    }
+    if (cc.exit_code) it->exit_code = cc.exit_code;
+    if (!cc.reason.empty()) it->reason = cc.reason;
+    if (!cc.runtime_id.empty()) it->runtime_id = cc.runtime_id;
+    if (!cc.network_bindings.empty()) it->network_bindings = cc.network_bindings;
+    if (cc.status == "STOPPED" && it->essential) essential_exited = true;
+  }
+  if (in.pull_started_at) t->pull_started_at = in.pull_started_at;
+  if (in.pull_stopped_at) t->pull_stopped_at = in.pull_stopped_at;
+  if (in.execution_stopped_at) t->execution_stopped_at = in.execution_stopped_at;
+  ++t->version;
+  PersistTask(changes, *t);
+
+  if (!in.status.empty()) {
+    auto state = model::ParseTaskState(in.status);
+    if (!state) return Status::InvalidParameter("Invalid task status " + in.status + ".");
+    if (*state < t->last_status) {
+      return Status::InvalidParameter("Task status can only move forward (from " +
+                                      std::string(model::ToString(t->last_status)) + " to " +
+                                      in.status + ").");
+    }
+    if (*state == S::kStopped || *state == S::kStopping || *state == S::kDeprovisioning) {
+      if (t->desired_status == "RUNNING") {
+        bool never_ran = !t->started_at;
+        t->failed_to_start = never_ran;
+        RequestStop(cs, *t, never_ran ? "TaskFailedToStart" : "EssentialContainerExited",
+                    in.reason.empty() ? (never_ran ? "Task failed to start"
+                                                   : "Essential container in task exited")
+                                      : in.reason,
+                    now, changes);
+      }
+      if (*state == S::kStopped) Transition(cs, *t, S::kStopped, now, changes);
+    } else if (*state != t->last_status) {
+      Transition(cs, *t, *state, now, changes);
+    }
+  } else if (essential_exited && t->desired_status == "RUNNING") {
+    bool never_ran = !t->started_at;
+    t->failed_to_start = never_ran;
+    RequestStop(cs, *t, never_ran ? "TaskFailedToStart" : "EssentialContainerExited",
+                never_ran ? "Task failed to start" : "Essential container in task exited", now,
+                changes);
+  }
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return std::string("ACK");
+}
+
+Result<std::string> ControlPlane::SubmitAttachmentStateChanges(
+    const RequestContext& ctx, const std::string& cluster,
+    const std::vector<std::pair<std::string, std::string>>& attachments) {
+  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  if (!c.ok()) return c.status();
+  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
+  storage::ChangeSet changes;
+  for (const auto& [arn, status] : attachments) {
+    std::string id(LastSegment(arn));
+    bool found = false;
+    for (auto& [tid, t] : cs.tasks) {
+      if (t.eni && t.eni->id == id) {
+        t.eni->status = status;
+        ++t.version;
+        PersistTask(changes, t);
+        found = true;
+      }
+    }
+    if (!found) return Status::InvalidParameter("Attachment " + arn + " was not found.");
+  }
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return std::string("ACK");
+}
+
+Status ControlPlane::LoadInstancesAndTasks(storage::Snapshot& snap) {
+  for (auto& ci : snap.container_instances) {
+    ClusterState& cs = tenants_[ci.tenant].cluster_state[ci.cluster];
+    std::string id = ci.id;
+    cs.instances.insert_or_assign(id, std::move(ci));
+  }
+  for (auto& t : snap.tasks) {
+    ClusterState& cs = tenants_[t.tenant].cluster_state[t.cluster];
+    std::string id = t.id;
+    Millis due = t.next_transition_at;
+    t.next_transition_at = 0;
+    model::Task& slot = cs.tasks.insert_or_assign(id, std::move(t)).first->second;
+    cs.tasks_by_seq[slot.seq] = &slot;
+    if (!slot.client_token.empty()) {
+      // Client tokens are rebuilt from the tasks that carry them.
+      tenants_[slot.tenant].client_tokens[slot.cluster + "|" + slot.client_token].push_back(
+          slot.request_fingerprint + "|" + slot.id);
+    }
+    Schedule(slot, due);
+  }
+  for (auto& [tenant, ts] : tenants_) {
+    for (auto& [name, cs] : ts.cluster_state) {
+      for (auto& [id, ci] : cs.instances) RefreshView(cs, ci);
+      for (auto& [id, t] : cs.tasks) Account(cs, t, +1);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace ecs::control

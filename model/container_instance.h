@@ -1,0 +1,76 @@
+// A container instance: simulated capacity registered by an agent call or a fleet.
+// Persisted members first; the `usage` block is derived from the tasks placed on the instance and
+// rebuilt at load, never stored.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/tenant.h"
+
+namespace ecs::model {
+
+struct Attribute {
+  std::string name;
+  std::optional<std::string> value;
+  bool operator==(const Attribute&) const = default;
+};
+
+// ECS Resource: CPU/MEMORY as INTEGER, PORTS/PORTS_UDP/GPU as STRINGSET, custom DOUBLE/LONG.
+struct Resource {
+  std::string name;
+  std::string type = "INTEGER";
+  int64_t integer_value = 0;
+  int64_t long_value = 0;
+  double double_value = 0;
+  std::vector<std::string> string_set;
+  bool operator==(const Resource&) const = default;
+};
+
+struct InstanceUsage {
+  int64_t cpu = 0;
+  int64_t memory = 0;
+  std::map<int, int> tcp_ports;  // static host port -> tasks holding it
+  std::map<int, int> udp_ports;
+  int running_tasks = 0;         // desiredStatus RUNNING
+  int pending_tasks = 0;         // lastStatus PENDING
+  std::map<std::string, int> groups;  // task group -> non-STOPPED tasks
+};
+
+struct ContainerInstance {
+  Tenant tenant;
+  std::string cluster;  // cluster name
+  std::string id;       // 32 hex
+  std::string arn;
+  int64_t seq = 0;
+  std::string ec2_instance_id;
+  std::string status = "ACTIVE";  // ACTIVE, DRAINING, INACTIVE, ...
+  std::string status_reason;
+  bool agent_connected = true;
+  std::vector<Resource> registered_resources;  // always CPU, MEMORY, PORTS, PORTS_UDP first
+  std::string agent_version;                    // versionInfo
+  std::string agent_hash;
+  std::string docker_version;
+  std::vector<Attribute> attributes;  // built-in, capabilities and custom, in that order
+  std::string platform_devices_json;  // as registered; "" when none
+  std::string agent_update_status;    // "" until UpdateContainerAgent
+  Millis agent_update_started_at = 0;  // the simulated update advances with time from here
+  std::string capacity_provider_name;
+  Millis registered_at = 0;
+  int64_t version = 1;
+
+  InstanceUsage usage;  // derived
+
+  int64_t RegisteredInteger(std::string_view resource) const;
+  const std::optional<std::string>* FindAttribute(std::string_view name) const;
+  std::string availability_zone() const;
+};
+
+// The ports every ECS agent reserves on registration (observed registeredResources).
+const std::vector<std::string>& DefaultReservedPorts();
+
+}  // namespace ecs::model

@@ -1,0 +1,182 @@
+#include "scheduler/deployment_planner.h"
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <tuple>
+
+namespace ecs::scheduler {
+namespace {
+
+using Phase = PlannerTask::Phase;
+
+// Victim preference: tasks that serve nothing yet go first, so a stop costs no healthy capacity.
+enum class VictimRank { kPending = 0, kUnhealthy = 1, kHealthy = 2 };
+
+VictimRank RankOf(const PlannerTask& t) {
+  if (t.phase == Phase::kPending) return VictimRank::kPending;
+  return t.healthy ? VictimRank::kHealthy : VictimRank::kUnhealthy;
+}
+
+bool IsActive(const PlannerTask& t) { return t.phase != Phase::kStopping; }
+bool IsHealthy(const PlannerTask& t) { return t.phase == Phase::kRunning && t.healthy; }
+
+// Picks victims one at a time by the default service scale-in rule (§6): the AZ holding the most
+// active tasks of the service, then the instance holding the most, ties by ARN. Tallies shrink as
+// victims are taken so a multi-task stop stays balanced. Only healthy victims spend the budget
+// that protects minimumHealthyPercent.
+class VictimPicker {
+ public:
+  VictimPicker(const std::vector<PlannerTask>& tasks, int64_t healthy_budget)
+      : tasks_(tasks), healthy_budget_(healthy_budget) {
+    for (const PlannerTask& t : tasks_) {
+      if (!IsActive(t)) continue;
+      ++per_az_[t.availability_zone];
+      ++per_instance_[t.instance_arn];
+    }
+  }
+
+  // Takes up to `limit` victims among `candidates` (indices into tasks), appending them to `out`
+  // with `reason_of(task)`. Returns how many were taken.
+  template <typename ReasonFn>
+  int64_t Take(std::vector<size_t> candidates, int64_t limit, ReasonFn reason_of,
+               std::vector<PlannedStop>& out) {
+    int64_t taken = 0;
+    while (taken < limit && !candidates.empty()) {
+      auto best = candidates.end();
+      for (auto it = candidates.begin(); it != candidates.end(); ++it) {
+        const PlannerTask& t = tasks_[*it];
+        if (RankOf(t) == VictimRank::kHealthy && healthy_budget_ <= 0) continue;
+        if (best == candidates.end() || Better(t, tasks_[*best])) best = it;
+      }
+      if (best == candidates.end()) break;  // only healthy tasks left and no budget
+      const PlannerTask& victim = tasks_[*best];
+      if (RankOf(victim) == VictimRank::kHealthy) --healthy_budget_;
+      --per_az_[victim.availability_zone];
+      --per_instance_[victim.instance_arn];
+      out.push_back({victim.arn, reason_of(victim)});
+      candidates.erase(best);
+      ++taken;
+    }
+    return taken;
+  }
+
+ private:
+  // Lower rank first, then the most crowded AZ and instance, then the smaller ARN.
+  bool Better(const PlannerTask& a, const PlannerTask& b) const {
+    auto key = [this](const PlannerTask& t) {
+      return std::make_tuple(static_cast<int>(RankOf(t)), -per_az_.at(t.availability_zone),
+                             -per_instance_.at(t.instance_arn), std::string_view(t.arn));
+    };
+    return key(a) < key(b);
+  }
+
+  const std::vector<PlannerTask>& tasks_;
+  int64_t healthy_budget_;
+  std::map<std::string, int64_t, std::less<>> per_az_;
+  std::map<std::string, int64_t, std::less<>> per_instance_;
+};
+
+}  // namespace
+
+int64_t LowerBound(int64_t desired, int min_percent) { return (desired * min_percent + 99) / 100; }
+
+int64_t UpperBound(int64_t desired, int max_percent) { return desired * max_percent / 100; }
+
+int64_t CircuitBreakerThreshold(int64_t desired) {
+  return std::min<int64_t>(200, std::max<int64_t>(3, (desired + 1) / 2));
+}
+
+bool CircuitBreakerTripped(int64_t failed_tasks, bool ever_running, int64_t desired) {
+  return !ever_running && failed_tasks >= CircuitBreakerThreshold(desired);
+}
+
+Plan PlanStep(const PlanInput& in) {
+  Plan plan;
+  const PlannerDeployment* primary = nullptr;
+  for (const PlannerDeployment& d : in.deployments) {
+    if (d.primary) primary = &d;
+  }
+  if (primary == nullptr) return plan;
+
+  const int64_t desired = in.desired_count;
+  plan.lower = LowerBound(desired, in.minimum_healthy_percent);
+  plan.upper = UpperBound(desired, in.maximum_percent);
+  const bool failed = primary->rollout == PlannerDeployment::Rollout::kFailed;
+
+  // Keepers: PRIMARY tasks on usable instances. Retirees: tasks that must be replaced — older
+  // deployments' (kept running when the PRIMARY has FAILED and starts nothing, §8.4 rollback
+  // false) and anything on a DRAINING instance (§7).
+  std::vector<size_t> keepers, retirees;
+  int64_t active = 0, stopping = 0, healthy = 0, pending = 0, unhealthy = 0;
+  int64_t other_deployment_tasks = 0;  // any phase: they keep their deployment listed
+  for (size_t i = 0; i < in.tasks.size(); ++i) {
+    const PlannerTask& t = in.tasks[i];
+    const bool of_primary = t.deployment_id == primary->id;
+    if (!of_primary) ++other_deployment_tasks;
+    if (!IsActive(t)) {
+      ++stopping;
+      continue;
+    }
+    ++active;
+    if (t.phase == Phase::kPending) ++pending;
+    if (IsHealthy(t)) ++healthy;
+    if (t.phase == Phase::kRunning && !t.healthy) ++unhealthy;
+    if (t.on_draining_instance || (!of_primary && !failed)) {
+      retirees.push_back(i);
+    } else if (of_primary) {
+      keepers.push_back(i);
+    }
+  }
+  const int64_t keepers_active = static_cast<int64_t>(keepers.size());
+
+  // Launches: fill the PRIMARY up to desired, within upper counting stopping tasks and this
+  // tick's victims as still present (see the header's counting choice).
+  if (!failed) {
+    plan.start_primary =
+        std::max<int64_t>(0, std::min(desired - keepers_active, plan.upper - active - stopping));
+  }
+
+  // Stops: every retiree that is pending or not yet healthy, and healthy ones while healthy
+  // RUNNING tasks stay >= lower. Then PRIMARY surplus on scale-in from the same budget; with
+  // lower computed from the new desired the surplus always fits (healthy > desired >= lower).
+  VictimPicker picker(in.tasks, healthy - plan.lower);
+  picker.Take(
+      retirees, static_cast<int64_t>(retirees.size()),
+      [](const PlannerTask& t) {
+        return t.on_draining_instance ? PlannedStop::Reason::kDrainingInstance
+                                      : PlannedStop::Reason::kReplacedByDeployment;
+      },
+      plan.stops);
+  if (keepers_active > desired) {
+    picker.Take(
+        keepers, keepers_active - desired,
+        [](const PlannerTask&) { return PlannedStop::Reason::kScaleIn; }, plan.stops);
+  }
+
+  // Stuck: something is left to do, this tick does nothing, and no task is in a transient state
+  // whose end could open room (stopping) or add health (pending, in grace).
+  const bool work_left = !retirees.empty() || (!failed && keepers_active != desired);
+  const bool in_flight = pending > 0 || stopping > 0 || unhealthy > 0;
+  plan.deadlocked =
+      work_left && plan.start_primary == 0 && plan.stops.empty() && !in_flight && !failed;
+
+  for (const PlannerDeployment& d : in.deployments) {
+    if (d.primary) continue;
+    const bool has_task = std::any_of(in.tasks.begin(), in.tasks.end(), [&](const PlannerTask& t) {
+      return t.deployment_id == d.id;
+    });
+    if (!has_task) plan.drained_deployments.push_back(d.id);
+  }
+
+  const bool keepers_all_healthy =
+      std::all_of(keepers.begin(), keepers.end(), [&](size_t i) { return IsHealthy(in.tasks[i]); });
+  plan.primary_completed = !failed && keepers_active == desired && keepers_all_healthy &&
+                           retirees.empty() && other_deployment_tasks == 0;
+  // Completion already means every active task is a healthy RUNNING keeper, so runningCount ==
+  // desiredCount and pendingCount == 0 hold; only the deployment count is left to check.
+  plan.steady = plan.primary_completed && in.deployments.size() == 1;
+  return plan;
+}
+
+}  // namespace ecs::scheduler

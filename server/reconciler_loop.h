@@ -1,0 +1,32 @@
+// Drives the control plane's reconciler from an Asio timer on the state strand: runs every
+// lifecycle step that is due, then sleeps until the next one (at most one tick, so the service
+// scheduler runs periodically). Stops when Stop() is called (shutdown).
+#pragma once
+
+#include <boost/asio.hpp>
+
+#include "common/clock.h"
+#include "control/control_plane.h"
+
+namespace ecs::server {
+
+class ReconcilerLoop {
+ public:
+  ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
+                 control::ControlPlane* control, const SimulatedClock* clock, Millis tick);
+  void Start();
+  void Stop();  // thread-safe
+
+ private:
+  void Arm(Millis delay);
+  void Fire();
+
+  boost::asio::strand<boost::asio::io_context::executor_type> state_;
+  boost::asio::steady_timer timer_;
+  control::ControlPlane* control_;
+  const SimulatedClock* clock_;
+  Millis tick_;
+  bool stopped_ = false;  // state strand only
+};
+
+}  // namespace ecs::server

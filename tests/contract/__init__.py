@@ -1,0 +1,1 @@
+"""Wire-contract checks of emulator responses against the botocore ECS model."""
