@@ -121,6 +121,39 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
     w.EndArray().EndObject();
     return {200, Status::Ok(), w.str()};
   }
+  if (route == "faults" && method == "POST") {
+    auto type = ReadEnum(in, "type",
+                         {"fail-task", "lose-instance", "lose-zone", "fail-task-definition",
+                          "heal-task-definition"});
+    std::string cluster = in.String("cluster").value_or("");
+    std::string task = in.String("task").value_or("");
+    int64_t exit_code = in.Int("exitCode").value_or(1);
+    std::string reason = in.String("reason").value_or("");
+    std::string instance = in.String("containerInstance").value_or("");
+    std::string zone = in.String("availabilityZone").value_or("");
+    std::string td = in.String("taskDefinition").value_or("");
+    if (!in.ok()) return {400, in.status()};
+    if (!type) {
+      return {400, Status::InvalidParameter("type can not be empty: fail-task, lose-instance, "
+                                            "lose-zone, fail-task-definition, "
+                                            "heal-task-definition.")};
+    }
+    Status s;
+    int affected = 1;
+    if (*type == "fail-task") s = control.FailTask(ctx, cluster, task, exit_code, reason);
+    if (*type == "lose-instance") s = control.LoseInstance(ctx, cluster, instance);
+    if (*type == "lose-zone") {
+      auto n = control.LoseZone(ctx, zone);
+      if (n.ok()) affected = *n;
+      s = n.ok() ? Status::Ok() : n.status();
+    }
+    if (*type == "fail-task-definition") s = control.SetTaskDefinitionFailing(ctx, td, true);
+    if (*type == "heal-task-definition") s = control.SetTaskDefinitionFailing(ctx, td, false);
+    if (!s.ok()) return {HttpStatusFor(s.code()), s};
+    JsonWriter w;
+    w.StartObject().Member("type", *type).Member("affected", static_cast<int64_t>(affected)).EndObject();
+    return {200, Status::Ok(), w.str()};
+  }
   return {404, Status::InvalidParameter("Unknown emulator route /_emulator/" + route + ".")};
 }
 

@@ -5,6 +5,11 @@
 //                                          "by": "30s" | "seconds": 30, "to": <time>}
 //   POST /_emulator/fleets                {"cluster", "count", "instanceType", "cpu", "memory",
 //                                          "availabilityZones": [...], "attributes": {...}}
+//   POST /_emulator/faults                {"type": "fail-task", "cluster", "task", "exitCode"}
+//                                         {"type": "lose-instance", "cluster", "containerInstance"}
+//                                         {"type": "lose-zone", "availabilityZone"}
+//                                         {"type": "fail-task-definition" | "heal-task-definition",
+//                                          "taskDefinition"}
 #pragma once
 
 #include <rapidjson/document.h>

@@ -57,7 +57,7 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
       return JsonReply(200, w.str(), "-");
     }
     if ((route == "reset" && call.method == "POST") || route == "clock" ||
-        (route == "fleets" && call.method == "POST")) {
+        ((route == "fleets" || route == "faults") && call.method == "POST")) {
       PreparedCall p;
       p.operation = "-";
       p.admin_route = route;

@@ -23,6 +23,7 @@
 #include "control/task_definitions.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
 #include "scheduler/instance_view.h"
@@ -77,6 +78,9 @@ struct LifecycleConfig {
   Millis stopping = 100;        // STOPPING -> DEPROVISIONING / STOPPED
   Millis deprovisioning = 100;  // DEPROVISIONING -> STOPPED
   Millis stopped_retention = 3'600'000;  // STOPPED tasks stay describable this long
+  // How long a RUNNING service task must run before it counts as healthy toward
+  // minimumHealthyPercent (ECS waits 40 s without health checks; 0 keeps CI fast).
+  Millis health_grace = 0;
 };
 
 struct ControlOptions {
@@ -193,6 +197,54 @@ struct TaskStateChangeInput {
   std::optional<Millis> pull_started_at, pull_stopped_at, execution_stopped_at;
 };
 
+// CreateService / UpdateService members; unset optionals keep the current value on update.
+struct ServiceInput {
+  std::string cluster;
+  std::string service;  // name (create) or name/ARN (update)
+  std::optional<std::string> task_definition;
+  std::optional<int64_t> desired_count;
+  std::optional<std::string> launch_type;
+  std::optional<std::vector<CreateClusterInput::StrategyItem>> capacity_provider_strategy;
+  std::optional<std::string> capacity_provider_strategy_json;
+  std::optional<std::string> platform_version;
+  std::optional<std::string> scheduling_strategy;
+  std::optional<int64_t> minimum_healthy_percent, maximum_percent;
+  std::optional<bool> circuit_breaker_enable, circuit_breaker_rollback;
+  std::optional<std::string> alarms_json;
+  std::optional<std::string> deployment_controller;
+  std::optional<std::vector<std::pair<std::string, std::string>>> placement_constraints;
+  std::optional<std::string> placement_constraints_json;
+  std::optional<std::vector<std::pair<std::string, std::string>>> placement_strategy;
+  std::optional<std::string> placement_strategy_json;
+  std::optional<std::string> network_configuration_json;
+  std::optional<AwsVpcInput> network;
+  std::optional<std::string> load_balancers_json;
+  std::optional<std::string> service_registries_json;
+  std::optional<std::string> service_connect_configuration_json;
+  std::optional<std::string> service_connect_namespace;
+  std::optional<int64_t> health_check_grace_period_seconds;
+  std::optional<std::string> propagate_tags;
+  std::optional<bool> enable_ecs_managed_tags;
+  std::optional<bool> enable_execute_command;
+  std::optional<std::string> availability_zone_rebalancing;
+  std::optional<std::string> role_arn;
+  model::TagList tags;
+  std::string client_token;
+  bool force_new_deployment = false;
+};
+
+// Running/pending task counts of a service and of each of its deployments.
+struct ServiceCounts {
+  int64_t running = 0;
+  int64_t pending = 0;
+  std::map<std::string, std::pair<int64_t, int64_t>> by_deployment;  // id -> (running, pending)
+};
+
+struct ServiceDeploymentRef {
+  const model::Service* service = nullptr;
+  const model::Deployment* deployment = nullptr;
+};
+
 struct AttributeTarget {
   model::Attribute attribute;
   std::string target_type;  // container-instance
@@ -289,6 +341,49 @@ class ControlPlane {
   // The earliest pending transition, or nullopt when nothing is scheduled.
   std::optional<Millis> NextDue() const;
 
+  // --- Services (services.cc, service_scheduler.cc, service_deployments.cc, faults.cc) ---
+  Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
+  Result<const model::Service*> UpdateService(const RequestContext& ctx, ServiceInput in);
+  Result<const model::Service*> DeleteService(const RequestContext& ctx,
+                                              const std::string& cluster,
+                                              const std::string& service, bool force);
+  Status DescribeServices(const RequestContext& ctx, const std::string& cluster,
+                          const std::vector<std::string>& names,
+                          std::vector<const model::Service*>* found,
+                          std::vector<DescribeFailure>* failures) const;
+  Result<Page> ListServices(const RequestContext& ctx, const std::string& cluster,
+                            const std::string& launch_type, const std::string& scheduling_strategy,
+                            std::optional<int64_t> max_results,
+                            const std::optional<std::string>& next_token) const;
+  Result<Page> ListServicesByNamespace(const RequestContext& ctx, const std::string& ns,
+                                       std::optional<int64_t> max_results,
+                                       const std::optional<std::string>& next_token) const;
+  ServiceCounts CountsForService(const model::Service& s) const;
+  Result<std::pair<std::vector<ServiceDeploymentRef>, std::optional<std::string>>>
+  ListServiceDeployments(const RequestContext& ctx, const std::string& cluster,
+                         const std::string& service, const std::vector<std::string>& statuses,
+                         std::optional<Millis> created_after, std::optional<Millis> created_before,
+                         std::optional<int64_t> max_results,
+                         const std::optional<std::string>& next_token) const;
+  // arns: service-deployment ARNs (revisions = false) or service-revision ARNs (true).
+  void DescribeServiceDeployments(const RequestContext& ctx, const std::vector<std::string>& arns,
+                                  bool revisions, std::vector<ServiceDeploymentRef>* found,
+                                  std::vector<DescribeFailure>* failures) const;
+  Result<std::string> StopServiceDeployment(const RequestContext& ctx, const std::string& arn,
+                                            const std::string& stop_type);
+  std::string ServiceDeploymentArn(const model::Service& s, const model::Deployment& d) const;
+  std::string ServiceRevisionArn(const model::Service& s, const model::Deployment& d) const;
+
+  // Faults (admin API): make things fail the way real clusters do.
+  Status FailTask(const RequestContext& ctx, const std::string& cluster, const std::string& task,
+                  int64_t exit_code, const std::string& reason);
+  Status LoseInstance(const RequestContext& ctx, const std::string& cluster,
+                      const std::string& instance);
+  Result<int> LoseZone(const RequestContext& ctx, const std::string& zone);
+  // Tasks of this task definition fail to start (CannotPullContainerError) until cleared.
+  Status SetTaskDefinitionFailing(const RequestContext& ctx, const std::string& task_definition,
+                                  bool failing);
+
   // Whether a service of that name (ACTIVE or DRAINING) exists in the cluster.
   bool ServiceExists(const RequestContext& ctx, const std::string& cluster,
                      const std::string& service) const;
@@ -345,6 +440,9 @@ class ControlPlane {
     std::map<int64_t, model::Task*> tasks_by_seq;               // ListTasks order
     std::map<std::string, scheduler::InstanceView> views;       // placement snapshots, by id
     ClusterCounts counts;  // task counters, kept by Account()
+    std::map<std::string, model::Service> services;  // by name
+    // Tasks of each service (any state until purged), for the scheduler and the counts.
+    std::map<std::string, std::set<model::Task*>> service_tasks;
   };
   struct TenantState {
     std::map<std::string, model::Cluster> clusters;  // by name
@@ -390,6 +488,15 @@ class ControlPlane {
   void PersistInstance(storage::ChangeSet& changes, const model::ContainerInstance& ci);
   Status LoadInstancesAndTasks(storage::Snapshot& snap);
   Status LoadTaskDefinitions(storage::Snapshot& snap);
+  // Service scheduler internals (service_scheduler.cc).
+  void ReconcileService(ClusterState& cs, model::Service& svc, Millis now,
+                        storage::ChangeSet& changes);
+  void AddEvent(model::Service& svc, const std::string& message, Millis now);
+  model::Deployment NewDeployment(const model::Service& svc, Millis now);
+  int64_t LaunchServiceTasks(ClusterState& cs, model::Service& svc, int64_t count, Millis now);
+  model::Service* FindService(ClusterState& cs, std::string_view identifier);
+  const model::Service* FindService(const ClusterState& cs, std::string_view identifier) const;
+  std::set<std::string> failing_task_definitions_;  // fault injection
 
   storage::Store* store_;
   const Clock* clock_;

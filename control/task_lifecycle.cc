@@ -150,6 +150,7 @@ void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now,
     changes.PutTags(t.arn, {});
     tags_.erase(t.arn);
     cs.tasks_by_seq.erase(t.seq);
+    if (!t.service_name.empty()) cs.service_tasks[t.service_name].erase(&t);
     cs.tasks.erase(t.id);  // t is dangling from here on
     return;
   }
@@ -166,6 +167,15 @@ void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now,
   if (t.last_status == S::kProvisioning) {
     Transition(cs, t, S::kPending, now, changes);
   } else if (t.last_status < S::kRunning) {
+    if (failing_task_definitions_.count(t.task_definition_arn)) {
+      // Fault injection: the image cannot be pulled, so the task never starts.
+      t.failed_to_start = true;
+      RequestStop(cs, t, "TaskFailedToStart",
+                  "CannotPullContainerError: pull image manifest has been retried 5 time(s): "
+                  "failed to resolve ref: not found",
+                  now, changes);
+      return;
+    }
     Transition(cs, t, S::kRunning, now, changes);
   } else {
     Schedule(t, 0);
@@ -292,6 +302,7 @@ Status ControlPlane::LoadInstancesAndTasks(storage::Snapshot& snap) {
     t.next_transition_at = 0;
     model::Task& slot = cs.tasks.insert_or_assign(id, std::move(t)).first->second;
     cs.tasks_by_seq[slot.seq] = &slot;
+    if (!slot.service_name.empty()) cs.service_tasks[slot.service_name].insert(&slot);
     if (!slot.client_token.empty()) {
       // Client tokens are rebuilt from the tasks that carry them.
       tenants_[slot.tenant].client_tokens[slot.cluster + "|" + slot.client_token].push_back(

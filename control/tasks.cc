@@ -421,6 +421,7 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
     std::string id = t.id;
     model::Task& slot = cs.tasks.emplace(id, std::move(t)).first->second;
     cs.tasks_by_seq[slot.seq] = &slot;
+    if (!slot.service_name.empty()) cs.service_tasks[slot.service_name].insert(&slot);
     Reserve(cs, slot);
     Schedule(slot, slot.next_transition_at);
     if (!task_tags.empty()) tags_[slot.arn] = task_tags;

@@ -34,7 +34,7 @@ struct InstanceView {
   std::string ec2_instance_id;
   std::string status = "ACTIVE";  // ACTIVE, DRAINING, REGISTERING, INACTIVE, ...
   bool agent_connected = true;
-  std::string agent_version;       // e.g. "1.29.0"; compared as dotted numbers
+  std::string agent_version;  // e.g. "1.29.0"; compared as dotted numbers
   Millis registered_at = 0;
   std::string capacity_provider_name;  // empty: not launched by a capacity provider
 
@@ -42,7 +42,7 @@ struct InstanceView {
   int64_t remaining_cpu = 0;
   int64_t remaining_memory = 0;
   std::vector<std::string> available_gpu_ids;  // GPU ids not assigned to any task
-  int32_t remaining_eni_slots = -1;             // awsvpc trunking capacity; -1 = unlimited
+  int32_t remaining_eni_slots = -1;            // awsvpc trunking capacity; -1 = unlimited
 
   // The PORTS / PORTS_UDP reserved sets: the 5 agent defaults plus static host ports of tasks.
   std::vector<int32_t> reserved_tcp_ports;

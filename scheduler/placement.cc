@@ -401,10 +401,14 @@ class PlacementRun {
     }
     failure.arn = closest->view->arn;
     static constexpr std::array<FailureReason, kFirstConstraint> kStageReasons = {
-        FailureReason::kAgent,          FailureReason::kAttribute,
-        FailureReason::kLocation,       FailureReason::kResourceCpu,
-        FailureReason::kResourceMemory, FailureReason::kResourcePorts,
-        FailureReason::kResourcePortsUdp, FailureReason::kResourceGpu,
+        FailureReason::kAgent,
+        FailureReason::kAttribute,
+        FailureReason::kLocation,
+        FailureReason::kResourceCpu,
+        FailureReason::kResourceMemory,
+        FailureReason::kResourcePorts,
+        FailureReason::kResourcePortsUdp,
+        FailureReason::kResourceGpu,
         FailureReason::kResourceEni,
     };
     if (closest->stage < kFirstConstraint) {

@@ -43,7 +43,8 @@ Result<PlacementStrategy> MakePlacementStrategy(std::string_view type, std::stri
   if (type == "random") return PlacementStrategy::Random();
   if (type == "binpack") {
     // ECS documents lower case but accepts the resource names in either case.
-    if (EqualsIgnoreCase(field, "cpu")) return PlacementStrategy::Binpack(PlacementStrategy::Field::kCpu);
+    if (EqualsIgnoreCase(field, "cpu"))
+      return PlacementStrategy::Binpack(PlacementStrategy::Field::kCpu);
     if (EqualsIgnoreCase(field, "memory")) {
       return PlacementStrategy::Binpack(PlacementStrategy::Field::kMemory);
     }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -78,9 +79,7 @@ struct PlacementStrategy {
 
   static PlacementStrategy Random() { return {Type::kRandom, Field::kNone, {}}; }
   static PlacementStrategy Binpack(Field f) { return {Type::kBinpack, f, {}}; }
-  static PlacementStrategy SpreadInstances() {
-    return {Type::kSpread, Field::kInstanceId, {}};
-  }
+  static PlacementStrategy SpreadInstances() { return {Type::kSpread, Field::kInstanceId, {}}; }
   static PlacementStrategy SpreadAttribute(std::string name) {
     return {Type::kSpread, Field::kAttribute, std::move(name)};
   }

@@ -133,8 +133,8 @@ bool EvalComparison(const QueryComparison& c, const InstanceView& instance,
     case QuerySubject::kRegisteredAt:
       return ApplyOrder(c.op, CompareRegisteredAt(instance.registered_at, c.values[0].time));
     case QuerySubject::kRunningTasksCount:
-      return ApplyOrder(c.op, Compare3(instance.running_tasks_count + pending.count,
-                                       c.values[0].integer));
+      return ApplyOrder(
+          c.op, Compare3(instance.running_tasks_count + pending.count, c.values[0].integer));
     case QuerySubject::kTaskGroup:
       return EvalTaskGroup(c, instance, pending);
   }

@@ -2,11 +2,11 @@
 // scheduling.md §5.1. The lexer is driven by the parser because what a token is depends on where
 // it stands: `==1` after a subject is an operator then a value, while a bare value may contain
 // '=' or '!' (e.g. a regex). Evaluation lives in query_eval.cc.
+#include "scheduler/query_language.h"
+
 #include <array>
 #include <string>
 #include <utility>
-
-#include "scheduler/query_language.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -184,8 +184,8 @@ class QueryParser {
       if (status.ok()) {
         SkipSpace();
         if (AtEnd()) {
-          status = Error(pos_, "expected ')' to close the '(' at position " +
-                                   std::to_string(open + 1));
+          status =
+              Error(pos_, "expected ')' to close the '(' at position " + std::to_string(open + 1));
         } else if (Peek() != ')') {
           status = Error(pos_, "expected 'and', 'or' or ')'");
         } else {
@@ -205,8 +205,8 @@ class QueryParser {
     while (!AtEnd() && IsSubjectChar(Peek())) ++pos_;
     std::string_view word = text_.substr(subject_pos, pos_ - subject_pos);
     if (word.empty()) {
-      return Error(subject_pos, std::string("expected a subject (") + std::string(kSubjectList) +
-                                    ")");
+      return Error(subject_pos,
+                   std::string("expected a subject (") + std::string(kSubjectList) + ")");
     }
     ECS_RETURN_IF_ERROR(ResolveSubject(word, subject_pos, &cmp));
     const std::string subject_text(word);
@@ -307,8 +307,8 @@ class QueryParser {
       const char quote = Peek();
       size_t close = text_.find(quote, pos_ + 1);
       if (close == std::string_view::npos) {
-        return Error(value_pos, std::string("expected a closing ") + quote +
-                                    " for the quoted value");
+        return Error(value_pos,
+                     std::string("expected a closing ") + quote + " for the quoted value");
       }
       value.text = std::string(text_.substr(pos_ + 1, close - pos_ - 1));
       pos_ = close + 1;
@@ -346,7 +346,8 @@ class QueryParser {
         break;
       case QuerySubject::kAgentVersion: {
         auto version = ParseVersion(value->text);
-        if (!version) return Error(pos, "expected a version like 1.14.5, found '" + value->text + "'");
+        if (!version)
+          return Error(pos, "expected a version like 1.14.5, found '" + value->text + "'");
         value->version = std::move(*version);
         break;
       }
@@ -355,7 +356,8 @@ class QueryParser {
         if (!time) {
           return Error(pos,
                        "expected a date (YYYY-MM-DD, YYYY-MM-DDThh:mm:ss, YYYY-MM-DDThh:mm:ssZ or "
-                       "YYYY-MM-DDThh:mm:ss+hh:mm), found '" + value->text + "'");
+                       "YYYY-MM-DDThh:mm:ss+hh:mm), found '" +
+                           value->text + "'");
         }
         value->time = *time;
         break;

@@ -56,10 +56,10 @@ std::string_view QueryOperatorText(QueryOperator op);
 // One literal of a comparison, converted once for the subject's type.
 struct QueryValue {
   std::string text;
-  std::optional<double> number;   // set when text is a decimal number (attribute ordering)
-  int64_t integer = 0;            // runningTasksCount
-  std::vector<int64_t> version;   // agentVersion
-  QueryTime time;                 // registeredAt
+  std::optional<double> number;  // set when text is a decimal number (attribute ordering)
+  int64_t integer = 0;           // runningTasksCount
+  std::vector<int64_t> version;  // agentVersion
+  QueryTime time;                // registeredAt
 };
 
 struct QueryComparison {

@@ -81,7 +81,8 @@ std::optional<std::vector<int64_t>> ParseVersion(std::string_view text) {
   size_t start = 0;
   while (true) {
     size_t dot = text.find('.', start);
-    std::string_view part = text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
+    std::string_view part =
+        text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
     if (part.empty() || !std::all_of(part.begin(), part.end(), IsDigit)) return std::nullopt;
     int64_t value = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
@@ -111,7 +112,8 @@ std::optional<int> CompareVersionText(std::string_view text, const std::vector<i
   size_t start = 0;
   while (true) {
     size_t dot = text.find('.', start);
-    std::string_view part = text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
+    std::string_view part =
+        text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
     if (part.empty() || !std::all_of(part.begin(), part.end(), IsDigit)) return std::nullopt;
     int64_t value = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
@@ -177,8 +179,8 @@ bool MatchSimplePattern(std::string_view pattern, std::string_view text) {
     if (p < pattern.size() && pattern[p] == kAnySequence) {
       star = p++;
       mark = t;
-    } else if (p < pattern.size() && (pattern[p] == kAnyChar ? !IsLineTerminator(text[t])
-                                                             : pattern[p] == text[t])) {
+    } else if (p < pattern.size() &&
+               (pattern[p] == kAnyChar ? !IsLineTerminator(text[t]) : pattern[p] == text[t])) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos && !IsLineTerminator(text[mark])) {
@@ -195,9 +197,9 @@ bool MatchSimplePattern(std::string_view pattern, std::string_view text) {
 int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
   year -= month <= 2 ? 1 : 0;
   const int64_t era = FloorDiv(year, 400);
-  const int64_t yoe = year - era * 400;                                      // [0, 399]
+  const int64_t yoe = year - era * 400;                                          // [0, 399]
   const int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;  // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                 // [0, 146096]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                     // [0, 146096]
   return era * 146097 + doe - 719468;
 }
 

@@ -23,10 +23,10 @@ struct HostState {
 // The per-task inputs of the selection, resolved once.
 struct Victim {
   const ScaleInTask* task = nullptr;
-  int32_t host = -1;               // index into hosts, -1 without an instance
+  int32_t host = -1;  // index into hosts, -1 without an instance
   std::array<int32_t, kMaxPlacementStrategies> buckets{};  // per strategy (spread attribute)
   bool taken = false;
-  bool preferred = false;          // not yet RUNNING, or unhealthy: stopped first
+  bool preferred = false;  // not yet RUNNING, or unhealthy: stopped first
   uint64_t arn_hash = 0;
 };
 
@@ -80,7 +80,7 @@ class ScaleInRun {
         v.buckets[s] = it->second;
         bucket_counts_[s][it->second] += 1;
       }
-      victims_.push_back(std::move(v));
+      victims_.push_back(v);
     }
   }
 
@@ -111,9 +111,9 @@ class ScaleInRun {
     return std::string_view(*it->second);
   }
 
-  // Keys for victim i, lower = stop first. Key 0: not-yet-running or unhealthy tasks first.
   using KeyArray = std::array<int64_t, kMaxPlacementStrategies + 1>;
 
+  // Keys for victim i, lower = stop first. Key 0: not-yet-running or unhealthy tasks first.
   void Keys(size_t i, KeyArray* keys) const {
     const Victim& v = victims_[i];
     const ScaleInTask& task = *v.task;

@@ -25,14 +25,14 @@ namespace ecs::scheduler {
 // One non-STOPPED task of the service.
 struct ScaleInTask {
   std::string arn;
-  std::string instance_arn;        // empty for tasks without an instance (Fargate)
-  std::string availability_zone;   // empty: taken from the instance's ecs.availability-zone
-  std::string last_status;         // PROVISIONING, PENDING, ACTIVATING, RUNNING, ...
-  bool healthy = true;             // false: failing health checks (preferred victim)
+  std::string instance_arn;       // empty for tasks without an instance (Fargate)
+  std::string availability_zone;  // empty: taken from the instance's ecs.availability-zone
+  std::string last_status;        // PROVISIONING, PENDING, ACTIVATING, RUNNING, ...
+  bool healthy = true;            // false: failing health checks (preferred victim)
   // false: never picked (task protection, or not in the set being shrunk, e.g. PRIMARY tasks in a
   // deployment), but still counted when balancing AZs and instances.
   bool stoppable = true;
-  int64_t cpu = 0;                 // the task's reservation, for binpack scale-in
+  int64_t cpu = 0;  // the task's reservation, for binpack scale-in
   int64_t memory = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/service.h"
 #include "model/task.h"
 #include "model/tag.h"
 
@@ -20,5 +21,7 @@ std::string EncodeContainerInstance(const model::ContainerInstance& ci);
 Result<model::ContainerInstance> DecodeContainerInstance(const std::string& body);
 std::string EncodeTask(const model::Task& task);
 Result<model::Task> DecodeTask(const std::string& body);
+std::string EncodeService(const model::Service& s);
+Result<model::Service> DecodeService(const std::string& body);
 
 }  // namespace ecs::storage

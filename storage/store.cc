@@ -43,6 +43,10 @@ void ChangeSet::PutTask(const model::Task& task) {
   rows_.push_back({Kind::kTask, task.arn, task.seq, EncodeTask(task)});
 }
 
+void ChangeSet::PutService(const model::Service& service) {
+  rows_.push_back({Kind::kService, service.arn, service.seq, EncodeService(service)});
+}
+
 void ChangeSet::Put(Kind kind, std::string key, int64_t seq, std::string body) {
   rows_.push_back({kind, std::move(key), seq, std::move(body)});
 }
@@ -122,6 +126,12 @@ Result<Snapshot> Store::Load() {
         auto t = DecodeTask(body);
         if (!t.ok()) return t.status();
         snap.tasks.push_back(std::move(*t));
+        break;
+      }
+      case Kind::kService: {
+        auto svc = DecodeService(body);
+        if (!svc.ok()) return svc.status();
+        snap.services.push_back(std::move(*svc));
         break;
       }
       case Kind::kCounter:

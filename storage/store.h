@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/service.h"
 #include "model/task.h"
 #include "model/tag.h"
 #include "storage/database.h"
@@ -48,6 +49,7 @@ class ChangeSet {
   void PutCounter(const std::string& name, int64_t value);
   void PutContainerInstance(const model::ContainerInstance& ci);
   void PutTask(const model::Task& task);
+  void PutService(const model::Service& service);
   // Generic rows for resource kinds whose codecs live with their owners.
   void Put(Kind kind, std::string key, int64_t seq, std::string body);
   void Delete(Kind kind, std::string key);
@@ -66,6 +68,7 @@ struct Snapshot {
   std::map<std::string, int64_t> counters;
   std::vector<model::ContainerInstance> container_instances;  // in creation order
   std::vector<model::Task> tasks;                             // in creation order
+  std::vector<model::Service> services;                       // in creation order
   // Rows of the other kinds, in sequence order, for their owners to decode.
   std::map<Kind, std::vector<ChangeSet::Row>> rows;
 };

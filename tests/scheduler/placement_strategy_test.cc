@@ -1,8 +1,7 @@
 // Placement strategies: binpack, spread (instance, attribute), random, combinations as successive
 // tie-breakers, the RunTask and service defaults, and seeded determinism.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <set>
@@ -86,8 +85,8 @@ TEST_CASE("binpack memory picks the least remaining memory that still fits", "[s
 }
 
 TEST_CASE("binpack cpu packs by remaining CPU", "[strategy]") {
-  std::vector<InstanceView> instances = {Instance("a", 2048, "z", 300), Instance("b", 2048, "z", 200),
-                                         Instance("c", 2048, "z", 1000)};
+  std::vector<InstanceView> instances = {
+      Instance("a", 2048, "z", 300), Instance("b", 2048, "z", 200), Instance("c", 2048, "z", 1000)};
   PlacementRequest r = Request(3, {PlacementStrategy::Binpack(Field::kCpu)});
   r.demand.cpu = 150;
   CHECK(Chosen(instances, r) == Strings{"b", "a", "a"});
@@ -105,8 +104,10 @@ TEST_CASE("spread instanceId balances the group's task count per instance", "[st
 TEST_CASE("spread by availability zone balances zones", "[strategy]") {
   std::vector<InstanceView> instances = ThreeZones();
   auto spread = PlacementStrategy::SpreadAttribute("ecs.availability-zone");
-  CHECK(CountZones(Chosen(instances, Request(3, {spread}))) == Counts{{"a", 1}, {"b", 1}, {"c", 1}});
-  CHECK(CountZones(Chosen(instances, Request(6, {spread}))) == Counts{{"a", 2}, {"b", 2}, {"c", 2}});
+  CHECK(CountZones(Chosen(instances, Request(3, {spread}))) ==
+        Counts{{"a", 1}, {"b", 1}, {"c", 1}});
+  CHECK(CountZones(Chosen(instances, Request(6, {spread}))) ==
+        Counts{{"a", 2}, {"b", 2}, {"c", 2}});
 
   // Tasks already in a zone count against it.
   instances[0].task_group_counts = {{"family:web", 2}};
@@ -127,10 +128,9 @@ TEST_CASE("spread by a custom attribute: instances without it form their own buc
 }
 
 TEST_CASE("strategies combine as successive tie-breakers", "[strategy]") {
-  std::vector<InstanceView> instances = {Instance("a1", 1000, "us-east-1a"),
-                                         Instance("a2", 500, "us-east-1a"),
-                                         Instance("b1", 800, "us-east-1b"),
-                                         Instance("b2", 400, "us-east-1b")};
+  std::vector<InstanceView> instances = {
+      Instance("a1", 1000, "us-east-1a"), Instance("a2", 500, "us-east-1a"),
+      Instance("b1", 800, "us-east-1b"), Instance("b2", 400, "us-east-1b")};
   auto spread_az = PlacementStrategy::SpreadAttribute("ecs.availability-zone");
   auto binpack = PlacementStrategy::Binpack(Field::kMemory);
   // Spread zones first, binpack memory within the zone.
@@ -143,12 +143,12 @@ TEST_CASE("strategies combine as successive tie-breakers", "[strategy]") {
 }
 
 TEST_CASE("random is seeded, covers the candidates, and ends the strategy list", "[strategy]") {
-  std::vector<InstanceView> instances = {Instance("a", 300), Instance("b", 600),
-                                         Instance("c", 900), Instance("d", 1200)};
+  std::vector<InstanceView> instances = {Instance("a", 300), Instance("b", 600), Instance("c", 900),
+                                         Instance("d", 1200)};
   std::set<std::string> seen;
   for (uint64_t seed = 0; seed < 64; ++seed) {
-    PlacementRequest r = Request(1, {PlacementStrategy::Random(),
-                                     PlacementStrategy::Binpack(Field::kMemory)});
+    PlacementRequest r =
+        Request(1, {PlacementStrategy::Random(), PlacementStrategy::Binpack(Field::kMemory)});
     r.seed = seed;
     const Strings first = Chosen(instances, r);
     CHECK(Chosen(instances, r) == first);  // same seed, same choice

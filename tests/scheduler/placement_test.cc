@@ -1,15 +1,14 @@
 // Placement engine tables: candidates, resource accounting (CPU, memory, static/dynamic TCP and
 // UDP ports, GPU, ENI), constraints, each failure reason and the closest-instance rule,
 // strategies alone and combined, defaults, reservations within one request, determinism.
-#include <catch2/catch.hpp>
+#include "scheduler/placement.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "scheduler/placement.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -123,8 +122,8 @@ TEST_CASE("only ACTIVE instances of the right launch type and capacity provider 
   PlacementRequest any = Request(1, 1, 2);
   any.demand.launch_type = LaunchType::kAny;
   any.constraints = {PlacementConstraint::DistinctInstance()};
-  CHECK(CountPerInstance(Place(instances, any)) == std::map<std::string, int>{{"ec2", 1},
-                                                                              {"external", 1}});
+  CHECK(CountPerInstance(Place(instances, any)) ==
+        std::map<std::string, int>{{"ec2", 1}, {"external", 1}});
 
   PlacementRequest provider = Request();
   provider.demand.capacity_provider = "cp-2";
@@ -153,9 +152,9 @@ TEST_CASE("static TCP ports: busy, default-reserved, 51680 and the 100-port limi
     int32_t port;
     bool fits;
   };
-  for (const Case& c : {Case{80, true}, Case{8080, false}, Case{22, false}, Case{2375, false},
-                        Case{51678, false}, Case{51679, false}, Case{51680, false},
-                        Case{49153, false}, Case{49154, true}}) {
+  for (const Case& c :
+       {Case{80, true}, Case{8080, false}, Case{22, false}, Case{2375, false}, Case{51678, false},
+        Case{51679, false}, Case{51680, false}, Case{49153, false}, Case{49154, true}}) {
     INFO(c.port);
     PlacementRequest r = Request();
     r.demand.static_tcp_ports = {c.port};
@@ -304,9 +303,9 @@ TEST_CASE("the failure reported is the closest instance's, in pipeline order",
   };
   // Adding instances one by one: each new one gets further, so it becomes the closest.
   std::vector<Step> steps = {
-      {agent, FailureReason::kAgent},          {attribute, FailureReason::kAttribute},
-      {cpu, FailureReason::kResourceCpu},      {memory, FailureReason::kResourceMemory},
-      {ports, FailureReason::kResourcePorts},  {member, FailureReason::kMemberOf},
+      {agent, FailureReason::kAgent},         {attribute, FailureReason::kAttribute},
+      {cpu, FailureReason::kResourceCpu},     {memory, FailureReason::kResourceMemory},
+      {ports, FailureReason::kResourcePorts}, {member, FailureReason::kMemberOf},
   };
   std::vector<InstanceView> instances;
   for (const Step& step : steps) {
@@ -338,8 +337,7 @@ TEST_CASE("failure reason texts", "[placement][failure]") {
       {FailureReason::kResourceEni, "RESOURCE:ENI"},
       {FailureReason::kMemberOf, "MemberOf placement constraint unsatisfied."},
       {FailureReason::kDistinctInstance, "DistinctInstance placement constraint unsatisfied."},
-      {FailureReason::kNoContainerInstances,
-       "No Container Instances were found in your cluster."},
+      {FailureReason::kNoContainerInstances, "No Container Instances were found in your cluster."},
   };
   for (const auto& [reason, text] : kTexts) CHECK(FailureReasonText(reason) == text);
 }
@@ -360,8 +358,8 @@ TEST_CASE("distinctInstance: one task of the group per instance, within the requ
   instances[1].task_group_counts = {{"family:other", 3}, {"family:web", 0}};
   auto placements = Place(instances, r);
   CHECK(CountPerInstance(placements) ==
-        std::map<std::string, int>{{"b", 1}, {"c", 1},
-                                   {"!DistinctInstance placement constraint unsatisfied.", 1}});
+        std::map<std::string, int>{
+            {"b", 1}, {"c", 1}, {"!DistinctInstance placement constraint unsatisfied.", 1}});
   CHECK(placements[2].failure.arn == Arn("a"));
 }
 
@@ -394,7 +392,7 @@ TEST_CASE("memberOf restricts the candidates and sees earlier tasks of the reque
 TEST_CASE("constraints are ANDed and a later constraint failing is closer",
           "[placement][constraints]") {
   std::vector<InstanceView> instances = {Instance("a"), Instance("b")};
-  instances[0].task_group_counts = {{"family:web", 1}};  // fails distinctInstance (2nd)
+  instances[0].task_group_counts = {{"family:web", 1}};       // fails distinctInstance (2nd)
   instances[1].attributes["ecs.instance-type"] = "m5.large";  // fails memberOf (1st)
   PlacementRequest r = Request();
   r.constraints = {MemberOf("attribute:ecs.instance-type == t2.micro"),
@@ -413,8 +411,7 @@ TEST_CASE("MakePlacementConstraint and MakePlacementStrategy validate API items"
   Result<PlacementConstraint> bad = MakePlacementConstraint("memberOf", "attribute:a ==");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().code() == ErrorCode::kInvalidParameterException);
-  CHECK(bad.status().message() ==
-        "Invalid expression at position 15: expected a value after '=='");
+  CHECK(bad.status().message() == "Invalid expression at position 15: expected a value after '=='");
   CHECK_FALSE(MakePlacementConstraint("sameInstance", "").ok());
 
   using Field = PlacementStrategy::Field;
@@ -425,11 +422,16 @@ TEST_CASE("MakePlacementConstraint and MakePlacementStrategy validate API items"
     Field expected;
   };
   const Case kCases[] = {
-      {"binpack", "cpu", true, Field::kCpu},       {"binpack", "MEMORY", true, Field::kMemory},
-      {"binpack", "disk", false, Field::kNone},    {"spread", "instanceId", true, Field::kInstanceId},
-      {"spread", "host", true, Field::kInstanceId}, {"spread", "attribute:x", true, Field::kAttribute},
-      {"spread", "attribute:", false, Field::kNone}, {"spread", "az", false, Field::kNone},
-      {"random", "", true, Field::kNone},          {"roundrobin", "", false, Field::kNone},
+      {"binpack", "cpu", true, Field::kCpu},
+      {"binpack", "MEMORY", true, Field::kMemory},
+      {"binpack", "disk", false, Field::kNone},
+      {"spread", "instanceId", true, Field::kInstanceId},
+      {"spread", "host", true, Field::kInstanceId},
+      {"spread", "attribute:x", true, Field::kAttribute},
+      {"spread", "attribute:", false, Field::kNone},
+      {"spread", "az", false, Field::kNone},
+      {"random", "", true, Field::kNone},
+      {"roundrobin", "", false, Field::kNone},
   };
   for (const Case& c : kCases) {
     INFO(c.type << " " << c.field);

@@ -1,11 +1,10 @@
 // Tables for the cluster query language: the parser (operators and aliases, precedence,
 // parentheses, quoting, lists, error positions) and the evaluator against one fixed instance.
-#include <catch2/catch.hpp>
+#include "scheduler/query_language.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "scheduler/query_language.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -145,66 +144,72 @@ struct ErrorCase {
 
 TEST_CASE("parse errors name the 1-based position and what was expected", "[query][parse]") {
   const ErrorCase kCases[] = {
-      {"", "Invalid expression at position 1: expected a subject (attribute:<name>, "
-           "agentConnected, agentVersion, ec2InstanceId, registeredAt, runningTasksCount or "
-           "task:group)"},
+      {"",
+       "Invalid expression at position 1: expected a subject (attribute:<name>, "
+       "agentConnected, agentVersion, ec2InstanceId, registeredAt, runningTasksCount or "
+       "task:group)"},
       {"agentVersion ==", "Invalid expression at position 16: expected a value after '=='"},
       {"task:group equals", "Invalid expression at position 18: expected a value after 'equals'"},
-      {"foo == 1", "Invalid expression at position 1: expected a subject (attribute:<name>, "
-                   "agentConnected, agentVersion, ec2InstanceId, registeredAt, runningTasksCount "
-                   "or task:group), found 'foo'"},
-      {"attribute: == 1", "Invalid expression at position 11: expected an attribute name after "
-                          "'attribute:'"},
-      {"attribute:a", "Invalid expression at position 12: expected an operator after "
-                      "'attribute:a'"},
-      {"attribute:a ~= x", "Invalid expression at position 13: expected an operator after "
-                           "'attribute:a'"},
-      {"attribute:a == x and", "Invalid expression at position 21: expected a subject "
-                               "(attribute:<name>, agentConnected, agentVersion, ec2InstanceId, "
-                               "registeredAt, runningTasksCount or task:group)"},
-      {"attribute:a == x y", "Invalid expression at position 18: expected 'and', 'or' or the end "
-                             "of the expression"},
+      {"foo == 1",
+       "Invalid expression at position 1: expected a subject (attribute:<name>, "
+       "agentConnected, agentVersion, ec2InstanceId, registeredAt, runningTasksCount "
+       "or task:group), found 'foo'"},
+      {"attribute: == 1",
+       "Invalid expression at position 11: expected an attribute name after 'attribute:'"},
+      {"attribute:a",
+       "Invalid expression at position 12: expected an operator after 'attribute:a'"},
+      {"attribute:a ~= x",
+       "Invalid expression at position 13: expected an operator after 'attribute:a'"},
+      {"attribute:a == x and",
+       "Invalid expression at position 21: expected a subject "
+       "(attribute:<name>, agentConnected, agentVersion, ec2InstanceId, "
+       "registeredAt, runningTasksCount or task:group)"},
+      {"attribute:a == x y",
+       "Invalid expression at position 18: expected 'and', 'or' or the end of the expression"},
       {"attribute:a == x)", "Invalid expression at position 17: found ')' without a matching '('"},
-      {"(attribute:a == x", "Invalid expression at position 18: expected ')' to close the '(' at "
-                            "position 1"},
+      {"(attribute:a == x",
+       "Invalid expression at position 18: expected ')' to close the '(' at position 1"},
       {"(attribute:a == x y)", "Invalid expression at position 19: expected 'and', 'or' or ')'"},
-      {"attribute:a == 'x", "Invalid expression at position 16: expected a closing ' for the "
-                            "quoted value"},
-      {"attribute:a == \"x", "Invalid expression at position 16: expected a closing \" for the "
-                             "quoted value"},
+      {"attribute:a == 'x",
+       "Invalid expression at position 16: expected a closing ' for the quoted value"},
+      {"attribute:a == \"x",
+       "Invalid expression at position 16: expected a closing \" for the quoted value"},
       {"attribute:a == (x)", "Invalid expression at position 16: expected a value after '=='"},
       {"attribute:a in x", "Invalid expression at position 16: expected '[' after 'in'"},
       {"attribute:a in []", "Invalid expression at position 17: expected a value after '['"},
       {"attribute:a in [x, ]", "Invalid expression at position 20: expected a value after ','"},
-      {"attribute:a in [x y]", "Invalid expression at position 19: expected ',' or ']' in the "
-                               "list"},
+      {"attribute:a in [x y]",
+       "Invalid expression at position 19: expected ',' or ']' in the list"},
       {"attribute:a in [x", "Invalid expression at position 18: expected ',' or ']' in the list"},
-      {"agentConnected > true", "Invalid expression at position 16: operator '>' cannot be used "
-                                "with agentConnected"},
-      {"runningTasksCount exists", "Invalid expression at position 19: operator 'exists' cannot "
-                                   "be used with runningTasksCount"},
-      {"agentVersion in [1.0]", "Invalid expression at position 14: operator 'in' cannot be used "
-                                "with agentVersion"},
-      {"registeredAt =~ 2018.*", "Invalid expression at position 14: operator '=~' cannot be "
-                                 "used with registeredAt"},
-      {"task:group < x", "Invalid expression at position 12: operator '<' cannot be used with "
-                         "task:group"},
-      {"agentConnected == yes", "Invalid expression at position 19: expected true or false, "
-                                "found 'yes'"},
-      {"agentVersion < 1.x", "Invalid expression at position 16: expected a version like 1.14.5, "
-                             "found '1.x'"},
-      {"runningTasksCount > one", "Invalid expression at position 21: expected an integer, found "
-                                  "'one'"},
-      {"registeredAt < 2018-13-01", "Invalid expression at position 16: expected a date "
-                                    "(YYYY-MM-DD, YYYY-MM-DDThh:mm:ss, YYYY-MM-DDThh:mm:ssZ or "
-                                    "YYYY-MM-DDThh:mm:ss+hh:mm), found '2018-13-01'"},
-      {"attribute:a =~ 'a('", "Invalid expression at position 16: expected a valid regular "
-                              "expression, found 'a('"},
-      {"attribute:a:b == x", "Invalid expression at position 12: unexpected ':' in the attribute "
-                             "name"},
-      {"Attribute:a == x", "Invalid expression at position 1: expected a subject "
-                           "(attribute:<name>, agentConnected, agentVersion, ec2InstanceId, "
-                           "registeredAt, runningTasksCount or task:group), found 'Attribute:a'"},
+      {"agentConnected > true",
+       "Invalid expression at position 16: operator '>' cannot be used with agentConnected"},
+      {"runningTasksCount exists",
+       "Invalid expression at position 19: operator 'exists' cannot "
+       "be used with runningTasksCount"},
+      {"agentVersion in [1.0]",
+       "Invalid expression at position 14: operator 'in' cannot be used with agentVersion"},
+      {"registeredAt =~ 2018.*",
+       "Invalid expression at position 14: operator '=~' cannot be used with registeredAt"},
+      {"task:group < x",
+       "Invalid expression at position 12: operator '<' cannot be used with task:group"},
+      {"agentConnected == yes",
+       "Invalid expression at position 19: expected true or false, found 'yes'"},
+      {"agentVersion < 1.x",
+       "Invalid expression at position 16: expected a version like 1.14.5, found '1.x'"},
+      {"runningTasksCount > one",
+       "Invalid expression at position 21: expected an integer, found 'one'"},
+      {"registeredAt < 2018-13-01",
+       "Invalid expression at position 16: expected a date "
+       "(YYYY-MM-DD, YYYY-MM-DDThh:mm:ss, YYYY-MM-DDThh:mm:ssZ or "
+       "YYYY-MM-DDThh:mm:ss+hh:mm), found '2018-13-01'"},
+      {"attribute:a =~ 'a('",
+       "Invalid expression at position 16: expected a valid regular expression, found 'a('"},
+      {"attribute:a:b == x",
+       "Invalid expression at position 12: unexpected ':' in the attribute name"},
+      {"Attribute:a == x",
+       "Invalid expression at position 1: expected a subject "
+       "(attribute:<name>, agentConnected, agentVersion, ec2InstanceId, "
+       "registeredAt, runningTasksCount or task:group), found 'Attribute:a'"},
       {"attribute:a == x AND attribute:b == y",
        "Invalid expression at position 18: expected 'and', 'or' or the end of the expression"},
   };
@@ -399,8 +404,7 @@ TEST_CASE("an instance without a parsable agent version matches no version compa
           "[query][eval]") {
   InstanceView v = FixtureInstance();
   v.agent_version.clear();
-  for (const char* text : {"agentVersion == 1.0.0", "agentVersion != 1.0.0",
-                           "agentVersion > 0"}) {
+  for (const char* text : {"agentVersion == 1.0.0", "agentVersion != 1.0.0", "agentVersion > 0"}) {
     INFO(text);
     Result<Expression> e = ParseQuery(text);
     REQUIRE(e.ok());

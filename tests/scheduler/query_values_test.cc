@@ -1,10 +1,9 @@
 // Tables for the typed literals of the query language: numbers, versions and dates.
-#include <catch2/catch.hpp>
+#include "scheduler/query_values.h"
 
+#include <catch2/catch.hpp>
 #include <regex>
 #include <string>
-
-#include "scheduler/query_values.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -67,9 +66,9 @@ TEST_CASE("ParseQueryTime: the four documented forms", "[query][values]") {
   CHECK(date->date_only);
   CHECK(date->value == 17700);
 
-  for (const char* text : {"2018-06-18T22:28:28", "2018-06-18T22:28:28Z",
-                           "2018-06-18T22:28:28+00:00", "2018-06-19T01:28:28+03:00",
-                           "2018-06-18T20:58:28-01:30"}) {
+  for (const char* text :
+       {"2018-06-18T22:28:28", "2018-06-18T22:28:28Z", "2018-06-18T22:28:28+00:00",
+        "2018-06-19T01:28:28+03:00", "2018-06-18T20:58:28-01:30"}) {
     INFO(text);
     auto t = ParseQueryTime(text);
     REQUIRE(t.has_value());
@@ -77,10 +76,10 @@ TEST_CASE("ParseQueryTime: the four documented forms", "[query][values]") {
     CHECK(t->value == 1'529'360'908);
   }
   CHECK(ParseQueryTime("2020-02-29").has_value());
-  for (const char* bad : {"2019-02-29", "2018-13-01", "2018-00-10", "2018-06-31", "2018-6-18",
-                          "2018/06/18", "2018-06-18T24:00:00", "2018-06-18T22:28",
-                          "2018-06-18 22:28:28", "2018-06-18T22:28:28+0000",
-                          "2018-06-18T22:28:28.123Z", "2018-06-18T22:28:28UTC", ""}) {
+  for (const char* bad :
+       {"2019-02-29", "2018-13-01", "2018-00-10", "2018-06-31", "2018-6-18", "2018/06/18",
+        "2018-06-18T24:00:00", "2018-06-18T22:28", "2018-06-18 22:28:28",
+        "2018-06-18T22:28:28+0000", "2018-06-18T22:28:28.123Z", "2018-06-18T22:28:28UTC", ""}) {
     INFO(bad);
     CHECK_FALSE(ParseQueryTime(bad).has_value());
   }
@@ -101,13 +100,13 @@ TEST_CASE("CompareRegisteredAt truncates the instance time to the literal's gran
 
 TEST_CASE("simple regexes take the wildcard fast path and agree with std::regex",
           "[query][values]") {
-  const char* kSimple[] = {"t2.*", "service:.*", "m5\\..*", ".*large", "t.\\.micro", "a.*b.*c",
-                           "", ".*", "i-abcd1234", "x/y-z_1", ".", "..*"};
-  const char* kNotSimple[] = {"t2*",   "(t2|m5).*", "[tm]2.*", "^t2.*", "t2.*$", "t2.+", "t2.?",
-                              "a{2}", "\\d+", "\\w", "a|b",     ".*?",   "t2\\"};
-  const char* kTexts[] = {"t2.micro", "t2", "m5.large", "m5xlarge", "service:web", "service:",
-                          "abc", "aXbYc", "acb", "", "x/y-z_1", "i-abcd1234", "tx.micro",
-                          "line\nbreak", "a\nb"};
+  const char* kSimple[] = {"t2.*", "service:.*", "m5\\..*",    ".*large", "t.\\.micro", "a.*b.*c",
+                           "",     ".*",         "i-abcd1234", "x/y-z_1", ".",          "..*"};
+  const char* kNotSimple[] = {"t2*",  "(t2|m5).*", "[tm]2.*", "^t2.*", "t2.*$", "t2.+", "t2.?",
+                              "a{2}", "\\d+",      "\\w",     "a|b",   ".*?",   "t2\\"};
+  const char* kTexts[] = {"t2.micro", "t2",         "m5.large", "m5xlarge",    "service:web",
+                          "service:", "abc",        "aXbYc",    "acb",         "",
+                          "x/y-z_1",  "i-abcd1234", "tx.micro", "line\nbreak", "a\nb"};
   for (const char* regex : kSimple) {
     auto simple = SimplifyRegex(regex);
     INFO(regex);

@@ -1,14 +1,13 @@
 // Scale-in victim selection: the default service rule, pending/unhealthy first, protected tasks,
 // reversed binpack and spread, and determinism.
-#include <catch2/catch.hpp>
+#include "scheduler/scale_in.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "scheduler/scale_in.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -64,8 +63,7 @@ std::vector<ScaleInTask> Fleet() {
 
 std::vector<InstanceView> Hosts() { return {Host("h1", "a"), Host("h2", "a"), Host("h3", "b")}; }
 
-TEST_CASE("default rule: the zone with most tasks, then the instance with most",
-          "[scale_in]") {
+TEST_CASE("default rule: the zone with most tasks, then the instance with most", "[scale_in]") {
   CHECK(PerHost(Pick(Fleet(), Hosts(), 1)) == Counts{{"h1", 1}});
   // a:4 b:2 -> a (h1 3→2) -> a:3 b:2 -> a (h1 2→1 ties h2 1... h1 has 2 vs h2 1) -> h1.
   CHECK(PerHost(Pick(Fleet(), Hosts(), 2)) == Counts{{"h1", 2}});
@@ -113,8 +111,8 @@ TEST_CASE("spread scale-in keeps the balance", "[scale_in]") {
   CHECK(PerHost(Pick(Fleet(), Hosts(), 1, {PlacementStrategy::SpreadAttribute("rack")})) ==
         Counts{{"h1", 1}});
   // Zone spread alone: a:4 b:2 -> two from zone a, any instance.
-  Counts zone_only =
-      PerHost(Pick(Fleet(), Hosts(), 2, {PlacementStrategy::SpreadAttribute("ecs.availability-zone")}));
+  Counts zone_only = PerHost(
+      Pick(Fleet(), Hosts(), 2, {PlacementStrategy::SpreadAttribute("ecs.availability-zone")}));
   CHECK(zone_only["h3"] == 0);
 }
 
