@@ -18,9 +18,10 @@
 
 namespace {
 constexpr const char* kVersion = "0.1.0";
-}
+}  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+int Run(int argc, char** argv) {
   using namespace ecs;
   config::ParseOutcome parsed = config::ParseOptions(argc, argv);
   if (!parsed.options) {
@@ -51,10 +52,25 @@ int main(int argc, char** argv) {
   control::ControlOptions control_options;
   control_options.endpoint_url = "http://" + opt.host + ":" + std::to_string(opt.port) + "/";
   control_options.lifecycle = opt.lifecycle;
+  control_options.az_suffixes = opt.az_suffixes;
   control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy(), control_options);
   if (Status s = control.Load(); !s.ok()) {
     std::fprintf(stderr, "ecs-emulator: loading state: %s\n", s.message().c_str());
     return 1;
+  }
+  // --fleet: capacity for clusters that have none yet (a restart keeps what is there).
+  for (const auto& fleet : opt.fleets) {
+    control::RequestContext ctx{{opt.account_id, opt.region}};
+    auto active = control.ListContainerInstances(ctx, fleet.cluster, "", "ACTIVE", 1, std::nullopt);
+    if (active.ok() && !active->arns.empty()) continue;
+    auto made = control.CreateFleet(ctx, fleet);
+    if (!made.ok()) {
+      std::fprintf(stderr, "ecs-emulator: --fleet %s: %s\n", fleet.cluster.c_str(),
+                   made.status().message().c_str());
+      return 1;
+    }
+    Log(LogLevel::kInfo, "fleet: " + std::to_string(made->size()) + " " + fleet.instance_type +
+                             " instances in cluster " + fleet.cluster);
   }
   api::Api api(&control, &clock, api::ApiOptions{{opt.account_id, opt.region}, kVersion, started});
 
@@ -68,6 +84,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   http.Start();
+  control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
   server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms);
   reconciler.Start();
 
@@ -88,4 +105,16 @@ int main(int argc, char** argv) {
   for (auto& t : workers) t.join();
   // Every connection has finished; the store closes (and checkpoints) when it goes out of scope.
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ecs-emulator: fatal: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "ecs-emulator: fatal: unknown exception\n");
+  }
+  return 1;
 }

@@ -22,6 +22,8 @@
 namespace ecs::api {
 
 struct AdminReply {
+  AdminReply(int s, Status e, std::string b = "")
+      : status(s), error(std::move(e)), body(std::move(b)) {}
   int status = 200;
   Status error;      // set when status != 200
   std::string body;  // JSON on success

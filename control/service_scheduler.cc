@@ -99,7 +99,7 @@ void ControlPlane::AddEvent(model::Service& svc, const std::string& message, Mil
   while (svc.events.size() > kMaxEvents) svc.events.pop_back();
 }
 
-int64_t ControlPlane::LaunchServiceTasks(ClusterState& cs, model::Service& svc, int64_t count,
+int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc, int64_t count,
                                          Millis now) {
   const model::Deployment& primary = svc.deployments.front();
   RequestContext ctx{svc.tenant};

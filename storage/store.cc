@@ -87,7 +87,9 @@ Status Store::Commit(const ChangeSet& changes) {
     }
     ECS_RETURN_IF_ERROR(st);
   }
-  if (fail_after_ > 0 && --fail_after_ == 0) {
+  if (fail_after_ > 0) --fail_after_;
+  if (fail_after_ == 0 && injected_failure_armed_) {
+    injected_failure_armed_ = false;
     return Status::Server("injected commit failure");  // tx rolls back
   }
   return tx.Commit();

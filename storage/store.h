@@ -84,12 +84,16 @@ class Store {
   Result<int> SchemaVersion() { return db_->SchemaVersion(); }
 
   // Test hook: the nth Commit from now fails before COMMIT (0 = never).
-  void FailCommitAfter(int n) { fail_after_ = n; }
+  void FailCommitAfter(int n) {
+    fail_after_ = n;
+    injected_failure_armed_ = n > 0;
+  }
 
  private:
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   std::unique_ptr<Database> db_;
   int fail_after_ = 0;
+  bool injected_failure_armed_ = false;
 };
 
 // The schema, one entry per version. Append only.
