@@ -281,14 +281,16 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp,
       .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent))
       .Member("strategy", "ROLLING")
       .EndObject();
-  if (d.is_rollback) {
-    w.Key("rollback")
-        .StartObject()
-        .Member("reason", d.rollout_state_reason)
-        .Key("startedAt")
-        .Timestamp(d.started_at)
-        .Member("serviceRevisionArn", cp.ServiceRevisionArn(s, d))
-        .EndObject();
+  if (!d.rolled_back_to.empty()) {
+    // The revision this deployment was rolled back to.
+    w.Key("rollback").StartObject().Member("reason", d.status_reason);
+    w.Key("startedAt").Timestamp(d.rollback_started_at);
+    for (const auto& other : s.deployments) {
+      if (other.id == d.rolled_back_to) {
+        w.Member("serviceRevisionArn", cp.ServiceRevisionArn(s, other));
+      }
+    }
+    w.EndObject();
   }
   w.Key("deploymentCircuitBreaker")
       .StartObject()

@@ -48,13 +48,13 @@ Result<std::string> DeregisterTaskDefinition(OpContext& op) {
 Result<std::string> DeleteTaskDefinitions(OpContext& op) {
   auto ids = op.in.StringList("taskDefinitions");
   if (!op.in.ok()) return op.in.status();
-  std::vector<const control::TaskDefinitionRecord*> deleted;
+  std::vector<control::TaskDefinitionRecord> deleted;
   std::vector<control::DescribeFailure> failures;
   ECS_RETURN_IF_ERROR(op.control.DeleteTaskDefinitions(
       op.ctx, ids.value_or(std::vector<std::string>{}), &deleted, &failures));
   JsonWriter w;
   w.StartObject().Key("taskDefinitions").StartArray();
-  for (const auto* r : deleted) w.Raw(Render(*r));
+  for (const auto& r : deleted) w.Raw(Render(r));
   w.EndArray();
   WriteFailures(w, failures);
   w.EndObject();

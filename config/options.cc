@@ -2,7 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "common/names.h"
+#include "control/instance_types.h"
 
 namespace ecs::config {
 
@@ -14,7 +17,76 @@ bool IsTwelveDigits(const std::string& s) {
   }
   return true;
 }
+
+std::vector<std::string> Split(const std::string& s, std::string_view separators) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (separators.find(c) != std::string_view::npos) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+std::optional<int64_t> ParseCount(const std::string& s) {
+  if (s.empty() || s.size() > 12) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 }  // namespace
+
+Result<control::FleetInput> ParseFleetSpec(const std::string& spec) {
+  control::FleetInput f;
+  bool has_count = false;
+  for (const std::string& item : Split(spec, ",")) {
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    if (eq == std::string::npos) {
+      return Status::InvalidParameter("'" + item + "' is not key=value");
+    }
+    std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key == "cluster") {
+      if (!IsValidResourceName(value)) return Status::InvalidParameter("bad cluster name '" + value + "'");
+      f.cluster = value;
+    } else if (key == "count") {
+      auto n = ParseCount(value);
+      if (!n || *n < 1 || *n > 5000) {
+        return Status::InvalidParameter("count must be 1..5000, got '" + value + "'");
+      }
+      f.count = static_cast<int>(*n);
+      has_count = true;
+    } else if (key == "type" || key == "instanceType") {
+      f.instance_type = value;
+    } else if (key == "cpu" || key == "memory") {
+      auto n = ParseCount(value);
+      if (!n || *n < 1) return Status::InvalidParameter(key + " must be a positive integer");
+      (key == "cpu" ? f.cpu : f.memory) = *n;
+    } else if (key == "azs" || key == "zones") {
+      for (const auto& z : Split(value, ":/")) {
+        if (!z.empty()) f.availability_zones.push_back(z);
+      }
+    } else {
+      return Status::InvalidParameter("unknown key '" + key +
+                                      "' (cluster, count, type, cpu, memory, azs)");
+    }
+  }
+  if (!has_count) return Status::InvalidParameter("count is required");
+  if (!control::FindInstanceType(f.instance_type) && (!f.cpu || !f.memory)) {
+    return Status::InvalidParameter("unknown instance type '" + f.instance_type +
+                                    "': give cpu= and memory=");
+  }
+  return f;
+}
 
 ParseOutcome ParseOptions(int argc, char** argv) {
   Options o;
@@ -67,6 +139,18 @@ ParseOutcome ParseOptions(int argc, char** argv) {
       ->envname("ECS_EMULATOR_SCHEDULER_TICK_MS")
       ->check(CLI::Range(int64_t{10}, int64_t{60'000}));
 
+  std::vector<std::string> fleet_specs;
+  app.add_option("--fleet", fleet_specs,
+                 "Simulated capacity at start-up, repeatable: cluster=NAME,count=N,type=m5.large"
+                 "[,cpu=UNITS,memory=MIB,azs=us-east-1a:us-east-1b]; skipped when the cluster "
+                 "already has ACTIVE instances (ECS_EMULATOR_FLEET: specs separated by ';')");
+  std::string fleet_env;
+  if (const char* env = std::getenv("ECS_EMULATOR_FLEET")) fleet_env = env;
+  std::string az_suffixes = "a,b,c";
+  app.add_option("--az-suffixes", az_suffixes,
+                 "Availability zones of every region, as suffixes of the region name")
+      ->envname("ECS_EMULATOR_AZ_SUFFIXES");
+
   ParseOutcome out;
   try {
     app.parse(argc, argv);
@@ -95,6 +179,22 @@ ParseOutcome ParseOptions(int argc, char** argv) {
   if (o.region.empty()) return fail("--region must not be empty");
   if (!o.ephemeral && o.data_dir.empty()) return fail("--data-dir must not be empty");
   o.lifecycle.stopped_retention = retention_minutes * 60'000;
+  // Flags win over the environment: the variable only applies when no --fleet is given.
+  if (fleet_specs.empty() && !fleet_env.empty()) {
+    for (const auto& spec : Split(fleet_env, ";")) {
+      if (!spec.empty()) fleet_specs.push_back(spec);
+    }
+  }
+  for (const auto& spec : fleet_specs) {
+    auto fleet = ParseFleetSpec(spec);
+    if (!fleet.ok()) return fail("--fleet '" + spec + "': " + fleet.status().message());
+    o.fleets.push_back(std::move(*fleet));
+  }
+  o.az_suffixes.clear();
+  for (const auto& s : Split(az_suffixes, ",")) {
+    if (s.empty() || s.size() > 4) return fail("--az-suffixes must look like a,b,c");
+    o.az_suffixes.push_back(s);
+  }
   out.options = o;
   return out;
 }

@@ -24,7 +24,17 @@ struct Options {
   int read_timeout_seconds = 60;
   control::LifecycleConfig lifecycle;  // task state delays
   int64_t scheduler_tick_ms = 250;     // how often the service scheduler looks at every service
+  // Availability zones of every region: region + suffix. Fleets go round-robin over them.
+  std::vector<std::string> az_suffixes = {"a", "b", "c"};
+  // --fleet / ECS_EMULATOR_FLEET: capacity created at start-up in the default account and region,
+  // each only when its cluster has no ACTIVE container instance yet.
+  std::vector<control::FleetInput> fleets;
 };
+
+// Parses one fleet spec: comma-separated key=value pairs, e.g.
+// "cluster=default,count=3,type=m5.large" (keys: cluster, count, type, cpu, memory, azs with
+// zones separated by ':' or '/'). Returns the reason on error.
+Result<control::FleetInput> ParseFleetSpec(const std::string& spec);
 
 struct ParseOutcome {
   std::optional<Options> options;  // set when the server should start

@@ -155,7 +155,9 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   c.seq = NextSeq();
   c.created_at = Now();
   // containerInsights defaults from the account setting (disabled unless set).
-  c.settings.push_back({"containerInsights", "disabled"});
+  c.settings.push_back({"containerInsights",
+                        EffectiveAccountSetting(ctx.tenant, ctx.principal_arn(),
+                                                "containerInsights")});
   ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in.fields), &c));
   c.capacity_providers = in.capacity_providers;
   if (!in.default_strategy.empty()) {

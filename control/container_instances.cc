@@ -146,22 +146,42 @@ void ControlPlane::RefreshView(ClusterState& cs, const model::ContainerInstance&
   v.agent_version = ci.agent_version;
   v.registered_at = ci.registered_at;
   v.capacity_provider_name = ci.capacity_provider_name;
+  v.attributes.clear();
+  for (const auto& a : ci.attributes) v.attributes.emplace(a.name, a.value);
+  scheduler::SyncHotAttributes(&v);
+  RefreshUsage(cs, ci);
+}
+
+void ControlPlane::RefreshUsage(ClusterState& cs, const model::ContainerInstance& ci) {
+  scheduler::InstanceView& v = cs.views[ci.id];
   v.remaining_cpu = ci.RegisteredInteger("CPU") - ci.usage.cpu;
   v.remaining_memory = ci.RegisteredInteger("MEMORY") - ci.usage.memory;
   v.reserved_tcp_ports.clear();
   v.reserved_udp_ports.clear();
   for (const auto& r : ci.registered_resources) {
-    auto& dst = r.name == "PORTS" ? v.reserved_tcp_ports : v.reserved_udp_ports;
     if (r.name != "PORTS" && r.name != "PORTS_UDP") continue;
+    auto& dst = r.name == "PORTS" ? v.reserved_tcp_ports : v.reserved_udp_ports;
     for (const auto& p : r.string_set) dst.push_back(std::atoi(p.c_str()));
   }
   for (const auto& [port, n] : ci.usage.tcp_ports) v.reserved_tcp_ports.push_back(port);
   for (const auto& [port, n] : ci.usage.udp_ports) v.reserved_udp_ports.push_back(port);
+  v.dynamic_tcp_ports.clear();
+  v.dynamic_udp_ports.clear();
+  for (const auto& [port, n] : ci.usage.dynamic_tcp_ports) v.dynamic_tcp_ports.push_back(port);
+  for (const auto& [port, n] : ci.usage.dynamic_udp_ports) v.dynamic_udp_ports.push_back(port);
   v.running_tasks_count = ci.usage.running_tasks;
-  v.attributes.clear();
-  for (const auto& a : ci.attributes) v.attributes.emplace(a.name, a.value);
-  v.task_group_counts.clear();
-  for (const auto& [g, n] : ci.usage.groups) v.task_group_counts.emplace(g, n);
+  // Groups change one task at a time: update in place rather than rebuilding the map.
+  for (auto it = v.task_group_counts.begin(); it != v.task_group_counts.end();) {
+    it = ci.usage.groups.contains(it->first) ? std::next(it) : v.task_group_counts.erase(it);
+  }
+  for (const auto& [g, n] : ci.usage.groups) {
+    auto it = v.task_group_counts.find(g);
+    if (it == v.task_group_counts.end()) {
+      v.task_group_counts.emplace(g, n);
+    } else {
+      it->second = n;
+    }
+  }
 }
 
 std::vector<model::Resource> ControlPlane::RemainingResources(

@@ -33,6 +33,8 @@ Status ControlPlane::Load() {
   for (const auto& ci : snap->container_instances) next_seq_ = std::max(next_seq_, ci.seq + 1);
   for (const auto& t : snap->tasks) next_seq_ = std::max(next_seq_, t.seq + 1);
   ECS_RETURN_IF_ERROR(LoadTaskDefinitions(*snap));
+  account_settings_.clear();
+  ECS_RETURN_IF_ERROR(LoadAccountSettings(*snap));
   for (auto& svc : snap->services) {
     next_seq_ = std::max(next_seq_, svc.seq + 1);
     ClusterState& cs = tenants_[svc.tenant].cluster_state[svc.cluster];
@@ -48,6 +50,7 @@ Status ControlPlane::Reset() {
   tags_.clear();
   due_.clear();
   task_definitions_.Clear();
+  account_settings_.clear();
   failing_task_definitions_.clear();
   next_seq_ = 1;
   return Status::Ok();

@@ -251,6 +251,23 @@ struct AttributeTarget {
   std::string target_id;    // ARN or ID
 };
 
+// An account setting as the model's Setting shape shows it.
+struct AccountSetting {
+  std::string name;
+  std::string value;
+  std::string principal_arn;
+  std::string type;  // user | aws_managed
+};
+
+struct ListAccountSettingsInput {
+  std::string name;           // "" = every name
+  std::string value;          // "" = any value (requires name)
+  std::string principal_arn;  // "" = the caller
+  bool effective_settings = false;
+  std::optional<int64_t> max_results;
+  std::optional<std::string> next_token;
+};
+
 class ControlPlane {
  public:
   ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids,
@@ -389,6 +406,8 @@ class ControlPlane {
                      const std::string& service) const;
 
   const ControlOptions& options() const { return options_; }
+  // The address DiscoverPollEndpoint hands out, once the listener knows its port (start-up).
+  void set_endpoint_url(std::string url) { options_.endpoint_url = std::move(url); }
   const TaskDefinitionRegistry& task_definitions() const { return task_definitions_; }
 
   // Cluster lookup with the ECS errors: unknown -> ClusterNotFoundException "Cluster not found.";
@@ -404,9 +423,10 @@ class ControlPlane {
                                                              const std::string& identifier) const;
   Result<const TaskDefinitionRecord*> DeregisterTaskDefinition(const RequestContext& ctx,
                                                                const std::string& identifier);
+  // `deleted` gets copies: a revision nothing uses is removed for good before this returns.
   Status DeleteTaskDefinitions(const RequestContext& ctx,
                                const std::vector<std::string>& identifiers,
-                               std::vector<const TaskDefinitionRecord*>* deleted,
+                               std::vector<TaskDefinitionRecord>* deleted,
                                std::vector<DescribeFailure>* failures);
   // status: ACTIVE | INACTIVE | DELETE_IN_PROGRESS.
   Result<Page> ListTaskDefinitions(const RequestContext& ctx, const std::string& family_prefix,
@@ -431,6 +451,22 @@ class ControlPlane {
   const model::TagList& TagsOf(const std::string& arn) const;
   // ECS tag rules for a request's tag list (count, key/value length, charset, aws: prefix).
   static Status ValidateTags(const model::TagList& tags);
+
+  // --- Account settings (account_settings.cc); principal_arn "" = the caller ---
+  Result<AccountSetting> PutAccountSetting(const RequestContext& ctx, const std::string& name,
+                                           const std::string& value,
+                                           const std::string& principal_arn);
+  Result<AccountSetting> PutAccountSettingDefault(const RequestContext& ctx,
+                                                  const std::string& name,
+                                                  const std::string& value);
+  Result<AccountSetting> DeleteAccountSetting(const RequestContext& ctx, const std::string& name,
+                                              const std::string& principal_arn);
+  Result<std::pair<std::vector<AccountSetting>, std::optional<std::string>>> ListAccountSettings(
+      const RequestContext& ctx, const ListAccountSettingsInput& in) const;
+  // The value in effect for a principal: its own, else the account default (root's), else the
+  // built-in default.
+  std::string EffectiveAccountSetting(const Tenant& t, const std::string& principal,
+                                      const std::string& name) const;
 
  private:
   // Per cluster (by name): its instances and tasks.
@@ -466,6 +502,9 @@ class ControlPlane {
                                                std::string_view identifier) const;
   model::Task* FindTask(ClusterState& cs, std::string_view identifier);
   void RefreshView(ClusterState& cs, const model::ContainerInstance& ci);
+  // The usage-derived part of the view only (resources, ports, counts, groups): what a task
+  // transition changes. Cheaper than RefreshView, which also copies the attributes.
+  void RefreshUsage(ClusterState& cs, const model::ContainerInstance& ci);
   // Reservation bookkeeping on the instance a task is placed on.
   // Adds (sign +1) or removes (-1) a task's contribution to its instance's usage and its
   // cluster's counters. Every mutation of a task is bracketed by Account(-1) ... Account(+1).
@@ -488,12 +527,31 @@ class ControlPlane {
   void PersistInstance(storage::ChangeSet& changes, const model::ContainerInstance& ci);
   Status LoadInstancesAndTasks(storage::Snapshot& snap);
   Status LoadTaskDefinitions(storage::Snapshot& snap);
+  Status LoadAccountSettings(storage::Snapshot& snap);
+  // Task-definition removal (task_definitions.cc). A revision is in use while a task that is not
+  // STOPPED runs it or an ACTIVE service deploys it. ReleaseTaskDefinition removes a
+  // DELETE_IN_PROGRESS revision nothing uses any more (row, tags, registry entry; the family's
+  // revision counter stays); call it whenever a user of `arn` goes away.
+  bool TaskDefinitionInUse(const Tenant& t, const std::string& arn) const;
+  void ReleaseTaskDefinition(const Tenant& t, const std::string& arn, storage::ChangeSet& changes);
   // Service scheduler internals (service_scheduler.cc).
   void ReconcileService(ClusterState& cs, model::Service& svc, Millis now,
                         storage::ChangeSet& changes);
   void AddEvent(model::Service& svc, const std::string& message, Millis now);
   model::Deployment NewDeployment(const model::Service& svc, Millis now);
   int64_t LaunchServiceTasks(ClusterState& cs, model::Service& svc, int64_t count, Millis now);
+  // DAEMON: one task of the PRIMARY on each of these instances (StartTask, 10 per call).
+  int64_t LaunchDaemonTasks(model::Service& svc, const std::vector<std::string>& instance_ids,
+                            Millis now);
+  // The service's tasks that are not STOPPED, of this incarnation (a reused name's old tasks are
+  // left out), in creation order.
+  std::vector<model::Task*> LiveServiceTasks(ClusterState& cs, const model::Service& svc);
+  // Makes the last COMPLETED deployment PRIMARY again (circuit breaker, StopServiceDeployment).
+  // False when there is none to go back to.
+  bool RollBack(model::Service& svc, bool circuit_breaker, const std::string& status_reason,
+                Millis now);
+  // activeServicesCount / drainingServicesCount of a cluster, from its services.
+  void RecountServices(ClusterState& cs);
   model::Service* FindService(ClusterState& cs, std::string_view identifier);
   const model::Service* FindService(const ClusterState& cs, std::string_view identifier) const;
   std::set<std::string> failing_task_definitions_;  // fault injection
@@ -507,6 +565,8 @@ class ControlPlane {
   // Due lifecycle transitions: (time, task) -> cluster state holding it.
   std::set<std::pair<Millis, model::Task*>> due_;
   std::map<std::string, model::TagList> tags_;  // by resource ARN
+  // Explicit account settings: tenant -> (principal ARN, name) -> value.
+  std::map<Tenant, std::map<std::pair<std::string, std::string>, std::string>> account_settings_;
   int64_t next_seq_ = 1;
 };
 

@@ -45,7 +45,7 @@ ControlPlane::ListServiceDeployments(const RequestContext& ctx, const std::strin
     if (!cursor.ok()) return cursor.status();
     skip = static_cast<size_t>(std::atoll(cursor->c_str()));
   }
-  // Newest first (deployments are kept newest first).
+  // Newest first (a rollback reorders Service.deployments, so sort by creation).
   std::vector<ServiceDeploymentRef> matching;
   for (const auto& d : svc->deployments) {
     if (!statuses.empty() &&
@@ -56,6 +56,9 @@ ControlPlane::ListServiceDeployments(const RequestContext& ctx, const std::strin
     if (created_before && d.created_at > *created_before) continue;
     matching.push_back({svc, &d});
   }
+  std::stable_sort(matching.begin(), matching.end(), [](const auto& a, const auto& b) {
+    return a.deployment->created_at > b.deployment->created_at;
+  });
   std::vector<ServiceDeploymentRef> page;
   std::optional<std::string> token;
   for (size_t i = skip; i < matching.size(); ++i) {
@@ -126,33 +129,22 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
   if (d.service_deployment_id != dep->service_deployment_id) {
     return Status(ErrorCode::kConflictException, "Only the current deployment can be stopped.");
   }
-  const model::Deployment* good = nullptr;
-  for (const auto& other : next.deployments) {
-    if (&other != &d && other.rollout_state == "COMPLETED") {
-      good = &other;
-      break;
-    }
-  }
-  if (stop_type == "ROLLBACK" && good) {
-    d.deployment_status = "ROLLBACK_IN_PROGRESS";
-    d.status_reason = "Rollback requested by StopServiceDeployment.";
-    d.status = "ACTIVE";
-    d.rollout_state = "FAILED";
-    d.updated_at = now;
-    next.task_definition_arn = good->task_definition_arn;
-    std::string network = good->network_configuration_json;
-    model::Deployment back = NewDeployment(next, now);
-    back.network_configuration_json = network;
-    back.is_rollback = true;
-    next.deployments.insert(next.deployments.begin(), std::move(back));
+  d.rollout_state = "FAILED";
+  d.updated_at = now;
+  if (stop_type == "ROLLBACK") {
+    d.rollout_state_reason = "ECS deployment " + d.id + " rolled back by StopServiceDeployment.";
   } else {
-    // ABORT: the deployment stops where it is; its tasks keep running.
+    d.rollout_state_reason = "ECS deployment " + d.id + " stopped by StopServiceDeployment.";
+  }
+  if (stop_type != "ROLLBACK" ||
+      !RollBack(next, false, "Rollback requested by StopServiceDeployment.", now)) {
+    // ABORT (or nothing to roll back to): the deployment stops where it is; its tasks keep
+    // running and it starts no more.
     d.deployment_status = "STOPPED";
     d.status_reason = "Stopped by StopServiceDeployment.";
     d.stopped_at = now;
-    d.rollout_state = "FAILED";
-    d.updated_at = now;
   }
+  next.dirty = true;
   storage::ChangeSet changes;
   changes.PutService(next);
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -1,7 +1,13 @@
-// The service scheduler: on every reconciler tick, each ACTIVE or DRAINING service is planned by
-// the pure deployment planner (scheduler/deployment_planner.h) and the plan is applied — tasks
-// stopped, new tasks launched through RunTask's placement, deployments retired or completed,
-// the circuit breaker evaluated and the events ECS writes appended.
+// The service scheduler: on every reconciler tick, each ACTIVE or DRAINING service is planned —
+// REPLICA services by the pure deployment planner (scheduler/deployment_planner.h), DAEMON
+// services here from the instance list — and the plan is applied: tasks stopped, new tasks
+// launched through RunTask's placement, deployments retired or completed, the circuit breaker
+// evaluated and the events ECS writes appended.
+//
+// Cost. A service that is settled (steady, nothing to do) is skipped until one of its tasks
+// changes, it is updated, or its cluster's instances change (a signature over id, status,
+// version and agent connection). A service is written to the store only when the tick changed
+// something about it, so an idle cluster commits nothing.
 #include <algorithm>
 
 #include "common/json.h"
@@ -14,10 +20,17 @@ namespace ecs::control {
 namespace {
 
 constexpr size_t kMaxEvents = 100;
+constexpr Millis kPlacementRetry = 1000;  // nothing placeable: try again a second later
+// Throttle for tasks that keep failing to start (ECS: growing delays up to 15 minutes).
+constexpr int64_t kThrottleAfter = 3;
+constexpr Millis kThrottleBase = 10'000;
+constexpr Millis kThrottleMax = 15 * 60'000;
 constexpr const char* kTroubleshooting =
     " For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
+constexpr const char* kBreakerFailed = "ECS deployment circuit breaker: tasks failed to start.";
 
 std::string ShortId(const std::string& arn) { return std::string(LastSegment(arn)); }
+std::string Tag(const model::Service& s) { return "(service " + s.name + ")"; }
 
 std::optional<AwsVpcInput> ParseNetwork(const std::string& json) {
   if (json.empty()) return std::nullopt;
@@ -34,10 +47,25 @@ std::optional<AwsVpcInput> ParseNetwork(const std::string& json) {
   return out;
 }
 
-std::string PlacementFailureEvent(const std::string& service, const std::string& reason,
+std::vector<CreateClusterInput::StrategyItem> ParseStrategy(const std::string& json) {
+  std::vector<CreateClusterInput::StrategyItem> out;
+  if (json.empty()) return out;
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsArray()) return out;
+  for (const auto& e : d.GetArray()) {
+    if (!e.IsObject()) continue;
+    JsonObjectReader r(e);
+    out.push_back({r.String("capacityProvider").value_or(""), r.Int("weight").value_or(0),
+                   r.Int("base").value_or(0)});
+  }
+  return out;
+}
+
+std::string PlacementFailureEvent(const model::Service& svc, const std::string& reason,
                                   const std::string& instance_arn) {
-  std::string head = "(service " + service +
-                     ") was unable to place a task because no container instance met all of its "
+  std::string head = Tag(svc) +
+                     " was unable to place a task because no container instance met all of its "
                      "requirements.";
   std::string closest = "(container-instance " + ShortId(instance_arn) + ")";
   if (reason == "RESOURCE:CPU") {
@@ -56,10 +84,97 @@ std::string PlacementFailureEvent(const std::string& service, const std::string&
          kTroubleshooting;
 }
 
+std::string TaskList(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += " (task " + id + ")";
+  return out;
+}
+
 scheduler::PlannerDeployment::Rollout RolloutOf(const model::Deployment& d) {
   if (d.rollout_state == "COMPLETED") return scheduler::PlannerDeployment::Rollout::kCompleted;
   if (d.rollout_state == "FAILED") return scheduler::PlannerDeployment::Rollout::kFailed;
   return scheduler::PlannerDeployment::Rollout::kInProgress;
+}
+
+bool UsesFargate(const model::Service& s) {
+  return s.launch_type == "FARGATE" ||
+         s.capacity_provider_strategy_json.find("\"FARGATE") != std::string::npos;
+}
+
+// Changes whenever an instance appears, goes, changes status, agent connection or attributes
+// (every such change bumps the instance's version).
+uint64_t InstancesSignature(const std::map<std::string, model::ContainerInstance>& instances) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+  for (const auto& [id, ci] : instances) {
+    mix(std::hash<std::string>{}(id));
+    mix(static_cast<uint64_t>(ci.version));
+    mix(std::hash<std::string>{}(ci.status));
+    mix(ci.agent_connected ? 1 : 2);
+  }
+  return h;
+}
+
+// What one tick does to a service, whatever its scheduling strategy.
+struct TickPlan {
+  std::vector<model::Task*> stops;
+  int64_t start = 0;                          // REPLICA: PRIMARY tasks to launch
+  std::vector<std::string> daemon_instances;  // DAEMON: instances to start a PRIMARY task on
+  bool deadlocked = false;
+  bool completed = false;  // the PRIMARY alone runs what it should, all healthy
+  bool steady = false;     // completed with a single deployment
+  std::vector<std::string> drained;  // older deployments without a task left
+};
+
+// DAEMON (scheduling.md §8.1): one PRIMARY task per ACTIVE, connected instance that satisfies
+// the service's constraints; everything else is stopped. Max 100 %: a task is only started on
+// an instance once the one it replaces has stopped. A FAILED PRIMARY starts and stops nothing.
+TickPlan PlanDaemon(const model::Service& svc, const std::vector<model::Task*>& tasks,
+                    const std::vector<const model::ContainerInstance*>& eligible,
+                    const std::function<bool(const model::Task&)>& healthy) {
+  TickPlan plan;
+  const model::Deployment& primary = svc.deployments.front();
+  const bool failed = primary.rollout_state == "FAILED";
+  std::set<std::string> eligible_ids, occupied;
+  for (const auto* ci : eligible) eligible_ids.insert(ci->id);
+  std::map<std::string, int> good_per_instance;
+  bool others = false;
+  for (model::Task* t : tasks) {
+    occupied.insert(t->container_instance_id);
+    const bool of_primary = t->started_by == primary.id;
+    if (!of_primary) others = true;
+    if (t->desired_status != "RUNNING") continue;
+    const bool keep = eligible_ids.count(t->container_instance_id) &&
+                      (of_primary || failed) &&
+                      good_per_instance[t->container_instance_id] == 0;
+    if (!keep) {
+      plan.stops.push_back(t);
+    } else if (of_primary) {
+      ++good_per_instance[t->container_instance_id];
+    }
+  }
+  if (!failed) {
+    for (const auto* ci : eligible) {
+      if (!occupied.count(ci->id)) plan.daemon_instances.push_back(ci->id);
+    }
+  }
+  bool all_healthy = std::all_of(tasks.begin(), tasks.end(), [&](const model::Task* t) {
+    return t->started_by == primary.id && t->desired_status == "RUNNING" && healthy(*t);
+  });
+  plan.completed = !failed && !others && all_healthy && plan.stops.empty() &&
+                   plan.daemon_instances.empty() &&
+                   static_cast<size_t>(std::count_if(good_per_instance.begin(),
+                                                     good_per_instance.end(),
+                                                     [](auto& e) { return e.second > 0; })) ==
+                       eligible.size();
+  for (const auto& d : svc.deployments) {
+    if (d.status == "INACTIVE" || d.id == primary.id) continue;
+    if (std::none_of(tasks.begin(), tasks.end(),
+                     [&](const model::Task* t) { return t->started_by == d.id; })) {
+      plan.drained.push_back(d.id);
+    }
+  }
+  return plan;
 }
 
 }  // namespace
@@ -99,11 +214,85 @@ void ControlPlane::AddEvent(model::Service& svc, const std::string& message, Mil
   while (svc.events.size() > kMaxEvents) svc.events.pop_back();
 }
 
-int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc, int64_t count,
-                                         Millis now) {
+bool ControlPlane::RollBack(model::Service& svc, bool circuit_breaker,
+                            const std::string& status_reason, Millis now) {
+  if (svc.deployments.size() < 2) return false;
+  auto good = std::find_if(svc.deployments.begin() + 1, svc.deployments.end(),
+                           [](const model::Deployment& d) { return d.rollout_state == "COMPLETED"; });
+  if (good == svc.deployments.end()) return false;
+  model::Deployment& failed = svc.deployments.front();
+  failed.status = "ACTIVE";
+  failed.deployment_status = "ROLLBACK_IN_PROGRESS";
+  failed.status_reason = status_reason;
+  failed.rolled_back_to = good->id;
+  failed.rollback_started_at = now;
+  failed.updated_at = now;
+  // The last completed deployment becomes PRIMARY again, with its tasks (as ECS shows it: the
+  // same deployment id, rolloutState IN_PROGRESS until the failed tasks are replaced).
+  good->status = "PRIMARY";
+  good->rollout_state = "IN_PROGRESS";
+  good->rollout_state_reason =
+      circuit_breaker ? "ECS deployment circuit breaker: rolling back to deploymentId " + good->id + "."
+                      : "ECS deployment " + good->id + " in progress (rollback).";
+  good->is_rollback = true;
+  good->failed_tasks = 0;
+  good->updated_at = now;
+  svc.task_definition_arn = good->task_definition_arn;
+  svc.network_configuration_json = good->network_configuration_json;
+  if (!good->launch_type.empty() || !good->capacity_provider_strategy_json.empty()) {
+    svc.launch_type = good->launch_type;
+    svc.capacity_provider_strategy_json = good->capacity_provider_strategy_json;
+  }
+  std::rotate(svc.deployments.begin(), good, good + 1);
+  AddEvent(svc, Tag(svc) + " rolling back to deployment " + svc.deployments.front().id + ".", now);
+  svc.start_failures = 0;
+  svc.next_launch_at = 0;
+  svc.throttle_reported = false;
+  svc.placement_failure_reported = false;
+  svc.dirty = true;
+  return true;
+}
+
+void ControlPlane::RecountServices(ClusterState& cs) {
+  ClusterCounts& n = cs.counts;
+  n.active_services = n.draining_services = 0;
+  n.active_ec2_services = n.active_fargate_services = 0;
+  n.draining_ec2_services = n.draining_fargate_services = 0;
+  for (const auto& [name, s] : cs.services) {
+    const bool fargate = UsesFargate(s);
+    if (s.status == "ACTIVE") {
+      ++n.active_services;
+      ++(fargate ? n.active_fargate_services : n.active_ec2_services);
+    } else if (s.status == "DRAINING") {
+      ++n.draining_services;
+      ++(fargate ? n.draining_fargate_services : n.draining_ec2_services);
+    }
+  }
+}
+
+std::vector<model::Task*> ControlPlane::LiveServiceTasks(ClusterState& cs,
+                                                        const model::Service& svc) {
+  std::vector<model::Task*> out;
+  auto it = cs.service_tasks.find(svc.name);
+  if (it == cs.service_tasks.end()) return out;
+  for (model::Task* t : it->second) {
+    if (t->is_stopped()) continue;
+    // Tasks carry their deployment id; a deleted service of the same name had other ids.
+    bool ours = std::any_of(svc.deployments.begin(), svc.deployments.end(),
+                            [&](const model::Deployment& d) { return d.id == t->started_by; });
+    if (ours) out.push_back(t);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const model::Task* a, const model::Task* b) { return a->seq < b->seq; });
+  return out;
+}
+
+int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc,
+                                         int64_t count, Millis now) {
   const model::Deployment& primary = svc.deployments.front();
   RequestContext ctx{svc.tenant};
   std::vector<std::string> started;
+  std::optional<std::string> failure;
   int64_t remaining = count;
   while (remaining > 0) {
     RunTaskInput in;
@@ -116,9 +305,8 @@ int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& s
     in.is_service = true;
     in.launch_type = primary.launch_type;
     if (primary.launch_type.empty()) {
-      in.launch_type =
-          primary.capacity_provider_strategy_json.find("\"FARGATE") != std::string::npos ? "FARGATE"
-                                                                                          : "EC2";
+      in.capacity_provider_strategy = ParseStrategy(primary.capacity_provider_strategy_json);
+      if (in.capacity_provider_strategy.empty()) in.launch_type = "EC2";
     }
     in.constraints = svc.placement_constraints;
     in.strategies = svc.placement_strategy;
@@ -127,29 +315,80 @@ int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& s
     in.enable_execute_command = svc.enable_execute_command;
     if (svc.propagate_tags == "SERVICE") in.tags = TagsOf(svc.arn);
     if (svc.propagate_tags == "TASK_DEFINITION") in.propagate_tags = "TASK_DEFINITION";
+    const int64_t asked = in.count;
     auto out = RunTask(ctx, std::move(in));
     if (!out.ok()) {
-      AddEvent(svc,
-               "(service " + svc.name +
-                   ") was unable to place a task because no container instance met all of its "
-                   "requirements. Reason: " +
-                   out.status().message() + kTroubleshooting,
-               now);
+      failure = Tag(svc) +
+                " was unable to place a task because no container instance met all of its "
+                "requirements. Reason: " +
+                out.status().message() + kTroubleshooting;
       break;
     }
-    for (const auto* t : out->tasks) started.push_back(t->arn);
+    for (const auto* t : out->tasks) started.push_back(t->id);
     if (!out->failures.empty()) {
       const auto& f = out->failures.front();
-      AddEvent(svc, PlacementFailureEvent(svc.name, f.reason, f.arn), now);
+      failure = PlacementFailureEvent(svc, f.reason, f.arn);
       break;
     }
-    remaining -= in.count;
+    remaining -= asked;
   }
   if (!started.empty()) {
-    std::string msg = "(service " + svc.name + ") has started " + std::to_string(started.size()) +
-                      " tasks:";
-    for (const auto& arn : started) msg += " (task " + ShortId(arn) + ")";
-    AddEvent(svc, msg + ".", now);
+    AddEvent(svc, Tag(svc) + " has started " + std::to_string(started.size()) + " tasks:" +
+                      TaskList(started) + ".",
+             now);
+  }
+  if (failure) {
+    // Said once; repeated only after placement worked again (ECS suppresses repeats).
+    if (!svc.placement_failure_reported) AddEvent(svc, *failure, now);
+    svc.placement_failure_reported = true;
+    svc.next_launch_at = now + kPlacementRetry;
+  } else {
+    svc.placement_failure_reported = false;
+  }
+  return static_cast<int64_t>(started.size());
+}
+
+int64_t ControlPlane::LaunchDaemonTasks(model::Service& svc,
+                                        const std::vector<std::string>& instance_ids, Millis now) {
+  const model::Deployment& primary = svc.deployments.front();
+  std::vector<std::string> started;
+  std::optional<std::string> failure;
+  for (size_t i = 0; i < instance_ids.size(); i += 10) {
+    RunTaskInput in;
+    in.cluster = svc.cluster;
+    in.task_definition = primary.task_definition_arn;
+    in.group = "service:" + svc.name;
+    in.started_by = primary.id;
+    in.service_name = svc.name;
+    in.is_service = true;
+    in.network = ParseNetwork(primary.network_configuration_json);
+    in.enable_ecs_managed_tags = svc.enable_ecs_managed_tags;
+    in.enable_execute_command = svc.enable_execute_command;
+    if (svc.propagate_tags == "SERVICE") in.tags = TagsOf(svc.arn);
+    if (svc.propagate_tags == "TASK_DEFINITION") in.propagate_tags = "TASK_DEFINITION";
+    in.container_instances.assign(instance_ids.begin() + i,
+                                  instance_ids.begin() + std::min(i + 10, instance_ids.size()));
+    auto out = RunTask(RequestContext{svc.tenant}, std::move(in));
+    if (!out.ok()) {
+      failure = Tag(svc) + " was unable to place a task. Reason: " + out.status().message();
+      break;
+    }
+    for (const auto* t : out->tasks) started.push_back(t->id);
+    if (!out->failures.empty() && !failure) {
+      failure = PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn);
+    }
+  }
+  if (!started.empty()) {
+    AddEvent(svc, Tag(svc) + " has started " + std::to_string(started.size()) + " tasks:" +
+                      TaskList(started) + ".",
+             now);
+  }
+  if (failure) {
+    if (!svc.placement_failure_reported) AddEvent(svc, *failure, now);
+    svc.placement_failure_reported = true;
+    svc.next_launch_at = now + kPlacementRetry;
+  } else {
+    svc.placement_failure_reported = false;
   }
   return static_cast<int64_t>(started.size());
 }
@@ -157,27 +396,32 @@ int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& s
 void ControlPlane::ReconcileServices(Millis now, storage::ChangeSet& changes) {
   for (auto& [tenant, ts] : tenants_) {
     for (auto& [cluster, cs] : ts.cluster_state) {
+      if (cs.services.empty()) continue;
+      const uint64_t signature = InstancesSignature(cs.instances);
+      bool recount = false;
       for (auto& [name, svc] : cs.services) {
         if (svc.status == "INACTIVE") continue;
+        if (!svc.dirty && svc.settled && svc.instances_signature == signature) continue;
+        const std::string status = svc.status;
+        svc.instances_signature = signature;
         ReconcileService(cs, svc, now, changes);
+        recount = recount || svc.status != status;
       }
+      if (recount) RecountServices(cs);
     }
   }
 }
 
 void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Millis now,
                                     storage::ChangeSet& changes) {
-  const std::string before_events = svc.events.empty() ? "" : svc.events.front().id;
-  bool changed = false;
-  std::vector<model::Task*> tasks;
-  for (model::Task* t : cs.service_tasks[svc.name]) {
-    if (!t->is_stopped()) tasks.push_back(t);
-  }
-  std::sort(tasks.begin(), tasks.end(),
-            [](const model::Task* a, const model::Task* b) { return a->seq < b->seq; });
+  svc.dirty = false;
+  svc.settled = false;
   if (svc.deployments.empty()) return;
-  model::Deployment& primary = svc.deployments.front();
-  const std::string reason = "Scaling activity initiated by (deployment " + primary.id + ")";
+  const std::string events_before = svc.events.empty() ? "" : svc.events.front().id;
+  bool changed = false;
+  std::vector<model::Task*> tasks = LiveServiceTasks(cs, svc);
+  const std::string reason =
+      "Scaling activity initiated by (deployment " + svc.deployments.front().id + ")";
 
   if (svc.status == "DRAINING") {
     // DeleteService stopped every task; the service is INACTIVE once none is still running.
@@ -192,258 +436,248 @@ void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Milli
     if (all_stopping) {
       svc.status = "INACTIVE";
       for (auto& d : svc.deployments) {
-        if (d.status != "INACTIVE") d.status = "INACTIVE";
+        if (d.status == "ACTIVE") d.status = "INACTIVE";
+        if (d.status != "INACTIVE") d.desired_count = 0;
       }
       changes.PutService(svc);
     }
     return;
   }
 
-  // Circuit breaker on the PRIMARY deployment.
-  if (svc.circuit_breaker_enable && primary.rollout_state == "IN_PROGRESS" &&
-      scheduler::CircuitBreakerTripped(primary.failed_tasks, primary.ever_running,
-                                       svc.desired_count)) {
-    primary.rollout_state = "FAILED";
-    primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.";
-    primary.circuit_breaker_status = "TRIGGERED";
-    primary.updated_at = now;
-    AddEvent(svc, "(service " + svc.name + ") (deployment " + primary.id +
-                      ") deployment failed: tasks failed to start.", now);
-    const model::Deployment* good = nullptr;
-    for (const auto& d : svc.deployments) {
-      if (&d != &primary && d.rollout_state == "COMPLETED") {
-        good = &d;
-        break;
+  // Circuit breaker, stage 1 (§8.4): the PRIMARY's tasks keep failing to start.
+  {
+    model::Deployment& primary = svc.deployments.front();
+    if (svc.circuit_breaker_enable && primary.rollout_state == "IN_PROGRESS" &&
+        scheduler::CircuitBreakerTripped(primary.failed_tasks, primary.ever_running,
+                                         svc.desired_count)) {
+      primary.rollout_state = "FAILED";
+      primary.rollout_state_reason = kBreakerFailed;
+      primary.circuit_breaker_status = "TRIGGERED";
+      primary.updated_at = now;
+      AddEvent(svc, Tag(svc) + " (deployment " + primary.id +
+                        ") deployment failed: tasks failed to start.", now);
+      if (!(svc.circuit_breaker_rollback && RollBack(svc, true, kBreakerFailed, now))) {
+        primary.deployment_status = "STOPPED";
+        primary.status_reason = kBreakerFailed;
+        primary.stopped_at = now;
       }
-    }
-    if (svc.circuit_breaker_rollback && good) {
-      std::string failed_id = primary.id;
-      primary.deployment_status = "ROLLBACK_IN_PROGRESS";
-      primary.status_reason = "ECS deployment circuit breaker: tasks failed to start.";
-      primary.status = "ACTIVE";
-      svc.task_definition_arn = good->task_definition_arn;
-      model::Deployment back = NewDeployment(svc, now);
-      back.network_configuration_json = good->network_configuration_json;
-      back.launch_type = good->launch_type;
-      back.capacity_provider_strategy_json = good->capacity_provider_strategy_json;
-      back.is_rollback = true;
-      back.source_revision_id = svc.deployments.front().revision_number();
-      back.rollout_state_reason =
-          "ECS deployment circuit breaker: rolling back to deploymentId " + failed_id + ".";
-      svc.deployments.insert(svc.deployments.begin(), std::move(back));
-      AddEvent(svc, "(service " + svc.name + ") rolling back to deployment " +
-                        svc.deployments.front().id + ".", now);
-    } else {
-      primary.deployment_status = "STOPPED";
-      primary.status_reason = "ECS deployment circuit breaker: tasks failed to start.";
-      primary.stopped_at = now;
-    }
-    changed = true;
-  }
-  model::Deployment& prim = svc.deployments.front();
-
-  const bool daemon = svc.scheduling_strategy == "DAEMON";
-  scheduler::PlanInput input;
-  input.minimum_healthy_percent = svc.minimum_healthy_percent;
-  input.maximum_percent = svc.maximum_percent;
-  std::vector<const model::ContainerInstance*> daemon_targets;
-  if (daemon) {
-    // One task per ACTIVE, connected instance that satisfies the constraints.
-    std::vector<scheduler::Expression> exprs;
-    for (const auto& [type, expr] : svc.placement_constraints) {
-      if (type == "memberOf") {
-        auto e = scheduler::ParseQuery(expr);
-        if (e.ok()) exprs.push_back(std::move(*e));
-      }
-    }
-    for (const auto& [id, ci] : cs.instances) {
-      if (ci.status != "ACTIVE" || !ci.agent_connected) continue;
-      const auto& view = cs.views.at(id);
-      bool ok = std::all_of(exprs.begin(), exprs.end(),
-                            [&](const scheduler::Expression& e) { return scheduler::Matches(e, view); });
-      if (ok) daemon_targets.push_back(&ci);
-    }
-    if (svc.desired_count != static_cast<int64_t>(daemon_targets.size())) {
-      svc.desired_count = static_cast<int64_t>(daemon_targets.size());
       changed = true;
     }
   }
-  input.desired_count = svc.desired_count;
-  for (const auto& d : svc.deployments) {
-    if (d.status == "INACTIVE") continue;
-    input.deployments.push_back({d.id, d.status == "PRIMARY", RolloutOf(d)});
-  }
-  for (model::Task* t : tasks) {
-    scheduler::PlannerTask pt;
-    pt.arn = t->arn;
-    pt.deployment_id = t->started_by;
-    if (t->desired_status == "STOPPED") {
-      pt.phase = scheduler::PlannerTask::Phase::kStopping;
-    } else if (t->last_status == model::TaskState::kRunning) {
-      pt.phase = scheduler::PlannerTask::Phase::kRunning;
-      pt.healthy = t->started_at && now - *t->started_at >= options_.lifecycle.health_grace;
-    } else {
-      pt.phase = scheduler::PlannerTask::Phase::kPending;
+  model::Deployment& prim = svc.deployments.front();
+  const Millis grace = options_.lifecycle.health_grace;
+  auto healthy = [now, grace](const model::Task& t) {
+    return t.last_status == model::TaskState::kRunning && t.started_at &&
+           now - *t.started_at >= grace;
+  };
+
+  const bool daemon = svc.scheduling_strategy == "DAEMON";
+  TickPlan plan;
+  if (daemon) {
+    // Eligible: ACTIVE, connected, and satisfying the service's memberOf constraints.
+    std::vector<scheduler::Expression> exprs;
+    for (const auto& [type, expr] : svc.placement_constraints) {
+      if (type != "memberOf") continue;
+      auto e = scheduler::ParseQuery(expr);
+      if (e.ok()) exprs.push_back(std::move(*e));
     }
-    if (!t->container_instance_id.empty()) {
-      auto it = cs.instances.find(t->container_instance_id);
-      if (it != cs.instances.end()) {
-        pt.on_draining_instance = it->second.status != "ACTIVE";
-        pt.instance_arn = it->second.arn;
+    std::vector<const model::ContainerInstance*> eligible;
+    for (const auto& [id, ci] : cs.instances) {
+      if (ci.status != "ACTIVE" || !ci.agent_connected) continue;
+      auto view = cs.views.find(id);
+      if (view == cs.views.end()) continue;
+      if (std::all_of(exprs.begin(), exprs.end(), [&](const scheduler::Expression& e) {
+            return scheduler::Matches(e, view->second);
+          })) {
+        eligible.push_back(&ci);
       }
     }
-    pt.availability_zone = t->availability_zone;
-    input.tasks.push_back(std::move(pt));
+    if (svc.desired_count != static_cast<int64_t>(eligible.size())) {
+      svc.desired_count = static_cast<int64_t>(eligible.size());
+      changed = true;
+    }
+    plan = PlanDaemon(svc, tasks, eligible, healthy);
+    plan.steady = plan.completed && std::count_if(svc.deployments.begin(), svc.deployments.end(),
+                                                  [&](const model::Deployment& d) {
+                                                    return d.status != "INACTIVE" &&
+                                                           std::find(plan.drained.begin(),
+                                                                     plan.drained.end(),
+                                                                     d.id) == plan.drained.end();
+                                                  }) == 1;
+  } else {
+    scheduler::PlanInput input;
+    input.minimum_healthy_percent = svc.minimum_healthy_percent;
+    input.maximum_percent = svc.maximum_percent;
+    input.desired_count = svc.desired_count;
+    for (const auto& d : svc.deployments) {
+      if (d.status == "INACTIVE" && &d != &prim) continue;
+      input.deployments.push_back({d.id, &d == &prim, RolloutOf(d)});
+    }
+    input.tasks.reserve(tasks.size());
+    for (model::Task* t : tasks) {
+      scheduler::PlannerTask pt;
+      pt.arn = t->arn;
+      pt.deployment_id = t->started_by;
+      if (t->desired_status == "STOPPED") {
+        pt.phase = scheduler::PlannerTask::Phase::kStopping;
+      } else if (t->last_status == model::TaskState::kRunning) {
+        pt.phase = scheduler::PlannerTask::Phase::kRunning;
+        pt.healthy = healthy(*t);
+      } else if (t->last_status < model::TaskState::kRunning) {
+        pt.phase = scheduler::PlannerTask::Phase::kPending;
+      } else {
+        pt.phase = scheduler::PlannerTask::Phase::kStopping;  // DEACTIVATING and later
+      }
+      if (!t->container_instance_id.empty()) {
+        auto it = cs.instances.find(t->container_instance_id);
+        if (it != cs.instances.end()) {
+          pt.on_draining_instance = it->second.status != "ACTIVE";
+          pt.instance_arn = it->second.arn;
+        }
+      }
+      pt.availability_zone = t->availability_zone;
+      input.tasks.push_back(std::move(pt));
+    }
+    scheduler::Plan p = scheduler::PlanStep(input);
+    for (const auto& stop : p.stops) {
+      for (size_t i = 0; i < input.tasks.size(); ++i) {
+        if (input.tasks[i].arn == stop.arn) {
+          plan.stops.push_back(tasks[i]);
+          break;
+        }
+      }
+    }
+    plan.start = p.start_primary;
+    plan.deadlocked = p.deadlocked;
+    plan.completed = p.primary_completed;
+    plan.steady = p.steady;
+    plan.drained = std::move(p.drained_deployments);
   }
 
+  // Apply: stops first (they release capacity for placement), then launches.
   std::vector<std::string> stopped_ids;
-  int64_t to_start = 0;
-  bool deadlocked = false, completed = false, steady = false;
-  std::vector<std::string> drained;
-  if (daemon) {
-    // DAEMON (max 100 / min 0): stop what is not the primary's or not on an eligible instance;
-    // start the primary's task on every eligible instance that has none left.
-    std::set<std::string> occupied;
-    for (model::Task* t : tasks) {
-      bool eligible = std::any_of(daemon_targets.begin(), daemon_targets.end(),
-                                  [&](auto* ci) { return ci->id == t->container_instance_id; });
-      if (t->desired_status == "RUNNING" && (!eligible || t->started_by != prim.id)) {
-        RequestStop(cs, *t, "ServiceSchedulerInitiated", reason, now, changes);
-        stopped_ids.push_back(t->id);
-      }
-      occupied.insert(t->container_instance_id);
-    }
-    std::vector<std::string> starts;
-    for (const auto* ci : daemon_targets) {
-      if (!occupied.count(ci->id)) starts.push_back(ci->id);
-    }
-    if (!starts.empty() && prim.rollout_state != "FAILED") {
-      RunTaskInput in;
-      in.cluster = svc.cluster;
-      in.task_definition = prim.task_definition_arn;
-      in.group = "service:" + svc.name;
-      in.started_by = prim.id;
-      in.service_name = svc.name;
-      in.is_service = true;
-      in.container_instances = starts;
-      in.enable_ecs_managed_tags = svc.enable_ecs_managed_tags;
-      auto out = RunTask(RequestContext{svc.tenant}, std::move(in));
-      if (out.ok() && !out->tasks.empty()) {
-        std::string msg = "(service " + svc.name + ") has started " +
-                          std::to_string(out->tasks.size()) + " tasks:";
-        for (const auto* t : out->tasks) msg += " (task " + t->id + ")";
-        AddEvent(svc, msg + ".", now);
-      }
-      if (out.ok() && !out->failures.empty()) {
-        AddEvent(svc, PlacementFailureEvent(svc.name, out->failures.front().reason,
-                                            out->failures.front().arn), now);
-      }
-    }
-    bool all_primary_running =
-        starts.empty() && std::all_of(tasks.begin(), tasks.end(), [&](const model::Task* t) {
-          return t->started_by == prim.id && t->last_status == model::TaskState::kRunning &&
-                 t->desired_status == "RUNNING";
-        });
-    completed = all_primary_running && stopped_ids.empty();
-    steady = completed;
-    for (const auto& d : svc.deployments) {
-      if (d.status == "ACTIVE" &&
-          std::none_of(tasks.begin(), tasks.end(),
-                       [&](const model::Task* t) { return t->started_by == d.id; })) {
-        drained.push_back(d.id);
-      }
-    }
-  } else {
-    scheduler::Plan plan = scheduler::PlanStep(input);
-    for (const auto& stop : plan.stops) {
-      auto it = std::find_if(tasks.begin(), tasks.end(),
-                             [&](const model::Task* t) { return t->arn == stop.arn; });
-      if (it == tasks.end()) continue;
-      RequestStop(cs, **it, "ServiceSchedulerInitiated", reason, now, changes);
-      stopped_ids.push_back((*it)->id);
-    }
-    to_start = plan.start_primary;
-    deadlocked = plan.deadlocked;
-    completed = plan.primary_completed;
-    steady = plan.steady;
-    drained = plan.drained_deployments;
-    if (deadlocked) {
-      AddEvent(svc, "(service " + svc.name +
-                        ") was unable to stop or start tasks during a deployment because of the "
-                        "service deployment configuration. Update the minimumHealthyPercent or "
-                        "maximumPercent value and try again.", now);
-    }
+  for (model::Task* t : plan.stops) {
+    RequestStop(cs, *t, "ServiceSchedulerInitiated", reason, now, changes);
+    stopped_ids.push_back(t->id);
   }
   if (!stopped_ids.empty()) {
-    std::string msg = "(service " + svc.name + ") has stopped " +
-                      std::to_string(stopped_ids.size()) + " running tasks:";
-    for (const auto& id : stopped_ids) msg += " (task " + id + ")";
-    AddEvent(svc, msg + ".", now);
-    changed = true;
+    AddEvent(svc, Tag(svc) + " has stopped " + std::to_string(stopped_ids.size()) +
+                      " running tasks:" + TaskList(stopped_ids) + ".",
+             now);
   }
-  if (to_start > 0 && prim.rollout_state != "FAILED" && now >= svc.next_launch_at) {
-    int64_t launched = LaunchServiceTasks(cs, svc, to_start, now);
-    // Back off briefly when nothing could be placed, so a full cluster is not hammered.
-    svc.next_launch_at = launched == 0 ? now + 1000 : 0;
+  if (plan.deadlocked) {
+    AddEvent(svc, Tag(svc) +
+                      " was unable to stop or start tasks during a deployment because of the "
+                      "service deployment configuration. Update the minimumHealthyPercent or "
+                      "maximumPercent value and try again.",
+             now);
   }
-  for (const auto& id : drained) {
+  int64_t launched = 0;
+  const bool wants_launch = (plan.start > 0 || !plan.daemon_instances.empty()) &&
+                            svc.deployments.front().rollout_state != "FAILED";
+  if (!wants_launch) {
+    svc.placement_failure_reported = false;  // nothing left to place: the cause is gone
+  } else if (now >= svc.next_launch_at) {
+    launched = daemon ? LaunchDaemonTasks(svc, plan.daemon_instances, now)
+                      : LaunchServiceTasks(cs, svc, plan.start, now);
+  }
+
+  for (const auto& id : plan.drained) {
     for (auto& d : svc.deployments) {
       if (d.id == id && d.status == "ACTIVE") {
         d.status = "INACTIVE";
         d.desired_count = 0;
         d.updated_at = now;
-        if (d.deployment_status == "ROLLBACK_IN_PROGRESS") d.deployment_status = "ROLLBACK_SUCCESSFUL";
+        if (d.deployment_status == "IN_PROGRESS") {
+          d.deployment_status = "STOPPED";
+          d.stopped_at = now;
+        }
         changed = true;
       }
     }
   }
   model::Deployment& p = svc.deployments.front();
-  if (completed && p.rollout_state == "IN_PROGRESS") {
+  if (plan.completed && p.rollout_state == "IN_PROGRESS") {
     p.rollout_state = "COMPLETED";
     p.rollout_state_reason = "ECS deployment " + p.id + " completed.";
     p.deployment_status = "SUCCESSFUL";
+    p.status_reason.clear();
     p.finished_at = now;
     p.updated_at = now;
     if (p.circuit_breaker_status == "MONITORING") p.circuit_breaker_status = "MONITORING_COMPLETE";
-    AddEvent(svc, "(service " + svc.name + ") (deployment " + p.id + ") deployment completed.",
-             now);
+    for (auto& d : svc.deployments) {
+      if (d.deployment_status == "ROLLBACK_IN_PROGRESS" && d.rolled_back_to == p.id) {
+        d.deployment_status = "ROLLBACK_SUCCESSFUL";
+        d.finished_at = now;
+        d.updated_at = now;
+      }
+    }
+    AddEvent(svc, Tag(svc) + " (deployment " + p.id + ") deployment completed.", now);
     changed = true;
   }
-  if (steady) AddEvent(svc, "(service " + svc.name + ") has reached a steady state.", now);
-  // Older deployments shrink toward zero as their tasks go.
+  if (plan.steady) AddEvent(svc, Tag(svc) + " has reached a steady state.", now);
+
+  // Deployment desiredCount: the PRIMARY ramps up as its tasks are started while older
+  // deployments drain, which shrink to the tasks they still run (§8.2 step 3).
+  std::map<std::string, int64_t> live_per_deployment;
+  for (const model::Task* t : cs.service_tasks[svc.name]) {
+    if (!t->is_stopped() && t->desired_status == "RUNNING") ++live_per_deployment[t->started_by];
+  }
+  const bool others = std::any_of(svc.deployments.begin() + 1, svc.deployments.end(),
+                                  [](const model::Deployment& d) { return d.status != "INACTIVE"; });
   for (auto& d : svc.deployments) {
-    int64_t want = d.status == "PRIMARY" ? svc.desired_count : 0;
-    if (d.status == "ACTIVE") {
-      want = std::count_if(tasks.begin(), tasks.end(), [&](const model::Task* t) {
-        return t->started_by == d.id && t->desired_status == "RUNNING";
-      });
-    }
-    if (d.status != "INACTIVE" && d.desired_count != want) {
+    if (d.status == "INACTIVE") continue;
+    int64_t want = live_per_deployment[d.id];
+    if (&d == &p) want = others ? std::min(svc.desired_count, want) : svc.desired_count;
+    if (d.desired_count != want) {
       d.desired_count = want;
       changed = true;
     }
   }
-  if (changed || (svc.events.empty() ? "" : svc.events.front().id) != before_events) {
-    changes.PutService(svc);
-  }
+
+  const bool events_changed = (svc.events.empty() ? "" : svc.events.front().id) != events_before;
+  if (changed || events_changed || !stopped_ids.empty() || launched > 0) changes.PutService(svc);
+  svc.settled = plan.steady && stopped_ids.empty() && launched == 0 && !changed;
 }
 
-void ControlPlane::OnTaskChanged(ClusterState& cs, model::Task& t, Millis /*now*/,
+void ControlPlane::OnTaskChanged(ClusterState& cs, model::Task& t, Millis now,
                                  storage::ChangeSet& changes) {
   if (t.service_name.empty()) return;
   model::Service* svc = FindService(cs, t.service_name);
   if (!svc) return;
+  svc->dirty = true;
   for (auto& d : svc->deployments) {
     if (d.id != t.started_by) continue;
     bool changed = false;
-    if (t.last_status == model::TaskState::kRunning && !d.ever_running) {
-      d.ever_running = true;
-      d.failed_tasks = 0;  // the breaker stops counting start failures once tasks run
-      changed = true;
+    if (t.last_status == model::TaskState::kRunning && t.desired_status == "RUNNING") {
+      svc->start_failures = 0;
+      svc->throttle_reported = false;
+      if (!d.ever_running) {
+        d.ever_running = true;
+        d.failed_tasks = 0;  // the breaker stops counting start failures once tasks run
+        changed = true;
+      }
     }
-    if (t.is_stopped() && t.failed_to_start && !d.ever_running) {
-      ++d.failed_tasks;
-      changed = true;
+    if (t.is_stopped() && t.failed_to_start) {
+      if (!d.ever_running) {
+        ++d.failed_tasks;
+        changed = true;
+      }
+      ++svc->start_failures;
+      // The breaker watches a young PRIMARY; otherwise repeated start failures are throttled.
+      const bool breaker_watching = svc->circuit_breaker_enable &&
+                                    &d == &svc->deployments.front() && !d.ever_running &&
+                                    d.rollout_state == "IN_PROGRESS";
+      if (!breaker_watching && svc->start_failures >= kThrottleAfter) {
+        int64_t k = std::min<int64_t>(svc->start_failures - kThrottleAfter, 7);
+        svc->next_launch_at =
+            std::max(svc->next_launch_at, now + std::min(kThrottleMax, kThrottleBase << k));
+        if (!svc->throttle_reported) {
+          AddEvent(*svc, Tag(*svc) + " is unable to consistently start tasks successfully.", now);
+          svc->throttle_reported = true;
+          changed = true;
+        }
+      }
     }
     if (changed) changes.PutService(*svc);
     return;

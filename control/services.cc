@@ -12,6 +12,9 @@ namespace ecs::control {
 
 namespace {
 
+// INACTIVE deployments kept for ListServiceDeployments / DescribeServiceDeployments.
+constexpr size_t kMaxDeploymentHistory = 50;
+
 Status ServiceNotFound() {
   return Status(ErrorCode::kServiceNotFoundException, "Service not found.");
 }
@@ -325,6 +328,7 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   }
   model::Service& slot = cs.services[svc.name];
   slot = std::move(svc);
+  RecountServices(cs);
   return &slot;
 }
 
@@ -356,6 +360,20 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
       }
     }
     next.deployments.insert(next.deployments.begin(), NewDeployment(next, now));
+    // A new deployment resets the launch throttle.
+    next.start_failures = 0;
+    next.next_launch_at = 0;
+    next.throttle_reported = false;
+    next.placement_failure_reported = false;
+    // Bounded history: drop the oldest drained deployments beyond kMaxDeploymentHistory.
+    size_t inactive = 0;
+    for (auto it = next.deployments.begin(); it != next.deployments.end();) {
+      if (it->status == "INACTIVE" && ++inactive > kMaxDeploymentHistory) {
+        it = next.deployments.erase(it);
+      } else {
+        ++it;
+      }
+    }
   } else {
     for (auto& d : next.deployments) {
       if (d.status == "PRIMARY") {
@@ -364,6 +382,7 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
       }
     }
   }
+  next.dirty = true;
   storage::ChangeSet changes;
   changes.PutService(next);
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -386,25 +405,33 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
   model::Service next = *svc;
   Millis now = Now();
   next.desired_count = 0;
-  next.status = "DRAINING";
-  for (auto& d : next.deployments) {
-    if (d.status == "PRIMARY") d.desired_count = 0;
-  }
+  next.dirty = true;
   storage::ChangeSet changes;
   // Tags go with the service.
   changes.PutTags(next.arn, {});
-  changes.PutService(next);
-  // Every task of the service is told to stop; INACTIVE follows once none is left running.
+  // Every task of the service is told to stop; the service stays DRAINING until each one is
+  // at least STOPPING (the reconciler watches), or is INACTIVE at once when none is left.
   std::string primary_id = next.deployments.empty() ? "" : next.deployments.front().id;
-  for (model::Task* t : cs.service_tasks[next.name]) {
+  bool running = false;
+  for (model::Task* t : LiveServiceTasks(cs, next)) {
     if (t->desired_status == "RUNNING") {
       RequestStop(cs, *t, "ServiceSchedulerInitiated",
                   "Scaling activity initiated by (deployment " + primary_id + ")", now, changes);
     }
+    running = running || t->last_status < model::TaskState::kStopping;
   }
+  next.status = running ? "DRAINING" : "INACTIVE";
+  for (auto& d : next.deployments) {
+    if (d.status == "ACTIVE" && !running) d.status = "INACTIVE";
+    if (d.status == "INACTIVE") continue;
+    d.desired_count = 0;
+    d.updated_at = now;
+  }
+  changes.PutService(next);
   ECS_RETURN_IF_ERROR(Commit(changes));
   tags_.erase(next.arn);
   *svc = std::move(next);
+  RecountServices(cs);
   return svc;
 }
 

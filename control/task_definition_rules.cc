@@ -2,462 +2,26 @@
 
 #include <algorithm>
 #include <cctype>
-#include <climits>
-#include <cmath>
 #include <cstddef>
-#include <span>
 #include <utility>
 
 #include "common/json.h"
+#include "control/task_definition_schema.h"
 
+// The validation rules over one RegisterTaskDefinition request. The member tables, the type
+// checks and the body echo live in task_definition_schema.cc; compatibilities, the Fargate rules
+// and requiresAttributes in task_definition_compat.cc.
 namespace ecs::control {
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// The RegisterTaskDefinitionRequest input shape, transcribed from botocore 1.43.11
-// (data/ecs/2014-11-13/service-2.json) by walking every structure reachable from it. One table
-// drives three jobs: JSON type checking (SerializationException), enum and required-member checks
-// (ClientException), and echoing only the members the model knows. Keep it in model order; when
-// the model grows, regenerate it rather than hand-editing.
-
-enum class Kind { kString, kInt, kBool, kStringList, kIntList, kStringMap, kStruct, kStructList };
-
-struct Member;
-struct Fields {
-  const Member* data = nullptr;
-  size_t size = 0;
-};
-template <size_t N>
-constexpr Fields F(const Member (&members)[N]) {
-  return {members, N};
-}
-
-struct Member {
-  std::string_view key;
-  Kind kind;
-  Fields fields;                             // kStruct / kStructList: the element's members
-  std::span<const std::string_view> values;  // enum values (for lists: of each element)
-  bool required;                             // model `required` (nested structures only)
-};
-
-std::span<const Member> Span(Fields f) { return {f.data, f.size}; }
-
-constexpr std::string_view kTransportProtocolValues[] = {"tcp", "udp"};
-constexpr std::string_view kApplicationProtocolValues[] = {"http", "http2", "grpc"};
-constexpr std::string_view kEnvironmentFileTypeValues[] = {"s3"};
-constexpr std::string_view kDeviceCgroupPermissionValues[] = {"read", "write", "mknod"};
-constexpr std::string_view kContainerConditionValues[] = {"START", "COMPLETE", "SUCCESS",
-                                                          "HEALTHY"};
-constexpr std::string_view kUlimitNameValues[] = {
-    "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue", "nice",
-    "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack"};
-constexpr std::string_view kLogDriverValues[] = {"json-file", "syslog",  "journald", "gelf",
-                                                 "fluentd",   "awslogs", "splunk",   "awsfirelens"};
-constexpr std::string_view kResourceTypeValues[] = {"GPU", "InferenceAccelerator"};
-constexpr std::string_view kFirelensConfigurationTypeValues[] = {"fluentd", "fluentbit"};
-constexpr std::string_view kVersionConsistencyValues[] = {"enabled", "disabled"};
-constexpr std::string_view kScopeValues[] = {"task", "shared"};
-constexpr std::string_view kEFSAuthorizationConfigIAMValues[] = {"ENABLED", "DISABLED"};
-constexpr std::string_view kEFSTransitEncryptionValues[] = {"ENABLED", "DISABLED"};
-constexpr std::string_view kTaskDefinitionPlacementConstraintTypeValues[] = {"memberOf"};
-constexpr std::string_view kProxyConfigurationTypeValues[] = {"APPMESH"};
-constexpr std::string_view kCPUArchitectureValues[] = {"X86_64", "ARM64"};
-constexpr std::string_view kOSFamilyValues[] = {
-    "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE",
-    "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2004_CORE",
-    "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL",
-    "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL",
-    "WINDOWS_SERVER_20H2_CORE", "LINUX"};
-constexpr std::string_view kNetworkModeValues[] = {"bridge", "host", "awsvpc", "none"};
-constexpr std::string_view kCompatibilityValues[] = {"EC2", "FARGATE", "EXTERNAL",
-                                                     "MANAGED_INSTANCES"};
-constexpr std::string_view kPidModeValues[] = {"host", "task"};
-constexpr std::string_view kIpcModeValues[] = {"host", "task", "none"};
-constexpr Member kRepositoryCredentials[] = {
-    {"credentialsParameter", Kind::kString, {}, {}, true},
-};
-constexpr Member kPortMapping[] = {
-    {"containerPort", Kind::kInt, {}, {}, false},
-    {"hostPort", Kind::kInt, {}, {}, false},
-    {"protocol", Kind::kString, {}, kTransportProtocolValues, false},
-    {"name", Kind::kString, {}, {}, false},
-    {"appProtocol", Kind::kString, {}, kApplicationProtocolValues, false},
-    {"containerPortRange", Kind::kString, {}, {}, false},
-};
-constexpr Member kContainerRestartPolicy[] = {
-    {"enabled", Kind::kBool, {}, {}, true},
-    {"ignoredExitCodes", Kind::kIntList, {}, {}, false},
-    {"restartAttemptPeriod", Kind::kInt, {}, {}, false},
-};
-constexpr Member kKeyValuePair[] = {
-    {"name", Kind::kString, {}, {}, false},
-    {"value", Kind::kString, {}, {}, false},
-};
-constexpr Member kEnvironmentFile[] = {
-    {"value", Kind::kString, {}, {}, true},
-    {"type", Kind::kString, {}, kEnvironmentFileTypeValues, true},
-};
-constexpr Member kMountPoint[] = {
-    {"sourceVolume", Kind::kString, {}, {}, false},
-    {"containerPath", Kind::kString, {}, {}, false},
-    {"readOnly", Kind::kBool, {}, {}, false},
-};
-constexpr Member kVolumeFrom[] = {
-    {"sourceContainer", Kind::kString, {}, {}, false},
-    {"readOnly", Kind::kBool, {}, {}, false},
-};
-constexpr Member kKernelCapabilities[] = {
-    {"add", Kind::kStringList, {}, {}, false},
-    {"drop", Kind::kStringList, {}, {}, false},
-};
-constexpr Member kDevice[] = {
-    {"hostPath", Kind::kString, {}, {}, true},
-    {"containerPath", Kind::kString, {}, {}, false},
-    {"permissions", Kind::kStringList, {}, kDeviceCgroupPermissionValues, false},
-};
-constexpr Member kTmpfs[] = {
-    {"containerPath", Kind::kString, {}, {}, true},
-    {"size", Kind::kInt, {}, {}, true},
-    {"mountOptions", Kind::kStringList, {}, {}, false},
-};
-constexpr Member kLinuxParameters[] = {
-    {"capabilities", Kind::kStruct, F(kKernelCapabilities), {}, false},
-    {"devices", Kind::kStructList, F(kDevice), {}, false},
-    {"initProcessEnabled", Kind::kBool, {}, {}, false},
-    {"sharedMemorySize", Kind::kInt, {}, {}, false},
-    {"tmpfs", Kind::kStructList, F(kTmpfs), {}, false},
-    {"maxSwap", Kind::kInt, {}, {}, false},
-    {"swappiness", Kind::kInt, {}, {}, false},
-};
-constexpr Member kSecret[] = {
-    {"name", Kind::kString, {}, {}, true},
-    {"valueFrom", Kind::kString, {}, {}, true},
-};
-constexpr Member kContainerDependency[] = {
-    {"containerName", Kind::kString, {}, {}, true},
-    {"condition", Kind::kString, {}, kContainerConditionValues, true},
-};
-constexpr Member kHostEntry[] = {
-    {"hostname", Kind::kString, {}, {}, true},
-    {"ipAddress", Kind::kString, {}, {}, true},
-};
-constexpr Member kUlimit[] = {
-    {"name", Kind::kString, {}, kUlimitNameValues, true},
-    {"softLimit", Kind::kInt, {}, {}, true},
-    {"hardLimit", Kind::kInt, {}, {}, true},
-};
-constexpr Member kLogConfiguration[] = {
-    {"logDriver", Kind::kString, {}, kLogDriverValues, true},
-    {"options", Kind::kStringMap, {}, {}, false},
-    {"secretOptions", Kind::kStructList, F(kSecret), {}, false},
-};
-constexpr Member kHealthCheck[] = {
-    {"command", Kind::kStringList, {}, {}, true}, {"interval", Kind::kInt, {}, {}, false},
-    {"timeout", Kind::kInt, {}, {}, false},       {"retries", Kind::kInt, {}, {}, false},
-    {"startPeriod", Kind::kInt, {}, {}, false},
-};
-constexpr Member kSystemControl[] = {
-    {"namespace", Kind::kString, {}, {}, false},
-    {"value", Kind::kString, {}, {}, false},
-};
-constexpr Member kResourceRequirement[] = {
-    {"value", Kind::kString, {}, {}, true},
-    {"type", Kind::kString, {}, kResourceTypeValues, true},
-};
-constexpr Member kFirelensConfiguration[] = {
-    {"type", Kind::kString, {}, kFirelensConfigurationTypeValues, true},
-    {"options", Kind::kStringMap, {}, {}, false},
-};
-constexpr Member kContainerDefinition[] = {
-    {"name", Kind::kString, {}, {}, false},
-    {"image", Kind::kString, {}, {}, false},
-    {"repositoryCredentials", Kind::kStruct, F(kRepositoryCredentials), {}, false},
-    {"cpu", Kind::kInt, {}, {}, false},
-    {"memory", Kind::kInt, {}, {}, false},
-    {"memoryReservation", Kind::kInt, {}, {}, false},
-    {"links", Kind::kStringList, {}, {}, false},
-    {"portMappings", Kind::kStructList, F(kPortMapping), {}, false},
-    {"essential", Kind::kBool, {}, {}, false},
-    {"restartPolicy", Kind::kStruct, F(kContainerRestartPolicy), {}, false},
-    {"entryPoint", Kind::kStringList, {}, {}, false},
-    {"command", Kind::kStringList, {}, {}, false},
-    {"environment", Kind::kStructList, F(kKeyValuePair), {}, false},
-    {"environmentFiles", Kind::kStructList, F(kEnvironmentFile), {}, false},
-    {"mountPoints", Kind::kStructList, F(kMountPoint), {}, false},
-    {"volumesFrom", Kind::kStructList, F(kVolumeFrom), {}, false},
-    {"linuxParameters", Kind::kStruct, F(kLinuxParameters), {}, false},
-    {"secrets", Kind::kStructList, F(kSecret), {}, false},
-    {"dependsOn", Kind::kStructList, F(kContainerDependency), {}, false},
-    {"startTimeout", Kind::kInt, {}, {}, false},
-    {"stopTimeout", Kind::kInt, {}, {}, false},
-    {"versionConsistency", Kind::kString, {}, kVersionConsistencyValues, false},
-    {"hostname", Kind::kString, {}, {}, false},
-    {"user", Kind::kString, {}, {}, false},
-    {"workingDirectory", Kind::kString, {}, {}, false},
-    {"disableNetworking", Kind::kBool, {}, {}, false},
-    {"privileged", Kind::kBool, {}, {}, false},
-    {"readonlyRootFilesystem", Kind::kBool, {}, {}, false},
-    {"dnsServers", Kind::kStringList, {}, {}, false},
-    {"dnsSearchDomains", Kind::kStringList, {}, {}, false},
-    {"extraHosts", Kind::kStructList, F(kHostEntry), {}, false},
-    {"dockerSecurityOptions", Kind::kStringList, {}, {}, false},
-    {"interactive", Kind::kBool, {}, {}, false},
-    {"pseudoTerminal", Kind::kBool, {}, {}, false},
-    {"dockerLabels", Kind::kStringMap, {}, {}, false},
-    {"ulimits", Kind::kStructList, F(kUlimit), {}, false},
-    {"logConfiguration", Kind::kStruct, F(kLogConfiguration), {}, false},
-    {"healthCheck", Kind::kStruct, F(kHealthCheck), {}, false},
-    {"systemControls", Kind::kStructList, F(kSystemControl), {}, false},
-    {"resourceRequirements", Kind::kStructList, F(kResourceRequirement), {}, false},
-    {"firelensConfiguration", Kind::kStruct, F(kFirelensConfiguration), {}, false},
-    {"credentialSpecs", Kind::kStringList, {}, {}, false},
-};
-constexpr Member kHostVolumeProperties[] = {
-    {"sourcePath", Kind::kString, {}, {}, false},
-};
-constexpr Member kDockerVolumeConfiguration[] = {
-    {"scope", Kind::kString, {}, kScopeValues, false},
-    {"autoprovision", Kind::kBool, {}, {}, false},
-    {"driver", Kind::kString, {}, {}, false},
-    {"driverOpts", Kind::kStringMap, {}, {}, false},
-    {"labels", Kind::kStringMap, {}, {}, false},
-};
-constexpr Member kEFSAuthorizationConfig[] = {
-    {"accessPointId", Kind::kString, {}, {}, false},
-    {"iam", Kind::kString, {}, kEFSAuthorizationConfigIAMValues, false},
-};
-constexpr Member kEFSVolumeConfiguration[] = {
-    {"fileSystemId", Kind::kString, {}, {}, true},
-    {"rootDirectory", Kind::kString, {}, {}, false},
-    {"transitEncryption", Kind::kString, {}, kEFSTransitEncryptionValues, false},
-    {"transitEncryptionPort", Kind::kInt, {}, {}, false},
-    {"authorizationConfig", Kind::kStruct, F(kEFSAuthorizationConfig), {}, false},
-};
-constexpr Member kS3FilesVolumeConfiguration[] = {
-    {"fileSystemArn", Kind::kString, {}, {}, true},
-    {"rootDirectory", Kind::kString, {}, {}, false},
-    {"transitEncryptionPort", Kind::kInt, {}, {}, false},
-    {"accessPointArn", Kind::kString, {}, {}, false},
-};
-constexpr Member kFSxWindowsFileServerAuthorizationConfig[] = {
-    {"credentialsParameter", Kind::kString, {}, {}, true},
-    {"domain", Kind::kString, {}, {}, true},
-};
-constexpr Member kFSxWindowsFileServerVolumeConfiguration[] = {
-    {"fileSystemId", Kind::kString, {}, {}, true},
-    {"rootDirectory", Kind::kString, {}, {}, true},
-    {"authorizationConfig", Kind::kStruct, F(kFSxWindowsFileServerAuthorizationConfig), {}, true},
-};
-constexpr Member kVolume[] = {
-    {"name", Kind::kString, {}, {}, false},
-    {"host", Kind::kStruct, F(kHostVolumeProperties), {}, false},
-    {"dockerVolumeConfiguration", Kind::kStruct, F(kDockerVolumeConfiguration), {}, false},
-    {"efsVolumeConfiguration", Kind::kStruct, F(kEFSVolumeConfiguration), {}, false},
-    {"s3filesVolumeConfiguration", Kind::kStruct, F(kS3FilesVolumeConfiguration), {}, false},
-    {"fsxWindowsFileServerVolumeConfiguration",
-     Kind::kStruct,
-     F(kFSxWindowsFileServerVolumeConfiguration),
-     {},
-     false},
-    {"configuredAtLaunch", Kind::kBool, {}, {}, false},
-};
-constexpr Member kTaskDefinitionPlacementConstraint[] = {
-    {"type", Kind::kString, {}, kTaskDefinitionPlacementConstraintTypeValues, false},
-    {"expression", Kind::kString, {}, {}, false},
-};
-constexpr Member kTag[] = {
-    {"key", Kind::kString, {}, {}, false},
-    {"value", Kind::kString, {}, {}, false},
-};
-constexpr Member kProxyConfiguration[] = {
-    {"type", Kind::kString, {}, kProxyConfigurationTypeValues, false},
-    {"containerName", Kind::kString, {}, {}, true},
-    {"properties", Kind::kStructList, F(kKeyValuePair), {}, false},
-};
-constexpr Member kInferenceAccelerator[] = {
-    {"deviceName", Kind::kString, {}, {}, true},
-    {"deviceType", Kind::kString, {}, {}, true},
-};
-constexpr Member kEphemeralStorage[] = {
-    {"sizeInGiB", Kind::kInt, {}, {}, true},
-};
-constexpr Member kRuntimePlatform[] = {
-    {"cpuArchitecture", Kind::kString, {}, kCPUArchitectureValues, false},
-    {"operatingSystemFamily", Kind::kString, {}, kOSFamilyValues, false},
-};
-constexpr Member kRegisterTaskDefinitionRequest[] = {
-    {"family", Kind::kString, {}, {}, false},
-    {"taskRoleArn", Kind::kString, {}, {}, false},
-    {"executionRoleArn", Kind::kString, {}, {}, false},
-    {"networkMode", Kind::kString, {}, kNetworkModeValues, false},
-    {"containerDefinitions", Kind::kStructList, F(kContainerDefinition), {}, false},
-    {"volumes", Kind::kStructList, F(kVolume), {}, false},
-    {"placementConstraints", Kind::kStructList, F(kTaskDefinitionPlacementConstraint), {}, false},
-    {"requiresCompatibilities", Kind::kStringList, {}, kCompatibilityValues, false},
-    {"cpu", Kind::kString, {}, {}, false},
-    {"memory", Kind::kString, {}, {}, false},
-    {"tags", Kind::kStructList, F(kTag), {}, false},
-    {"pidMode", Kind::kString, {}, kPidModeValues, false},
-    {"ipcMode", Kind::kString, {}, kIpcModeValues, false},
-    {"proxyConfiguration", Kind::kStruct, F(kProxyConfiguration), {}, false},
-    {"inferenceAccelerators", Kind::kStructList, F(kInferenceAccelerator), {}, false},
-    {"ephemeralStorage", Kind::kStruct, F(kEphemeralStorage), {}, false},
-    {"runtimePlatform", Kind::kStruct, F(kRuntimePlatform), {}, false},
-    {"enableFaultInjection", Kind::kBool, {}, {}, false},
-};
-
-// ---------------------------------------------------------------------------------------------
-// Pass 1: types, enums and required nested members, over the whole request.
-
-const Member* FindMember(std::span<const Member> shape, std::string_view key) {
-  for (const Member& m : shape) {
-    if (m.key == key) return &m;
-  }
-  return nullptr;
-}
-
-// Same acceptance as JsonObjectReader::Int: an int64, or a double with no fractional part.
-bool IsIntegral(const rapidjson::Value& v) {
-  if (v.IsInt64()) return true;
-  if (!v.IsDouble()) return false;
-  const double d = v.GetDouble();
-  return std::fabs(d) < 9.0e15 && std::floor(d) == d;
-}
-
-int64_t AsInt(const rapidjson::Value& v) {
-  return v.IsInt64() ? v.GetInt64() : static_cast<int64_t>(v.GetDouble());
-}
-
-bool FitsInt32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
-
-std::string JoinValues(std::span<const std::string_view> values) {
-  std::string out;
-  for (std::string_view v : values) {
-    if (!out.empty()) out += ", ";
-    out += v;
-  }
-  return out;
-}
-
-// Keeps the first content (ClientException) problem; type errors live in the reader's status and
-// always win, because AWS rejects a request it cannot deserialize before looking at it.
-void Note(Status& first, Status s) {
-  if (first.ok()) first = std::move(s);
-}
-
-void CheckEnum(const Member& m, std::string_view value, const std::string& path, Status& content) {
-  if (m.values.empty()) return;
-  if (std::find(m.values.begin(), m.values.end(), value) != m.values.end()) return;
-  Note(content, Status::Client("Invalid value '" + std::string(value) + "' for '" + path +
-                               "'. Valid values are: " + JoinValues(m.values) + "."));
-}
-
-void CheckShape(JsonObjectReader& r, std::span<const Member> shape, Status& content) {
-  for (const Member& m : shape) {
-    const std::string path = r.path() + std::string(m.key);
-    if (!r.Has(m.key)) {
-      if (m.required) Note(content, Status::Client("Invalid request: '" + path + "' is required."));
-      continue;
-    }
-    switch (m.kind) {
-      case Kind::kString:
-        if (auto v = r.String(m.key)) CheckEnum(m, *v, path, content);
-        break;
-      case Kind::kInt:
-        // The model's integers are 32-bit; Coral refuses anything wider while deserializing.
-        if (auto v = r.Int(m.key); v && !FitsInt32(*v)) {
-          r.Fail(Status::Serialization("Value of member '" + path +
-                                       "' can not be converted to an Integer."));
-        }
-        break;
-      case Kind::kBool:
-        (void)r.Bool(m.key);
-        break;
-      case Kind::kStringList:
-        if (auto v = r.StringList(m.key)) {
-          for (size_t i = 0; i < v->size(); ++i) {
-            CheckEnum(m, (*v)[i], path + "[" + std::to_string(i) + "]", content);
-          }
-        }
-        break;
-      case Kind::kIntList:
-        if (const auto* a = r.Array(m.key)) {
-          for (const auto& e : a->GetArray()) {
-            if (!IsIntegral(e) || !FitsInt32(AsInt(e))) {
-              r.Fail(Status::Serialization("Value of member '" + path +
-                                           "' can not be converted to a List of Integer."));
-              break;
-            }
-          }
-        }
-        break;
-      case Kind::kStringMap:
-        (void)r.StringMap(m.key);
-        break;
-      case Kind::kStruct:
-        if (const auto* o = r.Object(m.key)) {
-          JsonObjectReader nested = r.Nested(*o, m.key);
-          CheckShape(nested, Span(m.fields), content);
-        }
-        break;
-      case Kind::kStructList:
-        if (const auto* a = r.Array(m.key)) {
-          for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
-            const auto& e = (*a)[i];
-            JsonObjectReader nested =
-                r.Nested(e, std::string(m.key) + "[" + std::to_string(i) + "]");
-            if (e.IsObject()) CheckShape(nested, Span(m.fields), content);
-          }
-        }
-        break;
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Typed access after pass 1: every present member is known to have its model type.
-
-const rapidjson::Value* Get(const rapidjson::Value& obj, std::string_view key) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(rapidjson::StringRef(key.data(), key.size()));
-  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
-  return &it->value;
-}
-
-std::optional<std::string> GetString(const rapidjson::Value& obj, std::string_view key) {
-  const auto* v = Get(obj, key);
-  if (!v) return std::nullopt;
-  return std::string(v->GetString(), v->GetStringLength());
-}
-
-std::optional<int64_t> GetInt(const rapidjson::Value& obj, std::string_view key) {
-  const auto* v = Get(obj, key);
-  if (!v) return std::nullopt;
-  return AsInt(*v);
-}
-
-bool GetBool(const rapidjson::Value& obj, std::string_view key, bool fallback) {
-  const auto* v = Get(obj, key);
-  return v ? v->GetBool() : fallback;
-}
-
-// The elements of a list member; empty when absent.
-rapidjson::Value::ConstArray Items(const rapidjson::Value& obj, std::string_view key) {
-  static const rapidjson::Value kEmpty(rapidjson::kArrayType);
-  const auto* v = Get(obj, key);
-  return v ? v->GetArray() : kEmpty.GetArray();
-}
-
-// Absent, null and [] are all "not set" for ECS's "is this feature used" checks (CloudFormation
-// and CDK send empty lists for everything; AWS accepts them on Fargate).
-bool NonEmpty(const rapidjson::Value& obj, std::string_view key) {
-  const auto* v = Get(obj, key);
-  if (!v) return false;
-  if (v->IsArray()) return !v->Empty();
-  if (v->IsObject()) return v->MemberCount() > 0;
-  if (v->IsString()) return v->GetStringLength() > 0;
-  return true;
-}
+using td_schema::CheckShape;
+using td_schema::Get;
+using td_schema::GetBool;
+using td_schema::GetInt;
+using td_schema::GetString;
+using td_schema::Items;
+using td_schema::NonEmpty;
+using td_schema::RequestShape;
 
 bool MatchesNamePattern(std::string_view s) {
   if (s.empty() || s.size() > 255) return false;
@@ -526,24 +90,6 @@ std::optional<int64_t> ParseTaskMemory(std::string_view text) {
   return ParseSize(text, "gb", 1024);
 }
 
-bool IsValidFargateSize(int64_t cpu, int64_t memory) {
-  // operations.md A20 / the ECS "task size" table. 256 has three discrete sizes; the others are
-  // ranges with a fixed step.
-  if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
-  struct Row {
-    int64_t cpu, min, max, step;
-  };
-  static constexpr Row kRows[] = {{512, 1024, 4096, 1024},    {1024, 2048, 8192, 1024},
-                                  {2048, 4096, 16384, 1024},  {4096, 8192, 30720, 1024},
-                                  {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192}};
-  for (const Row& row : kRows) {
-    if (row.cpu == cpu) {
-      return memory >= row.min && memory <= row.max && (memory - row.min) % row.step == 0;
-    }
-  }
-  return false;
-}
-
 namespace {
 
 constexpr size_t kMaxDefinitionBytes = 65536;
@@ -554,72 +100,8 @@ constexpr size_t kMaxTags = 50;
 constexpr int64_t kMinEc2TaskCpu = 128;
 constexpr int64_t kMaxEc2TaskCpu = 196608;
 
-const Member& TopMember(std::string_view key) {
-  return *FindMember(kRegisterTaskDefinitionRequest, key);
-}
-
 // ---------------------------------------------------------------------------------------------
-// Echo: known members only, in the order the client sent them.
-
-void WriteValue(const rapidjson::Value& v, const Member& m, JsonWriter& w);
-
-// Calls f(member, value) for each known, non-null member of obj in client order. A repeated key
-// is echoed once (its first occurrence, the one every reader sees).
-template <typename F>
-void ForEachKnown(const rapidjson::Value& obj, std::span<const Member> shape, F&& f) {
-  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
-    if (it->value.IsNull() || obj.FindMember(it->name) != it) continue;
-    const Member* m =
-        FindMember(shape, std::string_view(it->name.GetString(), it->name.GetStringLength()));
-    if (m) f(*m, it->value);
-  }
-}
-
-void WriteStruct(const rapidjson::Value& obj, std::span<const Member> shape, JsonWriter& w) {
-  w.StartObject();
-  ForEachKnown(obj, shape, [&](const Member& m, const rapidjson::Value& v) {
-    w.Key(m.key);
-    WriteValue(v, m, w);
-  });
-  w.EndObject();
-}
-
-void WriteValue(const rapidjson::Value& v, const Member& m, JsonWriter& w) {
-  switch (m.kind) {
-    case Kind::kInt:
-      w.Int(AsInt(v));  // 10.0 arrives as a double; the model type is an integer
-      break;
-    case Kind::kIntList:
-      w.StartArray();
-      for (const auto& e : v.GetArray()) w.Int(AsInt(e));
-      w.EndArray();
-      break;
-    case Kind::kStruct:
-      WriteStruct(v, Span(m.fields), w);
-      break;
-    case Kind::kStructList:
-      w.StartArray();
-      for (const auto& e : v.GetArray()) WriteStruct(e, Span(m.fields), w);
-      w.EndArray();
-      break;
-    default:  // strings, booleans, string lists and string maps are echoed verbatim
-      w.Value(v);
-      break;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The normalizer: validation, extraction and the body, over one request.
-
-bool IsEcrImage(std::string_view image) {
-  std::string_view registry = image.substr(0, image.find('/'));
-  return registry.find(".dkr.ecr") != std::string_view::npos &&
-         registry.find(".amazonaws.com") != std::string_view::npos;
-}
-
-bool IsSecretsManagerArn(std::string_view value_from) {
-  return value_from.find(":secretsmanager:") != std::string_view::npos;
-}
+// The normalizer: validation and extraction over one request; the body is td_schema::WriteBody.
 
 class Normalizer {
  public:
@@ -648,19 +130,10 @@ class Normalizer {
   Status CheckTaskTotals();
   Status CheckReferences();
   Status ReadPlacementConstraints();
-  std::optional<std::string> FargateProblem() const;
-  Status ComputeCompatibilities();
-  void ComputeRequiresAttributes();
   Status ReadTags();
-  std::string WriteBody() const;
-  void WriteContainer(const rapidjson::Value& c, JsonWriter& w) const;
-  void WritePortMapping(const rapidjson::Value& pm, JsonWriter& w) const;
 
   const rapidjson::Value& req_;
   TaskDefinitionSpec spec_;
-  std::optional<std::string> task_role_;  // "" is treated as absent (botocore example)
-  std::optional<std::string> execution_role_;
-  std::optional<std::string> cpu_text_, memory_text_;  // normalized strings for the body
   std::vector<std::string> volume_names_;
 };
 
@@ -670,7 +143,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   }
   JsonObjectReader reader(req_);
   Status content;
-  CheckShape(reader, kRegisterTaskDefinitionRequest, content);
+  CheckShape(reader, RequestShape(), content);
   if (!reader.ok()) return reader.status();
 
   // ECS measures the definition it is asked to store; the request as sent is the closest
@@ -696,10 +169,10 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   ECS_RETURN_IF_ERROR(CheckTaskTotals());
   ECS_RETURN_IF_ERROR(CheckReferences());
   ECS_RETURN_IF_ERROR(ReadPlacementConstraints());
-  ECS_RETURN_IF_ERROR(ComputeCompatibilities());
-  ComputeRequiresAttributes();
+  ECS_RETURN_IF_ERROR(ComputeCompatibilities(req_, spec_));
+  ComputeRequiresAttributes(req_, spec_);
   ECS_RETURN_IF_ERROR(ReadTags());
-  spec_.body_json = WriteBody();
+  spec_.body_json = td_schema::WriteBody(req_, spec_);
   return std::move(spec_);
 }
 
@@ -719,10 +192,6 @@ Status Normalizer::ReadTaskLevel() {
   for (const auto& c : Items(req_, "requiresCompatibilities")) {
     spec_.requires_compatibilities.emplace_back(c.GetString(), c.GetStringLength());
   }
-  task_role_ = GetString(req_, "taskRoleArn");
-  if (task_role_ && task_role_->empty()) task_role_.reset();
-  execution_role_ = GetString(req_, "executionRoleArn");
-  if (execution_role_ && execution_role_->empty()) execution_role_.reset();
 
   const bool fargate_requested =
       std::find(spec_.requires_compatibilities.begin(), spec_.requires_compatibilities.end(),
@@ -738,7 +207,6 @@ Status Normalizer::ReadTaskLevel() {
           "of the Amazon ECS Developer Guide.");
     }
     spec_.cpu = units;
-    cpu_text_ = std::to_string(*units);
   }
   if (auto text = GetString(req_, "memory")) {
     auto mib = ParseTaskMemory(*text);
@@ -748,7 +216,6 @@ Status Normalizer::ReadTaskLevel() {
           "section of the Amazon ECS Developer Guide.");
     }
     spec_.memory = mib;
-    memory_text_ = std::to_string(*mib);
   }
   if (const auto* es = Get(req_, "ephemeralStorage")) {
     int64_t gib = GetInt(*es, "sizeInGiB").value_or(0);
@@ -1048,187 +515,6 @@ Status Normalizer::ReadPlacementConstraints() {
   return Status::Ok();
 }
 
-// Why the definition cannot run on Fargate, or nullopt when it can. Used both to reject a
-// FARGATE request and to decide whether FARGATE appears in `compatibilities`. Checked in the order
-// a user fixes them: network mode, task size, then the unsupported parameters the model lists.
-std::optional<std::string> Normalizer::FargateProblem() const {
-  if (!awsvpc())
-    return "Fargate only supports network mode \u2018awsvpc\u2019.";  // observed quotes
-  if (!spec_.cpu) return "Fargate requires that 'cpu' be defined at the task level.";
-  if (!spec_.memory) return "Fargate requires that 'memory' be defined at the task level.";
-  // Windows on Fargate starts at 1 vCPU (the model's task `memory` documentation).
-  const auto* platform = Get(req_, "runtimePlatform");
-  const bool windows =
-      platform && GetString(*platform, "operatingSystemFamily").value_or("").starts_with("WINDOWS");
-  if (!IsValidFargateSize(*spec_.cpu, *spec_.memory) || (windows && *spec_.cpu < 1024)) {
-    return "No Fargate configuration exists for given values: " + std::to_string(*spec_.cpu) +
-           " CPU, " + std::to_string(*spec_.memory) + " memory";
-  }
-  if (NonEmpty(req_, "placementConstraints")) {
-    return "Fargate does not support task placement constraints ('placementConstraints').";
-  }
-  if (GetString(req_, "pidMode") == "host") return "Fargate only supports 'pidMode' task.";
-  if (Get(req_, "ipcMode")) return "Fargate does not support 'ipcMode'.";
-  const auto volumes = Items(req_, "volumes");
-  for (rapidjson::SizeType i = 0; i < volumes.Size(); ++i) {
-    const std::string path = "volumes[" + std::to_string(i) + "]";
-    const auto* hostv = Get(volumes[i], "host");
-    if (hostv && NonEmpty(*hostv, "sourcePath")) {
-      return "Fargate does not support host path volumes ('" + path + ".host.sourcePath').";
-    }
-    if (Get(volumes[i], "dockerVolumeConfiguration")) {
-      return "Fargate does not support Docker volumes ('" + path + ".dockerVolumeConfiguration').";
-    }
-  }
-  for (size_t i = 0; i < spec_.containers.size(); ++i) {
-    const rapidjson::Value& c = Container(i);
-    const std::string path = "containerDefinitions[" + std::to_string(i) + "].";
-    if (GetBool(c, "privileged", false))
-      return "Fargate does not support '" + path + "privileged'.";
-    if (NonEmpty(c, "dockerSecurityOptions")) {
-      return "Fargate does not support '" + path + "dockerSecurityOptions'.";
-    }
-    if (const auto* lp = Get(c, "linuxParameters")) {
-      for (std::string_view key : {"devices", "maxSwap", "swappiness", "sharedMemorySize"}) {
-        if (NonEmpty(*lp, key)) {
-          return "Fargate does not support '" + path + "linuxParameters." + std::string(key) + "'.";
-        }
-      }
-    }
-    if (spec_.containers[i].gpu_count > 0) {
-      return "Fargate does not support GPU resource requirements ('" + path +
-             "resourceRequirements').";
-    }
-    if (const auto* log = Get(c, "logConfiguration")) {
-      const std::string driver = GetString(*log, "logDriver").value_or("");
-      if (driver != "awslogs" && driver != "splunk" && driver != "awsfirelens") {
-        return "Fargate does not support log driver " + Quote(driver) +
-               "; use awslogs, splunk or awsfirelens.";
-      }
-      if (driver == "awslogs" && !execution_role_) {  // the observed ECS wording
-        return "Fargate requires task definition to have execution role ARN to support log driver "
-               "awslogs.";
-      }
-    }
-    if (auto stop = GetInt(c, "stopTimeout"); stop && *stop > 120) {
-      return "Fargate supports a 'stopTimeout' of at most 120 seconds ('" + path + "stopTimeout').";
-    }
-  }
-  return std::nullopt;
-}
-
-// `compatibilities`, in the orders AWS shows: ["EXTERNAL","EC2"] for bridge (and the other
-// non-awsvpc modes, which ECS Anywhere also runs), ["EC2","FARGATE"] for a Fargate-ready awsvpc
-// definition, ["EC2"] for any other awsvpc one. So: EXTERNAL first unless awsvpc, then EC2
-// always, then FARGATE when FargateProblem() finds nothing. MANAGED_INSTANCES is only listed
-// when asked for (accounts without Managed Instances never show it) [I].
-Status Normalizer::ComputeCompatibilities() {
-  const auto fargate_problem = FargateProblem();
-  if (!awsvpc()) spec_.compatibilities.push_back("EXTERNAL");
-  spec_.compatibilities.push_back("EC2");
-  if (!fargate_problem) spec_.compatibilities.push_back("FARGATE");
-  const auto& wanted = spec_.requires_compatibilities;
-  auto wants = [&](std::string_view c) {
-    return std::find(wanted.begin(), wanted.end(), c) != wanted.end();
-  };
-  if (wants("MANAGED_INSTANCES")) spec_.compatibilities.push_back("MANAGED_INSTANCES");
-  if (wants("FARGATE") && fargate_problem) return Status::Client(*fargate_problem);
-  if (wants("EXTERNAL") && awsvpc()) {
-    return Status::Client(
-        "Task definition does not support launch_type EXTERNAL: networkMode "
-        "'awsvpc' is not supported on external instances.");
-  }
-  return Status::Ok();
-}
-
-// `requiresAttributes`: the agent capabilities a container instance must advertise to run the
-// definition. ECS does not document the rule; this set is inferred from real describe outputs
-// (awsvpc ⇒ task-eni + docker-remote-api.1.18; awslogs ⇒ logging-driver.awslogs + 1.18/1.19 +
-// execution-role-awslogs with an execution role; healthCheck ⇒ container-health-check + 1.24,
-// startPeriod ⇒ 1.29; ECR images ⇒ ecr-auth + execution-role-ecr-pull; taskRoleArn ⇒
-// task-iam-role) and the "requires version 1.N of the Docker Remote API" notes in the model. A
-// definition using none of these shows no requiresAttributes at all (AWS CLI examples). Order is
-// rule order (AWS's own order is a hash order).
-void Normalizer::ComputeRequiresAttributes() {
-  std::vector<std::string>& out = spec_.requires_attributes;
-  auto add = [&](std::string name) {
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
-  };
-  constexpr std::string_view kApi = "com.amazonaws.ecs.capability.docker-remote-api.";
-  auto api = [&](std::string_view version) { add(std::string(kApi) + std::string(version)); };
-
-  for (size_t i = 0; i < spec_.containers.size(); ++i) {
-    const rapidjson::Value& c = Container(i);
-    if (IsEcrImage(spec_.containers[i].image)) {
-      add("com.amazonaws.ecs.capability.ecr-auth");
-      if (execution_role_) add("ecs.capability.execution-role-ecr-pull");
-    }
-    if (Get(c, "repositoryCredentials")) {
-      add("com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
-    }
-    if (const auto* log = Get(c, "logConfiguration")) {
-      const std::string driver = GetString(*log, "logDriver").value_or("");
-      add("com.amazonaws.ecs.capability.logging-driver." + driver);
-      api("1.18");
-      if (Get(*log, "options")) api("1.19");
-      if (driver == "awslogs" && execution_role_) add("ecs.capability.execution-role-awslogs");
-      for (const auto& secret : Items(*log, "secretOptions")) {
-        add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
-                ? "ecs.capability.secrets.asm.bootstrap.log-driver"
-                : "ecs.capability.secrets.ssm.bootstrap.log-driver");
-      }
-    }
-    if (Get(c, "dockerLabels") || Get(c, "ulimits")) api("1.18");
-    if (const auto* hc = Get(c, "healthCheck")) {
-      add("ecs.capability.container-health-check");
-      api("1.24");
-      if (Get(*hc, "startPeriod")) api("1.29");
-    }
-    if (const auto* lp = Get(c, "linuxParameters");
-        lp && GetBool(*lp, "initProcessEnabled", false)) {
-      api("1.25");
-    }
-    for (const auto& secret : Items(c, "secrets")) {
-      add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
-              ? "ecs.capability.secrets.asm.environment-variables"
-              : "ecs.capability.secrets.ssm.environment-variables");
-    }
-    if (NonEmpty(c, "dependsOn")) add("ecs.capability.container-ordering");
-    if (NonEmpty(c, "environmentFiles")) add("ecs.capability.env-files.s3");
-    if (const auto* fl = Get(c, "firelensConfiguration")) {
-      add("ecs.capability.firelens." + GetString(*fl, "type").value_or(""));
-    }
-    for (const PortMappingSpec& pm : spec_.containers[i].port_mappings) {
-      if (pm.range_first != 0) add("ecs.capability.container-port-range");
-    }
-  }
-  if (task_role_) {
-    add("com.amazonaws.ecs.capability.task-iam-role");
-    if (host()) add("com.amazonaws.ecs.capability.task-iam-role-network-host");
-  }
-  if (awsvpc()) {
-    api("1.18");
-    add("ecs.capability.task-eni");
-  }
-  if (Get(req_, "proxyConfiguration")) add("ecs.capability.aws-appmesh");
-  if (Get(req_, "pidMode") || Get(req_, "ipcMode")) add("ecs.capability.pid-ipc-namespace-sharing");
-  for (const auto& v : Items(req_, "volumes")) {
-    if (const auto* efs = Get(v, "efsVolumeConfiguration")) {
-      add("ecs.capability.efs");
-      if (Get(*efs, "authorizationConfig") || GetString(*efs, "transitEncryption") == "ENABLED") {
-        add("ecs.capability.efsAuth");
-      }
-    }
-    if (Get(v, "fsxWindowsFileServerVolumeConfiguration")) {
-      add("ecs.capability.fsxWindowsFileServer");
-    }
-    if (const auto* dv = Get(v, "dockerVolumeConfiguration")) {
-      const std::string driver = GetString(*dv, "driver").value_or("local");
-      if (driver != "local") add("ecs.capability.docker-plugin." + driver);
-    }
-  }
-}
-
 // Code points in a UTF-8 string (tag limits count characters, not bytes).
 size_t Utf8Length(std::string_view s) {
   return static_cast<size_t>(std::count_if(
@@ -1283,167 +569,10 @@ Status Normalizer::ReadTags() {
   return Status::Ok();
 }
 
-// ---------------------------------------------------------------------------------------------
-// The body: task members in AWS's order, containers and port mappings in the client's order with
-// ECS's defaults appended after the members the client sent.
-
-void Normalizer::WritePortMapping(const rapidjson::Value& pm, JsonWriter& w) const {
-  w.StartObject();
-  ForEachKnown(pm, kPortMapping, [&](const Member& m, const rapidjson::Value& v) {
-    w.Key(m.key);
-    WriteValue(v, m, w);
-  });
-  // host/awsvpc publish the container port itself; bridge keeps a missing hostPort dynamic.
-  if ((awsvpc() || host()) && !Get(pm, "hostPort") && Get(pm, "containerPort")) {
-    w.Member("hostPort", GetInt(pm, "containerPort").value_or(0));
-  }
-  if (!Get(pm, "protocol")) w.Member("protocol", "tcp");
-  w.EndObject();
-}
-
-void Normalizer::WriteContainer(const rapidjson::Value& c, JsonWriter& w) const {
-  w.StartObject();
-  ForEachKnown(c, kContainerDefinition, [&](const Member& m, const rapidjson::Value& v) {
-    w.Key(m.key);
-    if (m.key == "portMappings") {
-      w.StartArray();
-      for (const auto& pm : v.GetArray()) WritePortMapping(pm, w);
-      w.EndArray();
-    } else {
-      WriteValue(v, m, w);
-    }
-  });
-  // The defaults ECS adds (resources.md §4), in the relative order AWS prints them.
-  if (!Get(c, "cpu")) w.Member("cpu", 0);
-  if (!Get(c, "portMappings")) w.Key("portMappings").StartArray().EndArray();
-  if (!Get(c, "essential")) w.Member("essential", true);
-  for (std::string_view key : {"environment", "mountPoints", "volumesFrom"}) {
-    if (!Get(c, key)) w.Key(key).StartArray().EndArray();
-  }
-  w.EndObject();
-}
-
-std::string Normalizer::WriteBody() const {
-  JsonWriter w;
-  auto echo = [&](std::string_view key) {
-    if (const auto* v = Get(req_, key)) {
-      w.Key(key);
-      WriteValue(*v, TopMember(key), w);
-    }
-  };
-  auto echo_or_empty_list = [&](std::string_view key) {
-    if (Get(req_, key)) {
-      echo(key);
-    } else {
-      w.Key(key).StartArray().EndArray();
-    }
-  };
-  w.StartObject();
-  w.Key("containerDefinitions").StartArray();
-  for (const auto& c : Items(req_, "containerDefinitions")) WriteContainer(c, w);
-  w.EndArray();
-  w.Member("family", spec_.family);
-  if (task_role_) w.Member("taskRoleArn", *task_role_);
-  if (execution_role_) w.Member("executionRoleArn", *execution_role_);
-  echo("networkMode");  // omitted when not given, as AWS does
-  echo_or_empty_list("volumes");
-  if (!spec_.requires_attributes.empty()) {
-    w.Key("requiresAttributes").StartArray();
-    for (const auto& name : spec_.requires_attributes)
-      w.StartObject().Member("name", name).EndObject();
-    w.EndArray();
-  }
-  echo_or_empty_list("placementConstraints");
-  w.StringArray("compatibilities", spec_.compatibilities);
-  echo("requiresCompatibilities");
-  if (cpu_text_) w.Member("cpu", *cpu_text_);
-  if (memory_text_) w.Member("memory", *memory_text_);
-  for (std::string_view key : {"runtimePlatform", "inferenceAccelerators", "pidMode", "ipcMode",
-                               "proxyConfiguration", "ephemeralStorage", "enableFaultInjection"}) {
-    echo(key);
-  }
-  w.EndObject();
-  return w.str();
-}
-
-// Output order of a TaskDefinition object. Observed AWS output puts runtimePlatform after memory
-// and ephemeralStorage after registeredBy; the rest follows the model's member order.
-constexpr std::string_view kOutputOrder[] = {"taskDefinitionArn",
-                                             "containerDefinitions",
-                                             "family",
-                                             "taskRoleArn",
-                                             "executionRoleArn",
-                                             "networkMode",
-                                             "revision",
-                                             "volumes",
-                                             "status",
-                                             "requiresAttributes",
-                                             "placementConstraints",
-                                             "compatibilities",
-                                             "requiresCompatibilities",
-                                             "cpu",
-                                             "memory",
-                                             "runtimePlatform",
-                                             "inferenceAccelerators",
-                                             "pidMode",
-                                             "ipcMode",
-                                             "proxyConfiguration",
-                                             "registeredAt",
-                                             "deregisteredAt",
-                                             "deleteRequestedAt",
-                                             "registeredBy",
-                                             "ephemeralStorage",
-                                             "enableFaultInjection"};
-
-size_t OutputRank(std::string_view key) {
-  const auto* it = std::find(std::begin(kOutputOrder), std::end(kOutputOrder), key);
-  return static_cast<size_t>(it - std::begin(kOutputOrder));  // unknown keys sort last
-}
-
 }  // namespace
 
 Result<TaskDefinitionSpec> NormalizeTaskDefinition(const rapidjson::Value& request) {
   return Normalizer(request).Run();
-}
-
-std::string RenderTaskDefinition(std::string_view body_json,
-                                 const TaskDefinitionRegistration& reg) {
-  rapidjson::Document body;
-  body.Parse(body_json.data(), body_json.size());
-  JsonWriter w;
-  // The control plane's members, each written just before the first body member that follows it
-  // in kOutputOrder.
-  auto write_spliced = [&](std::string_view key) {
-    if (key == "taskDefinitionArn") w.Member(key, reg.arn);
-    if (key == "revision") w.Member(key, reg.revision);
-    if (key == "status") w.Member(key, reg.status);
-    if (key == "registeredAt") w.Key(key).Timestamp(reg.registered_at);
-    if (key == "deregisteredAt" && reg.deregistered_at) w.Key(key).Timestamp(*reg.deregistered_at);
-    if (key == "deleteRequestedAt" && reg.delete_requested_at) {
-      w.Key(key).Timestamp(*reg.delete_requested_at);
-    }
-    if (key == "registeredBy") w.Member(key, reg.registered_by);
-  };
-  static constexpr std::string_view kSpliced[] = {
-      "taskDefinitionArn", "revision",          "status",      "registeredAt",
-      "deregisteredAt",    "deleteRequestedAt", "registeredBy"};
-  size_t next = 0;  // first kSpliced entry not yet written
-  auto flush_before = [&](size_t rank) {
-    while (next < std::size(kSpliced) && OutputRank(kSpliced[next]) < rank) {
-      write_spliced(kSpliced[next++]);
-    }
-  };
-  w.StartObject();
-  if (body.IsObject()) {
-    for (const auto& m : body.GetObject()) {
-      std::string_view key(m.name.GetString(), m.name.GetStringLength());
-      flush_before(OutputRank(key));
-      w.Key(key).Value(m.value);
-    }
-  }
-  flush_before(std::size(kOutputOrder) + 1);
-  w.EndObject();
-  return w.str();
 }
 
 }  // namespace ecs::control

@@ -15,6 +15,10 @@
 //   * InvalidParameterException — `tags` (count, key/value length, reserved `aws:` prefix).
 // Members the model does not know are ignored at every depth and never echoed; JSON nulls count as
 // absent.
+//
+// Implementation: task_definition_schema.cc (the member tables from the model, type checks, echo,
+// RenderTaskDefinition), task_definition_rules.cc (validation, NormalizeTaskDefinition, task
+// sizes) and task_definition_compat.cc (Fargate rules, compatibilities, requiresAttributes).
 #pragma once
 
 #include <rapidjson/document.h>
@@ -103,5 +107,16 @@ std::optional<int64_t> ParseTaskCpu(std::string_view text);
 std::optional<int64_t> ParseTaskMemory(std::string_view text);
 // True when (cpu units, MiB) is a task size Fargate offers (the table in operations.md A20).
 bool IsValidFargateSize(int64_t cpu, int64_t memory);
+
+// Steps of NormalizeTaskDefinition that decide where a definition can run
+// (task_definition_compat.cc). REQUIRES: `request` passed the type checks and `spec` holds the
+// network mode, requiresCompatibilities, task cpu/memory and containers read from it.
+// Why the definition cannot run on Fargate (the ECS message), or nullopt when it can.
+std::optional<std::string> FargateProblem(const rapidjson::Value& request,
+                                          const TaskDefinitionSpec& spec);
+// Fills spec.compatibilities; ClientException when a requested compatibility is impossible.
+Status ComputeCompatibilities(const rapidjson::Value& request, TaskDefinitionSpec& spec);
+// Fills spec.requires_attributes.
+void ComputeRequiresAttributes(const rapidjson::Value& request, TaskDefinitionSpec& spec);
 
 }  // namespace ecs::control

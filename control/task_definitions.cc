@@ -58,6 +58,18 @@ Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq) 
   return r;
 }
 
+// Drops one revision from the registry, and its family once no revision is left (the family's
+// revision counter lives elsewhere and is kept).
+void EraseTaskDefinition(TaskDefinitionRegistry& registry, const Tenant& t,
+                         const std::string& family, int64_t revision) {
+  auto ti = registry.families().find(t);
+  if (ti == registry.families().end()) return;
+  auto fi = ti->second.find(family);
+  if (fi == ti->second.end()) return;
+  fi->second.erase(revision);
+  if (fi->second.empty()) ti->second.erase(fi);
+}
+
 }  // namespace
 
 Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
@@ -141,7 +153,7 @@ Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
 
 Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
                                            const std::vector<std::string>& identifiers,
-                                           std::vector<const TaskDefinitionRecord*>* deleted,
+                                           std::vector<TaskDefinitionRecord>* deleted,
                                            std::vector<DescribeFailure>* failures) {
   if (identifiers.empty()) return Status::InvalidParameter("taskDefinitions can not be empty.");
   if (identifiers.size() > 10) {
@@ -149,6 +161,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
   }
   storage::ChangeSet changes;
   std::vector<TaskDefinitionRecord> next;
+  std::vector<bool> removed;  // per entry of `next`
   Millis now = Now();
   for (const auto& id : identifiers) {
     auto ref = ParseTaskDefinitionRef(id);
@@ -168,21 +181,70 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
                                        "status. Please deregister the target and try again.", ""});
       continue;
     }
+    if (std::any_of(next.begin(), next.end(),
+                    [&](const TaskDefinitionRecord& seen) { return seen.reg.arn == r->reg.arn; })) {
+      continue;  // named twice in one request: reported once
+    }
     TaskDefinitionRecord n = *r;
     if (n.reg.status != "DELETE_IN_PROGRESS") {
       n.reg.status = "DELETE_IN_PROGRESS";
       n.reg.delete_requested_at = now;
-      changes.Put(storage::Kind::kTaskDefinition, n.reg.arn, n.seq, EncodeRecord(n));
+    }
+    // Nothing runs it: gone for good right away (the reply still shows DELETE_IN_PROGRESS, as
+    // ECS's does). Otherwise the last task or service to let go of it removes it.
+    removed.push_back(!TaskDefinitionInUse(ctx.tenant, n.reg.arn));
+    if (!removed.back()) {
+      if (r->reg.status != "DELETE_IN_PROGRESS") {
+        changes.Put(storage::Kind::kTaskDefinition, n.reg.arn, n.seq, EncodeRecord(n));
+      }
+    } else {
+      changes.Delete(storage::Kind::kTaskDefinition, n.reg.arn);
+      changes.PutTags(n.reg.arn, {});
     }
     next.push_back(std::move(n));
   }
   ECS_RETURN_IF_ERROR(Commit(changes));
-  for (auto& n : next) {
-    auto& slot = task_definitions_.families()[ctx.tenant][n.spec.family][n.reg.revision];
-    slot = std::move(n);
-    deleted->push_back(&slot);
+  for (size_t i = 0; i < next.size(); ++i) {
+    TaskDefinitionRecord& n = next[i];
+    if (!removed[i]) {
+      task_definitions_.families()[ctx.tenant][n.spec.family][n.reg.revision] = n;
+    } else {
+      EraseTaskDefinition(task_definitions_, ctx.tenant, n.spec.family, n.reg.revision);
+      tags_.erase(n.reg.arn);
+    }
+    deleted->push_back(std::move(n));
   }
   return Status::Ok();
+}
+
+bool ControlPlane::TaskDefinitionInUse(const Tenant& t, const std::string& arn) const {
+  const TenantState* st = FindState(t);
+  if (!st) return false;
+  for (const auto& [cluster, cs] : st->cluster_state) {
+    for (const auto& [id, task] : cs.tasks) {
+      if (task.task_definition_arn == arn && !task.is_stopped()) return true;
+    }
+    for (const auto& [name, svc] : cs.services) {
+      if (svc.status != "ACTIVE") continue;  // a draining service's tasks are counted above
+      if (svc.task_definition_arn == arn) return true;
+      for (const auto& d : svc.deployments) {
+        if (d.status != "INACTIVE" && d.task_definition_arn == arn) return true;
+      }
+    }
+  }
+  return false;
+}
+
+void ControlPlane::ReleaseTaskDefinition(const Tenant& t, const std::string& arn,
+                                         storage::ChangeSet& changes) {
+  auto ref = ParseTaskDefinitionRef(arn);
+  if (!ref || !ref->revision) return;
+  const TaskDefinitionRecord* r = task_definitions_.Find(t, ref->family, *ref->revision);
+  if (!r || r->reg.status != "DELETE_IN_PROGRESS" || TaskDefinitionInUse(t, arn)) return;
+  changes.Delete(storage::Kind::kTaskDefinition, arn);
+  changes.PutTags(arn, {});
+  tags_.erase(arn);
+  EraseTaskDefinition(task_definitions_, t, ref->family, *ref->revision);
 }
 
 Result<Page> ControlPlane::ListTaskDefinitions(const RequestContext& ctx,

@@ -43,11 +43,17 @@ void ControlPlane::Account(ClusterState& cs, const model::Task& t, int sign) {
     for (int p : t.reserved_udp_ports) {
       if ((u.udp_ports[p] += sign) <= 0) u.udp_ports.erase(p);
     }
+    for (int p : t.dynamic_tcp_ports) {
+      if ((u.dynamic_tcp_ports[p] += sign) <= 0) u.dynamic_tcp_ports.erase(p);
+    }
+    for (int p : t.dynamic_udp_ports) {
+      if ((u.dynamic_udp_ports[p] += sign) <= 0) u.dynamic_udp_ports.erase(p);
+    }
     if ((u.groups[t.group] += sign) <= 0) u.groups.erase(t.group);
     if (t.desired_status == "RUNNING") u.running_tasks += sign;
   }
   if (IsPendingLike(t.last_status)) u.pending_tasks += sign;
-  RefreshView(cs, it->second);
+  RefreshUsage(cs, it->second);
 }
 
 void ControlPlane::Schedule(model::Task& task, Millis at) {
@@ -78,10 +84,14 @@ void ControlPlane::Transition(ClusterState& cs, model::Task& t, model::TaskState
       Schedule(t, now + lc.pending);
       break;
     case model::TaskState::kRunning:
+      // The agent may report RUNNING straight from PROVISIONING: fill what PENDING would have.
+      if (t.eni && t.eni->status == "PRECREATED") t.eni->status = "ATTACHED";
+      if (!t.pull_started_at) t.pull_started_at = now;
       t.pull_stopped_at = now;
       t.started_at = now;
       t.connectivity_at = now;
       for (auto& c : t.containers) {
+        if (c.last_status != "PENDING") continue;  // already reported by the agent
         c.last_status = "RUNNING";
         if (c.runtime_id.empty()) c.runtime_id = t.id + "-" + std::to_string(ids_.Next() % 10000000000ULL);
         c.network_bindings = c.planned_bindings;
@@ -110,6 +120,8 @@ void ControlPlane::Transition(ClusterState& cs, model::Task& t, model::TaskState
         if (!t.stopping_at) t.stopping_at = now;
         t.stopped_at = now;
         Schedule(t, now + lc.stopped_retention);  // then purged
+        // A deleted (DELETE_IN_PROGRESS) task definition goes for good with its last task.
+        ReleaseTaskDefinition(t.tenant, t.task_definition_arn, changes);
       }
       break;
     }
@@ -203,28 +215,46 @@ Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ct
   ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
   model::Task* t = FindTask(cs, in.task);
   if (!t) return Status::InvalidParameter("The referenced task was not found.");
-  Millis now = Now();
-  storage::ChangeSet changes;
   using S = model::TaskState;
-  // Container reports first: an essential container that stops stops the task.
-  bool essential_exited = false;
+
+  // Validate the whole report before touching the task, so a rejected call changes nothing.
+  std::vector<model::ContainerState*> targets;
   for (const auto& cc : in.containers) {
     auto it = std::find_if(t->containers.begin(), t->containers.end(),
                            [&](const model::ContainerState& s) { return s.name == cc.name; });
     if (it == t->containers.end()) {
       return Status::InvalidParameter("Container " + cc.name + " is not part of the task.");
     }
-    if (!cc.status.empty()) {
-      if (cc.status != "PENDING" && cc.status != "RUNNING" && cc.status != "STOPPED") {
-        return Status::InvalidParameter("Invalid container status " + cc.status + ".");
-      }
-      it->last_status = cc.status;
+    if (!cc.status.empty() && cc.status != "PENDING" && cc.status != "RUNNING" &&
+        cc.status != "STOPPED") {
+      return Status::InvalidParameter("Invalid container status " + cc.status + ".");
     }
-    if (cc.exit_code) it->exit_code = cc.exit_code;
-    if (!cc.reason.empty()) it->reason = cc.reason;
-    if (!cc.runtime_id.empty()) it->runtime_id = cc.runtime_id;
-    if (!cc.network_bindings.empty()) it->network_bindings = cc.network_bindings;
-    if (cc.status == "STOPPED" && it->essential) essential_exited = true;
+    targets.push_back(&*it);
+  }
+  std::optional<S> state;
+  if (!in.status.empty()) {
+    state = model::ParseTaskState(in.status);
+    if (!state) return Status::InvalidParameter("Invalid task status " + in.status + ".");
+    if (*state < t->last_status) {
+      return Status::InvalidParameter("Task status can only move forward (from " +
+                                      std::string(model::ToString(t->last_status)) + " to " +
+                                      in.status + ").");
+    }
+  }
+
+  Millis now = Now();
+  storage::ChangeSet changes;
+  // Container reports first: an essential container that stops stops the task.
+  bool essential_exited = false;
+  for (size_t i = 0; i < in.containers.size(); ++i) {
+    const auto& cc = in.containers[i];
+    model::ContainerState& target = *targets[i];
+    if (!cc.status.empty()) target.last_status = cc.status;
+    if (cc.exit_code) target.exit_code = cc.exit_code;
+    if (!cc.reason.empty()) target.reason = cc.reason;
+    if (!cc.runtime_id.empty()) target.runtime_id = cc.runtime_id;
+    if (!cc.network_bindings.empty()) target.network_bindings = cc.network_bindings;
+    if (cc.status == "STOPPED" && target.essential) essential_exited = true;
   }
   if (in.pull_started_at) t->pull_started_at = in.pull_started_at;
   if (in.pull_stopped_at) t->pull_stopped_at = in.pull_stopped_at;
@@ -232,34 +262,27 @@ Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ct
   ++t->version;
   PersistTask(changes, *t);
 
-  if (!in.status.empty()) {
-    auto state = model::ParseTaskState(in.status);
-    if (!state) return Status::InvalidParameter("Invalid task status " + in.status + ".");
-    if (*state < t->last_status) {
-      return Status::InvalidParameter("Task status can only move forward (from " +
-                                      std::string(model::ToString(t->last_status)) + " to " +
-                                      in.status + ").");
-    }
+  // The stop code says why: a task that never ran failed to start; one that ran lost an
+  // essential container.
+  auto stop_for_exit = [&](const std::string& reason) {
+    if (t->desired_status != "RUNNING") return;
+    bool never_ran = !t->started_at;
+    t->failed_to_start = never_ran;
+    RequestStop(cs, *t, never_ran ? "TaskFailedToStart" : "EssentialContainerExited",
+                !reason.empty() ? reason
+                : never_ran     ? "Task failed to start"
+                                : "Essential container in task exited",
+                now, changes);
+  };
+  if (state && !t->is_stopped()) {
     if (*state == S::kStopped || *state == S::kStopping || *state == S::kDeprovisioning) {
-      if (t->desired_status == "RUNNING") {
-        bool never_ran = !t->started_at;
-        t->failed_to_start = never_ran;
-        RequestStop(cs, *t, never_ran ? "TaskFailedToStart" : "EssentialContainerExited",
-                    in.reason.empty() ? (never_ran ? "Task failed to start"
-                                                   : "Essential container in task exited")
-                                      : in.reason,
-                    now, changes);
-      }
+      stop_for_exit(in.reason);
       if (*state == S::kStopped) Transition(cs, *t, S::kStopped, now, changes);
     } else if (*state != t->last_status) {
       Transition(cs, *t, *state, now, changes);
     }
-  } else if (essential_exited && t->desired_status == "RUNNING") {
-    bool never_ran = !t->started_at;
-    t->failed_to_start = never_ran;
-    RequestStop(cs, *t, never_ran ? "TaskFailedToStart" : "EssentialContainerExited",
-                never_ran ? "Task failed to start" : "Essential container in task exited", now,
-                changes);
+  } else if (essential_exited) {
+    stop_for_exit("");
   }
   ECS_RETURN_IF_ERROR(Commit(changes));
   return std::string("ACK");

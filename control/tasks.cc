@@ -63,6 +63,47 @@ std::string PseudoMac(uint64_t h) {
   return buf;
 }
 
+// The task's `overrides` as ECS shows them: the request's TaskOverride with one
+// containerOverrides entry per container of the definition (request entries kept as sent,
+// the others just {"name"}), in definition order, and inferenceAcceleratorOverrides present.
+std::string MergedOverrides(const std::string& request_json, const TaskDefinitionSpec& spec) {
+  rapidjson::Document doc;
+  if (request_json.empty() || doc.Parse(request_json.c_str()).HasParseError() ||
+      !doc.IsObject()) {
+    doc.SetObject();
+  }
+  auto& alloc = doc.GetAllocator();
+  rapidjson::Value given(rapidjson::kArrayType);
+  if (auto it = doc.FindMember("containerOverrides");
+      it != doc.MemberEnd() && it->value.IsArray()) {
+    given = std::move(it->value);
+    doc.RemoveMember("containerOverrides");
+  }
+  rapidjson::Value merged(rapidjson::kArrayType);
+  for (const auto& cspec : spec.containers) {
+    bool found = false;
+    for (auto& e : given.GetArray()) {
+      if (!e.IsObject()) continue;
+      auto name = e.FindMember("name");
+      if (name != e.MemberEnd() && name->value.IsString() && cspec.name == name->value.GetString()) {
+        merged.PushBack(rapidjson::Value(e, alloc), alloc);
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      rapidjson::Value entry(rapidjson::kObjectType);
+      entry.AddMember("name", rapidjson::Value(cspec.name.c_str(), alloc), alloc);
+      merged.PushBack(std::move(entry), alloc);
+    }
+  }
+  doc.AddMember("containerOverrides", std::move(merged), alloc);
+  if (!doc.HasMember("inferenceAcceleratorOverrides")) {
+    doc.AddMember("inferenceAcceleratorOverrides", rapidjson::Value(rapidjson::kArrayType), alloc);
+  }
+  return ToJson(doc);
+}
+
 }  // namespace
 
 model::Task* ControlPlane::FindTask(ClusterState& cs, std::string_view identifier) {
@@ -263,6 +304,13 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
           out.failures.push_back({ci->arn, "INACTIVE", ""});
           continue;
         }
+        if (ci->status != "ACTIVE") {
+          // A DRAINING instance takes no new tasks, named or placed.
+          out.failures.push_back({ci->arn, ci->status,
+                                  "The container instance is " + ci->status +
+                                      ": no new tasks are placed on it."});
+          continue;
+        }
         // Earlier tasks of this StartTask call are already reserved on the views.
         const scheduler::InstanceView* view = &cs.views.at(ci->id);
         scheduler::PlacementRequest one = req;
@@ -305,6 +353,7 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
 
   // Build the task records.
   Millis now = Now();
+  const std::string overrides_json = MergedOverrides(in.overrides_json, spec);
   std::vector<model::Task> created;
   std::vector<std::string> azs;
   for (const auto& s : options_.az_suffixes) azs.push_back(ctx.tenant.region + s);
@@ -341,10 +390,12 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
       t.reserved_memory = demand.memory;
       t.reserved_tcp_ports = std::vector<int>(demand.static_tcp_ports.begin(), demand.static_tcp_ports.end());
       t.reserved_udp_ports = std::vector<int>(demand.static_udp_ports.begin(), demand.static_udp_ports.end());
+      t.dynamic_tcp_ports = std::vector<int>(slot.placement.dynamic_tcp_ports.begin(),
+                                             slot.placement.dynamic_tcp_ports.end());
+      t.dynamic_udp_ports = std::vector<int>(slot.placement.dynamic_udp_ports.begin(),
+                                             slot.placement.dynamic_udp_ports.end());
     }
     size_t dyn_tcp = 0, dyn_udp = 0;
-    JsonWriter ov;
-    ov.StartObject().Key("containerOverrides").StartArray();
     for (const auto& cspec : spec.containers) {
       model::ContainerState cont;
       cont.arn = ArnPrefix(ctx.tenant) + "container/" + c.name + "/" + t.id + "/" + ids_.Uuid();
@@ -357,7 +408,7 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
       auto res = o && o->memory_reservation ? o->memory_reservation : cspec.memory_reservation;
       if (mem) cont.memory = std::to_string(*mem);
       if (res) cont.memory_reservation = std::to_string(*res);
-      cont.health_status = cspec.has_health_check ? "UNKNOWN" : "UNKNOWN";
+      cont.health_status = "UNKNOWN";  // no health checks are simulated
       for (const auto& pm : cspec.port_mappings) {
         if (awsvpc || pm.range_first != 0) continue;
         model::NetworkBinding b;
@@ -373,10 +424,8 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
         cont.planned_bindings.push_back(b);
       }
       t.containers.push_back(std::move(cont));
-      ov.StartObject().Member("name", cspec.name).EndObject();
     }
-    ov.EndArray().Key("inferenceAcceleratorOverrides").StartArray().EndArray().EndObject();
-    t.overrides_json = in.overrides_json.empty() ? ov.str() : in.overrides_json;
+    t.overrides_json = overrides_json;
     if (awsvpc) {
       uint64_t h = ids_.Next();
       model::EniAttachment eni;

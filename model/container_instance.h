@@ -36,6 +36,8 @@ struct InstanceUsage {
   int64_t memory = 0;
   std::map<int, int> tcp_ports;  // static host port -> tasks holding it
   std::map<int, int> udp_ports;
+  std::map<int, int> dynamic_tcp_ports;  // dynamically assigned host port -> tasks holding it
+  std::map<int, int> dynamic_udp_ports;
   int running_tasks = 0;         // desiredStatus RUNNING
   int pending_tasks = 0;         // lastStatus PENDING
   std::map<std::string, int> groups;  // task group -> non-STOPPED tasks

@@ -43,8 +43,11 @@ struct Deployment {
   Millis finished_at = 0;
   Millis stopped_at = 0;
   std::string source_revision_id;     // the revision it replaces ("" for the first)
-  bool is_rollback = false;
+  bool is_rollback = false;            // this deployment was made PRIMARY again by a rollback
   std::string circuit_breaker_status;  // DISABLED, MONITORING, TRIGGERED, MONITORING_COMPLETE
+  // Set on a deployment that was rolled back: the deployment made PRIMARY again, and when.
+  std::string rolled_back_to;
+  Millis rollback_started_at = 0;
 
   std::string revision_number() const { return id.substr(id.find('/') + 1); }
 };
@@ -86,10 +89,21 @@ struct Service {
   std::string client_token;
   Millis created_at = 0;
   std::string created_by;
-  std::vector<Deployment> deployments;  // newest first; INACTIVE ones kept for history
-  std::deque<ServiceEvent> events;      // newest first, at most 100
-  // Runtime only (not persisted): throttle for repeated launch failures.
-  Millis next_launch_at = 0;
+  // PRIMARY first, then the older ones still draining (ACTIVE), then INACTIVE history (newest
+  // first, bounded). A rollback moves an older deployment back to the front.
+  std::vector<Deployment> deployments;
+  std::deque<ServiceEvent> events;  // newest first, at most 100
+
+  // Runtime only (not persisted; a restart at worst repeats one event or one launch attempt).
+  Millis next_launch_at = 0;         // launch back-off (nothing placeable, start failures)
+  int64_t start_failures = 0;        // tasks that stopped before RUNNING since one last ran
+  bool placement_failure_reported = false;  // "unable to place" said once until placement works
+  bool throttle_reported = false;           // "unable to consistently start" said once
+  // The reconciler skips a settled service (steady, nothing to do) until one of its tasks changes,
+  // the service is updated, or the cluster's instances change (instances_signature).
+  bool dirty = true;
+  bool settled = false;
+  uint64_t instances_signature = 0;
 };
 
 }  // namespace ecs::model

@@ -1,5 +1,5 @@
 // A task: one placed copy of a task definition, moved through its lifecycle by the reconciler and
-// the agent calls. Everything here is persisted (storage codec in control/task_codec.cc).
+// the agent calls. Everything here is persisted (storage codec in storage/codec_tasks.cc).
 #pragma once
 
 #include <cstdint>
@@ -87,6 +87,10 @@ struct Task {
   int64_t reserved_memory = 0;
   std::vector<int> reserved_tcp_ports;  // static host ports
   std::vector<int> reserved_udp_ports;
+  // Host ports handed out dynamically (bridge, hostPort 0): busy on the instance while the task
+  // holds it, but not listed in remainingResources.
+  std::vector<int> dynamic_tcp_ports;
+  std::vector<int> dynamic_udp_ports;
   std::vector<ContainerState> containers;
   std::string overrides_json;         // TaskOverride as shown (one entry per container)
   std::optional<EniAttachment> eni;

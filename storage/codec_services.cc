@@ -106,6 +106,8 @@ std::string EncodeService(const model::Service& s) {
         .Member("sourceRevisionId", d.source_revision_id)
         .Member("isRollback", d.is_rollback)
         .Member("circuitBreakerStatus", d.circuit_breaker_status)
+        .Member("rolledBackTo", d.rolled_back_to)
+        .Member("rollbackStartedAt", d.rollback_started_at)
         .EndObject();
   }
   w.EndArray().Key("events").StartArray();
@@ -188,6 +190,8 @@ Result<model::Service> DecodeService(const std::string& body) {
     dep.source_revision_id = S(e, "sourceRevisionId");
     dep.is_rollback = B(e, "isRollback");
     dep.circuit_breaker_status = S(e, "circuitBreakerStatus");
+    dep.rolled_back_to = S(e, "rolledBackTo");
+    dep.rollback_started_at = I(e, "rollbackStartedAt");
     s.deployments.push_back(std::move(dep));
   }
   for (const auto& e : A(d, "events").GetArray()) {

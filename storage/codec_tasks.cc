@@ -184,6 +184,8 @@ std::string EncodeTask(const model::Task& t) {
       .Member("reservedMemory", t.reserved_memory);
   IntArray(w, "reservedTcpPorts", t.reserved_tcp_ports);
   IntArray(w, "reservedUdpPorts", t.reserved_udp_ports);
+  IntArray(w, "dynamicTcpPorts", t.dynamic_tcp_ports);
+  IntArray(w, "dynamicUdpPorts", t.dynamic_udp_ports);
   w.Key("containers").StartArray();
   for (const auto& c : t.containers) {
     w.StartObject()
@@ -269,6 +271,8 @@ Result<model::Task> DecodeTask(const std::string& body) {
   t.reserved_memory = Int(d, "reservedMemory");
   t.reserved_tcp_ports = ReadIntArray(d, "reservedTcpPorts");
   t.reserved_udp_ports = ReadIntArray(d, "reservedUdpPorts");
+  t.dynamic_tcp_ports = ReadIntArray(d, "dynamicTcpPorts");
+  t.dynamic_udp_ports = ReadIntArray(d, "dynamicUdpPorts");
   for (const auto& c : Arr(d, "containers").GetArray()) {
     model::ContainerState cs;
     cs.arn = Str(c, "arn");

@@ -1,0 +1,243 @@
+// Which launch types a task definition can run on, and what it needs from a container instance:
+// the Fargate rules, `compatibilities` and `requiresAttributes` (declared in
+// task_definition_rules.h, called by the normalizer in task_definition_rules.cc).
+#include <algorithm>
+#include <string>
+
+#include "control/task_definition_rules.h"
+#include "control/task_definition_schema.h"
+
+namespace ecs::control {
+
+namespace {
+
+using td_schema::Get;
+using td_schema::GetBool;
+using td_schema::GetInt;
+using td_schema::GetNonEmptyString;
+using td_schema::GetString;
+using td_schema::Items;
+using td_schema::NonEmpty;
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool IsEcrImage(std::string_view image) {
+  std::string_view registry = image.substr(0, image.find('/'));
+  return registry.find(".dkr.ecr") != std::string_view::npos &&
+         registry.find(".amazonaws.com") != std::string_view::npos;
+}
+
+bool IsSecretsManagerArn(std::string_view value_from) {
+  return value_from.find(":secretsmanager:") != std::string_view::npos;
+}
+
+}  // namespace
+
+bool IsValidFargateSize(int64_t cpu, int64_t memory) {
+  // operations.md A20 / the ECS "task size" table. 256 has three discrete sizes; the others are
+  // ranges with a fixed step.
+  if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
+  struct Row {
+    int64_t cpu, min, max, step;
+  };
+  static constexpr Row kRows[] = {{512, 1024, 4096, 1024},    {1024, 2048, 8192, 1024},
+                                  {2048, 4096, 16384, 1024},  {4096, 8192, 30720, 1024},
+                                  {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192}};
+  for (const Row& row : kRows) {
+    if (row.cpu == cpu) {
+      return memory >= row.min && memory <= row.max && (memory - row.min) % row.step == 0;
+    }
+  }
+  return false;
+}
+
+// Why the definition cannot run on Fargate, or nullopt when it can. Used both to reject a
+// FARGATE request and to decide whether FARGATE appears in `compatibilities`. Checked in the order
+// a user fixes them: network mode, task size, then the unsupported parameters the model lists.
+std::optional<std::string> FargateProblem(const rapidjson::Value& req,
+                                          const TaskDefinitionSpec& spec) {
+  const bool awsvpc = spec.network_mode == "awsvpc";
+  const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
+  if (!awsvpc)
+    return "Fargate only supports network mode \u2018awsvpc\u2019.";  // observed quotes
+  if (!spec.cpu) return "Fargate requires that 'cpu' be defined at the task level.";
+  if (!spec.memory) return "Fargate requires that 'memory' be defined at the task level.";
+  // Windows on Fargate starts at 1 vCPU (the model's task `memory` documentation).
+  const auto* platform = Get(req, "runtimePlatform");
+  const bool windows =
+      platform && GetString(*platform, "operatingSystemFamily").value_or("").starts_with("WINDOWS");
+  if (!IsValidFargateSize(*spec.cpu, *spec.memory) || (windows && *spec.cpu < 1024)) {
+    return "No Fargate configuration exists for given values: " + std::to_string(*spec.cpu) +
+           " CPU, " + std::to_string(*spec.memory) + " memory";
+  }
+  if (NonEmpty(req, "placementConstraints")) {
+    return "Fargate does not support task placement constraints ('placementConstraints').";
+  }
+  if (GetString(req, "pidMode") == "host") return "Fargate only supports 'pidMode' task.";
+  if (Get(req, "ipcMode")) return "Fargate does not support 'ipcMode'.";
+  const auto volumes = Items(req, "volumes");
+  for (rapidjson::SizeType i = 0; i < volumes.Size(); ++i) {
+    const std::string path = "volumes[" + std::to_string(i) + "]";
+    const auto* hostv = Get(volumes[i], "host");
+    if (hostv && NonEmpty(*hostv, "sourcePath")) {
+      return "Fargate does not support host path volumes ('" + path + ".host.sourcePath').";
+    }
+    if (Get(volumes[i], "dockerVolumeConfiguration")) {
+      return "Fargate does not support Docker volumes ('" + path + ".dockerVolumeConfiguration').";
+    }
+  }
+  for (size_t i = 0; i < spec.containers.size(); ++i) {
+    const rapidjson::Value& c = Items(req, "containerDefinitions")[i];
+    const std::string path = "containerDefinitions[" + std::to_string(i) + "].";
+    if (GetBool(c, "privileged", false))
+      return "Fargate does not support '" + path + "privileged'.";
+    if (NonEmpty(c, "dockerSecurityOptions")) {
+      return "Fargate does not support '" + path + "dockerSecurityOptions'.";
+    }
+    if (const auto* lp = Get(c, "linuxParameters")) {
+      for (std::string_view key : {"devices", "maxSwap", "swappiness", "sharedMemorySize"}) {
+        if (NonEmpty(*lp, key)) {
+          return "Fargate does not support '" + path + "linuxParameters." + std::string(key) + "'.";
+        }
+      }
+    }
+    if (spec.containers[i].gpu_count > 0) {
+      return "Fargate does not support GPU resource requirements ('" + path +
+             "resourceRequirements').";
+    }
+    if (const auto* log = Get(c, "logConfiguration")) {
+      const std::string driver = GetString(*log, "logDriver").value_or("");
+      if (driver != "awslogs" && driver != "splunk" && driver != "awsfirelens") {
+        return "Fargate does not support log driver " + Quote(driver) +
+               "; use awslogs, splunk or awsfirelens.";
+      }
+      if (driver == "awslogs" && !execution_role) {  // the observed ECS wording
+        return "Fargate requires task definition to have execution role ARN to support log driver "
+               "awslogs.";
+      }
+    }
+    if (auto stop = GetInt(c, "stopTimeout"); stop && *stop > 120) {
+      return "Fargate supports a 'stopTimeout' of at most 120 seconds ('" + path + "stopTimeout').";
+    }
+  }
+  return std::nullopt;
+}
+
+// `compatibilities`, in the orders AWS shows: ["EXTERNAL","EC2"] for bridge (and the other
+// non-awsvpc modes, which ECS Anywhere also runs), ["EC2","FARGATE"] for a Fargate-ready awsvpc
+// definition, ["EC2"] for any other awsvpc one. So: EXTERNAL first unless awsvpc, then EC2
+// always, then FARGATE when FargateProblem() finds nothing. MANAGED_INSTANCES is only listed
+// when asked for (accounts without Managed Instances never show it) [I].
+Status ComputeCompatibilities(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
+  const bool awsvpc = spec.network_mode == "awsvpc";
+  const auto fargate_problem = FargateProblem(req, spec);
+  if (!awsvpc) spec.compatibilities.push_back("EXTERNAL");
+  spec.compatibilities.push_back("EC2");
+  if (!fargate_problem) spec.compatibilities.push_back("FARGATE");
+  const auto& wanted = spec.requires_compatibilities;
+  auto wants = [&](std::string_view c) {
+    return std::find(wanted.begin(), wanted.end(), c) != wanted.end();
+  };
+  if (wants("MANAGED_INSTANCES")) spec.compatibilities.push_back("MANAGED_INSTANCES");
+  if (wants("FARGATE") && fargate_problem) return Status::Client(*fargate_problem);
+  if (wants("EXTERNAL") && awsvpc) {
+    return Status::Client(
+        "Task definition does not support launch_type EXTERNAL: networkMode "
+        "'awsvpc' is not supported on external instances.");
+  }
+  return Status::Ok();
+}
+
+// `requiresAttributes`: the agent capabilities a container instance must advertise to run the
+// definition. ECS does not document the rule; this set is inferred from real describe outputs
+// (awsvpc ⇒ task-eni + docker-remote-api.1.18; awslogs ⇒ logging-driver.awslogs + 1.18/1.19 +
+// execution-role-awslogs with an execution role; healthCheck ⇒ container-health-check + 1.24,
+// startPeriod ⇒ 1.29; ECR images ⇒ ecr-auth + execution-role-ecr-pull; taskRoleArn ⇒
+// task-iam-role) and the "requires version 1.N of the Docker Remote API" notes in the model. A
+// definition using none of these shows no requiresAttributes at all (AWS CLI examples). Order is
+// rule order (AWS's own order is a hash order).
+void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
+  const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
+  const bool task_role = GetNonEmptyString(req, "taskRoleArn").has_value();
+  const bool awsvpc = spec.network_mode == "awsvpc";
+  const bool host = spec.network_mode == "host";
+  std::vector<std::string>& out = spec.requires_attributes;
+  auto add = [&](std::string name) {
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+  };
+  constexpr std::string_view kApi = "com.amazonaws.ecs.capability.docker-remote-api.";
+  auto api = [&](std::string_view version) { add(std::string(kApi) + std::string(version)); };
+
+  for (size_t i = 0; i < spec.containers.size(); ++i) {
+    const rapidjson::Value& c = Items(req, "containerDefinitions")[i];
+    if (IsEcrImage(spec.containers[i].image)) {
+      add("com.amazonaws.ecs.capability.ecr-auth");
+      if (execution_role) add("ecs.capability.execution-role-ecr-pull");
+    }
+    if (Get(c, "repositoryCredentials")) {
+      add("com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
+    }
+    if (const auto* log = Get(c, "logConfiguration")) {
+      const std::string driver = GetString(*log, "logDriver").value_or("");
+      add("com.amazonaws.ecs.capability.logging-driver." + driver);
+      api("1.18");
+      if (Get(*log, "options")) api("1.19");
+      if (driver == "awslogs" && execution_role) add("ecs.capability.execution-role-awslogs");
+      for (const auto& secret : Items(*log, "secretOptions")) {
+        add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
+                ? "ecs.capability.secrets.asm.bootstrap.log-driver"
+                : "ecs.capability.secrets.ssm.bootstrap.log-driver");
+      }
+    }
+    if (Get(c, "dockerLabels") || Get(c, "ulimits")) api("1.18");
+    if (const auto* hc = Get(c, "healthCheck")) {
+      add("ecs.capability.container-health-check");
+      api("1.24");
+      if (Get(*hc, "startPeriod")) api("1.29");
+    }
+    if (const auto* lp = Get(c, "linuxParameters");
+        lp && GetBool(*lp, "initProcessEnabled", false)) {
+      api("1.25");
+    }
+    for (const auto& secret : Items(c, "secrets")) {
+      add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
+              ? "ecs.capability.secrets.asm.environment-variables"
+              : "ecs.capability.secrets.ssm.environment-variables");
+    }
+    if (NonEmpty(c, "dependsOn")) add("ecs.capability.container-ordering");
+    if (NonEmpty(c, "environmentFiles")) add("ecs.capability.env-files.s3");
+    if (const auto* fl = Get(c, "firelensConfiguration")) {
+      add("ecs.capability.firelens." + GetString(*fl, "type").value_or(""));
+    }
+    for (const PortMappingSpec& pm : spec.containers[i].port_mappings) {
+      if (pm.range_first != 0) add("ecs.capability.container-port-range");
+    }
+  }
+  if (task_role) {
+    add("com.amazonaws.ecs.capability.task-iam-role");
+    if (host) add("com.amazonaws.ecs.capability.task-iam-role-network-host");
+  }
+  if (awsvpc) {
+    api("1.18");
+    add("ecs.capability.task-eni");
+  }
+  if (Get(req, "proxyConfiguration")) add("ecs.capability.aws-appmesh");
+  if (Get(req, "pidMode") || Get(req, "ipcMode")) add("ecs.capability.pid-ipc-namespace-sharing");
+  for (const auto& v : Items(req, "volumes")) {
+    if (const auto* efs = Get(v, "efsVolumeConfiguration")) {
+      add("ecs.capability.efs");
+      if (Get(*efs, "authorizationConfig") || GetString(*efs, "transitEncryption") == "ENABLED") {
+        add("ecs.capability.efsAuth");
+      }
+    }
+    if (Get(v, "fsxWindowsFileServerVolumeConfiguration")) {
+      add("ecs.capability.fsxWindowsFileServer");
+    }
+    if (const auto* dv = Get(v, "dockerVolumeConfiguration")) {
+      const std::string driver = GetString(*dv, "driver").value_or("local");
+      if (driver != "local") add("ecs.capability.docker-plugin." + driver);
+    }
+  }
+}
+
+}  // namespace ecs::control

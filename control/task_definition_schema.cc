@@ -1,0 +1,667 @@
+// The RegisterTaskDefinition input shape (see task_definition_schema.h): the member tables,
+// the type checks over them, typed access, the echo into the TaskDefinition body, and
+// RenderTaskDefinition's output order.
+#include "control/task_definition_schema.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <utility>
+
+namespace ecs::control {
+namespace td_schema {
+namespace {
+// ---------------------------------------------------------------------------------------------
+// The RegisterTaskDefinitionRequest input shape, transcribed from botocore 1.43.11
+// (data/ecs/2014-11-13/service-2.json) by walking every structure reachable from it. One table
+// drives three jobs: JSON type checking (SerializationException), enum and required-member checks
+// (ClientException), and echoing only the members the model knows. Keep it in model order; when
+// the model grows, regenerate it rather than hand-editing.
+
+constexpr std::string_view kTransportProtocolValues[] = {"tcp", "udp"};
+constexpr std::string_view kApplicationProtocolValues[] = {"http", "http2", "grpc"};
+constexpr std::string_view kEnvironmentFileTypeValues[] = {"s3"};
+constexpr std::string_view kDeviceCgroupPermissionValues[] = {"read", "write", "mknod"};
+constexpr std::string_view kContainerConditionValues[] = {"START", "COMPLETE", "SUCCESS",
+                                                          "HEALTHY"};
+constexpr std::string_view kUlimitNameValues[] = {
+    "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue", "nice",
+    "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack"};
+constexpr std::string_view kLogDriverValues[] = {"json-file", "syslog",  "journald", "gelf",
+                                                 "fluentd",   "awslogs", "splunk",   "awsfirelens"};
+constexpr std::string_view kResourceTypeValues[] = {"GPU", "InferenceAccelerator"};
+constexpr std::string_view kFirelensConfigurationTypeValues[] = {"fluentd", "fluentbit"};
+constexpr std::string_view kVersionConsistencyValues[] = {"enabled", "disabled"};
+constexpr std::string_view kScopeValues[] = {"task", "shared"};
+constexpr std::string_view kEFSAuthorizationConfigIAMValues[] = {"ENABLED", "DISABLED"};
+constexpr std::string_view kEFSTransitEncryptionValues[] = {"ENABLED", "DISABLED"};
+constexpr std::string_view kTaskDefinitionPlacementConstraintTypeValues[] = {"memberOf"};
+constexpr std::string_view kProxyConfigurationTypeValues[] = {"APPMESH"};
+constexpr std::string_view kCPUArchitectureValues[] = {"X86_64", "ARM64"};
+constexpr std::string_view kOSFamilyValues[] = {
+    "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE",
+    "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2004_CORE",
+    "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL",
+    "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL",
+    "WINDOWS_SERVER_20H2_CORE", "LINUX"};
+constexpr std::string_view kNetworkModeValues[] = {"bridge", "host", "awsvpc", "none"};
+constexpr std::string_view kCompatibilityValues[] = {"EC2", "FARGATE", "EXTERNAL",
+                                                     "MANAGED_INSTANCES"};
+constexpr std::string_view kPidModeValues[] = {"host", "task"};
+constexpr std::string_view kIpcModeValues[] = {"host", "task", "none"};
+constexpr Member kRepositoryCredentials[] = {
+    {"credentialsParameter", Kind::kString, {}, {}, true},
+};
+constexpr Member kPortMapping[] = {
+    {"containerPort", Kind::kInt, {}, {}, false},
+    {"hostPort", Kind::kInt, {}, {}, false},
+    {"protocol", Kind::kString, {}, kTransportProtocolValues, false},
+    {"name", Kind::kString, {}, {}, false},
+    {"appProtocol", Kind::kString, {}, kApplicationProtocolValues, false},
+    {"containerPortRange", Kind::kString, {}, {}, false},
+};
+constexpr Member kContainerRestartPolicy[] = {
+    {"enabled", Kind::kBool, {}, {}, true},
+    {"ignoredExitCodes", Kind::kIntList, {}, {}, false},
+    {"restartAttemptPeriod", Kind::kInt, {}, {}, false},
+};
+constexpr Member kKeyValuePair[] = {
+    {"name", Kind::kString, {}, {}, false},
+    {"value", Kind::kString, {}, {}, false},
+};
+constexpr Member kEnvironmentFile[] = {
+    {"value", Kind::kString, {}, {}, true},
+    {"type", Kind::kString, {}, kEnvironmentFileTypeValues, true},
+};
+constexpr Member kMountPoint[] = {
+    {"sourceVolume", Kind::kString, {}, {}, false},
+    {"containerPath", Kind::kString, {}, {}, false},
+    {"readOnly", Kind::kBool, {}, {}, false},
+};
+constexpr Member kVolumeFrom[] = {
+    {"sourceContainer", Kind::kString, {}, {}, false},
+    {"readOnly", Kind::kBool, {}, {}, false},
+};
+constexpr Member kKernelCapabilities[] = {
+    {"add", Kind::kStringList, {}, {}, false},
+    {"drop", Kind::kStringList, {}, {}, false},
+};
+constexpr Member kDevice[] = {
+    {"hostPath", Kind::kString, {}, {}, true},
+    {"containerPath", Kind::kString, {}, {}, false},
+    {"permissions", Kind::kStringList, {}, kDeviceCgroupPermissionValues, false},
+};
+constexpr Member kTmpfs[] = {
+    {"containerPath", Kind::kString, {}, {}, true},
+    {"size", Kind::kInt, {}, {}, true},
+    {"mountOptions", Kind::kStringList, {}, {}, false},
+};
+constexpr Member kLinuxParameters[] = {
+    {"capabilities", Kind::kStruct, F(kKernelCapabilities), {}, false},
+    {"devices", Kind::kStructList, F(kDevice), {}, false},
+    {"initProcessEnabled", Kind::kBool, {}, {}, false},
+    {"sharedMemorySize", Kind::kInt, {}, {}, false},
+    {"tmpfs", Kind::kStructList, F(kTmpfs), {}, false},
+    {"maxSwap", Kind::kInt, {}, {}, false},
+    {"swappiness", Kind::kInt, {}, {}, false},
+};
+constexpr Member kSecret[] = {
+    {"name", Kind::kString, {}, {}, true},
+    {"valueFrom", Kind::kString, {}, {}, true},
+};
+constexpr Member kContainerDependency[] = {
+    {"containerName", Kind::kString, {}, {}, true},
+    {"condition", Kind::kString, {}, kContainerConditionValues, true},
+};
+constexpr Member kHostEntry[] = {
+    {"hostname", Kind::kString, {}, {}, true},
+    {"ipAddress", Kind::kString, {}, {}, true},
+};
+constexpr Member kUlimit[] = {
+    {"name", Kind::kString, {}, kUlimitNameValues, true},
+    {"softLimit", Kind::kInt, {}, {}, true},
+    {"hardLimit", Kind::kInt, {}, {}, true},
+};
+constexpr Member kLogConfiguration[] = {
+    {"logDriver", Kind::kString, {}, kLogDriverValues, true},
+    {"options", Kind::kStringMap, {}, {}, false},
+    {"secretOptions", Kind::kStructList, F(kSecret), {}, false},
+};
+constexpr Member kHealthCheck[] = {
+    {"command", Kind::kStringList, {}, {}, true}, {"interval", Kind::kInt, {}, {}, false},
+    {"timeout", Kind::kInt, {}, {}, false},       {"retries", Kind::kInt, {}, {}, false},
+    {"startPeriod", Kind::kInt, {}, {}, false},
+};
+constexpr Member kSystemControl[] = {
+    {"namespace", Kind::kString, {}, {}, false},
+    {"value", Kind::kString, {}, {}, false},
+};
+constexpr Member kResourceRequirement[] = {
+    {"value", Kind::kString, {}, {}, true},
+    {"type", Kind::kString, {}, kResourceTypeValues, true},
+};
+constexpr Member kFirelensConfiguration[] = {
+    {"type", Kind::kString, {}, kFirelensConfigurationTypeValues, true},
+    {"options", Kind::kStringMap, {}, {}, false},
+};
+constexpr Member kContainerDefinition[] = {
+    {"name", Kind::kString, {}, {}, false},
+    {"image", Kind::kString, {}, {}, false},
+    {"repositoryCredentials", Kind::kStruct, F(kRepositoryCredentials), {}, false},
+    {"cpu", Kind::kInt, {}, {}, false},
+    {"memory", Kind::kInt, {}, {}, false},
+    {"memoryReservation", Kind::kInt, {}, {}, false},
+    {"links", Kind::kStringList, {}, {}, false},
+    {"portMappings", Kind::kStructList, F(kPortMapping), {}, false},
+    {"essential", Kind::kBool, {}, {}, false},
+    {"restartPolicy", Kind::kStruct, F(kContainerRestartPolicy), {}, false},
+    {"entryPoint", Kind::kStringList, {}, {}, false},
+    {"command", Kind::kStringList, {}, {}, false},
+    {"environment", Kind::kStructList, F(kKeyValuePair), {}, false},
+    {"environmentFiles", Kind::kStructList, F(kEnvironmentFile), {}, false},
+    {"mountPoints", Kind::kStructList, F(kMountPoint), {}, false},
+    {"volumesFrom", Kind::kStructList, F(kVolumeFrom), {}, false},
+    {"linuxParameters", Kind::kStruct, F(kLinuxParameters), {}, false},
+    {"secrets", Kind::kStructList, F(kSecret), {}, false},
+    {"dependsOn", Kind::kStructList, F(kContainerDependency), {}, false},
+    {"startTimeout", Kind::kInt, {}, {}, false},
+    {"stopTimeout", Kind::kInt, {}, {}, false},
+    {"versionConsistency", Kind::kString, {}, kVersionConsistencyValues, false},
+    {"hostname", Kind::kString, {}, {}, false},
+    {"user", Kind::kString, {}, {}, false},
+    {"workingDirectory", Kind::kString, {}, {}, false},
+    {"disableNetworking", Kind::kBool, {}, {}, false},
+    {"privileged", Kind::kBool, {}, {}, false},
+    {"readonlyRootFilesystem", Kind::kBool, {}, {}, false},
+    {"dnsServers", Kind::kStringList, {}, {}, false},
+    {"dnsSearchDomains", Kind::kStringList, {}, {}, false},
+    {"extraHosts", Kind::kStructList, F(kHostEntry), {}, false},
+    {"dockerSecurityOptions", Kind::kStringList, {}, {}, false},
+    {"interactive", Kind::kBool, {}, {}, false},
+    {"pseudoTerminal", Kind::kBool, {}, {}, false},
+    {"dockerLabels", Kind::kStringMap, {}, {}, false},
+    {"ulimits", Kind::kStructList, F(kUlimit), {}, false},
+    {"logConfiguration", Kind::kStruct, F(kLogConfiguration), {}, false},
+    {"healthCheck", Kind::kStruct, F(kHealthCheck), {}, false},
+    {"systemControls", Kind::kStructList, F(kSystemControl), {}, false},
+    {"resourceRequirements", Kind::kStructList, F(kResourceRequirement), {}, false},
+    {"firelensConfiguration", Kind::kStruct, F(kFirelensConfiguration), {}, false},
+    {"credentialSpecs", Kind::kStringList, {}, {}, false},
+};
+constexpr Member kHostVolumeProperties[] = {
+    {"sourcePath", Kind::kString, {}, {}, false},
+};
+constexpr Member kDockerVolumeConfiguration[] = {
+    {"scope", Kind::kString, {}, kScopeValues, false},
+    {"autoprovision", Kind::kBool, {}, {}, false},
+    {"driver", Kind::kString, {}, {}, false},
+    {"driverOpts", Kind::kStringMap, {}, {}, false},
+    {"labels", Kind::kStringMap, {}, {}, false},
+};
+constexpr Member kEFSAuthorizationConfig[] = {
+    {"accessPointId", Kind::kString, {}, {}, false},
+    {"iam", Kind::kString, {}, kEFSAuthorizationConfigIAMValues, false},
+};
+constexpr Member kEFSVolumeConfiguration[] = {
+    {"fileSystemId", Kind::kString, {}, {}, true},
+    {"rootDirectory", Kind::kString, {}, {}, false},
+    {"transitEncryption", Kind::kString, {}, kEFSTransitEncryptionValues, false},
+    {"transitEncryptionPort", Kind::kInt, {}, {}, false},
+    {"authorizationConfig", Kind::kStruct, F(kEFSAuthorizationConfig), {}, false},
+};
+constexpr Member kS3FilesVolumeConfiguration[] = {
+    {"fileSystemArn", Kind::kString, {}, {}, true},
+    {"rootDirectory", Kind::kString, {}, {}, false},
+    {"transitEncryptionPort", Kind::kInt, {}, {}, false},
+    {"accessPointArn", Kind::kString, {}, {}, false},
+};
+constexpr Member kFSxWindowsFileServerAuthorizationConfig[] = {
+    {"credentialsParameter", Kind::kString, {}, {}, true},
+    {"domain", Kind::kString, {}, {}, true},
+};
+constexpr Member kFSxWindowsFileServerVolumeConfiguration[] = {
+    {"fileSystemId", Kind::kString, {}, {}, true},
+    {"rootDirectory", Kind::kString, {}, {}, true},
+    {"authorizationConfig", Kind::kStruct, F(kFSxWindowsFileServerAuthorizationConfig), {}, true},
+};
+constexpr Member kVolume[] = {
+    {"name", Kind::kString, {}, {}, false},
+    {"host", Kind::kStruct, F(kHostVolumeProperties), {}, false},
+    {"dockerVolumeConfiguration", Kind::kStruct, F(kDockerVolumeConfiguration), {}, false},
+    {"efsVolumeConfiguration", Kind::kStruct, F(kEFSVolumeConfiguration), {}, false},
+    {"s3filesVolumeConfiguration", Kind::kStruct, F(kS3FilesVolumeConfiguration), {}, false},
+    {"fsxWindowsFileServerVolumeConfiguration",
+     Kind::kStruct,
+     F(kFSxWindowsFileServerVolumeConfiguration),
+     {},
+     false},
+    {"configuredAtLaunch", Kind::kBool, {}, {}, false},
+};
+constexpr Member kTaskDefinitionPlacementConstraint[] = {
+    {"type", Kind::kString, {}, kTaskDefinitionPlacementConstraintTypeValues, false},
+    {"expression", Kind::kString, {}, {}, false},
+};
+constexpr Member kTag[] = {
+    {"key", Kind::kString, {}, {}, false},
+    {"value", Kind::kString, {}, {}, false},
+};
+constexpr Member kProxyConfiguration[] = {
+    {"type", Kind::kString, {}, kProxyConfigurationTypeValues, false},
+    {"containerName", Kind::kString, {}, {}, true},
+    {"properties", Kind::kStructList, F(kKeyValuePair), {}, false},
+};
+constexpr Member kInferenceAccelerator[] = {
+    {"deviceName", Kind::kString, {}, {}, true},
+    {"deviceType", Kind::kString, {}, {}, true},
+};
+constexpr Member kEphemeralStorage[] = {
+    {"sizeInGiB", Kind::kInt, {}, {}, true},
+};
+constexpr Member kRuntimePlatform[] = {
+    {"cpuArchitecture", Kind::kString, {}, kCPUArchitectureValues, false},
+    {"operatingSystemFamily", Kind::kString, {}, kOSFamilyValues, false},
+};
+constexpr Member kRegisterTaskDefinitionRequest[] = {
+    {"family", Kind::kString, {}, {}, false},
+    {"taskRoleArn", Kind::kString, {}, {}, false},
+    {"executionRoleArn", Kind::kString, {}, {}, false},
+    {"networkMode", Kind::kString, {}, kNetworkModeValues, false},
+    {"containerDefinitions", Kind::kStructList, F(kContainerDefinition), {}, false},
+    {"volumes", Kind::kStructList, F(kVolume), {}, false},
+    {"placementConstraints", Kind::kStructList, F(kTaskDefinitionPlacementConstraint), {}, false},
+    {"requiresCompatibilities", Kind::kStringList, {}, kCompatibilityValues, false},
+    {"cpu", Kind::kString, {}, {}, false},
+    {"memory", Kind::kString, {}, {}, false},
+    {"tags", Kind::kStructList, F(kTag), {}, false},
+    {"pidMode", Kind::kString, {}, kPidModeValues, false},
+    {"ipcMode", Kind::kString, {}, kIpcModeValues, false},
+    {"proxyConfiguration", Kind::kStruct, F(kProxyConfiguration), {}, false},
+    {"inferenceAccelerators", Kind::kStructList, F(kInferenceAccelerator), {}, false},
+    {"ephemeralStorage", Kind::kStruct, F(kEphemeralStorage), {}, false},
+    {"runtimePlatform", Kind::kStruct, F(kRuntimePlatform), {}, false},
+    {"enableFaultInjection", Kind::kBool, {}, {}, false},
+};
+
+bool FitsInt32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+std::string JoinValues(std::span<const std::string_view> values) {
+  std::string out;
+  for (std::string_view v : values) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+// Keeps the first content (ClientException) problem; type errors live in the reader's status and
+// always win, because AWS rejects a request it cannot deserialize before looking at it.
+void Note(Status& first, Status s) {
+  if (first.ok()) first = std::move(s);
+}
+
+void CheckEnum(const Member& m, std::string_view value, const std::string& path, Status& content) {
+  if (m.values.empty()) return;
+  if (std::find(m.values.begin(), m.values.end(), value) != m.values.end()) return;
+  Note(content, Status::Client("Invalid value '" + std::string(value) + "' for '" + path +
+                               "'. Valid values are: " + JoinValues(m.values) + "."));
+}
+
+}  // namespace
+
+std::span<const Member> RequestShape() { return kRegisterTaskDefinitionRequest; }
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1: types, enums and required nested members, over the whole request.
+
+const Member* FindMember(std::span<const Member> shape, std::string_view key) {
+  for (const Member& m : shape) {
+    if (m.key == key) return &m;
+  }
+  return nullptr;
+}
+
+bool IsIntegral(const rapidjson::Value& v) {
+  if (v.IsInt64()) return true;
+  if (!v.IsDouble()) return false;
+  const double d = v.GetDouble();
+  return std::fabs(d) < 9.0e15 && std::floor(d) == d;
+}
+
+int64_t AsInt(const rapidjson::Value& v) {
+  return v.IsInt64() ? v.GetInt64() : static_cast<int64_t>(v.GetDouble());
+}
+
+void CheckShape(JsonObjectReader& r, std::span<const Member> shape, Status& content) {
+  for (const Member& m : shape) {
+    const std::string path = r.path() + std::string(m.key);
+    if (!r.Has(m.key)) {
+      if (m.required) Note(content, Status::Client("Invalid request: '" + path + "' is required."));
+      continue;
+    }
+    switch (m.kind) {
+      case Kind::kString:
+        if (auto v = r.String(m.key)) CheckEnum(m, *v, path, content);
+        break;
+      case Kind::kInt:
+        // The model's integers are 32-bit; Coral refuses anything wider while deserializing.
+        if (auto v = r.Int(m.key); v && !FitsInt32(*v)) {
+          r.Fail(Status::Serialization("Value of member '" + path +
+                                       "' can not be converted to an Integer."));
+        }
+        break;
+      case Kind::kBool:
+        (void)r.Bool(m.key);
+        break;
+      case Kind::kStringList:
+        if (auto v = r.StringList(m.key)) {
+          for (size_t i = 0; i < v->size(); ++i) {
+            CheckEnum(m, (*v)[i], path + "[" + std::to_string(i) + "]", content);
+          }
+        }
+        break;
+      case Kind::kIntList:
+        if (const auto* a = r.Array(m.key)) {
+          for (const auto& e : a->GetArray()) {
+            if (!IsIntegral(e) || !FitsInt32(AsInt(e))) {
+              r.Fail(Status::Serialization("Value of member '" + path +
+                                           "' can not be converted to a List of Integer."));
+              break;
+            }
+          }
+        }
+        break;
+      case Kind::kStringMap:
+        (void)r.StringMap(m.key);
+        break;
+      case Kind::kStruct:
+        if (const auto* o = r.Object(m.key)) {
+          JsonObjectReader nested = r.Nested(*o, m.key);
+          CheckShape(nested, Span(m.fields), content);
+        }
+        break;
+      case Kind::kStructList:
+        if (const auto* a = r.Array(m.key)) {
+          for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
+            const auto& e = (*a)[i];
+            JsonObjectReader nested =
+                r.Nested(e, std::string(m.key) + "[" + std::to_string(i) + "]");
+            if (e.IsObject()) CheckShape(nested, Span(m.fields), content);
+          }
+        }
+        break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed access after pass 1: every present member is known to have its model type.
+
+const rapidjson::Value* Get(const rapidjson::Value& obj, std::string_view key) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(rapidjson::StringRef(key.data(), key.size()));
+  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+std::optional<std::string> GetString(const rapidjson::Value& obj, std::string_view key) {
+  const auto* v = Get(obj, key);
+  if (!v) return std::nullopt;
+  return std::string(v->GetString(), v->GetStringLength());
+}
+
+std::optional<std::string> GetNonEmptyString(const rapidjson::Value& obj, std::string_view key) {
+  auto v = GetString(obj, key);
+  if (v && v->empty()) v.reset();
+  return v;
+}
+
+std::optional<int64_t> GetInt(const rapidjson::Value& obj, std::string_view key) {
+  const auto* v = Get(obj, key);
+  if (!v) return std::nullopt;
+  return AsInt(*v);
+}
+
+bool GetBool(const rapidjson::Value& obj, std::string_view key, bool fallback) {
+  const auto* v = Get(obj, key);
+  return v ? v->GetBool() : fallback;
+}
+
+rapidjson::Value::ConstArray Items(const rapidjson::Value& obj, std::string_view key) {
+  static const rapidjson::Value kEmpty(rapidjson::kArrayType);
+  const auto* v = Get(obj, key);
+  return v ? v->GetArray() : kEmpty.GetArray();
+}
+
+bool NonEmpty(const rapidjson::Value& obj, std::string_view key) {
+  const auto* v = Get(obj, key);
+  if (!v) return false;
+  if (v->IsArray()) return !v->Empty();
+  if (v->IsObject()) return v->MemberCount() > 0;
+  if (v->IsString()) return v->GetStringLength() > 0;
+  return true;
+}
+
+namespace {
+
+const Member& TopMember(std::string_view key) {
+  return *FindMember(kRegisterTaskDefinitionRequest, key);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Echo: known members only, in the order the client sent them.
+
+void WriteValue(const rapidjson::Value& v, const Member& m, JsonWriter& w);
+
+// Calls f(member, value) for each known, non-null member of obj in client order. A repeated key
+// is echoed once (its first occurrence, the one every reader sees).
+template <typename F>
+void ForEachKnown(const rapidjson::Value& obj, std::span<const Member> shape, F&& f) {
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    if (it->value.IsNull() || obj.FindMember(it->name) != it) continue;
+    const Member* m =
+        FindMember(shape, std::string_view(it->name.GetString(), it->name.GetStringLength()));
+    if (m) f(*m, it->value);
+  }
+}
+
+void WriteStruct(const rapidjson::Value& obj, std::span<const Member> shape, JsonWriter& w) {
+  w.StartObject();
+  ForEachKnown(obj, shape, [&](const Member& m, const rapidjson::Value& v) {
+    w.Key(m.key);
+    WriteValue(v, m, w);
+  });
+  w.EndObject();
+}
+
+void WriteValue(const rapidjson::Value& v, const Member& m, JsonWriter& w) {
+  switch (m.kind) {
+    case Kind::kInt:
+      w.Int(AsInt(v));  // 10.0 arrives as a double; the model type is an integer
+      break;
+    case Kind::kIntList:
+      w.StartArray();
+      for (const auto& e : v.GetArray()) w.Int(AsInt(e));
+      w.EndArray();
+      break;
+    case Kind::kStruct:
+      WriteStruct(v, Span(m.fields), w);
+      break;
+    case Kind::kStructList:
+      w.StartArray();
+      for (const auto& e : v.GetArray()) WriteStruct(e, Span(m.fields), w);
+      w.EndArray();
+      break;
+    default:  // strings, booleans, string lists and string maps are echoed verbatim
+      w.Value(v);
+      break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The body: task members in AWS's order, containers and port mappings in the client's order with
+// ECS's defaults appended after the members the client sent.
+
+void WritePortMapping(const rapidjson::Value& pm, const TaskDefinitionSpec& spec, JsonWriter& w) {
+  const bool publishes = spec.network_mode == "awsvpc" || spec.network_mode == "host";
+  w.StartObject();
+  ForEachKnown(pm, kPortMapping, [&](const Member& m, const rapidjson::Value& v) {
+    w.Key(m.key);
+    WriteValue(v, m, w);
+  });
+  // host/awsvpc publish the container port itself; bridge keeps a missing hostPort dynamic.
+  if (publishes && !Get(pm, "hostPort") && Get(pm, "containerPort")) {
+    w.Member("hostPort", GetInt(pm, "containerPort").value_or(0));
+  }
+  if (!Get(pm, "protocol")) w.Member("protocol", "tcp");
+  w.EndObject();
+}
+
+void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec, JsonWriter& w) {
+  w.StartObject();
+  ForEachKnown(c, kContainerDefinition, [&](const Member& m, const rapidjson::Value& v) {
+    w.Key(m.key);
+    if (m.key == "portMappings") {
+      w.StartArray();
+      for (const auto& pm : v.GetArray()) WritePortMapping(pm, spec, w);
+      w.EndArray();
+    } else {
+      WriteValue(v, m, w);
+    }
+  });
+  // The defaults ECS adds (resources.md §4), in the relative order AWS prints them.
+  if (!Get(c, "cpu")) w.Member("cpu", 0);
+  if (!Get(c, "portMappings")) w.Key("portMappings").StartArray().EndArray();
+  if (!Get(c, "essential")) w.Member("essential", true);
+  for (std::string_view key : {"environment", "mountPoints", "volumesFrom"}) {
+    if (!Get(c, key)) w.Key(key).StartArray().EndArray();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spec) {
+  JsonWriter w;
+  auto echo = [&](std::string_view key) {
+    if (const auto* v = Get(req, key)) {
+      w.Key(key);
+      WriteValue(*v, TopMember(key), w);
+    }
+  };
+  auto echo_or_empty_list = [&](std::string_view key) {
+    if (Get(req, key)) {
+      echo(key);
+    } else {
+      w.Key(key).StartArray().EndArray();
+    }
+  };
+  w.StartObject();
+  w.Key("containerDefinitions").StartArray();
+  for (const auto& c : Items(req, "containerDefinitions")) WriteContainer(c, spec, w);
+  w.EndArray();
+  w.Member("family", spec.family);
+  if (auto role = GetNonEmptyString(req, "taskRoleArn")) w.Member("taskRoleArn", *role);
+  if (auto role = GetNonEmptyString(req, "executionRoleArn")) w.Member("executionRoleArn", *role);
+  echo("networkMode");  // omitted when not given, as AWS does
+  echo_or_empty_list("volumes");
+  if (!spec.requires_attributes.empty()) {
+    w.Key("requiresAttributes").StartArray();
+    for (const auto& name : spec.requires_attributes)
+      w.StartObject().Member("name", name).EndObject();
+    w.EndArray();
+  }
+  echo_or_empty_list("placementConstraints");
+  w.StringArray("compatibilities", spec.compatibilities);
+  echo("requiresCompatibilities");
+  // Normalized: "1 vCPU" is stored as "1024", "2GB" as "2048".
+  if (spec.cpu) w.Member("cpu", std::to_string(*spec.cpu));
+  if (spec.memory) w.Member("memory", std::to_string(*spec.memory));
+  for (std::string_view key : {"runtimePlatform", "inferenceAccelerators", "pidMode", "ipcMode",
+                               "proxyConfiguration", "ephemeralStorage", "enableFaultInjection"}) {
+    echo(key);
+  }
+  w.EndObject();
+  return w.str();
+}
+
+}  // namespace td_schema
+
+namespace {
+
+// Output order of a TaskDefinition object. Observed AWS output puts runtimePlatform after memory
+// and ephemeralStorage after registeredBy; the rest follows the model's member order.
+constexpr std::string_view kOutputOrder[] = {"taskDefinitionArn",
+                                             "containerDefinitions",
+                                             "family",
+                                             "taskRoleArn",
+                                             "executionRoleArn",
+                                             "networkMode",
+                                             "revision",
+                                             "volumes",
+                                             "status",
+                                             "requiresAttributes",
+                                             "placementConstraints",
+                                             "compatibilities",
+                                             "requiresCompatibilities",
+                                             "cpu",
+                                             "memory",
+                                             "runtimePlatform",
+                                             "inferenceAccelerators",
+                                             "pidMode",
+                                             "ipcMode",
+                                             "proxyConfiguration",
+                                             "registeredAt",
+                                             "deregisteredAt",
+                                             "deleteRequestedAt",
+                                             "registeredBy",
+                                             "ephemeralStorage",
+                                             "enableFaultInjection"};
+
+size_t OutputRank(std::string_view key) {
+  const auto* it = std::find(std::begin(kOutputOrder), std::end(kOutputOrder), key);
+  return static_cast<size_t>(it - std::begin(kOutputOrder));  // unknown keys sort last
+}
+
+}  // namespace
+
+std::string RenderTaskDefinition(std::string_view body_json,
+                                 const TaskDefinitionRegistration& reg) {
+  rapidjson::Document body;
+  body.Parse(body_json.data(), body_json.size());
+  JsonWriter w;
+  // The control plane's members, each written just before the first body member that follows it
+  // in kOutputOrder.
+  auto write_spliced = [&](std::string_view key) {
+    if (key == "taskDefinitionArn") w.Member(key, reg.arn);
+    if (key == "revision") w.Member(key, reg.revision);
+    if (key == "status") w.Member(key, reg.status);
+    if (key == "registeredAt") w.Key(key).Timestamp(reg.registered_at);
+    if (key == "deregisteredAt" && reg.deregistered_at) w.Key(key).Timestamp(*reg.deregistered_at);
+    if (key == "deleteRequestedAt" && reg.delete_requested_at) {
+      w.Key(key).Timestamp(*reg.delete_requested_at);
+    }
+    if (key == "registeredBy") w.Member(key, reg.registered_by);
+  };
+  static constexpr std::string_view kSpliced[] = {
+      "taskDefinitionArn", "revision",          "status",      "registeredAt",
+      "deregisteredAt",    "deleteRequestedAt", "registeredBy"};
+  size_t next = 0;  // first kSpliced entry not yet written
+  auto flush_before = [&](size_t rank) {
+    while (next < std::size(kSpliced) && OutputRank(kSpliced[next]) < rank) {
+      write_spliced(kSpliced[next++]);
+    }
+  };
+  w.StartObject();
+  if (body.IsObject()) {
+    for (const auto& m : body.GetObject()) {
+      std::string_view key(m.name.GetString(), m.name.GetStringLength());
+      flush_before(OutputRank(key));
+      w.Key(key).Value(m.value);
+    }
+  }
+  flush_before(std::size(kOutputOrder) + 1);
+  w.EndObject();
+  return w.str();
+}
+
+}  // namespace ecs::control
