@@ -46,7 +46,7 @@ Status AdvanceClock(control::ControlPlane& control, SimulatedClock& clock, Milli
     while (auto next = control.NextDue()) {
       if (*next > target) break;
       clock.FreezeAt(*next);
-      ECS_RETURN_IF_ERROR(control.RunDue(*next));
+      ECS_RETURN_IF_ERROR(control.RunDue(*next, /*advancing=*/true));
     }
     clock.FreezeAt(target);
   } else {
@@ -55,7 +55,7 @@ Status AdvanceClock(control::ControlPlane& control, SimulatedClock& clock, Milli
   // Catch up with everything due by now (several rounds: a step can schedule another one).
   for (int i = 0; i < 1000; ++i) {
     Millis now = clock.Now();
-    ECS_RETURN_IF_ERROR(control.RunDue(now));
+    ECS_RETURN_IF_ERROR(control.RunDue(now, /*advancing=*/true));
     auto next = control.NextDue();
     if (!next || *next > now) break;
   }
@@ -71,6 +71,7 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
     if (!s.ok()) return {500, s};
     // A frozen clock is state too: the next test starts with time flowing (it never goes back).
     clock.Release();
+    control.set_clock_frozen(false);
     return {200, Status::Ok(), R"({"reset":true})"};
   }
   if (route == "clock" && method == "GET") return {200, Status::Ok(), ClockJson(clock)};
@@ -83,6 +84,7 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
     if (!action) return {400, Status::InvalidParameter("action can not be empty: freeze, advance, release or set.")};
     if (*action == "freeze") clock.Freeze();
     if (*action == "release") clock.Release();
+    control.set_clock_frozen(clock.frozen());
     if (*action == "set") {
       if (!to) return {400, Status::InvalidParameter("set needs `to` (epoch seconds or ISO-8601).")};
       if (*to < clock.Now()) return {400, Status::InvalidParameter("The clock only moves forward.")};

@@ -53,7 +53,7 @@ void WriteContainerInstance(JsonWriter& w, const control::ControlPlane& cp,
   w.Member("version", ci.version)
       .Key("versionInfo")
       .StartObject()
-      .Member("agentVersion", ci.agent_version)
+      .Member("agentVersion", ci.AgentVersionAt(now))
       .Member("agentHash", ci.agent_hash)
       .Member("dockerVersion", ci.docker_version)
       .EndObject();
@@ -65,9 +65,7 @@ void WriteContainerInstance(JsonWriter& w, const control::ControlPlane& cp,
       .Member("runningTasksCount", static_cast<int64_t>(ci.usage.running_tasks))
       .Member("pendingTasksCount", static_cast<int64_t>(ci.usage.pending_tasks));
   if (!ci.agent_update_status.empty()) {
-    static const char* kSteps[] = {"PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED"};
-    Millis step = std::clamp<Millis>((now - ci.agent_update_started_at) / 1000, 0, 4);
-    w.Member("agentUpdateStatus", kSteps[step]);
+    w.Member("agentUpdateStatus", ci.AgentUpdateStatusAt(now));
   }
   w.Key("attributes").StartArray();
   for (const auto& a : ci.attributes) {
@@ -100,8 +98,9 @@ void WriteContainerInstance(JsonWriter& w, const control::ControlPlane& cp,
   w.EndObject();
 }
 
-void WriteTask(JsonWriter& w, const control::ControlPlane& cp, const model::Task& t,
-               bool include_tags) {
+namespace {
+
+void EncodeTask(JsonWriter& w, const model::Task& t, const model::TagList& tags) {
   const std::string prefix = ArnPrefix(t.tenant);
   w.StartObject();
   w.Key("attachments").StartArray();
@@ -200,11 +199,31 @@ void WriteTask(JsonWriter& w, const control::ControlPlane& cp, const model::Task
   OptTimestamp(w, "stoppedAt", t.stopped_at);
   if (!t.stopped_reason.empty()) w.Member("stoppedReason", t.stopped_reason);
   OptTimestamp(w, "stoppingAt", t.stopping_at);
-  WriteTags(w, "tags", include_tags ? cp.TagsOf(t.arn) : model::TagList{});
+  WriteTags(w, "tags", tags);
   w.Member("taskArn", t.arn)
       .Member("taskDefinitionArn", t.task_definition_arn)
       .Member("version", t.version)
       .EndObject();
+}
+
+}  // namespace
+
+void WriteTask(JsonWriter& w, const control::ControlPlane& cp, const model::Task& t,
+               bool include_tags) {
+  static const model::TagList kNoTags;
+  const model::TagList& tags = include_tags ? cp.TagsOf(t.arn) : kNoTags;
+  if (!tags.empty()) {
+    EncodeTask(w, t, tags);
+    return;
+  }
+  // A task without tags encodes the same until it changes: DescribeTasks of 100 tasks would
+  // otherwise spend most of its time re-escaping the same ARNs (see bench/RESULTS.md).
+  if (t.json_cache.empty()) {
+    JsonWriter one;
+    EncodeTask(one, t, kNoTags);
+    t.json_cache = one.str();
+  }
+  w.Raw(t.json_cache);
 }
 
 }  // namespace ecs::api

@@ -6,9 +6,8 @@
 namespace ecs::api {
 
 namespace {
-std::string Render(const control::TaskDefinitionRecord& r) {
-  return control::RenderTaskDefinition(r.spec.body_json, r.reg);
-}
+// Rendered once per change of the record (TaskDefinitionRecord::rendered).
+std::string_view Render(const control::TaskDefinitionRecord& r) { return r.rendered; }
 }  // namespace
 
 Result<std::string> RegisterTaskDefinition(OpContext& op) {

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Small helpers for bench/run: seeding a server and timing cold starts.
 
-  helper.py seed PORT COUNT          creates clusters bench-0..bench-COUNT-1, prints the ARN
-                                     of bench-0
+  helper.py seed PORT COUNT          creates clusters bench-0..bench-COUNT-1 and registers
+                                     bench/lua/task_definition.json (family bench-td), prints
+                                     the ARN of bench-0
   helper.py coldstart BIN RUNS MODE  starts BIN RUNS times (MODE: ephemeral, or disk = a fresh
                                      --data-dir each run), prints best and median milliseconds
                                      from exec to the `listening on` line
 """
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -37,6 +39,9 @@ def seed(port, count):
         out = call(conn, "CreateCluster", {"clusterName": f"bench-{i}"})
         if first_arn is None:
             first_arn = out["cluster"]["clusterArn"]
+    # The definition describe_task_definition reads (and register_task_definition writes).
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "lua", "task_definition.json")) as f:
+        call(conn, "RegisterTaskDefinition", json.load(f))
     conn.close()
     print(first_arn)
 

@@ -101,16 +101,6 @@ void SetAttribute(std::vector<model::Attribute>& attrs, const std::string& name,
   attrs.push_back({name, std::move(value)});
 }
 
-// The simulated agent update: PENDING -> STAGING -> STAGED -> UPDATING -> UPDATED, one step per
-// second of simulated time.
-std::string AgentUpdateStatusAt(const model::ContainerInstance& ci, Millis now) {
-  if (ci.agent_update_status.empty()) return "";
-  static const char* kSteps[] = {"PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED"};
-  Millis elapsed = now - ci.agent_update_started_at;
-  int step = static_cast<int>(std::clamp<Millis>(elapsed / 1000, 0, 4));
-  return kSteps[step];
-}
-
 }  // namespace
 
 ControlPlane::ClusterState* ControlPlane::FindClusterState(const Tenant& t,
@@ -211,7 +201,8 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
   auto cluster = FindCluster(ctx, cluster_name, /*require_active=*/true);
   if (!cluster.ok()) {
     // The agent creates `default` for a first instance; any other cluster must exist.
-    if (cluster_name != "default" || cluster.status().message() != "Cluster not found.") {
+    if (cluster_name != "default" ||
+        cluster.status().code() != ErrorCode::kClusterNotFoundException) {
       return cluster.status();
     }
     CreateClusterInput create;
@@ -539,7 +530,7 @@ Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
                                     " was not found.");
   }
   Millis now = Now();
-  std::string current = AgentUpdateStatusAt(*ci, now);
+  std::string current = ci->AgentUpdateStatusAt(now);
   if (!current.empty() && current != "UPDATED" && current != "FAILED") {
     return Status(ErrorCode::kUpdateInProgressException,
                   "There is already a current agent update in progress.");
@@ -555,6 +546,7 @@ Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
   model::ContainerInstance n = *ci;
   n.agent_update_status = "PENDING";
   n.agent_update_started_at = now;
+  n.agent_version_before_update = ci->agent_version;
   n.agent_version = kLatestAgentVersion;  // shown once the update reaches UPDATED
   ++n.version;
   storage::ChangeSet changes;

@@ -353,8 +353,11 @@ class ControlPlane {
       const std::vector<std::pair<std::string, std::string>>& attachments);
 
   // --- Simulated time (task_lifecycle.cc) ---
-  // Runs every lifecycle transition due at or before `now`, in time order.
-  Status RunDue(Millis now);
+  // Runs every lifecycle transition due at or before `now`, in time order. While the simulated
+  // clock is frozen (set_clock_frozen) only a call made while advancing it (`advancing`) steps
+  // tasks, so a frozen clock holds every task still, even one whose step is due at that instant.
+  Status RunDue(Millis now, bool advancing = false);
+  void set_clock_frozen(bool frozen) { clock_frozen_ = frozen; }
   // The earliest pending transition, or nullopt when nothing is scheduled.
   std::optional<Millis> NextDue() const;
 
@@ -568,6 +571,7 @@ class ControlPlane {
   // Explicit account settings: tenant -> (principal ARN, name) -> value.
   std::map<Tenant, std::map<std::pair<std::string, std::string>, std::string>> account_settings_;
   int64_t next_seq_ = 1;
+  bool clock_frozen_ = false;  // see RunDue
 };
 
 }  // namespace ecs::control

@@ -497,13 +497,6 @@ void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Milli
       changed = true;
     }
     plan = PlanDaemon(svc, tasks, eligible, healthy);
-    plan.steady = plan.completed && std::count_if(svc.deployments.begin(), svc.deployments.end(),
-                                                  [&](const model::Deployment& d) {
-                                                    return d.status != "INACTIVE" &&
-                                                           std::find(plan.drained.begin(),
-                                                                     plan.drained.end(),
-                                                                     d.id) == plan.drained.end();
-                                                  }) == 1;
   } else {
     scheduler::PlanInput input;
     input.minimum_healthy_percent = svc.minimum_healthy_percent;
@@ -550,9 +543,11 @@ void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Milli
     plan.start = p.start_primary;
     plan.deadlocked = p.deadlocked;
     plan.completed = p.primary_completed;
-    plan.steady = p.steady;
     plan.drained = std::move(p.drained_deployments);
   }
+  // Completion means no other deployment has a task left, so every older one is drained on
+  // this very tick: the service is steady now, not one tick later.
+  plan.steady = plan.completed;
 
   // Apply: stops first (they release capacity for placement), then launches.
   std::vector<std::string> stopped_ids;

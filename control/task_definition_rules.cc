@@ -21,7 +21,6 @@ using td_schema::GetInt;
 using td_schema::GetString;
 using td_schema::Items;
 using td_schema::NonEmpty;
-using td_schema::RequestShape;
 
 bool MatchesNamePattern(std::string_view s) {
   if (s.empty() || s.size() > 255) return false;
@@ -143,7 +142,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   }
   JsonObjectReader reader(req_);
   Status content;
-  CheckShape(reader, RequestShape(), content);
+  CheckShape(req_, reader, content);
   if (!reader.ok()) return reader.status();
 
   // ECS measures the definition it is asked to store; the request as sent is the closest

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <optional>
 #include <utility>
+#include <vector>
 
 namespace ecs::control {
 namespace td_schema {
@@ -331,66 +333,108 @@ int64_t AsInt(const rapidjson::Value& v) {
   return v.IsInt64() ? v.GetInt64() : static_cast<int64_t>(v.GetDouble());
 }
 
-void CheckShape(JsonObjectReader& r, std::span<const Member> shape, Status& content) {
-  for (const Member& m : shape) {
-    const std::string path = r.path() + std::string(m.key);
-    if (!r.Has(m.key)) {
-      if (m.required) Note(content, Status::Client("Invalid request: '" + path + "' is required."));
-      continue;
-    }
-    switch (m.kind) {
-      case Kind::kString:
-        if (auto v = r.String(m.key)) CheckEnum(m, *v, path, content);
-        break;
-      case Kind::kInt:
-        // The model's integers are 32-bit; Coral refuses anything wider while deserializing.
-        if (auto v = r.Int(m.key); v && !FitsInt32(*v)) {
-          r.Fail(Status::Serialization("Value of member '" + path +
-                                       "' can not be converted to an Integer."));
-        }
-        break;
-      case Kind::kBool:
-        (void)r.Bool(m.key);
-        break;
-      case Kind::kStringList:
-        if (auto v = r.StringList(m.key)) {
-          for (size_t i = 0; i < v->size(); ++i) {
-            CheckEnum(m, (*v)[i], path + "[" + std::to_string(i) + "]", content);
-          }
-        }
-        break;
-      case Kind::kIntList:
-        if (const auto* a = r.Array(m.key)) {
-          for (const auto& e : a->GetArray()) {
-            if (!IsIntegral(e) || !FitsInt32(AsInt(e))) {
-              r.Fail(Status::Serialization("Value of member '" + path +
-                                           "' can not be converted to a List of Integer."));
-              break;
-            }
-          }
-        }
-        break;
-      case Kind::kStringMap:
-        (void)r.StringMap(m.key);
-        break;
-      case Kind::kStruct:
-        if (const auto* o = r.Object(m.key)) {
-          JsonObjectReader nested = r.Nested(*o, m.key);
-          CheckShape(nested, Span(m.fields), content);
-        }
-        break;
-      case Kind::kStructList:
-        if (const auto* a = r.Array(m.key)) {
-          for (rapidjson::SizeType i = 0; i < a->Size(); ++i) {
-            const auto& e = (*a)[i];
-            JsonObjectReader nested =
-                r.Nested(e, std::string(m.key) + "[" + std::to_string(i) + "]");
-            if (e.IsObject()) CheckShape(nested, Span(m.fields), content);
-          }
-        }
-        break;
+namespace {
+
+// One object of the request against its shape. `path` is the member path of `obj` ("" at the top,
+// "containerDefinitions[0]." below); it is extended in place and restored, so the walk allocates
+// only when it reports. Type errors go to `r` (first one wins) with the wording of
+// JsonObjectReader's typed getters; content problems to `content`.
+class ShapeChecker {
+ public:
+  ShapeChecker(JsonObjectReader& r, Status& content) : r_(r), content_(content) {}
+
+  void Check(const rapidjson::Value& obj, std::span<const Member> shape) {
+    for (const Member& m : shape) {
+      const rapidjson::Value* v = Get(obj, m.key);
+      const size_t mark = path_.size();
+      path_ += m.key;
+      if (!v) {
+        if (m.required) Note(content_, Status::Client("Invalid request: '" + path_ + "' is required."));
+      } else {
+        CheckMember(*v, m);
+      }
+      path_.resize(mark);
     }
   }
+
+ private:
+  void TypeError(std::string_view expected) {
+    r_.Fail(Status::Serialization("Value of member '" + path_ + "' can not be converted to " +
+                                  std::string(expected) + "."));
+  }
+
+  // REQUIRES: path_ ends with the member's key.
+  void CheckMember(const rapidjson::Value& v, const Member& m) {
+    switch (m.kind) {
+      case Kind::kString:
+        if (!v.IsString()) return TypeError("a String");
+        CheckEnum(m, std::string_view(v.GetString(), v.GetStringLength()), path_, content_);
+        return;
+      case Kind::kInt:
+        // The model's integers are 32-bit; Coral refuses anything wider while deserializing.
+        if (!IsIntegral(v) || !FitsInt32(AsInt(v))) return TypeError("an Integer");
+        return;
+      case Kind::kBool:
+        if (!v.IsBool()) TypeError("a Boolean");
+        return;
+      case Kind::kStringList: {
+        if (!v.IsArray()) return TypeError("a List");
+        for (const auto& e : v.GetArray()) {
+          if (!e.IsString()) return TypeError("a List of String");
+        }
+        for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+          CheckEnum(m, std::string_view(v[i].GetString(), v[i].GetStringLength()),
+                    path_ + "[" + std::to_string(i) + "]", content_);
+        }
+        return;
+      }
+      case Kind::kIntList:
+        if (!v.IsArray()) return TypeError("a List");
+        for (const auto& e : v.GetArray()) {
+          if (!IsIntegral(e) || !FitsInt32(AsInt(e))) return TypeError("a List of Integer");
+        }
+        return;
+      case Kind::kStringMap:
+        if (!v.IsObject()) return TypeError("a Map");
+        for (const auto& e : v.GetObject()) {
+          if (!e.value.IsString()) return TypeError("a Map of String");
+        }
+        return;
+      case Kind::kStruct: {
+        if (!v.IsObject()) return TypeError("a Structure");
+        path_ += '.';
+        Check(v, Span(m.fields));
+        return;  // the caller restores path_
+      }
+      case Kind::kStructList: {
+        if (!v.IsArray()) return TypeError("a List");
+        const size_t mark = path_.size();
+        for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+          path_ += '[';
+          path_ += std::to_string(i);
+          path_ += ']';
+          if (!v[i].IsObject()) {
+            TypeError("a Structure");
+          } else {
+            path_ += '.';
+            Check(v[i], Span(m.fields));
+          }
+          path_.resize(mark);
+        }
+        return;
+      }
+    }
+  }
+
+  JsonObjectReader& r_;
+  Status& content_;
+  std::string path_;
+};
+
+}  // namespace
+
+void CheckShape(const rapidjson::Value& request, JsonObjectReader& r, Status& content) {
+  ShapeChecker(r, content).Check(request, RequestShape());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,10 +668,75 @@ size_t OutputRank(std::string_view key) {
 
 }  // namespace
 
+namespace {
+
+// The end of the JSON string starting at s[i] == '"' (the index after its closing quote), or npos.
+size_t SkipString(std::string_view s, size_t i) {
+  for (++i; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end of the JSON value starting at s[i] (compact JSON: no whitespace), or npos.
+size_t SkipValue(std::string_view s, size_t i) {
+  if (i >= s.size()) return std::string_view::npos;
+  if (s[i] == '"') return SkipString(s, i);
+  if (s[i] != '{' && s[i] != '[') {
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;
+    return i;
+  }
+  int depth = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '"') {
+      i = SkipString(s, i);
+      if (i == std::string_view::npos) return i;
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// The top-level members of a compact JSON object as (key, raw value) slices, or nullopt when it
+// is not one (or a key needs unescaping). The bodies NormalizeTaskDefinition writes always are,
+// so rendering copies their values instead of parsing and re-serializing them.
+std::optional<std::vector<std::pair<std::string_view, std::string_view>>> TopLevelMembers(
+    std::string_view s) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  if (s.size() < 2 || s.front() != '{' || s.back() != '}') return std::nullopt;
+  size_t i = 1;
+  if (s[i] == '}') return out;
+  while (true) {
+    if (s[i] != '"') return std::nullopt;
+    const size_t key_end = SkipString(s, i);
+    if (key_end == std::string_view::npos || key_end >= s.size() || s[key_end] != ':') {
+      return std::nullopt;
+    }
+    std::string_view key = s.substr(i + 1, key_end - i - 2);
+    if (key.find('\\') != std::string_view::npos) return std::nullopt;
+    const size_t value_end = SkipValue(s, key_end + 1);
+    if (value_end == std::string_view::npos || value_end >= s.size()) return std::nullopt;
+    out.emplace_back(key, s.substr(key_end + 1, value_end - key_end - 1));
+    if (s[value_end] == '}') return value_end + 1 == s.size() ? std::optional(out) : std::nullopt;
+    if (s[value_end] != ',') return std::nullopt;
+    i = value_end + 1;
+  }
+}
+
+}  // namespace
+
 std::string RenderTaskDefinition(std::string_view body_json,
                                  const TaskDefinitionRegistration& reg) {
-  rapidjson::Document body;
-  body.Parse(body_json.data(), body_json.size());
   JsonWriter w;
   // The control plane's members, each written just before the first body member that follows it
   // in kOutputOrder.
@@ -652,11 +761,20 @@ std::string RenderTaskDefinition(std::string_view body_json,
     }
   };
   w.StartObject();
-  if (body.IsObject()) {
-    for (const auto& m : body.GetObject()) {
-      std::string_view key(m.name.GetString(), m.name.GetStringLength());
+  if (auto members = TopLevelMembers(body_json)) {
+    for (const auto& [key, value] : *members) {
       flush_before(OutputRank(key));
-      w.Key(key).Value(m.value);
+      w.Key(key).Raw(value);
+    }
+  } else {
+    rapidjson::Document body;  // not compact: parse it (never the case for stored bodies)
+    body.Parse(body_json.data(), body_json.size());
+    if (body.IsObject()) {
+      for (const auto& m : body.GetObject()) {
+        std::string_view key(m.name.GetString(), m.name.GetStringLength());
+        flush_before(OutputRank(key));
+        w.Key(key).Value(m.value);
+      }
     }
   }
   flush_before(std::size(kOutputOrder) + 1);

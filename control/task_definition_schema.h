@@ -49,10 +49,10 @@ inline std::span<const Member> Span(Fields f) { return {f.data, f.size}; }
 std::span<const Member> RequestShape();  // RegisterTaskDefinitionRequest
 const Member* FindMember(std::span<const Member> shape, std::string_view key);
 
-// Pass 1 over the whole request: wrong JSON types (and integers wider than 32 bits) fail the
-// reader with SerializationException; the first enum or missing-required-member problem is kept
-// in `content` as a ClientException naming the member path.
-void CheckShape(JsonObjectReader& r, std::span<const Member> shape, Status& content);
+// Pass 1 over the whole request (an object): wrong JSON types (and integers wider than 32 bits)
+// fail `r` with SerializationException naming the member path (JsonObjectReader's wording); the
+// first enum or missing-required-member problem is kept in `content` as a ClientException.
+void CheckShape(const rapidjson::Value& request, JsonObjectReader& r, Status& content);
 
 // --- Typed access after pass 1: every present member is known to have its model type. ---
 

@@ -63,6 +63,7 @@ void ControlPlane::Schedule(model::Task& task, Millis at) {
 }
 
 void ControlPlane::PersistTask(storage::ChangeSet& changes, const model::Task& task) {
+  task.json_cache.clear();  // whatever changed, the API encoding is stale
   changes.PutTask(task);
 }
 
@@ -194,10 +195,11 @@ void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now,
   }
 }
 
-Status ControlPlane::RunDue(Millis now) {
+Status ControlPlane::RunDue(Millis now, bool advancing) {
   storage::ChangeSet changes;
   int steps = 0;
-  while (!due_.empty() && due_.begin()->first <= now) {
+  const bool hold = clock_frozen_ && !advancing;
+  while (!hold && !due_.empty() && due_.begin()->first <= now) {
     auto [at, task] = *due_.begin();
     ClusterState* cs = FindClusterState(task->tenant, task->cluster);
     Step(*cs, *task, at, changes);
@@ -337,6 +339,7 @@ Status ControlPlane::LoadInstancesAndTasks(storage::Snapshot& snap) {
     for (auto& [name, cs] : ts.cluster_state) {
       for (auto& [id, ci] : cs.instances) RefreshView(cs, ci);
       for (auto& [id, t] : cs.tasks) Account(cs, t, +1);
+      RecountServices(cs);  // service counters (service_scheduler.cc)
     }
   }
   return Status::Ok();

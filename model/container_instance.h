@@ -61,6 +61,7 @@ struct ContainerInstance {
   std::string platform_devices_json;  // as registered; "" when none
   std::string agent_update_status;    // "" until UpdateContainerAgent
   Millis agent_update_started_at = 0;  // the simulated update advances with time from here
+  std::string agent_version_before_update;  // versionInfo shown until the update is UPDATED
   std::string capacity_provider_name;
   Millis registered_at = 0;
   int64_t version = 1;
@@ -70,6 +71,11 @@ struct ContainerInstance {
   int64_t RegisteredInteger(std::string_view resource) const;
   const std::optional<std::string>* FindAttribute(std::string_view name) const;
   std::string availability_zone() const;
+  // The simulated agent update moves PENDING -> STAGING -> STAGED -> UPDATING -> UPDATED, one
+  // step per second of simulated time; "" when no update was ever asked for.
+  std::string AgentUpdateStatusAt(Millis now) const;
+  // versionInfo.agentVersion at `now`: the old version until the update reaches UPDATED.
+  const std::string& AgentVersionAt(Millis now) const;
 };
 
 // The ports every ECS agent reserves on registration (observed registeredResources).

@@ -108,6 +108,10 @@ struct Task {
   Millis next_transition_at = 0;
   // Whether this task counted as failing to start (for service throttling / circuit breaker).
   bool failed_to_start = false;
+  // The API encoding of this task without tags (api/encode.cc), reused until the task changes.
+  // Not persisted. Every change of a task is persisted through ControlPlane::PersistTask, which
+  // clears it; only the state strand touches it.
+  mutable std::string json_cache;
 
   bool is_stopped() const { return last_status == TaskState::kStopped; }
 };

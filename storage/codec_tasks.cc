@@ -89,6 +89,7 @@ std::string EncodeContainerInstance(const model::ContainerInstance& ci) {
       .Member("platformDevices", ci.platform_devices_json)
       .Member("agentUpdateStatus", ci.agent_update_status)
       .Member("agentUpdateStartedAt", ci.agent_update_started_at)
+      .Member("agentVersionBeforeUpdate", ci.agent_version_before_update)
       .Member("capacityProviderName", ci.capacity_provider_name)
       .Member("registeredAt", ci.registered_at)
       .Member("version", ci.version);
@@ -134,6 +135,7 @@ Result<model::ContainerInstance> DecodeContainerInstance(const std::string& body
   ci.platform_devices_json = Str(d, "platformDevices");
   ci.agent_update_status = Str(d, "agentUpdateStatus");
   ci.agent_update_started_at = Int(d, "agentUpdateStartedAt");
+  ci.agent_version_before_update = Str(d, "agentVersionBeforeUpdate");
   ci.capacity_provider_name = Str(d, "capacityProviderName");
   ci.registered_at = Int(d, "registeredAt");
   ci.version = Int(d, "version");

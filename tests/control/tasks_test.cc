@@ -1035,3 +1035,24 @@ TEST_CASE("A reloaded control plane sees the same tasks, reservations and due st
   REQUIRE(fresh.tasks[0]->dynamic_tcp_ports.size() == 1);
   CHECK(std::find(dyn.begin(), dyn.end(), fresh.tasks[0]->dynamic_tcp_ports[0]) == dyn.end());
 }
+
+TEST_CASE("A frozen clock holds every step until time is advanced", "[tasks][lifecycle][clock]") {
+  auto options = ecs::testing::FastOptions();
+  options.lifecycle.pending = 0;  // due the instant the task is created
+  TaskFixture f(options);
+  f.Cluster("c");
+  f.Fleet("c", 1);
+  f.cp->set_clock_frozen(true);
+  auto id = f.MustRun(f.Run("c", f.Simple("a", 10, 10))).tasks[0]->id;
+  REQUIRE(f.cp->NextDue() == f.clock.Now());
+  REQUIRE(f.cp->RunDue(f.clock.Now()).ok());  // a reconciler tick: held
+  CHECK(f.Task("c", id)->last_status == S::kPending);
+  REQUIRE(f.cp->RunDue(f.clock.Now(), /*advancing=*/true).ok());
+  CHECK(f.Task("c", id)->last_status == S::kRunning);
+  REQUIRE(f.cp->StopTask(f.ctx, "c", id, "").ok());
+  REQUIRE(f.cp->RunDue(f.clock.Now() + 10'000).ok());
+  CHECK(f.Task("c", id)->last_status == S::kRunning);
+  f.cp->set_clock_frozen(false);
+  REQUIRE(f.cp->RunDue(f.clock.Now() + 10'000).ok());
+  CHECK(f.Task("c", id)->is_stopped());
+}

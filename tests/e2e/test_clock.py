@@ -1,6 +1,9 @@
 """Simulated time through /_emulator/clock: a frozen clock stops every transition, advancing
 runs them in order at their own instants, release lets time flow again, and stopped tasks are
-purged once the retention window has passed."""
+purged once the retention window has passed.
+
+Simulated time never moves back, so every test that advances it runs on its own `--ephemeral`
+server: the shared one keeps a clock close to the wall clock for the other suites."""
 import datetime
 import time
 
@@ -11,13 +14,18 @@ from taskhelpers import admin, clock, fleet, simple_definition
 
 
 @pytest.fixture
-def frozen(server):
-    clock(server, "freeze")
-    yield server
-    clock(server, "release")
+def own(ephemeral_server):
+    return ephemeral_server
 
 
-def test_get_and_freeze_and_release(server):
+@pytest.fixture
+def frozen(own):
+    clock(own, "freeze")
+    return own
+
+
+def test_get_and_freeze_and_release(own):
+    server = own
     c = clock(server)
     assert c["frozen"] is False
     assert abs(c["now"] - time.time()) < 5 or c["now"] > time.time()  # never behind the wall clock
@@ -33,7 +41,8 @@ def test_get_and_freeze_and_release(server):
     assert clock(server)["now"] > a["now"]
 
 
-def test_bad_clock_requests(server):
+def test_bad_clock_requests(own):
+    server = own
     status, err = admin(server, "POST", "clock", {"action": "rewind"})
     assert status == 400
     status, err = admin(server, "POST", "clock", {"action": "advance", "by": "soon"})
@@ -42,8 +51,9 @@ def test_bad_clock_requests(server):
     assert status == 400 and "by" in err["message"]
 
 
-def test_frozen_clock_holds_pending_until_advanced(frozen, ecs):
+def test_frozen_clock_holds_pending_until_advanced(frozen):
     server = frozen
+    ecs = server.client()
     fleet(server, count=1)
     td = simple_definition(ecs)
     arn = ecs.run_task(taskDefinition=td)["tasks"][0]["taskArn"]
@@ -68,8 +78,9 @@ def test_frozen_clock_holds_pending_until_advanced(frozen, ecs):
     assert t["stoppedAt"] - t["stoppingAt"] == datetime.timedelta(milliseconds=100)
 
 
-def test_advance_runs_transitions_in_order(frozen, ecs):
+def test_advance_runs_transitions_in_order(frozen):
     server = frozen
+    ecs = server.client()
     fleet(server, count=1)
     td = simple_definition(ecs)
     first = ecs.run_task(taskDefinition=td)["tasks"][0]["taskArn"]
@@ -85,8 +96,9 @@ def test_advance_runs_transitions_in_order(frozen, ecs):
     assert statuses[second]["startedAt"] - statuses[first]["startedAt"] == datetime.timedelta(milliseconds=150)
 
 
-def test_waiter_sees_running_after_advance(frozen, ecs):
+def test_waiter_sees_running_after_advance(frozen):
     server = frozen
+    ecs = server.client()
     fleet(server, count=2)
     td = simple_definition(ecs)
     arns = [t["taskArn"] for t in ecs.run_task(taskDefinition=td, count=4)["tasks"]]
@@ -94,8 +106,9 @@ def test_waiter_sees_running_after_advance(frozen, ecs):
     ecs.get_waiter("tasks_running").wait(tasks=arns, WaiterConfig={"Delay": 1, "MaxAttempts": 1})
 
 
-def test_stopped_tasks_are_purged_after_the_retention_window(frozen, ecs):
+def test_stopped_tasks_are_purged_after_the_retention_window(frozen):
     server = frozen
+    ecs = server.client()
     fleet(server, count=1)
     td = simple_definition(ecs)
     arn = ecs.run_task(taskDefinition=td)["tasks"][0]["taskArn"]
@@ -113,7 +126,8 @@ def test_stopped_tasks_are_purged_after_the_retention_window(frozen, ecs):
     assert ecs.list_tasks(desiredStatus="STOPPED")["taskArns"] == []
 
 
-def test_release_lets_the_lifecycle_continue(server, ecs):
+def test_release_lets_the_lifecycle_continue(own):
+    server, ecs = own, own.client()
     fleet(server, count=1)
     td = simple_definition(ecs)
     clock(server, "freeze")

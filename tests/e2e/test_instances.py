@@ -160,7 +160,8 @@ def test_update_container_instances_state(server, ecs, aws):
     assert error_code(e) == "InvalidParameterException"
 
 
-def test_update_container_agent_progresses_with_time(server, ecs, aws):
+def test_update_container_agent_progresses_with_time(ephemeral_server):
+    server, ecs = ephemeral_server, ephemeral_server.client()  # it moves simulated time
     current = ecs.register_container_instance(totalResources=resources(1024, 1024))
     with pytest.raises(ClientError) as e:
         ecs.update_container_agent(containerInstance=current["containerInstance"]["containerInstanceArn"])
@@ -173,8 +174,9 @@ def test_update_container_agent_progresses_with_time(server, ecs, aws):
     arn = old["containerInstance"]["containerInstanceArn"]
     try:
         clock(server, "freeze")
-        out = aws("update-container-agent", "--container-instance", arn)
+        out = ecs.update_container_agent(containerInstance=arn)
         assert out["containerInstance"]["agentUpdateStatus"] == "PENDING"
+        assert out["containerInstance"]["versionInfo"]["agentVersion"] == "1.60.0"
         with pytest.raises(ClientError) as e:
             ecs.update_container_agent(containerInstance=arn)
         assert error_code(e) == "UpdateInProgressException"
@@ -184,6 +186,7 @@ def test_update_container_agent_progresses_with_time(server, ecs, aws):
         clock(server, "advance", by="5s")
         ci = ecs.describe_container_instances(containerInstances=[arn])["containerInstances"][0]
         assert ci["agentUpdateStatus"] == "UPDATED"
+        assert ci["versionInfo"]["agentVersion"] == "1.89.1"
     finally:
         clock(server, "release")
 
@@ -248,3 +251,36 @@ def test_remaining_resources_after_reset_are_fresh(server, ecs):
     server.reset()
     assert ecs.list_clusters()["clusterArns"] == []
     assert cluster_arn("default") not in ecs.list_clusters()["clusterArns"]
+
+
+def test_update_container_agent_cli_on_newest_agent(ecs, aws):
+    arn = ecs.register_container_instance(totalResources=resources(1024, 1024))["containerInstance"][
+        "containerInstanceArn"]
+    with pytest.raises(AwsCliError) as e:
+        aws("update-container-agent", "--container-instance", arn)
+    assert e.value.code == "NoUpdateAvailableException"
+
+
+def test_submit_attachment_state_changes(ecs):
+    ecs.create_cluster(clusterName="att")
+    ecs.register_task_definition(family="fgatt", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
+                                 cpu="256", memory="512", containerDefinitions=[{"name": "a", "image": "x"}])
+    task = ecs.run_task(cluster="att", taskDefinition="fgatt", launchType="FARGATE",
+                        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})["tasks"][0]
+    att = task["attachments"][0]["id"]
+    arn = f"arn:aws:ecs:us-east-1:000000000000:attachment/{att}"
+    out = ecs.submit_attachment_state_changes(cluster="att", attachments=[{"attachmentArn": arn, "status": "ATTACHED"}])
+    assert out["acknowledgment"]
+    described = ecs.describe_tasks(cluster="att", tasks=[task["taskArn"]])["tasks"][0]
+    assert described["attachments"][0]["status"] == "ATTACHED"
+    with pytest.raises(ClientError) as e:
+        ecs.submit_attachment_state_changes(cluster="att", attachments=[
+            {"attachmentArn": "arn:aws:ecs:us-east-1:000000000000:attachment/nope", "status": "ATTACHED"}])
+    assert error_code(e) == "InvalidParameterException"
+
+
+def test_register_into_a_deleted_default_cluster_recreates_it(ecs):
+    ecs.create_cluster(clusterName="default")
+    ecs.delete_cluster(cluster="default")
+    ecs.register_container_instance(totalResources=resources(1024, 1024))
+    assert ecs.describe_clusters(clusters=["default"])["clusters"][0]["status"] == "ACTIVE"
