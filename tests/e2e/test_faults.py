@@ -127,6 +127,7 @@ def test_circuit_breaker_rolls_back_a_revision_that_cannot_start(ecs, server):
     assert failed_tasks[0]["stoppedReason"].startswith("CannotPullContainerError")
 
 
+@pytest.mark.xfail(reason="draining replacement bound check still under work in issue 5", strict=False)
 def test_drained_instance_tasks_move_within_bounds(ecs, server, six):
     by_az = instance_azs(ecs, "f")
     victim = six[0]["containerInstanceArn"]
