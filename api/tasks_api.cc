@@ -56,14 +56,33 @@ control::RunTaskInput ReadTaskLaunch(JsonObjectReader& in) {
   return r;
 }
 
+// {"taskArns":[...],"nextToken":...} appended directly: a page of 100 task ARNs is the hot path
+// of ListTasks, and the JSON writer copies and escape-checks every byte. ARNs need no escaping by
+// construction (validated cluster names, hex ids), nor do the base64 page tokens.
+std::string TaskArnPageReply(const control::ControlPlane::TaskPage& page) {
+  size_t size = 32 + (page.next_token ? page.next_token->size() : 0);
+  for (const auto* t : page.tasks) size += t->arn.size() + 3;
+  std::string out;
+  out.reserve(size);
+  out += R"({"taskArns":[)";
+  for (size_t i = 0; i < page.tasks.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    out += page.tasks[i]->arn;
+    out += '"';
+  }
+  out += ']';
+  if (page.next_token) {
+    out += R"(,"nextToken":")";
+    out += *page.next_token;
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
 std::string TasksReply(const control::ControlPlane& cp, const control::RunTaskOutput& out) {
-  JsonWriter w;
-  w.StartObject().Key("tasks").StartArray();
-  for (const auto* t : out.tasks) WriteTask(w, cp, *t, /*include_tags=*/true);
-  w.EndArray();
-  WriteFailures(w, out.failures);
-  w.EndObject();
-  return w.str();
+  return api::TasksReply(cp, out.tasks, out.failures, /*include_tags=*/true, /*cache=*/false);
 }
 
 std::vector<std::pair<std::string, std::string>> ReadPairs(JsonObjectReader& in,
@@ -149,13 +168,7 @@ Result<std::string> DescribeTasks(OpContext& op) {
   std::vector<const model::Task*> found;
   std::vector<control::DescribeFailure> failures;
   ECS_RETURN_IF_ERROR(op.control.DescribeTasks(op.ctx, cluster, ids, &found, &failures));
-  JsonWriter w;
-  w.StartObject().Key("tasks").StartArray();
-  for (const auto* t : found) WriteTask(w, op.control, *t, include.count("TAGS") > 0);
-  w.EndArray();
-  WriteFailures(w, failures);
-  w.EndObject();
-  return w.str();
+  return TasksReply(op.control, found, failures, include.count("TAGS") > 0);
 }
 
 Result<std::string> ListTasks(OpContext& op) {
@@ -173,13 +186,9 @@ Result<std::string> ListTasks(OpContext& op) {
   in.max_results = op.in.Int("maxResults");
   in.next_token = op.in.String("nextToken");
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListTasks(op.ctx, in);
+  auto page = op.control.ListTaskPage(op.ctx, in);
   if (!page.ok()) return page.status();
-  JsonWriter w;
-  w.StartObject().StringArray("taskArns", page->arns);
-  if (page->next_token) w.Member("nextToken", *page->next_token);
-  w.EndObject();
-  return w.str();
+  return TaskArnPageReply(*page);
 }
 
 namespace {

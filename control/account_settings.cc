@@ -65,8 +65,8 @@ Result<const SettingRule*> CheckName(const std::string& name) {
   if (!rule) {
     std::vector<std::string_view> names;
     for (const auto& r : Rules()) names.push_back(r.name);
-    return Status::InvalidParameter("Invalid setting name '" + name + "'. Valid names: " +
-                                    Join(names) + ".");
+    return Status::InvalidParameter("Invalid setting name '" + name +
+                                    "'. Valid names: " + Join(names) + ".");
   }
   return rule;
 }
@@ -75,8 +75,8 @@ Status CheckValue(const SettingRule& rule, const std::string& value) {
   if (value.empty()) return Status::InvalidParameter("value can not be empty.");
   if (std::find(rule.values.begin(), rule.values.end(), value) == rule.values.end()) {
     return Status::InvalidParameter("Invalid value '" + value + "' for setting " +
-                                    std::string(rule.name) + ". Valid values: " +
-                                    Join(rule.values) + ".");
+                                    std::string(rule.name) +
+                                    ". Valid values: " + Join(rule.values) + ".");
   }
   return Status::Ok();
 }
@@ -90,12 +90,12 @@ Result<std::string> ResolvePrincipal(const RequestContext& ctx, const std::strin
   if (!principal.starts_with(account_prefix)) {
     return Status::InvalidParameter("Invalid principalArn '" + principal +
                                     "': specify the root user, an IAM user or an IAM role of "
-                                    "account " + ctx.tenant.account + ".");
+                                    "account " +
+                                    ctx.tenant.account + ".");
   }
   std::string_view rest = std::string_view(principal).substr(account_prefix.size());
-  const bool ok = rest == "root" ||
-                  ((rest.starts_with("user/") || rest.starts_with("role/")) &&
-                   rest.find_last_of('/') + 1 < rest.size());
+  const bool ok = rest == "root" || ((rest.starts_with("user/") || rest.starts_with("role/")) &&
+                                     rest.find_last_of('/') + 1 < rest.size());
   if (!ok) {
     return Status::InvalidParameter("Invalid principalArn '" + principal +
                                     "': specify the root user, an IAM user or an IAM role.");
@@ -161,20 +161,22 @@ Result<AccountSetting> ControlPlane::PutAccountSetting(const RequestContext& ctx
   auto rule = CheckName(name);
   if (!rule.ok()) return rule.status();
   if (name == kReadOnly) {
-    return Status::InvalidParameter("The guardDutyActivate account setting is read-only: "
-                                    "Amazon GuardDuty manages it on your behalf.");
+    return Status::InvalidParameter(
+        "The guardDutyActivate account setting is read-only: "
+        "Amazon GuardDuty manages it on your behalf.");
   }
   ECS_RETURN_IF_ERROR(CheckValue(**rule, value));
   auto principal = ResolvePrincipal(ctx, principal_arn);
   if (!principal.ok()) return principal.status();
   if (name == kRootOnly && *principal != PrincipalArn(ctx.tenant)) {
-    return Status::InvalidParameter("The fargateTaskRetirementWaitPeriod account setting can "
-                                    "only be set for the root user.");
+    return Status::InvalidParameter(
+        "The fargateTaskRetirementWaitPeriod account setting can "
+        "only be set for the root user.");
   }
   AccountSetting s{name, value, *principal, std::string(TypeOf(name))};
   storage::ChangeSet changes;
-  changes.Put(storage::Kind::kAccountSetting, RowKey(ctx.tenant, s.principal_arn, name),
-              NextSeq(), EncodeRow(ctx.tenant, s));
+  changes.Put(storage::Kind::kAccountSetting, RowKey(ctx.tenant, s.principal_arn, name), NextSeq(),
+              EncodeRow(ctx.tenant, s));
   ECS_RETURN_IF_ERROR(Commit(changes));
   account_settings_[ctx.tenant][{s.principal_arn, name}] = value;
   return s;
@@ -192,14 +194,16 @@ Result<AccountSetting> ControlPlane::DeleteAccountSetting(const RequestContext& 
   auto rule = CheckName(name);
   if (!rule.ok()) return rule.status();
   if (name == kReadOnly) {
-    return Status::InvalidParameter("The guardDutyActivate account setting is read-only: "
-                                    "Amazon GuardDuty manages it on your behalf.");
+    return Status::InvalidParameter(
+        "The guardDutyActivate account setting is read-only: "
+        "Amazon GuardDuty manages it on your behalf.");
   }
   auto principal = ResolvePrincipal(ctx, principal_arn);
   if (!principal.ok()) return principal.status();
   if (name == kRootOnly && *principal != PrincipalArn(ctx.tenant)) {
-    return Status::InvalidParameter("The fargateTaskRetirementWaitPeriod account setting can "
-                                    "only be changed for the root user.");
+    return Status::InvalidParameter(
+        "The fargateTaskRetirementWaitPeriod account setting can "
+        "only be changed for the root user.");
   }
   // The reply names the value that was removed; deleting a setting that was never set is not an
   // error and answers with the value in effect (idempotent, like the other ECS deletes) [I].
@@ -225,8 +229,9 @@ ControlPlane::ListAccountSettings(const RequestContext& ctx,
     if (!rule.ok()) return rule.status();
   }
   if (!in.value.empty() && in.name.empty()) {
-    return Status::InvalidParameter("The value filter requires a name: specify the account "
-                                    "setting name to filter by value.");
+    return Status::InvalidParameter(
+        "The value filter requires a name: specify the account "
+        "setting name to filter by value.");
   }
   auto principal = ResolvePrincipal(ctx, in.principal_arn);
   if (!principal.ok()) return principal.status();
@@ -246,8 +251,8 @@ ControlPlane::ListAccountSettings(const RequestContext& ctx,
   // effective view names the principal asked about on every entry, also for inherited values
   // (botocore's ListAccountSettings example shows exactly that).
   const std::string root = PrincipalArn(ctx.tenant);
-  const auto* explicit_settings = [&]() -> const std::map<std::pair<std::string, std::string>,
-                                                           std::string>* {
+  const auto* explicit_settings =
+      [&]() -> const std::map<std::pair<std::string, std::string>, std::string>* {
     auto ti = account_settings_.find(ctx.tenant);
     return ti == account_settings_.end() ? nullptr : &ti->second;
   }();

@@ -140,6 +140,7 @@ void ControlPlane::RefreshView(ClusterState& cs, const model::ContainerInstance&
   for (const auto& a : ci.attributes) v.attributes.emplace(a.name, a.value);
   scheduler::SyncHotAttributes(&v);
   RefreshUsage(cs, ci);
+  cs.candidates_stale = true;
 }
 
 void ControlPlane::RefreshUsage(ClusterState& cs, const model::ContainerInstance& ci) {
@@ -554,6 +555,7 @@ Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
   ECS_RETURN_IF_ERROR(Commit(changes));
   n.usage = ci->usage;
   *ci = std::move(n);
+  RefreshView(cs, *ci);
   return ci;
 }
 

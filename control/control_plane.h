@@ -347,6 +347,12 @@ class ControlPlane {
                        const std::vector<std::string>& ids, std::vector<const model::Task*>* found,
                        std::vector<DescribeFailure>* failures) const;
   Result<Page> ListTasks(const RequestContext& ctx, const ListTasksInput& in) const;
+  // ListTasks without copying the ARNs: the tasks of the page (valid until the next mutation).
+  struct TaskPage {
+    std::vector<const model::Task*> tasks;
+    std::optional<std::string> next_token;
+  };
+  Result<TaskPage> ListTaskPage(const RequestContext& ctx, const ListTasksInput& in) const;
   Result<std::string> SubmitTaskStateChange(const RequestContext& ctx, TaskStateChangeInput in);
   Result<std::string> SubmitAttachmentStateChanges(
       const RequestContext& ctx, const std::string& cluster,
@@ -478,6 +484,11 @@ class ControlPlane {
     std::map<std::string, model::Task> tasks;                   // by id
     std::map<int64_t, model::Task*> tasks_by_seq;               // ListTasks order
     std::map<std::string, scheduler::InstanceView> views;       // placement snapshots, by id
+    // RunTask's candidates: the instances that are not INACTIVE and their views, in id order.
+    // Rebuilt on demand after RefreshView, which every change of an instance goes through.
+    std::vector<const scheduler::InstanceView*> candidate_views;
+    std::vector<const model::ContainerInstance*> candidate_instances;
+    bool candidates_stale = true;
     ClusterCounts counts;  // task counters, kept by Account()
     std::map<std::string, model::Service> services;  // by name
     // Tasks of each service (any state until purged), for the scheduler and the counts.

@@ -58,8 +58,7 @@ std::optional<std::string> FargateProblem(const rapidjson::Value& req,
                                           const TaskDefinitionSpec& spec) {
   const bool awsvpc = spec.network_mode == "awsvpc";
   const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
-  if (!awsvpc)
-    return "Fargate only supports network mode \u2018awsvpc\u2019.";  // observed quotes
+  if (!awsvpc) return "Fargate only supports network mode \u2018awsvpc\u2019.";  // observed quotes
   if (!spec.cpu) return "Fargate requires that 'cpu' be defined at the task level.";
   if (!spec.memory) return "Fargate requires that 'memory' be defined at the task level.";
   // Windows on Fargate starts at 1 vCPU (the model's task `memory` documentation).

@@ -92,6 +92,22 @@ std::optional<int64_t> ParseTaskMemory(std::string_view text) {
 namespace {
 
 constexpr size_t kMaxDefinitionBytes = 65536;
+
+// A RapidJSON output stream that only counts.
+struct CountingStream {
+  using Ch = char;
+  size_t count = 0;
+  void Put(char) { ++count; }
+  void Flush() {}
+};
+
+// ToJson(v).size() without building the string.
+size_t CompactJsonSize(const rapidjson::Value& v) {
+  CountingStream out;
+  rapidjson::Writer<CountingStream> writer(out);
+  v.Accept(writer);
+  return out.count;
+}
 constexpr size_t kMaxContainers = 10;
 constexpr size_t kMaxPlacementConstraints = 10;
 constexpr size_t kMaxExpressionLength = 2000;
@@ -147,7 +163,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
 
   // ECS measures the definition it is asked to store; the request as sent is the closest
   // stand-in (the message format is the observed one).
-  const size_t size = ToJson(req_).size();
+  const size_t size = CompactJsonSize(req_);
   if (size > kMaxDefinitionBytes) {
     return Status::Client("Actual length: '" + std::to_string(size) + "'. Max allowed length is '" +
                           std::to_string(kMaxDefinitionBytes) + "' bytes.");

@@ -16,9 +16,10 @@
 // Members the model does not know are ignored at every depth and never echoed; JSON nulls count as
 // absent.
 //
-// Implementation: task_definition_schema.cc (the member tables from the model, type checks, echo,
-// RenderTaskDefinition), task_definition_rules.cc (validation, NormalizeTaskDefinition, task
-// sizes) and task_definition_compat.cc (Fargate rules, compatibilities, requiresAttributes).
+// Implementation: task_definition_schema.cc (the member tables from the model, type checks, the
+// body echo), task_definition_rules.cc (validation, NormalizeTaskDefinition, task sizes),
+// task_definition_compat.cc (Fargate rules, compatibilities, requiresAttributes) and
+// task_definition_render.cc (RenderTaskDefinition).
 #pragma once
 
 #include <rapidjson/document.h>

@@ -1,6 +1,5 @@
 // The RegisterTaskDefinition input shape (see task_definition_schema.h): the member tables,
-// the type checks over them, typed access, the echo into the TaskDefinition body, and
-// RenderTaskDefinition's output order.
+// the type checks over them, typed access and the echo into the TaskDefinition body.
 #include "control/task_definition_schema.h"
 
 #include <algorithm>
@@ -349,7 +348,8 @@ class ShapeChecker {
       const size_t mark = path_.size();
       path_ += m.key;
       if (!v) {
-        if (m.required) Note(content_, Status::Client("Invalid request: '" + path_ + "' is required."));
+        if (m.required)
+          Note(content_, Status::Client("Invalid request: '" + path_ + "' is required."));
       } else {
         CheckMember(*v, m);
       }
@@ -629,157 +629,5 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
 }
 
 }  // namespace td_schema
-
-namespace {
-
-// Output order of a TaskDefinition object. Observed AWS output puts runtimePlatform after memory
-// and ephemeralStorage after registeredBy; the rest follows the model's member order.
-constexpr std::string_view kOutputOrder[] = {"taskDefinitionArn",
-                                             "containerDefinitions",
-                                             "family",
-                                             "taskRoleArn",
-                                             "executionRoleArn",
-                                             "networkMode",
-                                             "revision",
-                                             "volumes",
-                                             "status",
-                                             "requiresAttributes",
-                                             "placementConstraints",
-                                             "compatibilities",
-                                             "requiresCompatibilities",
-                                             "cpu",
-                                             "memory",
-                                             "runtimePlatform",
-                                             "inferenceAccelerators",
-                                             "pidMode",
-                                             "ipcMode",
-                                             "proxyConfiguration",
-                                             "registeredAt",
-                                             "deregisteredAt",
-                                             "deleteRequestedAt",
-                                             "registeredBy",
-                                             "ephemeralStorage",
-                                             "enableFaultInjection"};
-
-size_t OutputRank(std::string_view key) {
-  const auto* it = std::find(std::begin(kOutputOrder), std::end(kOutputOrder), key);
-  return static_cast<size_t>(it - std::begin(kOutputOrder));  // unknown keys sort last
-}
-
-}  // namespace
-
-namespace {
-
-// The end of the JSON string starting at s[i] == '"' (the index after its closing quote), or npos.
-size_t SkipString(std::string_view s, size_t i) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
-}
-
-// The end of the JSON value starting at s[i] (compact JSON: no whitespace), or npos.
-size_t SkipValue(std::string_view s, size_t i) {
-  if (i >= s.size()) return std::string_view::npos;
-  if (s[i] == '"') return SkipString(s, i);
-  if (s[i] != '{' && s[i] != '[') {
-    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;
-    return i;
-  }
-  int depth = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '"') {
-      i = SkipString(s, i);
-      if (i == std::string_view::npos) return i;
-      continue;
-    }
-    if (c == '{' || c == '[') ++depth;
-    if (c == '}' || c == ']') {
-      if (--depth == 0) return i + 1;
-    }
-    ++i;
-  }
-  return std::string_view::npos;
-}
-
-// The top-level members of a compact JSON object as (key, raw value) slices, or nullopt when it
-// is not one (or a key needs unescaping). The bodies NormalizeTaskDefinition writes always are,
-// so rendering copies their values instead of parsing and re-serializing them.
-std::optional<std::vector<std::pair<std::string_view, std::string_view>>> TopLevelMembers(
-    std::string_view s) {
-  std::vector<std::pair<std::string_view, std::string_view>> out;
-  if (s.size() < 2 || s.front() != '{' || s.back() != '}') return std::nullopt;
-  size_t i = 1;
-  if (s[i] == '}') return out;
-  while (true) {
-    if (s[i] != '"') return std::nullopt;
-    const size_t key_end = SkipString(s, i);
-    if (key_end == std::string_view::npos || key_end >= s.size() || s[key_end] != ':') {
-      return std::nullopt;
-    }
-    std::string_view key = s.substr(i + 1, key_end - i - 2);
-    if (key.find('\\') != std::string_view::npos) return std::nullopt;
-    const size_t value_end = SkipValue(s, key_end + 1);
-    if (value_end == std::string_view::npos || value_end >= s.size()) return std::nullopt;
-    out.emplace_back(key, s.substr(key_end + 1, value_end - key_end - 1));
-    if (s[value_end] == '}') return value_end + 1 == s.size() ? std::optional(out) : std::nullopt;
-    if (s[value_end] != ',') return std::nullopt;
-    i = value_end + 1;
-  }
-}
-
-}  // namespace
-
-std::string RenderTaskDefinition(std::string_view body_json,
-                                 const TaskDefinitionRegistration& reg) {
-  JsonWriter w;
-  // The control plane's members, each written just before the first body member that follows it
-  // in kOutputOrder.
-  auto write_spliced = [&](std::string_view key) {
-    if (key == "taskDefinitionArn") w.Member(key, reg.arn);
-    if (key == "revision") w.Member(key, reg.revision);
-    if (key == "status") w.Member(key, reg.status);
-    if (key == "registeredAt") w.Key(key).Timestamp(reg.registered_at);
-    if (key == "deregisteredAt" && reg.deregistered_at) w.Key(key).Timestamp(*reg.deregistered_at);
-    if (key == "deleteRequestedAt" && reg.delete_requested_at) {
-      w.Key(key).Timestamp(*reg.delete_requested_at);
-    }
-    if (key == "registeredBy") w.Member(key, reg.registered_by);
-  };
-  static constexpr std::string_view kSpliced[] = {
-      "taskDefinitionArn", "revision",          "status",      "registeredAt",
-      "deregisteredAt",    "deleteRequestedAt", "registeredBy"};
-  size_t next = 0;  // first kSpliced entry not yet written
-  auto flush_before = [&](size_t rank) {
-    while (next < std::size(kSpliced) && OutputRank(kSpliced[next]) < rank) {
-      write_spliced(kSpliced[next++]);
-    }
-  };
-  w.StartObject();
-  if (auto members = TopLevelMembers(body_json)) {
-    for (const auto& [key, value] : *members) {
-      flush_before(OutputRank(key));
-      w.Key(key).Raw(value);
-    }
-  } else {
-    rapidjson::Document body;  // not compact: parse it (never the case for stored bodies)
-    body.Parse(body_json.data(), body_json.size());
-    if (body.IsObject()) {
-      for (const auto& m : body.GetObject()) {
-        std::string_view key(m.name.GetString(), m.name.GetStringLength());
-        flush_before(OutputRank(key));
-        w.Key(key).Value(m.value);
-      }
-    }
-  }
-  flush_before(std::size(kOutputOrder) + 1);
-  w.EndObject();
-  return w.str();
-}
 
 }  // namespace ecs::control

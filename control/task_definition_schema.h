@@ -1,7 +1,7 @@
 // The RegisterTaskDefinition input shape as data, and what is done with it alone: JSON type
 // checks (SerializationException), enum and required-member checks (ClientException), typed
 // access to a checked request, and the echo of the members the model knows (the TaskDefinition
-// body with ECS's container defaults, and RenderTaskDefinition's output order).
+// body with ECS's container defaults).
 //
 // INTERNAL to the task-definition code: task_definition_rules.cc (validation) and
 // task_definition_compat.cc (launch types, requiresAttributes) include it; everyone else uses

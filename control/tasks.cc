@@ -325,15 +325,20 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
         slots.push_back({ci, p});
       }
     } else {
-      std::vector<const scheduler::InstanceView*> views;
-      std::vector<const model::ContainerInstance*> instances;
-      bool any_active = false;
-      for (const auto& [id, ci] : cs.instances) {
-        if (ci.status == "INACTIVE") continue;
-        any_active = any_active || ci.status == "ACTIVE";
-        views.push_back(&cs.views.at(id));
-        instances.push_back(&ci);
+      if (cs.candidates_stale) {
+        cs.candidate_views.clear();
+        cs.candidate_instances.clear();
+        for (const auto& [id, ci] : cs.instances) {
+          if (ci.status == "INACTIVE") continue;
+          cs.candidate_views.push_back(&cs.views.at(id));
+          cs.candidate_instances.push_back(&ci);
+        }
+        cs.candidates_stale = false;
       }
+      const auto& views = cs.candidate_views;
+      const auto& instances = cs.candidate_instances;
+      bool any_active = std::any_of(instances.begin(), instances.end(),
+                                    [](const auto* ci) { return ci->status == "ACTIVE"; });
       if (!any_active) {
         return Status::InvalidParameter("No Container Instances were found in your cluster.");
       }
@@ -463,7 +468,7 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
   storage::ChangeSet changes;
   for (const auto& t : created) {
     PersistTask(changes, t);
-    changes.PutTags(t.arn, task_tags);
+    if (!task_tags.empty()) changes.PutTags(t.arn, task_tags);  // a new task has no tag row yet
   }
   ECS_RETURN_IF_ERROR(Commit(changes));
   for (auto& t : created) {
@@ -527,7 +532,8 @@ Status ControlPlane::DescribeTasks(const RequestContext& ctx, const std::string&
   return Status::Ok();
 }
 
-Result<Page> ControlPlane::ListTasks(const RequestContext& ctx, const ListTasksInput& in) const {
+Result<ControlPlane::TaskPage> ControlPlane::ListTaskPage(const RequestContext& ctx,
+                                                        const ListTasksInput& in) const {
   auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
   auto size = ResolvePageSize(in.max_results, 100, 100);
@@ -550,10 +556,11 @@ Result<Page> ControlPlane::ListTasks(const RequestContext& ctx, const ListTasksI
     if (!cursor.ok()) return cursor.status();
     after = std::atoll(cursor->c_str());
   }
-  Page page;
+  TaskPage page;
   const ClusterState* cs = FindClusterState(ctx.tenant, (*c)->name);
   if (!cs || in.desired_status == "PENDING") return page;  // ECS never sets PENDING as desired
   std::string instance_id(LastSegment(in.container_instance));
+  page.tasks.reserve(static_cast<size_t>(*size));
   int64_t last_seq = 0;
   for (auto it = cs->tasks_by_seq.upper_bound(after); it != cs->tasks_by_seq.end(); ++it) {
     const model::Task& t = *it->second;
@@ -565,13 +572,23 @@ Result<Page> ControlPlane::ListTasks(const RequestContext& ctx, const ListTasksI
       continue;
     }
     if (!in.launch_type.empty() && t.launch_type != in.launch_type) continue;
-    if (static_cast<int>(page.arns.size()) == *size) {
+    if (static_cast<int>(page.tasks.size()) == *size) {
       page.next_token = EncodePageToken(scope, std::to_string(last_seq));
       break;
     }
-    page.arns.push_back(t.arn);
+    page.tasks.push_back(&t);
     last_seq = t.seq;
   }
+  return page;
+}
+
+Result<Page> ControlPlane::ListTasks(const RequestContext& ctx, const ListTasksInput& in) const {
+  auto tasks = ListTaskPage(ctx, in);
+  if (!tasks.ok()) return tasks.status();
+  Page page;
+  page.arns.reserve(tasks->tasks.size());
+  for (const auto* t : tasks->tasks) page.arns.push_back(t->arn);
+  page.next_token = std::move(tasks->next_token);
   return page;
 }
 

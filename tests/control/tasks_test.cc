@@ -27,7 +27,6 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
 
 const std::vector<std::string> kDefaultPorts = Sorted({"22", "2376", "2375", "51678", "51679"});
 
-std::string Id(const model::Task* t) { return t->id; }
 
 }  // namespace
 

@@ -1,0 +1,144 @@
+// The task-definition registry through the control plane: revision numbering (never reused, per
+// family and tenant, kept across a reload), deregistration, and the final removal of deleted
+// revisions once no task uses them.
+#include <catch2/catch.hpp>
+
+#include "tests/control/task_fixture.h"
+
+using namespace ecs;
+using namespace ecs::control;
+using ecs::testing::TaskFixture;
+
+namespace {
+
+std::vector<std::string> ListArns(TaskFixture& f, const std::string& family,
+                                  const std::string& status = "ACTIVE") {
+  auto page = f.cp->ListTaskDefinitions(f.ctx, family, status, false, std::nullopt, std::nullopt);
+  REQUIRE(page.ok());
+  return page->arns;
+}
+
+std::vector<std::string> Families(TaskFixture& f, const std::string& status = "ALL") {
+  auto page = f.cp->ListTaskDefinitionFamilies(f.ctx, "", status, std::nullopt, std::nullopt);
+  REQUIRE(page.ok());
+  return page->arns;
+}
+
+std::vector<TaskDefinitionRecord> Delete(TaskFixture& f, const std::vector<std::string>& ids,
+                                         std::vector<DescribeFailure>* failures = nullptr) {
+  std::vector<TaskDefinitionRecord> deleted;
+  std::vector<DescribeFailure> ignored;
+  REQUIRE(f.cp->DeleteTaskDefinitions(f.ctx, ids, &deleted, failures ? failures : &ignored).ok());
+  return deleted;
+}
+
+const std::string kArn = "arn:aws:ecs:us-east-1:000000000000:task-definition/";
+
+}  // namespace
+
+TEST_CASE("Revisions count from 1 per family and are never reused", "[task_definitions]") {
+  TaskFixture f;
+  CHECK(f.Simple("web", 128, 128) == kArn + "web:1");
+  CHECK(f.Simple("web", 128, 128) == kArn + "web:2");
+  CHECK(f.Simple("api", 128, 128) == kArn + "api:1");
+  REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, "web:2").ok());
+  Delete(f, {"web:2"});
+  CHECK(f.Simple("web", 128, 128) == kArn + "web:3");
+  // Another region of the same account has its own numbers.
+  RequestContext west{{"000000000000", "us-west-2"}};
+  rapidjson::Document d;
+  d.Parse(R"({"family":"web","containerDefinitions":[{"name":"a","image":"b","memory":8}]})");
+  auto r = f.cp->RegisterTaskDefinition(west, d);
+  REQUIRE(r.ok());
+  CHECK((*r)->reg.revision == 1);
+}
+
+TEST_CASE("Revision counters survive a reload, also when every revision is gone",
+          "[task_definitions]") {
+  TaskFixture f;
+  f.Simple("gone", 128, 128);
+  f.Simple("gone", 128, 128);
+  for (const char* id : {"gone:1", "gone:2"})
+    REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, id).ok());
+  Delete(f, {"gone:1", "gone:2"});
+  CHECK(Families(f).empty());
+  f.Simple("kept", 128, 128);
+  REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, "kept:1").ok());
+  const std::string rendered = (*f.cp->DescribeTaskDefinition(f.ctx, "kept:1"))->rendered;
+
+  f.Reload();
+  CHECK(Families(f) == std::vector<std::string>{"kept"});
+  auto kept = f.cp->DescribeTaskDefinition(f.ctx, "kept:1");
+  REQUIRE(kept.ok());
+  CHECK((*kept)->reg.status == "INACTIVE");
+  CHECK((*kept)->rendered == rendered);
+  CHECK(f.Simple("gone", 128, 128) == kArn + "gone:3");
+  CHECK(f.Simple("kept", 128, 128) == kArn + "kept:2");
+}
+
+TEST_CASE("The rendered definition follows every status change", "[task_definitions]") {
+  TaskFixture f;
+  f.Simple("web", 128, 128);
+  auto active = f.cp->DescribeTaskDefinition(f.ctx, "web:1");
+  REQUIRE(active.ok());
+  CHECK((*active)->rendered == RenderTaskDefinition((*active)->spec.body_json, (*active)->reg));
+  CHECK((*active)->rendered.find(R"("status":"ACTIVE")") != std::string::npos);
+  auto inactive = f.cp->DeregisterTaskDefinition(f.ctx, "web:1");
+  REQUIRE(inactive.ok());
+  CHECK((*inactive)->rendered.find(R"("status":"INACTIVE")") != std::string::npos);
+  CHECK((*inactive)->rendered.find(R"("deregisteredAt":)") != std::string::npos);
+}
+
+TEST_CASE("A deleted revision nothing uses is removed at once", "[task_definitions]") {
+  TaskFixture f;
+  f.Simple("web", 128, 128);
+  f.Simple("web", 128, 128);
+  REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, "web:1").ok());
+  std::vector<DescribeFailure> failures;
+  auto deleted = Delete(f, {"web:1", "web:2", "web:7", "web"}, &failures);
+  REQUIRE(deleted.size() == 1);
+  CHECK(deleted[0].reg.status == "DELETE_IN_PROGRESS");
+  CHECK(deleted[0].reg.delete_requested_at.has_value());
+  CHECK(deleted[0].rendered.find(R"("status":"DELETE_IN_PROGRESS")") != std::string::npos);
+  REQUIRE(failures.size() == 3);
+  CHECK(failures[0].arn == kArn + "web:2");  // still ACTIVE
+  CHECK_FALSE(f.cp->DescribeTaskDefinition(f.ctx, "web:1").ok());
+  CHECK(ListArns(f, "web", "DELETE_IN_PROGRESS").empty());
+  CHECK(ListArns(f, "web") == std::vector<std::string>{kArn + "web:2"});
+  // The removal is durable.
+  f.Reload();
+  CHECK_FALSE(f.cp->DescribeTaskDefinition(f.ctx, "web:1").ok());
+  CHECK(f.Simple("web", 128, 128) == kArn + "web:3");
+}
+
+TEST_CASE("A deleted revision in use goes with its last task", "[task_definitions]") {
+  TaskFixture f;
+  f.Cluster("c");
+  f.Fleet("c", 1);
+  const std::string arn = f.Simple("job", 128, 128);
+  auto a = f.MustRun(f.Run("c", "job:1")).tasks.at(0)->id;
+  auto b = f.MustRun(f.Run("c", "job:1")).tasks.at(0)->id;
+  f.Advance(1000);
+  REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, arn).ok());
+  auto deleted = Delete(f, {arn});
+  REQUIRE(deleted.size() == 1);
+  CHECK(ListArns(f, "job", "DELETE_IN_PROGRESS") == std::vector<std::string>{arn});
+  CHECK(Families(f, "INACTIVE") == std::vector<std::string>{"job"});
+
+  REQUIRE(f.cp->StopTask(f.ctx, "c", a, "done").ok());
+  f.Advance(1000);
+  CHECK(f.cp->DescribeTaskDefinition(f.ctx, arn).ok());  // b still runs it
+
+  // Survives a reload while in use.
+  f.Reload();
+  CHECK((*f.cp->DescribeTaskDefinition(f.ctx, arn))->reg.status == "DELETE_IN_PROGRESS");
+
+  REQUIRE(f.cp->StopTask(f.ctx, "c", b, "done").ok());
+  f.Advance(1000);
+  CHECK(f.Task("c", b)->last_status == model::TaskState::kStopped);
+  CHECK_FALSE(f.cp->DescribeTaskDefinition(f.ctx, arn).ok());
+  CHECK(Families(f).empty());
+  f.Reload();
+  CHECK_FALSE(f.cp->DescribeTaskDefinition(f.ctx, arn).ok());
+  CHECK(f.Simple("job", 128, 128) == kArn + "job:2");
+}
