@@ -348,6 +348,8 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
                                         &new_deployment));
   Millis now = Now();
   if (new_deployment) {
+    // Made before the PRIMARY is demoted: the new deployment names it as its source revision.
+    model::Deployment fresh = NewDeployment(next, now);
     for (auto& d : next.deployments) {
       if (d.status == "PRIMARY") {
         d.status = "ACTIVE";
@@ -359,7 +361,7 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
         }
       }
     }
-    next.deployments.insert(next.deployments.begin(), NewDeployment(next, now));
+    next.deployments.insert(next.deployments.begin(), std::move(fresh));
     // A new deployment resets the launch throttle.
     next.start_failures = 0;
     next.next_launch_at = 0;

@@ -988,6 +988,9 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
                                           std::nullopt, std::nullopt);
   REQUIRE(all->first.size() == 2);
   CHECK(all->first[0].deployment->created_at >= all->first[1].deployment->created_at);
+  // The update's deployment replaces the first one: that is its source revision.
+  CHECK(all->first[0].deployment->source_revision_id == all->first[1].deployment->revision_number());
+  CHECK(all->first[1].deployment->source_revision_id.empty());
   // A finished deployment cannot be stopped.
   auto stop = f.cp->StopServiceDeployment(f.ctx, arn, "ROLLBACK");
   CHECK(stop.status().code() == ErrorCode::kConflictException);
