@@ -43,7 +43,7 @@ int Run(int argc, char** argv) {
     }
     db_path = (std::filesystem::path(opt.data_dir) / "ecs-emulator.sqlite3").string();
   }
-  auto store = storage::Store::Open(db_path);
+  auto store = opt.ephemeral ? storage::Store::OpenEphemeral() : storage::Store::Open(db_path);
   if (!store.ok()) {
     std::fprintf(stderr, "ecs-emulator: %s\n", store.status().message().c_str());
     return 1;

@@ -177,16 +177,21 @@ void WriteService(JsonWriter& w, const control::ControlPlane& cp, const model::S
   }
   w.EndArray();
   if (!s.role_arn.empty()) w.Member("roleArn", s.role_arn);
-  w.Key("events").StartArray();
-  for (const auto& e : s.events) {
-    w.StartObject()
-        .Member("id", e.id)
-        .Key("createdAt")
-        .Timestamp(e.created_at)
-        .Member("message", e.message)
-        .EndObject();
+  if (s.events_json.empty()) {
+    JsonWriter events;
+    events.StartArray();
+    for (const auto& e : s.events) {
+      events.StartObject()
+          .Member("id", e.id)
+          .Key("createdAt")
+          .Timestamp(e.created_at)
+          .Member("message", e.message)
+          .EndObject();
+    }
+    events.EndArray();
+    s.events_json = events.str();
   }
-  w.EndArray().Key("createdAt").Timestamp(s.created_at);
+  w.Key("events").Raw(s.events_json).Key("createdAt").Timestamp(s.created_at);
   if (!s.deployments.empty()) {
     const auto& primary = s.deployments.front();
     w.Member("currentServiceDeployment", cp.ServiceDeploymentArn(s, primary));

@@ -1,5 +1,7 @@
 #include "common/json.h"
 
+#include <cstring>
+
 #include <rapidjson/error/en.h>
 
 #include <cmath>
@@ -180,7 +182,10 @@ JsonWriter& JsonWriter::Timestamp(Millis ms) {
 JsonWriter& JsonWriter::Raw(std::string_view json) {
   rapidjson::Type type = rapidjson::kObjectType;
   if (!json.empty() && json[0] == '[') type = rapidjson::kArrayType;
-  w_.RawValue(json.data(), json.size(), type);
+  // RawValue copies byte by byte; let it write only the separator and track nesting, then append
+  // the value in one go (describes splice kilobytes of cached JSON).
+  w_.RawValue("", 0, type);
+  std::memcpy(buf_.Push(json.size()), json.data(), json.size());
   return *this;
 }
 

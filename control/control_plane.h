@@ -363,6 +363,11 @@ class ControlPlane {
   // clock is frozen (set_clock_frozen) only a call made while advancing it (`advancing`) steps
   // tasks, so a frozen clock holds every task still, even one whose step is due at that instant.
   Status RunDue(Millis now, bool advancing = false);
+  // RunDue in bounded slices, for the server's reconciler loop: stops as soon as `out_of_time()`
+  // says so (asked between tasks and between services), so API requests queued on the state
+  // strand run between slices even while a large rolling deployment is worked through. Each
+  // slice commits its own ChangeSet. Returns whether work due by `now` remains (call again).
+  Result<bool> RunDueSlice(Millis now, const std::function<bool()>& out_of_time);
   void set_clock_frozen(bool frozen) { clock_frozen_ = frozen; }
   // The earliest pending transition, or nullopt when nothing is scheduled.
   std::optional<Millis> NextDue() const;
@@ -491,7 +496,8 @@ class ControlPlane {
     bool candidates_stale = true;
     ClusterCounts counts;  // task counters, kept by Account()
     std::map<std::string, model::Service> services;  // by name
-    // Tasks of each service (any state until purged), for the scheduler and the counts.
+    // Tasks of each service that are not STOPPED (Transition drops them), for the scheduler and
+    // the counts.
     std::map<std::string, std::set<model::Task*>> service_tasks;
   };
   struct TenantState {
@@ -536,7 +542,11 @@ class ControlPlane {
   void Step(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
   // Service hooks (services.cc): a task of a service changed; the service scheduler's tick.
   void OnTaskChanged(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
-  void ReconcileServices(Millis now, storage::ChangeSet& changes);
+  // One pass of the service scheduler over every service; with `out_of_time`, a pass may be
+  // spread over several calls (false = the pass is not finished yet). Without it, a fresh
+  // complete pass.
+  bool ReconcileServices(Millis now, storage::ChangeSet& changes,
+                         const std::function<bool()>* out_of_time = nullptr);
   void PersistTask(storage::ChangeSet& changes, const model::Task& task);
   void PersistInstance(storage::ChangeSet& changes, const model::ContainerInstance& ci);
   Status LoadInstancesAndTasks(storage::Snapshot& snap);
@@ -583,6 +593,15 @@ class ControlPlane {
   std::map<Tenant, std::map<std::pair<std::string, std::string>, std::string>> account_settings_;
   int64_t next_seq_ = 1;
   bool clock_frozen_ = false;  // see RunDue
+  // The service scheduler's current pass (ReconcileServices): the services to visit, by key so
+  // requests between slices may delete or re-create anything, and the next one to visit.
+  struct ServiceKey {
+    Tenant tenant;
+    std::string cluster;
+    std::string service;
+  };
+  std::vector<ServiceKey> service_pass_;
+  size_t service_pass_next_ = 0;
 };
 
 }  // namespace ecs::control

@@ -211,6 +211,7 @@ void ControlPlane::AddEvent(model::Service& svc, const std::string& message, Mil
   // ECS does not repeat an identical message back to back.
   if (!svc.events.empty() && svc.events.front().message == message) return;
   svc.events.push_front({ids_.Uuid(), now, message});
+  svc.events_json.clear();
   while (svc.events.size() > kMaxEvents) svc.events.pop_back();
 }
 
@@ -393,23 +394,40 @@ int64_t ControlPlane::LaunchDaemonTasks(model::Service& svc,
   return static_cast<int64_t>(started.size());
 }
 
-void ControlPlane::ReconcileServices(Millis now, storage::ChangeSet& changes) {
-  for (auto& [tenant, ts] : tenants_) {
-    for (auto& [cluster, cs] : ts.cluster_state) {
-      if (cs.services.empty()) continue;
-      const uint64_t signature = InstancesSignature(cs.instances);
-      bool recount = false;
-      for (auto& [name, svc] : cs.services) {
-        if (svc.status == "INACTIVE") continue;
-        if (!svc.dirty && svc.settled && svc.instances_signature == signature) continue;
-        const std::string status = svc.status;
-        svc.instances_signature = signature;
-        ReconcileService(cs, svc, now, changes);
-        recount = recount || svc.status != status;
+bool ControlPlane::ReconcileServices(Millis now, storage::ChangeSet& changes,
+                                     const std::function<bool()>* out_of_time) {
+  if (!out_of_time || service_pass_next_ >= service_pass_.size()) {
+    service_pass_.clear();
+    service_pass_next_ = 0;
+    for (const auto& [tenant, ts] : tenants_) {
+      for (const auto& [cluster, cs] : ts.cluster_state) {
+        for (const auto& [name, svc] : cs.services) {
+          if (svc.status != "INACTIVE") service_pass_.push_back({tenant, cluster, name});
+        }
       }
-      if (recount) RecountServices(cs);
     }
   }
+  // Instance signatures of the clusters visited by this call (clusters change between calls).
+  std::map<const ClusterState*, uint64_t> signatures;
+  bool worked = false;  // every call makes progress, however short its time
+  while (service_pass_next_ < service_pass_.size()) {
+    if (worked && out_of_time && (*out_of_time)()) return false;
+    const ServiceKey& key = service_pass_[service_pass_next_++];
+    ClusterState* cs = FindClusterState(key.tenant, key.cluster);
+    if (!cs) continue;
+    auto it = cs->services.find(key.service);
+    if (it == cs->services.end() || it->second.status == "INACTIVE") continue;
+    model::Service& svc = it->second;
+    auto sig = signatures.find(cs);
+    if (sig == signatures.end()) sig = signatures.emplace(cs, InstancesSignature(cs->instances)).first;
+    if (!svc.dirty && svc.settled && svc.instances_signature == sig->second) continue;
+    const std::string status = svc.status;
+    svc.instances_signature = sig->second;
+    worked = true;
+    ReconcileService(*cs, svc, now, changes);
+    if (svc.status != status) RecountServices(*cs);
+  }
+  return true;
 }
 
 void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Millis now,

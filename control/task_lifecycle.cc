@@ -77,6 +77,11 @@ void ControlPlane::Transition(ClusterState& cs, model::Task& t, model::TaskState
   Account(cs, t, -1);
   t.last_status = state;
   ++t.version;
+  // service_tasks lists live tasks only: a service's describe and tick stay proportional to what
+  // it runs, not to the stopped tasks kept for the retention window.
+  if (state == model::TaskState::kStopped && !t.service_name.empty()) {
+    cs.service_tasks[t.service_name].erase(&t);
+  }
   const LifecycleConfig& lc = options_.lifecycle;
   switch (state) {
     case model::TaskState::kPending:
@@ -210,6 +215,25 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
   return Commit(changes);
 }
 
+Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& out_of_time) {
+  storage::ChangeSet changes;
+  bool more = false;
+  int steps = 0;
+  while (!clock_frozen_ && !due_.empty() && due_.begin()->first <= now) {
+    auto [at, task] = *due_.begin();
+    ClusterState* cs = FindClusterState(task->tenant, task->cluster);
+    Step(*cs, *task, at, changes);
+    if (++steps % 64 == 0 && out_of_time()) {
+      more = true;
+      break;
+    }
+  }
+  // Services see every task step due by now first, as in RunDue.
+  if (!more) more = !ReconcileServices(now, changes, &out_of_time);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return more;
+}
+
 Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ctx,
                                                         TaskStateChangeInput in) {
   auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
@@ -327,7 +351,9 @@ Status ControlPlane::LoadInstancesAndTasks(storage::Snapshot& snap) {
     t.next_transition_at = 0;
     model::Task& slot = cs.tasks.insert_or_assign(id, std::move(t)).first->second;
     cs.tasks_by_seq[slot.seq] = &slot;
-    if (!slot.service_name.empty()) cs.service_tasks[slot.service_name].insert(&slot);
+    if (!slot.service_name.empty() && !slot.is_stopped()) {
+      cs.service_tasks[slot.service_name].insert(&slot);
+    }
     if (!slot.client_token.empty()) {
       // Client tokens are rebuilt from the tasks that carry them.
       tenants_[slot.tenant].client_tokens[slot.cluster + "|" + slot.client_token].push_back(

@@ -93,6 +93,9 @@ struct Service {
   // first, bounded). A rollback moves an older deployment back to the front.
   std::vector<Deployment> deployments;
   std::deque<ServiceEvent> events;  // newest first, at most 100
+  // The API encoding of `events` (a JSON array), kept because describes far outnumber events;
+  // "" = not encoded yet. Whoever changes `events` clears it (ControlPlane::AddEvent).
+  mutable std::string events_json;
 
   // Runtime only (not persisted; a restart at worst repeats one event or one launch attempt).
   Millis next_launch_at = 0;         // launch back-off (nothing placeable, start failures)

@@ -7,6 +7,12 @@
 
 namespace ecs::server {
 
+namespace {
+// Longest stretch of reconciler work before queued API requests get the state strand (one
+// service's reconcile is not split, so a slice can run over by that much).
+constexpr auto kSlice = std::chrono::microseconds(1000);
+}  // namespace
+
 ReconcilerLoop::ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
                                control::ControlPlane* control, const SimulatedClock* clock,
                                Millis tick)
@@ -33,8 +39,16 @@ void ReconcilerLoop::Arm(Millis delay) {
 void ReconcilerLoop::Fire() {
   if (stopped_) return;
   Millis now = clock_->Now();
-  Status s = control_->RunDue(now);
-  if (!s.ok()) Log(LogLevel::kError, "reconciler: " + s.message());
+  const auto deadline = std::chrono::steady_clock::now() + kSlice;
+  auto more = control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
+  if (!more.ok()) {
+    Log(LogLevel::kError, "reconciler: " + more.status().message());
+  } else if (*more) {
+    // Continue after a rest as long as the slice: under a backlog the reconciler takes at most
+    // about half of the state strand, and API requests keep the other half.
+    Arm(1);
+    return;
+  }
   Millis delay = tick_;
   // A frozen clock only moves through /_emulator/clock, which runs due steps itself.
   if (!clock_->frozen()) {

@@ -1,5 +1,8 @@
 #include "storage/store.h"
 
+#include <set>
+#include <string_view>
+
 #include "storage/codec.h"
 
 namespace ecs::storage {
@@ -62,11 +65,37 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return std::unique_ptr<Store>(new Store(std::move(*db)));
 }
 
+Result<std::unique_ptr<Store>> Store::OpenEphemeral() {
+  auto store = Open(":memory:");
+  if (store.ok()) (*store)->discard_writes_ = true;
+  return store;
+}
+
 Status Store::Commit(const ChangeSet& changes) {
   if (changes.empty()) return Status::Ok();
+  if (discard_writes_) {
+    if (fail_after_ > 0) --fail_after_;
+    if (fail_after_ == 0 && injected_failure_armed_) {
+      injected_failure_armed_ = false;
+      return Status::Server("injected commit failure");
+    }
+    return Status::Ok();
+  }
+  // Only the last write of each row counts: a reconciler batch rewrites the same task and
+  // instance rows several times (placement, each lifecycle step, usage), so skip the rest.
+  const auto& rows = changes.rows();
+  std::vector<bool> superseded(rows.size(), false);
+  if (rows.size() > 1) {
+    std::set<std::pair<Kind, std::string_view>> seen;  // views into `rows`, which outlive it
+    for (size_t i = rows.size(); i-- > 0;) {
+      superseded[i] = !seen.emplace(rows[i].kind, rows[i].key).second;
+    }
+  }
   Transaction tx(db_.get());
   ECS_RETURN_IF_ERROR(tx.Begin());
-  for (const auto& row : changes.rows()) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (superseded[i]) continue;
+    const auto& row = rows[i];
     Status st;
     if (row.body) {
       auto stmt = db_->Prepare(

@@ -75,8 +75,12 @@ struct Snapshot {
 
 class Store {
  public:
-  // path ":memory:" keeps everything in memory (the --ephemeral mode).
+  // path ":memory:" keeps the database in memory (unit tests reload from it).
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  // The --ephemeral mode: nothing outlives the process, so commits write nothing at all (the
+  // control plane's memory is the only copy; Load is empty). Commit failures can still be
+  // injected.
+  static Result<std::unique_ptr<Store>> OpenEphemeral();
 
   Status Commit(const ChangeSet& changes);
   Result<Snapshot> Load();
@@ -94,6 +98,7 @@ class Store {
   std::unique_ptr<Database> db_;
   int fail_after_ = 0;
   bool injected_failure_armed_ = false;
+  bool discard_writes_ = false;  // OpenEphemeral
 };
 
 // The schema, one entry per version. Append only.

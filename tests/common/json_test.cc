@@ -51,3 +51,10 @@ TEST_CASE("Page tokens are bound to their scope", "[pagination]") {
   CHECK_FALSE(ResolvePageSize(0, 10, 100).ok());
   CHECK_FALSE(ResolvePageSize(101, 10, 100).ok());
 }
+
+TEST_CASE("Raw splices values with the separators around them", "[json]") {
+  JsonWriter w;
+  w.StartObject().Key("a").Raw(R"([1,{"x":"y"}])").Key("b").Raw("{}").Member("c", 1);
+  w.Key("d").StartArray().Raw("{}").Raw("[]").Int(2).EndArray().EndObject();
+  CHECK(w.str() == R"({"a":[1,{"x":"y"}],"b":{},"c":1,"d":[{},[],2]})");
+}

@@ -1009,3 +1009,41 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   REQUIRE(found.size() == 1);
   CHECK(found[0].deployment->deployment_status == "ROLLBACK_SUCCESSFUL");
 }
+
+TEST_CASE("Reconciler slices: the work is split, every service is reached, requests fit between",
+          "[services][slices]") {
+  ServiceFixture f;
+  f.Fleet(6);
+  auto td = f.Definition("app");
+  for (const char* name : {"a", "b", "c"}) f.Create(f.Input(name, td, 4));
+  // Out of time after every unit of work: each call does one service or 64 task steps.
+  const auto out_of_time = [] { return true; };
+  int ticks = 0;
+  int slices = 0;
+  bool deleted = false;
+  auto done = [&] {
+    return f.Stable("a") && f.Stable("c") && f.Get("b")->status == "INACTIVE";
+  };
+  while (!done()) {
+    REQUIRE(++ticks < 2000);
+    Millis next = f.clock.Now() + 250;
+    if (auto due = f.cp->NextDue()) next = std::min(next, std::max(*due, f.clock.Now()));
+    f.clock.Set(next);
+    for (;;) {
+      auto more = f.cp->RunDueSlice(next, out_of_time);
+      INFO(more.status().message());
+      REQUIRE(more.ok());
+      ++slices;
+      if (slices == 2 && !deleted) {
+        // A request between two slices of one pass removes a service the pass still lists.
+        REQUIRE(f.cp->DeleteService(f.ctx, "c", "b", /*force=*/true).ok());
+        deleted = true;
+      }
+      if (!*more) break;
+    }
+  }
+  CHECK(deleted);
+  CHECK(slices > 2 * ticks);  // passes really were spread over several calls
+  CHECK(f.Live("a").size() == 4);
+  CHECK(f.Live("c").size() == 4);
+}

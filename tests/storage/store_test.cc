@@ -95,3 +95,33 @@ TEST_CASE("Deleting rows and wiping", "[storage]") {
   REQUIRE((*store)->Wipe().ok());
   CHECK((*store)->Load()->clusters.empty());
 }
+
+TEST_CASE("A ChangeSet writing one row several times commits its last write", "[storage]") {
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  ChangeSet cs;
+  cs.Put(Kind::kCluster, ClusterArn({"000000000000", "us-east-1"}, "a"), 1, "{}");  // replaced
+  cs.PutCluster(MakeCluster("a", 1));
+  cs.PutCluster(MakeCluster("b", 2));
+  cs.Delete(Kind::kCluster, ClusterArn({"000000000000", "us-east-1"}, "b"));  // then gone
+  cs.Delete(Kind::kCluster, ClusterArn({"000000000000", "us-east-1"}, "c"));
+  cs.PutCluster(MakeCluster("c", 3));  // delete then put: present
+  REQUIRE((*store)->Commit(cs).ok());
+  auto snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  std::vector<std::string> names;
+  for (const auto& c : snap->clusters) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"a", "c"});
+}
+
+TEST_CASE("The ephemeral store keeps nothing but still fails on demand", "[storage]") {
+  auto store = Store::OpenEphemeral();
+  REQUIRE(store.ok());
+  ChangeSet cs;
+  cs.PutCluster(MakeCluster("a", 1));
+  REQUIRE((*store)->Commit(cs).ok());
+  CHECK((*store)->Load()->clusters.empty());
+  (*store)->FailCommitAfter(1);
+  CHECK_FALSE((*store)->Commit(cs).ok());
+  CHECK((*store)->Commit(cs).ok());
+}
