@@ -180,6 +180,13 @@ def main():
 
         # 3. DescribeServices while the reconciler works: the clock flows again and every
         # service is redeployed (forceNewDeployment) again and again during the wrk runs.
+        # For scale: DescribeServices with the reconciler idle (everything stable, clock frozen).
+        idle_rows = []
+        for per in (1, 10):
+            for conns in [int(c) for c in args.connections.split()]:
+                idle_rows.append((per, conns, wrk(server.port, conns, args.duration, per,
+                                                  args.services)))
+
         server.admin("clock", {"action": "release"})
         stop = threading.Event()
         rounds = [0]
@@ -223,10 +230,11 @@ def main():
           f"{args.services} services every ~2 s, {rounds[0]} rounds; {in_flight}/10 sampled "
           f"services mid-deployment at the end):")
     print()
-    print("| services per request | conns | req/s | p50 ms | p99 ms | errors |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for per, conns, r in wrk_rows:
-        print(f"| {per} | {conns} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |")
+    print("| services per request | conns | req/s | p50 ms | p99 ms | errors | req/s, reconciler idle |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for (per, conns, r), (_, _, idle) in zip(wrk_rows, idle_rows):
+        print(f"| {per} | {conns} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} "
+              f"| {idle['rps']} |")
 
 
 if __name__ == "__main__":

@@ -495,6 +495,9 @@ class ControlPlane {
     std::vector<const model::ContainerInstance*> candidate_instances;
     bool candidates_stale = true;
     ClusterCounts counts;  // task counters, kept by Account()
+    // Per service name, per deployment id (the task's startedBy): (running, pending) tasks,
+    // kept by Account() as DescribeServices shows them.
+    std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> service_counts;
     std::map<std::string, model::Service> services;  // by name
     // Tasks of each service that are not STOPPED (Transition drops them), for the scheduler and
     // the counts.

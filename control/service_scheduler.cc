@@ -299,7 +299,7 @@ int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& s
     RunTaskInput in;
     in.cluster = svc.cluster;
     in.task_definition = primary.task_definition_arn;
-    in.count = std::min<int64_t>(remaining, 10);
+    in.count = remaining;
     in.group = "service:" + svc.name;
     in.started_by = primary.id;
     in.service_name = svc.name;

@@ -555,17 +555,12 @@ ServiceCounts ControlPlane::CountsForService(const model::Service& s) const {
   ServiceCounts n;
   const ClusterState* cs = FindClusterState(s.tenant, s.cluster);
   if (!cs) return n;
-  auto it = cs->service_tasks.find(s.name);
-  if (it == cs->service_tasks.end()) return n;
-  for (const model::Task* t : it->second) {
-    auto& [running, pending] = n.by_deployment[t->started_by];
-    if (t->last_status == model::TaskState::kRunning) {
-      ++n.running;
-      ++running;
-    } else if (t->last_status <= model::TaskState::kActivating) {
-      ++n.pending;
-      ++pending;
-    }
+  auto it = cs->service_counts.find(s.name);
+  if (it == cs->service_counts.end()) return n;
+  n.by_deployment = it->second;
+  for (const auto& [id, counts] : it->second) {
+    n.running += counts.first;
+    n.pending += counts.second;
   }
   return n;
 }

@@ -30,6 +30,12 @@ void ControlPlane::Account(ClusterState& cs, const model::Task& t, int sign) {
     cs.counts.pending_tasks += sign;
     (fargate ? cs.counts.pending_fargate_tasks : cs.counts.pending_ec2_tasks) += sign;
   }
+  if (!t.service_name.empty() && (t.last_status <= model::TaskState::kRunning)) {
+    auto& per_deployment = cs.service_counts[t.service_name];
+    auto& [running, pending] = per_deployment[t.started_by];
+    (t.last_status == model::TaskState::kRunning ? running : pending) += sign;
+    if (running == 0 && pending == 0) per_deployment.erase(t.started_by);
+  }
   if (t.container_instance_id.empty()) return;
   auto it = cs.instances.find(t.container_instance_id);
   if (it == cs.instances.end()) return;

@@ -116,7 +116,9 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
   auto cluster = FindCluster(ctx, in.cluster, /*require_active=*/true);
   if (!cluster.ok()) return cluster.status();
   const model::Cluster& c = **cluster;
-  if (!start_task && (in.count < 1 || in.count > 10)) {
+  // The service scheduler places a whole batch at once (one placement pass); callers of the API
+  // are held to ECS's 10.
+  if (!start_task && (in.count < 1 || (in.count > 10 && !in.is_service))) {
     return Status::InvalidParameter("count must be between 1 and 10, but was " +
                                     std::to_string(in.count) + ".");
   }

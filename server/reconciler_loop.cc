@@ -11,6 +11,7 @@ namespace {
 // Longest stretch of reconciler work before queued API requests get the state strand (one
 // service's reconcile is not split, so a slice can run over by that much).
 constexpr auto kSlice = std::chrono::microseconds(1000);
+constexpr int kRestPerSlice = 2;
 }  // namespace
 
 ReconcilerLoop::ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
@@ -39,14 +40,19 @@ void ReconcilerLoop::Arm(Millis delay) {
 void ReconcilerLoop::Fire() {
   if (stopped_) return;
   Millis now = clock_->Now();
-  const auto deadline = std::chrono::steady_clock::now() + kSlice;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + kSlice;
   auto more = control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
   if (!more.ok()) {
     Log(LogLevel::kError, "reconciler: " + more.status().message());
   } else if (*more) {
-    // Continue after a rest as long as the slice: under a backlog the reconciler takes at most
-    // about half of the state strand, and API requests keep the other half.
-    Arm(1);
+    // Continue after a rest twice as long as the slice took (a slice overruns by up to one
+    // service): under a backlog the reconciler takes at most about a third of the state strand
+    // and API requests keep the rest. Clients poll while deployments run; they come first.
+    timer_.expires_after(kRestPerSlice * (std::chrono::steady_clock::now() - start));
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec && !stopped_) Fire();
+    });
     return;
   }
   Millis delay = tick_;
