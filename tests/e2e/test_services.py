@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from conftest import cluster_arn, error_code, error_message
 from svchelpers import (AZS, admin, az_counts, definition, describe, fargate_definition, fleet,
-                        new_model_client, service_tasks, wait_stable, wait_until)
+                        is_stable, new_model_client, service_tasks, wait_stable, wait_until)
 
 ARN = "arn:aws:ecs:us-east-1:000000000000"
 
@@ -376,3 +376,33 @@ def test_capacity_provider_strategy_service(ecs):
     task = service_tasks(ecs, "cp", "web")[0]
     assert task["launchType"] == "FARGATE"
     assert task.get("capacityProviderName") in ("FARGATE", "FARGATE_SPOT")
+
+
+def test_service_survives_kill9_and_keeps_scheduling(ecs, server, cluster):
+    definition(ecs, "keep")
+    ecs.create_service(cluster=cluster, serviceName="keep", taskDefinition="keep", desiredCount=3)
+    before = wait_stable(ecs, cluster, "keep")
+    tasks_before = sorted(t["taskArn"] for t in service_tasks(ecs, cluster, "keep"))
+    assert len(tasks_before) == 3
+
+    server.kill9()  # acknowledged writes only: no graceful shutdown
+    server.start()
+    ecs = server.client()
+    after = describe(ecs, cluster, "keep")
+    for key in ("serviceArn", "status", "desiredCount", "runningCount", "pendingCount",
+                "taskDefinition", "deploymentConfiguration", "createdAt"):
+        assert after[key] == before[key], key
+    assert [(d["id"], d["status"], d["rolloutState"]) for d in after["deployments"]] == \
+        [(d["id"], d["status"], d["rolloutState"]) for d in before["deployments"]]
+    assert after["events"][0]["message"] == before["events"][0]["message"]
+    assert sorted(t["taskArn"] for t in service_tasks(ecs, cluster, "keep")) == tasks_before
+
+    # The scheduler picks the service up again: scale out, and a stopped task is replaced.
+    ecs.update_service(cluster=cluster, service="keep", desiredCount=4)
+    ecs.stop_task(cluster=cluster, task=tasks_before[0], reason="after restart")
+    svc = wait_until(lambda: (lambda s: s if is_stable(s) and s["runningCount"] == 4
+                              and s["pendingCount"] == 0 else None)(describe(ecs, cluster, "keep")),
+                     timeout=15, what="service keep back to 4 running")
+    live = {t["taskArn"] for t in service_tasks(ecs, cluster, "keep")}
+    assert len(live) == 4 and tasks_before[0] not in live
+    assert svc["deployments"][0]["id"] == before["deployments"][0]["id"]
