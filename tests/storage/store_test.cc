@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "storage/codec.h"
+#include "storage/database.h"
 #include "storage/store.h"
 
 using namespace ecs;
@@ -124,4 +126,33 @@ TEST_CASE("The ephemeral store keeps nothing but still fails on demand", "[stora
   (*store)->FailCommitAfter(1);
   CHECK_FALSE((*store)->Commit(cs).ok());
   CHECK((*store)->Commit(cs).ok());
+}
+
+TEST_CASE("A version-1 database is migrated with its rows", "[storage]") {
+  const std::string path = TempDbPath();
+  {
+    auto db = Database::Open(path);
+    REQUIRE(db.ok());
+    REQUIRE((*db)->Migrate({Migrations()[0]}).ok());
+    REQUIRE(*(*db)->SchemaVersion() == 1);
+    const model::Cluster c = MakeCluster("old", 7);
+    REQUIRE((*db)->Execute("INSERT INTO resources (kind, key, seq, body) VALUES (" +
+                           std::to_string(static_cast<int>(Kind::kCluster)) + ", '" + c.arn +
+                           "', 7, '" + EncodeCluster(c) + "')")
+                .ok());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK(*(*store)->SchemaVersion() == static_cast<int>(Migrations().size()));
+  auto snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->clusters.size() == 1);
+  CHECK(snap->clusters[0].name == "old");
+  CHECK(snap->clusters[0].seq == 7);
+  // And the upsert still finds the migrated row by its key.
+  ChangeSet cs;
+  model::Cluster renamed = MakeCluster("old", 8);
+  cs.PutCluster(renamed);
+  REQUIRE((*store)->Commit(cs).ok());
+  CHECK((*store)->Load()->clusters.size() == 1);
 }
