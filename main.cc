@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "config/options.h"
 #include "control/control_plane.h"
+#include "server/group_commit.h"
 #include "server/http_server.h"
 #include "server/reconciler_loop.h"
 #include "storage/store.h"
@@ -76,8 +77,16 @@ int Run(int argc, char** argv) {
 
   boost::asio::io_context ioc(opt.threads);
   auto state_strand = boost::asio::make_strand(ioc);
+  // From here on, writes are group-committed (server/group_commit.h); ephemeral state has
+  // nothing to commit.
+  std::unique_ptr<server::GroupCommit> group_commit;
+  if (!opt.ephemeral) {
+    (*store)->set_group_commit(true);
+    group_commit = std::make_unique<server::GroupCommit>(state_strand, store->get(), &control);
+  }
   server::HttpServer http(ioc, state_strand, &api,
-                          server::ServerOptions{opt.max_body_bytes, opt.read_timeout_seconds});
+                          server::ServerOptions{opt.max_body_bytes, opt.read_timeout_seconds},
+                          group_commit.get());
   auto port = http.Listen(opt.host, opt.port);
   if (!port.ok()) {
     std::fprintf(stderr, "ecs-emulator: %s\n", port.status().message().c_str());
@@ -85,7 +94,8 @@ int Run(int argc, char** argv) {
   }
   http.Start();
   control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
-  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms);
+  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms,
+                                    group_commit.get());
   reconciler.Start();
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -103,7 +113,9 @@ int Run(int argc, char** argv) {
   for (int i = 1; i < opt.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
-  // Every connection has finished; the store closes (and checkpoints) when it goes out of scope.
+  // Every connection has finished. Whatever a last batch still holds is committed (nobody was
+  // told it was); the store closes (and checkpoints) when it goes out of scope.
+  if (Status s = (*store)->Flush(); !s.ok()) Log(LogLevel::kError, "final commit: " + s.message());
   return 0;
 }
 }  // namespace

@@ -46,14 +46,25 @@ Status ControlPlane::Load() {
 
 Status ControlPlane::Reset() {
   ECS_RETURN_IF_ERROR(store_->Wipe());
+  ForgetMemory();
+  return Status::Ok();
+}
+
+Status ControlPlane::ReloadFromStore() {
+  ForgetMemory();
+  return Load();
+}
+
+void ControlPlane::ForgetMemory() {
   tenants_.clear();
   tags_.clear();
   due_.clear();
   task_definitions_.Clear();
   account_settings_.clear();
   failing_task_definitions_.clear();
+  service_pass_.clear();
+  service_pass_next_ = 0;
   next_seq_ = 1;
-  return Status::Ok();
 }
 
 }  // namespace ecs::control

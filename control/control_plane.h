@@ -277,6 +277,9 @@ class ControlPlane {
   Status Load();
   // Wipes all state, on disk and in memory (POST /_emulator/reset).
   Status Reset();
+  // Forgets everything in memory and loads it again from the store: after a group commit failed,
+  // memory is ahead of disk.
+  Status ReloadFromStore();
 
   const Clock& clock() const { return *clock_; }
   Millis Now() const { return clock_->Now(); }
@@ -596,6 +599,7 @@ class ControlPlane {
   std::map<Tenant, std::map<std::pair<std::string, std::string>, std::string>> account_settings_;
   int64_t next_seq_ = 1;
   bool clock_frozen_ = false;  // see RunDue
+  void ForgetMemory();  // Reset, ReloadFromStore
   // The service scheduler's current pass (ReconcileServices): the services to visit, by key so
   // requests between slices may delete or re-create anything, and the next one to visit.
   struct ServiceKey {

@@ -26,8 +26,13 @@ struct HttpServer::Connection {
 };
 
 HttpServer::HttpServer(asio::io_context& ioc, asio::strand<asio::io_context::executor_type> state,
-                       api::Api* api, ServerOptions options)
-    : ioc_(ioc), state_(std::move(state)), api_(api), options_(options), acceptor_(ioc) {}
+                       api::Api* api, ServerOptions options, GroupCommit* group_commit)
+    : ioc_(ioc),
+      state_(std::move(state)),
+      api_(api),
+      options_(options),
+      group_commit_(group_commit),
+      acceptor_(ioc) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -155,7 +160,17 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     } else {
       // Hop onto the state strand, execute, and hop back to this connection's strand.
       co_await asio::post(asio::bind_executor(state_, asio::use_awaitable));
-      reply = api_->Execute(std::get<api::PreparedCall>(prepared));
+      auto& call_prepared = std::get<api::PreparedCall>(prepared);
+      reply = api_->Execute(call_prepared);
+      if (auto batch = group_commit_ ? group_commit_->Join() : nullptr) {
+        // Answer once what this request wrote or read is durable.
+        auto [wait_ec] = co_await batch->done.async_wait(kTuple);  // aborted = woken early
+        (void)wait_ec;
+        if (!batch->result.ok()) {
+          reply = api::Api::ErrorReply(Status::Server("The changes could not be saved."),
+                                       call_prepared.operation);
+        }
+      }
       co_await asio::post(asio::bind_executor(own_executor, asio::use_awaitable));
     }
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "api/api.h"
+#include "server/group_commit.h"
 
 namespace ecs::server {
 
@@ -26,8 +27,10 @@ struct ServerOptions {
 class HttpServer {
  public:
   // `state` is the strand that owns control/ (and so every Api::Execute).
+  // With `group_commit`, a reply waits until the writes it depends on are durable (see
+  // group_commit.h); without it (ephemeral state), replies go out at once.
   HttpServer(boost::asio::io_context& ioc, boost::asio::strand<boost::asio::io_context::executor_type> state,
-             api::Api* api, ServerOptions options);
+             api::Api* api, ServerOptions options, GroupCommit* group_commit = nullptr);
   ~HttpServer();
 
   // Binds and listens; returns the bound port (useful with port 0).
@@ -45,6 +48,7 @@ class HttpServer {
   boost::asio::strand<boost::asio::io_context::executor_type> state_;
   api::Api* api_;
   ServerOptions options_;
+  GroupCommit* group_commit_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::mutex connections_mu_;  // guards connections_ (touched from every connection strand)

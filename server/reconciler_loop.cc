@@ -16,8 +16,13 @@ constexpr int kRestPerSlice = 2;
 
 ReconcilerLoop::ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
                                control::ControlPlane* control, const SimulatedClock* clock,
-                               Millis tick)
-    : state_(state), timer_(state), control_(control), clock_(clock), tick_(tick) {}
+                               Millis tick, GroupCommit* group_commit)
+    : state_(state),
+      timer_(state),
+      control_(control),
+      clock_(clock),
+      tick_(tick),
+      group_commit_(group_commit) {}
 
 void ReconcilerLoop::Start() {
   boost::asio::post(state_, [this] { Fire(); });
@@ -43,6 +48,7 @@ void ReconcilerLoop::Fire() {
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + kSlice;
   auto more = control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
+  if (group_commit_) group_commit_->FlushNow();
   if (!more.ok()) {
     Log(LogLevel::kError, "reconciler: " + more.status().message());
   } else if (*more) {

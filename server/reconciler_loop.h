@@ -7,13 +7,16 @@
 
 #include "common/clock.h"
 #include "control/control_plane.h"
+#include "server/group_commit.h"
 
 namespace ecs::server {
 
 class ReconcilerLoop {
  public:
+  // With `group_commit`, each slice's writes are committed right after it.
   ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
-                 control::ControlPlane* control, const SimulatedClock* clock, Millis tick);
+                 control::ControlPlane* control, const SimulatedClock* clock, Millis tick,
+                 GroupCommit* group_commit = nullptr);
   void Start();
   void Stop();  // thread-safe
 
@@ -26,6 +29,7 @@ class ReconcilerLoop {
   control::ControlPlane* control_;
   const SimulatedClock* clock_;
   Millis tick_;
+  GroupCommit* group_commit_;
   bool stopped_ = false;  // state strand only
 };
 

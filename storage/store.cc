@@ -84,16 +84,53 @@ Result<std::unique_ptr<Store>> Store::OpenEphemeral() {
   return store;
 }
 
+bool Store::ConsumeInjectedFailure() {
+  if (fail_after_ > 0) --fail_after_;
+  if (fail_after_ == 0 && injected_failure_armed_) {
+    injected_failure_armed_ = false;
+    return true;
+  }
+  return false;
+}
+
 Status Store::Commit(const ChangeSet& changes) {
   if (changes.empty()) return Status::Ok();
   if (discard_writes_) {
-    if (fail_after_ > 0) --fail_after_;
-    if (fail_after_ == 0 && injected_failure_armed_) {
-      injected_failure_armed_ = false;
-      return Status::Server("injected commit failure");
-    }
-    return Status::Ok();
+    return ConsumeInjectedFailure() ? Status::Server("injected commit failure") : Status::Ok();
   }
+  if (group_commit_) {
+    if (!batch_open_) {
+      ECS_RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE"));
+      batch_open_ = true;
+    }
+    ECS_RETURN_IF_ERROR(db_->Execute("SAVEPOINT changeset"));
+    Status st = WriteRows(changes);
+    if (st.ok() && ConsumeInjectedFailure()) st = Status::Server("injected commit failure");
+    if (!st.ok()) {
+      // Undo this ChangeSet alone; the batch's earlier ones stay.
+      (void)db_->Execute("ROLLBACK TO changeset");
+      (void)db_->Execute("RELEASE changeset");
+      return st;
+    }
+    return db_->Execute("RELEASE changeset");
+  }
+  Transaction tx(db_.get());
+  ECS_RETURN_IF_ERROR(tx.Begin());
+  ECS_RETURN_IF_ERROR(WriteRows(changes));
+  if (ConsumeInjectedFailure()) return Status::Server("injected commit failure");  // rolls back
+  return tx.Commit();
+}
+
+Status Store::Flush() {
+  if (!batch_open_) return Status::Ok();
+  batch_open_ = false;
+  Status st = fail_next_flush_ ? Status::Server("injected flush failure") : db_->Execute("COMMIT");
+  fail_next_flush_ = false;
+  if (!st.ok()) (void)db_->Execute("ROLLBACK");
+  return st;
+}
+
+Status Store::WriteRows(const ChangeSet& changes) {
   // Only the last write of each row counts: a reconciler batch rewrites the same task and
   // instance rows several times (placement, each lifecycle step, usage), so skip the rest.
   const auto& rows = changes.rows();
@@ -104,8 +141,6 @@ Status Store::Commit(const ChangeSet& changes) {
       superseded[i] = !seen.emplace(rows[i].kind, rows[i].key).second;
     }
   }
-  Transaction tx(db_.get());
-  ECS_RETURN_IF_ERROR(tx.Begin());
   for (size_t i = 0; i < rows.size(); ++i) {
     if (superseded[i]) continue;
     const auto& row = rows[i];
@@ -129,12 +164,7 @@ Status Store::Commit(const ChangeSet& changes) {
     }
     ECS_RETURN_IF_ERROR(st);
   }
-  if (fail_after_ > 0) --fail_after_;
-  if (fail_after_ == 0 && injected_failure_armed_) {
-    injected_failure_armed_ = false;
-    return Status::Server("injected commit failure");  // tx rolls back
-  }
-  return tx.Commit();
+  return Status::Ok();
 }
 
 Result<Snapshot> Store::Load() {
@@ -189,6 +219,9 @@ Result<Snapshot> Store::Load() {
   return snap;
 }
 
-Status Store::Wipe() { return db_->Execute("DELETE FROM resources"); }
+Status Store::Wipe() {
+  // Inside the open batch, if any: the wipe is then as durable as the batch.
+  return db_->Execute("DELETE FROM resources");
+}
 
 }  // namespace ecs::storage

@@ -82,11 +82,22 @@ class Store {
   // injected.
   static Result<std::unique_ptr<Store>> OpenEphemeral();
 
+  // Durably applies `changes` (all or nothing), or with group commit on, applies them to the
+  // open batch transaction (all or nothing, in a savepoint) and leaves them to Flush().
   Status Commit(const ChangeSet& changes);
   Result<Snapshot> Load();
-  Status Wipe();  // deletes every row (POST /_emulator/reset)
+  Status Wipe();  // deletes every row (POST /_emulator/reset), in the batch if one is open
+
+  // Group commit, for the server: one SQLite transaction takes every ChangeSet committed until
+  // Flush(), so the WAL commit is paid once per batch of requests instead of once per request.
+  // The caller holds back everything it would acknowledge until Flush() succeeds.
+  void set_group_commit(bool on) { group_commit_ = on; }
+  bool batch_open() const { return batch_open_; }
+  Status Flush();  // commits the batch (nothing to do without one); on failure it is rolled back
   Result<int> SchemaVersion() { return db_->SchemaVersion(); }
 
+  // Test hook: the next Flush of an open batch fails (and rolls the batch back).
+  void FailNextFlush() { fail_next_flush_ = true; }
   // Test hook: the nth Commit from now fails before COMMIT (0 = never).
   void FailCommitAfter(int n) {
     fail_after_ = n;
@@ -99,6 +110,11 @@ class Store {
   int fail_after_ = 0;
   bool injected_failure_armed_ = false;
   bool discard_writes_ = false;  // OpenEphemeral
+  bool group_commit_ = false;
+  bool batch_open_ = false;
+  bool fail_next_flush_ = false;
+  Status WriteRows(const ChangeSet& changes);
+  bool ConsumeInjectedFailure();
 };
 
 // The schema, one entry per version. Append only.

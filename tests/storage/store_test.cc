@@ -156,3 +156,42 @@ TEST_CASE("A version-1 database is migrated with its rows", "[storage]") {
   REQUIRE((*store)->Commit(cs).ok());
   CHECK((*store)->Load()->clusters.size() == 1);
 }
+
+TEST_CASE("Group commit: one transaction until Flush, a failed ChangeSet undone alone",
+          "[storage]") {
+  const std::string path = TempDbPath();
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    (*store)->set_group_commit(true);
+    ChangeSet a;
+    a.PutCluster(MakeCluster("a", 1));
+    REQUIRE((*store)->Commit(a).ok());
+    CHECK((*store)->batch_open());
+    ChangeSet b;
+    b.PutCluster(MakeCluster("b", 2));
+    (*store)->FailCommitAfter(1);
+    CHECK_FALSE((*store)->Commit(b).ok());  // rolled back to its savepoint
+    ChangeSet c;
+    c.PutCluster(MakeCluster("c", 3));
+    REQUIRE((*store)->Commit(c).ok());
+    // Not committed yet: another connection sees nothing.
+    auto other = Database::Open(path);
+    REQUIRE(other.ok());
+    auto count = (*other)->Prepare("SELECT count(*) FROM resources");
+    REQUIRE(count.ok());
+    Status st;
+    REQUIRE((*count)->Step(&st));
+    CHECK((*count)->ColumnInt(0) == 0);
+    REQUIRE((*store)->Flush().ok());
+    CHECK_FALSE((*store)->batch_open());
+    REQUIRE((*store)->Flush().ok());  // nothing open: nothing to do
+  }
+  auto reopened = Store::Open(path);
+  REQUIRE(reopened.ok());
+  auto snap = (*reopened)->Load();
+  REQUIRE(snap.ok());
+  std::vector<std::string> names;
+  for (const auto& c : snap->clusters) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"a", "c"});
+}
