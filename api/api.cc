@@ -93,6 +93,13 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
   p.handler = entry->handler;
   p.ctx.tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
   p.body = std::move(*body);
+  if (entry->precompute) {
+    try {
+      p.precomputed = entry->precompute(*p.body);
+    } catch (const std::exception& e) {
+      return ErrorReply(Status::Server(std::string("Internal error: ") + e.what()), *op_name);
+    }
+  }
   return p;
 }
 
@@ -100,7 +107,7 @@ HttpReply Api::Execute(PreparedCall& call) {
   try {
     if (!call.admin_route.empty()) return ExecuteAdmin(call);
     JsonObjectReader in(*call.body);
-    OpContext op{*control_, call.ctx, in, *call.body};
+    OpContext op{*control_, call.ctx, in, *call.body, call.precomputed};
     Result<std::string> out = call.handler(op);
     if (!out.ok()) return ErrorReply(out.status(), call.operation);
     HttpReply r;

@@ -5,6 +5,7 @@
 // run on the state strand because it reads control/'s structs in place (no copies).
 #pragma once
 
+#include <any>
 #include <memory>
 #include <string>
 #include <variant>
@@ -50,6 +51,8 @@ struct PreparedCall {
   std::string admin_method;
   control::RequestContext ctx;
   std::shared_ptr<rapidjson::Document> body;
+  // What the operation's Precompute made of the body on the connection strand, if it has one.
+  std::any precomputed;
 };
 
 class Api {

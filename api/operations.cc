@@ -63,7 +63,7 @@ const std::vector<OperationEntry>& OperationTable() {
       {"PutClusterCapacityProviders", nullptr},
       {"RegisterContainerInstance", RegisterContainerInstance},
       {"RegisterDaemonTaskDefinition", nullptr},
-      {"RegisterTaskDefinition", RegisterTaskDefinition},
+      {"RegisterTaskDefinition", RegisterTaskDefinition, NormalizeTaskDefinitionRequest},
       {"RunTask", RunTask},
       {"StartTask", StartTask},
       {"StopServiceDeployment", StopServiceDeployment},

@@ -10,9 +10,16 @@ namespace {
 std::string_view Render(const control::TaskDefinitionRecord& r) { return r.rendered; }
 }  // namespace
 
+std::any NormalizeTaskDefinitionRequest(const rapidjson::Value& body) {
+  return control::NormalizeTaskDefinition(body);
+}
+
 Result<std::string> RegisterTaskDefinition(OpContext& op) {
-  // The rules read the whole request themselves (every member, with type checks).
-  auto r = op.control.RegisterTaskDefinition(op.ctx, op.body);
+  // The rules read the whole request themselves (every member, with type checks), already on
+  // the connection strand (NormalizeTaskDefinitionRequest).
+  auto* spec = std::any_cast<Result<control::TaskDefinitionSpec>>(&op.precomputed);
+  auto r = spec ? op.control.RegisterTaskDefinition(op.ctx, std::move(*spec))
+                : op.control.RegisterTaskDefinition(op.ctx, op.body);
   if (!r.ok()) return r.status();
   JsonWriter w;
   w.StartObject().Key("taskDefinition").Raw(Render(**r));

@@ -436,6 +436,10 @@ class ControlPlane {
   // --- Task definitions (task_definitions.cc) ---
   Result<const TaskDefinitionRecord*> RegisterTaskDefinition(const RequestContext& ctx,
                                                              const rapidjson::Value& request);
+  // The same with the request already normalized (NormalizeTaskDefinition is pure, so the API
+  // runs it off the state strand).
+  Result<const TaskDefinitionRecord*> RegisterTaskDefinition(const RequestContext& ctx,
+                                                             Result<TaskDefinitionSpec> spec);
   Result<const TaskDefinitionRecord*> DescribeTaskDefinition(const RequestContext& ctx,
                                                              const std::string& identifier) const;
   Result<const TaskDefinitionRecord*> DeregisterTaskDefinition(const RequestContext& ctx,

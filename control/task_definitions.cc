@@ -94,7 +94,11 @@ Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
 
 Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
     const RequestContext& ctx, const rapidjson::Value& request) {
-  auto spec = NormalizeTaskDefinition(request);
+  return RegisterTaskDefinition(ctx, NormalizeTaskDefinition(request));
+}
+
+Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
+    const RequestContext& ctx, Result<TaskDefinitionSpec> spec) {
   if (!spec.ok()) return spec.status();
   int64_t& last = task_definitions_.last_revision()[{ctx.tenant, spec->family}];
   if (last >= kMaxRevisions) {
