@@ -119,6 +119,22 @@ std::string EncodeRow(const Tenant& t, const AccountSetting& s) {
   return w.str();
 }
 
+// Put and Delete alike: nobody changes the setting GuardDuty manages...
+Status RejectReadOnly(std::string_view name) {
+  if (name != kReadOnly) return Status::Ok();
+  return Status::InvalidParameter(
+      "The guardDutyActivate account setting is read-only: "
+      "Amazon GuardDuty manages it on your behalf.");
+}
+
+// ...and the root-only setting is changed for the root user only (`verb`: "set", "changed").
+Status RejectNonRoot(const Tenant& t, std::string_view name, const std::string& principal,
+                     std::string_view verb) {
+  if (name != kRootOnly || principal == PrincipalArn(t)) return Status::Ok();
+  return Status::InvalidParameter("The fargateTaskRetirementWaitPeriod account setting can only be " +
+                                  std::string(verb) + " for the root user.");
+}
+
 std::string_view TypeOf(std::string_view name) {
   return name == kReadOnly ? "aws_managed" : "user";
 }
@@ -160,19 +176,11 @@ Result<AccountSetting> ControlPlane::PutAccountSetting(const RequestContext& ctx
                                                        const std::string& principal_arn) {
   auto rule = CheckName(name);
   if (!rule.ok()) return rule.status();
-  if (name == kReadOnly) {
-    return Status::InvalidParameter(
-        "The guardDutyActivate account setting is read-only: "
-        "Amazon GuardDuty manages it on your behalf.");
-  }
+  ECS_RETURN_IF_ERROR(RejectReadOnly(name));
   ECS_RETURN_IF_ERROR(CheckValue(**rule, value));
   auto principal = ResolvePrincipal(ctx, principal_arn);
   if (!principal.ok()) return principal.status();
-  if (name == kRootOnly && *principal != PrincipalArn(ctx.tenant)) {
-    return Status::InvalidParameter(
-        "The fargateTaskRetirementWaitPeriod account setting can "
-        "only be set for the root user.");
-  }
+  ECS_RETURN_IF_ERROR(RejectNonRoot(ctx.tenant, name, *principal, "set"));
   AccountSetting s{name, value, *principal, std::string(TypeOf(name))};
   storage::ChangeSet changes;
   changes.Put(storage::Kind::kAccountSetting, RowKey(ctx.tenant, s.principal_arn, name), NextSeq(),
@@ -193,18 +201,10 @@ Result<AccountSetting> ControlPlane::DeleteAccountSetting(const RequestContext& 
                                                           const std::string& principal_arn) {
   auto rule = CheckName(name);
   if (!rule.ok()) return rule.status();
-  if (name == kReadOnly) {
-    return Status::InvalidParameter(
-        "The guardDutyActivate account setting is read-only: "
-        "Amazon GuardDuty manages it on your behalf.");
-  }
+  ECS_RETURN_IF_ERROR(RejectReadOnly(name));
   auto principal = ResolvePrincipal(ctx, principal_arn);
   if (!principal.ok()) return principal.status();
-  if (name == kRootOnly && *principal != PrincipalArn(ctx.tenant)) {
-    return Status::InvalidParameter(
-        "The fargateTaskRetirementWaitPeriod account setting can "
-        "only be changed for the root user.");
-  }
+  ECS_RETURN_IF_ERROR(RejectNonRoot(ctx.tenant, name, *principal, "changed"));
   // The reply names the value that was removed; deleting a setting that was never set is not an
   // error and answers with the value in effect (idempotent, like the other ECS deletes) [I].
   auto& settings = account_settings_[ctx.tenant];

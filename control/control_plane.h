@@ -548,6 +548,9 @@ class ControlPlane {
   void RequestStop(ClusterState& cs, model::Task& task, const std::string& stop_code,
                    const std::string& reason, Millis now, storage::ChangeSet& changes);
   void Schedule(model::Task& task, Millis at);
+  // Steps the tasks due by `now` in time order; false when `stop()` (asked every 64 steps) ended
+  // it early.
+  bool StepDue(Millis now, storage::ChangeSet& changes, const std::function<bool()>& stop);
   // One step of the simulated agent for a due task (may purge it).
   void Step(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
   // Service hooks (services.cc): a task of a service changed; the service scheduler's tick.
@@ -574,6 +577,11 @@ class ControlPlane {
   void AddEvent(model::Service& svc, const std::string& message, Millis now);
   model::Deployment NewDeployment(const model::Service& svc, Millis now);
   int64_t LaunchServiceTasks(ClusterState& cs, model::Service& svc, int64_t count, Millis now);
+  // What every task a service starts shares (group, startedBy, network, tags, ...).
+  RunTaskInput ServiceTaskInput(const model::Service& svc);
+  // The "has started" event and the once-only placement-failure event; returns started.size().
+  int64_t ReportLaunch(model::Service& svc, const std::vector<std::string>& started,
+                       const std::optional<std::string>& failure, Millis now);
   // DAEMON: one task of the PRIMARY on each of these instances (StartTask, 10 per call).
   int64_t LaunchDaemonTasks(model::Service& svc, const std::vector<std::string>& instance_ids,
                             Millis now);

@@ -288,51 +288,25 @@ std::vector<model::Task*> ControlPlane::LiveServiceTasks(ClusterState& cs,
   return out;
 }
 
-int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc,
-                                         int64_t count, Millis now) {
+RunTaskInput ControlPlane::ServiceTaskInput(const model::Service& svc) {
   const model::Deployment& primary = svc.deployments.front();
-  RequestContext ctx{svc.tenant};
-  std::vector<std::string> started;
-  std::optional<std::string> failure;
-  int64_t remaining = count;
-  while (remaining > 0) {
-    RunTaskInput in;
-    in.cluster = svc.cluster;
-    in.task_definition = primary.task_definition_arn;
-    in.count = remaining;
-    in.group = "service:" + svc.name;
-    in.started_by = primary.id;
-    in.service_name = svc.name;
-    in.is_service = true;
-    in.launch_type = primary.launch_type;
-    if (primary.launch_type.empty()) {
-      in.capacity_provider_strategy = ParseStrategy(primary.capacity_provider_strategy_json);
-      if (in.capacity_provider_strategy.empty()) in.launch_type = "EC2";
-    }
-    in.constraints = svc.placement_constraints;
-    in.strategies = svc.placement_strategy;
-    in.network = ParseNetwork(primary.network_configuration_json);
-    in.enable_ecs_managed_tags = svc.enable_ecs_managed_tags;
-    in.enable_execute_command = svc.enable_execute_command;
-    if (svc.propagate_tags == "SERVICE") in.tags = TagsOf(svc.arn);
-    if (svc.propagate_tags == "TASK_DEFINITION") in.propagate_tags = "TASK_DEFINITION";
-    const int64_t asked = in.count;
-    auto out = RunTask(ctx, std::move(in));
-    if (!out.ok()) {
-      failure = Tag(svc) +
-                " was unable to place a task because no container instance met all of its "
-                "requirements. Reason: " +
-                out.status().message() + kTroubleshooting;
-      break;
-    }
-    for (const auto* t : out->tasks) started.push_back(t->id);
-    if (!out->failures.empty()) {
-      const auto& f = out->failures.front();
-      failure = PlacementFailureEvent(svc, f.reason, f.arn);
-      break;
-    }
-    remaining -= asked;
-  }
+  RunTaskInput in;
+  in.cluster = svc.cluster;
+  in.task_definition = primary.task_definition_arn;
+  in.group = "service:" + svc.name;
+  in.started_by = primary.id;
+  in.service_name = svc.name;
+  in.is_service = true;
+  in.network = ParseNetwork(primary.network_configuration_json);
+  in.enable_ecs_managed_tags = svc.enable_ecs_managed_tags;
+  in.enable_execute_command = svc.enable_execute_command;
+  if (svc.propagate_tags == "SERVICE") in.tags = TagsOf(svc.arn);
+  if (svc.propagate_tags == "TASK_DEFINITION") in.propagate_tags = "TASK_DEFINITION";
+  return in;
+}
+
+int64_t ControlPlane::ReportLaunch(model::Service& svc, const std::vector<std::string>& started,
+                                   const std::optional<std::string>& failure, Millis now) {
   if (!started.empty()) {
     AddEvent(svc, Tag(svc) + " has started " + std::to_string(started.size()) + " tasks:" +
                       TaskList(started) + ".",
@@ -349,24 +323,45 @@ int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& s
   return static_cast<int64_t>(started.size());
 }
 
+int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc,
+                                         int64_t count, Millis now) {
+  std::vector<std::string> started;
+  std::optional<std::string> failure;
+  if (count > 0) {
+    // The whole batch in one placement pass (RunTask's limit of 10 is for API callers).
+    const model::Deployment& primary = svc.deployments.front();
+    RunTaskInput in = ServiceTaskInput(svc);
+    in.count = count;
+    in.launch_type = primary.launch_type;
+    if (primary.launch_type.empty()) {
+      in.capacity_provider_strategy = ParseStrategy(primary.capacity_provider_strategy_json);
+      if (in.capacity_provider_strategy.empty()) in.launch_type = "EC2";
+    }
+    in.constraints = svc.placement_constraints;
+    in.strategies = svc.placement_strategy;
+    auto out = RunTask(RequestContext{svc.tenant}, std::move(in));
+    if (!out.ok()) {
+      failure = Tag(svc) +
+                " was unable to place a task because no container instance met all of its "
+                "requirements. Reason: " +
+                out.status().message() + kTroubleshooting;
+    } else {
+      for (const auto* t : out->tasks) started.push_back(t->id);
+      if (!out->failures.empty()) {
+        failure = PlacementFailureEvent(svc, out->failures.front().reason,
+                                        out->failures.front().arn);
+      }
+    }
+  }
+  return ReportLaunch(svc, started, failure, now);
+}
+
 int64_t ControlPlane::LaunchDaemonTasks(model::Service& svc,
                                         const std::vector<std::string>& instance_ids, Millis now) {
-  const model::Deployment& primary = svc.deployments.front();
   std::vector<std::string> started;
   std::optional<std::string> failure;
   for (size_t i = 0; i < instance_ids.size(); i += 10) {
-    RunTaskInput in;
-    in.cluster = svc.cluster;
-    in.task_definition = primary.task_definition_arn;
-    in.group = "service:" + svc.name;
-    in.started_by = primary.id;
-    in.service_name = svc.name;
-    in.is_service = true;
-    in.network = ParseNetwork(primary.network_configuration_json);
-    in.enable_ecs_managed_tags = svc.enable_ecs_managed_tags;
-    in.enable_execute_command = svc.enable_execute_command;
-    if (svc.propagate_tags == "SERVICE") in.tags = TagsOf(svc.arn);
-    if (svc.propagate_tags == "TASK_DEFINITION") in.propagate_tags = "TASK_DEFINITION";
+    RunTaskInput in = ServiceTaskInput(svc);
     in.container_instances.assign(instance_ids.begin() + i,
                                   instance_ids.begin() + std::min(i + 10, instance_ids.size()));
     auto out = RunTask(RequestContext{svc.tenant}, std::move(in));
@@ -379,19 +374,7 @@ int64_t ControlPlane::LaunchDaemonTasks(model::Service& svc,
       failure = PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn);
     }
   }
-  if (!started.empty()) {
-    AddEvent(svc, Tag(svc) + " has started " + std::to_string(started.size()) + " tasks:" +
-                      TaskList(started) + ".",
-             now);
-  }
-  if (failure) {
-    if (!svc.placement_failure_reported) AddEvent(svc, *failure, now);
-    svc.placement_failure_reported = true;
-    svc.next_launch_at = now + kPlacementRetry;
-  } else {
-    svc.placement_failure_reported = false;
-  }
-  return static_cast<int64_t>(started.size());
+  return ReportLaunch(svc, started, failure, now);
 }
 
 bool ControlPlane::ReconcileServices(Millis now, storage::ChangeSet& changes,

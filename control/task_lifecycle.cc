@@ -206,16 +206,24 @@ void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now,
   }
 }
 
-Status ControlPlane::RunDue(Millis now, bool advancing) {
-  storage::ChangeSet changes;
+bool ControlPlane::StepDue(Millis now, storage::ChangeSet& changes,
+                           const std::function<bool()>& stop) {
   int steps = 0;
-  const bool hold = clock_frozen_ && !advancing;
-  while (!hold && !due_.empty() && due_.begin()->first <= now) {
+  while (!due_.empty() && due_.begin()->first <= now) {
     auto [at, task] = *due_.begin();
     ClusterState* cs = FindClusterState(task->tenant, task->cluster);
     Step(*cs, *task, at, changes);
-    // Bound one batch so a huge backlog does not hold the state strand for long.
-    if (++steps >= 20000) break;
+    if (++steps % 64 == 0 && stop()) return false;
+  }
+  return true;
+}
+
+Status ControlPlane::RunDue(Millis now, bool advancing) {
+  storage::ChangeSet changes;
+  if (!clock_frozen_ || advancing) {
+    // At most ~20,000 steps per ChangeSet; AdvanceClock calls again for the rest.
+    int checks_left = 20000 / 64;
+    StepDue(now, changes, [&] { return --checks_left <= 0; });
   }
   ReconcileServices(now, changes);
   return Commit(changes);
@@ -223,17 +231,7 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
 
 Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& out_of_time) {
   storage::ChangeSet changes;
-  bool more = false;
-  int steps = 0;
-  while (!clock_frozen_ && !due_.empty() && due_.begin()->first <= now) {
-    auto [at, task] = *due_.begin();
-    ClusterState* cs = FindClusterState(task->tenant, task->cluster);
-    Step(*cs, *task, at, changes);
-    if (++steps % 64 == 0 && out_of_time()) {
-      more = true;
-      break;
-    }
-  }
+  bool more = !clock_frozen_ && !StepDue(now, changes, out_of_time);
   // Services see every task step due by now first, as in RunDue.
   if (!more) more = !ReconcileServices(now, changes, &out_of_time);
   ECS_RETURN_IF_ERROR(Commit(changes));
