@@ -79,10 +79,13 @@ int Run(int argc, char** argv) {
   auto state_strand = boost::asio::make_strand(ioc);
   // From here on, writes are group-committed (server/group_commit.h); ephemeral state has
   // nothing to commit.
+  // The writer thread commits those batches; its SQLite time then overlaps with requests.
+  boost::asio::thread_pool writer(1);
   std::unique_ptr<server::GroupCommit> group_commit;
   if (!opt.ephemeral) {
     (*store)->set_group_commit(true);
-    group_commit = std::make_unique<server::GroupCommit>(state_strand, store->get(), &control);
+    group_commit = std::make_unique<server::GroupCommit>(state_strand, writer.get_executor(),
+                                                         store->get(), &control);
   }
   server::HttpServer http(ioc, state_strand, &api,
                           server::ServerOptions{opt.max_body_bytes, opt.read_timeout_seconds},
@@ -113,6 +116,7 @@ int Run(int argc, char** argv) {
   for (int i = 1; i < opt.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
+  writer.join();  // idle: every write in flight held the io_context until it finished
   // Every connection has finished. Whatever a last batch still holds is committed (nobody was
   // told it was); the store closes (and checkpoints) when it goes out of scope.
   if (Status s = (*store)->Flush(); !s.ok()) Log(LogLevel::kError, "final commit: " + s.message());

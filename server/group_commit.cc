@@ -4,32 +4,63 @@
 
 namespace ecs::server {
 
-GroupCommit::GroupCommit(Strand state, storage::Store* store, control::ControlPlane* control)
-    : state_(std::move(state)), store_(store), control_(control) {}
+GroupCommit::GroupCommit(Strand state, boost::asio::any_io_executor writer, storage::Store* store,
+                         control::ControlPlane* control)
+    : state_(std::move(state)), writer_(std::move(writer)), store_(store), control_(control) {}
 
 std::shared_ptr<GroupCommit::Batch> GroupCommit::Join() {
-  if (!store_->batch_open()) return nullptr;
-  if (!current_) {
-    current_ = std::make_shared<Batch>(state_);
-    current_->done.expires_at(boost::asio::steady_timer::time_point::max());
-    // Runs after every request queued on the strand so far: they join this batch.
-    boost::asio::post(state_, [this] { FlushNow(); });
+  if (!store_->has_pending()) return writing_;  // it may have read what the writer has
+  if (!open_) {
+    open_ = std::make_shared<Batch>(state_);
+    open_->done.expires_at(boost::asio::steady_timer::time_point::max());
   }
-  return current_;
+  if (!writing_ && !start_posted_) {
+    // Runs after every request queued on the strand so far: they join this batch.
+    start_posted_ = true;
+    boost::asio::post(state_, [this] {
+      start_posted_ = false;
+      StartWrite();
+    });
+  }
+  return open_;
 }
 
-void GroupCommit::FlushNow() {
-  Status st = store_->Flush();
-  if (!st.ok()) {
-    Log(LogLevel::kError, "group commit failed, reloading state from disk: " + st.message());
-    Status reload = control_->ReloadFromStore();
-    if (!reload.ok()) Log(LogLevel::kError, "reload after a failed commit: " + reload.message());
+void GroupCommit::Flush() { StartWrite(); }
+
+void GroupCommit::StartWrite() {
+  if (writing_ || !store_->has_pending()) return;
+  writing_ = open_ ? std::move(open_) : std::make_shared<Batch>(state_);
+  open_.reset();
+  // The work guard keeps the state strand's io_context running until Finish has run, so a
+  // shutdown never leaves a write (or its waiters) behind.
+  boost::asio::post(writer_, [this, batch = writing_, rows = store_->TakePending(),
+                              work = boost::asio::make_work_guard(state_)]() mutable {
+    Status result = store_->WriteBatch(rows);
+    boost::asio::post(state_, [this, batch = std::move(batch), result = std::move(result),
+                               work = std::move(work)] { Finish(batch, result); });
+  });
+}
+
+void GroupCommit::Finish(const std::shared_ptr<Batch>& batch, const Status& result) {
+  writing_.reset();
+  if (result.ok()) {
+    Complete(batch, result);
+    StartWrite();  // what ran meanwhile
+    return;
   }
-  if (auto batch = std::move(current_)) {
-    batch->result = st;
-    batch->finished = true;
-    batch->done.expires_at(boost::asio::steady_timer::time_point::min());  // wakes all, now and later
-  }
+  Log(LogLevel::kError, "group commit failed, reloading state from disk: " + result.message());
+  // The pending writes were made on top of the lost ones: they go too, with their waiters.
+  store_->DiscardPending();
+  Status reload = control_->ReloadFromStore();
+  if (!reload.ok()) Log(LogLevel::kError, "reload after a failed commit: " + reload.message());
+  Complete(batch, result);
+  if (auto next = std::move(open_)) Complete(next, result);
+}
+
+void GroupCommit::Complete(const std::shared_ptr<Batch>& batch, const Status& result) {
+  batch->result = result;
+  batch->finished = true;
+  batch->done.expires_at(boost::asio::steady_timer::time_point::min());  // wakes all, now and later
 }
 
 }  // namespace ecs::server

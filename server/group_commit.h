@@ -1,11 +1,16 @@
-// Group commit: every write made on the state strand goes into one open SQLite transaction
-// (storage::Store's batch), and nothing that ran while a batch was open is answered until the
-// batch commits. The first request that leaves a batch open posts its flush behind the requests
-// already queued on the strand, so a burst of N requests pays one WAL commit instead of N.
+// Group commit: the writes made on the state strand pile up in the store's pending batch, and a
+// writer thread commits each batch in one SQLite transaction while the strand goes on serving
+// requests. Nothing that ran while its writes (or writes it could have read) were uncommitted is
+// answered before they commit: a client never sees state that a crash could take back.
 //
-// A request that ran while a batch was open may have read what that batch wrote, so reads wait
-// too: a client never sees state that a crash could take back. If the commit fails, every
-// request of the batch answers 500 ServerException and the control plane reloads from disk
+// One batch is written at a time. The first request that leaves writes pending while the writer
+// is idle posts the hand-over behind the requests already queued on the strand, so they join it;
+// whatever runs while a batch is being written forms the next batch, handed over as soon as the
+// writer is done. A burst of N requests pays one WAL commit, and SQLite's CPU time (a third of a
+// RegisterTaskDefinition) overlaps with the next requests instead of holding the strand.
+//
+// If a commit fails, its requests and those of the batch built on top of it answer 500
+// ServerException, the pending writes are dropped and the control plane reloads from disk
 // (memory was ahead of it).
 #pragma once
 
@@ -31,19 +36,30 @@ class GroupCommit {
     Status result;
   };
 
-  GroupCommit(Strand state, storage::Store* store, control::ControlPlane* control);
+  // `writer` runs the SQLite transactions (the server: a one-thread pool; tests: an io_context
+  // they step by hand). The store is used there only while a batch is being written.
+  GroupCommit(Strand state, boost::asio::any_io_executor writer, storage::Store* store,
+              control::ControlPlane* control);
 
-  // State strand only. After a request ran: the batch it must wait for, or nullptr when no
-  // write is pending (answer at once).
+  // State strand only. After a request ran: the batch it must wait for, or nullptr when nothing
+  // it wrote or could have read is uncommitted (answer at once).
   std::shared_ptr<Batch> Join();
-  // State strand only. Commits the open batch now (the reconciler after each slice, shutdown).
-  void FlushNow();
+  // State strand only. Hands the pending writes to the writer now if it is idle (the reconciler
+  // after each slice); otherwise they go as soon as it is.
+  void Flush();
 
  private:
+  void StartWrite();
+  void Finish(const std::shared_ptr<Batch>& batch, const Status& result);
+  static void Complete(const std::shared_ptr<Batch>& batch, const Status& result);
+
   Strand state_;
+  boost::asio::any_io_executor writer_;
   storage::Store* store_;
   control::ControlPlane* control_;
-  std::shared_ptr<Batch> current_;  // the open batch's waiters, if any joined
+  std::shared_ptr<Batch> open_;     // waiters on the pending writes, if any joined
+  std::shared_ptr<Batch> writing_;  // the batch the writer has, if any
+  bool start_posted_ = false;       // a StartWrite is queued on the strand
 };
 
 }  // namespace ecs::server

@@ -48,7 +48,7 @@ void ReconcilerLoop::Fire() {
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + kSlice;
   auto more = control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
-  if (group_commit_) group_commit_->FlushNow();
+  if (group_commit_) group_commit_->Flush();
   if (!more.ok()) {
     Log(LogLevel::kError, "reconciler: " + more.status().message());
   } else if (*more) {

@@ -13,7 +13,7 @@ namespace ecs::server {
 
 class ReconcilerLoop {
  public:
-  // With `group_commit`, each slice's writes are committed right after it.
+  // With `group_commit`, each slice's writes go to the writer right after it.
   ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
                  control::ControlPlane* control, const SimulatedClock* clock, Millis tick,
                  GroupCommit* group_commit = nullptr);

@@ -82,6 +82,14 @@ Status Database::Execute(const std::string& sql) {
   return Status::Ok();
 }
 
+Status Database::Run(const std::string& sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Status st;
+  (*stmt)->Step(&st);
+  return st;
+}
+
 Result<int> Database::SchemaVersion() {
   ECS_RETURN_IF_ERROR(
       Execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
@@ -112,19 +120,19 @@ Status Database::Migrate(const std::vector<std::string>& migrations) {
 }
 
 Status Transaction::Begin() {
-  ECS_RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE"));
+  ECS_RETURN_IF_ERROR(db_->Run("BEGIN IMMEDIATE"));
   open_ = true;
   return Status::Ok();
 }
 
 Status Transaction::Commit() {
-  ECS_RETURN_IF_ERROR(db_->Execute("COMMIT"));
+  ECS_RETURN_IF_ERROR(db_->Run("COMMIT"));
   open_ = false;
   return Status::Ok();
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_->Execute("ROLLBACK");
+  if (open_) (void)db_->Run("ROLLBACK");
 }
 
 }  // namespace ecs::storage

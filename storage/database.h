@@ -46,6 +46,9 @@ class Database {
   // A cached prepared statement; REQUIRES: sql is valid.
   Result<std::unique_ptr<Statement>> Prepare(const std::string& sql);
   Status Execute(const std::string& sql);  // one-off statements (DDL, pragmas)
+  // One statement run often without parameters or rows (BEGIN, COMMIT, ...): cached like
+  // Prepare, so it is not compiled again on every call as Execute would.
+  Status Run(const std::string& sql);
 
   // Applies migrations[i] for every i >= current schema version, each in its own transaction,
   // recording the new version in `meta`.

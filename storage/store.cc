@@ -99,41 +99,31 @@ Status Store::Commit(const ChangeSet& changes) {
     return ConsumeInjectedFailure() ? Status::Server("injected commit failure") : Status::Ok();
   }
   if (group_commit_) {
-    if (!batch_open_) {
-      ECS_RETURN_IF_ERROR(db_->Execute("BEGIN IMMEDIATE"));
-      batch_open_ = true;
-    }
-    ECS_RETURN_IF_ERROR(db_->Execute("SAVEPOINT changeset"));
-    Status st = WriteRows(changes);
-    if (st.ok() && ConsumeInjectedFailure()) st = Status::Server("injected commit failure");
-    if (!st.ok()) {
-      // Undo this ChangeSet alone; the batch's earlier ones stay.
-      (void)db_->Execute("ROLLBACK TO changeset");
-      (void)db_->Execute("RELEASE changeset");
-      return st;
-    }
-    return db_->Execute("RELEASE changeset");
+    if (ConsumeInjectedFailure()) return Status::Server("injected commit failure");
+    pending_.rows.insert(pending_.rows.end(), changes.rows().begin(), changes.rows().end());
+    return Status::Ok();
   }
   Transaction tx(db_.get());
   ECS_RETURN_IF_ERROR(tx.Begin());
-  ECS_RETURN_IF_ERROR(WriteRows(changes));
+  ECS_RETURN_IF_ERROR(WriteRows(changes.rows()));
   if (ConsumeInjectedFailure()) return Status::Server("injected commit failure");  // rolls back
   return tx.Commit();
 }
 
-Status Store::Flush() {
-  if (!batch_open_) return Status::Ok();
-  batch_open_ = false;
-  Status st = fail_next_flush_ ? Status::Server("injected flush failure") : db_->Execute("COMMIT");
-  fail_next_flush_ = false;
-  if (!st.ok()) (void)db_->Execute("ROLLBACK");
-  return st;
+Status Store::WriteBatch(const Batch& batch) {
+  if (batch.empty()) return Status::Ok();
+  Transaction tx(db_.get());
+  ECS_RETURN_IF_ERROR(tx.Begin());
+  if (batch.wipe) ECS_RETURN_IF_ERROR(db_->Run("DELETE FROM resources"));
+  ECS_RETURN_IF_ERROR(WriteRows(batch.rows));
+  if (fail_next_flush_.exchange(false)) return Status::Server("injected flush failure");
+  return tx.Commit();
 }
 
-Status Store::WriteRows(const ChangeSet& changes) {
-  // Only the last write of each row counts: a reconciler batch rewrites the same task and
-  // instance rows several times (placement, each lifecycle step, usage), so skip the rest.
-  const auto& rows = changes.rows();
+Status Store::WriteRows(const std::vector<ChangeSet::Row>& rows) {
+  // Only the last write of each row counts: a reconciler slice rewrites the same task and
+  // instance rows several times (placement, each lifecycle step, usage), and a batch of
+  // requests the same counters, so skip the rest.
   std::vector<bool> superseded(rows.size(), false);
   if (rows.size() > 1) {
     std::set<std::pair<Kind, std::string_view>> seen;  // views into `rows`, which outlive it
@@ -220,7 +210,12 @@ Result<Snapshot> Store::Load() {
 }
 
 Status Store::Wipe() {
-  // Inside the open batch, if any: the wipe is then as durable as the batch.
+  if (discard_writes_) return Status::Ok();
+  if (group_commit_) {
+    // Whatever is pending goes too; the batch starts by deleting what is on disk.
+    pending_ = Batch{.wipe = true, .rows = {}};
+    return Status::Ok();
+  }
   return db_->Execute("DELETE FROM resources");
 }
 

@@ -1,13 +1,16 @@
 // The durable store, in domain words. control/ builds a ChangeSet for each mutating request and
 // commits it here before replying; at start-up it loads a Snapshot to rebuild its indexes.
 // Every resource is one row (kind, ARN key, creation sequence, JSON body); the codecs between
-// model structs and bodies live in storage/codec.cc. Not thread-safe: the state strand owns it.
+// model structs and bodies live in storage/codec.cc. Not thread-safe: the state strand owns it
+// (group commit hands WriteBatch to one writer thread; see there).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -82,21 +85,32 @@ class Store {
   // injected.
   static Result<std::unique_ptr<Store>> OpenEphemeral();
 
-  // Durably applies `changes` (all or nothing), or with group commit on, applies them to the
-  // open batch transaction (all or nothing, in a savepoint) and leaves them to Flush().
+  // Durably applies `changes` (all or nothing). With group commit on, it only queues them for
+  // the next WriteBatch (see below) and fails only by injection.
   Status Commit(const ChangeSet& changes);
   Result<Snapshot> Load();
-  Status Wipe();  // deletes every row (POST /_emulator/reset), in the batch if one is open
+  Status Wipe();  // deletes every row (POST /_emulator/reset); queued like a commit in group mode
 
-  // Group commit, for the server: one SQLite transaction takes every ChangeSet committed until
-  // Flush(), so the WAL commit is paid once per batch of requests instead of once per request.
-  // The caller holds back everything it would acknowledge until Flush() succeeds.
+  // Group commit, for the server: the ChangeSets committed on the state strand pile up as one
+  // pending batch, and one SQLite transaction writes the whole batch, off the strand, so a burst
+  // of requests pays one WAL commit and no request waits for SQLite while it runs. The caller
+  // holds back everything it would acknowledge until the batch's WriteBatch succeeds.
+  struct Batch {
+    bool wipe = false;                  // DELETE every row first
+    std::vector<ChangeSet::Row> rows;  // in commit order; the last write of a row wins
+    bool empty() const { return !wipe && rows.empty(); }
+  };
   void set_group_commit(bool on) { group_commit_ = on; }
-  bool batch_open() const { return batch_open_; }
-  Status Flush();  // commits the batch (nothing to do without one); on failure it is rolled back
+  bool has_pending() const { return !pending_.empty(); }
+  Batch TakePending() { return std::exchange(pending_, Batch{}); }
+  void DiscardPending() { pending_ = Batch{}; }
+  // Writes `batch` in one transaction (all or nothing). May run on another thread than the
+  // strand's, one call at a time, while nothing else uses the store (the strand only queues).
+  Status WriteBatch(const Batch& batch);
+  Status Flush() { return WriteBatch(TakePending()); }  // the pending batch, here and now
   Result<int> SchemaVersion() { return db_->SchemaVersion(); }
 
-  // Test hook: the next Flush of an open batch fails (and rolls the batch back).
+  // Test hook: the next WriteBatch of a non-empty batch fails (and rolls back).
   void FailNextFlush() { fail_next_flush_ = true; }
   // Test hook: the nth Commit from now fails before COMMIT (0 = never).
   void FailCommitAfter(int n) {
@@ -111,9 +125,10 @@ class Store {
   bool injected_failure_armed_ = false;
   bool discard_writes_ = false;  // OpenEphemeral
   bool group_commit_ = false;
-  bool batch_open_ = false;
-  bool fail_next_flush_ = false;
-  Status WriteRows(const ChangeSet& changes);
+  Batch pending_;
+  std::atomic<bool> fail_next_flush_ = false;
+  // Upserts and deletes `rows`, skipping every write that a later one of the same row replaces.
+  Status WriteRows(const std::vector<ChangeSet::Row>& rows);
   bool ConsumeInjectedFailure();
 };
 

@@ -22,7 +22,8 @@ struct Fixture {
     store->set_group_commit(true);
     cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(3));
     REQUIRE(cp->Load().ok());
-    group = std::make_unique<server::GroupCommit>(strand, store.get(), cp.get());
+    group = std::make_unique<server::GroupCommit>(strand, writer.get_executor(), store.get(),
+                                                  cp.get());
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
 
@@ -37,8 +38,20 @@ struct Fixture {
     return page->arns.size();
   }
 
+  // Runs the state strand's handlers, then the writer's, until neither has any left: one thread
+  // steps both, so every interleaving a test sets up is the one that happens.
+  void RunAll() {
+    while (ioc.poll() + writer.poll() > 0) {
+      ioc.restart();
+      writer.restart();
+    }
+    ioc.restart();
+    writer.restart();
+  }
+
   std::filesystem::path dir;
   asio::io_context ioc;
+  asio::io_context writer;
   server::GroupCommit::Strand strand = asio::make_strand(ioc);
   ManualClock clock;
   std::unique_ptr<storage::Store> store;
@@ -57,34 +70,74 @@ TEST_CASE("Group commit: requests of one batch wait for one commit", "[server]")
   REQUIRE(first);
   REQUIRE(f.Create("b"));
   auto second = f.group->Join();
-  CHECK(second == first);  // same batch, one flush queued
+  CHECK(second == first);  // same batch, one hand-over queued
   CHECK_FALSE(first->finished);
-  f.ioc.run();
+  f.RunAll();
   CHECK(first->finished);
   CHECK(first->result.ok());
-  CHECK_FALSE(f.store->batch_open());
+  CHECK_FALSE(f.store->has_pending());
+  CHECK(f.group->Join() == nullptr);
   // Durable: a fresh control plane over the same file has both.
   control::ControlPlane again(f.store.get(), &f.clock, IdGenerator(4));
   REQUIRE(again.Load().ok());
   CHECK(again.ListClusters(f.ctx, 100, std::nullopt)->arns.size() == 2);
 }
 
-TEST_CASE("Group commit: a failed commit fails the batch and memory goes back to disk",
+TEST_CASE("Group commit: what runs during a write forms the next batch; reads wait for the write",
+          "[server]") {
+  Fixture f;
+  REQUIRE(f.Create("a"));
+  auto first = f.group->Join();
+  f.ioc.poll();  // the hand-over: "a" goes to the writer, which has not run yet
+  f.ioc.restart();
+  CHECK(f.group->Join() == first);  // a read may have seen "a": it waits for that write
+  REQUIRE(f.Create("b"));
+  auto second = f.group->Join();
+  REQUIRE(second);
+  CHECK(second != first);
+  f.writer.poll();  // commits "a" alone
+  f.writer.restart();
+  CHECK_FALSE(first->finished);  // known on the strand only
+  f.ioc.poll();     // first finishes; "b" goes to the writer at once
+  f.ioc.restart();
+  CHECK(first->finished);
+  CHECK(first->result.ok());
+  CHECK_FALSE(second->finished);
+  CHECK_FALSE(f.store->has_pending());
+  f.RunAll();
+  CHECK(second->finished);
+  CHECK(second->result.ok());
+}
+
+TEST_CASE("Group commit: a failed commit fails its batch and the next, and memory goes back to "
+          "disk",
           "[server]") {
   Fixture f;
   REQUIRE(f.Create("kept"));
-  f.group->FlushNow();  // committed on its own
+  f.group->Flush();  // written on its own
+  f.RunAll();
   REQUIRE(f.Create("lost"));
   auto batch = f.group->Join();
   REQUIRE(batch);
-  CHECK(f.Clusters() == 2);
+  f.ioc.poll();  // handed over
+  f.ioc.restart();
+  REQUIRE(f.Create("built-on-lost"));
+  auto next = f.group->Join();
+  REQUIRE(next);
+  CHECK(f.Clusters() == 3);
   f.store->FailNextFlush();
-  f.ioc.run();
+  f.RunAll();
   CHECK(batch->finished);
   CHECK_FALSE(batch->result.ok());
-  CHECK(f.Clusters() == 1);  // reloaded: "lost" was never durable
+  CHECK(next->finished);
+  CHECK_FALSE(next->result.ok());
+  CHECK(f.Clusters() == 1);  // reloaded: neither was ever durable
+  CHECK_FALSE(f.store->has_pending());
   // And the store works on.
   REQUIRE(f.Create("after"));
-  f.group->FlushNow();
-  CHECK(f.Clusters() == 2);
+  f.group->Flush();
+  f.RunAll();
+  control::ControlPlane again(f.store.get(), &f.clock, IdGenerator(4));
+  REQUIRE(again.Load().ok());
+  CHECK(again.ListClusters(f.ctx, 100, std::nullopt)->arns.size() == 2);
 }

@@ -157,7 +157,7 @@ TEST_CASE("A version-1 database is migrated with its rows", "[storage]") {
   CHECK((*store)->Load()->clusters.size() == 1);
 }
 
-TEST_CASE("Group commit: one transaction until Flush, a failed ChangeSet undone alone",
+TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; a failed one is not queued",
           "[storage]") {
   const std::string path = TempDbPath();
   {
@@ -167,15 +167,19 @@ TEST_CASE("Group commit: one transaction until Flush, a failed ChangeSet undone 
     ChangeSet a;
     a.PutCluster(MakeCluster("a", 1));
     REQUIRE((*store)->Commit(a).ok());
-    CHECK((*store)->batch_open());
+    CHECK((*store)->has_pending());
     ChangeSet b;
     b.PutCluster(MakeCluster("b", 2));
     (*store)->FailCommitAfter(1);
-    CHECK_FALSE((*store)->Commit(b).ok());  // rolled back to its savepoint
+    CHECK_FALSE((*store)->Commit(b).ok());
     ChangeSet c;
     c.PutCluster(MakeCluster("c", 3));
+    c.PutCluster(MakeCluster("gone", 4));
     REQUIRE((*store)->Commit(c).ok());
-    // Not committed yet: another connection sees nothing.
+    ChangeSet d;  // a later ChangeSet's delete wins over an earlier one's put
+    d.Delete(Kind::kCluster, MakeCluster("gone", 4).arn);
+    REQUIRE((*store)->Commit(d).ok());
+    // Not written yet: another connection sees nothing.
     auto other = Database::Open(path);
     REQUIRE(other.ok());
     auto count = (*other)->Prepare("SELECT count(*) FROM resources");
@@ -183,9 +187,10 @@ TEST_CASE("Group commit: one transaction until Flush, a failed ChangeSet undone 
     Status st;
     REQUIRE((*count)->Step(&st));
     CHECK((*count)->ColumnInt(0) == 0);
-    REQUIRE((*store)->Flush().ok());
-    CHECK_FALSE((*store)->batch_open());
-    REQUIRE((*store)->Flush().ok());  // nothing open: nothing to do
+    auto batch = (*store)->TakePending();
+    CHECK_FALSE((*store)->has_pending());
+    REQUIRE((*store)->WriteBatch(batch).ok());
+    REQUIRE((*store)->Flush().ok());  // nothing pending: nothing to do
   }
   auto reopened = Store::Open(path);
   REQUIRE(reopened.ok());
@@ -194,4 +199,32 @@ TEST_CASE("Group commit: one transaction until Flush, a failed ChangeSet undone 
   std::vector<std::string> names;
   for (const auto& c : snap->clusters) names.push_back(c.name);
   CHECK(names == std::vector<std::string>{"a", "c"});
+}
+
+TEST_CASE("Group commit: a failed WriteBatch writes nothing; a wipe drops what was pending",
+          "[storage]") {
+  auto store = Store::Open(TempDbPath());
+  REQUIRE(store.ok());
+  (*store)->set_group_commit(true);
+  ChangeSet a;
+  a.PutCluster(MakeCluster("a", 1));
+  REQUIRE((*store)->Commit(a).ok());
+  REQUIRE((*store)->Flush().ok());
+  ChangeSet b;
+  b.PutCluster(MakeCluster("b", 2));
+  REQUIRE((*store)->Commit(b).ok());
+  (*store)->FailNextFlush();
+  CHECK_FALSE((*store)->Flush().ok());
+  CHECK((*store)->Load()->clusters.size() == 1);
+  REQUIRE((*store)->Commit(b).ok());
+  REQUIRE((*store)->Wipe().ok());  // "b" never reaches the disk, "a" leaves it
+  ChangeSet c;
+  c.PutCluster(MakeCluster("c", 3));
+  REQUIRE((*store)->Commit(c).ok());
+  CHECK((*store)->Load()->clusters.size() == 1);  // still "a": nothing written yet
+  REQUIRE((*store)->Flush().ok());
+  auto snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->clusters.size() == 1);
+  CHECK(snap->clusters[0].name == "c");
 }
