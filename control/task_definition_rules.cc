@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <utility>
 
+#include <rapidjson/writer.h>
+
 #include "common/json.h"
 #include "control/task_definition_schema.h"
 
@@ -101,9 +103,36 @@ struct CountingStream {
   void Flush() {}
 };
 
-// ToJson(v).size() without building the string.
+// The length of a string as rapidjson::Writer writes it: quoted, with '"' and '\\' escaped by a
+// backslash and control characters as \b \t \n \f \r or \u00XX.
+size_t QuotedLength(const rapidjson::Value& s) {
+  size_t n = 2 + s.GetStringLength();
+  for (const char* p = s.GetString(), *end = p + s.GetStringLength(); p != end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\') {
+      n += 1;
+    } else if (c < 0x20) {
+      n += (c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ? 1 : 5;
+    }
+  }
+  return n;
+}
+
+// ToJson(v).size() without building the string. Walks the tree itself: pushing every character
+// through a rapidjson::Writer cost a quarter of the normalizing.
 size_t CompactJsonSize(const rapidjson::Value& v) {
-  CountingStream out;
+  if (v.IsString()) return QuotedLength(v);
+  if (v.IsObject()) {
+    size_t n = 2 + (v.MemberCount() > 0 ? v.MemberCount() - 1 : 0);  // braces and commas
+    for (const auto& m : v.GetObject()) n += QuotedLength(m.name) + 1 + CompactJsonSize(m.value);
+    return n;
+  }
+  if (v.IsArray()) {
+    size_t n = 2 + (v.Size() > 0 ? v.Size() - 1 : 0);
+    for (const auto& e : v.GetArray()) n += CompactJsonSize(e);
+    return n;
+  }
+  CountingStream out;  // numbers, booleans and null: as the writer formats them
   rapidjson::Writer<CountingStream> writer(out);
   v.Accept(writer);
   return out.count;

@@ -6,6 +6,7 @@
 #include <climits>
 #include <cmath>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -314,11 +315,50 @@ std::span<const Member> RequestShape() { return kRegisterTaskDefinitionRequest; 
 // ---------------------------------------------------------------------------------------------
 // Pass 1: types, enums and required nested members, over the whole request.
 
-const Member* FindMember(std::span<const Member> shape, std::string_view key) {
+namespace {
+
+// Each structure's members by key, and its required ones: the walks below visit the members a
+// client sent (a handful) instead of every member the model has (up to 60 per container).
+struct ShapeIndex {
+  std::unordered_map<std::string_view, const Member*> by_key;
+  std::vector<const Member*> required;
+};
+
+void IndexShape(std::span<const Member> shape,
+                std::unordered_map<const Member*, ShapeIndex>& out) {
+  auto [it, added] = out.try_emplace(shape.data());
+  if (!added) return;
   for (const Member& m : shape) {
-    if (m.key == key) return &m;
+    it->second.by_key.emplace(m.key, &m);
+    if (m.required) it->second.required.push_back(&m);
   }
-  return nullptr;
+  for (const Member& m : shape) {
+    if (m.kind == Kind::kStruct || m.kind == Kind::kStructList) IndexShape(Span(m.fields), out);
+  }
+}
+
+// REQUIRES: `shape` is reachable from RequestShape(). Built once, read-only after: thread-safe.
+const ShapeIndex& IndexOf(std::span<const Member> shape) {
+  static const auto* const kIndexes = [] {
+    auto* indexes = new std::unordered_map<const Member*, ShapeIndex>();
+    IndexShape(RequestShape(), *indexes);
+    return indexes;
+  }();
+  return kIndexes->at(shape.data());
+}
+
+// False for a repeated key after its first occurrence: every reader (Get, FindMember) sees the
+// first one only, so only that one is checked and echoed.
+bool FirstOccurrence(const rapidjson::Value& obj, rapidjson::Value::ConstMemberIterator it) {
+  return obj.FindMember(it->name) == it;
+}
+
+}  // namespace
+
+const Member* FindMember(std::span<const Member> shape, std::string_view key) {
+  const auto& by_key = IndexOf(shape).by_key;
+  auto it = by_key.find(key);
+  return it == by_key.end() ? nullptr : it->second;
 }
 
 bool IsIntegral(const rapidjson::Value& v) {
@@ -342,17 +382,23 @@ class ShapeChecker {
  public:
   ShapeChecker(JsonObjectReader& r, Status& content) : r_(r), content_(content) {}
 
+  // Members in the client's order, as a deserializer meets them; unknown ones are ignored.
   void Check(const rapidjson::Value& obj, std::span<const Member> shape) {
-    for (const Member& m : shape) {
-      const rapidjson::Value* v = Get(obj, m.key);
-      const size_t mark = path_.size();
-      path_ += m.key;
-      if (!v) {
-        if (m.required)
-          Note(content_, Status::Client("Invalid request: '" + path_ + "' is required."));
-      } else {
-        CheckMember(*v, m);
-      }
+    const ShapeIndex& index = IndexOf(shape);
+    const size_t mark = path_.size();
+    for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+      if (it->value.IsNull()) continue;
+      auto known = index.by_key.find(
+          std::string_view(it->name.GetString(), it->name.GetStringLength()));
+      if (known == index.by_key.end() || !FirstOccurrence(obj, it)) continue;
+      path_ += known->second->key;
+      CheckMember(it->value, *known->second);
+      path_.resize(mark);
+    }
+    for (const Member* m : index.required) {
+      if (Get(obj, m->key)) continue;
+      path_ += m->key;
+      Note(content_, Status::Client("Invalid request: '" + path_ + "' is required."));
       path_.resize(mark);
     }
   }
@@ -500,11 +546,11 @@ void WriteValue(const rapidjson::Value& v, const Member& m, JsonWriter& w);
 // is echoed once (its first occurrence, the one every reader sees).
 template <typename F>
 void ForEachKnown(const rapidjson::Value& obj, std::span<const Member> shape, F&& f) {
+  const auto& by_key = IndexOf(shape).by_key;
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
-    if (it->value.IsNull() || obj.FindMember(it->name) != it) continue;
-    const Member* m =
-        FindMember(shape, std::string_view(it->name.GetString(), it->name.GetStringLength()));
-    if (m) f(*m, it->value);
+    if (it->value.IsNull()) continue;
+    auto known = by_key.find(std::string_view(it->name.GetString(), it->name.GetStringLength()));
+    if (known != by_key.end() && FirstOccurrence(obj, it)) f(*known->second, it->value);
   }
 }
 

@@ -997,5 +997,24 @@ TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order",
   }
 }
 
+TEST_CASE("The size limit measures the request as compact JSON", "[task_definition_rules]") {
+  // Escapes, control characters, non-ASCII text, doubles and large integers all count as the
+  // compact writer prints them.
+  std::string env;
+  for (int i = 0; i < 1300; ++i) {
+    env += std::string(i ? "," : "") + R"({"name":"V_)" + std::to_string(i) +
+           R"(","value":"q\"b\\s\n\t\u0001 é \/ 1e2"})";
+  }
+  const std::string request = Def(R"(,"environment":[)" + env +
+                                  R"(],"cpu":1.0,"memory":128,"startTimeout":2147483647)");
+  const rapidjson::Document doc = Parse(request);
+  const size_t compact = ToJson(doc).size();
+  REQUIRE(compact > 65536);
+  auto spec = Normalize(request);
+  REQUIRE_FALSE(spec.ok());
+  CHECK_THAT(spec.status().message(),
+             Catch::Matchers::StartsWith("Actual length: '" + std::to_string(compact) + "'."));
+}
+
 }  // namespace
 }  // namespace ecs::control
