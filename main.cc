@@ -84,6 +84,10 @@ int Run(int argc, char** argv) {
   std::unique_ptr<server::GroupCommit> group_commit;
   if (!opt.ephemeral) {
     (*store)->set_group_commit(true);
+    if (Status s = (*store)->StartBackgroundCheckpoints(); !s.ok()) {
+      std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
+      return 1;
+    }
     group_commit = std::make_unique<server::GroupCommit>(state_strand, writer.get_executor(),
                                                          store->get(), &control);
   }

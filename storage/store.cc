@@ -75,7 +75,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   auto db = Database::Open(path);
   if (!db.ok()) return db.status();
   ECS_RETURN_IF_ERROR((*db)->Migrate(Migrations()));
-  return std::unique_ptr<Store>(new Store(std::move(*db)));
+  return std::unique_ptr<Store>(new Store(std::move(*db), path));
 }
 
 Result<std::unique_ptr<Store>> Store::OpenEphemeral() {
@@ -91,6 +91,14 @@ bool Store::ConsumeInjectedFailure() {
     return true;
   }
   return false;
+}
+
+Status Store::StartBackgroundCheckpoints() {
+  if (discard_writes_ || path_ == ":memory:" || checkpointer_) return Status::Ok();
+  auto checkpointer = Checkpointer::Start(path_, db_.get());
+  if (!checkpointer.ok()) return checkpointer.status();
+  checkpointer_ = std::move(*checkpointer);
+  return Status::Ok();
 }
 
 Status Store::Commit(const ChangeSet& changes) {

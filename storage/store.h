@@ -19,6 +19,7 @@
 #include "model/service.h"
 #include "model/task.h"
 #include "model/tag.h"
+#include "storage/checkpointer.h"
 #include "storage/database.h"
 
 namespace ecs::storage {
@@ -108,6 +109,9 @@ class Store {
   // strand's, one call at a time, while nothing else uses the store (the strand only queues).
   Status WriteBatch(const Batch& batch);
   Status Flush() { return WriteBatch(TakePending()); }  // the pending batch, here and now
+  // WAL checkpoints from now on run on a thread of their own (storage/checkpointer.h), not
+  // inside a commit. A no-op for the ephemeral store.
+  Status StartBackgroundCheckpoints();
   Result<int> SchemaVersion() { return db_->SchemaVersion(); }
 
   // Test hook: the next WriteBatch of a non-empty batch fails (and rolls back).
@@ -119,8 +123,10 @@ class Store {
   }
 
  private:
-  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  Store(std::unique_ptr<Database> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
   std::unique_ptr<Database> db_;
+  std::string path_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // after db_: stops before db_ closes
   int fail_after_ = 0;
   bool injected_failure_armed_ = false;
   bool discard_writes_ = false;  // OpenEphemeral
