@@ -285,6 +285,41 @@ def test_region_from_signature_then_host_then_default(server, raw):
     assert json.loads(body)["cluster"]["clusterArn"] == cluster_arn("r")
 
 
+def _raw_exchange(server, request_line, extra_headers=b""):
+    """Sends one ListClusters request as raw bytes; returns (head, body, closed_after)."""
+    body = b"{}"
+    with socket.create_connection((server.host, server.port), timeout=10) as s:
+        s.sendall(request_line + b"\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                  + f"X-Amz-Target: {TARGET_PREFIX}.ListClusters\r\n".encode() + extra_headers
+                  + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(65536)
+        head, rest = data.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"(?im)^content-length: *(\d+)", head).group(1))
+        while len(rest) < length:
+            rest += s.recv(65536)
+        s.settimeout(1)
+        try:
+            closed = s.recv(1) == b""
+        except socket.timeout:
+            closed = False
+        return head.decode(), rest, closed
+
+
+def test_connection_header_follows_the_http_version(server):
+    head, body, closed = _raw_exchange(server, b"POST / HTTP/1.1")
+    assert head.startswith("HTTP/1.1 200 OK\r\n"), head
+    assert "connection:" not in head.lower() and not closed  # 1.1 stays open by default
+    assert json.loads(body) == {"clusterArns": []}
+    head, _, closed = _raw_exchange(server, b"POST / HTTP/1.1", b"Connection: close\r\n")
+    assert "\r\nConnection: close" in head and closed, head
+    head, _, closed = _raw_exchange(server, b"POST / HTTP/1.0")
+    assert head.startswith("HTTP/1.0 200 OK\r\n") and closed, head  # 1.0 closes by default
+    head, _, closed = _raw_exchange(server, b"POST / HTTP/1.0", b"Connection: keep-alive\r\n")
+    assert "\r\nConnection: keep-alive" in head and not closed, head
+
+
 def test_keep_alive_connection_serves_many_requests(server):
     conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
     try:
