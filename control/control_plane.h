@@ -571,6 +571,10 @@ class ControlPlane {
   // revision counter stays); call it whenever a user of `arn` goes away.
   bool TaskDefinitionInUse(const Tenant& t, const std::string& arn) const;
   void ReleaseTaskDefinition(const Tenant& t, const std::string& arn, storage::ChangeSet& changes);
+  // Persists the family's revision counter: with a row of the family deleted, the stored rows
+  // may no longer show its highest revision.
+  void PutRevisionCounter(const Tenant& t, const std::string& family,
+                          storage::ChangeSet& changes) const;
   // Service scheduler internals (service_scheduler.cc).
   void ReconcileService(ClusterState& cs, model::Service& svc, Millis now,
                         storage::ChangeSet& changes);

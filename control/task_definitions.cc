@@ -80,14 +80,19 @@ Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
     std::string family = r->spec.family;
     int64_t revision = r->reg.revision;
     Tenant t = r->tenant;
+    int64_t& last = task_definitions_.last_revision()[{t, family}];
+    last = std::max(last, revision);
     task_definitions_.families()[t][family].insert_or_assign(revision, std::move(*r));
   }
+  // Written when a deletion may have removed the family's highest revision (and by older
+  // versions on every registration): the counter is the larger of it and the stored rows.
   for (const auto& [key, value] : snap.counters) {
     if (!key.starts_with("task-definition-revision|")) continue;
     // task-definition-revision|<account>|<region>|<family>
     size_t a = key.find('|') + 1, b = key.find('|', a), c = key.find('|', b + 1);
     Tenant t{key.substr(a, b - a), key.substr(b + 1, c - b - 1)};
-    task_definitions_.last_revision()[{t, key.substr(c + 1)}] = value;
+    int64_t& last = task_definitions_.last_revision()[{t, key.substr(c + 1)}];
+    last = std::max(last, value);
   }
   return Status::Ok();
 }
@@ -119,10 +124,12 @@ Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
   r.spec = std::move(*spec);
   r.rendered = RenderTaskDefinition(r.spec.body_json, r.reg);
 
+  // One row, plus one for tags if any. The family's revision counter is not written: at load
+  // it is at least the highest stored revision, and the deletions that could remove that row
+  // write it (PutRevisionCounter).
   storage::ChangeSet changes;
   changes.Put(storage::Kind::kTaskDefinition, r.reg.arn, r.seq, EncodeRecord(r));
-  changes.PutCounter(CounterKey(ctx.tenant, r.spec.family), r.reg.revision);
-  changes.PutTags(r.reg.arn, tags);
+  if (!tags.empty()) changes.PutTags(r.reg.arn, tags);
   ECS_RETURN_IF_ERROR(Commit(changes));
   last = r.reg.revision;
   if (!tags.empty()) tags_[r.reg.arn] = std::move(tags);
@@ -208,6 +215,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     } else {
       changes.Delete(storage::Kind::kTaskDefinition, n.reg.arn);
       changes.PutTags(n.reg.arn, {});
+      PutRevisionCounter(ctx.tenant, n.spec.family, changes);
     }
     next.push_back(std::move(n));
   }
@@ -223,6 +231,14 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     deleted->push_back(std::move(n));
   }
   return Status::Ok();
+}
+
+void ControlPlane::PutRevisionCounter(const Tenant& t, const std::string& family,
+                                      storage::ChangeSet& changes) const {
+  auto it = task_definitions_.last_revision().find({t, family});
+  if (it != task_definitions_.last_revision().end()) {
+    changes.PutCounter(CounterKey(t, family), it->second);
+  }
 }
 
 bool ControlPlane::TaskDefinitionInUse(const Tenant& t, const std::string& arn) const {
@@ -251,6 +267,7 @@ void ControlPlane::ReleaseTaskDefinition(const Tenant& t, const std::string& arn
   if (!r || r->reg.status != "DELETE_IN_PROGRESS" || TaskDefinitionInUse(t, arn)) return;
   changes.Delete(storage::Kind::kTaskDefinition, arn);
   changes.PutTags(arn, {});
+  PutRevisionCounter(t, ref->family, changes);
   tags_.erase(arn);
   EraseTaskDefinition(task_definitions_, t, ref->family, *ref->revision);
 }

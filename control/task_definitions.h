@@ -40,6 +40,9 @@ class TaskDefinitionRegistry {
   const std::map<Tenant, std::map<std::string, Family>>& families() const { return families_; }
   // Highest revision ever registered per (tenant, family); survives deletion.
   std::map<std::pair<Tenant, std::string>, int64_t>& last_revision() { return last_revision_; }
+  const std::map<std::pair<Tenant, std::string>, int64_t>& last_revision() const {
+    return last_revision_;
+  }
   void Clear() {
     families_.clear();
     last_revision_.clear();

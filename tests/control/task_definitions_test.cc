@@ -76,6 +76,18 @@ TEST_CASE("Revision counters survive a reload, also when every revision is gone"
   CHECK(f.Simple("kept", 128, 128) == kArn + "kept:2");
 }
 
+TEST_CASE("Deleting a family's newest revision does not give its number back after a reload",
+          "[task_definitions]") {
+  TaskFixture f;
+  for (int i = 0; i < 3; ++i) f.Simple("web", 128, 128);
+  REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, "web:3").ok());
+  Delete(f, {"web:3"});
+  f.Reload();
+  CHECK(f.Simple("web", 128, 128) == kArn + "web:4");
+  f.Reload();  // and without any deletion since: the stored rows carry the count
+  CHECK(f.Simple("web", 128, 128) == kArn + "web:5");
+}
+
 TEST_CASE("The rendered definition follows every status change", "[task_definitions]") {
   TaskFixture f;
   f.Simple("web", 128, 128);
