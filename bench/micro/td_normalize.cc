@@ -1,6 +1,7 @@
 // Micro-benchmark of RegisterTaskDefinition's CPU outside HTTP and SQLite: parsing the request
 // and NormalizeTaskDefinition (validation, requiresAttributes, the stored body), which run on the
-// connection strand for every request. Prints microseconds per call, best of 5 rounds.
+// connection strand, and RenderTaskDefinition (the reply), on the state strand. Prints
+// microseconds per call, best of 5 rounds.
 //
 //   build/bench/ecs-bench-td-normalize [bench/lua/task_definition.json] [calls per round]
 #include <algorithm>
@@ -52,7 +53,18 @@ int main(int argc, char** argv) {
     auto spec = ecs::control::NormalizeTaskDefinition(**doc);
     sink += spec->body_json.size();
   });
-  std::printf("request %zu bytes; parse %.2f us; normalize %.2f us (sink %zu)\n", body.size(),
-              parse, normalize, sink % 10);
+  const auto spec = ecs::control::NormalizeTaskDefinition(**doc);
+  ecs::control::TaskDefinitionRegistration reg;
+  reg.arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/bench-td:1";
+  reg.revision = 1;
+  reg.status = "ACTIVE";
+  reg.registered_at = 1764000000000;
+  reg.registered_by = "arn:aws:iam::000000000000:root";
+  const double render = BestMicrosPerCall(calls, [&] {
+    sink += ecs::control::RenderTaskDefinition(spec->body_json, reg).size();
+  });
+  std::printf("request %zu bytes, body %zu bytes; parse %.2f us; normalize %.2f us; "
+              "render %.2f us (sink %zu)\n",
+              body.size(), spec->body_json.size(), parse, normalize, render, sink % 10);
   return 0;
 }
