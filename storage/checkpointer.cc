@@ -4,8 +4,8 @@
 
 namespace ecs::storage {
 
-Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path,
-                                                          Database* writer, Limits limits) {
+Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path, Database* writer,
+                                                          Limits limits) {
   auto own = Database::Open(path);
   if (!own.ok()) return own.status();
   return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(*own), writer, limits));

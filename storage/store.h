@@ -17,8 +17,8 @@
 #include "model/cluster.h"
 #include "model/container_instance.h"
 #include "model/service.h"
-#include "model/task.h"
 #include "model/tag.h"
+#include "model/task.h"
 #include "storage/checkpointer.h"
 #include "storage/database.h"
 
@@ -97,7 +97,7 @@ class Store {
   // of requests pays one WAL commit and no request waits for SQLite while it runs. The caller
   // holds back everything it would acknowledge until the batch's WriteBatch succeeds.
   struct Batch {
-    bool wipe = false;                  // DELETE every row first
+    bool wipe = false;                 // DELETE every row first
     std::vector<ChangeSet::Row> rows;  // in commit order; the last write of a row wins
     bool empty() const { return !wipe && rows.empty(); }
   };
@@ -123,7 +123,8 @@ class Store {
   }
 
  private:
-  Store(std::unique_ptr<Database> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  Store(std::unique_ptr<Database> db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)) {}
   std::unique_ptr<Database> db_;
   std::string path_;
   std::unique_ptr<Checkpointer> checkpointer_;  // after db_: stops before db_ closes

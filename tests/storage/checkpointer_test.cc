@@ -1,7 +1,6 @@
 #include "storage/checkpointer.h"
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -47,8 +46,7 @@ void Write(Database& db, int first, int n) {
 
 }  // namespace
 
-TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bounded",
-          "[storage]") {
+TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bounded", "[storage]") {
   const std::string path = FreshPath();
   auto db = Database::Open(path);
   REQUIRE(db.ok());
