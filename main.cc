@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -77,10 +78,10 @@ int Run(int argc, char** argv) {
 
   boost::asio::io_context ioc(opt.threads);
   auto state_strand = boost::asio::make_strand(ioc);
-  // From here on, writes are group-committed (server/group_commit.h); ephemeral state has
-  // nothing to commit.
-  // The writer thread commits those batches; its SQLite time then overlaps with requests.
-  boost::asio::thread_pool writer(1);
+  // From here on, writes are group-committed (server/group_commit.h): a writer thread commits
+  // each batch while the state strand serves the next requests, and WAL checkpoints run on a
+  // thread of their own. Ephemeral state has nothing to commit.
+  std::optional<boost::asio::thread_pool> writer;
   std::unique_ptr<server::GroupCommit> group_commit;
   if (!opt.ephemeral) {
     (*store)->set_group_commit(true);
@@ -88,7 +89,8 @@ int Run(int argc, char** argv) {
       std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
       return 1;
     }
-    group_commit = std::make_unique<server::GroupCommit>(state_strand, writer.get_executor(),
+    writer.emplace(1);
+    group_commit = std::make_unique<server::GroupCommit>(state_strand, writer->get_executor(),
                                                          store->get(), &control);
   }
   server::HttpServer http(ioc, state_strand, &api,
@@ -120,7 +122,7 @@ int Run(int argc, char** argv) {
   for (int i = 1; i < opt.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
-  writer.join();  // idle: every write in flight held the io_context until it finished
+  if (writer) writer->join();  // idle: every write in flight held the io_context until it ended
   // Every connection has finished. Whatever a last batch still holds is committed (nobody was
   // told it was); the store closes (and checkpoints) when it goes out of scope.
   if (Status s = (*store)->Flush(); !s.ok()) Log(LogLevel::kError, "final commit: " + s.message());
