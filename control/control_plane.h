@@ -571,6 +571,10 @@ class ControlPlane {
   // revision counter stays); call it whenever a user of `arn` goes away.
   bool TaskDefinitionInUse(const Tenant& t, const std::string& arn) const;
   void ReleaseTaskDefinition(const Tenant& t, const std::string& arn, storage::ChangeSet& changes);
+  // Writes a task definition's tags into its own row (and drops a tags row from before that);
+  // false when `arn` names no stored task definition of `t`.
+  bool PutTaskDefinitionTags(const Tenant& t, const std::string& arn, const model::TagList& tags,
+                             storage::ChangeSet& changes) const;
   // Persists the family's revision counter: with a row of the family deleted, the stored rows
   // may no longer show its highest revision.
   void PutRevisionCounter(const Tenant& t, const std::string& family,

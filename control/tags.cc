@@ -137,7 +137,7 @@ Status ControlPlane::TagResource(const RequestContext& ctx, const std::string& a
                                     std::to_string(merged.size()) + ".");
   }
   storage::ChangeSet changes;
-  changes.PutTags(arn, merged);
+  if (!PutTaskDefinitionTags(ctx.tenant, arn, merged, changes)) changes.PutTags(arn, merged);
   ECS_RETURN_IF_ERROR(Commit(changes));
   tags_[arn] = std::move(merged);
   return Status::Ok();
@@ -151,7 +151,7 @@ Status ControlPlane::UntagResource(const RequestContext& ctx, const std::string&
     return std::find(keys.begin(), keys.end(), t.key) != keys.end();
   });
   storage::ChangeSet changes;
-  changes.PutTags(arn, remaining);
+  if (!PutTaskDefinitionTags(ctx.tenant, arn, remaining, changes)) changes.PutTags(arn, remaining);
   ECS_RETURN_IF_ERROR(Commit(changes));
   if (remaining.empty()) {
     tags_.erase(arn);

@@ -10,6 +10,7 @@
 #include "common/json.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
+#include "storage/codec.h"
 
 namespace ecs::control {
 
@@ -21,7 +22,10 @@ std::string CounterKey(const Tenant& t, const std::string& family) {
   return "task-definition-revision|" + t.account + "|" + t.region + "|" + family;
 }
 
-std::string EncodeRecord(const TaskDefinitionRecord& r) {
+// A definition's tags live in its own row, so registering writes one row, not two. Rows from
+// before that (and from before a TagResource rewrote them) have none: their tags are in a tags
+// row, which the generic tag loader reads.
+std::string EncodeRecord(const TaskDefinitionRecord& r, const model::TagList& tags) {
   JsonWriter w;
   w.StartObject()
       .Member("account", r.tenant.account)
@@ -33,11 +37,13 @@ std::string EncodeRecord(const TaskDefinitionRecord& r) {
       .Member("registeredBy", r.reg.registered_by);
   if (r.reg.deregistered_at) w.Member("deregisteredAt", *r.reg.deregistered_at);
   if (r.reg.delete_requested_at) w.Member("deleteRequestedAt", *r.reg.delete_requested_at);
+  if (!tags.empty()) w.Key("tags").Raw(storage::EncodeTags(tags));
   w.Key("body").Raw(r.spec.body_json).EndObject();
   return w.str();
 }
 
-Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq) {
+Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq,
+                                          model::TagList* tags) {
   auto doc = ParseJsonObject(text);
   if (!doc.ok()) return Status::Server("corrupt task definition row");
   const auto& d = **doc;
@@ -50,10 +56,16 @@ Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq) 
   r.reg.registered_at = d["registeredAt"].GetInt64();
   r.reg.registered_by = d["registeredBy"].GetString();
   if (d.HasMember("deregisteredAt")) r.reg.deregistered_at = d["deregisteredAt"].GetInt64();
-  if (d.HasMember("deleteRequestedAt")) r.reg.delete_requested_at = d["deleteRequestedAt"].GetInt64();
+  if (d.HasMember("deleteRequestedAt"))
+    r.reg.delete_requested_at = d["deleteRequestedAt"].GetInt64();
+  if (auto it = d.FindMember("tags"); it != d.MemberEnd()) {
+    auto decoded = storage::DecodeTags(ToJson(it->value));
+    if (!decoded.ok()) return decoded.status();
+    *tags = std::move(*decoded);
+  }
   auto spec = NormalizeTaskDefinition(d["body"]);
-  if (!spec.ok()) return Status::Server("stored task definition no longer validates: " +
-                                        spec.status().message());
+  if (!spec.ok())
+    return Status::Server("stored task definition no longer validates: " + spec.status().message());
   r.spec = std::move(*spec);
   r.rendered = RenderTaskDefinition(r.spec.body_json, r.reg);
   return r;
@@ -75,8 +87,10 @@ void EraseTaskDefinition(TaskDefinitionRegistry& registry, const Tenant& t,
 
 Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
   for (const auto& row : snap.rows[storage::Kind::kTaskDefinition]) {
-    auto r = DecodeRecord(*row.body, row.seq);
+    model::TagList tags;
+    auto r = DecodeRecord(*row.body, row.seq, &tags);
     if (!r.ok()) return r.status();
+    if (!tags.empty()) tags_.emplace(r->reg.arn, std::move(tags));
     std::string family = r->spec.family;
     int64_t revision = r->reg.revision;
     Tenant t = r->tenant;
@@ -124,12 +138,11 @@ Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
   r.spec = std::move(*spec);
   r.rendered = RenderTaskDefinition(r.spec.body_json, r.reg);
 
-  // One row, plus one for tags if any. The family's revision counter is not written: at load
+  // One row, tags included. The family's revision counter is not written: at load
   // it is at least the highest stored revision, and the deletions that could remove that row
   // write it (PutRevisionCounter).
   storage::ChangeSet changes;
-  changes.Put(storage::Kind::kTaskDefinition, r.reg.arn, r.seq, EncodeRecord(r));
-  if (!tags.empty()) changes.PutTags(r.reg.arn, tags);
+  changes.Put(storage::Kind::kTaskDefinition, r.reg.arn, r.seq, EncodeRecord(r, tags));
   ECS_RETURN_IF_ERROR(Commit(changes));
   last = r.reg.revision;
   if (!tags.empty()) tags_[r.reg.arn] = std::move(tags);
@@ -150,7 +163,8 @@ Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
     return Status::InvalidParameter("Invalid revision number. Number: " +
                                     std::string(identifier.substr(identifier.rfind(':') + 1)));
   }
-  const TaskDefinitionRecord* current = task_definitions_.Find(ctx.tenant, ref->family, *ref->revision);
+  const TaskDefinitionRecord* current =
+      task_definitions_.Find(ctx.tenant, ref->family, *ref->revision);
   if (!current) return Status::Client("The specified task definition does not exist.");
   if (current->reg.status != "ACTIVE") return current;
   TaskDefinitionRecord next = *current;
@@ -158,7 +172,8 @@ Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
   next.reg.deregistered_at = Now();
   next.rendered = RenderTaskDefinition(next.spec.body_json, next.reg);
   storage::ChangeSet changes;
-  changes.Put(storage::Kind::kTaskDefinition, next.reg.arn, next.seq, EncodeRecord(next));
+  changes.Put(storage::Kind::kTaskDefinition, next.reg.arn, next.seq,
+              EncodeRecord(next, TagsOf(next.reg.arn)));
   ECS_RETURN_IF_ERROR(Commit(changes));
   auto& slot = task_definitions_.families()[ctx.tenant][ref->family][*ref->revision];
   slot = std::move(next);
@@ -180,19 +195,25 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
   for (const auto& id : identifiers) {
     auto ref = ParseTaskDefinitionRef(id);
     if (!ref || !ref->revision) {
-      failures->push_back({id, "The specified task definition identifier is invalid. Specify a "
-                               "valid name or ARN and try again.", ""});
+      failures->push_back({id,
+                           "The specified task definition identifier is invalid. Specify a "
+                           "valid name or ARN and try again.",
+                           ""});
       continue;
     }
     const TaskDefinitionRecord* r = task_definitions_.Find(ctx.tenant, ref->family, *ref->revision);
     if (!r) {
-      failures->push_back({id, "The specified task definition does not exist. Specify a valid "
-                               "task definition and try again.", ""});
+      failures->push_back({id,
+                           "The specified task definition does not exist. Specify a valid "
+                           "task definition and try again.",
+                           ""});
       continue;
     }
     if (r->reg.status == "ACTIVE") {
-      failures->push_back({r->reg.arn, "The specified task definition is still in ACTIVE "
-                                       "status. Please deregister the target and try again.", ""});
+      failures->push_back({r->reg.arn,
+                           "The specified task definition is still in ACTIVE "
+                           "status. Please deregister the target and try again.",
+                           ""});
       continue;
     }
     if (std::any_of(next.begin(), next.end(),
@@ -210,7 +231,8 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     removed.push_back(!TaskDefinitionInUse(ctx.tenant, n.reg.arn));
     if (!removed.back()) {
       if (r->reg.status != "DELETE_IN_PROGRESS") {
-        changes.Put(storage::Kind::kTaskDefinition, n.reg.arn, n.seq, EncodeRecord(n));
+        changes.Put(storage::Kind::kTaskDefinition, n.reg.arn, n.seq,
+                    EncodeRecord(n, TagsOf(n.reg.arn)));
       }
     } else {
       changes.Delete(storage::Kind::kTaskDefinition, n.reg.arn);
@@ -231,6 +253,18 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     deleted->push_back(std::move(n));
   }
   return Status::Ok();
+}
+
+bool ControlPlane::PutTaskDefinitionTags(const Tenant& t, const std::string& arn,
+                                         const model::TagList& tags,
+                                         storage::ChangeSet& changes) const {
+  auto ref = ParseTaskDefinitionRef(arn);
+  if (!ref || !ref->revision) return false;
+  const TaskDefinitionRecord* r = task_definitions_.Find(t, ref->family, *ref->revision);
+  if (!r || r->reg.arn != arn) return false;
+  changes.Put(storage::Kind::kTaskDefinition, arn, r->seq, EncodeRecord(*r, tags));
+  changes.PutTags(arn, {});  // a tags row from before tags moved into the definition's row
+  return true;
 }
 
 void ControlPlane::PutRevisionCounter(const Tenant& t, const std::string& family,
@@ -304,7 +338,8 @@ Result<Page> ControlPlane::ListTaskDefinitions(const RequestContext& ctx,
   if (descending) std::reverse(keyed.begin(), keyed.end());
   Page page;
   for (size_t i = 0; i < keyed.size(); ++i) {
-    if (!after.empty() && (descending ? keyed[i].first >= after : keyed[i].first <= after)) continue;
+    if (!after.empty() && (descending ? keyed[i].first >= after : keyed[i].first <= after))
+      continue;
     if (static_cast<int>(page.arns.size()) == *size) {
       page.next_token = EncodePageToken(scope, keyed[i - 1].first);
       break;
@@ -319,8 +354,8 @@ Result<Page> ControlPlane::ListTaskDefinitionFamilies(
     std::optional<int64_t> max_results, const std::optional<std::string>& next_token) const {
   auto size = ResolvePageSize(max_results, 100, 100);
   if (!size.ok()) return size.status();
-  std::string scope = TenantScope(ctx.tenant, "ListTaskDefinitionFamilies") + "|" +
-                      family_prefix + "|" + status;
+  std::string scope =
+      TenantScope(ctx.tenant, "ListTaskDefinitionFamilies") + "|" + family_prefix + "|" + status;
   std::string after;
   if (next_token) {
     auto cursor = DecodePageToken(*next_token, scope);

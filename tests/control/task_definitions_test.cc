@@ -154,3 +154,49 @@ TEST_CASE("A deleted revision in use goes with its last task", "[task_definition
   CHECK_FALSE(f.cp->DescribeTaskDefinition(f.ctx, arn).ok());
   CHECK(f.Simple("job", 128, 128) == kArn + "job:2");
 }
+
+TEST_CASE("A task definition's tags are stored in its own row and follow tag changes",
+          "[task_definitions]") {
+  TaskFixture f;
+  const std::string arn = f.Definition(
+      R"({"family":"web","containerDefinitions":[{"name":"a","image":"i","memory":8}],)"
+      R"("tags":[{"key":"team","value":"x"}]})");
+  auto snap = f.store->Load();
+  REQUIRE(snap.ok());
+  CHECK(snap->rows[storage::Kind::kTaskDefinition].size() == 1);
+  CHECK(snap->tags.empty());  // registering wrote one row, tags included
+  auto tags_of = [&] {
+    auto tags = f.cp->ListTagsForResource(f.ctx, arn);
+    REQUIRE(tags.ok());
+    std::vector<std::string> keys;
+    for (const auto& t : *tags) keys.push_back(t.key + "=" + t.value);
+    return keys;
+  };
+  f.Reload();
+  CHECK(tags_of() == std::vector<std::string>{"team=x"});
+  REQUIRE(f.cp->TagResource(f.ctx, arn, {{"env", "prod"}}).ok());
+  REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, "web:1").ok());  // rewrites the row
+  f.Reload();
+  CHECK(tags_of() == std::vector<std::string>{"team=x", "env=prod"});
+  REQUIRE(f.cp->UntagResource(f.ctx, arn, {"team", "env"}).ok());
+  f.Reload();
+  CHECK(tags_of().empty());  // nothing comes back from the registration's tags
+}
+
+TEST_CASE("Tags rows written for task definitions by older versions still load and go away",
+          "[task_definitions]") {
+  TaskFixture f;
+  const std::string arn = f.Simple("old", 128, 128);
+  storage::ChangeSet legacy;  // how tags were stored before they moved into the row
+  legacy.PutTags(arn, {{"k", "v"}});
+  REQUIRE(f.store->Commit(legacy).ok());
+  f.Reload();
+  auto tags = f.cp->ListTagsForResource(f.ctx, arn);
+  REQUIRE(tags.ok());
+  REQUIRE(tags->size() == 1);
+  CHECK((*tags)[0].key == "k");
+  REQUIRE(f.cp->UntagResource(f.ctx, arn, {"k"}).ok());
+  f.Reload();
+  CHECK(f.cp->ListTagsForResource(f.ctx, arn)->empty());
+  CHECK(f.store->Load()->tags.empty());
+}
