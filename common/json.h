@@ -98,6 +98,7 @@ class JsonWriter {
 
   std::string str() const { return std::string(buf_.GetString(), buf_.GetSize()); }
   std::string_view view() const { return {buf_.GetString(), buf_.GetSize()}; }
+  size_t size() const { return buf_.GetSize(); }  // bytes written so far
 
  private:
   rapidjson::StringBuffer buf_;

@@ -166,4 +166,45 @@ std::string RenderTaskDefinition(std::string_view body_json,
   return w.str();
 }
 
+std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
+                                 const TaskDefinitionRegistration& reg) {
+  const std::string_view body = spec.body_json;
+  const auto& at = spec.splices;
+  // Each offset sits right after a member, where a ',' or the closing '}' follows.
+  auto after_member = [&](size_t i) {
+    return i > 1 && i < body.size() && (body[i] == ',' || body[i] == '}');
+  };
+  if (!(after_member(at.revision) && after_member(at.status) && after_member(at.registered) &&
+        at.revision < at.status && at.status <= at.registered && body.front() == '{')) {
+    return RenderTaskDefinition(body, reg);
+  }
+  // The inserted members as JsonWriter formats them, each with its leading comma.
+  JsonWriter w;
+  w.StartObject().Member("taskDefinitionArn", reg.arn);
+  const size_t arn_end = w.size();
+  w.Member("revision", reg.revision);
+  const size_t revision_end = w.size();
+  w.Member("status", reg.status);
+  const size_t status_end = w.size();
+  w.Key("registeredAt").Timestamp(reg.registered_at);
+  if (reg.deregistered_at) w.Key("deregisteredAt").Timestamp(*reg.deregistered_at);
+  if (reg.delete_requested_at) w.Key("deleteRequestedAt").Timestamp(*reg.delete_requested_at);
+  w.Member("registeredBy", reg.registered_by);
+  const size_t registered_end = w.size();
+  const std::string_view parts = w.view();  // {"taskDefinitionArn":..,"revision":..,...
+
+  std::string out;
+  out.reserve(body.size() + parts.size() + 2);
+  out.append(parts.substr(0, arn_end));  // {"taskDefinitionArn":"..."
+  out += ',';
+  out.append(body.substr(1, at.revision - 1));
+  out.append(parts.substr(arn_end, revision_end - arn_end));  // ,"revision":N
+  out.append(body.substr(at.revision, at.status - at.revision));
+  out.append(parts.substr(revision_end, status_end - revision_end));  // ,"status":"..."
+  out.append(body.substr(at.status, at.registered - at.status));
+  out.append(parts.substr(status_end, registered_end - status_end));  // ,"registeredAt":...
+  out.append(body.substr(at.registered));
+  return out;
+}
+
 }  // namespace ecs::control

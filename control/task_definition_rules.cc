@@ -216,7 +216,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   ECS_RETURN_IF_ERROR(ComputeCompatibilities(req_, spec_));
   ComputeRequiresAttributes(req_, spec_);
   ECS_RETURN_IF_ERROR(ReadTags());
-  spec_.body_json = td_schema::WriteBody(req_, spec_);
+  spec_.body_json = td_schema::WriteBody(req_, spec_, &spec_.splices);
   return std::move(spec_);
 }
 

@@ -75,6 +75,15 @@ struct TaskDefinitionSpec {
   // deleteRequestedAt, registeredBy. Members are already in the order AWS writes them; pass it
   // to RenderTaskDefinition to splice those in at their places.
   std::string body_json;
+  // Where RenderTaskDefinition inserts the control plane's members into body_json, as byte
+  // offsets just after the member each follows (before that member's comma): revision after
+  // networkMode's place (before volumes), status after volumes, the registration timestamps and
+  // registeredBy after proxyConfiguration's place. All 0 when unknown (render then scans).
+  struct Splices {
+    size_t revision = 0;
+    size_t status = 0;
+    size_t registered = 0;
+  } splices;
 };
 
 // Validates and normalizes a RegisterTaskDefinition request object (the whole request body).
@@ -101,6 +110,9 @@ struct TaskDefinitionRegistration {
 // (quoted = from `reg`; the rest from `body_json`, each only when present).
 // REQUIRES: body_json is a body_json produced by NormalizeTaskDefinition.
 std::string RenderTaskDefinition(std::string_view body_json, const TaskDefinitionRegistration& reg);
+// The same, by the splice offsets NormalizeTaskDefinition recorded (no scan of the body).
+std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
+                                 const TaskDefinitionRegistration& reg);
 
 // "1 vCPU"/"1vcpu"/"0.5 vCPU"/"512" ⇒ CPU units; nullopt when not a valid, whole number of units.
 std::optional<int64_t> ParseTaskCpu(std::string_view text);

@@ -324,8 +324,7 @@ struct ShapeIndex {
   std::vector<const Member*> required;
 };
 
-void IndexShape(std::span<const Member> shape,
-                std::unordered_map<const Member*, ShapeIndex>& out) {
+void IndexShape(std::span<const Member> shape, std::unordered_map<const Member*, ShapeIndex>& out) {
   auto [it, added] = out.try_emplace(shape.data());
   if (!added) return;
   for (const Member& m : shape) {
@@ -388,8 +387,8 @@ class ShapeChecker {
     const size_t mark = path_.size();
     for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
       if (it->value.IsNull()) continue;
-      auto known = index.by_key.find(
-          std::string_view(it->name.GetString(), it->name.GetStringLength()));
+      auto known =
+          index.by_key.find(std::string_view(it->name.GetString(), it->name.GetStringLength()));
       if (known == index.by_key.end() || !FirstOccurrence(obj, it)) continue;
       path_ += known->second->key;
       CheckMember(it->value, *known->second);
@@ -630,7 +629,8 @@ void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec, J
 
 }  // namespace
 
-std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spec) {
+std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spec,
+                      TaskDefinitionSpec::Splices* splices) {
   JsonWriter w;
   auto echo = [&](std::string_view key) {
     if (const auto* v = Get(req, key)) {
@@ -653,7 +653,9 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
   if (auto role = GetNonEmptyString(req, "taskRoleArn")) w.Member("taskRoleArn", *role);
   if (auto role = GetNonEmptyString(req, "executionRoleArn")) w.Member("executionRoleArn", *role);
   echo("networkMode");  // omitted when not given, as AWS does
+  splices->revision = w.size();
   echo_or_empty_list("volumes");
+  splices->status = w.size();
   if (!spec.requires_attributes.empty()) {
     w.Key("requiresAttributes").StartArray();
     for (const auto& name : spec.requires_attributes)
@@ -666,10 +668,12 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
   // Normalized: "1 vCPU" is stored as "1024", "2GB" as "2048".
   if (spec.cpu) w.Member("cpu", std::to_string(*spec.cpu));
   if (spec.memory) w.Member("memory", std::to_string(*spec.memory));
-  for (std::string_view key : {"runtimePlatform", "inferenceAccelerators", "pidMode", "ipcMode",
-                               "proxyConfiguration", "ephemeralStorage", "enableFaultInjection"}) {
+  for (std::string_view key :
+       {"runtimePlatform", "inferenceAccelerators", "pidMode", "ipcMode", "proxyConfiguration"}) {
     echo(key);
   }
+  splices->registered = w.size();
+  for (std::string_view key : {"ephemeralStorage", "enableFaultInjection"}) echo(key);
   w.EndObject();
   return w.str();
 }

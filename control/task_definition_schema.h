@@ -78,6 +78,7 @@ bool NonEmpty(const rapidjson::Value& obj, std::string_view key);
 // containers and port mappings in the client's order with ECS's defaults appended after the
 // members the client sent. REQUIRES: `request` passed CheckShape; `spec` is complete except
 // body_json.
-std::string WriteBody(const rapidjson::Value& request, const TaskDefinitionSpec& spec);
+std::string WriteBody(const rapidjson::Value& request, const TaskDefinitionSpec& spec,
+                      TaskDefinitionSpec::Splices* splices);
 
 }  // namespace ecs::control::td_schema

@@ -67,7 +67,7 @@ Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq,
   if (!spec.ok())
     return Status::Server("stored task definition no longer validates: " + spec.status().message());
   r.spec = std::move(*spec);
-  r.rendered = RenderTaskDefinition(r.spec.body_json, r.reg);
+  r.rendered = RenderTaskDefinition(r.spec, r.reg);
   return r;
 }
 
@@ -136,7 +136,7 @@ Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
   r.reg.registered_by = ctx.principal_arn();
   model::TagList tags = spec->tags;
   r.spec = std::move(*spec);
-  r.rendered = RenderTaskDefinition(r.spec.body_json, r.reg);
+  r.rendered = RenderTaskDefinition(r.spec, r.reg);
 
   // One row, tags included. The family's revision counter is not written: at load
   // it is at least the highest stored revision, and the deletions that could remove that row
@@ -170,7 +170,7 @@ Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
   TaskDefinitionRecord next = *current;
   next.reg.status = "INACTIVE";
   next.reg.deregistered_at = Now();
-  next.rendered = RenderTaskDefinition(next.spec.body_json, next.reg);
+  next.rendered = RenderTaskDefinition(next.spec, next.reg);
   storage::ChangeSet changes;
   changes.Put(storage::Kind::kTaskDefinition, next.reg.arn, next.seq,
               EncodeRecord(next, TagsOf(next.reg.arn)));
@@ -224,7 +224,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     if (n.reg.status != "DELETE_IN_PROGRESS") {
       n.reg.status = "DELETE_IN_PROGRESS";
       n.reg.delete_requested_at = now;
-      n.rendered = RenderTaskDefinition(n.spec.body_json, n.reg);
+      n.rendered = RenderTaskDefinition(n.spec, n.reg);
     }
     // Nothing runs it: gone for good right away (the reply still shows DELETE_IN_PROGRESS, as
     // ECS's does). Otherwise the last task or service to let go of it removes it.

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   reg.registered_at = 1764000000000;
   reg.registered_by = "arn:aws:iam::000000000000:root";
   const double render = BestMicrosPerCall(
-      calls, [&] { sink += ecs::control::RenderTaskDefinition(spec->body_json, reg).size(); });
+      calls, [&] { sink += ecs::control::RenderTaskDefinition(*spec, reg).size(); });
   std::printf(
       "request %zu bytes, body %zu bytes; parse %.2f us; normalize %.2f us; "
       "render %.2f us (sink %zu)\n",

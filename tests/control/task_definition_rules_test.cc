@@ -997,6 +997,39 @@ TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order",
   }
 }
 
+TEST_CASE("Rendering by the recorded splice offsets equals rendering by scanning the body",
+          "[task_definition_rules]") {
+  TaskDefinitionRegistration reg;
+  reg.arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/f:7";
+  reg.revision = 7;
+  reg.registered_at = 1557119253821;
+  reg.registered_by = "arn:aws:iam::123456789012:role/a \"quoted\" name";
+  for (const std::string& json : {std::string(kEverything), Def(),
+                                  Def("", R"(,"networkMode":"awsvpc","cpu":"256","memory":"512")"),
+                                  Def("", R"(,"ephemeralStorage":{"sizeInGiB":30})"),
+                                  Def("", R"(,"enableFaultInjection":true,"pidMode":"task")")}) {
+    const auto spec = NormalizeOk(json);
+    // The offsets sit where the fast path needs them (else it would fall back to the scan).
+    const auto& body = spec.body_json;
+    REQUIRE(spec.splices.registered < body.size());
+    CHECK(body[spec.splices.revision] == ',');
+    CHECK(body[spec.splices.status] == ',');
+    CHECK((body[spec.splices.registered] == ',' || body[spec.splices.registered] == '}'));
+    for (const char* status : {"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"}) {
+      TaskDefinitionRegistration r = reg;
+      r.status = status;
+      if (r.status != "ACTIVE") r.deregistered_at = 1557119300000;
+      if (r.status == "DELETE_IN_PROGRESS") r.delete_requested_at = 1557119400123;
+      INFO(json << " " << status);
+      CHECK(RenderTaskDefinition(spec, r) == RenderTaskDefinition(spec.body_json, r));
+    }
+  }
+  // Offsets that do not fit the body fall back to the scan.
+  auto spec = NormalizeOk(Def());
+  spec.splices.status = spec.body_json.size() + 5;
+  CHECK(RenderTaskDefinition(spec, reg) == RenderTaskDefinition(spec.body_json, reg));
+}
+
 TEST_CASE("The size limit measures the request as compact JSON", "[task_definition_rules]") {
   // Escapes, control characters, non-ASCII text, doubles and large integers all count as the
   // compact writer prints them.
@@ -1005,8 +1038,8 @@ TEST_CASE("The size limit measures the request as compact JSON", "[task_definiti
     env += std::string(i ? "," : "") + R"({"name":"V_)" + std::to_string(i) +
            R"(","value":"q\"b\\s\n\t\u0001 é \/ 1e2"})";
   }
-  const std::string request = Def(R"(,"environment":[)" + env +
-                                  R"(],"cpu":1.0,"memory":128,"startTimeout":2147483647)");
+  const std::string request =
+      Def(R"(,"environment":[)" + env + R"(],"cpu":1.0,"memory":128,"startTimeout":2147483647)");
   const rapidjson::Document doc = Parse(request);
   const size_t compact = ToJson(doc).size();
   REQUIRE(compact > 65536);
