@@ -1,6 +1,7 @@
 #include "control/task_definition_rules.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstddef>
 #include <utility>
@@ -104,17 +105,17 @@ struct CountingStream {
 };
 
 // The length of a string as rapidjson::Writer writes it: quoted, with '"' and '\\' escaped by a
-// backslash and control characters as \b \t \n \f \r or \u00XX.
+// backslash and control characters as \b \t \n \f \r or \u00XX. One table lookup per byte.
 size_t QuotedLength(const rapidjson::Value& s) {
+  static constexpr auto kExtra = [] {
+    std::array<uint8_t, 256> extra{};
+    for (int c = 0; c < 0x20; ++c) extra[c] = 5;
+    for (int c : {'\b', '\t', '\n', '\f', '\r', '"', '\\'}) extra[c] = 1;
+    return extra;
+  }();
   size_t n = 2 + s.GetStringLength();
-  for (const char* p = s.GetString(), *end = p + s.GetStringLength(); p != end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\') {
-      n += 1;
-    } else if (c < 0x20) {
-      n += (c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ? 1 : 5;
-    }
-  }
+  const auto* p = reinterpret_cast<const unsigned char*>(s.GetString());
+  for (const auto* end = p + s.GetStringLength(); p != end; ++p) n += kExtra[*p];
   return n;
 }
 
