@@ -59,7 +59,7 @@ Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq,
   if (d.HasMember("deleteRequestedAt"))
     r.reg.delete_requested_at = d["deleteRequestedAt"].GetInt64();
   if (auto it = d.FindMember("tags"); it != d.MemberEnd()) {
-    auto decoded = storage::DecodeTags(ToJson(it->value));
+    auto decoded = storage::DecodeTags(it->value);
     if (!decoded.ok()) return decoded.status();
     *tags = std::move(*decoded);
   }

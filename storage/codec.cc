@@ -77,8 +77,13 @@ std::string EncodeTags(const model::TagList& tags) {
 Result<model::TagList> DecodeTags(const std::string& body) {
   rapidjson::Document d;
   d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsArray()) return Corrupt("tags");
-  return ReadTagArray(d);
+  if (d.HasParseError()) return Corrupt("tags");
+  return DecodeTags(d);
+}
+
+Result<model::TagList> DecodeTags(const rapidjson::Value& array) {
+  if (!array.IsArray()) return Corrupt("tags");
+  return ReadTagArray(array);
 }
 
 }  // namespace ecs::storage

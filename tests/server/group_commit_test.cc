@@ -6,6 +6,7 @@
 #include "control/control_plane.h"
 #include "server/group_commit.h"
 #include "storage/store.h"
+#include "tests/temp_db_path.h"
 
 using namespace ecs;
 namespace asio = boost::asio;
@@ -14,11 +15,9 @@ namespace {
 
 struct Fixture {
   Fixture() {
-    dir = std::filesystem::temp_directory_path() /
-          ("ecs-group-commit-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    store = std::move(*storage::Store::Open((dir / "db.sqlite3").string()));
+    const std::string path = ecs::testing::FreshDbPath("group-commit");
+    dir = std::filesystem::path(path).parent_path();
+    store = std::move(*storage::Store::Open(path));
     store->set_group_commit(true);
     cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(3));
     REQUIRE(cp->Load().ok());

@@ -7,19 +7,12 @@
 #include <thread>
 
 #include "storage/database.h"
+#include "tests/temp_db_path.h"
 
 using namespace ecs;
 using namespace ecs::storage;
 
 namespace {
-
-std::string FreshPath() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ecs-checkpointer-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return (dir / "db.sqlite3").string();
-}
 
 int64_t WalBytes(const std::string& path) {
   std::error_code ec;
@@ -47,7 +40,7 @@ void Write(Database& db, int first, int n) {
 }  // namespace
 
 TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bounded", "[storage]") {
-  const std::string path = FreshPath();
+  const std::string path = ecs::testing::FreshDbPath("checkpointer-test");
   auto db = Database::Open(path);
   REQUIRE(db.ok());
   REQUIRE((*db)->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)").ok());

@@ -5,6 +5,7 @@
 #include "storage/codec.h"
 #include "storage/database.h"
 #include "storage/store.h"
+#include "tests/temp_db_path.h"
 
 using namespace ecs;
 using namespace ecs::storage;
@@ -23,13 +24,7 @@ model::Cluster MakeCluster(const std::string& name, int64_t seq) {
   return c;
 }
 
-std::string TempDbPath() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ecs-store-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return (dir / "db.sqlite3").string();
-}
+std::string TempDbPath() { return ecs::testing::FreshDbPath("store-test"); }
 }  // namespace
 
 TEST_CASE("Store round trips on :memory: and on a file", "[storage]") {
