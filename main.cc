@@ -1,7 +1,6 @@
 // ecs-emulator: wires options, storage, the control plane, the API and the HTTP server, then
 // runs until SIGINT/SIGTERM.
 #include <boost/asio.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <iostream>

@@ -11,11 +11,7 @@ namespace {
 
 std::string ClockJson(const SimulatedClock& clock) {
   JsonWriter w;
-  w.StartObject()
-      .Key("now")
-      .Timestamp(clock.Now())
-      .Member("frozen", clock.frozen())
-      .EndObject();
+  w.StartObject().Key("now").Timestamp(clock.Now()).Member("frozen", clock.frozen()).EndObject();
   return w.str();
 }
 
@@ -28,11 +24,16 @@ std::optional<Millis> ParseDuration(std::string_view s) {
   double n = std::strtod(std::string(s.substr(0, i)).c_str(), nullptr);
   std::string_view unit = s.substr(i);
   double scale = 1000;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s" || unit.empty()) scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else return std::nullopt;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "s" || unit.empty())
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  else
+    return std::nullopt;
   return static_cast<Millis>(n * scale);
 }
 
@@ -81,13 +82,17 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
     auto seconds = in.Double("seconds");
     auto to = in.Timestamp("to");
     if (!in.ok()) return {400, in.status()};
-    if (!action) return {400, Status::InvalidParameter("action can not be empty: freeze, advance, release or set.")};
+    if (!action)
+      return {400, Status::InvalidParameter(
+                       "action can not be empty: freeze, advance, release or set.")};
     if (*action == "freeze") clock.Freeze();
     if (*action == "release") clock.Release();
     control.set_clock_frozen(clock.frozen());
     if (*action == "set") {
-      if (!to) return {400, Status::InvalidParameter("set needs `to` (epoch seconds or ISO-8601).")};
-      if (*to < clock.Now()) return {400, Status::InvalidParameter("The clock only moves forward.")};
+      if (!to)
+        return {400, Status::InvalidParameter("set needs `to` (epoch seconds or ISO-8601).")};
+      if (*to < clock.Now())
+        return {400, Status::InvalidParameter("The clock only moves forward.")};
       Status s = AdvanceClock(control, clock, *to - clock.Now());
       if (!s.ok()) return {500, s};
     }
@@ -95,7 +100,9 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
       std::optional<Millis> delta;
       if (by) delta = ParseDuration(*by);
       if (seconds) delta = static_cast<Millis>(*seconds * 1000);
-      if (!delta) return {400, Status::InvalidParameter("advance needs `by` (\"30s\", \"5m\", \"1h\", \"250ms\") or `seconds`.")};
+      if (!delta)
+        return {400, Status::InvalidParameter(
+                         "advance needs `by` (\"30s\", \"5m\", \"1h\", \"250ms\") or `seconds`.")};
       Status s = AdvanceClock(control, clock, *delta);
       if (!s.ok()) return {s.code() == ErrorCode::kInvalidParameterException ? 400 : 500, s};
     }
@@ -111,9 +118,9 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
     f.availability_zones = in.StringList("availabilityZones").value_or(std::vector<std::string>{});
     if (const rapidjson::Value* attrs = in.Object("attributes")) {
       for (const auto& m : attrs->GetObject()) {
-        f.attributes.push_back({m.name.GetString(),
-                                m.value.IsString() ? std::optional<std::string>(m.value.GetString())
-                                                   : std::nullopt});
+        f.attributes.push_back(
+            {m.name.GetString(),
+             m.value.IsString() ? std::optional<std::string>(m.value.GetString()) : std::nullopt});
       }
     }
     if (!in.ok()) return {400, in.status()};
@@ -155,7 +162,10 @@ AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method
     if (*type == "heal-task-definition") s = control.SetTaskDefinitionFailing(ctx, td, false);
     if (!s.ok()) return {HttpStatusFor(s.code()), s};
     JsonWriter w;
-    w.StartObject().Member("type", *type).Member("affected", static_cast<int64_t>(affected)).EndObject();
+    w.StartObject()
+        .Member("type", *type)
+        .Member("affected", static_cast<int64_t>(affected))
+        .EndObject();
     return {200, Status::Ok(), w.str()};
   }
   return {404, Status::InvalidParameter("Unknown emulator route /_emulator/" + route + ".")};

@@ -79,8 +79,9 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
   auto op_name = ParseTarget(call.x_amz_target);
   if (!op_name.ok()) return ErrorReply(op_name.status(), "-");
   const OperationEntry* entry = FindOperation(*op_name);
-  if (!entry) return ErrorReply(Status(ErrorCode::kUnknownOperationException,
-                                       "Unknown operation " + *op_name), *op_name);
+  if (!entry)
+    return ErrorReply(
+        Status(ErrorCode::kUnknownOperationException, "Unknown operation " + *op_name), *op_name);
   if (!entry->handler) {
     return ErrorReply(Status(ErrorCode::kUnknownOperationException,
                              *op_name + " is not implemented by ecs-emulator yet"),

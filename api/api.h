@@ -5,12 +5,12 @@
 // run on the state strand because it reads control/'s structs in place (no copies).
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <any>
 #include <memory>
 #include <string>
 #include <variant>
-
-#include <rapidjson/document.h>
 
 #include "common/clock.h"
 #include "common/tenant.h"
@@ -31,14 +31,14 @@ struct HttpReply {
   int status = 200;
   std::string content_type = "application/x-amz-json-1.1";
   std::string body;
-  std::string operation;  // for the request log ("-" for admin/unknown)
+  std::string operation;   // for the request log ("-" for admin/unknown)
   std::string error_type;  // set for error replies (x-amzn-ErrorType)
 };
 
 struct ApiOptions {
-  Tenant defaults;       // region and account when a request does not name them
-  std::string version;   // reported by /_emulator/health
-  Millis started_at = 0; // wall-clock start, for uptime
+  Tenant defaults;        // region and account when a request does not name them
+  std::string version;    // reported by /_emulator/health
+  Millis started_at = 0;  // wall-clock start, for uptime
 };
 
 struct OpContext;
@@ -46,8 +46,8 @@ using Handler = Result<std::string> (*)(OpContext&);
 
 struct PreparedCall {
   std::string operation;
-  Handler handler = nullptr;         // ECS operation
-  std::string admin_route;           // or an /_emulator route that needs the state strand
+  Handler handler = nullptr;  // ECS operation
+  std::string admin_route;    // or an /_emulator route that needs the state strand
   std::string admin_method;
   control::RequestContext ctx;
   std::shared_ptr<rapidjson::Document> body;

@@ -114,7 +114,8 @@ Result<std::string> CreateCluster(OpContext& op) {
   in.cluster_name = op.in.String("clusterName").value_or("");
   in.tags = ReadTags(op.in, "tags").value_or(model::TagList{});
   in.fields = ReadClusterFields(op.in);
-  in.capacity_providers = op.in.StringList("capacityProviders").value_or(std::vector<std::string>{});
+  in.capacity_providers =
+      op.in.StringList("capacityProviders").value_or(std::vector<std::string>{});
   if (const rapidjson::Value* arr = op.in.Array("defaultCapacityProviderStrategy")) {
     for (const auto& e : arr->GetArray()) {
       JsonObjectReader s = op.in.Nested(e, "defaultCapacityProviderStrategy");
@@ -133,8 +134,8 @@ Result<std::string> CreateCluster(OpContext& op) {
 
 Result<std::string> DescribeClusters(OpContext& op) {
   auto ids = op.in.StringList("clusters").value_or(std::vector<std::string>{});
-  Includes include = ReadEnumList(op.in, "include",
-                                  {"ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"});
+  Includes include = ReadEnumList(
+      op.in, "include", {"ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"});
   if (!op.in.ok()) return op.in.status();
   if (ids.size() > 100) {
     return Status::InvalidParameter("clusters can have at most 100 items, but " +

@@ -111,7 +111,8 @@ Result<std::string> DescribeContainerInstances(OpContext& op) {
   }
   std::vector<const model::ContainerInstance*> found;
   std::vector<control::DescribeFailure> failures;
-  ECS_RETURN_IF_ERROR(op.control.DescribeContainerInstances(op.ctx, cluster, *ids, &found, &failures));
+  ECS_RETURN_IF_ERROR(
+      op.control.DescribeContainerInstances(op.ctx, cluster, *ids, &found, &failures));
   JsonWriter w;
   w.StartObject().Key("containerInstances").StartArray();
   for (const auto* ci : found) WriteContainerInstance(w, op.control, *ci, include);
@@ -124,13 +125,14 @@ Result<std::string> DescribeContainerInstances(OpContext& op) {
 Result<std::string> ListContainerInstances(OpContext& op) {
   std::string cluster = op.in.String("cluster").value_or("");
   std::string filter = op.in.String("filter").value_or("");
-  auto status = ReadEnum(op.in, "status",
-                         {"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});
+  auto status =
+      ReadEnum(op.in, "status",
+               {"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});
   auto max = op.in.Int("maxResults");
   auto token = op.in.String("nextToken");
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListContainerInstances(op.ctx, cluster, filter, status.value_or(""), max,
-                                                token);
+  auto page =
+      op.control.ListContainerInstances(op.ctx, cluster, filter, status.value_or(""), max, token);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("containerInstanceArns", page->arns);
@@ -150,8 +152,8 @@ Result<std::string> UpdateContainerInstancesState(OpContext& op) {
   }
   std::vector<const model::ContainerInstance*> updated;
   std::vector<control::DescribeFailure> failures;
-  ECS_RETURN_IF_ERROR(op.control.UpdateContainerInstancesState(op.ctx, cluster, *ids, status,
-                                                               &updated, &failures));
+  ECS_RETURN_IF_ERROR(
+      op.control.UpdateContainerInstancesState(op.ctx, cluster, *ids, status, &updated, &failures));
   JsonWriter w;
   w.StartObject().Key("containerInstances").StartArray();
   for (const auto* ci : updated) WriteContainerInstance(w, op.control, *ci, {});

@@ -236,7 +236,8 @@ void WriteTask(JsonWriter& w, const control::ControlPlane& cp, const model::Task
   w.Raw(TaskJson(cp, t, include_tags, &scratch));
 }
 
-std::string TasksReply(const control::ControlPlane& cp, const std::vector<const model::Task*>& tasks,
+std::string TasksReply(const control::ControlPlane& cp,
+                       const std::vector<const model::Task*>& tasks,
                        const std::vector<control::DescribeFailure>& failures, bool include_tags,
                        bool cache) {
   // Spliced by hand: the writer copies raw JSON a byte at a time, and a reply of 100 tasks is

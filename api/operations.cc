@@ -90,8 +90,9 @@ const std::vector<OperationEntry>& OperationTable() {
 
 const OperationEntry* FindOperation(std::string_view name) {
   const auto& table = OperationTable();
-  auto it = std::lower_bound(table.begin(), table.end(), name,
-                             [](const OperationEntry& e, std::string_view n) { return e.name < n; });
+  auto it =
+      std::lower_bound(table.begin(), table.end(), name,
+                       [](const OperationEntry& e, std::string_view n) { return e.name < n; });
   return it != table.end() && it->name == name ? &*it : nullptr;
 }
 

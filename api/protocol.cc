@@ -30,8 +30,8 @@ bool IsTwelveDigits(std::string_view s) {
 bool LooksLikeRegion(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
       return false;
     }
   }

@@ -28,8 +28,7 @@ std::optional<CredentialScope> ParseCredentialScope(std::string_view authorizati
 
 // Region: credential scope, else the Host header (ecs.<region>.amazonaws.com), else the default.
 // Account: a 12-digit access key is the account; any other key means the default account.
-Tenant ResolveTenant(std::string_view authorization, std::string_view host,
-                     const Tenant& defaults);
+Tenant ResolveTenant(std::string_view authorization, std::string_view host, const Tenant& defaults);
 
 // {"__type":"<Type>","message":"<message>"} (+ resourceIds for ConflictException). Byte-exact.
 std::string ErrorBody(const Status& status);

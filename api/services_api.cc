@@ -242,8 +242,8 @@ std::string ServiceReply(const control::ControlPlane& cp, const model::Service& 
   return w.str();
 }
 
-void WriteRevisionSummary(JsonWriter& w, const control::ControlPlane& cp,
-                          const model::Service& s, const model::Deployment& d) {
+void WriteRevisionSummary(JsonWriter& w, const control::ControlPlane& cp, const model::Service& s,
+                          const model::Deployment& d) {
   auto n = cp.CountsForService(s);
   auto counts = n.by_deployment.find(d.id);
   w.StartObject()
@@ -254,8 +254,8 @@ void WriteRevisionSummary(JsonWriter& w, const control::ControlPlane& cp,
       .EndObject();
 }
 
-void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp,
-                            const model::Service& s, const model::Deployment& d) {
+void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, const model::Service& s,
+                            const model::Deployment& d) {
   w.StartObject()
       .Member("serviceDeploymentArn", cp.ServiceDeploymentArn(s, d))
       .Member("serviceArn", s.arn)
@@ -386,8 +386,8 @@ Result<std::string> ListServices(OpContext& op) {
   auto max = op.in.Int("maxResults");
   auto token = op.in.String("nextToken");
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListServices(op.ctx, cluster, launch.value_or(""),
-                                      strategy.value_or(""), max, token);
+  auto page = op.control.ListServices(op.ctx, cluster, launch.value_or(""), strategy.value_or(""),
+                                      max, token);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("serviceArns", page->arns);
@@ -456,7 +456,8 @@ Result<std::string> DescribeDeploymentsOrRevisions(OpContext& op, bool revisions
   const char* member = revisions ? "serviceRevisionArns" : "serviceDeploymentArns";
   auto arns = op.in.StringList(member);
   if (!op.in.ok()) return op.in.status();
-  if (!arns || arns->empty()) return Status::InvalidParameter(std::string(member) + " can not be empty.");
+  if (!arns || arns->empty())
+    return Status::InvalidParameter(std::string(member) + " can not be empty.");
   if (arns->size() > 20) {
     return Status::InvalidParameter(std::string(member) + " can have at most 20 items.");
   }

@@ -90,8 +90,8 @@ Result<std::string> ListTaskDefinitionFamilies(OpContext& op) {
   auto max = op.in.Int("maxResults");
   auto token = op.in.String("nextToken");
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListTaskDefinitionFamilies(op.ctx, prefix, status.value_or("ALL"), max,
-                                                    token);
+  auto page =
+      op.control.ListTaskDefinitionFamilies(op.ctx, prefix, status.value_or("ALL"), max, token);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("families", page->arns);

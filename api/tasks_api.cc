@@ -44,12 +44,14 @@ control::RunTaskInput ReadTaskLaunch(JsonObjectReader& in) {
       control::AwsVpcInput vpc;
       vpc.subnets = a.StringList("subnets").value_or(std::vector<std::string>{});
       vpc.security_groups = a.StringList("securityGroups").value_or(std::vector<std::string>{});
-      vpc.assign_public_ip = ReadEnum(a, "assignPublicIp", {"ENABLED", "DISABLED"}).value_or("DISABLED");
+      vpc.assign_public_ip =
+          ReadEnum(a, "assignPublicIp", {"ENABLED", "DISABLED"}).value_or("DISABLED");
       r.network = std::move(vpc);
     }
   }
   r.tags = ReadTags(in, "tags").value_or(model::TagList{});
-  r.propagate_tags = ReadEnum(in, "propagateTags", {"TASK_DEFINITION", "SERVICE", "NONE"}).value_or("");
+  r.propagate_tags =
+      ReadEnum(in, "propagateTags", {"TASK_DEFINITION", "SERVICE", "NONE"}).value_or("");
   r.enable_ecs_managed_tags = in.Bool("enableECSManagedTags").value_or(false);
   r.enable_execute_command = in.Bool("enableExecuteCommand").value_or(false);
   (void)in.String("referenceId");
@@ -103,8 +105,9 @@ std::vector<std::pair<std::string, std::string>> ReadPairs(JsonObjectReader& in,
 Result<std::string> RunTask(OpContext& op) {
   control::RunTaskInput in = ReadTaskLaunch(op.in);
   in.count = op.in.Int("count").value_or(1);
-  in.launch_type = ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"})
-                       .value_or("");
+  in.launch_type =
+      ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"})
+          .value_or("");
   if (const rapidjson::Value* arr = op.in.Array("capacityProviderStrategy")) {
     for (const auto& e : arr->GetArray()) {
       JsonObjectReader s = op.in.Nested(e, "capacityProviderStrategy");
@@ -181,7 +184,8 @@ Result<std::string> ListTasks(OpContext& op) {
   in.desired_status =
       ReadEnum(op.in, "desiredStatus", {"RUNNING", "PENDING", "STOPPED"}).value_or("RUNNING");
   in.launch_type =
-      ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"}).value_or("");
+      ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"})
+          .value_or("");
   (void)op.in.String("daemonName");
   in.max_results = op.in.Int("maxResults");
   in.next_token = op.in.String("nextToken");

@@ -24,10 +24,10 @@ class SimulatedClock final : public Clock {
  public:
   Millis Now() const override;
   bool frozen() const { return frozen_.load(); }
-  void Freeze();                 // stops time at the current instant
-  void FreezeAt(Millis t);       // stops time at t (ignored if t is in the simulated past)
-  void Advance(Millis delta);    // moves time forward, frozen or not
-  void Release();                // time flows again from the current simulated instant
+  void Freeze();               // stops time at the current instant
+  void FreezeAt(Millis t);     // stops time at t (ignored if t is in the simulated past)
+  void Advance(Millis delta);  // moves time forward, frozen or not
+  void Release();              // time flows again from the current simulated instant
 
  private:
   std::atomic<bool> frozen_{false};

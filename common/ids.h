@@ -13,9 +13,9 @@ class IdGenerator {
   explicit IdGenerator(uint64_t seed) : rng_(seed) {}
   static IdGenerator FromEntropy();
 
-  std::string Uuid();           // 8-4-4-4-12 lowercase hex, version 4
-  std::string Hex32();          // task / container-instance id: 32 lowercase hex
-  std::string DeploymentId();   // "ecs-svc/" + 19 digits
+  std::string Uuid();          // 8-4-4-4-12 lowercase hex, version 4
+  std::string Hex32();         // task / container-instance id: 32 lowercase hex
+  std::string DeploymentId();  // "ecs-svc/" + 19 digits
   uint64_t Next() { return rng_(); }
 
  private:

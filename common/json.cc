@@ -1,11 +1,10 @@
 #include "common/json.h"
 
-#include <cstring>
-
 #include <rapidjson/error/en.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace ecs {
@@ -21,8 +20,8 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
   doc->Parse(text.data(), text.size());
   if (doc->HasParseError()) {
     return Status::Serialization(std::string("Request body is not valid JSON: ") +
-                                 rapidjson::GetParseError_En(doc->GetParseError()) +
-                                 " (offset " + std::to_string(doc->GetErrorOffset()) + ")");
+                                 rapidjson::GetParseError_En(doc->GetParseError()) + " (offset " +
+                                 std::to_string(doc->GetErrorOffset()) + ")");
   }
   if (!doc->IsObject()) {
     return Status::Serialization("Start of structure or map found where not expected.");
@@ -35,8 +34,8 @@ JsonObjectReader::JsonObjectReader(const rapidjson::Value& obj, std::string path
 
 const rapidjson::Value* JsonObjectReader::Find(std::string_view key) const {
   if (!obj_.IsObject()) return nullptr;
-  auto it = obj_.FindMember(
-      rapidjson::Value(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
+  auto it = obj_.FindMember(rapidjson::Value(
+      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
   if (it == obj_.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }

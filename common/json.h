@@ -65,10 +65,22 @@ class JsonObjectReader {
 class JsonWriter {
  public:
   JsonWriter() : w_(buf_) {}
-  JsonWriter& StartObject() { w_.StartObject(); return *this; }
-  JsonWriter& EndObject() { w_.EndObject(); return *this; }
-  JsonWriter& StartArray() { w_.StartArray(); return *this; }
-  JsonWriter& EndArray() { w_.EndArray(); return *this; }
+  JsonWriter& StartObject() {
+    w_.StartObject();
+    return *this;
+  }
+  JsonWriter& EndObject() {
+    w_.EndObject();
+    return *this;
+  }
+  JsonWriter& StartArray() {
+    w_.StartArray();
+    return *this;
+  }
+  JsonWriter& EndArray() {
+    w_.EndArray();
+    return *this;
+  }
   JsonWriter& Key(std::string_view k) {
     w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
     return *this;
@@ -77,15 +89,30 @@ class JsonWriter {
     w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
     return *this;
   }
-  JsonWriter& Int(int64_t v) { w_.Int64(v); return *this; }
-  JsonWriter& Double(double v) { w_.Double(v); return *this; }
-  JsonWriter& Bool(bool v) { w_.Bool(v); return *this; }
-  JsonWriter& Null() { w_.Null(); return *this; }
+  JsonWriter& Int(int64_t v) {
+    w_.Int64(v);
+    return *this;
+  }
+  JsonWriter& Double(double v) {
+    w_.Double(v);
+    return *this;
+  }
+  JsonWriter& Bool(bool v) {
+    w_.Bool(v);
+    return *this;
+  }
+  JsonWriter& Null() {
+    w_.Null();
+    return *this;
+  }
   // Epoch seconds with millisecond fraction, e.g. 1557119253.821 (what ECS sends).
   JsonWriter& Timestamp(Millis ms);
   // Inserts already-serialized JSON (must be a complete, valid value).
   JsonWriter& Raw(std::string_view json);
-  JsonWriter& Value(const rapidjson::Value& v) { v.Accept(w_); return *this; }
+  JsonWriter& Value(const rapidjson::Value& v) {
+    v.Accept(w_);
+    return *this;
+  }
 
   // Key + value shorthands.
   JsonWriter& Member(std::string_view k, std::string_view v) { return Key(k).String(v); }

@@ -17,12 +17,18 @@ const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR"};
 }  // namespace
 
 bool ParseLogLevel(std::string_view s, LogLevel* out) {
-  if (s == "debug") *out = LogLevel::kDebug;
-  else if (s == "info") *out = LogLevel::kInfo;
-  else if (s == "warn" || s == "warning") *out = LogLevel::kWarn;
-  else if (s == "error") *out = LogLevel::kError;
-  else if (s == "off") *out = LogLevel::kOff;
-  else return false;
+  if (s == "debug")
+    *out = LogLevel::kDebug;
+  else if (s == "info")
+    *out = LogLevel::kInfo;
+  else if (s == "warn" || s == "warning")
+    *out = LogLevel::kWarn;
+  else if (s == "error")
+    *out = LogLevel::kError;
+  else if (s == "off")
+    *out = LogLevel::kOff;
+  else
+    return false;
   return true;
 }
 

@@ -25,8 +25,10 @@ std::optional<std::string> Base64Decode(std::string_view data) {
   if (n < 0) return std::nullopt;
   size_t len = static_cast<size_t>(n);
   // EVP_DecodeBlock counts padding bytes as output; drop them.
-  if (data.ends_with("==")) len -= 2;
-  else if (data.ends_with("=")) len -= 1;
+  if (data.ends_with("=="))
+    len -= 2;
+  else if (data.ends_with("="))
+    len -= 1;
   out.resize(len);
   return out;
 }
@@ -43,8 +45,9 @@ Result<std::string> DecodePageToken(std::string_view token, std::string_view sco
   auto raw = Base64Decode(token);
   std::string prefix = "v1|" + std::string(scope) + "|";
   if (!raw || !raw->starts_with(prefix)) {
-    return Status::InvalidParameter("Invalid nextToken: it is malformed or was issued for a "
-                                    "different request.");
+    return Status::InvalidParameter(
+        "Invalid nextToken: it is malformed or was issued for a "
+        "different request.");
   }
   return raw->substr(prefix.size());
 }

@@ -1,7 +1,6 @@
 #include "config/options.h"
 
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 
 #include "common/names.h"
@@ -56,7 +55,8 @@ Result<control::FleetInput> ParseFleetSpec(const std::string& spec) {
     }
     std::string key = item.substr(0, eq), value = item.substr(eq + 1);
     if (key == "cluster") {
-      if (!IsValidResourceName(value)) return Status::InvalidParameter("bad cluster name '" + value + "'");
+      if (!IsValidResourceName(value))
+        return Status::InvalidParameter("bad cluster name '" + value + "'");
       f.cluster = value;
     } else if (key == "count") {
       auto n = ParseCount(value);
@@ -171,7 +171,8 @@ ParseOutcome ParseOptions(int argc, char** argv) {
     return out;
   };
   if (!ParseLogLevel(log_level, &o.log_level)) {
-    return fail("--log-level must be one of debug, info, warn, error, off; got '" + log_level + "'");
+    return fail("--log-level must be one of debug, info, warn, error, off; got '" + log_level +
+                "'");
   }
   if (!IsTwelveDigits(o.account_id)) {
     return fail("--account-id must be 12 digits; got '" + o.account_id + "'");

@@ -131,8 +131,9 @@ Status RejectReadOnly(std::string_view name) {
 Status RejectNonRoot(const Tenant& t, std::string_view name, const std::string& principal,
                      std::string_view verb) {
   if (name != kRootOnly || principal == PrincipalArn(t)) return Status::Ok();
-  return Status::InvalidParameter("The fargateTaskRetirementWaitPeriod account setting can only be " +
-                                  std::string(verb) + " for the root user.");
+  return Status::InvalidParameter(
+      "The fargateTaskRetirementWaitPeriod account setting can only be " + std::string(verb) +
+      " for the root user.");
 }
 
 std::string_view TypeOf(std::string_view name) {

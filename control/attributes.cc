@@ -26,8 +26,8 @@ bool ValidName(std::string_view s) {
 bool ValidValue(std::string_view s) {
   if (s.empty() || s.size() > 128 || s.front() == ' ' || s.back() == ' ') return false;
   return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("-_.@/\\: ").find(static_cast<char>(c)) !=
-                                  std::string_view::npos;
+    return std::isalnum(c) ||
+           std::string_view("-_.@/\\: ").find(static_cast<char>(c)) != std::string_view::npos;
   });
 }
 
@@ -73,8 +73,9 @@ Result<std::vector<AttributeTarget>> ControlPlane::PutAttributes(
     }
     auto [it, inserted] = next.try_emplace(ci->id, *ci);
     auto& attrs = it->second.attributes;
-    auto existing = std::find_if(attrs.begin(), attrs.end(),
-                                 [&](const model::Attribute& e) { return e.name == a.attribute.name; });
+    auto existing = std::find_if(attrs.begin(), attrs.end(), [&](const model::Attribute& e) {
+      return e.name == a.attribute.name;
+    });
     if (existing != attrs.end()) {
       existing->value = a.attribute.value;
     } else {
@@ -149,14 +150,16 @@ ControlPlane::ListAttributes(const RequestContext& ctx, const std::string& clust
                                     ". Valid values: container-instance.");
   }
   if (!value.empty() && name.empty()) {
-    return Status::InvalidParameter("attributeValue can only be used together with "
-                                    "attributeName.");
+    return Status::InvalidParameter(
+        "attributeValue can only be used together with "
+        "attributeName.");
   }
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
   auto size = ResolvePageSize(max_results, 100, 100);
   if (!size.ok()) return size.status();
-  std::string scope = TenantScope(ctx.tenant, "ListAttributes") + "|" + (*c)->name + "|" + name + "|" + value;
+  std::string scope =
+      TenantScope(ctx.tenant, "ListAttributes") + "|" + (*c)->name + "|" + name + "|" + value;
   std::string after;
   if (next_token) {
     auto cursor = DecodePageToken(*next_token, scope);

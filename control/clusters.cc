@@ -14,8 +14,7 @@ namespace {
 
 Status ValidateClusterName(const std::string& name) {
   if (!IsValidResourceName(name)) {
-    return Status::InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " +
-                                    name);
+    return Status::InvalidParameter("Cluster must match ^[a-zA-Z0-9\\-_]{1,255}$, but was " + name);
   }
   return Status::Ok();
 }
@@ -127,18 +126,21 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
           "specify a valid capacity provider and try again.");
     }
     if (item.weight < 0 || item.weight > 1000) {
-      return Status::InvalidParameter("The capacity provider strategy weight must be between 0 "
-                                      "and 1000.");
+      return Status::InvalidParameter(
+          "The capacity provider strategy weight must be between 0 "
+          "and 1000.");
     }
     if (item.base < 0 || item.base > 100000) {
-      return Status::InvalidParameter("The capacity provider strategy base must be between 0 "
-                                      "and 100000.");
+      return Status::InvalidParameter(
+          "The capacity provider strategy base must be between 0 "
+          "and 100000.");
     }
     if (item.base > 0) ++with_base;
   }
   if (with_base > 1) {
-    return Status::InvalidParameter("A base value can only be specified for one capacity "
-                                    "provider in a capacity provider strategy.");
+    return Status::InvalidParameter(
+        "A base value can only be specified for one capacity "
+        "provider in a capacity provider strategy.");
   }
 
   TenantState& st = StateFor(ctx.tenant);
@@ -155,9 +157,9 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   c.seq = NextSeq();
   c.created_at = Now();
   // containerInsights defaults from the account setting (disabled unless set).
-  c.settings.push_back({"containerInsights",
-                        EffectiveAccountSetting(ctx.tenant, ctx.principal_arn(),
-                                                "containerInsights")});
+  c.settings.push_back(
+      {"containerInsights",
+       EffectiveAccountSetting(ctx.tenant, ctx.principal_arn(), "containerInsights")});
   ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in.fields), &c));
   c.capacity_providers = in.capacity_providers;
   if (!in.default_strategy.empty()) {
@@ -201,7 +203,8 @@ void ControlPlane::DescribeClusters(const RequestContext& ctx,
     if (c.ok()) {
       found->push_back(*c);
     } else {
-      failures->push_back({id.starts_with("arn:") ? id : ClusterArn(ctx.tenant, name), "MISSING", ""});
+      failures->push_back(
+          {id.starts_with("arn:") ? id : ClusterArn(ctx.tenant, name), "MISSING", ""});
     }
   }
 }
@@ -227,7 +230,8 @@ Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
   Page page;
   for (const auto* c : all) {
     if (static_cast<int>(page.arns.size()) == *size) {
-      page.next_token = EncodePageToken(TenantScope(ctx.tenant, "ListClusters"), SeqCursor(all[page.arns.size() - 1]->seq));
+      page.next_token = EncodePageToken(TenantScope(ctx.tenant, "ListClusters"),
+                                        SeqCursor(all[page.arns.size() - 1]->seq));
       break;
     }
     page.arns.push_back(c->arn);

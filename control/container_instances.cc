@@ -215,8 +215,8 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
   ClusterState& cs = *FindClusterState(ctx.tenant, cluster_name);
 
   // What the instance identity document tells (all optional).
-  std::string ec2_id, az = in.availability_zone, instance_type = in.instance_type, ami,
-                      arch, private_ip;
+  std::string ec2_id, az = in.availability_zone, instance_type = in.instance_type, ami, arch,
+                      private_ip;
   if (!in.identity_document.empty()) {
     auto doc = ParseJsonObject(in.identity_document);
     if (!doc.ok()) {
@@ -408,10 +408,11 @@ Result<const model::ContainerInstance*> ControlPlane::DeregisterContainerInstanc
   return ci;
 }
 
-Status ControlPlane::DescribeContainerInstances(
-    const RequestContext& ctx, const std::string& cluster, const std::vector<std::string>& ids,
-    std::vector<const model::ContainerInstance*>* found,
-    std::vector<DescribeFailure>* failures) const {
+Status ControlPlane::DescribeContainerInstances(const RequestContext& ctx,
+                                                const std::string& cluster,
+                                                const std::vector<std::string>& ids,
+                                                std::vector<const model::ContainerInstance*>* found,
+                                                std::vector<DescribeFailure>* failures) const {
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
   const ClusterState* cs = FindClusterState(ctx.tenant, (*c)->name);
@@ -429,12 +430,10 @@ Status ControlPlane::DescribeContainerInstances(
   return Status::Ok();
 }
 
-Result<Page> ControlPlane::ListContainerInstances(const RequestContext& ctx,
-                                                  const std::string& cluster,
-                                                  const std::string& filter,
-                                                  const std::string& status,
-                                                  std::optional<int64_t> max_results,
-                                                  const std::optional<std::string>& next_token) const {
+Result<Page> ControlPlane::ListContainerInstances(
+    const RequestContext& ctx, const std::string& cluster, const std::string& filter,
+    const std::string& status, std::optional<int64_t> max_results,
+    const std::optional<std::string>& next_token) const {
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
   auto size = ResolvePageSize(max_results, 100, 100);
@@ -445,7 +444,8 @@ Result<Page> ControlPlane::ListContainerInstances(const RequestContext& ctx,
     if (!parsed.ok()) return parsed.status();
     expr = std::move(*parsed);
   }
-  std::string scope = TenantScope(ctx.tenant, "ListContainerInstances") + "|" + (*c)->name + "|" + status + "|" + filter;
+  std::string scope = TenantScope(ctx.tenant, "ListContainerInstances") + "|" + (*c)->name + "|" +
+                      status + "|" + filter;
   std::string after;
   if (next_token) {
     auto cursor = DecodePageToken(*next_token, scope);
@@ -481,8 +481,10 @@ Status ControlPlane::UpdateContainerInstancesState(
     const std::string& status, std::vector<const model::ContainerInstance*>* updated,
     std::vector<DescribeFailure>* failures) {
   if (status != "ACTIVE" && status != "DRAINING") {
-    return Status::InvalidParameter("Container instances can only be set to ACTIVE or DRAINING, "
-                                    "but status was " + status + ".");
+    return Status::InvalidParameter(
+        "Container instances can only be set to ACTIVE or DRAINING, "
+        "but status was " +
+        status + ".");
   }
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();

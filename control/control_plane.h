@@ -73,10 +73,10 @@ struct ClusterCounts {
 
 // How fast the simulated agent moves tasks along (milliseconds of simulated time).
 struct LifecycleConfig {
-  Millis provisioning = 100;    // PROVISIONING -> PENDING (awsvpc / Fargate: ENI attach)
-  Millis pending = 200;         // PENDING -> RUNNING (image pull, container start)
-  Millis stopping = 100;        // STOPPING -> DEPROVISIONING / STOPPED
-  Millis deprovisioning = 100;  // DEPROVISIONING -> STOPPED
+  Millis provisioning = 100;             // PROVISIONING -> PENDING (awsvpc / Fargate: ENI attach)
+  Millis pending = 200;                  // PENDING -> RUNNING (image pull, container start)
+  Millis stopping = 100;                 // STOPPING -> DEPROVISIONING / STOPPED
+  Millis deprovisioning = 100;           // DEPROVISIONING -> STOPPED
   Millis stopped_retention = 3'600'000;  // STOPPED tasks stay describable this long
   // How long a RUNNING service task must run before it counts as healthy toward
   // minimumHealthyPercent (ECS waits 40 s without health checks; 0 keeps CI fast).
@@ -120,7 +120,7 @@ struct FleetInput {
   std::string cluster = "default";
   int count = 1;
   std::string instance_type = "m5.large";
-  std::optional<int64_t> cpu, memory;   // override the instance type's size
+  std::optional<int64_t> cpu, memory;           // override the instance type's size
   std::vector<std::string> availability_zones;  // default: the region's AZs
   std::vector<model::Attribute> attributes;
 };
@@ -378,8 +378,7 @@ class ControlPlane {
   // --- Services (services.cc, service_scheduler.cc, service_deployments.cc, faults.cc) ---
   Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
   Result<const model::Service*> UpdateService(const RequestContext& ctx, ServiceInput in);
-  Result<const model::Service*> DeleteService(const RequestContext& ctx,
-                                              const std::string& cluster,
+  Result<const model::Service*> DeleteService(const RequestContext& ctx, const std::string& cluster,
                                               const std::string& service, bool force);
   Status DescribeServices(const RequestContext& ctx, const std::string& cluster,
                           const std::vector<std::string>& names,
@@ -462,8 +461,7 @@ class ControlPlane {
                                           const std::optional<std::string>& next_token) const;
 
   // --- Tags (tags.cc); generic over every taggable resource type ---
-  Status TagResource(const RequestContext& ctx, const std::string& arn,
-                     const model::TagList& tags);
+  Status TagResource(const RequestContext& ctx, const std::string& arn, const model::TagList& tags);
   Status UntagResource(const RequestContext& ctx, const std::string& arn,
                        const std::vector<std::string>& keys);
   Result<model::TagList> ListTagsForResource(const RequestContext& ctx,
@@ -619,7 +617,7 @@ class ControlPlane {
   std::map<Tenant, std::map<std::pair<std::string, std::string>, std::string>> account_settings_;
   int64_t next_seq_ = 1;
   bool clock_frozen_ = false;  // see RunDue
-  void ForgetMemory();  // Reset, ReloadFromStore
+  void ForgetMemory();         // Reset, ReloadFromStore
   // The service scheduler's current pass (ReconcileServices): the services to visit, by key so
   // requests between slices may delete or re-create anything, and the next one to visit.
   struct ServiceKey {

@@ -62,8 +62,8 @@ Status ControlPlane::LoseInstance(const RequestContext& ctx, const std::string& 
 
 Result<int> ControlPlane::LoseZone(const RequestContext& ctx, const std::string& zone) {
   if (zone.empty()) {
-    return Status::InvalidParameter("availabilityZone can not be empty (e.g. " +
-                                    ctx.tenant.region + "a).");
+    return Status::InvalidParameter("availabilityZone can not be empty (e.g. " + ctx.tenant.region +
+                                    "a).");
   }
   std::vector<std::pair<std::string, std::string>> victims;  // (cluster, instance id)
   auto it = tenants_.find(ctx.tenant);

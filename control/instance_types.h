@@ -10,8 +10,8 @@ namespace ecs::control {
 
 struct InstanceTypeInfo {
   std::string_view name;
-  int64_t cpu;     // CPU units (1024 per vCPU)
-  int64_t memory;  // registered MiB
+  int64_t cpu;                    // CPU units (1024 per vCPU)
+  int64_t memory;                 // registered MiB
   std::string_view architecture;  // x86_64 | arm64
 };
 

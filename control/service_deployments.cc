@@ -72,8 +72,7 @@ ControlPlane::ListServiceDeployments(const RequestContext& ctx, const std::strin
 }
 
 void ControlPlane::DescribeServiceDeployments(const RequestContext& ctx,
-                                              const std::vector<std::string>& arns,
-                                              bool revisions,
+                                              const std::vector<std::string>& arns, bool revisions,
                                               std::vector<ServiceDeploymentRef>* found,
                                               std::vector<DescribeFailure>* failures) const {
   for (const auto& arn : arns) {

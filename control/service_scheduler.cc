@@ -121,8 +121,8 @@ struct TickPlan {
   int64_t start = 0;                          // REPLICA: PRIMARY tasks to launch
   std::vector<std::string> daemon_instances;  // DAEMON: instances to start a PRIMARY task on
   bool deadlocked = false;
-  bool completed = false;  // the PRIMARY alone runs what it should, all healthy
-  bool steady = false;     // completed with a single deployment
+  bool completed = false;            // the PRIMARY alone runs what it should, all healthy
+  bool steady = false;               // completed with a single deployment
   std::vector<std::string> drained;  // older deployments without a task left
 };
 
@@ -144,8 +144,7 @@ TickPlan PlanDaemon(const model::Service& svc, const std::vector<model::Task*>& 
     const bool of_primary = t->started_by == primary.id;
     if (!of_primary) others = true;
     if (t->desired_status != "RUNNING") continue;
-    const bool keep = eligible_ids.count(t->container_instance_id) &&
-                      (of_primary || failed) &&
+    const bool keep = eligible_ids.count(t->container_instance_id) && (of_primary || failed) &&
                       good_per_instance[t->container_instance_id] == 0;
     if (!keep) {
       plan.stops.push_back(t);
@@ -161,12 +160,10 @@ TickPlan PlanDaemon(const model::Service& svc, const std::vector<model::Task*>& 
   bool all_healthy = std::all_of(tasks.begin(), tasks.end(), [&](const model::Task* t) {
     return t->started_by == primary.id && t->desired_status == "RUNNING" && healthy(*t);
   });
-  plan.completed = !failed && !others && all_healthy && plan.stops.empty() &&
-                   plan.daemon_instances.empty() &&
-                   static_cast<size_t>(std::count_if(good_per_instance.begin(),
-                                                     good_per_instance.end(),
-                                                     [](auto& e) { return e.second > 0; })) ==
-                       eligible.size();
+  plan.completed =
+      !failed && !others && all_healthy && plan.stops.empty() && plan.daemon_instances.empty() &&
+      static_cast<size_t>(std::count_if(good_per_instance.begin(), good_per_instance.end(),
+                                        [](auto& e) { return e.second > 0; })) == eligible.size();
   for (const auto& d : svc.deployments) {
     if (d.status == "INACTIVE" || d.id == primary.id) continue;
     if (std::none_of(tasks.begin(), tasks.end(),
@@ -218,8 +215,9 @@ void ControlPlane::AddEvent(model::Service& svc, const std::string& message, Mil
 bool ControlPlane::RollBack(model::Service& svc, bool circuit_breaker,
                             const std::string& status_reason, Millis now) {
   if (svc.deployments.size() < 2) return false;
-  auto good = std::find_if(svc.deployments.begin() + 1, svc.deployments.end(),
-                           [](const model::Deployment& d) { return d.rollout_state == "COMPLETED"; });
+  auto good =
+      std::find_if(svc.deployments.begin() + 1, svc.deployments.end(),
+                   [](const model::Deployment& d) { return d.rollout_state == "COMPLETED"; });
   if (good == svc.deployments.end()) return false;
   model::Deployment& failed = svc.deployments.front();
   failed.status = "ACTIVE";
@@ -233,8 +231,9 @@ bool ControlPlane::RollBack(model::Service& svc, bool circuit_breaker,
   good->status = "PRIMARY";
   good->rollout_state = "IN_PROGRESS";
   good->rollout_state_reason =
-      circuit_breaker ? "ECS deployment circuit breaker: rolling back to deploymentId " + good->id + "."
-                      : "ECS deployment " + good->id + " in progress (rollback).";
+      circuit_breaker
+          ? "ECS deployment circuit breaker: rolling back to deploymentId " + good->id + "."
+          : "ECS deployment " + good->id + " in progress (rollback).";
   good->is_rollback = true;
   good->failed_tasks = 0;
   good->updated_at = now;
@@ -272,7 +271,7 @@ void ControlPlane::RecountServices(ClusterState& cs) {
 }
 
 std::vector<model::Task*> ControlPlane::LiveServiceTasks(ClusterState& cs,
-                                                        const model::Service& svc) {
+                                                         const model::Service& svc) {
   std::vector<model::Task*> out;
   auto it = cs.service_tasks.find(svc.name);
   if (it == cs.service_tasks.end()) return out;
@@ -308,8 +307,9 @@ RunTaskInput ControlPlane::ServiceTaskInput(const model::Service& svc) {
 int64_t ControlPlane::ReportLaunch(model::Service& svc, const std::vector<std::string>& started,
                                    const std::optional<std::string>& failure, Millis now) {
   if (!started.empty()) {
-    AddEvent(svc, Tag(svc) + " has started " + std::to_string(started.size()) + " tasks:" +
-                      TaskList(started) + ".",
+    AddEvent(svc,
+             Tag(svc) + " has started " + std::to_string(started.size()) +
+                 " tasks:" + TaskList(started) + ".",
              now);
   }
   if (failure) {
@@ -323,8 +323,8 @@ int64_t ControlPlane::ReportLaunch(model::Service& svc, const std::vector<std::s
   return static_cast<int64_t>(started.size());
 }
 
-int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc,
-                                         int64_t count, Millis now) {
+int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& svc, int64_t count,
+                                         Millis now) {
   std::vector<std::string> started;
   std::optional<std::string> failure;
   if (count > 0) {
@@ -348,8 +348,8 @@ int64_t ControlPlane::LaunchServiceTasks(ClusterState& /*cs*/, model::Service& s
     } else {
       for (const auto* t : out->tasks) started.push_back(t->id);
       if (!out->failures.empty()) {
-        failure = PlacementFailureEvent(svc, out->failures.front().reason,
-                                        out->failures.front().arn);
+        failure =
+            PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn);
       }
     }
   }
@@ -402,7 +402,8 @@ bool ControlPlane::ReconcileServices(Millis now, storage::ChangeSet& changes,
     if (it == cs->services.end() || it->second.status == "INACTIVE") continue;
     model::Service& svc = it->second;
     auto sig = signatures.find(cs);
-    if (sig == signatures.end()) sig = signatures.emplace(cs, InstancesSignature(cs->instances)).first;
+    if (sig == signatures.end())
+      sig = signatures.emplace(cs, InstancesSignature(cs->instances)).first;
     if (!svc.dirty && svc.settled && svc.instances_signature == sig->second) continue;
     const std::string status = svc.status;
     svc.instances_signature = sig->second;
@@ -455,8 +456,10 @@ void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Milli
       primary.rollout_state_reason = kBreakerFailed;
       primary.circuit_breaker_status = "TRIGGERED";
       primary.updated_at = now;
-      AddEvent(svc, Tag(svc) + " (deployment " + primary.id +
-                        ") deployment failed: tasks failed to start.", now);
+      AddEvent(
+          svc,
+          Tag(svc) + " (deployment " + primary.id + ") deployment failed: tasks failed to start.",
+          now);
       if (!(svc.circuit_breaker_rollback && RollBack(svc, true, kBreakerFailed, now))) {
         primary.deployment_status = "STOPPED";
         primary.status_reason = kBreakerFailed;
@@ -557,15 +560,17 @@ void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Milli
     stopped_ids.push_back(t->id);
   }
   if (!stopped_ids.empty()) {
-    AddEvent(svc, Tag(svc) + " has stopped " + std::to_string(stopped_ids.size()) +
-                      " running tasks:" + TaskList(stopped_ids) + ".",
+    AddEvent(svc,
+             Tag(svc) + " has stopped " + std::to_string(stopped_ids.size()) +
+                 " running tasks:" + TaskList(stopped_ids) + ".",
              now);
   }
   if (plan.deadlocked) {
-    AddEvent(svc, Tag(svc) +
-                      " was unable to stop or start tasks during a deployment because of the "
-                      "service deployment configuration. Update the minimumHealthyPercent or "
-                      "maximumPercent value and try again.",
+    AddEvent(svc,
+             Tag(svc) +
+                 " was unable to stop or start tasks during a deployment because of the "
+                 "service deployment configuration. Update the minimumHealthyPercent or "
+                 "maximumPercent value and try again.",
              now);
   }
   int64_t launched = 0;
@@ -619,8 +624,9 @@ void ControlPlane::ReconcileService(ClusterState& cs, model::Service& svc, Milli
   for (const model::Task* t : cs.service_tasks[svc.name]) {
     if (!t->is_stopped() && t->desired_status == "RUNNING") ++live_per_deployment[t->started_by];
   }
-  const bool others = std::any_of(svc.deployments.begin() + 1, svc.deployments.end(),
-                                  [](const model::Deployment& d) { return d.status != "INACTIVE"; });
+  const bool others =
+      std::any_of(svc.deployments.begin() + 1, svc.deployments.end(),
+                  [](const model::Deployment& d) { return d.status != "INACTIVE"; });
   for (auto& d : svc.deployments) {
     if (d.status == "INACTIVE") continue;
     int64_t want = live_per_deployment[d.id];

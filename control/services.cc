@@ -102,14 +102,16 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
     svc->capacity_provider_strategy_json.clear();
   } else if (has_strategy) {
     for (const auto& item : *in.capacity_provider_strategy) {
-      bool builtin = item.capacity_provider == "FARGATE" || item.capacity_provider == "FARGATE_SPOT";
-      bool associated = std::find(cluster.capacity_providers.begin(),
-                                  cluster.capacity_providers.end(),
-                                  item.capacity_provider) != cluster.capacity_providers.end();
+      bool builtin =
+          item.capacity_provider == "FARGATE" || item.capacity_provider == "FARGATE_SPOT";
+      bool associated =
+          std::find(cluster.capacity_providers.begin(), cluster.capacity_providers.end(),
+                    item.capacity_provider) != cluster.capacity_providers.end();
       if (!builtin || !associated) {
-        return Status::InvalidParameter("The specified capacity provider strategy cannot contain "
-                                        "a capacity provider that is not associated with the "
-                                        "cluster.");
+        return Status::InvalidParameter(
+            "The specified capacity provider strategy cannot contain "
+            "a capacity provider that is not associated with the "
+            "cluster.");
       }
     }
     svc->capacity_provider_strategy_json = StrategyJson(*in.capacity_provider_strategy);
@@ -128,8 +130,9 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
   const bool fargate = svc->launch_type == "FARGATE" ||
                        svc->capacity_provider_strategy_json.find("\"FARGATE") != std::string::npos;
   if (daemon && fargate) {
-    return Status::InvalidParameter("The daemon scheduling strategy is not supported with the "
-                                    "Fargate launch type.");
+    return Status::InvalidParameter(
+        "The daemon scheduling strategy is not supported with the "
+        "Fargate launch type.");
   }
   if (in.platform_version) {
     if (!fargate) {
@@ -137,9 +140,9 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
     }
     if (*in.platform_version != "LATEST" && *in.platform_version != "1.4.0" &&
         *in.platform_version != "1.3.0") {
-      return Status(ErrorCode::kPlatformUnknownException,
-                    "The specified platform version (" + *in.platform_version +
-                        ") does not exist.");
+      return Status(
+          ErrorCode::kPlatformUnknownException,
+          "The specified platform version (" + *in.platform_version + ") does not exist.");
     }
     if (!creating && *in.platform_version != svc->platform_version) *new_deployment = true;
     svc->platform_version = *in.platform_version;
@@ -150,7 +153,8 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
   if (in.task_definition) {
     auto td = registry.Resolve(tenant, *in.task_definition);
     if (!td.ok()) return Status::Client("TaskDefinition not found.");
-    if ((*td)->reg.status != "ACTIVE") return Status::InvalidParameter("TaskDefinition is inactive");
+    if ((*td)->reg.status != "ACTIVE")
+      return Status::InvalidParameter("TaskDefinition is inactive");
     if (!creating && (*td)->reg.arn != svc->task_definition_arn) *new_deployment = true;
     svc->task_definition_arn = (*td)->reg.arn;
   } else if (creating) {
@@ -177,8 +181,9 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
       return Status::InvalidParameter("maximumPercent must be between 0 and 2000.");
     }
     if (daemon && *in.maximum_percent != 100) {
-      return Status::InvalidParameter("The daemon scheduling strategy requires a maximumPercent "
-                                      "of 100.");
+      return Status::InvalidParameter(
+          "The daemon scheduling strategy requires a maximumPercent "
+          "of 100.");
     }
     svc->maximum_percent = static_cast<int>(*in.maximum_percent);
   } else if (creating) {
@@ -190,12 +195,14 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
 
   if (in.placement_constraints) {
     if (fargate && !in.placement_constraints->empty()) {
-      return Status::InvalidParameter("Task placement constraints are not supported for the "
-                                      "Fargate launch type.");
+      return Status::InvalidParameter(
+          "Task placement constraints are not supported for the "
+          "Fargate launch type.");
     }
     if (in.placement_constraints->size() + td->spec.member_of_expressions.size() > 10) {
-      return Status::InvalidParameter("A service can have at most 10 placement constraints, "
-                                      "counting the task definition's.");
+      return Status::InvalidParameter(
+          "A service can have at most 10 placement constraints, "
+          "counting the task definition's.");
     }
     for (const auto& [type, expr] : *in.placement_constraints) {
       auto c = scheduler::MakePlacementConstraint(type, expr);
@@ -206,12 +213,14 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
   }
   if (in.placement_strategy) {
     if (fargate && !in.placement_strategy->empty()) {
-      return Status::InvalidParameter("Task placement strategies are not supported for the "
-                                      "Fargate launch type.");
+      return Status::InvalidParameter(
+          "Task placement strategies are not supported for the "
+          "Fargate launch type.");
     }
     if (daemon && !in.placement_strategy->empty()) {
-      return Status::InvalidParameter("The daemon scheduling strategy does not support placement "
-                                      "strategies.");
+      return Status::InvalidParameter(
+          "The daemon scheduling strategy does not support placement "
+          "strategies.");
     }
     if (in.placement_strategy->size() > 5) {
       return Status::InvalidParameter("placementStrategy can have at most 5 items.");
@@ -227,15 +236,17 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
   const bool awsvpc = td->spec.network_mode == "awsvpc";
   if (in.network_configuration_json) {
     if (!awsvpc) {
-      return Status::InvalidParameter("Network Configuration is not valid for the given "
-                                      "networkMode of this task definition.");
+      return Status::InvalidParameter(
+          "Network Configuration is not valid for the given "
+          "networkMode of this task definition.");
     }
     if (!in.network || in.network->subnets.empty()) {
       return Status::InvalidParameter("subnets can not be empty.");
     }
     if (in.network->subnets.size() > 16 || in.network->security_groups.size() > 5) {
-      return Status::InvalidParameter("awsvpcConfiguration allows at most 16 subnets and 5 "
-                                      "security groups.");
+      return Status::InvalidParameter(
+          "awsvpcConfiguration allows at most 16 subnets and 5 "
+          "security groups.");
     }
     if (!creating && *in.network_configuration_json != svc->network_configuration_json) {
       *new_deployment = true;
@@ -268,8 +279,9 @@ static Status ApplyServiceInput(const TaskDefinitionRegistry& registry, const Te
   if (in.health_check_grace_period_seconds) {
     if (*in.health_check_grace_period_seconds < 0 ||
         *in.health_check_grace_period_seconds > 2147483647) {
-      return Status::InvalidParameter("healthCheckGracePeriodSeconds must be between 0 and "
-                                      "2147483647.");
+      return Status::InvalidParameter(
+          "healthCheckGracePeriodSeconds must be between 0 and "
+          "2147483647.");
     }
     svc->health_check_grace_period_seconds = *in.health_check_grace_period_seconds;
   }
@@ -313,8 +325,8 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   svc.created_by = ctx.principal_arn();
   svc.client_token = in.client_token;
   bool new_deployment = false;
-  ECS_RETURN_IF_ERROR(ApplyServiceInput(task_definitions_, ctx.tenant, **cluster, in, true, &svc,
-                                        &new_deployment));
+  ECS_RETURN_IF_ERROR(
+      ApplyServiceInput(task_definitions_, ctx.tenant, **cluster, in, true, &svc, &new_deployment));
   svc.deployments.push_back(NewDeployment(svc, svc.created_at));
 
   storage::ChangeSet changes;
@@ -522,9 +534,10 @@ Result<Page> ControlPlane::ListServicesByNamespace(
   std::vector<const model::Service*> matching;
   if (const TenantState* ts = FindState(ctx.tenant)) {
     for (const auto& [name, c] : ts->clusters) {
-      known = known || (!c.service_connect_defaults_json.empty() &&
-                        (c.service_connect_defaults_json.find("\"" + ns + "\"") != std::string::npos ||
-                         c.service_connect_defaults_json.find(ns) != std::string::npos));
+      known =
+          known || (!c.service_connect_defaults_json.empty() &&
+                    (c.service_connect_defaults_json.find("\"" + ns + "\"") != std::string::npos ||
+                     c.service_connect_defaults_json.find(ns) != std::string::npos));
     }
     for (const auto& [cname, cs] : ts->cluster_state) {
       for (const auto& [sname, s] : cs.services) {

@@ -51,8 +51,8 @@ Status ControlPlane::ValidateTags(const model::TagList& tags) {
           "Tag keys and values must not begin with 'aws:'; that prefix is reserved for AWS use.");
     }
     if (!IsValidTagText(t.key) || !IsValidTagText(t.value)) {
-      return Status::InvalidParameter("Tag '" + t.key +
-                                      "' contains characters outside [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@].");
+      return Status::InvalidParameter(
+          "Tag '" + t.key + "' contains characters outside [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@].");
     }
   }
   return Status::Ok();
@@ -132,9 +132,10 @@ Status ControlPlane::TagResource(const RequestContext& ctx, const std::string& a
     }
   }
   if (merged.size() > kMaxTags) {
-    return Status::InvalidParameter("Too many tags: a resource can have at most 50 tags; the "
-                                    "request would leave it with " +
-                                    std::to_string(merged.size()) + ".");
+    return Status::InvalidParameter(
+        "Too many tags: a resource can have at most 50 tags; the "
+        "request would leave it with " +
+        std::to_string(merged.size()) + ".");
   }
   storage::ChangeSet changes;
   if (!PutTaskDefinitionTags(ctx.tenant, arn, merged, changes)) changes.PutTags(arn, merged);

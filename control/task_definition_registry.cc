@@ -25,8 +25,7 @@ std::optional<TaskDefinitionRef> ParseTaskDefinitionRef(std::string_view id) {
   return ref;
 }
 
-const TaskDefinitionRecord* TaskDefinitionRegistry::Find(const Tenant& t,
-                                                         const std::string& family,
+const TaskDefinitionRecord* TaskDefinitionRegistry::Find(const Tenant& t, const std::string& family,
                                                          int64_t revision) const {
   auto ti = families_.find(t);
   if (ti == families_.end()) return nullptr;

@@ -1,12 +1,12 @@
 #include "control/task_definition_rules.h"
 
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstddef>
 #include <utility>
-
-#include <rapidjson/writer.h>
 
 #include "common/json.h"
 #include "control/task_definition_schema.h"

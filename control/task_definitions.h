@@ -17,8 +17,8 @@ namespace ecs::control {
 struct TaskDefinitionRecord {
   Tenant tenant;
   int64_t seq = 0;
-  TaskDefinitionSpec spec;           // spec.family is the family
-  TaskDefinitionRegistration reg;    // arn, revision, status, timestamps
+  TaskDefinitionSpec spec;         // spec.family is the family
+  TaskDefinitionRegistration reg;  // arn, revision, status, timestamps
   // RenderTaskDefinition(spec.body_json, reg), the `taskDefinition` object every operation
   // returns: rendered whenever reg changes, so DescribeTaskDefinition is a lookup and a copy.
   std::string rendered;

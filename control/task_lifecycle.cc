@@ -14,9 +14,7 @@
 namespace ecs::control {
 
 namespace {
-bool IsPendingLike(model::TaskState s) {
-  return s == model::TaskState::kPending;
-}
+bool IsPendingLike(model::TaskState s) { return s == model::TaskState::kPending; }
 bool IsAwsvpc(const model::Task& t) { return t.eni.has_value(); }
 }  // namespace
 
@@ -105,7 +103,8 @@ void ControlPlane::Transition(ClusterState& cs, model::Task& t, model::TaskState
       for (auto& c : t.containers) {
         if (c.last_status != "PENDING") continue;  // already reported by the agent
         c.last_status = "RUNNING";
-        if (c.runtime_id.empty()) c.runtime_id = t.id + "-" + std::to_string(ids_.Next() % 10000000000ULL);
+        if (c.runtime_id.empty())
+          c.runtime_id = t.id + "-" + std::to_string(ids_.Next() % 10000000000ULL);
         c.network_bindings = c.planned_bindings;
       }
       Schedule(t, 0);
@@ -146,8 +145,7 @@ void ControlPlane::Transition(ClusterState& cs, model::Task& t, model::TaskState
 }
 
 void ControlPlane::RequestStop(ClusterState& cs, model::Task& t, const std::string& stop_code,
-                               const std::string& reason, Millis now,
-                               storage::ChangeSet& changes) {
+                               const std::string& reason, Millis now, storage::ChangeSet& changes) {
   if (t.desired_status == "STOPPED") return;
   Account(cs, t, -1);
   t.desired_status = "STOPPED";
@@ -163,8 +161,7 @@ void ControlPlane::RequestStop(ClusterState& cs, model::Task& t, const std::stri
 }
 
 // One step of the simulated agent for a task that is due.
-void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now,
-                        storage::ChangeSet& changes) {
+void ControlPlane::Step(ClusterState& cs, model::Task& t, Millis now, storage::ChangeSet& changes) {
   using S = model::TaskState;
   if (t.is_stopped()) {
     // Retention is over: purge.

@@ -68,8 +68,7 @@ std::string PseudoMac(uint64_t h) {
 // the others just {"name"}), in definition order, and inferenceAcceleratorOverrides present.
 std::string MergedOverrides(const std::string& request_json, const TaskDefinitionSpec& spec) {
   rapidjson::Document doc;
-  if (request_json.empty() || doc.Parse(request_json.c_str()).HasParseError() ||
-      !doc.IsObject()) {
+  if (request_json.empty() || doc.Parse(request_json.c_str()).HasParseError() || !doc.IsObject()) {
     doc.SetObject();
   }
   auto& alloc = doc.GetAllocator();
@@ -85,7 +84,8 @@ std::string MergedOverrides(const std::string& request_json, const TaskDefinitio
     for (auto& e : given.GetArray()) {
       if (!e.IsObject()) continue;
       auto name = e.FindMember("name");
-      if (name != e.MemberEnd() && name->value.IsString() && cspec.name == name->value.GetString()) {
+      if (name != e.MemberEnd() && name->value.IsString() &&
+          cspec.name == name->value.GetString()) {
         merged.PushBack(rapidjson::Value(e, alloc), alloc);
         found = true;
         break;
@@ -131,7 +131,8 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
         "one and try again.");
   }
   auto td_ref = ParseTaskDefinitionRef(in.task_definition);
-  if (!td_ref) return Status::InvalidParameter("Invalid revision number. Number: " + in.task_definition);
+  if (!td_ref)
+    return Status::InvalidParameter("Invalid revision number. Number: " + in.task_definition);
   auto td = task_definitions_.Resolve(ctx.tenant, in.task_definition);
   if (!td.ok()) return Status::Client("TaskDefinition not found.");
   const TaskDefinitionRecord& def = **td;
@@ -170,12 +171,14 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
         "launch type.");
   }
   if (in.propagate_tags == "SERVICE" && !in.is_service) {
-    return Status::InvalidParameter("The SERVICE value for propagateTags is only valid for "
-                                    "tasks launched by a service.");
+    return Status::InvalidParameter(
+        "The SERVICE value for propagateTags is only valid for "
+        "tasks launched by a service.");
   }
   if (in.constraints.size() + spec.member_of_expressions.size() > 10) {
-    return Status::InvalidParameter("A task can have at most 10 placement constraints, counting "
-                                    "the task definition's.");
+    return Status::InvalidParameter(
+        "A task can have at most 10 placement constraints, counting "
+        "the task definition's.");
   }
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
   for (const auto& o : in.container_overrides) {
@@ -228,8 +231,8 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
   for (const auto& cspec : spec.containers) {
     const ContainerOverrideInput* o = override_for(cspec.name);
     sum_cpu += o && o->cpu ? *o->cpu : cspec.cpu;
-    std::optional<int64_t> reservation = o && o->memory_reservation ? o->memory_reservation
-                                                                    : cspec.memory_reservation;
+    std::optional<int64_t> reservation =
+        o && o->memory_reservation ? o->memory_reservation : cspec.memory_reservation;
     std::optional<int64_t> hard = o && o->memory ? o->memory : cspec.memory;
     sum_memory += reservation.value_or(hard.value_or(0));
   }
@@ -308,16 +311,17 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
         }
         if (ci->status != "ACTIVE") {
           // A DRAINING instance takes no new tasks, named or placed.
-          out.failures.push_back({ci->arn, ci->status,
-                                  "The container instance is " + ci->status +
-                                      ": no new tasks are placed on it."});
+          out.failures.push_back(
+              {ci->arn, ci->status,
+               "The container instance is " + ci->status + ": no new tasks are placed on it."});
           continue;
         }
         // Earlier tasks of this StartTask call are already reserved on the views.
         const scheduler::InstanceView* view = &cs.views.at(ci->id);
         scheduler::PlacementRequest one = req;
         one.count = 1;
-        auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(&view, 1), one);
+        auto placed =
+            scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(&view, 1), one);
         if (!placed.ok()) return placed.status();
         const auto& p = placed->front();
         if (!p.placed) {
@@ -345,7 +349,8 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
         return Status::InvalidParameter("No Container Instances were found in your cluster.");
       }
       req.count = static_cast<int32_t>(in.count);
-      auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(views), req);
+      auto placed =
+          scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(views), req);
       if (!placed.ok()) return placed.status();
       for (const auto& p : *placed) {
         if (p.placed) {
@@ -388,15 +393,19 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
     t.memory = std::to_string(demand.memory);
     if (fargate) {
       t.platform_version = "1.4.0";
-      t.availability_zone = azs[std::hash<std::string>{}(in.network->subnets[i % in.network->subnets.size()]) % azs.size()];
+      t.availability_zone =
+          azs[std::hash<std::string>{}(in.network->subnets[i % in.network->subnets.size()]) %
+              azs.size()];
     } else {
       t.container_instance_id = slot.instance->id;
       t.ec2_instance_id = slot.instance->ec2_instance_id;
       t.availability_zone = slot.instance->availability_zone();
       t.reserved_cpu = demand.cpu;
       t.reserved_memory = demand.memory;
-      t.reserved_tcp_ports = std::vector<int>(demand.static_tcp_ports.begin(), demand.static_tcp_ports.end());
-      t.reserved_udp_ports = std::vector<int>(demand.static_udp_ports.begin(), demand.static_udp_ports.end());
+      t.reserved_tcp_ports =
+          std::vector<int>(demand.static_tcp_ports.begin(), demand.static_tcp_ports.end());
+      t.reserved_udp_ports =
+          std::vector<int>(demand.static_udp_ports.begin(), demand.static_udp_ports.end());
       t.dynamic_tcp_ports = std::vector<int>(slot.placement.dynamic_tcp_ports.begin(),
                                              slot.placement.dynamic_tcp_ports.end());
       t.dynamic_udp_ports = std::vector<int>(slot.placement.dynamic_udp_ports.begin(),
@@ -444,12 +453,14 @@ Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, RunTaskIn
       eni.private_ip = PseudoIp(h >> 16);
       std::string dashed = eni.private_ip;
       std::replace(dashed.begin(), dashed.end(), '.', '-');
-      eni.private_dns_name = "ip-" + dashed + "." +
-                             (ctx.tenant.region == "us-east-1" ? std::string("ec2.internal")
-                                                               : ctx.tenant.region + ".compute.internal");
+      eni.private_dns_name =
+          "ip-" + dashed + "." +
+          (ctx.tenant.region == "us-east-1" ? std::string("ec2.internal")
+                                            : ctx.tenant.region + ".compute.internal");
       t.eni = std::move(eni);
     }
-    t.last_status = awsvpc || fargate ? model::TaskState::kProvisioning : model::TaskState::kPending;
+    t.last_status =
+        awsvpc || fargate ? model::TaskState::kProvisioning : model::TaskState::kPending;
     if (t.last_status == model::TaskState::kPending) t.pull_started_at = now;
     t.next_transition_at =
         now + (t.last_status == model::TaskState::kProvisioning ? options_.lifecycle.provisioning
@@ -526,8 +537,7 @@ Status ControlPlane::DescribeTasks(const RequestContext& ctx, const std::string&
       if (std::find(found->begin(), found->end(), t) == found->end()) found->push_back(t);
     } else {
       failures->push_back(
-          {id.starts_with("arn:") ? id
-                                  : ArnPrefix(ctx.tenant) + "task/" + (*c)->name + "/" + id,
+          {id.starts_with("arn:") ? id : ArnPrefix(ctx.tenant) + "task/" + (*c)->name + "/" + id,
            "MISSING", ""});
     }
   }
@@ -535,23 +545,23 @@ Status ControlPlane::DescribeTasks(const RequestContext& ctx, const std::string&
 }
 
 Result<ControlPlane::TaskPage> ControlPlane::ListTaskPage(const RequestContext& ctx,
-                                                        const ListTasksInput& in) const {
+                                                          const ListTasksInput& in) const {
   auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
   auto size = ResolvePageSize(in.max_results, 100, 100);
   if (!size.ok()) return size.status();
-  if (!in.started_by.empty() &&
-      (!in.container_instance.empty() || !in.family.empty() || !in.service_name.empty() ||
-       !in.launch_type.empty())) {
-    return Status::InvalidParameter("When you specify startedBy as the filter, it must be the "
-                                    "only filter that you use.");
+  if (!in.started_by.empty() && (!in.container_instance.empty() || !in.family.empty() ||
+                                 !in.service_name.empty() || !in.launch_type.empty())) {
+    return Status::InvalidParameter(
+        "When you specify startedBy as the filter, it must be the "
+        "only filter that you use.");
   }
   if (!in.service_name.empty() && !ServiceExists(ctx, (*c)->name, in.service_name)) {
     return Status(ErrorCode::kServiceNotFoundException, "Service not found.");
   }
-  std::string scope = TenantScope(ctx.tenant, "ListTasks") + "|" + (*c)->name + "|" + in.container_instance + "|" + in.family +
-                      "|" + in.started_by + "|" + in.service_name + "|" + in.desired_status + "|" +
-                      in.launch_type;
+  std::string scope = TenantScope(ctx.tenant, "ListTasks") + "|" + (*c)->name + "|" +
+                      in.container_instance + "|" + in.family + "|" + in.started_by + "|" +
+                      in.service_name + "|" + in.desired_status + "|" + in.launch_type;
   int64_t after = 0;
   if (in.next_token) {
     auto cursor = DecodePageToken(*in.next_token, scope);

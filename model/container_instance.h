@@ -38,8 +38,8 @@ struct InstanceUsage {
   std::map<int, int> udp_ports;
   std::map<int, int> dynamic_tcp_ports;  // dynamically assigned host port -> tasks holding it
   std::map<int, int> dynamic_udp_ports;
-  int running_tasks = 0;         // desiredStatus RUNNING
-  int pending_tasks = 0;         // lastStatus PENDING
+  int running_tasks = 0;              // desiredStatus RUNNING
+  int pending_tasks = 0;              // lastStatus PENDING
   std::map<std::string, int> groups;  // task group -> non-STOPPED tasks
 };
 
@@ -54,13 +54,13 @@ struct ContainerInstance {
   std::string status_reason;
   bool agent_connected = true;
   std::vector<Resource> registered_resources;  // always CPU, MEMORY, PORTS, PORTS_UDP first
-  std::string agent_version;                    // versionInfo
+  std::string agent_version;                   // versionInfo
   std::string agent_hash;
   std::string docker_version;
-  std::vector<Attribute> attributes;  // built-in, capabilities and custom, in that order
-  std::string platform_devices_json;  // as registered; "" when none
-  std::string agent_update_status;    // "" until UpdateContainerAgent
-  Millis agent_update_started_at = 0;  // the simulated update advances with time from here
+  std::vector<Attribute> attributes;        // built-in, capabilities and custom, in that order
+  std::string platform_devices_json;        // as registered; "" when none
+  std::string agent_update_status;          // "" until UpdateContainerAgent
+  Millis agent_update_started_at = 0;       // the simulated update advances with time from here
   std::string agent_version_before_update;  // versionInfo shown until the update is UPDATED
   std::string capacity_provider_name;
   Millis registered_at = 0;

@@ -32,8 +32,8 @@ struct Deployment {
   std::string launch_type;
   std::string capacity_provider_strategy_json;  // "" = none
   std::string platform_version;
-  std::string network_configuration_json;       // "" = none
-  std::string rollout_state;                    // IN_PROGRESS, COMPLETED, FAILED
+  std::string network_configuration_json;  // "" = none
+  std::string rollout_state;               // IN_PROGRESS, COMPLETED, FAILED
   std::string rollout_state_reason;
   // ServiceDeployment view.
   std::string service_deployment_id;  // 21 alphanumerics
@@ -42,7 +42,7 @@ struct Deployment {
   Millis started_at = 0;
   Millis finished_at = 0;
   Millis stopped_at = 0;
-  std::string source_revision_id;     // the revision it replaces ("" for the first)
+  std::string source_revision_id;      // the revision it replaces ("" for the first)
   bool is_rollback = false;            // this deployment was made PRIMARY again by a rollback
   std::string circuit_breaker_status;  // DISABLED, MONITORING, TRIGGERED, MONITORING_COMPLETE
   // Set on a deployment that was rolled back: the deployment made PRIMARY again, and when.
@@ -69,16 +69,16 @@ struct Service {
   int maximum_percent = 200;
   bool circuit_breaker_enable = false;
   bool circuit_breaker_rollback = false;
-  std::string alarms_json;                // DeploymentAlarms as shown
+  std::string alarms_json;  // DeploymentAlarms as shown
   std::string deployment_controller = "ECS";
   std::string placement_constraints_json = "[]";
   std::string placement_strategy_json = "[]";
   std::vector<std::pair<std::string, std::string>> placement_constraints;  // (type, expression)
   std::vector<std::pair<std::string, std::string>> placement_strategy;     // (type, field)
-  std::string network_configuration_json;  // "" = none
+  std::string network_configuration_json;                                  // "" = none
   std::string load_balancers_json = "[]";
   std::string service_registries_json = "[]";
-  std::string service_connect_namespace;   // for ListServicesByNamespace
+  std::string service_connect_namespace;  // for ListServicesByNamespace
   std::string service_connect_configuration_json;
   int64_t health_check_grace_period_seconds = -1;  // -1 = not set
   std::string propagate_tags = "NONE";
@@ -98,8 +98,8 @@ struct Service {
   mutable std::string events_json;
 
   // Runtime only (not persisted; a restart at worst repeats one event or one launch attempt).
-  Millis next_launch_at = 0;         // launch back-off (nothing placeable, start failures)
-  int64_t start_failures = 0;        // tasks that stopped before RUNNING since one last ran
+  Millis next_launch_at = 0;                // launch back-off (nothing placeable, start failures)
+  int64_t start_failures = 0;               // tasks that stopped before RUNNING since one last ran
   bool placement_failure_reported = false;  // "unable to place" said once until placement works
   bool throttle_reported = false;           // "unable to consistently start" said once
   // The reconciler skips a settled service (steady, nothing to do) until one of its tasks changes,

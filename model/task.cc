@@ -3,9 +3,8 @@
 namespace ecs::model {
 
 namespace {
-constexpr std::string_view kNames[] = {"PROVISIONING", "PENDING",  "ACTIVATING",
-                                       "RUNNING",      "DEACTIVATING", "STOPPING",
-                                       "DEPROVISIONING", "STOPPED"};
+constexpr std::string_view kNames[] = {"PROVISIONING", "PENDING",  "ACTIVATING",     "RUNNING",
+                                       "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"};
 }
 
 std::string_view ToString(TaskState s) { return kNames[static_cast<int>(s)]; }

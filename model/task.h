@@ -43,8 +43,8 @@ struct ContainerState {
   std::string runtime_id;
   std::string health_status = "UNKNOWN";
   bool essential = true;
-  std::string cpu = "0";       // strings, as the model has them
-  std::string memory;          // "" when not set
+  std::string cpu = "0";  // strings, as the model has them
+  std::string memory;     // "" when not set
   std::string memory_reservation;
   std::vector<NetworkBinding> network_bindings;
   // Port mappings to bind when the container starts (host port resolved at placement).
@@ -52,10 +52,10 @@ struct ContainerState {
 };
 
 struct EniAttachment {
-  std::string id;        // UUID
-  std::string status;    // PRECREATED, ATTACHED, DETACHED
+  std::string id;      // UUID
+  std::string status;  // PRECREATED, ATTACHED, DETACHED
   std::string subnet_id;
-  std::string eni_id;    // eni-...
+  std::string eni_id;  // eni-...
   std::string mac_address;
   std::string private_ip;
   std::string private_dns_name;
@@ -72,18 +72,18 @@ struct Task {
   std::string container_instance_id;  // "" for Fargate
   std::string ec2_instance_id;
   std::string availability_zone;
-  std::string launch_type;            // EC2, FARGATE, EXTERNAL
+  std::string launch_type;  // EC2, FARGATE, EXTERNAL
   std::string capacity_provider_name;
-  std::string platform_version;       // Fargate: resolved, e.g. 1.4.0
-  std::string network_mode;           // "" = bridge
+  std::string platform_version;  // Fargate: resolved, e.g. 1.4.0
+  std::string network_mode;      // "" = bridge
   TaskState last_status = TaskState::kPending;
   std::string desired_status = "RUNNING";  // RUNNING or STOPPED
   std::string group;
   std::string started_by;
-  std::string service_name;           // set for service tasks
-  std::string cpu;                    // strings as shown
+  std::string service_name;  // set for service tasks
+  std::string cpu;           // strings as shown
   std::string memory;
-  int64_t reserved_cpu = 0;           // what placement reserved on the instance
+  int64_t reserved_cpu = 0;  // what placement reserved on the instance
   int64_t reserved_memory = 0;
   std::vector<int> reserved_tcp_ports;  // static host ports
   std::vector<int> reserved_udp_ports;
@@ -92,7 +92,7 @@ struct Task {
   std::vector<int> dynamic_tcp_ports;
   std::vector<int> dynamic_udp_ports;
   std::vector<ContainerState> containers;
-  std::string overrides_json;         // TaskOverride as shown (one entry per container)
+  std::string overrides_json;  // TaskOverride as shown (one entry per container)
   std::optional<EniAttachment> eni;
   bool enable_execute_command = false;
   std::string health_status = "UNKNOWN";
@@ -101,8 +101,8 @@ struct Task {
   std::string client_token;
   std::string request_fingerprint;  // RunTask parameters, to tell a retry from a conflict
   Millis created_at = 0;
-  std::optional<Millis> pull_started_at, pull_stopped_at, started_at, connectivity_at,
-      stopping_at, execution_stopped_at, stopped_at;
+  std::optional<Millis> pull_started_at, pull_stopped_at, started_at, connectivity_at, stopping_at,
+      execution_stopped_at, stopped_at;
   int64_t version = 1;
   // When the reconciler should move this task on (0 = nothing scheduled).
   Millis next_transition_at = 0;

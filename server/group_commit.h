@@ -15,7 +15,6 @@
 #pragma once
 
 #include <boost/asio.hpp>
-
 #include <memory>
 
 #include "common/status.h"

@@ -1,10 +1,9 @@
 #include "server/http_server.h"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <array>
 #include <chrono>
 #include <ctime>
 
@@ -53,9 +52,7 @@ Result<int> HttpServer::Listen(const std::string& host, int port) {
   return static_cast<int>(acceptor_.local_endpoint().port());
 }
 
-void HttpServer::Start() {
-  asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
-}
+void HttpServer::Start() { asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached); }
 
 void HttpServer::Shutdown() {
   if (stopping_.exchange(true)) return;
@@ -164,11 +161,11 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     (void)bytes;
     if (read_ec == http::error::body_limit) {
       // Answer before closing so the client sees why; the unread body is discarded.
-      api::HttpReply reply = api::Api::ErrorReply(
-          Status(ErrorCode::kRequestEntityTooLargeException,
-                 "Request body exceeds the limit of " + std::to_string(options_.max_body_bytes) +
-                     " bytes."),
-          "-");
+      api::HttpReply reply =
+          api::Api::ErrorReply(Status(ErrorCode::kRequestEntityTooLargeException,
+                                      "Request body exceeds the limit of " +
+                                          std::to_string(options_.max_body_bytes) + " bytes."),
+                               "-");
       http::response<http::string_body> res{http::status::payload_too_large, 11};
       res.set(http::field::content_type, api::kContentType);
       res.set("x-amzn-RequestId", RandomRequestId());
@@ -225,8 +222,8 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
                     std::chrono::steady_clock::now() - start)
                     .count();
       Log(LogLevel::kInfo, reply.operation + " " + std::to_string(reply.status) + " " +
-                               std::to_string(us / 1000) + "." +
-                               std::to_string(us % 1000 / 100) + "ms");
+                               std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) +
+                               "ms");
     }
     if (write_ec || !keep_alive || stopping_.load()) break;
   }

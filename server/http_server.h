@@ -5,9 +5,8 @@
 // close idle connections).
 #pragma once
 
-#include <boost/asio.hpp>
-
 #include <atomic>
+#include <boost/asio.hpp>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,8 +28,9 @@ class HttpServer {
   // `state` is the strand that owns control/ (and so every Api::Execute).
   // With `group_commit`, a reply waits until the writes it depends on are durable (see
   // group_commit.h); without it (ephemeral state), replies go out at once.
-  HttpServer(boost::asio::io_context& ioc, boost::asio::strand<boost::asio::io_context::executor_type> state,
-             api::Api* api, ServerOptions options, GroupCommit* group_commit = nullptr);
+  HttpServer(boost::asio::io_context& ioc,
+             boost::asio::strand<boost::asio::io_context::executor_type> state, api::Api* api,
+             ServerOptions options, GroupCommit* group_commit = nullptr);
   ~HttpServer();
 
   // Binds and listens; returns the bound port (useful with port 0).

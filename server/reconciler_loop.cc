@@ -47,7 +47,8 @@ void ReconcilerLoop::Fire() {
   Millis now = clock_->Now();
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + kSlice;
-  auto more = control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
+  auto more =
+      control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
   if (group_commit_) group_commit_->Flush();
   if (!more.ok()) {
     Log(LogLevel::kError, "reconciler: " + more.status().message());

@@ -11,7 +11,8 @@ Status Corrupt(std::string_view what) {
 
 void WriteTagArray(JsonWriter& w, const model::TagList& tags) {
   w.StartArray();
-  for (const auto& t : tags) w.StartObject().Member("key", t.key).Member("value", t.value).EndObject();
+  for (const auto& t : tags)
+    w.StartObject().Member("key", t.key).Member("value", t.value).EndObject();
   w.EndArray();
 }
 
@@ -35,7 +36,8 @@ std::string EncodeCluster(const model::Cluster& c) {
       .Member("seq", c.seq)
       .Member("createdAt", c.created_at);
   w.Key("settings").StartArray();
-  for (const auto& s : c.settings) w.StartObject().Member("name", s.name).Member("value", s.value).EndObject();
+  for (const auto& s : c.settings)
+    w.StartObject().Member("name", s.name).Member("value", s.value).EndObject();
   w.EndArray();
   w.Member("configuration", c.configuration_json)
       .Member("serviceConnectDefaults", c.service_connect_defaults_json)
@@ -63,7 +65,8 @@ Result<model::Cluster> DecodeCluster(const std::string& body) {
   }
   c.configuration_json = d["configuration"].GetString();
   c.service_connect_defaults_json = d["serviceConnectDefaults"].GetString();
-  for (const auto& p : d["capacityProviders"].GetArray()) c.capacity_providers.push_back(p.GetString());
+  for (const auto& p : d["capacityProviders"].GetArray())
+    c.capacity_providers.push_back(p.GetString());
   c.default_capacity_provider_strategy_json = d["defaultCapacityProviderStrategy"].GetString();
   return c;
 }

@@ -10,8 +10,8 @@
 #include "model/cluster.h"
 #include "model/container_instance.h"
 #include "model/service.h"
-#include "model/task.h"
 #include "model/tag.h"
+#include "model/task.h"
 
 namespace ecs::storage {
 

@@ -146,7 +146,8 @@ Result<model::ContainerInstance> DecodeContainerInstance(const std::string& body
     res.integer_value = Int(r, "integerValue");
     res.long_value = Int(r, "longValue");
     res.double_value = r.HasMember("doubleValue") ? r["doubleValue"].GetDouble() : 0;
-    for (const auto& s : Arr(r, "stringSetValue").GetArray()) res.string_set.push_back(s.GetString());
+    for (const auto& s : Arr(r, "stringSetValue").GetArray())
+      res.string_set.push_back(s.GetString());
     ci.registered_resources.push_back(std::move(res));
   }
   for (const auto& a : Arr(d, "attributes").GetArray()) {
@@ -296,9 +297,9 @@ Result<model::Task> DecodeTask(const std::string& body) {
   t.overrides_json = Str(d, "overrides");
   if (d.HasMember("eni")) {
     const auto& e = d["eni"];
-    t.eni = model::EniAttachment{Str(e, "id"),    Str(e, "status"), Str(e, "subnetId"),
-                                 Str(e, "eniId"), Str(e, "mac"),    Str(e, "ip"),
-                                 Str(e, "dns")};
+    t.eni =
+        model::EniAttachment{Str(e, "id"),  Str(e, "status"), Str(e, "subnetId"), Str(e, "eniId"),
+                             Str(e, "mac"), Str(e, "ip"),     Str(e, "dns")};
   }
   t.enable_execute_command = Bool(d, "enableExecuteCommand");
   t.health_status = Str(d, "healthStatus");

@@ -23,8 +23,8 @@ bool Statement::Step(Status* status) {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE) {
-    *status = Status::Server(std::string("sqlite step: ") +
-                             sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+    *status =
+        Status::Server(std::string("sqlite step: ") + sqlite3_errmsg(sqlite3_db_handle(stmt_)));
   }
   return false;
 }

@@ -10,8 +10,8 @@
 namespace ecs::testing {
 
 inline std::string FreshDbPath(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ecs-" + name + "-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("ecs-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return (dir / "db.sqlite3").string();

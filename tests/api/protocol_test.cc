@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "api/protocol.h"
+
+#include <catch2/catch.hpp>
 
 using namespace ecs;
 using namespace ecs::api;
@@ -8,9 +8,9 @@ using namespace ecs::api;
 TEST_CASE("ParseTarget accepts only the ECS prefix", "[protocol]") {
   CHECK(*ParseTarget("AmazonEC2ContainerServiceV20141113.CreateCluster") == "CreateCluster");
   CHECK(*ParseTarget(" AmazonEC2ContainerServiceV20141113.ListTasks ") == "ListTasks");
-  for (const char* bad : {"", "CreateCluster", "AmazonEC2ContainerServiceV20141113.",
-                          "DynamoDB_20120810.CreateCluster",
-                          "AmazonEC2ContainerServiceV20141113X.CreateCluster"}) {
+  for (const char* bad :
+       {"", "CreateCluster", "AmazonEC2ContainerServiceV20141113.",
+        "DynamoDB_20120810.CreateCluster", "AmazonEC2ContainerServiceV20141113X.CreateCluster"}) {
     auto r = ParseTarget(bad);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == ErrorCode::kUnknownOperationException);
@@ -35,8 +35,8 @@ TEST_CASE("Tenant resolution: scope, host, defaults, 12-digit keys", "[protocol]
       "AWS4-HMAC-SHA256 Credential=111122223333/20240607/eu-west-1/ecs/aws4_request, "
       "SignedHeaders=host, Signature=abc";
   CHECK(ResolveTenant(auth, "localhost:4599", defaults) == Tenant{"111122223333", "eu-west-1"});
-  CHECK(ResolveTenant("AWS4-HMAC-SHA256 Credential=test/20240607/ap-south-1/ecs/aws4_request",
-                      "", defaults) == Tenant{"000000000000", "ap-south-1"});
+  CHECK(ResolveTenant("AWS4-HMAC-SHA256 Credential=test/20240607/ap-south-1/ecs/aws4_request", "",
+                      defaults) == Tenant{"000000000000", "ap-south-1"});
   CHECK(ResolveTenant("", "ecs.sa-east-1.amazonaws.com", defaults) ==
         Tenant{"000000000000", "sa-east-1"});
   CHECK(ResolveTenant("", "localhost", defaults) == defaults);
@@ -45,9 +45,10 @@ TEST_CASE("Tenant resolution: scope, host, defaults, 12-digit keys", "[protocol]
 TEST_CASE("Error bodies are byte-exact", "[protocol]") {
   CHECK(ErrorBody(Status::ClusterNotFound()) ==
         R"({"__type":"ClusterNotFoundException","message":"Cluster not found."})");
-  CHECK(ErrorBody(Status(ErrorCode::kUnknownOperationException,
-                         "CreateDaemon is not implemented by ecs-emulator yet")) ==
-        R"({"__type":"UnknownOperationException","message":"CreateDaemon is not implemented by ecs-emulator yet"})");
+  CHECK(
+      ErrorBody(Status(ErrorCode::kUnknownOperationException,
+                       "CreateDaemon is not implemented by ecs-emulator yet")) ==
+      R"({"__type":"UnknownOperationException","message":"CreateDaemon is not implemented by ecs-emulator yet"})");
   CHECK(ErrorBody(Status::Serialization("bad \"quote\"")) ==
         R"({"__type":"SerializationException","message":"bad \"quote\""})");
   Status conflict(ErrorCode::kConflictException, "token reused");

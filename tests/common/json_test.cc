@@ -1,6 +1,7 @@
+#include "common/json.h"
+
 #include <catch2/catch.hpp>
 
-#include "common/json.h"
 #include "common/pagination.h"
 
 using namespace ecs;

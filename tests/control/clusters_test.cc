@@ -7,7 +7,9 @@ using namespace ecs::control;
 
 namespace {
 struct Fixture {
-  Fixture() : store(std::move(*storage::Store::Open(":memory:"))), cp(store.get(), &clock, IdGenerator(7)) {}
+  Fixture()
+      : store(std::move(*storage::Store::Open(":memory:"))),
+        cp(store.get(), &clock, IdGenerator(7)) {}
   std::unique_ptr<storage::Store> store;
   ManualClock clock;
   ControlPlane cp;
@@ -34,7 +36,8 @@ TEST_CASE("CreateCluster is idempotent for an ACTIVE name", "[clusters]") {
 
 TEST_CASE("Cluster names follow the ECS pattern", "[clusters]") {
   Fixture f;
-  for (std::string bad : std::vector<std::string>{"has space", "x/y", std::string(256, 'a'), "émoji"}) {
+  for (std::string bad :
+       std::vector<std::string>{"has space", "x/y", std::string(256, 'a'), "émoji"}) {
     auto r = f.cp.CreateCluster(f.ctx, Named(bad));
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == ErrorCode::kInvalidParameterException);
@@ -98,7 +101,8 @@ TEST_CASE("Tags: merge, limits, reserved prefix, inactive cluster", "[tags]") {
   REQUIRE(f.cp.UntagResource(f.ctx, arn, {"b", "missing"}).ok());
   CHECK(f.cp.TagsOf(arn) == model::TagList{{"a", "3"}});
 
-  CHECK(f.cp.TagResource(f.ctx, arn, {{"aws:x", "1"}}).code() == ErrorCode::kInvalidParameterException);
+  CHECK(f.cp.TagResource(f.ctx, arn, {{"aws:x", "1"}}).code() ==
+        ErrorCode::kInvalidParameterException);
   CHECK(f.cp.TagResource(f.ctx, arn, {{std::string(129, 'k'), "1"}}).code() ==
         ErrorCode::kInvalidParameterException);
   CHECK(f.cp.TagResource(f.ctx, arn, {{"k", std::string(257, 'v')}}).code() ==
@@ -116,7 +120,8 @@ TEST_CASE("Tags: merge, limits, reserved prefix, inactive cluster", "[tags]") {
   REQUIRE(f.cp.DeleteCluster(f.ctx, "gone").ok());
   Status s = f.cp.TagResource(f.ctx, ClusterArn(f.ctx.tenant, "gone"), {{"a", "b"}});
   CHECK(s.code() == ErrorCode::kInvalidParameterException);
-  CHECK(s.message() == "The specified cluster is inactive. Specify an active cluster and try again.");
+  CHECK(s.message() ==
+        "The specified cluster is inactive. Specify an active cluster and try again.");
 }
 
 TEST_CASE("State survives a reload from the store", "[clusters]") {

@@ -121,10 +121,12 @@ TEST_CASE("RegisterContainerInstance reads the identity document and fills built
   }
 }
 
-TEST_CASE("An agent without totalResources gets its instance type's size", "[instances][register]") {
+TEST_CASE("An agent without totalResources gets its instance type's size",
+          "[instances][register]") {
   TaskFixture f;
   RegisterInstanceInput in;
-  in.identity_document = R"({"instanceId":"i-1","instanceType":"m5.xlarge","availabilityZone":"us-east-1b"})";
+  in.identity_document =
+      R"({"instanceId":"i-1","instanceType":"m5.xlarge","availabilityZone":"us-east-1b"})";
   auto r = f.cp->RegisterContainerInstance(f.ctx, in);
   REQUIRE(r.ok());
   CHECK((*r)->RegisteredInteger("CPU") == 4096);
@@ -158,8 +160,8 @@ TEST_CASE("Fleets spread round-robin over the region's AZs", "[instances][fleet]
     CHECK(Attr(*ci, "pool") == "blue");
     CHECK(ci->ec2_instance_id.starts_with("i-"));
   }
-  CHECK(per_az == std::map<std::string, int>{{"us-east-1a", 3}, {"us-east-1b", 2},
-                                             {"us-east-1c", 2}});
+  CHECK(per_az ==
+        std::map<std::string, int>{{"us-east-1a", 3}, {"us-east-1b", 2}, {"us-east-1c", 2}});
   CHECK(ec2_ids.size() == 7);
   CHECK((*made)[0]->availability_zone() == "us-east-1a");
   CHECK((*made)[1]->availability_zone() == "us-east-1b");
@@ -208,8 +210,9 @@ TEST_CASE("ListContainerInstances filters by status and by query", "[instances][
   for (const auto* ci : fleet) arns.push_back(ci->arn);
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {arns[1]}, "DRAINING", &updated,
-                                              &failures).ok());
+  REQUIRE(
+      f.cp->UpdateContainerInstancesState(f.ctx, "c", {arns[1]}, "DRAINING", &updated, &failures)
+          .ok());
   REQUIRE(f.cp->DeregisterContainerInstance(f.ctx, "c", arns[5], false).ok());
 
   CHECK(ListAll(f, "c", "", "") ==
@@ -221,9 +224,11 @@ TEST_CASE("ListContainerInstances filters by status and by query", "[instances][
         std::vector<std::string>{arns[1], arns[4]});
   CHECK(ListAll(f, "c", "attribute:ecs.availability-zone == us-east-1b", "ACTIVE") ==
         std::vector<std::string>{arns[4]});
-  CHECK(ListAll(f, "c", "attribute:ecs.availability-zone in [us-east-1a, us-east-1c] and "
-                        "not(ec2InstanceId == " + fleet[0]->ec2_instance_id + ")", "") ==
-        std::vector<std::string>{arns[2], arns[3]});
+  CHECK(ListAll(f, "c",
+                "attribute:ecs.availability-zone in [us-east-1a, us-east-1c] and "
+                "not(ec2InstanceId == " +
+                    fleet[0]->ec2_instance_id + ")",
+                "") == std::vector<std::string>{arns[2], arns[3]});
 
   // Tasks show up in runningTasksCount and task:group.
   auto in = f.Run("c", f.Simple("web", 10, 10));
@@ -233,8 +238,8 @@ TEST_CASE("ListContainerInstances filters by status and by query", "[instances][
   CHECK(ListAll(f, "c", "task:group == family:web", "") == std::vector<std::string>{arns[3]});
   CHECK(ListAll(f, "c", "agentConnected == true and agentVersion >= 1.0.0", "").size() == 5);
 
-  auto bad = f.cp->ListContainerInstances(f.ctx, "c", "attribute:x == (y", "", std::nullopt,
-                                          std::nullopt);
+  auto bad =
+      f.cp->ListContainerInstances(f.ctx, "c", "attribute:x == (y", "", std::nullopt, std::nullopt);
   CHECK(bad.status().code() == ErrorCode::kInvalidParameterException);
   CHECK_THAT(bad.status().message(), Catch::Contains("position"));
   CHECK(f.cp->ListContainerInstances(f.ctx, "nope", "", "", std::nullopt, std::nullopt)
@@ -252,7 +257,8 @@ TEST_CASE("UpdateContainerInstancesState moves between ACTIVE and DRAINING",
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
   REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {a, "deadbeef"}, "DRAINING", &updated,
-                                              &failures).ok());
+                                              &failures)
+              .ok());
   REQUIRE(updated.size() == 1);
   CHECK(updated[0]->status == "DRAINING");
   CHECK(updated[0]->version == 2);
@@ -272,7 +278,8 @@ TEST_CASE("UpdateContainerInstancesState moves between ACTIVE and DRAINING",
 
   REQUIRE(f.cp->DeregisterContainerInstance(f.ctx, "c", b, false).ok());
   updated.clear();
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {b}, "DRAINING", &updated, &failures).ok());
+  REQUIRE(
+      f.cp->UpdateContainerInstancesState(f.ctx, "c", {b}, "DRAINING", &updated, &failures).ok());
   CHECK(updated.empty());
   CHECK(failures.back().arn == b);
 }

@@ -1,9 +1,9 @@
 // The service scheduler driven through whole deployments on a manual clock: every reconciler
 // tick (each due lifecycle step, or 250 ms when nothing is due) is checked against the
 // minimumHealthyPercent / maximumPercent bounds. No sleeps: time only moves through Tick().
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <catch2/catch.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -264,8 +264,8 @@ TEST_CASE("A new service places desiredCount tasks AZ-balanced and reports a ste
   CHECK(s->deployments[0].rollout_state == "COMPLETED");
   CHECK(s->deployments[0].rollout_state_reason == "ECS deployment " + id + " completed.");
   CHECK(s->deployments[0].deployment_status == "SUCCESSFUL");
-  CHECK(f.PerAz("web") == std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2},
-                                                     {"us-east-1c", 2}});
+  CHECK(f.PerAz("web") ==
+        std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
   // One task per instance (the default spreads by instance within the AZ).
   std::set<std::string> instances;
   for (const auto* t : f.Live("web")) {
@@ -481,7 +481,8 @@ TEST_CASE("100/100 cannot make progress and says so once", "[services][deploy]")
   f.RunUntil([&] { return f.Stable("app") && f.Live("app")[0]->task_definition_arn == v2; });
 }
 
-TEST_CASE("The circuit breaker rolls back to the last completed deployment", "[services][breaker]") {
+TEST_CASE("The circuit breaker rolls back to the last completed deployment",
+          "[services][breaker]") {
   // 100/200: the good tasks never stop, so the rollback completes as soon as the failed tasks
   // are gone. 0/100: the good tasks were stopped first, so the rollback has to start them again
   // and its IN_PROGRESS state is visible for a while.
@@ -649,9 +650,9 @@ TEST_CASE("Draining with 100/100 never finishes", "[services][drain]") {
   f.RunUntil([&] { return f.Stable("app"); });
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]}, "DRAINING", &updated,
-                                              &failures)
-              .ok());
+  REQUIRE(
+      f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]}, "DRAINING", &updated, &failures)
+          .ok());
   f.RunFor(10'000);
   CHECK(ServiceFixture::Healthy(f.Live("app")) == 2);
   CHECK(f.CountEvents("app", "was unable to stop or start tasks") == 1);
@@ -695,7 +696,9 @@ TEST_CASE("Losing one instance keeps the AZ balance", "[services][faults]") {
   std::string victim = f.Live("app")[0]->container_instance_id;
   const std::string victim_task = f.Live("app")[0]->id;
   REQUIRE(f.cp->LoseInstance(f.ctx, "c", victim).ok());
-  f.RunUntil([&] { return f.Stable("app") && f.Live("app").size() == 6 && f.Task(victim_task)->is_stopped(); });
+  f.RunUntil([&] {
+    return f.Stable("app") && f.Live("app").size() == 6 && f.Task(victim_task)->is_stopped();
+  });
   CHECK(f.PerAz("app") ==
         std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
   CHECK(f.CountEvents("app", "has started 1 tasks") == 1);
@@ -855,9 +858,9 @@ TEST_CASE("DAEMON services follow instances as they come and go", "[services][da
   // Draining: its daemon task stops and nothing replaces it elsewhere.
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]}, "DRAINING", &updated,
-                                              &failures)
-              .ok());
+  REQUIRE(
+      f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]}, "DRAINING", &updated, &failures)
+          .ok());
   f.RunUntil([&] { return f.Stable("agent") && f.Get("agent")->desired_count == 13; });
   CHECK(per_instance().size() == 13);
   CHECK_FALSE(per_instance().count(std::string(LastSegment(fleet[0]))));
@@ -893,15 +896,16 @@ TEST_CASE("A task that cannot be placed is reported once, not every tick", "[ser
   f.Create(f.Input("big", td, 2));
   f.RunFor(20'000);
   CHECK(f.Live("big").size() == 1);
-  const std::string needle = "(service big) was unable to place a task because no container "
-                             "instance met all of its requirements. The closest matching "
-                             "(container-instance ";
+  const std::string needle =
+      "(service big) was unable to place a task because no container "
+      "instance met all of its requirements. The closest matching "
+      "(container-instance ";
   CHECK(f.CountEvents("big", needle) == 1);
   auto msgs = f.Messages("big");
   CHECK_THAT(msgs[0], Catch::Contains("has insufficient CPU units available."));
-  CHECK_THAT(msgs[0], Catch::EndsWith(
-                          "For more information, see the Troubleshooting section of the Amazon "
-                          "ECS Developer Guide."));
+  CHECK_THAT(msgs[0],
+             Catch::EndsWith("For more information, see the Troubleshooting section of the Amazon "
+                             "ECS Developer Guide."));
   f.RequireNoWrites(20);
   // Capacity arrives: the second task is placed and the service becomes steady.
   f.Fleet(1, 1024, 2048);
@@ -966,8 +970,8 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   up.service = "app";
   up.task_definition = v2;
   f.Update(up);
-  auto listed = f.cp->ListServiceDeployments(f.ctx, "c", "app", {}, t1, std::nullopt,
-                                             std::nullopt, std::nullopt);
+  auto listed = f.cp->ListServiceDeployments(f.ctx, "c", "app", {}, t1, std::nullopt, std::nullopt,
+                                             std::nullopt);
   REQUIRE(listed.ok());
   REQUIRE(listed->first.size() == 1);
   const std::string arn =
@@ -989,7 +993,8 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   REQUIRE(all->first.size() == 2);
   CHECK(all->first[0].deployment->created_at >= all->first[1].deployment->created_at);
   // The update's deployment replaces the first one: that is its source revision.
-  CHECK(all->first[0].deployment->source_revision_id == all->first[1].deployment->revision_number());
+  CHECK(all->first[0].deployment->source_revision_id ==
+        all->first[1].deployment->revision_number());
   CHECK(all->first[1].deployment->source_revision_id.empty());
   // A finished deployment cannot be stopped.
   auto stop = f.cp->StopServiceDeployment(f.ctx, arn, "ROLLBACK");
@@ -1021,9 +1026,7 @@ TEST_CASE("Reconciler slices: the work is split, every service is reached, reque
   int ticks = 0;
   int slices = 0;
   bool deleted = false;
-  auto done = [&] {
-    return f.Stable("a") && f.Stable("c") && f.Get("b")->status == "INACTIVE";
-  };
+  auto done = [&] { return f.Stable("a") && f.Stable("c") && f.Get("b")->status == "INACTIVE"; };
   while (!done()) {
     REQUIRE(++ticks < 2000);
     Millis next = f.clock.Now() + 250;

@@ -4,9 +4,9 @@
 // POST /_emulator/clock does), so timestamps land exactly on the configured delays.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,9 +65,8 @@ struct TaskFixture {
   std::string Simple(const std::string& family, int cpu, int memory,
                      const std::string& port_mappings = "[]") {
     return Definition(R"({"family":")" + family + R"(","containerDefinitions":[{"name":"app",)" +
-                      R"("image":"nginx","cpu":)" + std::to_string(cpu) +
-                      R"(,"memory":)" + std::to_string(memory) +
-                      R"(,"portMappings":)" + port_mappings + "}]}");
+                      R"("image":"nginx","cpu":)" + std::to_string(cpu) + R"(,"memory":)" +
+                      std::to_string(memory) + R"(,"portMappings":)" + port_mappings + "}]}");
   }
 
   std::vector<const model::ContainerInstance*> Fleet(const std::string& cluster, int count,

@@ -27,7 +27,6 @@ std::vector<std::string> Sorted(std::vector<std::string> v) {
 
 const std::vector<std::string> kDefaultPorts = Sorted({"22", "2376", "2375", "51678", "51679"});
 
-
 }  // namespace
 
 TEST_CASE("An EC2 bridge task walks PENDING, RUNNING, STOPPING, STOPPED on the clock",
@@ -170,7 +169,8 @@ TEST_CASE("An awsvpc task provisions and deprovisions its ENI", "[tasks][lifecyc
 TEST_CASE("A Fargate task needs no instance", "[tasks][lifecycle][fargate]") {
   TaskFixture f;
   f.Cluster("c");  // no instances at all
-  auto td = f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
+  auto td =
+      f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
       "cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"nginx"}]})");
   auto in = f.Run("c", td, 2);
   in.launch_type = "FARGATE";
@@ -317,13 +317,15 @@ TEST_CASE("memoryReservation and overrides decide what is reserved and shown",
     CHECK(f.Remaining("c", ci, "MEMORY").integer_value == 8192 - 384);
     CHECK(f.Remaining("c", ci, "CPU").integer_value == 4096 - 150);
     // One containerOverrides entry per container even without overrides.
-    CHECK(out.tasks[0]->overrides_json ==
-          R"({"containerOverrides":[{"name":"a"},{"name":"b"}],"inferenceAcceleratorOverrides":[]})");
+    CHECK(
+        out.tasks[0]->overrides_json ==
+        R"({"containerOverrides":[{"name":"a"},{"name":"b"}],"inferenceAcceleratorOverrides":[]})");
   }
   SECTION("container overrides") {
     auto in = f.Run("c", td);
     in.container_overrides = {{"a", 300, std::nullopt, 512}};
-    in.overrides_json = R"({"containerOverrides":[{"name":"a","cpu":300,"memoryReservation":512}]})";
+    in.overrides_json =
+        R"({"containerOverrides":[{"name":"a","cpu":300,"memoryReservation":512}]})";
     auto out = f.MustRun(in);
     const model::Task* t = out.tasks[0];
     CHECK(t->cpu == "350");
@@ -412,7 +414,7 @@ TEST_CASE("Placement failures carry the ECS reasons; placed tasks still start",
     CHECK(out.failures[0].arn == fleet[0]->arn);
   }
   SECTION("the closest instance is reported: MEMORY beats CPU") {
-    f.Fleet("c", 1, 100, 8192);   // fails on CPU
+    f.Fleet("c", 1, 100, 8192);             // fails on CPU
     auto big = f.Fleet("c", 1, 4096, 100);  // passes CPU, fails on MEMORY
     auto out = f.MustRun(f.Run("c", f.Simple("a", 500, 500)));
     REQUIRE(out.failures.size() == 1);
@@ -464,8 +466,8 @@ TEST_CASE("Placement strategies land tasks where they say", "[tasks][placement]"
       ++per_az[t->availability_zone];
       ++per_instance[t->container_instance_id];
     }
-    CHECK(per_az == std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2},
-                                               {"us-east-1c", 2}});
+    CHECK(per_az ==
+          std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
     CHECK(per_instance.size() == 6);
   }
   SECTION("binpack memory fills one instance first") {
@@ -489,7 +491,8 @@ TEST_CASE("Placement strategies land tasks where they say", "[tasks][placement]"
   SECTION("no strategy places randomly, reproducibly per seed") {
     std::set<std::string> used;
     for (int i = 0; i < 5; ++i) {
-      for (const auto* t : f.MustRun(f.Run("c", td, 10)).tasks) used.insert(t->container_instance_id);
+      for (const auto* t : f.MustRun(f.Run("c", td, 10)).tasks)
+        used.insert(t->container_instance_id);
     }
     CHECK(used.size() > 1);
     TaskFixture g;
@@ -567,7 +570,8 @@ TEST_CASE("Cluster counters and DeleteCluster follow tasks and instances", "[tas
   CHECK(counts.running_tasks == 0);  // STOPPING is neither running nor pending
   CHECK(counts.pending_tasks == 0);
   f.Advance(100);
-  for (const auto* ci : fleet) REQUIRE(f.cp->DeregisterContainerInstance(f.ctx, "c", ci->id, false).ok());
+  for (const auto* ci : fleet)
+    REQUIRE(f.cp->DeregisterContainerInstance(f.ctx, "c", ci->id, false).ok());
   CHECK(f.Counts("c").registered_container_instances == 0);
   REQUIRE(f.cp->DeleteCluster(f.ctx, "c").ok());
 }
@@ -575,7 +579,8 @@ TEST_CASE("Cluster counters and DeleteCluster follow tasks and instances", "[tas
 TEST_CASE("DeleteCluster refuses while tasks are active", "[tasks][counters]") {
   TaskFixture f;
   f.Cluster("c");
-  auto td = f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
+  auto td =
+      f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
       "cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"nginx"}]})");
   auto in = f.Run("c", td);
   in.launch_type = "FARGATE";
@@ -638,9 +643,11 @@ TEST_CASE("StartTask places on the named instances only", "[tasks][starttask]") 
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
   REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[1]->id}, "DRAINING", &updated,
-                                              &failures).ok());
+                                              &failures)
+              .ok());
   auto in = f.Run("c", td);
-  in.container_instances = {fleet[0]->arn, fleet[1]->id, fleet[2]->id, "0123456789abcdef0123456789abcdef"};
+  in.container_instances = {fleet[0]->arn, fleet[1]->id, fleet[2]->id,
+                            "0123456789abcdef0123456789abcdef"};
   in.count = 4;
   auto out = f.MustRun(in);
   REQUIRE(out.tasks.size() == 1);
@@ -671,7 +678,8 @@ TEST_CASE("A DRAINING instance takes no RunTask placements", "[tasks][draining]"
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
   REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]->arn}, "DRAINING", &updated,
-                                              &failures).ok());
+                                              &failures)
+              .ok());
   for (int i = 0; i < 5; ++i) {
     for (const auto* t : f.MustRun(f.Run("c", td, 10)).tasks) {
       CHECK(t->container_instance_id == fleet[1]->id);
@@ -682,7 +690,8 @@ TEST_CASE("A DRAINING instance takes no RunTask placements", "[tasks][draining]"
   for (const auto* t : before.tasks) CHECK(f.Task("c", t->id)->last_status == S::kRunning);
   // Draining both leaves nothing to place on: the ECS error.
   REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[1]->arn}, "DRAINING", &updated,
-                                              &failures).ok());
+                                              &failures)
+              .ok());
   CHECK(f.cp->RunTask(f.ctx, f.Run("c", td)).status().message() ==
         "No Container Instances were found in your cluster.");
 }
@@ -786,7 +795,8 @@ TEST_CASE("The agent's state changes drive the task", "[tasks][agent]") {
     in.cluster = "c";
     in.task = id;
     in.status = "RUNNING";
-    in.containers.push_back({"main", "RUNNING", std::nullopt, "", "docker-1", {{"0.0.0.0", 80, 32768, "tcp"}}});
+    in.containers.push_back(
+        {"main", "RUNNING", std::nullopt, "", "docker-1", {{"0.0.0.0", 80, 32768, "tcp"}}});
     REQUIRE(f.cp->SubmitTaskStateChange(f.ctx, in).ok());
     const model::Task* t = f.Task("c", id);
     CHECK(t->last_status == S::kRunning);
@@ -834,7 +844,8 @@ TEST_CASE("ListTasks filters and pages", "[tasks][list]") {
   auto fleet = f.Fleet("c", 2);
   auto web = f.Simple("web", 10, 10);
   auto db = f.Simple("db", 10, 10);
-  auto fg = f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
+  auto fg =
+      f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
       "cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"nginx"}]})");
   auto w = f.Run("c", web, 4);
   w.started_by = "ci-job";
@@ -927,7 +938,8 @@ TEST_CASE("DescribeTasks reports MISSING and keeps request order", "[tasks][desc
   std::vector<DescribeFailure> failures;
   REQUIRE(f.cp->DescribeTasks(f.ctx, "c",
                               {out.tasks[1]->arn, "abc", out.tasks[0]->id, out.tasks[1]->id},
-                              &found, &failures).ok());
+                              &found, &failures)
+              .ok());
   REQUIRE(found.size() == 2);
   CHECK(found[0] == out.tasks[1]);
   CHECK(found[1] == out.tasks[0]);
@@ -981,7 +993,8 @@ TEST_CASE("A reloaded control plane sees the same tasks, reservations and due st
   f.Cluster("c");
   std::vector<std::pair<std::string, std::string>> fleet;  // (id, arn): survive the reload
   for (const auto* ci : f.Fleet("c", 3, 2048, 4096)) fleet.emplace_back(ci->id, ci->arn);
-  auto td = f.Simple("p", 300, 700, R"([{"containerPort":80,"hostPort":8080},{"containerPort":81}])");
+  auto td =
+      f.Simple("p", 300, 700, R"([{"containerPort":80,"hostPort":8080},{"containerPort":81}])");
   auto in = f.Run("c", td, 2);
   in.strategies = {{"spread", "instanceId"}};
   auto out = f.MustRun(in);
@@ -989,7 +1002,7 @@ TEST_CASE("A reloaded control plane sees the same tasks, reservations and due st
   const std::string running = out.tasks[0]->id, stopping = out.tasks[1]->id;
   f.Advance(200);
   REQUIRE(f.cp->StopTask(f.ctx, "c", stopping, "").ok());
-  f.Advance(0);  // STOPPING, STOPPED due in 100 ms
+  f.Advance(0);                                           // STOPPING, STOPPED due in 100 ms
   auto pending = f.MustRun(f.Run("c", td)).tasks[0]->id;  // PENDING, RUNNING due in 200 ms
 
   auto snapshot = [&] {

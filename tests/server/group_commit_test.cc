@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "server/group_commit.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "common/clock.h"
 #include "control/control_plane.h"
-#include "server/group_commit.h"
 #include "storage/store.h"
 #include "tests/temp_db_path.h"
 
@@ -21,8 +21,8 @@ struct Fixture {
     store->set_group_commit(true);
     cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(3));
     REQUIRE(cp->Load().ok());
-    group = std::make_unique<server::GroupCommit>(strand, writer.get_executor(), store.get(),
-                                                  cp.get());
+    group =
+        std::make_unique<server::GroupCommit>(strand, writer.get_executor(), store.get(), cp.get());
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
 
@@ -97,7 +97,7 @@ TEST_CASE("Group commit: what runs during a write forms the next batch; reads wa
   f.writer.poll();  // commits "a" alone
   f.writer.restart();
   CHECK_FALSE(first->finished);  // known on the strand only
-  f.ioc.poll();     // first finishes; "b" goes to the writer at once
+  f.ioc.poll();                  // first finishes; "b" goes to the writer at once
   f.ioc.restart();
   CHECK(first->finished);
   CHECK(first->result.ok());
@@ -108,9 +108,10 @@ TEST_CASE("Group commit: what runs during a write forms the next batch; reads wa
   CHECK(second->result.ok());
 }
 
-TEST_CASE("Group commit: a failed commit fails its batch and the next, and memory goes back to "
-          "disk",
-          "[server]") {
+TEST_CASE(
+    "Group commit: a failed commit fails its batch and the next, and memory goes back to "
+    "disk",
+    "[server]") {
   Fixture f;
   REQUIRE(f.Create("kept"));
   f.group->Flush();  // written on its own

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "storage/store.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "storage/codec.h"
 #include "storage/database.h"
-#include "storage/store.h"
 #include "tests/temp_db_path.h"
 
 using namespace ecs;
@@ -131,9 +131,10 @@ TEST_CASE("A version-1 database is migrated with its rows", "[storage]") {
     REQUIRE((*db)->Migrate({Migrations()[0]}).ok());
     REQUIRE(*(*db)->SchemaVersion() == 1);
     const model::Cluster c = MakeCluster("old", 7);
-    REQUIRE((*db)->Execute("INSERT INTO resources (kind, key, seq, body) VALUES (" +
-                           std::to_string(static_cast<int>(Kind::kCluster)) + ", '" + c.arn +
-                           "', 7, '" + EncodeCluster(c) + "')")
+    REQUIRE((*db)
+                ->Execute("INSERT INTO resources (kind, key, seq, body) VALUES (" +
+                          std::to_string(static_cast<int>(Kind::kCluster)) + ", '" + c.arn +
+                          "', 7, '" + EncodeCluster(c) + "')")
                 .ok());
   }
   auto store = Store::Open(path);
