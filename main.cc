@@ -62,7 +62,11 @@ int Run(int argc, char** argv) {
   // --fleet: capacity for clusters that have none yet (a restart keeps what is there).
   for (const auto& fleet : opt.fleets) {
     control::RequestContext ctx{{opt.account_id, opt.region}};
-    auto active = control.ListContainerInstances(ctx, fleet.cluster, "", "ACTIVE", 1, std::nullopt);
+    control::ListContainerInstancesInput existing;
+    existing.cluster = fleet.cluster;
+    existing.status = model::InstanceStatus::kActive;
+    existing.page.max_results = 1;
+    auto active = control.ListContainerInstances(ctx, existing);
     if (active.ok() && !active->arns.empty()) continue;
     auto made = control.CreateFleet(ctx, fleet);
     if (!made.ok()) {

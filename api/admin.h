@@ -16,8 +16,8 @@
 
 #include <string>
 
-#include "common/clock.h"
 #include "control/control_plane.h"
+#include "control/simulated_time.h"
 
 namespace ecs::api {
 
@@ -31,9 +31,6 @@ struct AdminReply {
 
 AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method,
                              const rapidjson::Document& body, const control::RequestContext& ctx,
-                             control::ControlPlane& control, SimulatedClock& clock);
-
-// Moves simulated time forward by `delta`, running every lifecycle step that falls due, in order.
-Status AdvanceClock(control::ControlPlane& control, SimulatedClock& clock, Millis delta);
+                             control::ControlPlane& control, control::SimulatedTime& time);
 
 }  // namespace ecs::api

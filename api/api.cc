@@ -21,7 +21,7 @@ HttpReply JsonReply(int status, std::string body, std::string operation) {
 }  // namespace
 
 Api::Api(control::ControlPlane* control, SimulatedClock* clock, ApiOptions options)
-    : control_(control), clock_(clock), options_(std::move(options)) {}
+    : control_(control), time_(control, clock), options_(std::move(options)) {}
 
 HttpReply Api::ErrorReply(const Status& status, std::string operation) {
   HttpReply r;
@@ -96,7 +96,7 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
   p.body = std::move(*body);
   if (entry->precompute) {
     try {
-      p.precomputed = entry->precompute(*p.body);
+      entry->precompute(*p.body, p.precomputed);
     } catch (const std::exception& e) {
       return ErrorReply(Status::Server(std::string("Internal error: ") + e.what()), *op_name);
     }
@@ -108,7 +108,7 @@ HttpReply Api::Execute(PreparedCall& call) {
   try {
     if (!call.admin_route.empty()) return ExecuteAdmin(call);
     JsonObjectReader in(*call.body);
-    OpContext op{*control_, call.ctx, in, *call.body, call.precomputed};
+    OpContext op{*control_, call.ctx, in, *call.body, call.precomputed, cache_};
     Result<std::string> out = call.handler(op);
     if (!out.ok()) return ErrorReply(out.status(), call.operation);
     HttpReply r;
@@ -124,7 +124,7 @@ HttpReply Api::Execute(PreparedCall& call) {
 
 HttpReply Api::ExecuteAdmin(PreparedCall& call) {
   AdminReply r = ExecuteAdminRoute(call.admin_route, call.admin_method, *call.body, call.ctx,
-                                   *control_, *clock_);
+                                   *control_, time_);
   if (r.status != 200) {
     HttpReply reply = ErrorReply(r.error, "-");
     reply.status = r.status;

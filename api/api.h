@@ -7,14 +7,17 @@
 
 #include <rapidjson/document.h>
 
-#include <any>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
+#include "api/encode_cache.h"
 #include "common/clock.h"
 #include "common/tenant.h"
 #include "control/control_plane.h"
+#include "control/simulated_time.h"
+#include "taskdef/spec.h"
 
 namespace ecs::api {
 
@@ -44,6 +47,11 @@ struct ApiOptions {
 struct OpContext;
 using Handler = Result<std::string> (*)(OpContext&);
 
+// What an operation's Precompute made of its request on the connection strand.
+struct Precomputed {
+  std::optional<Result<taskdef::TaskDefinitionSpec>> task_definition;  // RegisterTaskDefinition
+};
+
 struct PreparedCall {
   std::string operation;
   Handler handler = nullptr;  // ECS operation
@@ -51,8 +59,7 @@ struct PreparedCall {
   std::string admin_method;
   control::RequestContext ctx;
   std::shared_ptr<rapidjson::Document> body;
-  // What the operation's Precompute made of the body on the connection strand, if it has one.
-  std::any precomputed;
+  Precomputed precomputed;
 };
 
 class Api {
@@ -70,8 +77,9 @@ class Api {
   HttpReply ExecuteAdmin(PreparedCall& call);
 
   control::ControlPlane* control_;
-  SimulatedClock* clock_;
+  control::SimulatedTime time_;
   ApiOptions options_;
+  EncodeCache cache_;
 };
 
 }  // namespace ecs::api

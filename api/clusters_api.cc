@@ -17,8 +17,8 @@ void WriteCluster(JsonWriter& w, const control::ControlPlane& cp, const model::C
       .Member("clusterArn", c.arn)
       .Member("clusterName", c.name)
       .Member("status", model::ToString(c.status));
-  if (!c.configuration_json.empty() && (echo_all || include.count("CONFIGURATIONS"))) {
-    w.Key("configuration").Raw(c.configuration_json);
+  if (!c.configuration.empty() && (echo_all || include.count("CONFIGURATIONS"))) {
+    w.Key("configuration").Raw(c.configuration.text());
   }
   w.Member("registeredContainerInstancesCount", n.registered_container_instances)
       .Member("runningTasksCount", n.running_tasks)
@@ -48,13 +48,13 @@ void WriteCluster(JsonWriter& w, const control::ControlPlane& cp, const model::C
     w.EndArray();
   }
   w.StringArray("capacityProviders", c.capacity_providers);
-  w.Key("defaultCapacityProviderStrategy")
-      .Raw(c.default_capacity_provider_strategy_json.empty()
-               ? "[]"
-               : c.default_capacity_provider_strategy_json);
+  WriteStrategy(w, "defaultCapacityProviderStrategy", c.default_capacity_provider_strategy);
   if (include.count("ATTACHMENTS")) w.Key("attachments").StartArray().EndArray();
-  if (!c.service_connect_defaults_json.empty()) {
-    w.Key("serviceConnectDefaults").Raw(c.service_connect_defaults_json);
+  if (!c.service_connect_namespace_arn.empty()) {
+    w.Key("serviceConnectDefaults")
+        .StartObject()
+        .Member("namespace", c.service_connect_namespace_arn)
+        .EndObject();
   }
   w.EndObject();
 }
@@ -98,7 +98,7 @@ control::ClusterFields ReadClusterFields(JsonObjectReader& in) {
       (void)m.String("kmsKeyId");
       (void)m.String("fargateEphemeralStorageKmsKeyId");
     }
-    f.configuration_json = ToJson(*cfg);
+    f.configuration = Raw(*cfg);
   }
   if (const rapidjson::Value* scd = in.Object("serviceConnectDefaults")) {
     JsonObjectReader s = in.Nested(*scd, "serviceConnectDefaults");
@@ -116,16 +116,8 @@ Result<std::string> CreateCluster(OpContext& op) {
   in.fields = ReadClusterFields(op.in);
   in.capacity_providers =
       op.in.StringList("capacityProviders").value_or(std::vector<std::string>{});
-  if (const rapidjson::Value* arr = op.in.Array("defaultCapacityProviderStrategy")) {
-    for (const auto& e : arr->GetArray()) {
-      JsonObjectReader s = op.in.Nested(e, "defaultCapacityProviderStrategy");
-      control::CreateClusterInput::StrategyItem item;
-      item.capacity_provider = ReadRequiredString(s, "capacityProvider");
-      item.weight = s.Int("weight").value_or(0);
-      item.base = s.Int("base").value_or(0);
-      in.default_strategy.push_back(std::move(item));
-    }
-  }
+  in.default_strategy = ReadStrategy(op.in, "defaultCapacityProviderStrategy")
+                            .value_or(model::CapacityProviderStrategy{});
   if (!op.in.ok()) return op.in.status();
   auto c = op.control.CreateCluster(op.ctx, std::move(in));
   if (!c.ok()) return c.status();
@@ -157,10 +149,9 @@ Result<std::string> DescribeClusters(OpContext& op) {
 }
 
 Result<std::string> ListClusters(OpContext& op) {
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  control::PageRequest request{op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListClusters(op.ctx, max, token);
+  auto page = op.control.ListClusters(op.ctx, request);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("clusterArns", page->arns);

@@ -51,6 +51,23 @@ void WriteAttributeTargets(JsonWriter& w, const std::vector<control::AttributeTa
   w.EndArray();
 }
 
+// What an instance identity document says; InvalidParameterException when it is not JSON.
+Result<control::InstanceIdentity> ReadIdentity(const std::string& document) {
+  control::InstanceIdentity id;
+  if (document.empty()) return id;
+  auto doc = ParseJsonObject(document);
+  if (!doc.ok()) {
+    return Status::InvalidParameter("instanceIdentityDocument is not a valid JSON document.");
+  }
+  JsonObjectReader r(**doc);
+  id.instance_id = r.String("instanceId").value_or("");
+  id.availability_zone = r.String("availabilityZone").value_or("");
+  id.instance_type = r.String("instanceType").value_or("");
+  id.image_id = r.String("imageId").value_or("");
+  id.architecture = r.String("architecture").value_or("");
+  return id;
+}
+
 std::string InstanceReply(const control::ControlPlane& cp, const model::ContainerInstance& ci) {
   JsonWriter w;
   w.StartObject().Key("containerInstance");
@@ -64,7 +81,7 @@ std::string InstanceReply(const control::ControlPlane& cp, const model::Containe
 Result<std::string> RegisterContainerInstance(OpContext& op) {
   control::RegisterInstanceInput in;
   in.cluster = op.in.String("cluster").value_or("");
-  in.identity_document = op.in.String("instanceIdentityDocument").value_or("");
+  const std::string document = op.in.String("instanceIdentityDocument").value_or("");
   (void)op.in.String("instanceIdentityDocumentSignature");
   in.total_resources = ReadResources(op.in, "totalResources");
   if (const rapidjson::Value* vi = op.in.Object("versionInfo")) {
@@ -80,11 +97,12 @@ Result<std::string> RegisterContainerInstance(OpContext& op) {
       in.attributes.push_back({ReadRequiredString(r, "name"), r.String("value")});
     }
   }
-  if (const rapidjson::Value* pd = op.in.Array("platformDevices")) {
-    in.platform_devices_json = ToJson(*pd);
-  }
+  if (const rapidjson::Value* pd = op.in.Array("platformDevices")) in.platform_devices = Raw(*pd);
   in.tags = ReadTags(op.in, "tags").value_or(model::TagList{});
   if (!op.in.ok()) return op.in.status();
+  auto identity = ReadIdentity(document);
+  if (!identity.ok()) return identity.status();
+  in.identity = std::move(*identity);
   auto ci = op.control.RegisterContainerInstance(op.ctx, std::move(in));
   if (!ci.ok()) return ci.status();
   return InstanceReply(op.control, **ci);
@@ -123,16 +141,16 @@ Result<std::string> DescribeContainerInstances(OpContext& op) {
 }
 
 Result<std::string> ListContainerInstances(OpContext& op) {
-  std::string cluster = op.in.String("cluster").value_or("");
-  std::string filter = op.in.String("filter").value_or("");
+  control::ListContainerInstancesInput in;
+  in.cluster = op.in.String("cluster").value_or("");
+  in.filter = op.in.String("filter").value_or("");
   auto status =
       ReadEnum(op.in, "status",
                {"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  if (status) in.status = model::Parse<model::InstanceStatus>(*status);
+  in.page = {op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto page =
-      op.control.ListContainerInstances(op.ctx, cluster, filter, status.value_or(""), max, token);
+  auto page = op.control.ListContainerInstances(op.ctx, in);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("containerInstanceArns", page->arns);
@@ -150,10 +168,16 @@ Result<std::string> UpdateContainerInstancesState(OpContext& op) {
   if (ids->size() > 10) {
     return Status::InvalidParameter("containerInstances can have at most 10 items.");
   }
+  auto parsed = model::Parse<model::InstanceStatus>(status);
+  if (parsed != model::InstanceStatus::kActive && parsed != model::InstanceStatus::kDraining) {
+    return Status::InvalidParameter(
+        "Container instances can only be set to ACTIVE or DRAINING, but status was " + status +
+        ".");
+  }
   std::vector<const model::ContainerInstance*> updated;
   std::vector<control::DescribeFailure> failures;
-  ECS_RETURN_IF_ERROR(
-      op.control.UpdateContainerInstancesState(op.ctx, cluster, *ids, status, &updated, &failures));
+  ECS_RETURN_IF_ERROR(op.control.UpdateContainerInstancesState(op.ctx, cluster, *ids, *parsed,
+                                                               &updated, &failures));
   JsonWriter w;
   w.StartObject().Key("containerInstances").StartArray();
   for (const auto* ci : updated) WriteContainerInstance(w, op.control, *ci, {});
@@ -214,14 +238,14 @@ Result<std::string> DeleteAttributes(OpContext& op) {
 }
 
 Result<std::string> ListAttributes(OpContext& op) {
-  std::string cluster = op.in.String("cluster").value_or("");
-  std::string type = ReadRequiredString(op.in, "targetType");
-  std::string name = op.in.String("attributeName").value_or("");
-  std::string value = op.in.String("attributeValue").value_or("");
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  control::ListAttributesInput in;
+  in.cluster = op.in.String("cluster").value_or("");
+  in.target_type = ReadRequiredString(op.in, "targetType");
+  in.name = op.in.String("attributeName").value_or("");
+  in.value = op.in.String("attributeValue").value_or("");
+  in.page = {op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto out = op.control.ListAttributes(op.ctx, cluster, type, name, value, max, token);
+  auto out = op.control.ListAttributes(op.ctx, in);
   if (!out.ok()) return out.status();
   JsonWriter w;
   w.StartObject();

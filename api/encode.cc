@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/decode.h"
+#include "taskdef/render.h"
 
 namespace ecs::api {
 
@@ -59,13 +60,13 @@ void WriteContainerInstance(JsonWriter& w, const control::ControlPlane& cp,
       .EndObject();
   WriteResources(w, "remainingResources", cp.RemainingResources(ci));
   WriteResources(w, "registeredResources", ci.registered_resources);
-  w.Member("status", ci.status);
+  w.Member("status", model::ToString(ci.status));
   if (!ci.status_reason.empty()) w.Member("statusReason", ci.status_reason);
   w.Member("agentConnected", ci.agent_connected)
       .Member("runningTasksCount", static_cast<int64_t>(ci.usage.running_tasks))
       .Member("pendingTasksCount", static_cast<int64_t>(ci.usage.pending_tasks));
-  if (!ci.agent_update_status.empty()) {
-    w.Member("agentUpdateStatus", ci.AgentUpdateStatusAt(now));
+  if (auto update = ci.AgentUpdateStatusAt(now)) {
+    w.Member("agentUpdateStatus", model::ToString(*update));
   }
   w.Key("attributes").StartArray();
   for (const auto& a : ci.attributes) {
@@ -100,22 +101,20 @@ void WriteContainerInstance(JsonWriter& w, const control::ControlPlane& cp,
 
 namespace {
 
-void EncodeTask(JsonWriter& w, const model::Task& t, const model::TagList& tags) {
-  const std::string prefix = ArnPrefix(t.tenant);
-  w.StartObject();
+void WriteAttachments(JsonWriter& w, const model::Task& t) {
   w.Key("attachments").StartArray();
   if (t.eni) {
     w.StartObject()
         .Member("id", t.eni->id)
         .Member("type", "ElasticNetworkInterface")
-        .Member("status", t.eni->status)
+        .Member("status", model::ToString(t.eni->status))
         .Key("details")
         .StartArray();
     auto detail = [&](const char* n, const std::string& v) {
       w.StartObject().Member("name", n).Member("value", v).EndObject();
     };
     detail("subnetId", t.eni->subnet_id);
-    if (t.eni->status != "PRECREATED") {
+    if (t.eni->status != model::AttachmentStatus::kPrecreated) {
       detail("networkInterfaceId", t.eni->eni_id);
       detail("macAddress", t.eni->mac_address);
       detail("privateDnsName", t.eni->private_dns_name);
@@ -124,6 +123,44 @@ void EncodeTask(JsonWriter& w, const model::Task& t, const model::TagList& tags)
     w.EndArray().EndObject();
   }
   w.EndArray();
+}
+
+void WriteContainer(JsonWriter& w, const model::Task& t, const model::ContainerState& c) {
+  w.StartObject()
+      .Member("containerArn", c.arn)
+      .Member("taskArn", t.arn)
+      .Member("name", c.name)
+      .Member("image", c.image);
+  if (!c.runtime_id.empty()) w.Member("runtimeId", c.runtime_id);
+  w.Member("lastStatus", model::ToString(c.last_status));
+  if (c.exit_code) w.Member("exitCode", *c.exit_code);
+  if (!c.reason.empty()) w.Member("reason", c.reason);
+  w.Key("networkBindings").StartArray();
+  for (const auto& b : c.network_bindings) {
+    w.StartObject()
+        .Member("bindIP", b.bind_ip)
+        .Member("containerPort", b.container_port)
+        .Member("hostPort", b.host_port)
+        .Member("protocol", b.protocol)
+        .EndObject();
+  }
+  w.EndArray().Key("networkInterfaces").StartArray();
+  if (t.eni && t.eni->status != model::AttachmentStatus::kPrecreated) {
+    w.StartObject()
+        .Member("attachmentId", t.eni->id)
+        .Member("privateIpv4Address", t.eni->private_ip)
+        .EndObject();
+  }
+  w.EndArray().Member("healthStatus", model::ToString(c.health_status)).Member("cpu", c.cpu);
+  if (!c.memory.empty()) w.Member("memory", c.memory);
+  if (!c.memory_reservation.empty()) w.Member("memoryReservation", c.memory_reservation);
+  w.EndObject();
+}
+
+// Members up to `containers`, in the order ECS writes them.
+void WriteTaskPlacement(JsonWriter& w, const model::Task& t) {
+  const std::string prefix = ArnPrefix(t.tenant);
+  WriteAttachments(w, t);
   w.Key("attributes")
       .StartArray()
       .StartObject()
@@ -141,61 +178,33 @@ void EncodeTask(JsonWriter& w, const model::Task& t, const model::TagList& tags)
     w.Member("containerInstanceArn",
              prefix + "container-instance/" + t.cluster + "/" + t.container_instance_id);
   }
+}
+
+void EncodeTask(JsonWriter& w, const model::Task& t, const model::TagList& tags) {
+  const bool fargate = t.launch_type == model::LaunchType::kFargate;
+  w.StartObject();
+  WriteTaskPlacement(w, t);
   w.Key("containers").StartArray();
-  for (const auto& c : t.containers) {
-    w.StartObject()
-        .Member("containerArn", c.arn)
-        .Member("taskArn", t.arn)
-        .Member("name", c.name)
-        .Member("image", c.image);
-    if (!c.runtime_id.empty()) w.Member("runtimeId", c.runtime_id);
-    w.Member("lastStatus", c.last_status);
-    if (c.exit_code) w.Member("exitCode", *c.exit_code);
-    if (!c.reason.empty()) w.Member("reason", c.reason);
-    w.Key("networkBindings").StartArray();
-    for (const auto& b : c.network_bindings) {
-      w.StartObject()
-          .Member("bindIP", b.bind_ip)
-          .Member("containerPort", b.container_port)
-          .Member("hostPort", b.host_port)
-          .Member("protocol", b.protocol)
-          .EndObject();
-    }
-    w.EndArray().Key("networkInterfaces").StartArray();
-    if (t.eni && t.eni->status != "PRECREATED") {
-      w.StartObject()
-          .Member("attachmentId", t.eni->id)
-          .Member("privateIpv4Address", t.eni->private_ip)
-          .EndObject();
-    }
-    w.EndArray().Member("healthStatus", c.health_status).Member("cpu", c.cpu);
-    if (!c.memory.empty()) w.Member("memory", c.memory);
-    if (!c.memory_reservation.empty()) w.Member("memoryReservation", c.memory_reservation);
-    w.EndObject();
-  }
+  for (const auto& c : t.containers) WriteContainer(w, t, c);
   w.EndArray();
   w.Member("cpu", t.cpu).Key("createdAt").Timestamp(t.created_at);
-  w.Member("desiredStatus", t.desired_status)
+  w.Member("desiredStatus", model::ToString(t.desired_status))
       .Member("enableExecuteCommand", t.enable_execute_command);
-  if (t.launch_type == "FARGATE") {
-    w.Key("ephemeralStorage").StartObject().Member("sizeInGiB", 20).EndObject();
-  }
+  if (fargate) w.Key("ephemeralStorage").StartObject().Member("sizeInGiB", 20).EndObject();
   OptTimestamp(w, "executionStoppedAt", t.execution_stopped_at);
   w.Member("group", t.group)
-      .Member("healthStatus", t.health_status)
+      .Member("healthStatus", model::ToString(t.health_status))
       .Member("lastStatus", model::ToString(t.last_status))
-      .Member("launchType", t.launch_type)
+      .Member("launchType", model::ToString(t.launch_type))
       .Member("memory", t.memory)
       .Key("overrides")
-      .Raw(t.overrides_json);
-  if (t.launch_type == "FARGATE") {
-    w.Member("platformVersion", t.platform_version).Member("platformFamily", "Linux");
-  }
+      .Raw(TaskOverridesJson(t));
+  if (fargate) w.Member("platformVersion", t.platform_version).Member("platformFamily", "Linux");
   OptTimestamp(w, "pullStartedAt", t.pull_started_at);
   OptTimestamp(w, "pullStoppedAt", t.pull_stopped_at);
   OptTimestamp(w, "startedAt", t.started_at);
   if (!t.started_by.empty()) w.Member("startedBy", t.started_by);
-  if (!t.stop_code.empty()) w.Member("stopCode", t.stop_code);
+  if (t.stop_code) w.Member("stopCode", model::ToString(*t.stop_code));
   OptTimestamp(w, "stoppedAt", t.stopped_at);
   if (!t.stopped_reason.empty()) w.Member("stoppedReason", t.stopped_reason);
   OptTimestamp(w, "stoppingAt", t.stopping_at);
@@ -208,38 +217,36 @@ void EncodeTask(JsonWriter& w, const model::Task& t, const model::TagList& tags)
 
 }  // namespace
 
-// The task's JSON: from its cache when it has no tags to show (filling the cache when `cache`),
-// else freshly encoded into *scratch.
-const std::string& TaskJson(const control::ControlPlane& cp, const model::Task& t,
-                            bool include_tags, std::string* scratch, bool cache = true) {
+namespace {
+
+// The task's JSON: from the cache when it has no tags to show (filling the cache when
+// `cache_it`), else freshly encoded into *scratch.
+const std::string& TaskJson(const control::ControlPlane& cp, EncodeCache& cache,
+                            const model::Task& t, bool include_tags, std::string* scratch,
+                            bool cache_it = true) {
   static const model::TagList kNoTags;
   const model::TagList& tags = include_tags ? cp.TagsOf(t.arn) : kNoTags;
-  if (!tags.empty() || (!cache && t.json_cache.empty())) {
-    JsonWriter one;
-    EncodeTask(one, t, tags);
-    *scratch = one.str();
-    return *scratch;
-  }
-  // A task without tags encodes the same until it changes: DescribeTasks of 100 tasks would
-  // otherwise spend most of its time re-escaping the same ARNs (see bench/RESULTS.md).
-  if (t.json_cache.empty()) {
-    JsonWriter one;
-    EncodeTask(one, t, kNoTags);
-    t.json_cache = one.str();
-  }
-  return t.json_cache;
+  const std::string* cached = tags.empty() ? cache.FindTask(t) : nullptr;
+  if (cached) return *cached;
+  JsonWriter one;
+  EncodeTask(one, t, tags);
+  if (tags.empty() && cache_it) return cache.PutTask(t, one.str());
+  *scratch = one.str();
+  return *scratch;
 }
 
-void WriteTask(JsonWriter& w, const control::ControlPlane& cp, const model::Task& t,
-               bool include_tags) {
+}  // namespace
+
+void WriteTask(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& cache,
+               const model::Task& t, bool include_tags) {
   std::string scratch;
-  w.Raw(TaskJson(cp, t, include_tags, &scratch));
+  w.Raw(TaskJson(cp, cache, t, include_tags, &scratch));
 }
 
-std::string TasksReply(const control::ControlPlane& cp,
+std::string TasksReply(const control::ControlPlane& cp, EncodeCache& cache,
                        const std::vector<const model::Task*>& tasks,
                        const std::vector<control::DescribeFailure>& failures, bool include_tags,
-                       bool cache) {
+                       bool cache_them) {
   // Spliced by hand: the writer copies raw JSON a byte at a time, and a reply of 100 tasks is
   // ~140 KB of already-encoded task objects.
   JsonWriter tail;
@@ -248,18 +255,62 @@ std::string TasksReply(const control::ControlPlane& cp,
   tail.EndObject();
   std::string_view failures_json = tail.view();  // {"failures":[...]}
   std::string out;
-  size_t size = 16 + failures_json.size();
-  for (const auto* t : tasks) size += t->json_cache.empty() ? 2048 : t->json_cache.size() + 1;
-  out.reserve(size);
+  out.reserve(16 + failures_json.size() + 2048 * tasks.size());
   out += R"({"tasks":[)";
   std::string scratch;
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (i) out += ',';
-    out += TaskJson(cp, *tasks[i], include_tags, &scratch, cache);
+    out += TaskJson(cp, cache, *tasks[i], include_tags, &scratch, cache_them);
   }
   out += "],";
   out += failures_json.substr(1);
   return out;
+}
+
+std::string TaskDefinitionJson(const control::TaskDefinitionRecord& r) {
+  return taskdef::RenderTaskDefinition(r.spec, r.reg);
+}
+
+std::string TaskOverridesJson(const model::Task& t) {
+  const std::string& sent = t.overrides.text();
+  if (sent.empty()) {  // the common case: nothing overridden
+    JsonWriter w;
+    w.StartObject().Key("containerOverrides").StartArray();
+    for (const auto& c : t.containers) w.StartObject().Member("name", c.name).EndObject();
+    w.EndArray().Key("inferenceAcceleratorOverrides").StartArray().EndArray().EndObject();
+    return w.str();
+  }
+  rapidjson::Document doc;
+  if (doc.Parse(sent.c_str()).HasParseError() || !doc.IsObject()) {
+    doc.SetObject();
+  }
+  auto& alloc = doc.GetAllocator();
+  rapidjson::Value given(rapidjson::kArrayType);
+  if (auto it = doc.FindMember("containerOverrides");
+      it != doc.MemberEnd() && it->value.IsArray()) {
+    given = std::move(it->value);
+    doc.RemoveMember("containerOverrides");
+  }
+  rapidjson::Value merged(rapidjson::kArrayType);
+  for (const auto& c : t.containers) {
+    auto match = std::find_if(given.Begin(), given.End(), [&](const rapidjson::Value& e) {
+      if (!e.IsObject()) return false;
+      auto name = e.FindMember("name");
+      return name != e.MemberEnd() && name->value.IsString() && c.name == name->value.GetString();
+    });
+    if (match != given.End()) {
+      merged.PushBack(rapidjson::Value(*match, alloc), alloc);
+    } else {
+      rapidjson::Value entry(rapidjson::kObjectType);
+      entry.AddMember("name", rapidjson::Value(c.name.c_str(), alloc), alloc);
+      merged.PushBack(std::move(entry), alloc);
+    }
+  }
+  doc.AddMember("containerOverrides", std::move(merged), alloc);
+  if (!doc.HasMember("inferenceAcceleratorOverrides")) {
+    doc.AddMember("inferenceAcceleratorOverrides", rapidjson::Value(rapidjson::kArrayType), alloc);
+  }
+  return ToJson(doc);
 }
 
 }  // namespace ecs::api

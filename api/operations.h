@@ -2,7 +2,6 @@
 // implements it or none (answered with UnknownOperationException "<Op> is not implemented").
 #pragma once
 
-#include <any>
 #include <string_view>
 #include <vector>
 
@@ -16,12 +15,13 @@ struct OpContext {
   const control::RequestContext& ctx;
   JsonObjectReader& in;
   const rapidjson::Value& body;  // the whole request, for handlers that read it wholesale
-  std::any& precomputed;         // the entry's Precompute result, if it has one
+  Precomputed& precomputed;      // what the entry's Precompute made, if it has one
+  EncodeCache& cache;
 };
 
 // Work on the request alone (no state), run on the connection strand before the handler so the
 // state strand, which serializes every operation, does not pay for it.
-using Precompute = std::any (*)(const rapidjson::Value& body);
+using Precompute = void (*)(const rapidjson::Value& body, Precomputed& out);
 
 struct OperationEntry {
   std::string_view name;
@@ -57,7 +57,7 @@ Result<std::string> DescribeServiceDeployments(OpContext& op);
 Result<std::string> DescribeServiceRevisions(OpContext& op);
 Result<std::string> StopServiceDeployment(OpContext& op);
 Result<std::string> RegisterTaskDefinition(OpContext& op);
-std::any NormalizeTaskDefinitionRequest(const rapidjson::Value& body);  // its Precompute
+void NormalizeTaskDefinitionRequest(const rapidjson::Value& body, Precomputed& out);
 Result<std::string> DescribeTaskDefinition(OpContext& op);
 Result<std::string> DeregisterTaskDefinition(OpContext& op);
 Result<std::string> DeleteTaskDefinitions(OpContext& op);

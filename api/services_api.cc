@@ -7,137 +7,88 @@ namespace ecs::api {
 
 namespace {
 
-// Members CreateService and UpdateService share. Stored-and-echoed members keep the JSON sent.
+void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s) {
+  const rapidjson::Value* dc = in.Object("deploymentConfiguration");
+  if (!dc) return;
+  JsonObjectReader d = in.Nested(*dc, "deploymentConfiguration");
+  s.minimum_healthy_percent = d.Int("minimumHealthyPercent");
+  s.maximum_percent = d.Int("maximumPercent");
+  if (const rapidjson::Value* cb = d.Object("deploymentCircuitBreaker")) {
+    JsonObjectReader b = d.Nested(*cb, "deploymentCircuitBreaker");
+    s.circuit_breaker_enable = b.Bool("enable").value_or(false);
+    s.circuit_breaker_rollback = b.Bool("rollback").value_or(false);
+  }
+  if (const rapidjson::Value* al = d.Object("alarms")) {
+    JsonObjectReader a = d.Nested(*al, "alarms");
+    (void)a.StringList("alarmNames");
+    (void)a.Bool("enable");
+    (void)a.Bool("rollback");
+    s.alarms = Raw(*al);
+  }
+  (void)ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
+}
+
+// The members ECS stores and shows back without acting on them.
+void ReadEchoedMembers(JsonObjectReader& in, control::ServiceInput& s) {
+  if (const rapidjson::Value* lb = in.Array("loadBalancers")) s.load_balancers = Raw(*lb);
+  if (const rapidjson::Value* sr = in.Array("serviceRegistries")) s.service_registries = Raw(*sr);
+  if (const rapidjson::Value* sc = in.Object("serviceConnectConfiguration")) {
+    JsonObjectReader c = in.Nested(*sc, "serviceConnectConfiguration");
+    (void)c.Bool("enabled");
+    s.service_connect_namespace = c.String("namespace").value_or("");
+    s.service_connect_configuration = Raw(*sc);
+  }
+  s.role_arn = in.String("role");
+}
+
+// Members CreateService and UpdateService share.
 control::ServiceInput ReadServiceInput(JsonObjectReader& in) {
   control::ServiceInput s;
   s.cluster = in.String("cluster").value_or("");
   s.task_definition = in.String("taskDefinition");
   s.desired_count = in.Int("desiredCount");
-  s.launch_type = ReadEnum(in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"});
-  if (const rapidjson::Value* arr = in.Array("capacityProviderStrategy")) {
-    s.capacity_provider_strategy.emplace();
-    for (const auto& e : arr->GetArray()) {
-      JsonObjectReader r = in.Nested(e, "capacityProviderStrategy");
-      control::CreateClusterInput::StrategyItem item;
-      item.capacity_provider = ReadRequiredString(r, "capacityProvider");
-      item.weight = r.Int("weight").value_or(0);
-      item.base = r.Int("base").value_or(0);
-      s.capacity_provider_strategy->push_back(std::move(item));
-    }
-  }
+  s.launch_type = ReadWireEnum<model::LaunchType>(in, "launchType");
+  s.capacity_provider_strategy = ReadStrategy(in, "capacityProviderStrategy");
   s.platform_version = in.String("platformVersion");
-  s.scheduling_strategy = ReadEnum(in, "schedulingStrategy", {"REPLICA", "DAEMON"});
-  if (const rapidjson::Value* dc = in.Object("deploymentConfiguration")) {
-    JsonObjectReader d = in.Nested(*dc, "deploymentConfiguration");
-    s.minimum_healthy_percent = d.Int("minimumHealthyPercent");
-    s.maximum_percent = d.Int("maximumPercent");
-    if (const rapidjson::Value* cb = d.Object("deploymentCircuitBreaker")) {
-      JsonObjectReader b = d.Nested(*cb, "deploymentCircuitBreaker");
-      s.circuit_breaker_enable = b.Bool("enable").value_or(false);
-      s.circuit_breaker_rollback = b.Bool("rollback").value_or(false);
-    }
-    if (const rapidjson::Value* al = d.Object("alarms")) {
-      JsonObjectReader a = d.Nested(*al, "alarms");
-      (void)a.StringList("alarmNames");
-      (void)a.Bool("enable");
-      (void)a.Bool("rollback");
-      s.alarms_json = ToJson(*al);
-    }
-    (void)ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
-  }
+  s.scheduling_strategy = ReadWireEnum<model::SchedulingStrategy>(in, "schedulingStrategy");
+  ReadDeploymentConfiguration(in, s);
   if (const rapidjson::Value* dc = in.Object("deploymentController")) {
     JsonObjectReader d = in.Nested(*dc, "deploymentController");
-    s.deployment_controller = ReadEnum(d, "type", {"ECS", "CODE_DEPLOY", "EXTERNAL"});
+    s.deployment_controller = ReadWireEnum<model::DeploymentControllerType>(d, "type");
   }
-  if (const rapidjson::Value* arr = in.Array("placementConstraints")) {
-    s.placement_constraints.emplace();
-    for (const auto& e : arr->GetArray()) {
-      JsonObjectReader r = in.Nested(e, "placementConstraints");
-      s.placement_constraints->emplace_back(r.String("type").value_or(""),
-                                            r.String("expression").value_or(""));
-    }
-    s.placement_constraints_json = ToJson(*arr);
-  }
-  if (const rapidjson::Value* arr = in.Array("placementStrategy")) {
-    s.placement_strategy.emplace();
-    for (const auto& e : arr->GetArray()) {
-      JsonObjectReader r = in.Nested(e, "placementStrategy");
-      s.placement_strategy->emplace_back(r.String("type").value_or(""),
-                                         r.String("field").value_or(""));
-    }
-    s.placement_strategy_json = ToJson(*arr);
-  }
-  if (const rapidjson::Value* nc = in.Object("networkConfiguration")) {
-    JsonObjectReader n = in.Nested(*nc, "networkConfiguration");
-    if (const rapidjson::Value* av = n.Object("awsvpcConfiguration")) {
-      JsonObjectReader a = n.Nested(*av, "awsvpcConfiguration");
-      control::AwsVpcInput vpc;
-      vpc.subnets = a.StringList("subnets").value_or(std::vector<std::string>{});
-      vpc.security_groups = a.StringList("securityGroups").value_or(std::vector<std::string>{});
-      vpc.assign_public_ip =
-          ReadEnum(a, "assignPublicIp", {"ENABLED", "DISABLED"}).value_or("DISABLED");
-      // Echo with assignPublicIp filled in, as ECS does.
-      JsonWriter w;
-      w.StartObject().Key("awsvpcConfiguration").StartObject().StringArray("subnets", vpc.subnets);
-      w.StringArray("securityGroups", vpc.security_groups)
-          .Member("assignPublicIp", vpc.assign_public_ip)
-          .EndObject()
-          .EndObject();
-      s.network_configuration_json = w.str();
-      s.network = std::move(vpc);
-    }
-  }
-  if (const rapidjson::Value* lb = in.Array("loadBalancers")) s.load_balancers_json = ToJson(*lb);
-  if (const rapidjson::Value* sr = in.Array("serviceRegistries")) {
-    s.service_registries_json = ToJson(*sr);
-  }
-  if (const rapidjson::Value* sc = in.Object("serviceConnectConfiguration")) {
-    JsonObjectReader c = in.Nested(*sc, "serviceConnectConfiguration");
-    (void)c.Bool("enabled");
-    s.service_connect_namespace = c.String("namespace").value_or("");
-    s.service_connect_configuration_json = ToJson(*sc);
-  }
+  s.placement_constraints = ReadPlacementConstraints(in);
+  s.placement_strategy = ReadPlacementStrategy(in);
+  if (auto vpc = ReadAwsVpc(in)) s.network_configuration = model::NetworkConfiguration{*vpc};
+  ReadEchoedMembers(in, s);
   s.health_check_grace_period_seconds = in.Int("healthCheckGracePeriodSeconds");
-  s.propagate_tags = ReadEnum(in, "propagateTags", {"TASK_DEFINITION", "SERVICE", "NONE"});
+  s.propagate_tags = ReadWireEnum<model::PropagateTags>(in, "propagateTags");
   s.enable_ecs_managed_tags = in.Bool("enableECSManagedTags");
   s.enable_execute_command = in.Bool("enableExecuteCommand");
   s.availability_zone_rebalancing =
-      ReadEnum(in, "availabilityZoneRebalancing", {"ENABLED", "DISABLED"});
-  s.role_arn = in.String("role");
+      ReadWireEnum<model::AzRebalancing>(in, "availabilityZoneRebalancing");
   s.client_token = in.String("clientToken").value_or("");
   s.tags = ReadTags(in, "tags").value_or(model::TagList{});
   s.force_new_deployment = in.Bool("forceNewDeployment").value_or(false);
   return s;
 }
 
-void WriteStrategyOrLaunch(JsonWriter& w, const std::string& launch_type,
-                           const std::string& strategy_json, const std::string& platform) {
-  if (!strategy_json.empty()) {
-    w.Key("capacityProviderStrategy").Raw(strategy_json);
-  } else if (!launch_type.empty()) {
-    w.Member("launchType", launch_type);
+void WriteStrategyOrLaunch(JsonWriter& w, const std::optional<model::LaunchType>& launch_type,
+                           const model::CapacityProviderStrategy& strategy,
+                           const std::string& platform) {
+  if (!strategy.empty()) {
+    WriteStrategy(w, "capacityProviderStrategy", strategy);
+  } else if (launch_type) {
+    w.Member("launchType", model::ToString(*launch_type));
   }
   if (!platform.empty()) w.Member("platformVersion", platform).Member("platformFamily", "Linux");
 }
 
-void WriteService(JsonWriter& w, const control::ControlPlane& cp, const model::Service& s,
-                  bool include_tags) {
-  control::ServiceCounts n = cp.CountsForService(s);
-  const std::string prefix = ArnPrefix(s.tenant);
-  w.StartObject()
-      .Member("serviceArn", s.arn)
-      .Member("serviceName", s.name)
-      .Member("clusterArn", prefix + "cluster/" + s.cluster)
-      .Key("loadBalancers")
-      .Raw(s.load_balancers_json)
-      .Key("serviceRegistries")
-      .Raw(s.service_registries_json)
-      .Member("status", s.status)
-      .Member("desiredCount", s.desired_count)
-      .Member("runningCount", n.running)
-      .Member("pendingCount", n.pending);
-  WriteStrategyOrLaunch(w, s.launch_type, s.capacity_provider_strategy_json, s.platform_version);
-  w.Member("taskDefinition", s.task_definition_arn);
+std::pair<int64_t, int64_t> CountsOf(const control::ServiceCounts& n, const std::string& id) {
+  auto it = n.by_deployment.find(id);
+  return it == n.by_deployment.end() ? std::make_pair(int64_t{0}, int64_t{0}) : it->second;
+}
+
+void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s) {
   w.Key("deploymentConfiguration")
       .StartObject()
       .Key("deploymentCircuitBreaker")
@@ -147,17 +98,18 @@ void WriteService(JsonWriter& w, const control::ControlPlane& cp, const model::S
       .EndObject()
       .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
       .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent));
-  if (!s.alarms_json.empty()) w.Key("alarms").Raw(s.alarms_json);
+  if (!s.alarms.empty()) w.Key("alarms").Raw(s.alarms.text());
   w.Member("strategy", "ROLLING").EndObject();
+}
+
+void WriteDeployments(JsonWriter& w, const model::Service& s, const control::ServiceCounts& n) {
   w.Key("deployments").StartArray();
   for (const auto& d : s.deployments) {
-    if (d.status == "INACTIVE") continue;
-    auto counts = n.by_deployment.find(d.id);
-    int64_t running = counts == n.by_deployment.end() ? 0 : counts->second.first;
-    int64_t pending = counts == n.by_deployment.end() ? 0 : counts->second.second;
+    if (d.status == model::DeploymentStatus::kInactive) continue;
+    auto [running, pending] = CountsOf(n, d.id);
     w.StartObject()
         .Member("id", d.id)
-        .Member("status", d.status)
+        .Member("status", model::ToString(d.status))
         .Member("taskDefinition", d.task_definition_arn)
         .Member("desiredCount", d.desired_count)
         .Member("pendingCount", pending)
@@ -167,77 +119,99 @@ void WriteService(JsonWriter& w, const control::ControlPlane& cp, const model::S
         .Timestamp(d.created_at)
         .Key("updatedAt")
         .Timestamp(d.updated_at);
-    WriteStrategyOrLaunch(w, d.launch_type, d.capacity_provider_strategy_json, d.platform_version);
-    if (!d.network_configuration_json.empty()) {
-      w.Key("networkConfiguration").Raw(d.network_configuration_json);
-    }
-    w.Member("rolloutState", d.rollout_state)
+    WriteStrategyOrLaunch(w, d.launch_type, d.capacity_provider_strategy, d.platform_version);
+    if (d.network_configuration) WriteNetwork(w, "networkConfiguration", *d.network_configuration);
+    w.Member("rolloutState", model::ToString(d.rollout_state))
         .Member("rolloutStateReason", d.rollout_state_reason)
         .EndObject();
   }
   w.EndArray();
-  if (!s.role_arn.empty()) w.Member("roleArn", s.role_arn);
-  if (s.events_json.empty()) {
-    JsonWriter events;
-    events.StartArray();
+}
+
+void WriteEvents(JsonWriter& w, EncodeCache& cache, const model::Service& s) {
+  const std::string* events = cache.FindEvents(s);
+  if (!events) {
+    JsonWriter encoded;
+    encoded.StartArray();
     for (const auto& e : s.events) {
-      events.StartObject()
+      encoded.StartObject()
           .Member("id", e.id)
           .Key("createdAt")
           .Timestamp(e.created_at)
           .Member("message", e.message)
           .EndObject();
     }
-    events.EndArray();
-    s.events_json = events.str();
+    encoded.EndArray();
+    events = &cache.PutEvents(s, encoded.str());
   }
-  w.Key("events").Raw(s.events_json).Key("createdAt").Timestamp(s.created_at);
-  if (!s.deployments.empty()) {
-    const auto& primary = s.deployments.front();
-    w.Member("currentServiceDeployment", cp.ServiceDeploymentArn(s, primary));
-    w.Key("currentServiceRevisions").StartArray();
-    for (const auto& d : s.deployments) {
-      if (d.status == "INACTIVE") continue;
-      auto counts = n.by_deployment.find(d.id);
-      w.StartObject()
-          .Member("arn", cp.ServiceRevisionArn(s, d))
-          .Member("requestedTaskCount", d.desired_count)
-          .Member("runningTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.first)
-          .Member("pendingTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.second)
-          .EndObject();
-    }
-    w.EndArray();
+  w.Key("events").Raw(*events);
+}
+
+void WriteCurrentRevisions(JsonWriter& w, const model::Service& s,
+                           const control::ServiceCounts& n) {
+  if (s.deployments.empty()) return;
+  w.Member("currentServiceDeployment",
+           control::ControlPlane::ServiceDeploymentArn(s, s.deployments.front()));
+  w.Key("currentServiceRevisions").StartArray();
+  for (const auto& d : s.deployments) {
+    if (d.status == model::DeploymentStatus::kInactive) continue;
+    auto [running, pending] = CountsOf(n, d.id);
+    w.StartObject()
+        .Member("arn", control::ControlPlane::ServiceRevisionArn(s, d))
+        .Member("requestedTaskCount", d.desired_count)
+        .Member("runningTaskCount", running)
+        .Member("pendingTaskCount", pending)
+        .EndObject();
   }
-  w.Key("placementConstraints")
-      .Raw(s.placement_constraints_json)
-      .Key("placementStrategy")
-      .Raw(s.placement_strategy_json);
+  w.EndArray();
+}
+
+void WriteService(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& cache,
+                  const model::Service& s, bool include_tags) {
+  const control::ServiceCounts n = cp.CountsForService(s);
+  w.StartObject()
+      .Member("serviceArn", s.arn)
+      .Member("serviceName", s.name)
+      .Member("clusterArn", ArnPrefix(s.tenant) + "cluster/" + s.cluster);
+  WriteRaw(w, "loadBalancers", s.load_balancers, "[]");
+  WriteRaw(w, "serviceRegistries", s.service_registries, "[]");
+  w.Member("status", model::ToString(s.status))
+      .Member("desiredCount", s.desired_count)
+      .Member("runningCount", n.running)
+      .Member("pendingCount", n.pending);
+  WriteStrategyOrLaunch(w, s.launch_type, s.capacity_provider_strategy, s.platform_version);
+  w.Member("taskDefinition", s.task_definition_arn);
+  WriteDeploymentConfiguration(w, s);
+  WriteDeployments(w, s, n);
+  if (!s.role_arn.empty()) w.Member("roleArn", s.role_arn);
+  WriteEvents(w, cache, s);
+  w.Key("createdAt").Timestamp(s.created_at);
+  WriteCurrentRevisions(w, s, n);
+  WritePlacement(w, s.placement_constraints, s.placement_strategy);
   // Omitted (not {}) when the service has none: an empty object breaks Terraform.
-  if (!s.network_configuration_json.empty()) {
-    w.Key("networkConfiguration").Raw(s.network_configuration_json);
-  }
+  if (s.network_configuration) WriteNetwork(w, "networkConfiguration", *s.network_configuration);
   if (s.health_check_grace_period_seconds >= 0) {
     w.Member("healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds);
   }
-  w.Member("schedulingStrategy", s.scheduling_strategy)
+  w.Member("schedulingStrategy", model::ToString(s.scheduling_strategy))
       .Key("deploymentController")
       .StartObject()
-      .Member("type", s.deployment_controller)
+      .Member("type", model::ToString(s.deployment_controller))
       .EndObject();
   if (include_tags) WriteTags(w, "tags", cp.TagsOf(s.arn));
   w.Member("createdBy", s.created_by)
       .Member("enableECSManagedTags", s.enable_ecs_managed_tags)
-      .Member("propagateTags", s.propagate_tags)
+      .Member("propagateTags", model::ToString(s.propagate_tags))
       .Member("enableExecuteCommand", s.enable_execute_command)
-      .Member("availabilityZoneRebalancing", s.availability_zone_rebalancing)
+      .Member("availabilityZoneRebalancing", model::ToString(s.availability_zone_rebalancing))
       .Member("resourceManagementType", "CUSTOMER")
       .EndObject();
 }
 
-std::string ServiceReply(const control::ControlPlane& cp, const model::Service& s, bool tags) {
+std::string ServiceReply(OpContext& op, const model::Service& s, bool tags) {
   JsonWriter w;
   w.StartObject().Key("service");
-  WriteService(w, cp, s, tags);
+  WriteService(w, op.control, op.cache, s, tags);
   w.EndObject();
   return w.str();
 }
@@ -248,7 +222,8 @@ void WriteRevisionSummary(JsonWriter& w, const control::ControlPlane& cp, const 
   auto counts = n.by_deployment.find(d.id);
   w.StartObject()
       .Member("arn", cp.ServiceRevisionArn(s, d))
-      .Member("requestedTaskCount", d.status == "INACTIVE" ? 0 : d.desired_count)
+      .Member("requestedTaskCount",
+              d.status == model::DeploymentStatus::kInactive ? 0 : d.desired_count)
       .Member("runningTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.first)
       .Member("pendingTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.second)
       .EndObject();
@@ -273,7 +248,7 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, cons
   }
   w.EndArray().Key("targetServiceRevision");
   WriteRevisionSummary(w, cp, s, d);
-  w.Member("status", d.deployment_status);
+  w.Member("status", model::ToString(d.deployment_status));
   if (!d.status_reason.empty()) w.Member("statusReason", d.status_reason);
   w.Key("deploymentConfiguration")
       .StartObject()
@@ -299,7 +274,7 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, cons
   }
   w.Key("deploymentCircuitBreaker")
       .StartObject()
-      .Member("status", d.circuit_breaker_status.empty() ? "DISABLED" : d.circuit_breaker_status)
+      .Member("status", model::ToString(d.circuit_breaker_status))
       .Member("failureCount", d.failed_tasks)
       .Member("threshold", std::min<int64_t>(200, std::max<int64_t>(3, (s.desired_count + 1) / 2)))
       .EndObject();
@@ -314,12 +289,10 @@ void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const 
       .Member("serviceArn", s.arn)
       .Member("clusterArn", ArnPrefix(s.tenant) + "cluster/" + s.cluster)
       .Member("taskDefinition", d.task_definition_arn);
-  WriteStrategyOrLaunch(w, d.launch_type, d.capacity_provider_strategy_json, d.platform_version);
-  w.Key("loadBalancers").Raw(s.load_balancers_json);
-  w.Key("serviceRegistries").Raw(s.service_registries_json);
-  if (!d.network_configuration_json.empty()) {
-    w.Key("networkConfiguration").Raw(d.network_configuration_json);
-  }
+  WriteStrategyOrLaunch(w, d.launch_type, d.capacity_provider_strategy, d.platform_version);
+  WriteRaw(w, "loadBalancers", s.load_balancers, "[]");
+  WriteRaw(w, "serviceRegistries", s.service_registries, "[]");
+  if (d.network_configuration) WriteNetwork(w, "networkConfiguration", *d.network_configuration);
   w.Key("containerImages").StartArray();
   auto td = cp.task_definitions().Resolve(s.tenant, d.task_definition_arn);
   if (td.ok()) {
@@ -339,7 +312,7 @@ Result<std::string> CreateService(OpContext& op) {
   if (!op.in.ok()) return op.in.status();
   auto s = op.control.CreateService(op.ctx, std::move(in));
   if (!s.ok()) return s.status();
-  return ServiceReply(op.control, **s, /*tags=*/true);
+  return ServiceReply(op, **s, /*tags=*/true);
 }
 
 Result<std::string> UpdateService(OpContext& op) {
@@ -348,7 +321,7 @@ Result<std::string> UpdateService(OpContext& op) {
   if (!op.in.ok()) return op.in.status();
   auto s = op.control.UpdateService(op.ctx, std::move(in));
   if (!s.ok()) return s.status();
-  return ServiceReply(op.control, **s, /*tags=*/false);
+  return ServiceReply(op, **s, /*tags=*/false);
 }
 
 Result<std::string> DeleteService(OpContext& op) {
@@ -358,7 +331,7 @@ Result<std::string> DeleteService(OpContext& op) {
   if (!op.in.ok()) return op.in.status();
   auto s = op.control.DeleteService(op.ctx, cluster, service, force);
   if (!s.ok()) return s.status();
-  return ServiceReply(op.control, **s, /*tags=*/false);
+  return ServiceReply(op, **s, /*tags=*/false);
 }
 
 Result<std::string> DescribeServices(OpContext& op) {
@@ -371,7 +344,7 @@ Result<std::string> DescribeServices(OpContext& op) {
   ECS_RETURN_IF_ERROR(op.control.DescribeServices(op.ctx, cluster, names, &found, &failures));
   JsonWriter w;
   w.StartObject().Key("services").StartArray();
-  for (const auto* s : found) WriteService(w, op.control, *s, include.count("TAGS") > 0);
+  for (const auto* s : found) WriteService(w, op.control, op.cache, *s, include.count("TAGS") > 0);
   w.EndArray();
   WriteFailures(w, failures);
   w.EndObject();
@@ -379,15 +352,14 @@ Result<std::string> DescribeServices(OpContext& op) {
 }
 
 Result<std::string> ListServices(OpContext& op) {
-  std::string cluster = op.in.String("cluster").value_or("");
-  auto launch = ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"});
-  auto strategy = ReadEnum(op.in, "schedulingStrategy", {"REPLICA", "DAEMON"});
+  control::ListServicesInput in;
+  in.cluster = op.in.String("cluster").value_or("");
+  in.launch_type = ReadWireEnum<model::LaunchType>(op.in, "launchType");
+  in.scheduling_strategy = ReadWireEnum<model::SchedulingStrategy>(op.in, "schedulingStrategy");
   (void)ReadEnum(op.in, "resourceManagementType", {"CUSTOMER", "ECS"});
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  in.page = {op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListServices(op.ctx, cluster, launch.value_or(""), strategy.value_or(""),
-                                      max, token);
+  auto page = op.control.ListServices(op.ctx, in);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("serviceArns", page->arns);
@@ -398,10 +370,9 @@ Result<std::string> ListServices(OpContext& op) {
 
 Result<std::string> ListServicesByNamespace(OpContext& op) {
   std::string ns = ReadRequiredString(op.in, "namespace");
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  control::PageRequest request{op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListServicesByNamespace(op.ctx, ns, max, token);
+  auto page = op.control.ListServicesByNamespace(op.ctx, ns, request);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("serviceArns", page->arns);
@@ -411,20 +382,28 @@ Result<std::string> ListServicesByNamespace(OpContext& op) {
 }
 
 Result<std::string> ListServiceDeployments(OpContext& op) {
-  std::string service = ReadRequiredString(op.in, "service");
-  std::string cluster = op.in.String("cluster").value_or("");
-  auto statuses = op.in.StringList("status").value_or(std::vector<std::string>{});
-  std::optional<Millis> after, before;
+  control::ListServiceDeploymentsInput in;
+  in.service = ReadRequiredString(op.in, "service");
+  in.cluster = op.in.String("cluster").value_or("");
+  for (const auto& status : op.in.StringList("status").value_or(std::vector<std::string>{})) {
+    auto parsed = model::Parse<model::ServiceDeploymentStatus>(status);
+    if (!parsed) {
+      return Status::InvalidParameter(
+          "Invalid value '" + status +
+          "' in status. Valid values: PENDING, SUCCESSFUL, STOPPED, "
+          "STOP_REQUESTED, IN_PROGRESS, ROLLBACK_REQUESTED, "
+          "ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED.");
+    }
+    in.statuses.push_back(*parsed);
+  }
   if (const rapidjson::Value* ca = op.in.Object("createdAt")) {
     JsonObjectReader c = op.in.Nested(*ca, "createdAt");
-    after = c.Timestamp("after");
-    before = c.Timestamp("before");
+    in.created_after = c.Timestamp("after");
+    in.created_before = c.Timestamp("before");
   }
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  in.page = {op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto out = op.control.ListServiceDeployments(op.ctx, cluster, service, statuses, after, before,
-                                               max, token);
+  auto out = op.control.ListServiceDeployments(op.ctx, in);
   if (!out.ok()) return out.status();
   JsonWriter w;
   w.StartObject().Key("serviceDeployments").StartArray();
@@ -441,7 +420,7 @@ Result<std::string> ListServiceDeployments(OpContext& op) {
         .Timestamp(d.created_at);
     if (d.finished_at) w.Key("finishedAt").Timestamp(d.finished_at);
     w.Member("targetServiceRevisionArn", op.control.ServiceRevisionArn(s, d))
-        .Member("status", d.deployment_status);
+        .Member("status", model::ToString(d.deployment_status));
     if (!d.status_reason.empty()) w.Member("statusReason", d.status_reason);
     w.EndObject();
   }
@@ -492,7 +471,7 @@ Result<std::string> StopServiceDeployment(OpContext& op) {
   std::string arn = ReadRequiredString(op.in, "serviceDeploymentArn");
   auto type = ReadEnum(op.in, "stopType", {"ABORT", "ROLLBACK"});
   if (!op.in.ok()) return op.in.status();
-  auto out = op.control.StopServiceDeployment(op.ctx, arn, type.value_or("ROLLBACK"));
+  auto out = op.control.StopServiceDeployment(op.ctx, arn, type.value_or("ROLLBACK") == "ROLLBACK");
   if (!out.ok()) return out.status();
   JsonWriter w;
   w.StartObject().Member("serviceDeploymentArn", *out).EndObject();

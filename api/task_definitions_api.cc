@@ -2,24 +2,25 @@
 #include "api/decode.h"
 #include "api/encode.h"
 #include "api/operations.h"
+#include "taskdef/normalize.h"
 
 namespace ecs::api {
 
 namespace {
-// Rendered once per change of the record (TaskDefinitionRecord::rendered).
-std::string_view Render(const control::TaskDefinitionRecord& r) { return r.rendered; }
+std::string Render(const control::TaskDefinitionRecord& r) { return TaskDefinitionJson(r); }
 }  // namespace
 
-std::any NormalizeTaskDefinitionRequest(const rapidjson::Value& body) {
-  return control::NormalizeTaskDefinition(body);
+void NormalizeTaskDefinitionRequest(const rapidjson::Value& body, Precomputed& out) {
+  out.task_definition = taskdef::NormalizeTaskDefinition(body);
 }
 
 Result<std::string> RegisterTaskDefinition(OpContext& op) {
   // The rules read the whole request themselves (every member, with type checks), already on
   // the connection strand (NormalizeTaskDefinitionRequest).
-  auto* spec = std::any_cast<Result<control::TaskDefinitionSpec>>(&op.precomputed);
-  auto r = spec ? op.control.RegisterTaskDefinition(op.ctx, std::move(*spec))
-                : op.control.RegisterTaskDefinition(op.ctx, op.body);
+  if (!op.precomputed.task_definition) NormalizeTaskDefinitionRequest(op.body, op.precomputed);
+  Result<taskdef::TaskDefinitionSpec>& spec = *op.precomputed.task_definition;
+  if (!spec.ok()) return spec.status();
+  auto r = op.control.RegisterTaskDefinition(op.ctx, std::move(spec).value());
   if (!r.ok()) return r.status();
   JsonWriter w;
   w.StartObject().Key("taskDefinition").Raw(Render(**r));
@@ -69,13 +70,14 @@ Result<std::string> DeleteTaskDefinitions(OpContext& op) {
 
 Result<std::string> ListTaskDefinitions(OpContext& op) {
   std::string prefix = op.in.String("familyPrefix").value_or("");
-  auto status = ReadEnum(op.in, "status", {"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"});
-  auto sort = ReadEnum(op.in, "sort", {"ASC", "DESC"});
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  control::ListTaskDefinitionsInput in;
+  in.family_prefix = std::move(prefix);
+  in.status = ReadWireEnum<model::TaskDefinitionStatus>(op.in, "status")
+                  .value_or(model::TaskDefinitionStatus::kActive);
+  in.descending = ReadEnum(op.in, "sort", {"ASC", "DESC"}).value_or("ASC") == "DESC";
+  in.page = {op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto page = op.control.ListTaskDefinitions(op.ctx, prefix, status.value_or("ACTIVE"),
-                                             sort.value_or("ASC") == "DESC", max, token);
+  auto page = op.control.ListTaskDefinitions(op.ctx, in);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("taskDefinitionArns", page->arns);
@@ -86,12 +88,13 @@ Result<std::string> ListTaskDefinitions(OpContext& op) {
 
 Result<std::string> ListTaskDefinitionFamilies(OpContext& op) {
   std::string prefix = op.in.String("familyPrefix").value_or("");
-  auto status = ReadEnum(op.in, "status", {"ACTIVE", "INACTIVE", "ALL"});
-  auto max = op.in.Int("maxResults");
-  auto token = op.in.String("nextToken");
+  auto status = ReadEnum(op.in, "status", {"ACTIVE", "INACTIVE", "ALL"}).value_or("ALL");
+  control::PageRequest request{op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
-  auto page =
-      op.control.ListTaskDefinitionFamilies(op.ctx, prefix, status.value_or("ALL"), max, token);
+  const auto filter = status == "ACTIVE"     ? control::FamilyStatusFilter::kActive
+                      : status == "INACTIVE" ? control::FamilyStatusFilter::kInactive
+                                             : control::FamilyStatusFilter::kAll;
+  auto page = op.control.ListTaskDefinitionFamilies(op.ctx, prefix, filter, request);
   if (!page.ok()) return page.status();
   JsonWriter w;
   w.StartObject().StringArray("families", page->arns);

@@ -32,26 +32,14 @@ control::RunTaskInput ReadTaskLaunch(JsonObjectReader& in) {
     r.task_memory_override = o.String("memory");
     (void)o.String("taskRoleArn");
     (void)o.String("executionRoleArn");
-    r.overrides_json = ToJson(*ov);
-    if (r.overrides_json.size() > 8192) {
+    r.overrides = Raw(*ov);
+    if (r.overrides.text().size() > 8192) {
       in.Fail(Status::InvalidParameter("Container Overrides length must be at most 8192"));
     }
   }
-  if (const rapidjson::Value* nc = in.Object("networkConfiguration")) {
-    JsonObjectReader n = in.Nested(*nc, "networkConfiguration");
-    if (const rapidjson::Value* av = n.Object("awsvpcConfiguration")) {
-      JsonObjectReader a = n.Nested(*av, "awsvpcConfiguration");
-      control::AwsVpcInput vpc;
-      vpc.subnets = a.StringList("subnets").value_or(std::vector<std::string>{});
-      vpc.security_groups = a.StringList("securityGroups").value_or(std::vector<std::string>{});
-      vpc.assign_public_ip =
-          ReadEnum(a, "assignPublicIp", {"ENABLED", "DISABLED"}).value_or("DISABLED");
-      r.network = std::move(vpc);
-    }
-  }
+  r.network = ReadAwsVpc(in);
   r.tags = ReadTags(in, "tags").value_or(model::TagList{});
-  r.propagate_tags =
-      ReadEnum(in, "propagateTags", {"TASK_DEFINITION", "SERVICE", "NONE"}).value_or("");
+  r.propagate_tags = ReadWireEnum<model::PropagateTags>(in, "propagateTags");
   r.enable_ecs_managed_tags = in.Bool("enableECSManagedTags").value_or(false);
   r.enable_execute_command = in.Bool("enableExecuteCommand").value_or(false);
   (void)in.String("referenceId");
@@ -61,7 +49,7 @@ control::RunTaskInput ReadTaskLaunch(JsonObjectReader& in) {
 // {"taskArns":[...],"nextToken":...} appended directly: a page of 100 task ARNs is the hot path
 // of ListTasks, and the JSON writer copies and escape-checks every byte. ARNs need no escaping by
 // construction (validated cluster names, hex ids), nor do the base64 page tokens.
-std::string TaskArnPageReply(const control::ControlPlane::TaskPage& page) {
+std::string TaskArnPageReply(const control::TaskPage& page) {
   size_t size = 32 + (page.next_token ? page.next_token->size() : 0);
   for (const auto* t : page.tasks) size += t->arn.size() + 3;
   std::string out;
@@ -83,21 +71,9 @@ std::string TaskArnPageReply(const control::ControlPlane::TaskPage& page) {
   return out;
 }
 
-std::string TasksReply(const control::ControlPlane& cp, const control::RunTaskOutput& out) {
-  return api::TasksReply(cp, out.tasks, out.failures, /*include_tags=*/true, /*cache=*/false);
-}
-
-std::vector<std::pair<std::string, std::string>> ReadPairs(JsonObjectReader& in,
-                                                           std::string_view member,
-                                                           const char* second) {
-  std::vector<std::pair<std::string, std::string>> out;
-  if (const rapidjson::Value* arr = in.Array(member)) {
-    for (const auto& e : arr->GetArray()) {
-      JsonObjectReader r = in.Nested(e, member);
-      out.emplace_back(r.String("type").value_or(""), r.String(second).value_or(""));
-    }
-  }
-  return out;
+std::string TasksReply(OpContext& op, const control::RunTaskOutput& out) {
+  return api::TasksReply(op.control, op.cache, out.tasks, out.failures, /*include_tags=*/true,
+                         /*cache_them=*/false);
 }
 
 }  // namespace
@@ -105,21 +81,13 @@ std::vector<std::pair<std::string, std::string>> ReadPairs(JsonObjectReader& in,
 Result<std::string> RunTask(OpContext& op) {
   control::RunTaskInput in = ReadTaskLaunch(op.in);
   in.count = op.in.Int("count").value_or(1);
-  in.launch_type =
-      ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"})
-          .value_or("");
-  if (const rapidjson::Value* arr = op.in.Array("capacityProviderStrategy")) {
-    for (const auto& e : arr->GetArray()) {
-      JsonObjectReader s = op.in.Nested(e, "capacityProviderStrategy");
-      control::CreateClusterInput::StrategyItem item;
-      item.capacity_provider = ReadRequiredString(s, "capacityProvider");
-      item.weight = s.Int("weight").value_or(0);
-      item.base = s.Int("base").value_or(0);
-      in.capacity_provider_strategy.push_back(std::move(item));
-    }
-  }
-  in.constraints = ReadPairs(op.in, "placementConstraints", "expression");
-  in.strategies = ReadPairs(op.in, "placementStrategy", "field");
+  in.launch_type = ReadWireEnum<model::LaunchType>(op.in, "launchType");
+  in.capacity_provider_strategy =
+      ReadStrategy(op.in, "capacityProviderStrategy").value_or(model::CapacityProviderStrategy{});
+  in.constraints =
+      ReadPlacementConstraints(op.in).value_or(std::vector<model::PlacementConstraintItem>{});
+  in.strategies =
+      ReadPlacementStrategy(op.in).value_or(std::vector<model::PlacementStrategyItem>{});
   in.client_token = op.in.String("clientToken").value_or("");
   in.platform_version = op.in.String("platformVersion").value_or("");
   if (!op.in.ok()) return op.in.status();
@@ -129,9 +97,9 @@ Result<std::string> RunTask(OpContext& op) {
   if (in.client_token.size() > 64) {
     return Status::InvalidParameter("clientToken must be at most 64 characters.");
   }
-  auto out = op.control.RunTask(op.ctx, std::move(in));
+  auto out = op.control.RunTask(op.ctx, in);
   if (!out.ok()) return out.status();
-  return TasksReply(op.control, *out);
+  return TasksReply(op, *out);
 }
 
 Result<std::string> StartTask(OpContext& op) {
@@ -144,9 +112,9 @@ Result<std::string> StartTask(OpContext& op) {
   }
   in.container_instances = std::move(*ids);
   in.count = static_cast<int64_t>(in.container_instances.size());
-  auto out = op.control.RunTask(op.ctx, std::move(in));
+  auto out = op.control.RunTask(op.ctx, in);
   if (!out.ok()) return out.status();
-  return TasksReply(op.control, *out);
+  return TasksReply(op, *out);
 }
 
 Result<std::string> StopTask(OpContext& op) {
@@ -158,7 +126,7 @@ Result<std::string> StopTask(OpContext& op) {
   if (!t.ok()) return t.status();
   JsonWriter w;
   w.StartObject().Key("task");
-  WriteTask(w, op.control, **t, /*include_tags=*/false);
+  WriteTask(w, op.control, op.cache, **t, /*include_tags=*/false);
   w.EndObject();
   return w.str();
 }
@@ -171,7 +139,7 @@ Result<std::string> DescribeTasks(OpContext& op) {
   std::vector<const model::Task*> found;
   std::vector<control::DescribeFailure> failures;
   ECS_RETURN_IF_ERROR(op.control.DescribeTasks(op.ctx, cluster, ids, &found, &failures));
-  return TasksReply(op.control, found, failures, include.count("TAGS") > 0);
+  return TasksReply(op.control, op.cache, found, failures, include.count("TAGS") > 0);
 }
 
 Result<std::string> ListTasks(OpContext& op) {
@@ -181,11 +149,11 @@ Result<std::string> ListTasks(OpContext& op) {
   in.family = op.in.String("family").value_or("");
   in.started_by = op.in.String("startedBy").value_or("");
   in.service_name = op.in.String("serviceName").value_or("");
-  in.desired_status =
+  // PENDING, which ECS never sets as a desired status, is a valid filter that matches nothing.
+  const auto desired =
       ReadEnum(op.in, "desiredStatus", {"RUNNING", "PENDING", "STOPPED"}).value_or("RUNNING");
-  in.launch_type =
-      ReadEnum(op.in, "launchType", {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"})
-          .value_or("");
+  in.desired_status = model::Parse<model::DesiredStatus>(desired);
+  in.launch_type = ReadWireEnum<model::LaunchType>(op.in, "launchType");
   (void)op.in.String("daemonName");
   in.max_results = op.in.Int("maxResults");
   in.next_token = op.in.String("nextToken");
@@ -235,7 +203,7 @@ Result<std::string> SubmitTaskStateChange(OpContext& op) {
   in.pull_stopped_at = op.in.Timestamp("pullStoppedAt");
   in.execution_stopped_at = op.in.Timestamp("executionStoppedAt");
   if (!op.in.ok()) return op.in.status();
-  auto ack = op.control.SubmitTaskStateChange(op.ctx, std::move(in));
+  auto ack = op.control.SubmitTaskStateChange(op.ctx, in);
   if (!ack.ok()) return ack.status();
   JsonWriter w;
   w.StartObject().Member("acknowledgment", *ack).EndObject();
@@ -251,7 +219,7 @@ Result<std::string> SubmitContainerStateChange(OpContext& op) {
   if (in.containers.front().name.empty()) {
     return Status::InvalidParameter("containerName can not be empty.");
   }
-  auto ack = op.control.SubmitTaskStateChange(op.ctx, std::move(in));
+  auto ack = op.control.SubmitTaskStateChange(op.ctx, in);
   if (!ack.ok()) return ack.status();
   JsonWriter w;
   w.StartObject().Member("acknowledgment", *ack).EndObject();

@@ -14,6 +14,8 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual Millis Now() const = 0;
+  // Whether time stands still until it is advanced by hand (the one place this is kept).
+  virtual bool frozen() const { return false; }
 };
 
 Millis SystemNowMillis();
@@ -23,7 +25,7 @@ Millis SystemNowMillis();
 class SimulatedClock final : public Clock {
  public:
   Millis Now() const override;
-  bool frozen() const { return frozen_.load(); }
+  bool frozen() const override { return frozen_.load(); }
   void Freeze();               // stops time at the current instant
   void FreezeAt(Millis t);     // stops time at t (ignored if t is in the simulated past)
   void Advance(Millis delta);  // moves time forward, frozen or not
@@ -35,16 +37,20 @@ class SimulatedClock final : public Clock {
   std::atomic<Millis> offset_{0};  // simulated = wall + offset while not frozen
 };
 
-// A test clock: starts at a fixed instant and only moves when told.
+// A test clock: starts at a fixed instant and only moves when told. It can also play a frozen
+// simulated clock (set_frozen), as /_emulator/clock freezes the server's.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(Millis start = 1'700'000'000'000) : now_(start) {}
   Millis Now() const override { return now_; }
+  bool frozen() const override { return frozen_; }
   void Advance(Millis delta) { now_ += delta; }
   void Set(Millis t) { now_ = t; }
+  void set_frozen(bool frozen) { frozen_ = frozen; }
 
  private:
   Millis now_;
+  bool frozen_ = false;
 };
 
 }  // namespace ecs

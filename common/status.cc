@@ -68,6 +68,8 @@ std::string_view ErrorTypeName(ErrorCode code) {
       return "UnknownOperationException";
     case ErrorCode::kRequestEntityTooLargeException:
       return "RequestEntityTooLargeException";
+    case ErrorCode::kCorrupt:
+      return "ServerException";
   }
   return "ServerException";
 }
@@ -77,6 +79,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kOk:
       return 200;
     case ErrorCode::kServerException:
+    case ErrorCode::kCorrupt:
       return 500;
     case ErrorCode::kRequestEntityTooLargeException:
       return 413;

@@ -47,11 +47,14 @@ enum class ErrorCode {
   kSerializationException,
   kUnknownOperationException,
   kRequestEntityTooLargeException,
+  // Internal: a stored row that cannot be read (it names the row). A client that meets one sees
+  // a ServerException.
+  kCorrupt,
 };
 
 // The `__type` value for a code, e.g. "ClusterNotFoundException".
 std::string_view ErrorTypeName(ErrorCode code);
-// 400 for client errors, 500 for ServerException, 413 for oversize bodies.
+// 400 for client errors, 500 for ServerException (and kCorrupt), 413 for oversize bodies.
 int HttpStatusFor(ErrorCode code);
 
 class [[nodiscard]] Status {
@@ -71,6 +74,7 @@ class [[nodiscard]] Status {
     return {ErrorCode::kClusterNotFoundException, std::move(m)};
   }
   static Status Server(std::string m) { return {ErrorCode::kServerException, std::move(m)}; }
+  static Status Corrupt(std::string m) { return {ErrorCode::kCorrupt, std::move(m)}; }
 
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "common/log.h"
-#include "control/control_plane.h"
+#include "common/status.h"
+#include "control/options.h"
 
 namespace ecs::config {
 

@@ -5,12 +5,11 @@
 // it, and the root falls back to the built-in default of resources.md §12. Every caller of the
 // emulator is the account's root (RequestContext::principal_arn), so "the caller" is the root.
 //
-// Persistence: one generic row (storage::Kind::kAccountSetting) per explicit setting, keyed by
-// tenant, principal and name; deleting the setting deletes the row.
+// Persistence: one row per explicit setting (storage::ChangeSet::PutAccountSetting); deleting the
+// setting deletes the row.
 #include <algorithm>
 #include <array>
 
-#include "common/json.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
 
@@ -103,22 +102,6 @@ Result<std::string> ResolvePrincipal(const RequestContext& ctx, const std::strin
   return principal;
 }
 
-std::string RowKey(const Tenant& t, const std::string& principal, const std::string& name) {
-  return "account-setting|" + t.account + "|" + t.region + "|" + principal + "|" + name;
-}
-
-std::string EncodeRow(const Tenant& t, const AccountSetting& s) {
-  JsonWriter w;
-  w.StartObject()
-      .Member("account", t.account)
-      .Member("region", t.region)
-      .Member("principalArn", s.principal_arn)
-      .Member("name", s.name)
-      .Member("value", s.value)
-      .EndObject();
-  return w.str();
-}
-
 // Put and Delete alike: nobody changes the setting GuardDuty manages...
 Status RejectReadOnly(std::string_view name) {
   if (name != kReadOnly) return Status::Ok();
@@ -142,26 +125,10 @@ std::string_view TypeOf(std::string_view name) {
 
 }  // namespace
 
-Status ControlPlane::LoadAccountSettings(storage::Snapshot& snap) {
-  for (const auto& row : snap.rows[storage::Kind::kAccountSetting]) {
-    if (!row.body) continue;
-    auto doc = ParseJsonObject(*row.body);
-    if (!doc.ok()) return Status::Server("corrupt account setting row " + row.key);
-    JsonObjectReader r(**doc);
-    Tenant t{r.String("account").value_or(""), r.String("region").value_or("")};
-    std::string principal = r.String("principalArn").value_or("");
-    std::string name = r.String("name").value_or("");
-    std::string value = r.String("value").value_or("");
-    if (!r.ok() || name.empty()) return Status::Server("corrupt account setting row " + row.key);
-    account_settings_[t][{principal, name}] = value;
-  }
-  return Status::Ok();
-}
-
 std::string ControlPlane::EffectiveAccountSetting(const Tenant& t, const std::string& principal,
                                                   const std::string& name) const {
-  auto ti = account_settings_.find(t);
-  if (ti != account_settings_.end()) {
+  auto ti = state_.account_settings.find(t);
+  if (ti != state_.account_settings.end()) {
     auto it = ti->second.find({principal, name});
     if (it != ti->second.end()) return it->second;
     it = ti->second.find({PrincipalArn(t), name});
@@ -184,10 +151,9 @@ Result<AccountSetting> ControlPlane::PutAccountSetting(const RequestContext& ctx
   ECS_RETURN_IF_ERROR(RejectNonRoot(ctx.tenant, name, *principal, "set"));
   AccountSetting s{name, value, *principal, std::string(TypeOf(name))};
   storage::ChangeSet changes;
-  changes.Put(storage::Kind::kAccountSetting, RowKey(ctx.tenant, s.principal_arn, name), NextSeq(),
-              EncodeRow(ctx.tenant, s));
+  changes.PutAccountSetting({ctx.tenant, s.principal_arn, name, value});
+  state_.account_settings[ctx.tenant][{s.principal_arn, name}] = value;
   ECS_RETURN_IF_ERROR(Commit(changes));
-  account_settings_[ctx.tenant][{s.principal_arn, name}] = value;
   return s;
 }
 
@@ -208,7 +174,7 @@ Result<AccountSetting> ControlPlane::DeleteAccountSetting(const RequestContext& 
   ECS_RETURN_IF_ERROR(RejectNonRoot(ctx.tenant, name, *principal, "changed"));
   // The reply names the value that was removed; deleting a setting that was never set is not an
   // error and answers with the value in effect (idempotent, like the other ECS deletes) [I].
-  auto& settings = account_settings_[ctx.tenant];
+  auto& settings = state_.account_settings[ctx.tenant];
   auto it = settings.find({*principal, name});
   if (it == settings.end()) {
     return AccountSetting{name, EffectiveAccountSetting(ctx.tenant, *principal, name), *principal,
@@ -216,9 +182,9 @@ Result<AccountSetting> ControlPlane::DeleteAccountSetting(const RequestContext& 
   }
   AccountSetting removed{name, it->second, *principal, std::string(TypeOf(name))};
   storage::ChangeSet changes;
-  changes.Delete(storage::Kind::kAccountSetting, RowKey(ctx.tenant, *principal, name));
-  ECS_RETURN_IF_ERROR(Commit(changes));
+  changes.DeleteAccountSetting(ctx.tenant, *principal, name);
   settings.erase(it);
+  ECS_RETURN_IF_ERROR(Commit(changes));
   return removed;
 }
 
@@ -254,8 +220,8 @@ ControlPlane::ListAccountSettings(const RequestContext& ctx,
   const std::string root = PrincipalArn(ctx.tenant);
   const auto* explicit_settings =
       [&]() -> const std::map<std::pair<std::string, std::string>, std::string>* {
-    auto ti = account_settings_.find(ctx.tenant);
-    return ti == account_settings_.end() ? nullptr : &ti->second;
+    auto ti = state_.account_settings.find(ctx.tenant);
+    return ti == state_.account_settings.end() ? nullptr : &ti->second;
   }();
   auto lookup = [&](const std::string& p, std::string_view name) -> const std::string* {
     if (!explicit_settings) return nullptr;

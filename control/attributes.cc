@@ -49,16 +49,28 @@ Status CheckBatch(const std::vector<AttributeTarget>& attributes) {
   return Status::Ok();
 }
 
+// Puts the changed copies in place of the instances, and into the ChangeSet it returns.
+storage::ChangeSet ReplaceInstances(State& state, ClusterState& cs,
+                                    std::map<std::string, model::ContainerInstance> next) {
+  storage::ChangeSet changes;
+  for (auto& [id, ci] : next) {
+    ++ci.version;
+    changes.PutContainerInstance(ci);
+    state.index.PutInstance(cs, std::move(ci));
+  }
+  return changes;
+}
+
 }  // namespace
 
 Result<std::vector<AttributeTarget>> ControlPlane::PutAttributes(
     const RequestContext& ctx, const std::string& cluster,
     std::vector<AttributeTarget> attributes) {
   ECS_RETURN_IF_ERROR(CheckBatch(attributes));
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
-  std::map<std::string, model::ContainerInstance> next;  // by id, copies to commit
+  ClusterState& cs = *c->state;
+  std::map<std::string, model::ContainerInstance> next;  // by id: changed copies
   for (auto& a : attributes) {
     if (!ValidName(a.attribute.name)) {
       return Status::InvalidParameter("Invalid attribute name " + a.attribute.name + ".");
@@ -66,8 +78,8 @@ Result<std::vector<AttributeTarget>> ControlPlane::PutAttributes(
     if (a.attribute.value && !ValidValue(*a.attribute.value)) {
       return Status::InvalidParameter("Invalid attribute value " + *a.attribute.value + ".");
     }
-    model::ContainerInstance* ci = FindInstance(cs, a.target_id);
-    if (!ci || ci->status == "INACTIVE") {
+    const model::ContainerInstance* ci = cs.FindInstance(a.target_id);
+    if (!ci || ci->is_inactive()) {
       return Status(ErrorCode::kTargetNotFoundException,
                     "Could not find " + a.target_id + ". Verify the target and try again.");
     }
@@ -90,18 +102,7 @@ Result<std::vector<AttributeTarget>> ControlPlane::PutAttributes(
     a.target_type = "container-instance";
     a.target_id = ci->arn;
   }
-  storage::ChangeSet changes;
-  for (auto& [id, ci] : next) {
-    ++ci.version;
-    PersistInstance(changes, ci);
-  }
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  for (auto& [id, ci] : next) {
-    model::ContainerInstance& slot = cs.instances[id];
-    ci.usage = slot.usage;
-    slot = std::move(ci);
-    RefreshView(cs, slot);
-  }
+  ECS_RETURN_IF_ERROR(Commit(ReplaceInstances(state_, cs, std::move(next))));
   return attributes;
 }
 
@@ -109,13 +110,13 @@ Result<std::vector<AttributeTarget>> ControlPlane::DeleteAttributes(
     const RequestContext& ctx, const std::string& cluster,
     std::vector<AttributeTarget> attributes) {
   ECS_RETURN_IF_ERROR(CheckBatch(attributes));
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
+  ClusterState& cs = *c->state;
   std::map<std::string, model::ContainerInstance> next;
   for (auto& a : attributes) {
-    model::ContainerInstance* ci = FindInstance(cs, a.target_id);
-    if (!ci || ci->status == "INACTIVE") {
+    const model::ContainerInstance* ci = cs.FindInstance(a.target_id);
+    if (!ci || ci->is_inactive()) {
       return Status(ErrorCode::kTargetNotFoundException,
                     "Could not find " + a.target_id + ". Verify the target and try again.");
     }
@@ -125,26 +126,15 @@ Result<std::vector<AttributeTarget>> ControlPlane::DeleteAttributes(
     a.target_type = "container-instance";
     a.target_id = ci->arn;
   }
-  storage::ChangeSet changes;
-  for (auto& [id, ci] : next) {
-    ++ci.version;
-    PersistInstance(changes, ci);
-  }
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  for (auto& [id, ci] : next) {
-    model::ContainerInstance& slot = cs.instances[id];
-    ci.usage = slot.usage;
-    slot = std::move(ci);
-    RefreshView(cs, slot);
-  }
+  ECS_RETURN_IF_ERROR(Commit(ReplaceInstances(state_, cs, std::move(next))));
   return attributes;
 }
 
 Result<std::pair<std::vector<AttributeTarget>, std::optional<std::string>>>
-ControlPlane::ListAttributes(const RequestContext& ctx, const std::string& cluster,
-                             const std::string& target_type, const std::string& name,
-                             const std::string& value, std::optional<int64_t> max_results,
-                             const std::optional<std::string>& next_token) const {
+ControlPlane::ListAttributes(const RequestContext& ctx, const ListAttributesInput& in) const {
+  const std::string& target_type = in.target_type;
+  const std::string& name = in.name;
+  const std::string& value = in.value;
   if (target_type != "container-instance") {
     return Status::InvalidParameter("Invalid targetType " + target_type +
                                     ". Valid values: container-instance.");
@@ -154,23 +144,23 @@ ControlPlane::ListAttributes(const RequestContext& ctx, const std::string& clust
         "attributeValue can only be used together with "
         "attributeName.");
   }
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  auto size = ResolvePageSize(max_results, 100, 100);
+  auto size = ResolvePageSize(in.page.max_results, 100, 100);
   if (!size.ok()) return size.status();
   std::string scope =
       TenantScope(ctx.tenant, "ListAttributes") + "|" + (*c)->name + "|" + name + "|" + value;
   std::string after;
-  if (next_token) {
-    auto cursor = DecodePageToken(*next_token, scope);
+  if (in.page.next_token) {
+    auto cursor = DecodePageToken(*in.page.next_token, scope);
     if (!cursor.ok()) return cursor.status();
     after = *cursor;
   }
   // Cursor: "<instance seq>/<attribute index>".
   std::vector<std::pair<std::string, AttributeTarget>> all;
-  if (const ClusterState* cs = FindClusterState(ctx.tenant, (*c)->name)) {
+  if (const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name)) {
     for (const auto& [id, ci] : cs->instances) {
-      if (ci.status == "INACTIVE") continue;
+      if (ci.is_inactive()) continue;
       for (size_t i = 0; i < ci.attributes.size(); ++i) {
         const auto& a = ci.attributes[i];
         if (!name.empty() && a.name != name) continue;

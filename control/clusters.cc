@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 
-#include "common/json.h"
 #include "common/names.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
@@ -50,13 +49,6 @@ std::string NamespaceArn(const Tenant& t, const std::string& ns) {
          t.account + ":namespace/" + id;
 }
 
-std::string ServiceConnectDefaultsJson(const Tenant& t, const std::string& ns) {
-  if (ns.empty()) return "";
-  JsonWriter w;
-  w.StartObject().Member("namespace", NamespaceArn(t, ns)).EndObject();
-  return w.str();
-}
-
 Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
   if (in.settings) {
     ECS_RETURN_IF_ERROR(ValidateSettings(*in.settings));
@@ -70,7 +62,7 @@ Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
       }
     }
   }
-  if (in.configuration_json) c->configuration_json = std::move(*in.configuration_json);
+  if (in.configuration) c->configuration = std::move(*in.configuration);
   if (in.service_connect_namespace) {
     const std::string& ns = *in.service_connect_namespace;
     if (!ns.starts_with("arn:") &&
@@ -79,36 +71,13 @@ Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
           "serviceConnectDefaults.namespace must be a Cloud Map namespace name (at most 1024 "
           "characters, without <, >, \" or /) or a namespace ARN.");
     }
-    c->service_connect_defaults_json = ServiceConnectDefaultsJson(t, *in.service_connect_namespace);
+    c->service_connect_namespace_arn = ns.empty() ? "" : NamespaceArn(t, ns);
   }
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<const model::Cluster*> ControlPlane::FindCluster(const RequestContext& ctx,
-                                                        const std::string& identifier,
-                                                        bool require_active) const {
-  const TenantState* st = FindState(ctx.tenant);
-  std::string name = ClusterNameFromIdentifier(identifier);
-  if (st) {
-    auto it = st->clusters.find(name);
-    if (it != st->clusters.end()) {
-      if (require_active && it->second.status != model::ClusterStatus::kActive) {
-        return Status::ClusterNotFound("The referenced cluster was inactive.");
-      }
-      return &it->second;
-    }
-  }
-  return Status::ClusterNotFound();
-}
-
-Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& ctx,
-                                                          CreateClusterInput in) {
-  std::string name = in.cluster_name.empty() ? "default" : in.cluster_name;
-  ECS_RETURN_IF_ERROR(ValidateClusterName(name));
-  ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
-  if (in.fields.settings) ECS_RETURN_IF_ERROR(ValidateSettings(*in.fields.settings));
+// The capacity providers and default strategy of a new cluster.
+Status CheckCapacityProviders(const CreateClusterInput& in) {
   for (const auto& cp : in.capacity_providers) {
     if (!IsBuiltInCapacityProvider(cp)) {
       return Status::InvalidParameter("The specified capacity provider " + cp +
@@ -142,19 +111,27 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
         "A base value can only be specified for one capacity "
         "provider in a capacity provider strategy.");
   }
+  return Status::Ok();
+}
 
-  TenantState& st = StateFor(ctx.tenant);
-  auto existing = st.clusters.find(name);
-  if (existing != st.clusters.end() && existing->second.status == model::ClusterStatus::kActive) {
-    return &existing->second;  // ECS answers an existing ACTIVE name with that cluster.
-  }
+}  // namespace
+
+Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& ctx,
+                                                          CreateClusterInput in) {
+  std::string name = in.cluster_name.empty() ? "default" : in.cluster_name;
+  ECS_RETURN_IF_ERROR(ValidateClusterName(name));
+  ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
+  if (in.fields.settings) ECS_RETURN_IF_ERROR(ValidateSettings(*in.fields.settings));
+  ECS_RETURN_IF_ERROR(CheckCapacityProviders(in));
+  auto existing = FindCluster(ctx, name, /*require_active=*/true);
+  if (existing.ok()) return existing;  // ECS answers an existing ACTIVE name with that cluster.
 
   model::Cluster c;
   c.tenant = ctx.tenant;
   c.name = name;
   c.arn = ClusterArn(ctx.tenant, name);
   c.status = model::ClusterStatus::kActive;
-  c.seq = NextSeq();
+  c.seq = state_.NextSeq();
   c.created_at = Now();
   // containerInsights defaults from the account setting (disabled unless set).
   c.settings.push_back(
@@ -162,32 +139,16 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
        EffectiveAccountSetting(ctx.tenant, ctx.principal_arn(), "containerInsights")});
   ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in.fields), &c));
   c.capacity_providers = in.capacity_providers;
-  if (!in.default_strategy.empty()) {
-    JsonWriter w;
-    w.StartArray();
-    for (const auto& item : in.default_strategy) {
-      w.StartObject()
-          .Member("capacityProvider", item.capacity_provider)
-          .Member("weight", item.weight)
-          .Member("base", item.base)
-          .EndObject();
-    }
-    w.EndArray();
-    c.default_capacity_provider_strategy_json = w.str();
-  }
+  c.default_capacity_provider_strategy = in.default_strategy;
 
   storage::ChangeSet changes;
   changes.PutCluster(c);
   // A re-created name is a new resource: tags of the INACTIVE predecessor do not carry over.
   changes.PutTags(c.arn, in.tags);
+  state_.tags.Set(c.arn, std::move(in.tags));
+  const model::Cluster& slot = state_.index.PutCluster(std::move(c));
   ECS_RETURN_IF_ERROR(Commit(changes));
-  if (in.tags.empty()) {
-    tags_.erase(c.arn);
-  } else {
-    tags_[c.arn] = std::move(in.tags);
-  }
-  auto [it, inserted] = st.clusters.insert_or_assign(name, std::move(c));
-  return &it->second;
+  return &slot;
 }
 
 void ControlPlane::DescribeClusters(const RequestContext& ctx,
@@ -210,18 +171,18 @@ void ControlPlane::DescribeClusters(const RequestContext& ctx,
 }
 
 Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
-                                        std::optional<int64_t> max_results,
-                                        const std::optional<std::string>& next_token) const {
-  auto size = ResolvePageSize(max_results, 100, 100);
+                                        const PageRequest& request) const {
+  auto size = ResolvePageSize(request.max_results, 100, 100);
   if (!size.ok()) return size.status();
+  const std::string scope = TenantScope(ctx.tenant, "ListClusters");
   std::string after;
-  if (next_token) {
-    auto cursor = DecodePageToken(*next_token, TenantScope(ctx.tenant, "ListClusters"));
+  if (request.next_token) {
+    auto cursor = DecodePageToken(*request.next_token, scope);
     if (!cursor.ok()) return cursor.status();
     after = *cursor;
   }
   std::vector<const model::Cluster*> all;
-  if (const TenantState* st = FindState(ctx.tenant)) {
+  if (const TenantState* st = state_.index.FindTenant(ctx.tenant)) {
     for (const auto& [name, c] : st->clusters) {
       if (SeqCursor(c.seq) > after) all.push_back(&c);
     }
@@ -230,8 +191,7 @@ Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
   Page page;
   for (const auto* c : all) {
     if (static_cast<int>(page.arns.size()) == *size) {
-      page.next_token = EncodePageToken(TenantScope(ctx.tenant, "ListClusters"),
-                                        SeqCursor(all[page.arns.size() - 1]->seq));
+      page.next_token = EncodePageToken(scope, SeqCursor(all[page.arns.size() - 1]->seq));
       break;
     }
     page.arns.push_back(c->arn);
@@ -240,11 +200,14 @@ Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,
 }
 
 ClusterCounts ControlPlane::CountsFor(const model::Cluster& c) const {
-  const ClusterState* cs = FindClusterState(c.tenant, c.name);
+  const ClusterState* cs = state_.index.FindCluster(c.tenant, c.name);
   if (!cs) return ClusterCounts{};
-  ClusterCounts n = cs->counts;  // task counters kept by Account()
+  ClusterCounts n = cs->counts;  // task and service counters kept by the index
   for (const auto& [id, ci] : cs->instances) {
-    if (ci.status == "ACTIVE" || ci.status == "DRAINING") ++n.registered_container_instances;
+    if (ci.status == model::InstanceStatus::kActive ||
+        ci.status == model::InstanceStatus::kDraining) {
+      ++n.registered_container_instances;
+    }
   }
   return n;
 }
@@ -273,12 +236,11 @@ Result<const model::Cluster*> ControlPlane::DeleteCluster(const RequestContext& 
   model::Cluster next = *current;
   next.status = model::ClusterStatus::kInactive;
   next.capacity_providers.clear();
-  next.default_capacity_provider_strategy_json.clear();
+  next.default_capacity_provider_strategy.clear();
   storage::ChangeSet changes;
   changes.PutCluster(next);
+  const model::Cluster& slot = state_.index.PutCluster(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));
-  model::Cluster& slot = tenants_[ctx.tenant].clusters[next.name];
-  slot = std::move(next);
   return &slot;
 }
 
@@ -291,9 +253,8 @@ Result<const model::Cluster*> ControlPlane::UpdateCluster(const RequestContext& 
   ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in), &next));
   storage::ChangeSet changes;
   changes.PutCluster(next);
+  const model::Cluster& slot = state_.index.PutCluster(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));
-  model::Cluster& slot = tenants_[ctx.tenant].clusters[next.name];
-  slot = std::move(next);
   return &slot;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "common/json.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
 #include "control/instance_types.h"
@@ -101,104 +100,103 @@ void SetAttribute(std::vector<model::Attribute>& attrs, const std::string& name,
   attrs.push_back({name, std::move(value)});
 }
 
-}  // namespace
-
-ControlPlane::ClusterState* ControlPlane::FindClusterState(const Tenant& t,
-                                                           const std::string& cluster) {
-  return &tenants_[t].cluster_state[cluster];
-}
-
-const ControlPlane::ClusterState* ControlPlane::FindClusterState(const Tenant& t,
-                                                                 const std::string& cluster) const {
-  const TenantState* st = FindState(t);
-  if (!st) return nullptr;
-  auto it = st->cluster_state.find(cluster);
-  return it == st->cluster_state.end() ? nullptr : &it->second;
-}
-
-model::ContainerInstance* ControlPlane::FindInstance(ClusterState& cs, std::string_view id) {
-  auto it = cs.instances.find(std::string(LastSegment(id)));
-  return it == cs.instances.end() ? nullptr : &it->second;
-}
-
-const model::ContainerInstance* ControlPlane::FindInstance(const ClusterState& cs,
-                                                           std::string_view id) const {
-  auto it = cs.instances.find(std::string(LastSegment(id)));
-  return it == cs.instances.end() ? nullptr : &it->second;
-}
-
-void ControlPlane::RefreshView(ClusterState& cs, const model::ContainerInstance& ci) {
-  scheduler::InstanceView& v = cs.views[ci.id];
-  v.arn = ci.arn;
-  v.ec2_instance_id = ci.ec2_instance_id;
-  v.status = ci.status;
-  v.agent_connected = ci.agent_connected;
-  v.agent_version = ci.agent_version;
-  v.registered_at = ci.registered_at;
-  v.capacity_provider_name = ci.capacity_provider_name;
-  v.attributes.clear();
-  for (const auto& a : ci.attributes) v.attributes.emplace(a.name, a.value);
-  scheduler::SyncHotAttributes(&v);
-  RefreshUsage(cs, ci);
-  cs.candidates_stale = true;
-}
-
-void ControlPlane::RefreshUsage(ClusterState& cs, const model::ContainerInstance& ci) {
-  scheduler::InstanceView& v = cs.views[ci.id];
-  v.remaining_cpu = ci.RegisteredInteger("CPU") - ci.usage.cpu;
-  v.remaining_memory = ci.RegisteredInteger("MEMORY") - ci.usage.memory;
-  v.reserved_tcp_ports.clear();
-  v.reserved_udp_ports.clear();
-  for (const auto& r : ci.registered_resources) {
-    if (r.name != "PORTS" && r.name != "PORTS_UDP") continue;
-    auto& dst = r.name == "PORTS" ? v.reserved_tcp_ports : v.reserved_udp_ports;
-    for (const auto& p : r.string_set) dst.push_back(std::atoi(p.c_str()));
-  }
-  for (const auto& [port, n] : ci.usage.tcp_ports) v.reserved_tcp_ports.push_back(port);
-  for (const auto& [port, n] : ci.usage.udp_ports) v.reserved_udp_ports.push_back(port);
-  v.dynamic_tcp_ports.clear();
-  v.dynamic_udp_ports.clear();
-  for (const auto& [port, n] : ci.usage.dynamic_tcp_ports) v.dynamic_tcp_ports.push_back(port);
-  for (const auto& [port, n] : ci.usage.dynamic_udp_ports) v.dynamic_udp_ports.push_back(port);
-  v.running_tasks_count = ci.usage.running_tasks;
-  // Groups change one task at a time: update in place rather than rebuilding the map.
-  for (auto it = v.task_group_counts.begin(); it != v.task_group_counts.end();) {
-    it = ci.usage.groups.contains(it->first) ? std::next(it) : v.task_group_counts.erase(it);
-  }
-  for (const auto& [g, n] : ci.usage.groups) {
-    auto it = v.task_group_counts.find(g);
-    if (it == v.task_group_counts.end()) {
-      v.task_group_counts.emplace(g, n);
-    } else {
-      it->second = n;
+std::vector<model::Resource> RegisteredResources(const RegisterInstanceInput& in,
+                                                 const InstanceTypeInfo* type_info) {
+  // totalResources: CPU, MEMORY, PORTS, PORTS_UDP always, in that order; others as given.
+  auto take = [&](std::string_view name) -> std::optional<model::Resource> {
+    for (const auto& r : in.total_resources) {
+      if (r.name == name) return r;
     }
-  }
-}
-
-std::vector<model::Resource> ControlPlane::RemainingResources(
-    const model::ContainerInstance& ci) const {
-  std::vector<model::Resource> out = ci.registered_resources;
-  for (auto& r : out) {
-    if (r.name == "CPU") r.integer_value -= ci.usage.cpu;
-    if (r.name == "MEMORY") r.integer_value -= ci.usage.memory;
-    if (r.name == "PORTS") {
-      for (const auto& [port, n] : ci.usage.tcp_ports) r.string_set.push_back(std::to_string(port));
-    }
-    if (r.name == "PORTS_UDP") {
-      for (const auto& [port, n] : ci.usage.udp_ports) r.string_set.push_back(std::to_string(port));
+    return std::nullopt;
+  };
+  std::vector<model::Resource> out;
+  out.push_back(take("CPU").value_or(IntegerResource("CPU", type_info ? type_info->cpu : 2048)));
+  out.push_back(
+      take("MEMORY").value_or(IntegerResource("MEMORY", type_info ? type_info->memory : 7681)));
+  out.push_back(take("PORTS").value_or(StringSetResource("PORTS", model::DefaultReservedPorts())));
+  out.push_back(take("PORTS_UDP").value_or(StringSetResource("PORTS_UDP", {})));
+  for (const auto& r : in.total_resources) {
+    if (r.name != "CPU" && r.name != "MEMORY" && r.name != "PORTS" && r.name != "PORTS_UDP") {
+      out.push_back(r);
     }
   }
   return out;
 }
 
-void ControlPlane::PersistInstance(storage::ChangeSet& changes,
-                                   const model::ContainerInstance& ci) {
-  changes.PutContainerInstance(ci);
+std::vector<model::Attribute> InstanceAttributes(const RegisterInstanceInput& in,
+                                                 const model::ContainerInstance* existing,
+                                                 IdGenerator& ids, const std::string& ami,
+                                                 const std::string& az,
+                                                 const std::string& instance_type,
+                                                 const std::string& arch) {
+  std::vector<model::Attribute> attrs;
+  attrs.push_back({"ecs.ami-id", ami});
+  attrs.push_back({"ecs.availability-zone", az});
+  attrs.push_back({"ecs.instance-type", instance_type});
+  attrs.push_back({"ecs.os-type", "linux"});
+  attrs.push_back({"ecs.os-family", "LINUX"});
+  attrs.push_back({"ecs.cpu-architecture", arch});
+  attrs.push_back({"ecs.vpc-id", "vpc-" + RandomHex(ids, 17)});
+  attrs.push_back({"ecs.subnet-id", "subnet-" + RandomHex(ids, 17)});
+  for (const auto& cap : Capabilities()) attrs.push_back({cap, std::nullopt});
+  if (existing) {
+    // Keep custom attributes across re-registration.
+    for (const auto& a : existing->attributes) {
+      if (!IsBuiltInAttribute(a.name)) attrs.push_back(a);
+    }
+  }
+  for (const auto& a : in.attributes) SetAttribute(attrs, a.name, a.value);
+  return attrs;
 }
+
+// The instance record a registration produces: identity, agent, resources and attributes.
+// `existing` is the instance being re-registered, if any.
+model::ContainerInstance BuildInstance(const RequestContext& ctx, const std::string& cluster,
+                                       const RegisterInstanceInput& in,
+                                       const model::ContainerInstance* existing, IdGenerator& ids,
+                                       int64_t seq, Millis now, const std::string& default_az) {
+  // What the instance identity document tells (all optional), then the defaults.
+  const InstanceIdentity& doc = in.identity;
+  std::string az = !in.availability_zone.empty() ? in.availability_zone : doc.availability_zone;
+  std::string instance_type = !in.instance_type.empty() ? in.instance_type : doc.instance_type;
+  std::string ec2_id = doc.instance_id, ami = doc.image_id, arch = doc.architecture;
+  const auto type_info = FindInstanceType(instance_type.empty() ? "m5.large" : instance_type);
+  if (instance_type.empty()) instance_type = "m5.large";
+  if (arch.empty()) arch = type_info ? std::string(type_info->architecture) : "x86_64";
+  if (az.empty()) az = default_az;
+  if (ec2_id.empty()) ec2_id = "i-" + RandomHex(ids, 17);
+  if (ami.empty()) ami = "ami-" + RandomHex(ids, 17);
+
+  model::ContainerInstance ci;
+  if (existing) {
+    ci = *existing;
+    ++ci.version;
+  } else {
+    ci.tenant = ctx.tenant;
+    ci.cluster = cluster;
+    ci.id = ids.Hex32();
+    ci.arn = ArnPrefix(ctx.tenant) + "container-instance/" + cluster + "/" + ci.id;
+    ci.seq = seq;
+    ci.registered_at = now;
+  }
+  ci.ec2_instance_id = ec2_id;
+  ci.status = model::InstanceStatus::kActive;
+  ci.status_reason.clear();
+  ci.agent_connected = true;
+  ci.agent_version = in.agent_version.empty() ? kDefaultAgentVersion : in.agent_version;
+  ci.agent_hash = in.agent_hash.empty() ? "a1b2c3d4" : in.agent_hash;
+  ci.docker_version = in.docker_version.empty() ? kDefaultDockerVersion : in.docker_version;
+  ci.platform_devices = in.platform_devices;
+  ci.registered_resources = RegisteredResources(in, type_info ? &*type_info : nullptr);
+  ci.attributes = InstanceAttributes(in, existing, ids, ami, az, instance_type, arch);
+  return ci;
+}
+
+}  // namespace
 
 Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
     const RequestContext& ctx, RegisterInstanceInput in) {
-  std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
+  const std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
   auto cluster = FindCluster(ctx, cluster_name, /*require_active=*/true);
   if (!cluster.ok()) {
     // The agent creates `default` for a first instance; any other cluster must exist.
@@ -212,127 +210,40 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
     if (!created.ok()) return created.status();
   }
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
-  ClusterState& cs = *FindClusterState(ctx.tenant, cluster_name);
-
-  // What the instance identity document tells (all optional).
-  std::string ec2_id, az = in.availability_zone, instance_type = in.instance_type, ami, arch,
-                      private_ip;
-  if (!in.identity_document.empty()) {
-    auto doc = ParseJsonObject(in.identity_document);
-    if (!doc.ok()) {
-      return Status::InvalidParameter("instanceIdentityDocument is not a valid JSON document.");
-    }
-    JsonObjectReader r(**doc);
-    ec2_id = r.String("instanceId").value_or("");
-    if (az.empty()) az = r.String("availabilityZone").value_or("");
-    if (instance_type.empty()) instance_type = r.String("instanceType").value_or("");
-    ami = r.String("imageId").value_or("");
-    arch = r.String("architecture").value_or("");
-    private_ip = r.String("privateIp").value_or("");
-  }
-
-  // Re-registration: the same ARN, or the same EC2 instance still ACTIVE in this cluster.
-  model::ContainerInstance* existing = nullptr;
-  if (!in.container_instance_arn.empty()) existing = FindInstance(cs, in.container_instance_arn);
-  if (!existing && !ec2_id.empty()) {
-    for (auto& [id, ci] : cs.instances) {
-      if (ci.ec2_instance_id == ec2_id && ci.status != "INACTIVE") existing = &ci;
-    }
-  }
-
-  auto type_info = FindInstanceType(instance_type.empty() ? "m5.large" : instance_type);
-  if (instance_type.empty()) instance_type = "m5.large";
-  if (arch.empty()) arch = type_info ? std::string(type_info->architecture) : "x86_64";
-  if (az.empty()) az = ctx.tenant.region + options_.az_suffixes.front();
-  if (ec2_id.empty()) ec2_id = "i-" + RandomHex(ids_, 17);
-  if (ami.empty()) ami = "ami-" + RandomHex(ids_, 17);
-
-  model::ContainerInstance ci;
-  if (existing) {
-    ci = *existing;
-  } else {
-    ci.tenant = ctx.tenant;
-    ci.cluster = cluster_name;
-    ci.id = ids_.Hex32();
-    ci.arn = ArnPrefix(ctx.tenant) + "container-instance/" + cluster_name + "/" + ci.id;
-    ci.seq = NextSeq();
-    ci.registered_at = Now();
-  }
-  ci.ec2_instance_id = ec2_id;
-  ci.status = "ACTIVE";
-  ci.status_reason.clear();
-  ci.agent_connected = true;
-  ci.agent_version = in.agent_version.empty() ? kDefaultAgentVersion : in.agent_version;
-  ci.agent_hash = in.agent_hash.empty() ? "a1b2c3d4" : in.agent_hash;
-  ci.docker_version = in.docker_version.empty() ? kDefaultDockerVersion : in.docker_version;
-  ci.platform_devices_json = in.platform_devices_json;
-  if (existing) ++ci.version;
-
-  // totalResources: CPU, MEMORY, PORTS, PORTS_UDP always, in that order; others as given.
-  auto take = [&](std::string_view name) -> std::optional<model::Resource> {
-    for (auto& r : in.total_resources) {
-      if (r.name == name) return r;
-    }
-    return std::nullopt;
-  };
-  ci.registered_resources.clear();
-  ci.registered_resources.push_back(
-      take("CPU").value_or(IntegerResource("CPU", type_info ? type_info->cpu : 2048)));
-  ci.registered_resources.push_back(
-      take("MEMORY").value_or(IntegerResource("MEMORY", type_info ? type_info->memory : 7681)));
-  ci.registered_resources.push_back(
-      take("PORTS").value_or(StringSetResource("PORTS", model::DefaultReservedPorts())));
-  ci.registered_resources.push_back(take("PORTS_UDP").value_or(StringSetResource("PORTS_UDP", {})));
   for (const auto& r : in.total_resources) {
-    if (r.name != "CPU" && r.name != "MEMORY" && r.name != "PORTS" && r.name != "PORTS_UDP") {
-      ci.registered_resources.push_back(r);
-    }
-  }
-  for (auto& r : ci.registered_resources) {
     if ((r.name == "CPU" || r.name == "MEMORY") && r.integer_value < 0) {
       return Status::InvalidParameter("totalResources " + r.name + " must not be negative.");
     }
   }
-
-  std::vector<model::Attribute> attrs;
-  attrs.push_back({"ecs.ami-id", ami});
-  attrs.push_back({"ecs.availability-zone", az});
-  attrs.push_back({"ecs.instance-type", instance_type});
-  attrs.push_back({"ecs.os-type", "linux"});
-  attrs.push_back({"ecs.os-family", "LINUX"});
-  attrs.push_back({"ecs.cpu-architecture", arch});
-  attrs.push_back({"ecs.vpc-id", "vpc-" + RandomHex(ids_, 17)});
-  attrs.push_back({"ecs.subnet-id", "subnet-" + RandomHex(ids_, 17)});
-  for (const auto& cap : Capabilities()) attrs.push_back({cap, std::nullopt});
-  if (existing) {
-    // Keep custom attributes across re-registration.
-    for (const auto& a : existing->attributes) {
-      if (!IsBuiltInAttribute(a.name)) attrs.push_back(a);
+  ClusterState& cs = state_.index.GetCluster(ctx.tenant, cluster_name);
+  // Re-registration: the same ARN, or the same EC2 instance still ACTIVE in this cluster.
+  model::ContainerInstance* existing = nullptr;
+  if (!in.container_instance_arn.empty()) existing = cs.FindInstance(in.container_instance_arn);
+  if (!existing && !in.identity.instance_id.empty()) {
+    for (auto& [id, ci] : cs.instances) {
+      if (ci.ec2_instance_id == in.identity.instance_id && !ci.is_inactive()) existing = &ci;
     }
   }
-  for (auto& a : in.attributes) SetAttribute(attrs, a.name, a.value);
-  ci.attributes = std::move(attrs);
-  (void)private_ip;
-
+  model::ContainerInstance ci =
+      BuildInstance(ctx, cluster_name, in, existing, state_.ids, existing ? 0 : state_.NextSeq(),
+                    Now(), ctx.tenant.region + state_.options.az_suffixes.front());
   storage::ChangeSet changes;
-  PersistInstance(changes, ci);
-  if (!existing) changes.PutTags(ci.arn, in.tags);
+  changes.PutContainerInstance(ci);
+  if (!existing) {
+    changes.PutTags(ci.arn, in.tags);
+    state_.tags.Set(ci.arn, in.tags);
+  }
+  const model::ContainerInstance& slot = state_.index.PutInstance(cs, std::move(ci));
   ECS_RETURN_IF_ERROR(Commit(changes));
-  if (!existing && !in.tags.empty()) tags_[ci.arn] = in.tags;
-  model::InstanceUsage usage = existing ? existing->usage : model::InstanceUsage{};
-  model::ContainerInstance& slot = cs.instances[ci.id];
-  slot = std::move(ci);
-  slot.usage = std::move(usage);
-  RefreshView(cs, slot);
   return &slot;
 }
 
 Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
-    const RequestContext& ctx, FleetInput in) {
+    const RequestContext& ctx, const FleetInput& in) {
   if (in.count < 1 || in.count > 5000) {
     return Status::InvalidParameter("count must be between 1 and 5000.");
   }
-  auto type_info = FindInstanceType(in.instance_type);
+  const auto type_info = FindInstanceType(in.instance_type);
   if (!type_info && (!in.cpu || !in.memory)) {
     return Status::InvalidParameter("Unknown instance type '" + in.instance_type +
                                     "': give cpu and memory explicitly.");
@@ -346,7 +257,7 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
   }
   std::vector<std::string> azs = in.availability_zones;
   if (azs.empty()) {
-    for (const auto& s : options_.az_suffixes) azs.push_back(ctx.tenant.region + s);
+    for (const auto& s : state_.options.az_suffixes) azs.push_back(ctx.tenant.region + s);
   }
   std::vector<const model::ContainerInstance*> out;
   for (int i = 0; i < in.count; ++i) {
@@ -369,11 +280,11 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
 Result<const model::ContainerInstance*> ControlPlane::DeregisterContainerInstance(
     const RequestContext& ctx, const std::string& cluster, const std::string& instance,
     bool force) {
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
-  model::ContainerInstance* ci = FindInstance(cs, instance);
-  if (!ci || ci->status == "INACTIVE") {
+  ClusterState& cs = *c->state;
+  model::ContainerInstance* ci = cs.FindInstance(instance);
+  if (!ci || ci->is_inactive()) {
     return Status::InvalidParameter("The referenced container instance " + instance +
                                     " was not found.");
   }
@@ -382,29 +293,25 @@ Result<const model::ContainerInstance*> ControlPlane::DeregisterContainerInstanc
     if (t.container_instance_id == ci->id && !t.is_stopped()) on_instance.push_back(&t);
   }
   bool has_running = std::any_of(on_instance.begin(), on_instance.end(),
-                                 [](model::Task* t) { return t->desired_status == "RUNNING"; });
+                                 [](model::Task* t) { return t->wants_running(); });
   if (has_running && !force) {
     return Status::InvalidParameter(
         "Found running tasks on the instance. Stop the tasks or deregister with force.");
   }
-  Millis now = Now();
+  const Millis now = Now();
   storage::ChangeSet changes;
-  model::ContainerInstance next = *ci;
-  next.status = "INACTIVE";
-  next.agent_connected = false;
-  ++next.version;
-  PersistInstance(changes, next);
+  state_.index.UpdateInstance(cs, *ci, [](model::ContainerInstance& i) {
+    i.status = model::InstanceStatus::kInactive;
+    i.agent_connected = false;
+    ++i.version;
+  });
+  changes.PutContainerInstance(*ci);
   // The instance is gone, so its tasks stop with it; services replace theirs elsewhere.
   for (model::Task* t : on_instance) {
-    if (t->desired_status == "RUNNING") {
-      RequestStop(cs, *t, "TerminationNotice", "Container instance deregistration forced by user",
-                  now, changes);
-    }
+    lifecycle_.RequestStop(cs, *t, model::StopCode::kTerminationNotice,
+                           "Container instance deregistration forced by user", now, changes);
   }
   ECS_RETURN_IF_ERROR(Commit(changes));
-  next.usage = ci->usage;
-  *ci = std::move(next);
-  RefreshView(cs, *ci);
   return ci;
 }
 
@@ -415,9 +322,9 @@ Status ControlPlane::DescribeContainerInstances(const RequestContext& ctx,
                                                 std::vector<DescribeFailure>* failures) const {
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  const ClusterState* cs = FindClusterState(ctx.tenant, (*c)->name);
+  const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& id : ids) {
-    const model::ContainerInstance* ci = cs ? FindInstance(*cs, id) : nullptr;
+    const model::ContainerInstance* ci = cs ? cs->FindInstance(id) : nullptr;
     if (ci) {
       if (std::find(found->begin(), found->end(), ci) == found->end()) found->push_back(ci);
     } else {
@@ -430,32 +337,31 @@ Status ControlPlane::DescribeContainerInstances(const RequestContext& ctx,
   return Status::Ok();
 }
 
-Result<Page> ControlPlane::ListContainerInstances(
-    const RequestContext& ctx, const std::string& cluster, const std::string& filter,
-    const std::string& status, std::optional<int64_t> max_results,
-    const std::optional<std::string>& next_token) const {
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+Result<Page> ControlPlane::ListContainerInstances(const RequestContext& ctx,
+                                                  const ListContainerInstancesInput& in) const {
+  auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  auto size = ResolvePageSize(max_results, 100, 100);
+  auto size = ResolvePageSize(in.page.max_results, 100, 100);
   if (!size.ok()) return size.status();
   std::optional<scheduler::Expression> expr;
-  if (!filter.empty()) {
-    auto parsed = scheduler::ParseQuery(filter);
+  if (!in.filter.empty()) {
+    auto parsed = scheduler::ParseQuery(in.filter);
     if (!parsed.ok()) return parsed.status();
     expr = std::move(*parsed);
   }
-  std::string scope = TenantScope(ctx.tenant, "ListContainerInstances") + "|" + (*c)->name + "|" +
-                      status + "|" + filter;
+  const std::string status(in.status ? model::ToString(*in.status) : "");
+  const std::string scope = TenantScope(ctx.tenant, "ListContainerInstances") + "|" + (*c)->name +
+                            "|" + status + "|" + in.filter;
   std::string after;
-  if (next_token) {
-    auto cursor = DecodePageToken(*next_token, scope);
+  if (in.page.next_token) {
+    auto cursor = DecodePageToken(*in.page.next_token, scope);
     if (!cursor.ok()) return cursor.status();
     after = *cursor;
   }
   std::vector<const model::ContainerInstance*> matching;
-  if (const ClusterState* cs = FindClusterState(ctx.tenant, (*c)->name)) {
+  if (const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name)) {
     for (const auto& [id, ci] : cs->instances) {
-      if (status.empty() ? ci.status == "INACTIVE" : ci.status != status) continue;
+      if (in.status ? ci.status != *in.status : ci.is_inactive()) continue;
       if (SeqCursor(ci.seq) <= after) continue;
       if (expr) {
         auto view = cs->views.find(id);
@@ -478,63 +384,58 @@ Result<Page> ControlPlane::ListContainerInstances(
 
 Status ControlPlane::UpdateContainerInstancesState(
     const RequestContext& ctx, const std::string& cluster, const std::vector<std::string>& ids,
-    const std::string& status, std::vector<const model::ContainerInstance*>* updated,
+    model::InstanceStatus status, std::vector<const model::ContainerInstance*>* updated,
     std::vector<DescribeFailure>* failures) {
-  if (status != "ACTIVE" && status != "DRAINING") {
+  if (status != model::InstanceStatus::kActive && status != model::InstanceStatus::kDraining) {
     return Status::InvalidParameter(
-        "Container instances can only be set to ACTIVE or DRAINING, "
-        "but status was " +
-        status + ".");
+        "Container instances can only be set to ACTIVE or DRAINING, but status was " +
+        std::string(model::ToString(status)) + ".");
   }
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
+  ClusterState& cs = *c->state;
   storage::ChangeSet changes;
-  std::vector<std::pair<model::ContainerInstance*, model::ContainerInstance>> next;
   for (const auto& id : ids) {
-    model::ContainerInstance* ci = FindInstance(cs, id);
+    model::ContainerInstance* ci = cs.FindInstance(id);
     if (!ci) {
       failures->push_back({id.starts_with("arn:") ? id
                                                   : ArnPrefix(ctx.tenant) + "container-instance/" +
-                                                        (*c)->name + "/" + id,
+                                                        c->cluster->name + "/" + id,
                            "MISSING", ""});
       continue;
     }
-    if (ci->status != "ACTIVE" && ci->status != "DRAINING") {
+    if (ci->status != model::InstanceStatus::kActive &&
+        ci->status != model::InstanceStatus::kDraining) {
       failures->push_back({ci->arn, "INACTIVE", "Only ACTIVE or DRAINING instances can change."});
       continue;
     }
-    model::ContainerInstance n = *ci;
-    if (n.status != status) {
-      n.status = status;
-      ++n.version;
-      PersistInstance(changes, n);
+    if (ci->status != status) {
+      state_.index.UpdateInstance(cs, *ci, [status](model::ContainerInstance& i) {
+        i.status = status;
+        ++i.version;
+      });
+      changes.PutContainerInstance(*ci);
     }
-    next.emplace_back(ci, std::move(n));
+    updated->push_back(ci);
   }
   ECS_RETURN_IF_ERROR(Commit(changes));
-  for (auto& [slot, n] : next) {
-    n.usage = slot->usage;
-    *slot = std::move(n);
-    RefreshView(cs, *slot);
-    updated->push_back(slot);
-  }
   return Status::Ok();
 }
 
 Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
     const RequestContext& ctx, const std::string& cluster, const std::string& instance) {
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
-  model::ContainerInstance* ci = FindInstance(cs, instance);
-  if (!ci || ci->status == "INACTIVE") {
+  ClusterState& cs = *c->state;
+  model::ContainerInstance* ci = cs.FindInstance(instance);
+  if (!ci || ci->is_inactive()) {
     return Status::InvalidParameter("The referenced container instance " + instance +
                                     " was not found.");
   }
-  Millis now = Now();
-  std::string current = ci->AgentUpdateStatusAt(now);
-  if (!current.empty() && current != "UPDATED" && current != "FAILED") {
+  const Millis now = Now();
+  const auto current = ci->AgentUpdateStatusAt(now);
+  using U = model::AgentUpdateStatus;
+  if (current && current != U::kUpdated && current != U::kFailed) {
     return Status(ErrorCode::kUpdateInProgressException,
                   "There is already a current agent update in progress.");
   }
@@ -542,42 +443,41 @@ Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
     return Status(ErrorCode::kMissingVersionException,
                   "Amazon ECS is unable to determine the current version of the container agent.");
   }
-  if (ci->agent_version == kLatestAgentVersion || current == "UPDATED") {
+  if (ci->agent_version == kLatestAgentVersion || current == U::kUpdated) {
     return Status(ErrorCode::kNoUpdateAvailableException,
                   "There is no update available for your container agent.");
   }
-  model::ContainerInstance n = *ci;
-  n.agent_update_status = "PENDING";
-  n.agent_update_started_at = now;
-  n.agent_version_before_update = ci->agent_version;
-  n.agent_version = kLatestAgentVersion;  // shown once the update reaches UPDATED
-  ++n.version;
+  state_.index.UpdateInstance(cs, *ci, [now](model::ContainerInstance& i) {
+    i.agent_update_status = U::kPending;
+    i.agent_update_started_at = now;
+    i.agent_version_before_update = i.agent_version;
+    i.agent_version = kLatestAgentVersion;  // shown once the update reaches UPDATED
+    ++i.version;
+  });
   storage::ChangeSet changes;
-  PersistInstance(changes, n);
+  changes.PutContainerInstance(*ci);
   ECS_RETURN_IF_ERROR(Commit(changes));
-  n.usage = ci->usage;
-  *ci = std::move(n);
-  RefreshView(cs, *ci);
   return ci;
 }
 
 Status ControlPlane::SetAgentConnected(const RequestContext& ctx, const std::string& cluster,
                                        const std::string& instance, bool connected) {
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
-  model::ContainerInstance* ci = FindInstance(cs, instance);
+  model::ContainerInstance* ci = c->state->FindInstance(instance);
   if (!ci) return Status::InvalidParameter("Container instance " + instance + " not found.");
-  model::ContainerInstance n = *ci;
-  n.agent_connected = connected;
-  ++n.version;
+  state_.index.UpdateInstance(*c->state, *ci, [connected](model::ContainerInstance& i) {
+    i.agent_connected = connected;
+    ++i.version;
+  });
   storage::ChangeSet changes;
-  PersistInstance(changes, n);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  n.usage = ci->usage;
-  *ci = std::move(n);
-  RefreshView(cs, *ci);
-  return Status::Ok();
+  changes.PutContainerInstance(*ci);
+  return Commit(changes);
+}
+
+std::vector<model::Resource> ControlPlane::RemainingResources(
+    const model::ContainerInstance& ci) const {
+  return ClusterIndex::RemainingResources(ci);
 }
 
 }  // namespace ecs::control

@@ -1,70 +1,150 @@
+// ControlPlane as a whole: construction, loading, reset, the commit and rollback path, and
+// cluster resolution.
 #include "control/control_plane.h"
 
 #include <algorithm>
+
+#include "common/log.h"
 
 namespace ecs::control {
 
 ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids,
                            ControlOptions options)
-    : store_(store), clock_(clock), ids_(std::move(ids)), options_(std::move(options)) {}
-
-const ControlPlane::TenantState* ControlPlane::FindState(const Tenant& t) const {
-  auto it = tenants_.find(t);
-  return it == tenants_.end() ? nullptr : &it->second;
-}
+    : state_(store, clock, std::move(ids), std::move(options)),
+      lifecycle_(state_,
+                 [this](ClusterState& cs, model::Task& t, Millis now, storage::ChangeSet& c) {
+                   scheduler_.OnTaskChanged(cs, t, now, c);
+                 }),
+      launcher_(state_),
+      scheduler_(state_, lifecycle_, launcher_) {}
 
 Status ControlPlane::Load() {
-  auto snap = store_->Load();
+  auto snap = state_.store->Load();
   if (!snap.ok()) return snap.status();
-  tenants_.clear();
-  due_.clear();
-  task_definitions_.Clear();
-  tags_ = std::move(snap->tags);
-  next_seq_ = 1;
-  for (auto& c : snap->clusters) {
-    next_seq_ = std::max(next_seq_, c.seq + 1);
-    Tenant t = c.tenant;
-    std::string name = c.name;
-    tenants_[t].clusters.insert_or_assign(name, std::move(c));
-  }
-  for (const auto& [kind, rows] : snap->rows) {
-    for (const auto& r : rows) next_seq_ = std::max(next_seq_, r.seq + 1);
-  }
-  for (const auto& ci : snap->container_instances) next_seq_ = std::max(next_seq_, ci.seq + 1);
-  for (const auto& t : snap->tasks) next_seq_ = std::max(next_seq_, t.seq + 1);
+  state_.Clear();
+  scheduler_.ForgetPass();
   ECS_RETURN_IF_ERROR(LoadTaskDefinitions(*snap));
-  account_settings_.clear();
-  ECS_RETURN_IF_ERROR(LoadAccountSettings(*snap));
-  for (auto& svc : snap->services) {
-    next_seq_ = std::max(next_seq_, svc.seq + 1);
-    ClusterState& cs = tenants_[svc.tenant].cluster_state[svc.cluster];
-    std::string name = svc.name;
-    cs.services.insert_or_assign(name, std::move(svc));
-  }
-  return LoadInstancesAndTasks(*snap);
-}
-
-Status ControlPlane::Reset() {
-  ECS_RETURN_IF_ERROR(store_->Wipe());
-  ForgetMemory();
+  LoadSnapshot(*snap);
   return Status::Ok();
 }
 
-Status ControlPlane::ReloadFromStore() {
-  ForgetMemory();
+void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
+  int64_t& next = state_.next_seq;
+  auto see = [&next](int64_t seq) { next = std::max(next, seq + 1); };
+  for (auto& [arn, tags] : snap.tags) state_.tags.Set(arn, std::move(tags));
+  for (auto& c : snap.clusters) {
+    see(c.seq);
+    state_.index.PutCluster(std::move(c));
+  }
+  for (const auto& s : snap.account_settings) {
+    state_.account_settings[s.tenant][{s.principal_arn, s.name}] = s.value;
+  }
+  for (auto& ci : snap.container_instances) {
+    see(ci.seq);
+    ClusterState& cs = state_.index.GetCluster(ci.tenant, ci.cluster);
+    state_.index.PutInstance(cs, std::move(ci));
+  }
+  for (auto& svc : snap.services) {
+    see(svc.seq);
+    ClusterState& cs = state_.index.GetCluster(svc.tenant, svc.cluster);
+    state_.index.PutService(cs, std::move(svc));
+  }
+  for (auto& t : snap.tasks) {
+    see(t.seq);
+    ClusterState& cs = state_.index.GetCluster(t.tenant, t.cluster);
+    model::Task& slot = state_.index.AddTask(cs, std::move(t));
+    if (!slot.client_token.empty()) {
+      // Client tokens are rebuilt from the tasks that carry them.
+      state_.index.GetTenant(slot.tenant)
+          .client_tokens[slot.cluster + "|" + slot.client_token]
+          .push_back(slot.request_fingerprint + "|" + slot.id);
+    }
+  }
+}
+
+storage::ChangeSet ControlPlane::DumpRows() const {
+  storage::ChangeSet rows;
+  for (const auto& [tenant, ts] : state_.index.tenants()) {
+    for (const auto& [name, c] : ts.clusters) rows.PutCluster(c);
+    for (const auto& [name, cs] : ts.cluster_state) {
+      for (const auto& [id, ci] : cs.instances) rows.PutContainerInstance(ci);
+      for (const auto& [id, t] : cs.tasks) rows.PutTask(t);
+      for (const auto& [id, s] : cs.services) rows.PutService(s);
+    }
+  }
+  for (const auto& [tenant, families] : state_.task_definitions.all()) {
+    for (const auto& [family, revisions] : families) {
+      for (const auto& [revision, r] : revisions) {
+        rows.PutTaskDefinition(
+            {tenant, r.seq, r.reg, state_.tags.Of(r.reg.arn), r.spec.body.text()});
+      }
+    }
+  }
+  for (const auto& [owner, revision] : state_.task_definitions.last_revisions()) {
+    rows.PutRevisionCounter(owner.first, owner.second, revision);
+  }
+  for (const auto& [arn, tags] : state_.tags.all()) {
+    // A task definition's tags are in its own row (above).
+    ParsedArn parsed;
+    const bool in_definition_row =
+        ParseEcsArn(arn, &parsed) && parsed.resource_type == "task-definition" &&
+        state_.task_definitions.FindArn({parsed.account, parsed.region}, arn);
+    if (!in_definition_row) rows.PutTags(arn, tags);
+  }
+  for (const auto& [tenant, settings] : state_.account_settings) {
+    for (const auto& [key, value] : settings) {
+      rows.PutAccountSetting({tenant, key.first, key.second, value});
+    }
+  }
+  return rows;
+}
+
+Status ControlPlane::Reset() {
+  ECS_RETURN_IF_ERROR(state_.store->Wipe());
+  state_.Clear();
+  scheduler_.ForgetPass();
+  return Status::Ok();
+}
+
+Status ControlPlane::RecoverFromFailedCommit() {
+  // The pending writes were made on top of the lost ones: they go too.
+  state_.store->DiscardPending();
   return Load();
 }
 
-void ControlPlane::ForgetMemory() {
-  tenants_.clear();
-  tags_.clear();
-  due_.clear();
-  task_definitions_.Clear();
-  account_settings_.clear();
-  failing_task_definitions_.clear();
-  service_pass_.clear();
-  service_pass_next_ = 0;
-  next_seq_ = 1;
+Status ControlPlane::Commit(const storage::ChangeSet& changes) {
+  if (Status s = state_.store->Commit(changes); !s.ok()) {
+    if (Status reload = RecoverFromFailedCommit(); !reload.ok()) {
+      Log(LogLevel::kError, "reload after a failed commit: " + reload.message());
+    }
+    return s;
+  }
+  if (state_.options.check_invariants) return CheckInvariants();
+  return Status::Ok();
+}
+
+Result<const model::Cluster*> ControlPlane::FindCluster(const RequestContext& ctx,
+                                                        const std::string& identifier,
+                                                        bool require_active) const {
+  const TenantState* ts = state_.index.FindTenant(ctx.tenant);
+  if (ts) {
+    auto it = ts->clusters.find(ClusterNameFromIdentifier(identifier));
+    if (it != ts->clusters.end()) {
+      if (require_active && it->second.status != model::ClusterStatus::kActive) {
+        return Status::ClusterNotFound("The referenced cluster was inactive.");
+      }
+      return &it->second;
+    }
+  }
+  return Status::ClusterNotFound();
+}
+
+Result<ControlPlane::ClusterRef> ControlPlane::ResolveCluster(const RequestContext& ctx,
+                                                              const std::string& identifier,
+                                                              bool require_active) {
+  auto c = FindCluster(ctx, identifier, require_active);
+  if (!c.ok()) return c.status();
+  return ClusterRef{*c, &state_.index.GetCluster(ctx.tenant, (*c)->name)};
 }
 
 }  // namespace ecs::control

@@ -8,56 +8,54 @@ namespace ecs::control {
 Status ControlPlane::FailTask(const RequestContext& ctx, const std::string& cluster,
                               const std::string& task, int64_t exit_code,
                               const std::string& reason) {
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
+  if (!c.ok()) return c.status();
+  const model::Task* t = c->state->FindTask(task);
+  if (!t) return Status::InvalidParameter("The referenced task was not found.");
+  // The first essential container exits, as the agent would report it.
   TaskStateChangeInput in;
   in.cluster = cluster;
   in.task = task;
-  auto c = FindCluster(ctx, cluster, false);
-  if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
-  model::Task* t = FindTask(cs, task);
-  if (!t) return Status::InvalidParameter("The referenced task was not found.");
   for (const auto& container : t->containers) {
     if (!container.essential) continue;
     TaskStateChangeInput::Container cc;
     cc.name = container.name;
-    cc.status = "STOPPED";
+    cc.status = std::string(model::ToString(model::ContainerStatus::kStopped));
     cc.exit_code = exit_code;
     cc.reason = reason;
     in.containers.push_back(cc);
     break;
   }
-  auto ack = SubmitTaskStateChange(ctx, std::move(in));
+  auto ack = SubmitTaskStateChange(ctx, in);
   return ack.ok() ? Status::Ok() : ack.status();
 }
 
 Status ControlPlane::LoseInstance(const RequestContext& ctx, const std::string& cluster,
                                   const std::string& instance) {
-  auto c = FindCluster(ctx, cluster, false);
+  auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ClusterState& cs = *FindClusterState(ctx.tenant, (*c)->name);
-  model::ContainerInstance* ci = FindInstance(cs, instance);
-  if (!ci || ci->status == "INACTIVE") {
+  ClusterState& cs = *c->state;
+  model::ContainerInstance* ci = cs.FindInstance(instance);
+  if (!ci || ci->is_inactive()) {
     return Status::InvalidParameter("Container instance " + instance + " not found.");
   }
-  Millis now = Now();
+  const Millis now = Now();
   storage::ChangeSet changes;
   for (auto& [id, t] : cs.tasks) {
-    if (t.container_instance_id == ci->id && t.desired_status == "RUNNING") {
-      RequestStop(cs, t, "TerminationNotice",
-                  "Host EC2 (instance " + ci->ec2_instance_id + ") terminated.", now, changes);
+    if (t.container_instance_id == ci->id) {
+      lifecycle_.RequestStop(cs, t, model::StopCode::kTerminationNotice,
+                             "Host EC2 (instance " + ci->ec2_instance_id + ") terminated.", now,
+                             changes);
     }
   }
-  model::ContainerInstance next = *ci;
-  next.status = "INACTIVE";
-  next.agent_connected = false;
-  next.status_reason = "Instance terminated.";
-  ++next.version;
-  PersistInstance(changes, next);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  next.usage = ci->usage;
-  *ci = std::move(next);
-  RefreshView(cs, *ci);
-  return Status::Ok();
+  state_.index.UpdateInstance(cs, *ci, [](model::ContainerInstance& i) {
+    i.status = model::InstanceStatus::kInactive;
+    i.agent_connected = false;
+    i.status_reason = "Instance terminated.";
+    ++i.version;
+  });
+  changes.PutContainerInstance(*ci);
+  return Commit(changes);
 }
 
 Result<int> ControlPlane::LoseZone(const RequestContext& ctx, const std::string& zone) {
@@ -66,13 +64,10 @@ Result<int> ControlPlane::LoseZone(const RequestContext& ctx, const std::string&
                                     "a).");
   }
   std::vector<std::pair<std::string, std::string>> victims;  // (cluster, instance id)
-  auto it = tenants_.find(ctx.tenant);
-  if (it != tenants_.end()) {
-    for (const auto& [cluster, cs] : it->second.cluster_state) {
+  if (const TenantState* ts = state_.index.FindTenant(ctx.tenant)) {
+    for (const auto& [cluster, cs] : ts->cluster_state) {
       for (const auto& [id, ci] : cs.instances) {
-        if (ci.status != "INACTIVE" && ci.availability_zone() == zone) {
-          victims.emplace_back(cluster, id);
-        }
+        if (!ci.is_inactive() && ci.availability_zone() == zone) victims.emplace_back(cluster, id);
       }
     }
   }
@@ -82,12 +77,12 @@ Result<int> ControlPlane::LoseZone(const RequestContext& ctx, const std::string&
 
 Status ControlPlane::SetTaskDefinitionFailing(const RequestContext& ctx,
                                               const std::string& task_definition, bool failing) {
-  auto td = task_definitions_.Resolve(ctx.tenant, task_definition);
+  auto td = state_.task_definitions.Resolve(ctx.tenant, task_definition);
   if (!td.ok()) return td.status();
   if (failing) {
-    failing_task_definitions_.insert((*td)->reg.arn);
+    state_.failing_task_definitions.insert((*td)->reg.arn);
   } else {
-    failing_task_definitions_.erase((*td)->reg.arn);
+    state_.failing_task_definitions.erase((*td)->reg.arn);
   }
   return Status::Ok();
 }

@@ -9,51 +9,45 @@
 namespace ecs::control {
 
 std::string ControlPlane::ServiceDeploymentArn(const model::Service& s,
-                                               const model::Deployment& d) const {
+                                               const model::Deployment& d) {
   return ArnPrefix(s.tenant) + "service-deployment/" + s.cluster + "/" + s.name + "/" +
          d.service_deployment_id;
 }
 
-std::string ControlPlane::ServiceRevisionArn(const model::Service& s,
-                                             const model::Deployment& d) const {
+std::string ControlPlane::ServiceRevisionArn(const model::Service& s, const model::Deployment& d) {
   return ArnPrefix(s.tenant) + "service-revision/" + s.cluster + "/" + s.name + "/" +
          d.revision_number();
 }
 
 Result<std::pair<std::vector<ServiceDeploymentRef>, std::optional<std::string>>>
-ControlPlane::ListServiceDeployments(const RequestContext& ctx, const std::string& cluster,
-                                     const std::string& service,
-                                     const std::vector<std::string>& statuses,
-                                     std::optional<Millis> created_after,
-                                     std::optional<Millis> created_before,
-                                     std::optional<int64_t> max_results,
-                                     const std::optional<std::string>& next_token) const {
-  auto c = FindCluster(ctx, cluster, /*require_active=*/false);
+ControlPlane::ListServiceDeployments(const RequestContext& ctx,
+                                     const ListServiceDeploymentsInput& in) const {
+  auto c = FindCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  auto size = ResolvePageSize(max_results, 20, 100);
+  auto size = ResolvePageSize(in.page.max_results, 20, 100);
   if (!size.ok()) return size.status();
-  const ClusterState* cs = FindClusterState(ctx.tenant, (*c)->name);
-  const model::Service* svc = cs ? FindService(*cs, service) : nullptr;
+  const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
+  const model::Service* svc = cs ? cs->FindService(in.service) : nullptr;
   if (!svc) return Status(ErrorCode::kServiceNotFoundException, "Service not found.");
   std::string scope = TenantScope(ctx.tenant, "ListServiceDeployments") + "|" + svc->arn;
-  for (const auto& st : statuses) scope += "|" + st;
-  scope += "|" + std::to_string(created_after.value_or(0)) + "|" +
-           std::to_string(created_before.value_or(0));
+  for (const auto st : in.statuses) scope += "|" + std::string(model::ToString(st));
+  scope += "|" + std::to_string(in.created_after.value_or(0)) + "|" +
+           std::to_string(in.created_before.value_or(0));
   size_t skip = 0;
-  if (next_token) {
-    auto cursor = DecodePageToken(*next_token, scope);
+  if (in.page.next_token) {
+    auto cursor = DecodePageToken(*in.page.next_token, scope);
     if (!cursor.ok()) return cursor.status();
     skip = static_cast<size_t>(std::atoll(cursor->c_str()));
   }
   // Newest first (a rollback reorders Service.deployments, so sort by creation).
   std::vector<ServiceDeploymentRef> matching;
   for (const auto& d : svc->deployments) {
-    if (!statuses.empty() &&
-        std::find(statuses.begin(), statuses.end(), d.deployment_status) == statuses.end()) {
+    if (!in.statuses.empty() && std::find(in.statuses.begin(), in.statuses.end(),
+                                          d.deployment_status) == in.statuses.end()) {
       continue;
     }
-    if (created_after && d.created_at < *created_after) continue;
-    if (created_before && d.created_at > *created_before) continue;
+    if (in.created_after && d.created_at < *in.created_after) continue;
+    if (in.created_before && d.created_at > *in.created_before) continue;
     matching.push_back({svc, &d});
   }
   std::stable_sort(matching.begin(), matching.end(), [](const auto& a, const auto& b) {
@@ -87,8 +81,8 @@ void ControlPlane::DescribeServiceDeployments(const RequestContext& ctx,
       size_t a = parsed.resource.find('/');
       size_t b = parsed.resource.find('/', a + 1);
       if (a != std::string::npos && b != std::string::npos) {
-        const ClusterState* cs = FindClusterState(ctx.tenant, parsed.resource.substr(0, a));
-        svc = cs ? FindService(*cs, parsed.resource.substr(a + 1, b - a - 1)) : nullptr;
+        const ClusterState* cs = state_.index.FindCluster(ctx.tenant, parsed.resource.substr(0, a));
+        svc = cs ? cs->FindService(parsed.resource.substr(a + 1, b - a - 1)) : nullptr;
         std::string id = parsed.resource.substr(b + 1);
         if (svc) {
           for (const auto& d : svc->deployments) {
@@ -106,8 +100,7 @@ void ControlPlane::DescribeServiceDeployments(const RequestContext& ctx,
 }
 
 Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ctx,
-                                                        const std::string& arn,
-                                                        const std::string& stop_type) {
+                                                        const std::string& arn, bool rollback) {
   std::vector<ServiceDeploymentRef> found;
   std::vector<DescribeFailure> failures;
   DescribeServiceDeployments(ctx, {arn}, false, &found, &failures);
@@ -115,39 +108,37 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
     return Status(ErrorCode::kServiceDeploymentNotFoundException,
                   "The service deployment " + arn + " does not exist.");
   }
-  const model::Service* svc = found.front().service;
   const model::Deployment* dep = found.front().deployment;
-  if (dep->deployment_status != "IN_PROGRESS" && dep->deployment_status != "PENDING") {
+  using model::ServiceDeploymentStatus;
+  if (dep->deployment_status != ServiceDeploymentStatus::kInProgress &&
+      dep->deployment_status != ServiceDeploymentStatus::kPending) {
     return Status(ErrorCode::kConflictException,
                   "The service deployment is not in progress and cannot be stopped.");
   }
-  ClusterState& cs = *FindClusterState(ctx.tenant, svc->cluster);
-  model::Service next = *svc;
-  Millis now = Now();
-  model::Deployment& d = next.deployments.front();
+  ClusterState& cs = *state_.index.FindCluster(ctx.tenant, found.front().service->cluster);
+  model::Service& svc = *cs.FindService(found.front().service->name);
+  model::Deployment& d = svc.deployments.front();
   if (d.service_deployment_id != dep->service_deployment_id) {
     return Status(ErrorCode::kConflictException, "Only the current deployment can be stopped.");
   }
-  d.rollout_state = "FAILED";
+  const Millis now = Now();
+  d.rollout_state = model::RolloutState::kFailed;
   d.updated_at = now;
-  if (stop_type == "ROLLBACK") {
-    d.rollout_state_reason = "ECS deployment " + d.id + " rolled back by StopServiceDeployment.";
-  } else {
-    d.rollout_state_reason = "ECS deployment " + d.id + " stopped by StopServiceDeployment.";
-  }
-  if (stop_type != "ROLLBACK" ||
-      !RollBack(next, false, "Rollback requested by StopServiceDeployment.", now)) {
+  d.rollout_state_reason = "ECS deployment " + d.id + (rollback ? " rolled back" : " stopped") +
+                           " by StopServiceDeployment.";
+  if (!rollback ||
+      !scheduler_.RollBack(svc, false, "Rollback requested by StopServiceDeployment.", now)) {
     // ABORT (or nothing to roll back to): the deployment stops where it is; its tasks keep
     // running and it starts no more.
-    d.deployment_status = "STOPPED";
+    d.deployment_status = ServiceDeploymentStatus::kStopped;
     d.status_reason = "Stopped by StopServiceDeployment.";
     d.stopped_at = now;
   }
-  next.dirty = true;
+  svc.dirty = true;
   storage::ChangeSet changes;
-  changes.PutService(next);
+  changes.PutService(svc);
+  ClusterIndex::RecountServices(cs);
   ECS_RETURN_IF_ERROR(Commit(changes));
-  cs.services[next.name] = std::move(next);
   return arn;
 }
 

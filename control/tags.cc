@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "control/control_plane.h"
+#include "taskdef/reference.h"
 
 namespace ecs::control {
 
@@ -30,9 +31,34 @@ bool IsValidTagText(const std::string& s) {
   return true;
 }
 
+// A task definition's tags live in its own row; every other resource's in a tags row.
+void PutTags(const State& state, const Tenant& t, const std::string& arn,
+             const model::TagList& tags, storage::ChangeSet& changes) {
+  if (const TaskDefinitionRecord* r = state.task_definitions.FindArn(t, arn)) {
+    changes.PutTaskDefinition({t, r->seq, r->reg, tags, r->spec.body.text()});
+    changes.PutTags(arn, {});  // a tags row from before tags moved into the definition's row
+  } else {
+    changes.PutTags(arn, tags);
+  }
+}
+
 }  // namespace
 
-Status ControlPlane::ValidateTags(const model::TagList& tags) {
+const model::TagList& TagIndex::Of(const std::string& arn) const {
+  static const model::TagList kNone;
+  auto it = by_arn_.find(arn);
+  return it == by_arn_.end() ? kNone : it->second;
+}
+
+void TagIndex::Set(const std::string& arn, model::TagList tags) {
+  if (tags.empty()) {
+    by_arn_.erase(arn);
+  } else {
+    by_arn_[arn] = std::move(tags);
+  }
+}
+
+Status ValidateTags(const model::TagList& tags) {
   if (tags.size() > kMaxTags) {
     return Status::InvalidParameter("Too many tags: a resource can have at most 50 tags, but " +
                                     std::to_string(tags.size()) + " were given.");
@@ -91,37 +117,33 @@ bool ControlPlane::ResourceExists(const RequestContext& ctx, const ParsedArn& ar
   std::string cluster = arn.resource.substr(0, slash);
   std::string id = slash == std::string::npos ? "" : arn.resource.substr(slash + 1);
   if (arn.resource_type == "task-definition") {
-    return task_definitions_.Resolve(ctx.tenant, arn.resource).ok() ||
-           (ParseTaskDefinitionRef(arn.resource) &&
-            ParseTaskDefinitionRef(arn.resource)->revision &&
-            task_definitions_.Find(ctx.tenant, ParseTaskDefinitionRef(arn.resource)->family,
-                                   *ParseTaskDefinitionRef(arn.resource)->revision));
+    auto ref = taskdef::ParseTaskDefinitionRef(arn.resource);
+    return state_.task_definitions.Resolve(ctx.tenant, arn.resource).ok() ||
+           (ref && ref->revision &&
+            state_.task_definitions.Find(ctx.tenant, ref->family, *ref->revision));
   }
-  const ClusterState* cs = FindClusterState(ctx.tenant, cluster);
+  const ClusterState* cs = state_.index.FindCluster(ctx.tenant, cluster);
   if (!cs) return false;
   if (arn.resource_type == "container-instance") {
-    auto it = cs->instances.find(id);
-    return it != cs->instances.end() && it->second.status != "INACTIVE";
+    const model::ContainerInstance* ci = cs->FindInstance(id);
+    return ci && !ci->is_inactive();
   }
   if (arn.resource_type == "task") {
-    auto it = cs->tasks.find(id);
-    return it != cs->tasks.end() && it->second.desired_status == "RUNNING";
+    const model::Task* t = cs->FindTask(id);
+    return t && t->wants_running();
   }
-  if (arn.resource_type == "service") return ServiceExists(ctx, cluster, id);
+  if (arn.resource_type == "service") {
+    const model::Service* s = cs->FindService(id);
+    return s && s->status != model::ServiceStatus::kInactive;
+  }
   return false;
-}
-
-const model::TagList& ControlPlane::TagsOf(const std::string& arn) const {
-  static const model::TagList kNone;
-  auto it = tags_.find(arn);
-  return it == tags_.end() ? kNone : it->second;
 }
 
 Status ControlPlane::TagResource(const RequestContext& ctx, const std::string& arn,
                                  const model::TagList& tags) {
   ECS_RETURN_IF_ERROR(CheckTaggable(ctx, arn));
   ECS_RETURN_IF_ERROR(ValidateTags(tags));
-  model::TagList merged = TagsOf(arn);
+  model::TagList merged = state_.tags.Of(arn);
   for (const auto& t : tags) {
     auto it = std::find_if(merged.begin(), merged.end(),
                            [&](const model::Tag& e) { return e.key == t.key; });
@@ -138,28 +160,22 @@ Status ControlPlane::TagResource(const RequestContext& ctx, const std::string& a
         std::to_string(merged.size()) + ".");
   }
   storage::ChangeSet changes;
-  if (!PutTaskDefinitionTags(ctx.tenant, arn, merged, changes)) changes.PutTags(arn, merged);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  tags_[arn] = std::move(merged);
-  return Status::Ok();
+  PutTags(state_, ctx.tenant, arn, merged, changes);
+  state_.tags.Set(arn, std::move(merged));
+  return Commit(changes);
 }
 
 Status ControlPlane::UntagResource(const RequestContext& ctx, const std::string& arn,
                                    const std::vector<std::string>& keys) {
   ECS_RETURN_IF_ERROR(CheckTaggable(ctx, arn));
-  model::TagList remaining = TagsOf(arn);
+  model::TagList remaining = state_.tags.Of(arn);
   std::erase_if(remaining, [&](const model::Tag& t) {
     return std::find(keys.begin(), keys.end(), t.key) != keys.end();
   });
   storage::ChangeSet changes;
-  if (!PutTaskDefinitionTags(ctx.tenant, arn, remaining, changes)) changes.PutTags(arn, remaining);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  if (remaining.empty()) {
-    tags_.erase(arn);
-  } else {
-    tags_[arn] = std::move(remaining);
-  }
-  return Status::Ok();
+  PutTags(state_, ctx.tenant, arn, remaining, changes);
+  state_.tags.Set(arn, std::move(remaining));
+  return Commit(changes);
 }
 
 Result<model::TagList> ControlPlane::ListTagsForResource(const RequestContext& ctx,

@@ -1,29 +1,10 @@
-#include <charconv>
+#include "control/task_definition_registry.h"
 
-#include "control/task_definitions.h"
+#include <algorithm>
+
+#include "taskdef/reference.h"
 
 namespace ecs::control {
-
-std::optional<TaskDefinitionRef> ParseTaskDefinitionRef(std::string_view id) {
-  if (id.starts_with("arn:")) {
-    size_t pos = id.find(":task-definition/");
-    if (pos == std::string_view::npos) return std::nullopt;
-    id = id.substr(pos + 17);
-    if (id.find(':') == std::string_view::npos) return std::nullopt;  // ARNs need the revision
-  }
-  TaskDefinitionRef ref;
-  size_t colon = id.find(':');
-  ref.family = std::string(id.substr(0, colon));
-  if (ref.family.empty()) return std::nullopt;
-  if (colon != std::string_view::npos) {
-    std::string_view rev = id.substr(colon + 1);
-    int64_t n = 0;
-    auto [p, ec] = std::from_chars(rev.data(), rev.data() + rev.size(), n);
-    if (ec != std::errc() || p != rev.data() + rev.size() || n < 1) return std::nullopt;
-    ref.revision = n;
-  }
-  return ref;
-}
 
 const TaskDefinitionRecord* TaskDefinitionRegistry::Find(const Tenant& t, const std::string& family,
                                                          int64_t revision) const {
@@ -35,24 +16,65 @@ const TaskDefinitionRecord* TaskDefinitionRegistry::Find(const Tenant& t, const 
   return ri == fi->second.end() ? nullptr : &ri->second;
 }
 
+const TaskDefinitionRecord* TaskDefinitionRegistry::FindArn(const Tenant& t,
+                                                            std::string_view arn) const {
+  auto ref = taskdef::ParseTaskDefinitionRef(arn);
+  if (!ref || !ref->revision) return nullptr;
+  const TaskDefinitionRecord* r = Find(t, ref->family, *ref->revision);
+  return r && r->reg.arn == arn ? r : nullptr;
+}
+
 Result<const TaskDefinitionRecord*> TaskDefinitionRegistry::Resolve(
     const Tenant& t, std::string_view identifier) const {
   const Status not_found = Status::Client("Unable to describe task definition.");
-  auto ref = ParseTaskDefinitionRef(identifier);
+  auto ref = taskdef::ParseTaskDefinitionRef(identifier);
   if (!ref) return not_found;
   if (ref->revision) {
     const TaskDefinitionRecord* r = Find(t, ref->family, *ref->revision);
     if (!r) return not_found;
     return r;
   }
-  auto ti = families_.find(t);
-  if (ti == families_.end()) return not_found;
-  auto fi = ti->second.find(ref->family);
-  if (fi == ti->second.end()) return not_found;
+  const auto* families = FamiliesOf(t);
+  if (!families) return not_found;
+  auto fi = families->find(ref->family);
+  if (fi == families->end()) return not_found;
   for (auto it = fi->second.rbegin(); it != fi->second.rend(); ++it) {
-    if (it->second.reg.status == "ACTIVE") return &it->second;
+    if (it->second.is_active()) return &it->second;
   }
   return not_found;
+}
+
+const std::map<std::string, TaskDefinitionRegistry::Family>* TaskDefinitionRegistry::FamiliesOf(
+    const Tenant& t) const {
+  auto it = families_.find(t);
+  return it == families_.end() ? nullptr : &it->second;
+}
+
+const TaskDefinitionRecord& TaskDefinitionRegistry::Put(TaskDefinitionRecord record) {
+  RaiseLastRevision(record.tenant, record.spec.family, record.reg.revision);
+  Family& family = families_[record.tenant][record.spec.family];
+  const int64_t revision = record.reg.revision;
+  return family.insert_or_assign(revision, std::move(record)).first->second;
+}
+
+void TaskDefinitionRegistry::Erase(const Tenant& t, const std::string& family, int64_t revision) {
+  auto ti = families_.find(t);
+  if (ti == families_.end()) return;
+  auto fi = ti->second.find(family);
+  if (fi == ti->second.end()) return;
+  fi->second.erase(revision);
+  if (fi->second.empty()) ti->second.erase(fi);
+}
+
+int64_t TaskDefinitionRegistry::LastRevision(const Tenant& t, const std::string& family) const {
+  auto it = last_revision_.find({t, family});
+  return it == last_revision_.end() ? 0 : it->second;
+}
+
+void TaskDefinitionRegistry::RaiseLastRevision(const Tenant& t, const std::string& family,
+                                               int64_t revision) {
+  int64_t& last = last_revision_[{t, family}];
+  last = std::max(last, revision);
 }
 
 }  // namespace ecs::control

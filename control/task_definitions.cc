@@ -1,16 +1,18 @@
 // RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions,
-// ListTaskDefinitionFamilies, DeregisterTaskDefinition, DeleteTaskDefinitions.
+// ListTaskDefinitionFamilies, DeregisterTaskDefinition, DeleteTaskDefinitions, and when a
+// deleted revision goes for good.
 //
-// Persistence: one row per revision (body = registration + normalized definition) and one counter
-// row per family holding the highest revision ever issued, so numbers are never reused even
-// after every revision is deleted. Loading re-derives each spec from its stored body through
-// NormalizeTaskDefinition (the body is a valid request: computed members are ignored on input).
+// Persistence: one row per revision (registration, tags and the normalized body; see
+// storage::StoredTaskDefinition), and a counter per family holding the highest revision ever
+// issued, written when a deletion may remove the row that shows it, so numbers are never reused.
+// Loading reads each spec back from its stored body without validating it again
+// (taskdef::SpecFromStoredBody).
 #include <algorithm>
 
-#include "common/json.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
-#include "storage/codec.h"
+#include "taskdef/reference.h"
+#include "taskdef/stored.h"
 
 namespace ecs::control {
 
@@ -18,165 +20,94 @@ namespace {
 
 constexpr int64_t kMaxRevisions = 1'000'000;
 
-std::string CounterKey(const Tenant& t, const std::string& family) {
-  return "task-definition-revision|" + t.account + "|" + t.region + "|" + family;
+using model::TaskDefinitionStatus;
+
+storage::StoredTaskDefinition Stored(const TaskDefinitionRecord& r, const model::TagList& tags) {
+  return {r.tenant, r.seq, r.reg, tags, r.spec.body.text()};
 }
 
-// A definition's tags live in its own row, so registering writes one row, not two. Rows from
-// before that (and from before a TagResource rewrote them) have none: their tags are in a tags
-// row, which the generic tag loader reads.
-std::string EncodeRecord(const TaskDefinitionRecord& r, const model::TagList& tags) {
-  JsonWriter w;
-  w.StartObject()
-      .Member("account", r.tenant.account)
-      .Member("region", r.tenant.region)
-      .Member("arn", r.reg.arn)
-      .Member("revision", r.reg.revision)
-      .Member("status", r.reg.status)
-      .Member("registeredAt", r.reg.registered_at)
-      .Member("registeredBy", r.reg.registered_by);
-  if (r.reg.deregistered_at) w.Member("deregisteredAt", *r.reg.deregistered_at);
-  if (r.reg.delete_requested_at) w.Member("deleteRequestedAt", *r.reg.delete_requested_at);
-  if (!tags.empty()) w.Key("tags").Raw(storage::EncodeTags(tags));
-  w.Key("body").Raw(r.spec.body_json).EndObject();
-  return w.str();
-}
-
-Result<TaskDefinitionRecord> DecodeRecord(const std::string& text, int64_t seq,
-                                          model::TagList* tags) {
-  auto doc = ParseJsonObject(text);
-  if (!doc.ok()) return Status::Server("corrupt task definition row");
-  const auto& d = **doc;
-  TaskDefinitionRecord r;
-  r.seq = seq;
-  r.tenant = {d["account"].GetString(), d["region"].GetString()};
-  r.reg.arn = d["arn"].GetString();
-  r.reg.revision = d["revision"].GetInt64();
-  r.reg.status = d["status"].GetString();
-  r.reg.registered_at = d["registeredAt"].GetInt64();
-  r.reg.registered_by = d["registeredBy"].GetString();
-  if (d.HasMember("deregisteredAt")) r.reg.deregistered_at = d["deregisteredAt"].GetInt64();
-  if (d.HasMember("deleteRequestedAt"))
-    r.reg.delete_requested_at = d["deleteRequestedAt"].GetInt64();
-  if (auto it = d.FindMember("tags"); it != d.MemberEnd()) {
-    auto decoded = storage::DecodeTags(it->value);
-    if (!decoded.ok()) return decoded.status();
-    *tags = std::move(*decoded);
-  }
-  auto spec = NormalizeTaskDefinition(d["body"]);
-  if (!spec.ok())
-    return Status::Server("stored task definition no longer validates: " + spec.status().message());
-  r.spec = std::move(*spec);
-  r.rendered = RenderTaskDefinition(r.spec, r.reg);
-  return r;
-}
-
-// Drops one revision from the registry, and its family once no revision is left (the family's
-// revision counter lives elsewhere and is kept).
-void EraseTaskDefinition(TaskDefinitionRegistry& registry, const Tenant& t,
-                         const std::string& family, int64_t revision) {
-  auto ti = registry.families().find(t);
-  if (ti == registry.families().end()) return;
-  auto fi = ti->second.find(family);
-  if (fi == ti->second.end()) return;
-  fi->second.erase(revision);
-  if (fi->second.empty()) ti->second.erase(fi);
+// The row deletion of a revision nothing uses: the row, its tags, and the family's counter (the
+// stored rows may no longer show its highest revision).
+void DeleteRevision(State& state, const TaskDefinitionRecord& r, storage::ChangeSet& changes) {
+  changes.DeleteTaskDefinition(r.reg.arn);
+  changes.PutTags(r.reg.arn, {});
+  changes.PutRevisionCounter(r.tenant, r.spec.family,
+                             state.task_definitions.LastRevision(r.tenant, r.spec.family));
 }
 
 }  // namespace
 
 Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
-  for (const auto& row : snap.rows[storage::Kind::kTaskDefinition]) {
-    model::TagList tags;
-    auto r = DecodeRecord(*row.body, row.seq, &tags);
-    if (!r.ok()) return r.status();
-    if (!tags.empty()) tags_.emplace(r->reg.arn, std::move(tags));
-    std::string family = r->spec.family;
-    int64_t revision = r->reg.revision;
-    Tenant t = r->tenant;
-    int64_t& last = task_definitions_.last_revision()[{t, family}];
-    last = std::max(last, revision);
-    task_definitions_.families()[t][family].insert_or_assign(revision, std::move(*r));
+  for (auto& row : snap.task_definitions) {
+    auto spec = taskdef::SpecFromStoredBody(std::move(row.body));
+    if (!spec.ok()) {
+      return Status::Corrupt("corrupt task definition row " + row.reg.arn + ": " +
+                             spec.status().message());
+    }
+    // Rows from before tags moved into the definition's row have none here: their tags are in a
+    // tags row, which the generic tag loader reads.
+    if (!row.tags.empty()) state_.tags.Set(row.reg.arn, std::move(row.tags));
+    state_.next_seq = std::max(state_.next_seq, row.seq + 1);
+    state_.task_definitions.Put({row.tenant, row.seq, std::move(*spec), std::move(row.reg)});
   }
-  // Written when a deletion may have removed the family's highest revision (and by older
-  // versions on every registration): the counter is the larger of it and the stored rows.
-  for (const auto& [key, value] : snap.counters) {
-    if (!key.starts_with("task-definition-revision|")) continue;
-    // task-definition-revision|<account>|<region>|<family>
-    size_t a = key.find('|') + 1, b = key.find('|', a), c = key.find('|', b + 1);
-    Tenant t{key.substr(a, b - a), key.substr(b + 1, c - b - 1)};
-    int64_t& last = task_definitions_.last_revision()[{t, key.substr(c + 1)}];
-    last = std::max(last, value);
+  for (const auto& [owner, revision] : snap.revision_counters) {
+    state_.task_definitions.RaiseLastRevision(owner.first, owner.second, revision);
   }
   return Status::Ok();
 }
 
 Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
-    const RequestContext& ctx, const rapidjson::Value& request) {
-  return RegisterTaskDefinition(ctx, NormalizeTaskDefinition(request));
-}
-
-Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
-    const RequestContext& ctx, Result<TaskDefinitionSpec> spec) {
-  if (!spec.ok()) return spec.status();
-  int64_t& last = task_definitions_.last_revision()[{ctx.tenant, spec->family}];
+    const RequestContext& ctx, taskdef::TaskDefinitionSpec spec) {
+  const int64_t last = state_.task_definitions.LastRevision(ctx.tenant, spec.family);
   if (last >= kMaxRevisions) {
     return Status(ErrorCode::kLimitExceededException,
-                  "The maximum number of revisions (1,000,000) for family " + spec->family +
+                  "The maximum number of revisions (1,000,000) for family " + spec.family +
                       " has been reached.");
   }
   TaskDefinitionRecord r;
   r.tenant = ctx.tenant;
-  r.seq = NextSeq();
+  r.seq = state_.NextSeq();
   r.reg.revision = last + 1;
-  r.reg.arn = ArnPrefix(ctx.tenant) + "task-definition/" + spec->family + ":" +
+  r.reg.arn = ArnPrefix(ctx.tenant) + "task-definition/" + spec.family + ":" +
               std::to_string(r.reg.revision);
-  r.reg.status = "ACTIVE";
+  r.reg.status = TaskDefinitionStatus::kActive;
   r.reg.registered_at = Now();
   r.reg.registered_by = ctx.principal_arn();
-  model::TagList tags = spec->tags;
-  r.spec = std::move(*spec);
-  r.rendered = RenderTaskDefinition(r.spec, r.reg);
-
-  // One row, tags included. The family's revision counter is not written: at load
-  // it is at least the highest stored revision, and the deletions that could remove that row
-  // write it (PutRevisionCounter).
+  model::TagList tags = std::move(spec.tags);
+  r.spec = std::move(spec);
+  // One row, tags included. The family's revision counter is not written: at load it is at least
+  // the highest stored revision, and the deletions that could remove that row write it.
   storage::ChangeSet changes;
-  changes.Put(storage::Kind::kTaskDefinition, r.reg.arn, r.seq, EncodeRecord(r, tags));
+  changes.PutTaskDefinition(Stored(r, tags));
+  state_.tags.Set(r.reg.arn, std::move(tags));
+  const TaskDefinitionRecord& slot = state_.task_definitions.Put(std::move(r));
   ECS_RETURN_IF_ERROR(Commit(changes));
-  last = r.reg.revision;
-  if (!tags.empty()) tags_[r.reg.arn] = std::move(tags);
-  auto& family = task_definitions_.families()[ctx.tenant][r.spec.family];
-  int64_t revision = r.reg.revision;
-  return &family.insert_or_assign(revision, std::move(r)).first->second;
+  return &slot;
 }
 
 Result<const TaskDefinitionRecord*> ControlPlane::DescribeTaskDefinition(
     const RequestContext& ctx, const std::string& identifier) const {
-  return task_definitions_.Resolve(ctx.tenant, identifier);
+  return state_.task_definitions.Resolve(ctx.tenant, identifier);
 }
 
 Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
     const RequestContext& ctx, const std::string& identifier) {
-  auto ref = ParseTaskDefinitionRef(identifier);
+  auto ref = taskdef::ParseTaskDefinitionRef(identifier);
   if (!ref || !ref->revision) {
     return Status::InvalidParameter("Invalid revision number. Number: " +
                                     std::string(identifier.substr(identifier.rfind(':') + 1)));
   }
   const TaskDefinitionRecord* current =
-      task_definitions_.Find(ctx.tenant, ref->family, *ref->revision);
+      state_.task_definitions.Find(ctx.tenant, ref->family, *ref->revision);
   if (!current) return Status::Client("The specified task definition does not exist.");
-  if (current->reg.status != "ACTIVE") return current;
+  if (!current->is_active()) return current;
   TaskDefinitionRecord next = *current;
-  next.reg.status = "INACTIVE";
+  next.reg.status = TaskDefinitionStatus::kInactive;
   next.reg.deregistered_at = Now();
-  next.rendered = RenderTaskDefinition(next.spec, next.reg);
   storage::ChangeSet changes;
-  changes.Put(storage::Kind::kTaskDefinition, next.reg.arn, next.seq,
-              EncodeRecord(next, TagsOf(next.reg.arn)));
+  changes.PutTaskDefinition(Stored(next, state_.tags.Of(next.reg.arn)));
+  const TaskDefinitionRecord& slot = state_.task_definitions.Put(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));
-  auto& slot = task_definitions_.families()[ctx.tenant][ref->family][*ref->revision];
-  slot = std::move(next);
   return &slot;
 }
 
@@ -189,11 +120,9 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     return Status::InvalidParameter("taskDefinitions can have at most 10 items.");
   }
   storage::ChangeSet changes;
-  std::vector<TaskDefinitionRecord> next;
-  std::vector<bool> removed;  // per entry of `next`
-  Millis now = Now();
+  const Millis now = Now();
   for (const auto& id : identifiers) {
-    auto ref = ParseTaskDefinitionRef(id);
+    auto ref = taskdef::ParseTaskDefinitionRef(id);
     if (!ref || !ref->revision) {
       failures->push_back({id,
                            "The specified task definition identifier is invalid. Specify a "
@@ -201,7 +130,13 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
                            ""});
       continue;
     }
-    const TaskDefinitionRecord* r = task_definitions_.Find(ctx.tenant, ref->family, *ref->revision);
+    if (std::any_of(deleted->begin(), deleted->end(), [&](const TaskDefinitionRecord& seen) {
+          return seen.spec.family == ref->family && seen.reg.revision == *ref->revision;
+        })) {
+      continue;  // named twice in one request: reported once
+    }
+    const TaskDefinitionRecord* r =
+        state_.task_definitions.Find(ctx.tenant, ref->family, *ref->revision);
     if (!r) {
       failures->push_back({id,
                            "The specified task definition does not exist. Specify a valid "
@@ -209,137 +144,98 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
                            ""});
       continue;
     }
-    if (r->reg.status == "ACTIVE") {
+    if (r->is_active()) {
       failures->push_back({r->reg.arn,
                            "The specified task definition is still in ACTIVE "
                            "status. Please deregister the target and try again.",
                            ""});
       continue;
     }
-    if (std::any_of(next.begin(), next.end(),
-                    [&](const TaskDefinitionRecord& seen) { return seen.reg.arn == r->reg.arn; })) {
-      continue;  // named twice in one request: reported once
-    }
     TaskDefinitionRecord n = *r;
-    if (n.reg.status != "DELETE_IN_PROGRESS") {
-      n.reg.status = "DELETE_IN_PROGRESS";
+    if (n.reg.status != TaskDefinitionStatus::kDeleteInProgress) {
+      n.reg.status = TaskDefinitionStatus::kDeleteInProgress;
       n.reg.delete_requested_at = now;
-      n.rendered = RenderTaskDefinition(n.spec, n.reg);
     }
     // Nothing runs it: gone for good right away (the reply still shows DELETE_IN_PROGRESS, as
     // ECS's does). Otherwise the last task or service to let go of it removes it.
-    removed.push_back(!TaskDefinitionInUse(ctx.tenant, n.reg.arn));
-    if (!removed.back()) {
-      if (r->reg.status != "DELETE_IN_PROGRESS") {
-        changes.Put(storage::Kind::kTaskDefinition, n.reg.arn, n.seq,
-                    EncodeRecord(n, TagsOf(n.reg.arn)));
-      }
-    } else {
-      changes.Delete(storage::Kind::kTaskDefinition, n.reg.arn);
-      changes.PutTags(n.reg.arn, {});
-      PutRevisionCounter(ctx.tenant, n.spec.family, changes);
-    }
-    next.push_back(std::move(n));
-  }
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  for (size_t i = 0; i < next.size(); ++i) {
-    TaskDefinitionRecord& n = next[i];
-    if (!removed[i]) {
-      task_definitions_.families()[ctx.tenant][n.spec.family][n.reg.revision] = n;
-    } else {
-      EraseTaskDefinition(task_definitions_, ctx.tenant, n.spec.family, n.reg.revision);
-      tags_.erase(n.reg.arn);
+    if (!TaskDefinitionInUse(state_, ctx.tenant, n.reg.arn)) {
+      DeleteRevision(state_, n, changes);
+      state_.tags.Erase(n.reg.arn);
+      state_.task_definitions.Erase(ctx.tenant, n.spec.family, n.reg.revision);
+    } else if (r->reg.status != TaskDefinitionStatus::kDeleteInProgress) {
+      changes.PutTaskDefinition(Stored(n, state_.tags.Of(n.reg.arn)));
+      state_.task_definitions.Put(n);
     }
     deleted->push_back(std::move(n));
   }
-  return Status::Ok();
+  return Commit(changes);
 }
 
-bool ControlPlane::PutTaskDefinitionTags(const Tenant& t, const std::string& arn,
-                                         const model::TagList& tags,
-                                         storage::ChangeSet& changes) const {
-  auto ref = ParseTaskDefinitionRef(arn);
-  if (!ref || !ref->revision) return false;
-  const TaskDefinitionRecord* r = task_definitions_.Find(t, ref->family, *ref->revision);
-  if (!r || r->reg.arn != arn) return false;
-  changes.Put(storage::Kind::kTaskDefinition, arn, r->seq, EncodeRecord(*r, tags));
-  changes.PutTags(arn, {});  // a tags row from before tags moved into the definition's row
-  return true;
-}
-
-void ControlPlane::PutRevisionCounter(const Tenant& t, const std::string& family,
-                                      storage::ChangeSet& changes) const {
-  auto it = task_definitions_.last_revision().find({t, family});
-  if (it != task_definitions_.last_revision().end()) {
-    changes.PutCounter(CounterKey(t, family), it->second);
-  }
-}
-
-bool ControlPlane::TaskDefinitionInUse(const Tenant& t, const std::string& arn) const {
-  const TenantState* st = FindState(t);
-  if (!st) return false;
-  for (const auto& [cluster, cs] : st->cluster_state) {
+bool TaskDefinitionInUse(const State& state, const Tenant& t, const std::string& arn) {
+  const TenantState* ts = state.index.FindTenant(t);
+  if (!ts) return false;
+  for (const auto& [cluster, cs] : ts->cluster_state) {
     for (const auto& [id, task] : cs.tasks) {
       if (task.task_definition_arn == arn && !task.is_stopped()) return true;
     }
     for (const auto& [name, svc] : cs.services) {
-      if (svc.status != "ACTIVE") continue;  // a draining service's tasks are counted above
+      // A draining service's tasks are counted above.
+      if (svc.status != model::ServiceStatus::kActive) continue;
       if (svc.task_definition_arn == arn) return true;
       for (const auto& d : svc.deployments) {
-        if (d.status != "INACTIVE" && d.task_definition_arn == arn) return true;
+        if (d.status != model::DeploymentStatus::kInactive && d.task_definition_arn == arn) {
+          return true;
+        }
       }
     }
   }
   return false;
 }
 
-void ControlPlane::ReleaseTaskDefinition(const Tenant& t, const std::string& arn,
-                                         storage::ChangeSet& changes) {
-  auto ref = ParseTaskDefinitionRef(arn);
-  if (!ref || !ref->revision) return;
-  const TaskDefinitionRecord* r = task_definitions_.Find(t, ref->family, *ref->revision);
-  if (!r || r->reg.status != "DELETE_IN_PROGRESS" || TaskDefinitionInUse(t, arn)) return;
-  changes.Delete(storage::Kind::kTaskDefinition, arn);
-  changes.PutTags(arn, {});
-  PutRevisionCounter(t, ref->family, changes);
-  tags_.erase(arn);
-  EraseTaskDefinition(task_definitions_, t, ref->family, *ref->revision);
+void ReleaseTaskDefinition(State& state, const Tenant& t, const std::string& arn,
+                           storage::ChangeSet& changes) {
+  const TaskDefinitionRecord* r = state.task_definitions.FindArn(t, arn);
+  if (!r || r->reg.status != TaskDefinitionStatus::kDeleteInProgress ||
+      TaskDefinitionInUse(state, t, arn)) {
+    return;
+  }
+  DeleteRevision(state, *r, changes);
+  state.tags.Erase(arn);
+  state.task_definitions.Erase(t, r->spec.family, r->reg.revision);
 }
 
 Result<Page> ControlPlane::ListTaskDefinitions(const RequestContext& ctx,
-                                               const std::string& family_prefix,
-                                               const std::string& status, bool descending,
-                                               std::optional<int64_t> max_results,
-                                               const std::optional<std::string>& next_token) const {
-  auto size = ResolvePageSize(max_results, 100, 100);
+                                               const ListTaskDefinitionsInput& in) const {
+  auto size = ResolvePageSize(in.page.max_results, 100, 100);
   if (!size.ok()) return size.status();
-  std::string scope = TenantScope(ctx.tenant, "ListTaskDefinitions") + "|" + family_prefix + "|" +
-                      status + "|" + (descending ? "DESC" : "ASC");
+  const std::string scope = TenantScope(ctx.tenant, "ListTaskDefinitions") + "|" +
+                            in.family_prefix + "|" + std::string(model::ToString(in.status)) + "|" +
+                            (in.descending ? "DESC" : "ASC");
   std::string after;
-  if (next_token) {
-    auto cursor = DecodePageToken(*next_token, scope);
+  if (in.page.next_token) {
+    auto cursor = DecodePageToken(*in.page.next_token, scope);
     if (!cursor.ok()) return cursor.status();
     after = *cursor;
   }
   // Sort key: family, then zero-padded revision; DESC reverses both (ECS documents this order).
   std::vector<std::pair<std::string, std::string>> keyed;
-  auto ti = task_definitions_.families().find(ctx.tenant);
-  if (ti != task_definitions_.families().end()) {
-    for (const auto& [family, revisions] : ti->second) {
+  if (const auto* families = state_.task_definitions.FamiliesOf(ctx.tenant)) {
+    for (const auto& [family, revisions] : *families) {
       // familyPrefix is an exact family name despite its name (ECS behaviour).
-      if (!family_prefix.empty() && family != family_prefix) continue;
+      if (!in.family_prefix.empty() && family != in.family_prefix) continue;
       for (const auto& [rev, r] : revisions) {
-        if (r.reg.status != status) continue;
-        keyed.emplace_back(family + "\x01" + SeqCursor(rev), r.reg.arn);
+        if (r.reg.status == in.status)
+          keyed.emplace_back(family + "\x01" + SeqCursor(rev), r.reg.arn);
       }
     }
   }
   std::sort(keyed.begin(), keyed.end());
-  if (descending) std::reverse(keyed.begin(), keyed.end());
+  if (in.descending) std::reverse(keyed.begin(), keyed.end());
   Page page;
   for (size_t i = 0; i < keyed.size(); ++i) {
-    if (!after.empty() && (descending ? keyed[i].first >= after : keyed[i].first <= after))
+    if (!after.empty() && (in.descending ? keyed[i].first >= after : keyed[i].first <= after)) {
       continue;
+    }
     if (static_cast<int>(page.arns.size()) == *size) {
       page.next_token = EncodePageToken(scope, keyed[i - 1].first);
       break;
@@ -349,30 +245,32 @@ Result<Page> ControlPlane::ListTaskDefinitions(const RequestContext& ctx,
   return page;
 }
 
-Result<Page> ControlPlane::ListTaskDefinitionFamilies(
-    const RequestContext& ctx, const std::string& family_prefix, const std::string& status,
-    std::optional<int64_t> max_results, const std::optional<std::string>& next_token) const {
-  auto size = ResolvePageSize(max_results, 100, 100);
+Result<Page> ControlPlane::ListTaskDefinitionFamilies(const RequestContext& ctx,
+                                                      const std::string& family_prefix,
+                                                      FamilyStatusFilter status,
+                                                      const PageRequest& request) const {
+  auto size = ResolvePageSize(request.max_results, 100, 100);
   if (!size.ok()) return size.status();
-  std::string scope =
-      TenantScope(ctx.tenant, "ListTaskDefinitionFamilies") + "|" + family_prefix + "|" + status;
+  static constexpr const char* kNames[] = {"ACTIVE", "INACTIVE", "ALL"};
+  const std::string scope = TenantScope(ctx.tenant, "ListTaskDefinitionFamilies") + "|" +
+                            family_prefix + "|" + kNames[static_cast<int>(status)];
   std::string after;
-  if (next_token) {
-    auto cursor = DecodePageToken(*next_token, scope);
+  if (request.next_token) {
+    auto cursor = DecodePageToken(*request.next_token, scope);
     if (!cursor.ok()) return cursor.status();
     after = *cursor;
   }
   Page page;
-  auto ti = task_definitions_.families().find(ctx.tenant);
-  if (ti == task_definitions_.families().end()) return page;
+  const auto* families = state_.task_definitions.FamiliesOf(ctx.tenant);
+  if (!families) return page;
   std::string last;
-  for (const auto& [family, revisions] : ti->second) {  // std::map: alphabetical
+  for (const auto& [family, revisions] : *families) {  // std::map: alphabetical
     if (!family.starts_with(family_prefix) || (!after.empty() && family <= after)) continue;
     if (revisions.empty()) continue;
-    bool active = std::any_of(revisions.begin(), revisions.end(),
-                              [](const auto& e) { return e.second.reg.status == "ACTIVE"; });
-    if (status == "ACTIVE" && !active) continue;
-    if (status == "INACTIVE" && active) continue;
+    const bool active = std::any_of(revisions.begin(), revisions.end(),
+                                    [](const auto& e) { return e.second.is_active(); });
+    if (status == FamilyStatusFilter::kActive && !active) continue;
+    if (status == FamilyStatusFilter::kInactive && active) continue;
     if (static_cast<int>(page.arns.size()) == *size) {
       page.next_token = EncodePageToken(scope, last);
       break;

@@ -1,13 +1,18 @@
-// A cluster as the control plane stores it. Counters (running tasks, instances, services) are
-// not stored: control/ derives them from its indexes when it describes the cluster.
+// A cluster as the control plane keeps it. Counters (running tasks, instances, services) are not
+// stored: control/ derives them from its indexes when it describes the cluster.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/tenant.h"
+#include "model/launch.h"
+#include "model/raw_json.h"
+#include "model/wire_enum.h"
 
 namespace ecs::model {
 
@@ -18,7 +23,10 @@ struct NameValue {
 };
 
 enum class ClusterStatus { kActive, kInactive };
-std::string_view ToString(ClusterStatus s);
+template <>
+struct WireNames<ClusterStatus> {
+  static constexpr std::array<std::string_view, 2> kNames = {"ACTIVE", "INACTIVE"};
+};
 
 struct Cluster {
   Tenant tenant;
@@ -28,12 +36,11 @@ struct Cluster {
   int64_t seq = 0;  // creation order; the stable ListClusters order and its page cursor
   Millis created_at = 0;
   std::vector<NameValue> settings;  // containerInsights
-  // Members the control plane only stores and echoes are kept as the JSON the client sent
-  // (already validated), so they round-trip exactly. Empty string = not set.
-  std::string configuration_json;             // ClusterConfiguration
-  std::string service_connect_defaults_json;  // ClusterServiceConnectDefaults
+  RawJson configuration;            // ClusterConfiguration, echoed
+  // serviceConnectDefaults.namespace as a Cloud Map namespace ARN; "" = none.
+  std::string service_connect_namespace_arn;
   std::vector<std::string> capacity_providers;
-  std::string default_capacity_provider_strategy_json;  // JSON array; "" = []
+  CapacityProviderStrategy default_capacity_provider_strategy;
 };
 
 }  // namespace ecs::model

@@ -21,15 +21,17 @@ std::string ContainerInstance::availability_zone() const {
   return az && *az ? **az : std::string();
 }
 
-std::string ContainerInstance::AgentUpdateStatusAt(Millis now) const {
-  if (agent_update_status.empty()) return "";
-  static const char* kSteps[] = {"PENDING", "STAGING", "STAGED", "UPDATING", "UPDATED"};
+std::optional<AgentUpdateStatus> ContainerInstance::AgentUpdateStatusAt(Millis now) const {
+  if (!agent_update_status) return std::nullopt;
+  if (*agent_update_status == AgentUpdateStatus::kFailed) return AgentUpdateStatus::kFailed;
+  // PENDING, STAGING, STAGED, UPDATING, UPDATED: one step per second.
   Millis step = (now - agent_update_started_at) / 1000;
-  return kSteps[step < 0 ? 0 : step > 4 ? 4 : step];
+  return static_cast<AgentUpdateStatus>(step < 0 ? 0 : step > 4 ? 4 : step);
 }
 
 const std::string& ContainerInstance::AgentVersionAt(Millis now) const {
-  if (agent_version_before_update.empty() || AgentUpdateStatusAt(now) == "UPDATED") {
+  if (agent_version_before_update.empty() ||
+      AgentUpdateStatusAt(now) == AgentUpdateStatus::kUpdated) {
     return agent_version;
   }
   return agent_version_before_update;

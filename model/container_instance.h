@@ -3,14 +3,18 @@
 // rebuilt at load, never stored.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/tenant.h"
+#include "model/raw_json.h"
+#include "model/wire_enum.h"
 
 namespace ecs::model {
 
@@ -31,6 +35,27 @@ struct Resource {
   bool operator==(const Resource&) const = default;
 };
 
+enum class InstanceStatus {
+  kActive,
+  kDraining,
+  kRegistering,
+  kDeregistering,
+  kRegistrationFailed,
+  kInactive,
+};
+template <>
+struct WireNames<InstanceStatus> {
+  static constexpr std::array<std::string_view, 6> kNames = {
+      "ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED", "INACTIVE"};
+};
+
+enum class AgentUpdateStatus { kPending, kStaging, kStaged, kUpdating, kUpdated, kFailed };
+template <>
+struct WireNames<AgentUpdateStatus> {
+  static constexpr std::array<std::string_view, 6> kNames = {"PENDING",  "STAGING", "STAGED",
+                                                             "UPDATING", "UPDATED", "FAILED"};
+};
+
 struct InstanceUsage {
   int64_t cpu = 0;
   int64_t memory = 0;
@@ -41,6 +66,7 @@ struct InstanceUsage {
   int running_tasks = 0;              // desiredStatus RUNNING
   int pending_tasks = 0;              // lastStatus PENDING
   std::map<std::string, int> groups;  // task group -> non-STOPPED tasks
+  bool operator==(const InstanceUsage&) const = default;
 };
 
 struct ContainerInstance {
@@ -50,17 +76,19 @@ struct ContainerInstance {
   std::string arn;
   int64_t seq = 0;
   std::string ec2_instance_id;
-  std::string status = "ACTIVE";  // ACTIVE, DRAINING, INACTIVE, ...
+  InstanceStatus status = InstanceStatus::kActive;
   std::string status_reason;
   bool agent_connected = true;
   std::vector<Resource> registered_resources;  // always CPU, MEMORY, PORTS, PORTS_UDP first
   std::string agent_version;                   // versionInfo
   std::string agent_hash;
   std::string docker_version;
-  std::vector<Attribute> attributes;        // built-in, capabilities and custom, in that order
-  std::string platform_devices_json;        // as registered; "" when none
-  std::string agent_update_status;          // "" until UpdateContainerAgent
-  Millis agent_update_started_at = 0;       // the simulated update advances with time from here
+  std::vector<Attribute> attributes;  // built-in, capabilities and custom, in that order
+  RawJson platform_devices;           // as registered; empty when none
+  // Set by UpdateContainerAgent (always kPending there); the simulated update then advances
+  // with time from agent_update_started_at (AgentUpdateStatusAt).
+  std::optional<AgentUpdateStatus> agent_update_status;
+  Millis agent_update_started_at = 0;
   std::string agent_version_before_update;  // versionInfo shown until the update is UPDATED
   std::string capacity_provider_name;
   Millis registered_at = 0;
@@ -68,12 +96,13 @@ struct ContainerInstance {
 
   InstanceUsage usage;  // derived
 
+  bool is_inactive() const { return status == InstanceStatus::kInactive; }
   int64_t RegisteredInteger(std::string_view resource) const;
   const std::optional<std::string>* FindAttribute(std::string_view name) const;
   std::string availability_zone() const;
   // The simulated agent update moves PENDING -> STAGING -> STAGED -> UPDATING -> UPDATED, one
-  // step per second of simulated time; "" when no update was ever asked for.
-  std::string AgentUpdateStatusAt(Millis now) const;
+  // step per second of simulated time; nullopt when no update was ever asked for.
+  std::optional<AgentUpdateStatus> AgentUpdateStatusAt(Millis now) const;
   // versionInfo.agentVersion at `now`: the old version until the update reaches UPDATED.
   const std::string& AgentVersionAt(Millis now) const;
 };

@@ -1,55 +1,132 @@
-// A service, its deployments and its events, as the control plane stores them. Members that the
-// control plane only echoes are kept as the JSON the client sent (validated on the way in).
+// A service, its deployments and its events, as the control plane keeps them. Members that the
+// control plane only echoes are RawJson (validated by api/ on the way in).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/tenant.h"
+#include "model/launch.h"
+#include "model/raw_json.h"
+#include "model/wire_enum.h"
 
 namespace ecs::model {
+
+enum class ServiceStatus { kActive, kDraining, kInactive };
+template <>
+struct WireNames<ServiceStatus> {
+  static constexpr std::array<std::string_view, 3> kNames = {"ACTIVE", "DRAINING", "INACTIVE"};
+};
+
+enum class SchedulingStrategy { kReplica, kDaemon };
+template <>
+struct WireNames<SchedulingStrategy> {
+  static constexpr std::array<std::string_view, 2> kNames = {"REPLICA", "DAEMON"};
+};
+
+enum class DeploymentControllerType { kEcs, kCodeDeploy, kExternal };
+template <>
+struct WireNames<DeploymentControllerType> {
+  static constexpr std::array<std::string_view, 3> kNames = {"ECS", "CODE_DEPLOY", "EXTERNAL"};
+};
+
+enum class AzRebalancing { kEnabled, kDisabled };
+template <>
+struct WireNames<AzRebalancing> {
+  static constexpr std::array<std::string_view, 2> kNames = {"ENABLED", "DISABLED"};
+};
+
+// Deployment.status in DescribeServices.
+enum class DeploymentStatus { kPrimary, kActive, kInactive };
+template <>
+struct WireNames<DeploymentStatus> {
+  static constexpr std::array<std::string_view, 3> kNames = {"PRIMARY", "ACTIVE", "INACTIVE"};
+};
+
+enum class RolloutState { kCompleted, kFailed, kInProgress };
+template <>
+struct WireNames<RolloutState> {
+  static constexpr std::array<std::string_view, 3> kNames = {"COMPLETED", "FAILED", "IN_PROGRESS"};
+};
+
+// ServiceDeployment.status (ListServiceDeployments / DescribeServiceDeployments).
+enum class ServiceDeploymentStatus {
+  kPending,
+  kSuccessful,
+  kStopped,
+  kStopRequested,
+  kInProgress,
+  kRollbackRequested,
+  kRollbackInProgress,
+  kRollbackSuccessful,
+  kRollbackFailed,
+};
+template <>
+struct WireNames<ServiceDeploymentStatus> {
+  static constexpr std::array<std::string_view, 9> kNames = {"PENDING",
+                                                             "SUCCESSFUL",
+                                                             "STOPPED",
+                                                             "STOP_REQUESTED",
+                                                             "IN_PROGRESS",
+                                                             "ROLLBACK_REQUESTED",
+                                                             "ROLLBACK_IN_PROGRESS",
+                                                             "ROLLBACK_SUCCESSFUL",
+                                                             "ROLLBACK_FAILED"};
+};
+
+enum class CircuitBreakerStatus { kTriggered, kMonitoring, kMonitoringComplete, kDisabled };
+template <>
+struct WireNames<CircuitBreakerStatus> {
+  static constexpr std::array<std::string_view, 4> kNames = {"TRIGGERED", "MONITORING",
+                                                             "MONITORING_COMPLETE", "DISABLED"};
+};
 
 struct ServiceEvent {
   std::string id;  // UUID
   Millis created_at = 0;
   std::string message;
+  bool operator==(const ServiceEvent&) const = default;
 };
 
 // One rollout of a service configuration. Also the source of the 2024+ ServiceDeployment and
 // ServiceRevision records: the revision shares the deployment id's 19 digits.
 struct Deployment {
-  std::string id;      // ecs-svc/<19 digits>
-  std::string status;  // PRIMARY, ACTIVE, INACTIVE
+  std::string id;  // ecs-svc/<19 digits>
+  DeploymentStatus status = DeploymentStatus::kPrimary;
   std::string task_definition_arn;
   int64_t desired_count = 0;
   int64_t failed_tasks = 0;
   bool ever_running = false;  // some task of this deployment reached RUNNING
   Millis created_at = 0;
   Millis updated_at = 0;
-  std::string launch_type;
-  std::string capacity_provider_strategy_json;  // "" = none
+  std::optional<LaunchType> launch_type;  // unset when a capacity-provider strategy is used
+  CapacityProviderStrategy capacity_provider_strategy;
   std::string platform_version;
-  std::string network_configuration_json;  // "" = none
-  std::string rollout_state;               // IN_PROGRESS, COMPLETED, FAILED
+  std::optional<NetworkConfiguration> network_configuration;
+  RolloutState rollout_state = RolloutState::kInProgress;
   std::string rollout_state_reason;
   // ServiceDeployment view.
   std::string service_deployment_id;  // 21 alphanumerics
-  std::string deployment_status;      // PENDING, IN_PROGRESS, SUCCESSFUL, STOPPED, ROLLBACK_*
+  ServiceDeploymentStatus deployment_status = ServiceDeploymentStatus::kInProgress;
   std::string status_reason;
   Millis started_at = 0;
   Millis finished_at = 0;
   Millis stopped_at = 0;
-  std::string source_revision_id;      // the revision it replaces ("" for the first)
-  bool is_rollback = false;            // this deployment was made PRIMARY again by a rollback
-  std::string circuit_breaker_status;  // DISABLED, MONITORING, TRIGGERED, MONITORING_COMPLETE
+  std::string source_revision_id;  // the revision it replaces ("" for the first)
+  bool is_rollback = false;        // this deployment was made PRIMARY again by a rollback
+  CircuitBreakerStatus circuit_breaker_status = CircuitBreakerStatus::kDisabled;
   // Set on a deployment that was rolled back: the deployment made PRIMARY again, and when.
   std::string rolled_back_to;
   Millis rollback_started_at = 0;
 
   std::string revision_number() const { return id.substr(id.find('/') + 1); }
+  bool operator==(const Deployment&) const = default;
 };
 
 struct Service {
@@ -58,33 +135,31 @@ struct Service {
   std::string name;
   std::string arn;
   int64_t seq = 0;
-  std::string status = "ACTIVE";  // ACTIVE, DRAINING, INACTIVE
+  ServiceStatus status = ServiceStatus::kActive;
   int64_t desired_count = 0;
   std::string task_definition_arn;
-  std::string launch_type;                      // "" when a strategy is used
-  std::string capacity_provider_strategy_json;  // "" = none
+  std::optional<LaunchType> launch_type;  // unset when a capacity-provider strategy is used
+  CapacityProviderStrategy capacity_provider_strategy;
   std::string platform_version;
-  std::string scheduling_strategy = "REPLICA";
+  SchedulingStrategy scheduling_strategy = SchedulingStrategy::kReplica;
   int minimum_healthy_percent = 100;
   int maximum_percent = 200;
   bool circuit_breaker_enable = false;
   bool circuit_breaker_rollback = false;
-  std::string alarms_json;  // DeploymentAlarms as shown
-  std::string deployment_controller = "ECS";
-  std::string placement_constraints_json = "[]";
-  std::string placement_strategy_json = "[]";
-  std::vector<std::pair<std::string, std::string>> placement_constraints;  // (type, expression)
-  std::vector<std::pair<std::string, std::string>> placement_strategy;     // (type, field)
-  std::string network_configuration_json;                                  // "" = none
-  std::string load_balancers_json = "[]";
-  std::string service_registries_json = "[]";
+  RawJson alarms;  // DeploymentAlarms as shown; empty = not set
+  DeploymentControllerType deployment_controller = DeploymentControllerType::kEcs;
+  std::vector<PlacementConstraintItem> placement_constraints;
+  std::vector<PlacementStrategyItem> placement_strategy;
+  std::optional<NetworkConfiguration> network_configuration;
+  RawJson load_balancers;                 // empty = []
+  RawJson service_registries;             // empty = []
   std::string service_connect_namespace;  // for ListServicesByNamespace
-  std::string service_connect_configuration_json;
+  RawJson service_connect_configuration;
   int64_t health_check_grace_period_seconds = -1;  // -1 = not set
-  std::string propagate_tags = "NONE";
+  PropagateTags propagate_tags = PropagateTags::kNone;
   bool enable_ecs_managed_tags = false;
   bool enable_execute_command = false;
-  std::string availability_zone_rebalancing = "ENABLED";
+  AzRebalancing availability_zone_rebalancing = AzRebalancing::kEnabled;
   std::string role_arn;
   std::string client_token;
   Millis created_at = 0;
@@ -93,9 +168,6 @@ struct Service {
   // first, bounded). A rollback moves an older deployment back to the front.
   std::vector<Deployment> deployments;
   std::deque<ServiceEvent> events;  // newest first, at most 100
-  // The API encoding of `events` (a JSON array), kept because describes far outnumber events;
-  // "" = not encoded yet. Whoever changes `events` clears it (ControlPlane::AddEvent).
-  mutable std::string events_json;
 
   // Runtime only (not persisted; a restart at worst repeats one event or one launch attempt).
   Millis next_launch_at = 0;                // launch back-off (nothing placeable, start failures)
@@ -107,6 +179,12 @@ struct Service {
   bool dirty = true;
   bool settled = false;
   uint64_t instances_signature = 0;
+
+  bool is_daemon() const { return scheduling_strategy == SchedulingStrategy::kDaemon; }
+  // Whether its tasks run on Fargate (launch type or capacity providers).
+  bool uses_fargate() const {
+    return launch_type == LaunchType::kFargate || UsesFargate(capacity_provider_strategy);
+  }
 };
 
 }  // namespace ecs::model

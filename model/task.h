@@ -1,14 +1,19 @@
 // A task: one placed copy of a task definition, moved through its lifecycle by the reconciler and
-// the agent calls. Everything here is persisted (storage codec in storage/codec_tasks.cc).
+// the agent calls. Everything here is persisted (storage/codec_tasks.cc) except `generation`.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/tenant.h"
+#include "model/launch.h"
+#include "model/raw_json.h"
+#include "model/wire_enum.h"
 
 namespace ecs::model {
 
@@ -23,25 +28,82 @@ enum class TaskState {
   kDeprovisioning,
   kStopped,
 };
-std::string_view ToString(TaskState s);
-std::optional<TaskState> ParseTaskState(std::string_view s);
+template <>
+struct WireNames<TaskState> {
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "PROVISIONING", "PENDING",  "ACTIVATING",     "RUNNING",
+      "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"};
+};
+
+// desiredStatus: ECS only ever sets RUNNING or STOPPED (PENDING is a ListTasks filter value).
+enum class DesiredStatus { kRunning, kStopped };
+template <>
+struct WireNames<DesiredStatus> {
+  static constexpr std::array<std::string_view, 2> kNames = {"RUNNING", "STOPPED"};
+};
+
+enum class ContainerStatus { kPending, kRunning, kStopped };
+template <>
+struct WireNames<ContainerStatus> {
+  static constexpr std::array<std::string_view, 3> kNames = {"PENDING", "RUNNING", "STOPPED"};
+};
+
+enum class HealthStatus { kHealthy, kUnhealthy, kUnknown };
+template <>
+struct WireNames<HealthStatus> {
+  static constexpr std::array<std::string_view, 3> kNames = {"HEALTHY", "UNHEALTHY", "UNKNOWN"};
+};
+
+enum class StopCode {
+  kTaskFailedToStart,
+  kEssentialContainerExited,
+  kUserInitiated,
+  kServiceSchedulerInitiated,
+  kSpotInterruption,
+  kTerminationNotice,
+};
+template <>
+struct WireNames<StopCode> {
+  static constexpr std::array<std::string_view, 6> kNames = {
+      "TaskFailedToStart",         "EssentialContainerExited", "UserInitiated",
+      "ServiceSchedulerInitiated", "SpotInterruption",         "TerminationNotice"};
+};
+
+// The statuses of an attachment (Attachment.status in the model's documentation).
+enum class AttachmentStatus {
+  kPrecreated,
+  kCreated,
+  kAttaching,
+  kAttached,
+  kDetaching,
+  kDetached,
+  kDeleted,
+  kFailed,
+};
+template <>
+struct WireNames<AttachmentStatus> {
+  static constexpr std::array<std::string_view, 8> kNames = {"PRECREATED", "CREATED",   "ATTACHING",
+                                                             "ATTACHED",   "DETACHING", "DETACHED",
+                                                             "DELETED",    "FAILED"};
+};
 
 struct NetworkBinding {
   std::string bind_ip = "0.0.0.0";
   int container_port = 0;
   int host_port = 0;
   std::string protocol = "tcp";
+  bool operator==(const NetworkBinding&) const = default;
 };
 
 struct ContainerState {
   std::string arn;
   std::string name;
   std::string image;
-  std::string last_status = "PENDING";
+  ContainerStatus last_status = ContainerStatus::kPending;
   std::optional<int64_t> exit_code;
   std::string reason;
   std::string runtime_id;
-  std::string health_status = "UNKNOWN";
+  HealthStatus health_status = HealthStatus::kUnknown;
   bool essential = true;
   std::string cpu = "0";  // strings, as the model has them
   std::string memory;     // "" when not set
@@ -49,16 +111,18 @@ struct ContainerState {
   std::vector<NetworkBinding> network_bindings;
   // Port mappings to bind when the container starts (host port resolved at placement).
   std::vector<NetworkBinding> planned_bindings;
+  bool operator==(const ContainerState&) const = default;
 };
 
 struct EniAttachment {
-  std::string id;      // UUID
-  std::string status;  // PRECREATED, ATTACHED, DETACHED
+  std::string id;  // UUID
+  AttachmentStatus status = AttachmentStatus::kPrecreated;
   std::string subnet_id;
   std::string eni_id;  // eni-...
   std::string mac_address;
   std::string private_ip;
   std::string private_dns_name;
+  bool operator==(const EniAttachment&) const = default;
 };
 
 struct Task {
@@ -72,12 +136,12 @@ struct Task {
   std::string container_instance_id;  // "" for Fargate
   std::string ec2_instance_id;
   std::string availability_zone;
-  std::string launch_type;  // EC2, FARGATE, EXTERNAL
+  LaunchType launch_type = LaunchType::kEc2;
   std::string capacity_provider_name;
-  std::string platform_version;  // Fargate: resolved, e.g. 1.4.0
-  std::string network_mode;      // "" = bridge
+  std::string platform_version;             // Fargate: resolved, e.g. 1.4.0
+  std::optional<NetworkMode> network_mode;  // the definition's; unset = bridge
   TaskState last_status = TaskState::kPending;
-  std::string desired_status = "RUNNING";  // RUNNING or STOPPED
+  DesiredStatus desired_status = DesiredStatus::kRunning;
   std::string group;
   std::string started_by;
   std::string service_name;  // set for service tasks
@@ -92,11 +156,12 @@ struct Task {
   std::vector<int> dynamic_tcp_ports;
   std::vector<int> dynamic_udp_ports;
   std::vector<ContainerState> containers;
-  std::string overrides_json;  // TaskOverride as shown (one entry per container)
+  // The request's TaskOverride as sent (api/ shows one containerOverrides entry per container).
+  RawJson overrides;
   std::optional<EniAttachment> eni;
   bool enable_execute_command = false;
-  std::string health_status = "UNKNOWN";
-  std::string stop_code;
+  HealthStatus health_status = HealthStatus::kUnknown;
+  std::optional<StopCode> stop_code;
   std::string stopped_reason;
   std::string client_token;
   std::string request_fingerprint;  // RunTask parameters, to tell a retry from a conflict
@@ -108,12 +173,13 @@ struct Task {
   Millis next_transition_at = 0;
   // Whether this task counted as failing to start (for service throttling / circuit breaker).
   bool failed_to_start = false;
-  // The API encoding of this task without tags (api/encode.cc), reused until the task changes.
-  // Not persisted. Every change of a task is persisted through ControlPlane::PersistTask, which
-  // clears it; only the state strand touches it.
-  mutable std::string json_cache;
+
+  // Not persisted: a new value from control's ClusterIndex on every change of the task (unique
+  // across reloads), so api/ can keep a task's encoding until the task changes.
+  uint64_t generation = 0;
 
   bool is_stopped() const { return last_status == TaskState::kStopped; }
+  bool wants_running() const { return desired_status == DesiredStatus::kRunning; }
 };
 
 }  // namespace ecs::model

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "model/container_instance.h"
 
 namespace ecs::scheduler {
 
@@ -32,7 +33,7 @@ inline constexpr size_t kMaxReservedPorts = 100;
 struct InstanceView {
   std::string arn;
   std::string ec2_instance_id;
-  std::string status = "ACTIVE";  // ACTIVE, DRAINING, REGISTERING, INACTIVE, ...
+  model::InstanceStatus status = model::InstanceStatus::kActive;
   bool agent_connected = true;
   std::string agent_version;  // e.g. "1.29.0"; compared as dotted numbers
   Millis registered_at = 0;
@@ -63,6 +64,8 @@ struct InstanceView {
   // Task group -> number of this instance's non-STOPPED tasks in it. Zero entries are allowed and
   // mean "none". Used by task:group, distinctInstance and spread.
   std::map<std::string, int64_t, std::less<>> task_group_counts;
+
+  bool operator==(const InstanceView&) const = default;
 };
 
 // Sets the hot copies (availability_zone, external) from `attributes`. Call after filling or

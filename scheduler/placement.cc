@@ -206,7 +206,8 @@ class PlacementRun {
     pool_.reserve(instances.size());
     for (size_t i = 0; i < instances.size(); ++i) {
       const InstanceView& v = *instances[i];
-      if (v.status != "ACTIVE") continue;  // DRAINING/INACTIVE/REGISTERING never take tasks
+      if (v.status != model::InstanceStatus::kActive)
+        continue;  // DRAINING/INACTIVE/REGISTERING never take tasks
       if (demand_.launch_type != LaunchType::kAny) {
         if (v.external != (demand_.launch_type == LaunchType::kExternal)) continue;
       }

@@ -55,7 +55,7 @@ class ScaleInRun {
       Victim v;
       v.task = &task;
       v.arn_hash = HashArn(task.arn);
-      v.preferred = task.last_status != "RUNNING" || !task.healthy;
+      v.preferred = task.last_status != model::TaskState::kRunning || !task.healthy;
       const InstanceView* instance = nullptr;
       if (!task.instance_arn.empty()) {
         auto [it, inserted] =

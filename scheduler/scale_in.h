@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "model/task.h"
 #include "scheduler/instance_view.h"
 #include "scheduler/placement_types.h"
 
@@ -27,8 +28,8 @@ struct ScaleInTask {
   std::string arn;
   std::string instance_arn;       // empty for tasks without an instance (Fargate)
   std::string availability_zone;  // empty: taken from the instance's ecs.availability-zone
-  std::string last_status;        // PROVISIONING, PENDING, ACTIVATING, RUNNING, ...
-  bool healthy = true;            // false: failing health checks (preferred victim)
+  model::TaskState last_status = model::TaskState::kRunning;
+  bool healthy = true;  // false: failing health checks (preferred victim)
   // false: never picked (task protection, or not in the set being shrunk, e.g. PRIMARY tasks in a
   // deployment), but still counted when balancing AZs and instances.
   bool stoppable = true;

@@ -49,9 +49,9 @@ void GroupCommit::Finish(const std::shared_ptr<Batch>& batch, const Status& resu
     return;
   }
   Log(LogLevel::kError, "group commit failed, reloading state from disk: " + result.message());
-  // The pending writes were made on top of the lost ones: they go too, with their waiters.
-  store_->DiscardPending();
-  Status reload = control_->ReloadFromStore();
+  // The pending writes were made on top of the lost ones: they go too (the control plane drops
+  // them as it reloads), with their waiters.
+  Status reload = control_->RecoverFromFailedCommit();
   if (!reload.ok()) Log(LogLevel::kError, "reload after a failed commit: " + reload.message());
   Complete(batch, result);
   if (auto next = std::move(open_)) Complete(next, result);

@@ -10,8 +10,8 @@
 // RegisterTaskDefinition) overlaps with the next requests instead of holding the strand.
 //
 // If a commit fails, its requests and those of the batch built on top of it answer 500
-// ServerException, the pending writes are dropped and the control plane reloads from disk
-// (memory was ahead of it).
+// ServerException, and the control plane rolls back (ControlPlane::RecoverFromFailedCommit drops
+// the pending writes and reloads from disk: memory was ahead of it).
 #pragma once
 
 #include <boost/asio.hpp>

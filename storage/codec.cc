@@ -1,28 +1,30 @@
+// Row bodies for clusters, tags, task definitions, account settings and revision counters.
 #include "storage/codec.h"
 
 #include "common/json.h"
+#include "storage/codec_util.h"
 
 namespace ecs::storage {
 
 namespace {
-Status Corrupt(std::string_view what) {
-  return Status::Server("corrupt " + std::string(what) + " row in the database");
+
+// {"namespace":"<arn>"}: the serviceConnectDefaults member as the first releases stored it.
+std::string NamespaceText(const std::string& arn) {
+  if (arn.empty()) return "";
+  JsonWriter w;
+  w.StartObject().Member("namespace", arn).EndObject();
+  return w.str();
 }
 
-void WriteTagArray(JsonWriter& w, const model::TagList& tags) {
-  w.StartArray();
-  for (const auto& t : tags)
-    w.StartObject().Member("key", t.key).Member("value", t.value).EndObject();
-  w.EndArray();
+std::string ReadNamespaceText(RowReader& r, const char* member) {
+  std::string text = r.OptString(member);
+  if (text.empty()) return "";
+  RowReader inner("cluster", member, text);
+  std::string arn = inner.String("namespace");
+  if (!inner.ok()) r.Fail(member, "does not hold {\"namespace\": ...}");
+  return arn;
 }
 
-model::TagList ReadTagArray(const rapidjson::Value& arr) {
-  model::TagList out;
-  for (const auto& e : arr.GetArray()) {
-    out.push_back({e["key"].GetString(), e["value"].GetString()});
-  }
-  return out;
-}
 }  // namespace
 
 std::string EncodeCluster(const model::Cluster& c) {
@@ -32,42 +34,40 @@ std::string EncodeCluster(const model::Cluster& c) {
       .Member("region", c.tenant.region)
       .Member("name", c.name)
       .Member("arn", c.arn)
-      .Member("status", std::string(model::ToString(c.status)))
+      .Member("status", model::ToString(c.status))
       .Member("seq", c.seq)
       .Member("createdAt", c.created_at);
   w.Key("settings").StartArray();
-  for (const auto& s : c.settings)
+  for (const auto& s : c.settings) {
     w.StartObject().Member("name", s.name).Member("value", s.value).EndObject();
+  }
   w.EndArray();
-  w.Member("configuration", c.configuration_json)
-      .Member("serviceConnectDefaults", c.service_connect_defaults_json)
+  w.Member("configuration", c.configuration.text())
+      .Member("serviceConnectDefaults", NamespaceText(c.service_connect_namespace_arn))
       .StringArray("capacityProviders", c.capacity_providers)
-      .Member("defaultCapacityProviderStrategy", c.default_capacity_provider_strategy_json)
+      .Member("defaultCapacityProviderStrategy", StrategyText(c.default_capacity_provider_strategy))
       .EndObject();
   return w.str();
 }
 
-Result<model::Cluster> DecodeCluster(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject()) return Corrupt("cluster");
+Result<model::Cluster> DecodeCluster(std::string_view key, std::string_view body) {
+  RowReader r("cluster", key, body);
   model::Cluster c;
-  c.tenant = {d["account"].GetString(), d["region"].GetString()};
-  c.name = d["name"].GetString();
-  c.arn = d["arn"].GetString();
-  c.status = std::string_view(d["status"].GetString()) == "INACTIVE"
-                 ? model::ClusterStatus::kInactive
-                 : model::ClusterStatus::kActive;
-  c.seq = d["seq"].GetInt64();
-  c.created_at = d["createdAt"].GetInt64();
-  for (const auto& s : d["settings"].GetArray()) {
-    c.settings.push_back({s["name"].GetString(), s["value"].GetString()});
+  c.tenant = {r.String("account"), r.String("region")};
+  c.name = r.String("name");
+  c.arn = r.String("arn");
+  c.status = r.Enum<model::ClusterStatus>("status");
+  c.seq = r.Int("seq");
+  c.created_at = r.Int("createdAt");
+  for (const auto& s : r.Array("settings").GetArray()) {
+    RowReader setting = r.Nested(s);
+    c.settings.push_back({setting.String("name"), setting.String("value")});
   }
-  c.configuration_json = d["configuration"].GetString();
-  c.service_connect_defaults_json = d["serviceConnectDefaults"].GetString();
-  for (const auto& p : d["capacityProviders"].GetArray())
-    c.capacity_providers.push_back(p.GetString());
-  c.default_capacity_provider_strategy_json = d["defaultCapacityProviderStrategy"].GetString();
+  c.configuration = model::RawJson::FromText(r.OptString("configuration"));
+  c.service_connect_namespace_arn = ReadNamespaceText(r, "serviceConnectDefaults");
+  c.capacity_providers = ReadStrings(r, r.Array("capacityProviders"), "capacityProviders");
+  c.default_capacity_provider_strategy = ReadStrategyText(r, "defaultCapacityProviderStrategy");
+  if (!r.ok()) return r.status();
   return c;
 }
 
@@ -77,16 +77,107 @@ std::string EncodeTags(const model::TagList& tags) {
   return w.str();
 }
 
-Result<model::TagList> DecodeTags(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError()) return Corrupt("tags");
-  return DecodeTags(d);
+Result<model::TagList> DecodeTags(std::string_view key, std::string_view body) {
+  // A tags row is a bare array: wrap it so the reader sees an object.
+  std::string wrapped = "{\"tags\":" + std::string(body) + "}";
+  RowReader r("tags", key, wrapped);
+  model::TagList tags;
+  if (r.ok()) {
+    const rapidjson::Value& array = r.Array("tags");
+    tags = ReadTagArray(r, array);
+  }
+  if (!r.ok()) return r.status();
+  return tags;
 }
 
-Result<model::TagList> DecodeTags(const rapidjson::Value& array) {
-  if (!array.IsArray()) return Corrupt("tags");
-  return ReadTagArray(array);
+std::string EncodeTaskDefinition(const StoredTaskDefinition& td) {
+  JsonWriter w;
+  w.StartObject()
+      .Member("account", td.tenant.account)
+      .Member("region", td.tenant.region)
+      .Member("arn", td.reg.arn)
+      .Member("revision", td.reg.revision)
+      .Member("status", model::ToString(td.reg.status))
+      .Member("registeredAt", td.reg.registered_at)
+      .Member("registeredBy", td.reg.registered_by);
+  if (td.reg.deregistered_at) w.Member("deregisteredAt", *td.reg.deregistered_at);
+  if (td.reg.delete_requested_at) w.Member("deleteRequestedAt", *td.reg.delete_requested_at);
+  if (!td.tags.empty()) {
+    w.Key("tags");
+    WriteTagArray(w, td.tags);
+  }
+  w.Key("body").Raw(td.body).EndObject();
+  return w.str();
+}
+
+Result<StoredTaskDefinition> DecodeTaskDefinition(std::string_view key, int64_t seq,
+                                                  std::string_view body) {
+  RowReader r("task definition", key, body);
+  StoredTaskDefinition td;
+  td.seq = seq;
+  td.tenant = {r.String("account"), r.String("region")};
+  td.reg.arn = r.String("arn");
+  td.reg.revision = r.Int("revision");
+  td.reg.status = r.Enum<model::TaskDefinitionStatus>("status");
+  td.reg.registered_at = r.Int("registeredAt");
+  td.reg.registered_by = r.String("registeredBy");
+  td.reg.deregistered_at = r.OptInt("deregisteredAt");
+  td.reg.delete_requested_at = r.OptInt("deleteRequestedAt");
+  // Rows from before tags moved into the definition's row have none here (their tags are in a
+  // tags row, which Load reads like any other resource's).
+  td.tags = ReadTagArray(r, r.Array("tags"));
+  const rapidjson::Value* definition = r.Object("body");
+  if (!definition && r.ok()) r.Fail("body", "is missing");
+  if (definition) td.body = ToJson(*definition);
+  if (!r.ok()) return r.status();
+  return td;
+}
+
+std::string AccountSettingKey(const Tenant& t, std::string_view principal_arn,
+                              std::string_view name) {
+  return "account-setting|" + t.account + "|" + t.region + "|" + std::string(principal_arn) + "|" +
+         std::string(name);
+}
+
+std::string EncodeAccountSetting(const StoredAccountSetting& s) {
+  JsonWriter w;
+  w.StartObject()
+      .Member("account", s.tenant.account)
+      .Member("region", s.tenant.region)
+      .Member("principalArn", s.principal_arn)
+      .Member("name", s.name)
+      .Member("value", s.value)
+      .EndObject();
+  return w.str();
+}
+
+Result<StoredAccountSetting> DecodeAccountSetting(std::string_view key, std::string_view body) {
+  RowReader r("account setting", key, body);
+  StoredAccountSetting s;
+  s.tenant = {r.String("account"), r.String("region")};
+  s.principal_arn = r.String("principalArn");
+  s.name = r.String("name");
+  s.value = r.String("value");
+  if (r.ok() && s.name.empty()) r.Fail("name", "is empty");
+  if (!r.ok()) return r.status();
+  return s;
+}
+
+std::string RevisionCounterKey(const Tenant& t, std::string_view family) {
+  return "task-definition-revision|" + t.account + "|" + t.region + "|" + std::string(family);
+}
+
+Result<std::pair<Tenant, std::string>> DecodeRevisionCounterKey(std::string_view key) {
+  // task-definition-revision|<account>|<region>|<family>
+  constexpr std::string_view kPrefix = "task-definition-revision|";
+  const size_t a = kPrefix.size();
+  const size_t b = key.find('|', a);
+  const size_t c = b == std::string_view::npos ? b : key.find('|', b + 1);
+  if (!key.starts_with(kPrefix) || c == std::string_view::npos || c + 1 >= key.size()) {
+    return Status::Corrupt("corrupt counter row " + std::string(key) + ": unknown counter");
+  }
+  Tenant t{std::string(key.substr(a, b - a)), std::string(key.substr(b + 1, c - b - 1))};
+  return std::make_pair(std::move(t), std::string(key.substr(c + 1)));
 }
 
 }  // namespace ecs::storage

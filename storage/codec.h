@@ -1,10 +1,10 @@
-// Row bodies: model structs <-> the JSON stored in resources.body. Storage-internal format
-// (not the wire format); every member a struct has must round-trip.
+// Row bodies: model structs <-> the JSON stored in resources.body. Storage-internal format (not
+// the wire format); every persisted member round-trips. Decoders read through RowReader and
+// answer Corrupt, naming the row, for anything they cannot read.
 #pragma once
 
-#include <rapidjson/document.h>
-
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "model/cluster.h"
@@ -12,20 +12,30 @@
 #include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
+#include "storage/store.h"
 
 namespace ecs::storage {
 
 std::string EncodeCluster(const model::Cluster& c);
-Result<model::Cluster> DecodeCluster(const std::string& body);
+Result<model::Cluster> DecodeCluster(std::string_view key, std::string_view body);
 std::string EncodeTags(const model::TagList& tags);
-Result<model::TagList> DecodeTags(const std::string& body);
-// The same, from an already parsed array (a task definition's row carries its tags inline).
-Result<model::TagList> DecodeTags(const rapidjson::Value& array);
+Result<model::TagList> DecodeTags(std::string_view key, std::string_view body);
 std::string EncodeContainerInstance(const model::ContainerInstance& ci);
-Result<model::ContainerInstance> DecodeContainerInstance(const std::string& body);
+Result<model::ContainerInstance> DecodeContainerInstance(std::string_view key,
+                                                         std::string_view body);
 std::string EncodeTask(const model::Task& task);
-Result<model::Task> DecodeTask(const std::string& body);
+Result<model::Task> DecodeTask(std::string_view key, std::string_view body);
 std::string EncodeService(const model::Service& s);
-Result<model::Service> DecodeService(const std::string& body);
+Result<model::Service> DecodeService(std::string_view key, std::string_view body);
+std::string EncodeTaskDefinition(const StoredTaskDefinition& td);
+Result<StoredTaskDefinition> DecodeTaskDefinition(std::string_view key, int64_t seq,
+                                                  std::string_view body);
+std::string AccountSettingKey(const Tenant& t, std::string_view principal_arn,
+                              std::string_view name);
+std::string EncodeAccountSetting(const StoredAccountSetting& s);
+Result<StoredAccountSetting> DecodeAccountSetting(std::string_view key, std::string_view body);
+std::string RevisionCounterKey(const Tenant& t, std::string_view family);
+// (tenant, family) of a revision counter's key; Corrupt when the key is not one.
+Result<std::pair<Tenant, std::string>> DecodeRevisionCounterKey(std::string_view key);
 
 }  // namespace ecs::storage

@@ -1,27 +1,14 @@
 // Row bodies for services (with their deployments and events). Storage-internal format.
 #include "common/json.h"
 #include "storage/codec.h"
+#include "storage/codec_util.h"
 
 namespace ecs::storage {
 
 namespace {
 
-std::string S(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
-int64_t I(const rapidjson::Value& v, const char* k, int64_t dflt = 0) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : dflt;
-}
-bool B(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsBool() && it->value.GetBool();
-}
-const rapidjson::Value& A(const rapidjson::Value& v, const char* k) {
-  static const rapidjson::Value kEmpty(rapidjson::kArrayType);
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsArray() ? it->value : kEmpty;
+std::string_view LaunchTypeText(const std::optional<model::LaunchType>& t) {
+  return t ? model::ToString(*t) : "";
 }
 
 void WritePairs(JsonWriter& w, const char* k,
@@ -31,11 +18,154 @@ void WritePairs(JsonWriter& w, const char* k,
   w.EndArray();
 }
 
-std::vector<std::pair<std::string, std::string>> ReadPairs(const rapidjson::Value& v,
-                                                           const char* k) {
+std::vector<std::pair<std::string, std::string>> ReadPairs(RowReader& r, const char* k) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& e : A(v, k).GetArray()) out.emplace_back(e[0].GetString(), e[1].GetString());
+  for (const auto& e : r.Array(k).GetArray()) {
+    if (!e.IsArray() || e.Size() != 2) {
+      r.Fail(k, "has an element that is not a pair");
+      break;
+    }
+    out.emplace_back(r.Element(e[0], k), r.Element(e[1], k));
+  }
   return out;
+}
+
+void WritePlacement(JsonWriter& w, const model::Service& s) {
+  std::vector<std::pair<std::string, std::string>> constraints, strategy;
+  for (const auto& c : s.placement_constraints) constraints.emplace_back(c.type, c.expression);
+  for (const auto& p : s.placement_strategy) strategy.emplace_back(p.type, p.field);
+  WritePairs(w, "placementConstraints", constraints);
+  WritePairs(w, "placementStrategy", strategy);
+}
+
+void ReadPlacement(RowReader& r, model::Service& s) {
+  for (auto& [type, expression] : ReadPairs(r, "placementConstraints")) {
+    s.placement_constraints.push_back({std::move(type), std::move(expression)});
+  }
+  for (auto& [type, field] : ReadPairs(r, "placementStrategy")) {
+    s.placement_strategy.push_back({std::move(type), std::move(field)});
+  }
+}
+
+void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
+  w.StartObject()
+      .Member("id", d.id)
+      .Member("status", model::ToString(d.status))
+      .Member("taskDefinition", d.task_definition_arn)
+      .Member("desiredCount", d.desired_count)
+      .Member("failedTasks", d.failed_tasks)
+      .Member("everRunning", d.ever_running)
+      .Member("createdAt", d.created_at)
+      .Member("updatedAt", d.updated_at)
+      .Member("launchType", LaunchTypeText(d.launch_type))
+      .Member("capacityProviderStrategy", StrategyText(d.capacity_provider_strategy))
+      .Member("platformVersion", d.platform_version)
+      .Member("networkConfiguration", NetworkText(d.network_configuration))
+      .Member("rolloutState", model::ToString(d.rollout_state))
+      .Member("rolloutStateReason", d.rollout_state_reason)
+      .Member("serviceDeploymentId", d.service_deployment_id)
+      .Member("deploymentStatus", model::ToString(d.deployment_status))
+      .Member("statusReason", d.status_reason)
+      .Member("startedAt", d.started_at)
+      .Member("finishedAt", d.finished_at)
+      .Member("stoppedAt", d.stopped_at)
+      .Member("sourceRevisionId", d.source_revision_id)
+      .Member("isRollback", d.is_rollback)
+      .Member("circuitBreakerStatus", model::ToString(d.circuit_breaker_status))
+      .Member("rolledBackTo", d.rolled_back_to)
+      .Member("rollbackStartedAt", d.rollback_started_at)
+      .EndObject();
+}
+
+model::Deployment ReadDeployment(RowReader& e) {
+  model::Deployment dep;
+  dep.id = e.String("id");
+  dep.status = e.Enum<model::DeploymentStatus>("status");
+  dep.task_definition_arn = e.String("taskDefinition");
+  dep.desired_count = e.OptInt("desiredCount", 0);
+  dep.failed_tasks = e.OptInt("failedTasks", 0);
+  dep.ever_running = e.OptBool("everRunning");
+  dep.created_at = e.OptInt("createdAt", 0);
+  dep.updated_at = e.OptInt("updatedAt", 0);
+  dep.launch_type = e.OptEnum<model::LaunchType>("launchType");
+  dep.capacity_provider_strategy = ReadStrategyText(e, "capacityProviderStrategy");
+  dep.platform_version = e.OptString("platformVersion");
+  dep.network_configuration = ReadNetworkText(e, "networkConfiguration");
+  dep.rollout_state = e.Enum<model::RolloutState>("rolloutState");
+  dep.rollout_state_reason = e.OptString("rolloutStateReason");
+  dep.service_deployment_id = e.OptString("serviceDeploymentId");
+  dep.deployment_status = e.OptEnum<model::ServiceDeploymentStatus>("deploymentStatus")
+                              .value_or(model::ServiceDeploymentStatus::kInProgress);
+  dep.status_reason = e.OptString("statusReason");
+  dep.started_at = e.OptInt("startedAt", 0);
+  dep.finished_at = e.OptInt("finishedAt", 0);
+  dep.stopped_at = e.OptInt("stoppedAt", 0);
+  dep.source_revision_id = e.OptString("sourceRevisionId");
+  dep.is_rollback = e.OptBool("isRollback");
+  dep.circuit_breaker_status = e.OptEnum<model::CircuitBreakerStatus>("circuitBreakerStatus")
+                                   .value_or(model::CircuitBreakerStatus::kDisabled);
+  dep.rolled_back_to = e.OptString("rolledBackTo");
+  dep.rollback_started_at = e.OptInt("rollbackStartedAt", 0);
+  return dep;
+}
+
+// What a service runs and how: everything CreateService / UpdateService set.
+void WriteConfiguration(JsonWriter& w, const model::Service& s) {
+  w.Member("desiredCount", s.desired_count)
+      .Member("taskDefinition", s.task_definition_arn)
+      .Member("launchType", LaunchTypeText(s.launch_type))
+      .Member("capacityProviderStrategy", StrategyText(s.capacity_provider_strategy))
+      .Member("platformVersion", s.platform_version)
+      .Member("schedulingStrategy", model::ToString(s.scheduling_strategy))
+      .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent))
+      .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
+      .Member("circuitBreakerEnable", s.circuit_breaker_enable)
+      .Member("circuitBreakerRollback", s.circuit_breaker_rollback)
+      .Member("alarms", s.alarms.text())
+      .Member("deploymentController", model::ToString(s.deployment_controller));
+  WritePlacement(w, s);
+  w.Member("networkConfiguration", NetworkText(s.network_configuration))
+      .Member("loadBalancers", s.load_balancers.text())
+      .Member("serviceRegistries", s.service_registries.text())
+      .Member("serviceConnectNamespace", s.service_connect_namespace)
+      .Member("serviceConnectConfiguration", s.service_connect_configuration.text())
+      .Member("healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds)
+      .Member("propagateTags", model::ToString(s.propagate_tags))
+      .Member("enableECSManagedTags", s.enable_ecs_managed_tags)
+      .Member("enableExecuteCommand", s.enable_execute_command)
+      .Member("availabilityZoneRebalancing", model::ToString(s.availability_zone_rebalancing))
+      .Member("roleArn", s.role_arn);
+}
+
+void ReadConfiguration(RowReader& r, model::Service& s) {
+  s.desired_count = r.Int("desiredCount");
+  s.task_definition_arn = r.String("taskDefinition");
+  s.launch_type = r.OptEnum<model::LaunchType>("launchType");
+  s.capacity_provider_strategy = ReadStrategyText(r, "capacityProviderStrategy");
+  s.platform_version = r.OptString("platformVersion");
+  s.scheduling_strategy = r.Enum<model::SchedulingStrategy>("schedulingStrategy");
+  s.minimum_healthy_percent = static_cast<int>(r.OptInt("minimumHealthyPercent", 100));
+  s.maximum_percent = static_cast<int>(r.OptInt("maximumPercent", 200));
+  s.circuit_breaker_enable = r.OptBool("circuitBreakerEnable");
+  s.circuit_breaker_rollback = r.OptBool("circuitBreakerRollback");
+  s.alarms = model::RawJson::FromText(r.OptString("alarms"));
+  s.deployment_controller = r.OptEnum<model::DeploymentControllerType>("deploymentController")
+                                .value_or(model::DeploymentControllerType::kEcs);
+  ReadPlacement(r, s);
+  s.network_configuration = ReadNetworkText(r, "networkConfiguration");
+  s.load_balancers = model::RawJson::FromText(r.OptString("loadBalancers"));
+  s.service_registries = model::RawJson::FromText(r.OptString("serviceRegistries"));
+  s.service_connect_namespace = r.OptString("serviceConnectNamespace");
+  s.service_connect_configuration =
+      model::RawJson::FromText(r.OptString("serviceConnectConfiguration"));
+  s.health_check_grace_period_seconds = r.OptInt("healthCheckGracePeriodSeconds", -1);
+  s.propagate_tags =
+      r.OptEnum<model::PropagateTags>("propagateTags").value_or(model::PropagateTags::kNone);
+  s.enable_ecs_managed_tags = r.OptBool("enableECSManagedTags");
+  s.enable_execute_command = r.OptBool("enableExecuteCommand");
+  s.availability_zone_rebalancing = r.OptEnum<model::AzRebalancing>("availabilityZoneRebalancing")
+                                        .value_or(model::AzRebalancing::kEnabled);
+  s.role_arn = r.OptString("roleArn");
 }
 
 }  // namespace
@@ -49,67 +179,13 @@ std::string EncodeService(const model::Service& s) {
       .Member("name", s.name)
       .Member("arn", s.arn)
       .Member("seq", s.seq)
-      .Member("status", s.status)
-      .Member("desiredCount", s.desired_count)
-      .Member("taskDefinition", s.task_definition_arn)
-      .Member("launchType", s.launch_type)
-      .Member("capacityProviderStrategy", s.capacity_provider_strategy_json)
-      .Member("platformVersion", s.platform_version)
-      .Member("schedulingStrategy", s.scheduling_strategy)
-      .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent))
-      .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
-      .Member("circuitBreakerEnable", s.circuit_breaker_enable)
-      .Member("circuitBreakerRollback", s.circuit_breaker_rollback)
-      .Member("alarms", s.alarms_json)
-      .Member("deploymentController", s.deployment_controller)
-      .Member("placementConstraintsJson", s.placement_constraints_json)
-      .Member("placementStrategyJson", s.placement_strategy_json);
-  WritePairs(w, "placementConstraints", s.placement_constraints);
-  WritePairs(w, "placementStrategy", s.placement_strategy);
-  w.Member("networkConfiguration", s.network_configuration_json)
-      .Member("loadBalancers", s.load_balancers_json)
-      .Member("serviceRegistries", s.service_registries_json)
-      .Member("serviceConnectNamespace", s.service_connect_namespace)
-      .Member("serviceConnectConfiguration", s.service_connect_configuration_json)
-      .Member("healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds)
-      .Member("propagateTags", s.propagate_tags)
-      .Member("enableECSManagedTags", s.enable_ecs_managed_tags)
-      .Member("enableExecuteCommand", s.enable_execute_command)
-      .Member("availabilityZoneRebalancing", s.availability_zone_rebalancing)
-      .Member("roleArn", s.role_arn)
-      .Member("clientToken", s.client_token)
+      .Member("status", model::ToString(s.status));
+  WriteConfiguration(w, s);
+  w.Member("clientToken", s.client_token)
       .Member("createdAt", s.created_at)
       .Member("createdBy", s.created_by);
   w.Key("deployments").StartArray();
-  for (const auto& d : s.deployments) {
-    w.StartObject()
-        .Member("id", d.id)
-        .Member("status", d.status)
-        .Member("taskDefinition", d.task_definition_arn)
-        .Member("desiredCount", d.desired_count)
-        .Member("failedTasks", d.failed_tasks)
-        .Member("everRunning", d.ever_running)
-        .Member("createdAt", d.created_at)
-        .Member("updatedAt", d.updated_at)
-        .Member("launchType", d.launch_type)
-        .Member("capacityProviderStrategy", d.capacity_provider_strategy_json)
-        .Member("platformVersion", d.platform_version)
-        .Member("networkConfiguration", d.network_configuration_json)
-        .Member("rolloutState", d.rollout_state)
-        .Member("rolloutStateReason", d.rollout_state_reason)
-        .Member("serviceDeploymentId", d.service_deployment_id)
-        .Member("deploymentStatus", d.deployment_status)
-        .Member("statusReason", d.status_reason)
-        .Member("startedAt", d.started_at)
-        .Member("finishedAt", d.finished_at)
-        .Member("stoppedAt", d.stopped_at)
-        .Member("sourceRevisionId", d.source_revision_id)
-        .Member("isRollback", d.is_rollback)
-        .Member("circuitBreakerStatus", d.circuit_breaker_status)
-        .Member("rolledBackTo", d.rolled_back_to)
-        .Member("rollbackStartedAt", d.rollback_started_at)
-        .EndObject();
-  }
+  for (const auto& d : s.deployments) WriteDeployment(w, d);
   w.EndArray().Key("events").StartArray();
   for (const auto& e : s.events) {
     w.StartObject()
@@ -122,81 +198,28 @@ std::string EncodeService(const model::Service& s) {
   return w.str();
 }
 
-Result<model::Service> DecodeService(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject()) {
-    return Status::Server("corrupt service row in the database");
-  }
+Result<model::Service> DecodeService(std::string_view key, std::string_view body) {
+  RowReader r("service", key, body);
   model::Service s;
-  s.tenant = {S(d, "account"), S(d, "region")};
-  s.cluster = S(d, "cluster");
-  s.name = S(d, "name");
-  s.arn = S(d, "arn");
-  s.seq = I(d, "seq");
-  s.status = S(d, "status");
-  s.desired_count = I(d, "desiredCount");
-  s.task_definition_arn = S(d, "taskDefinition");
-  s.launch_type = S(d, "launchType");
-  s.capacity_provider_strategy_json = S(d, "capacityProviderStrategy");
-  s.platform_version = S(d, "platformVersion");
-  s.scheduling_strategy = S(d, "schedulingStrategy");
-  s.minimum_healthy_percent = static_cast<int>(I(d, "minimumHealthyPercent", 100));
-  s.maximum_percent = static_cast<int>(I(d, "maximumPercent", 200));
-  s.circuit_breaker_enable = B(d, "circuitBreakerEnable");
-  s.circuit_breaker_rollback = B(d, "circuitBreakerRollback");
-  s.alarms_json = S(d, "alarms");
-  s.deployment_controller = S(d, "deploymentController");
-  s.placement_constraints_json = S(d, "placementConstraintsJson");
-  s.placement_strategy_json = S(d, "placementStrategyJson");
-  s.placement_constraints = ReadPairs(d, "placementConstraints");
-  s.placement_strategy = ReadPairs(d, "placementStrategy");
-  s.network_configuration_json = S(d, "networkConfiguration");
-  s.load_balancers_json = S(d, "loadBalancers");
-  s.service_registries_json = S(d, "serviceRegistries");
-  s.service_connect_namespace = S(d, "serviceConnectNamespace");
-  s.service_connect_configuration_json = S(d, "serviceConnectConfiguration");
-  s.health_check_grace_period_seconds = I(d, "healthCheckGracePeriodSeconds", -1);
-  s.propagate_tags = S(d, "propagateTags");
-  s.enable_ecs_managed_tags = B(d, "enableECSManagedTags");
-  s.enable_execute_command = B(d, "enableExecuteCommand");
-  s.availability_zone_rebalancing = S(d, "availabilityZoneRebalancing");
-  s.role_arn = S(d, "roleArn");
-  s.client_token = S(d, "clientToken");
-  s.created_at = I(d, "createdAt");
-  s.created_by = S(d, "createdBy");
-  for (const auto& e : A(d, "deployments").GetArray()) {
-    model::Deployment dep;
-    dep.id = S(e, "id");
-    dep.status = S(e, "status");
-    dep.task_definition_arn = S(e, "taskDefinition");
-    dep.desired_count = I(e, "desiredCount");
-    dep.failed_tasks = I(e, "failedTasks");
-    dep.ever_running = B(e, "everRunning");
-    dep.created_at = I(e, "createdAt");
-    dep.updated_at = I(e, "updatedAt");
-    dep.launch_type = S(e, "launchType");
-    dep.capacity_provider_strategy_json = S(e, "capacityProviderStrategy");
-    dep.platform_version = S(e, "platformVersion");
-    dep.network_configuration_json = S(e, "networkConfiguration");
-    dep.rollout_state = S(e, "rolloutState");
-    dep.rollout_state_reason = S(e, "rolloutStateReason");
-    dep.service_deployment_id = S(e, "serviceDeploymentId");
-    dep.deployment_status = S(e, "deploymentStatus");
-    dep.status_reason = S(e, "statusReason");
-    dep.started_at = I(e, "startedAt");
-    dep.finished_at = I(e, "finishedAt");
-    dep.stopped_at = I(e, "stoppedAt");
-    dep.source_revision_id = S(e, "sourceRevisionId");
-    dep.is_rollback = B(e, "isRollback");
-    dep.circuit_breaker_status = S(e, "circuitBreakerStatus");
-    dep.rolled_back_to = S(e, "rolledBackTo");
-    dep.rollback_started_at = I(e, "rollbackStartedAt");
-    s.deployments.push_back(std::move(dep));
+  s.tenant = {r.String("account"), r.String("region")};
+  s.cluster = r.String("cluster");
+  s.name = r.String("name");
+  s.arn = r.String("arn");
+  s.seq = r.Int("seq");
+  s.status = r.Enum<model::ServiceStatus>("status");
+  ReadConfiguration(r, s);
+  s.client_token = r.OptString("clientToken");
+  s.created_at = r.OptInt("createdAt", 0);
+  s.created_by = r.OptString("createdBy");
+  for (const auto& e : r.Array("deployments").GetArray()) {
+    RowReader d = r.Nested(e);
+    s.deployments.push_back(ReadDeployment(d));
   }
-  for (const auto& e : A(d, "events").GetArray()) {
-    s.events.push_back({S(e, "id"), I(e, "createdAt"), S(e, "message")});
+  for (const auto& e : r.Array("events").GetArray()) {
+    RowReader ev = r.Nested(e);
+    s.events.push_back({ev.String("id"), ev.Int("createdAt"), ev.String("message")});
   }
+  if (!r.ok()) return r.status();
   return s;
 }
 

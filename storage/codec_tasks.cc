@@ -1,45 +1,37 @@
 // Row bodies for container instances and tasks. Storage-internal; every persisted member of the
-// model structs round-trips (usage is derived and not stored).
+// model structs round-trips (usage and generation are derived and not stored).
 #include "common/json.h"
 #include "storage/codec.h"
+#include "storage/codec_util.h"
 
 namespace ecs::storage {
 
 namespace {
 
-std::string Str(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+template <typename E>
+std::string_view NameOr(const std::optional<E>& value, std::string_view none = "") {
+  return value ? model::ToString(*value) : none;
 }
-int64_t Int(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
-}
-std::optional<int64_t> OptInt(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  if (it == v.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
-  return it->value.GetInt64();
-}
-bool Bool(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsBool() && it->value.GetBool();
-}
-const rapidjson::Value& Arr(const rapidjson::Value& v, const char* k) {
-  static const rapidjson::Value kEmpty(rapidjson::kArrayType);
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsArray() ? it->value : kEmpty;
-}
+
 void OptMember(JsonWriter& w, const char* k, const std::optional<int64_t>& v) {
   if (v) w.Member(k, *v);
 }
+
 void IntArray(JsonWriter& w, const char* k, const std::vector<int>& v) {
   w.Key(k).StartArray();
   for (int p : v) w.Int(p);
   w.EndArray();
 }
-std::vector<int> ReadIntArray(const rapidjson::Value& v, const char* k) {
+
+std::vector<int> ReadIntArray(RowReader& r, const char* k) {
   std::vector<int> out;
-  for (const auto& e : Arr(v, k).GetArray()) out.push_back(e.GetInt());
+  for (const auto& e : r.Array(k).GetArray()) {
+    if (!e.IsInt()) {
+      r.Fail(k, "has an element that is not an integer");
+      break;
+    }
+    out.push_back(e.GetInt());
+  }
   return out;
 }
 
@@ -55,17 +47,187 @@ void WriteBindings(JsonWriter& w, const char* k, const std::vector<model::Networ
   }
   w.EndArray();
 }
-std::vector<model::NetworkBinding> ReadBindings(const rapidjson::Value& v, const char* k) {
+
+std::vector<model::NetworkBinding> ReadBindings(RowReader& r, const char* k) {
   std::vector<model::NetworkBinding> out;
-  for (const auto& e : Arr(v, k).GetArray()) {
-    out.push_back({Str(e, "bindIP"), static_cast<int>(Int(e, "containerPort")),
-                   static_cast<int>(Int(e, "hostPort")), Str(e, "protocol")});
+  for (const auto& e : r.Array(k).GetArray()) {
+    RowReader b = r.Nested(e);
+    out.push_back({b.String("bindIP"), static_cast<int>(b.Int("containerPort")),
+                   static_cast<int>(b.Int("hostPort")), b.String("protocol")});
   }
   return out;
 }
 
-Status Corrupt(std::string_view what) {
-  return Status::Server("corrupt " + std::string(what) + " row in the database");
+void WriteResources(JsonWriter& w, const std::vector<model::Resource>& resources) {
+  w.Key("resources").StartArray();
+  for (const auto& r : resources) {
+    w.StartObject()
+        .Member("name", r.name)
+        .Member("type", r.type)
+        .Member("integerValue", r.integer_value)
+        .Member("longValue", r.long_value)
+        .Key("doubleValue")
+        .Double(r.double_value)
+        .StringArray("stringSetValue", r.string_set)
+        .EndObject();
+  }
+  w.EndArray();
+}
+
+std::vector<model::Resource> ReadResources(RowReader& r) {
+  std::vector<model::Resource> out;
+  for (const auto& e : r.Array("resources").GetArray()) {
+    RowReader item = r.Nested(e);
+    model::Resource res;
+    res.name = item.String("name");
+    res.type = item.String("type");
+    res.integer_value = item.OptInt("integerValue", 0);
+    res.long_value = item.OptInt("longValue", 0);
+    res.double_value = item.OptDouble("doubleValue");
+    res.string_set = ReadStrings(item, item.Array("stringSetValue"), "stringSetValue");
+    out.push_back(std::move(res));
+  }
+  return out;
+}
+
+void WriteContainers(JsonWriter& w, const std::vector<model::ContainerState>& containers) {
+  w.Key("containers").StartArray();
+  for (const auto& c : containers) {
+    w.StartObject()
+        .Member("arn", c.arn)
+        .Member("name", c.name)
+        .Member("image", c.image)
+        .Member("lastStatus", model::ToString(c.last_status));
+    OptMember(w, "exitCode", c.exit_code);
+    w.Member("reason", c.reason)
+        .Member("runtimeId", c.runtime_id)
+        .Member("healthStatus", model::ToString(c.health_status))
+        .Member("essential", c.essential)
+        .Member("cpu", c.cpu)
+        .Member("memory", c.memory)
+        .Member("memoryReservation", c.memory_reservation);
+    WriteBindings(w, "networkBindings", c.network_bindings);
+    WriteBindings(w, "plannedBindings", c.planned_bindings);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::vector<model::ContainerState> ReadContainers(RowReader& r) {
+  std::vector<model::ContainerState> out;
+  for (const auto& e : r.Array("containers").GetArray()) {
+    RowReader c = r.Nested(e);
+    model::ContainerState cs;
+    cs.arn = c.String("arn");
+    cs.name = c.String("name");
+    cs.image = c.OptString("image");
+    cs.last_status = c.Enum<model::ContainerStatus>("lastStatus");
+    cs.exit_code = c.OptInt("exitCode");
+    cs.reason = c.OptString("reason");
+    cs.runtime_id = c.OptString("runtimeId");
+    cs.health_status =
+        c.OptEnum<model::HealthStatus>("healthStatus").value_or(model::HealthStatus::kUnknown);
+    cs.essential = c.OptBool("essential", true);
+    cs.cpu = c.OptString("cpu", "0");
+    cs.memory = c.OptString("memory");
+    cs.memory_reservation = c.OptString("memoryReservation");
+    cs.network_bindings = ReadBindings(c, "networkBindings");
+    cs.planned_bindings = ReadBindings(c, "plannedBindings");
+    out.push_back(std::move(cs));
+  }
+  return out;
+}
+
+void WriteEni(JsonWriter& w, const model::EniAttachment& eni) {
+  w.Key("eni")
+      .StartObject()
+      .Member("id", eni.id)
+      .Member("status", model::ToString(eni.status))
+      .Member("subnetId", eni.subnet_id)
+      .Member("eniId", eni.eni_id)
+      .Member("mac", eni.mac_address)
+      .Member("ip", eni.private_ip)
+      .Member("dns", eni.private_dns_name)
+      .EndObject();
+}
+
+std::optional<model::EniAttachment> ReadEni(RowReader& r) {
+  const rapidjson::Value* v = r.Object("eni");
+  if (!v) return std::nullopt;
+  RowReader e = r.Nested(*v);
+  return model::EniAttachment{e.String("id"),       e.Enum<model::AttachmentStatus>("status"),
+                              e.String("subnetId"), e.String("eniId"),
+                              e.String("mac"),      e.String("ip"),
+                              e.String("dns")};
+}
+
+// The members that place a task and say what it reserves.
+void WritePlacement(JsonWriter& w, const model::Task& t) {
+  w.Member("containerInstanceId", t.container_instance_id)
+      .Member("ec2InstanceId", t.ec2_instance_id)
+      .Member("availabilityZone", t.availability_zone)
+      .Member("launchType", model::ToString(t.launch_type))
+      .Member("capacityProviderName", t.capacity_provider_name)
+      .Member("platformVersion", t.platform_version)
+      .Member("networkMode", NameOr(t.network_mode))
+      .Member("lastStatus", model::ToString(t.last_status))
+      .Member("desiredStatus", model::ToString(t.desired_status))
+      .Member("group", t.group)
+      .Member("startedBy", t.started_by)
+      .Member("serviceName", t.service_name)
+      .Member("cpu", t.cpu)
+      .Member("memory", t.memory)
+      .Member("reservedCpu", t.reserved_cpu)
+      .Member("reservedMemory", t.reserved_memory);
+  IntArray(w, "reservedTcpPorts", t.reserved_tcp_ports);
+  IntArray(w, "reservedUdpPorts", t.reserved_udp_ports);
+  IntArray(w, "dynamicTcpPorts", t.dynamic_tcp_ports);
+  IntArray(w, "dynamicUdpPorts", t.dynamic_udp_ports);
+}
+
+void ReadPlacement(RowReader& r, model::Task& t) {
+  t.container_instance_id = r.OptString("containerInstanceId");
+  t.ec2_instance_id = r.OptString("ec2InstanceId");
+  t.availability_zone = r.OptString("availabilityZone");
+  t.launch_type = r.Enum<model::LaunchType>("launchType");
+  t.capacity_provider_name = r.OptString("capacityProviderName");
+  t.platform_version = r.OptString("platformVersion");
+  t.network_mode = r.OptEnum<model::NetworkMode>("networkMode");
+  t.last_status = r.Enum<model::TaskState>("lastStatus");
+  t.desired_status = r.Enum<model::DesiredStatus>("desiredStatus");
+  t.group = r.OptString("group");
+  t.started_by = r.OptString("startedBy");
+  t.service_name = r.OptString("serviceName");
+  t.cpu = r.OptString("cpu");
+  t.memory = r.OptString("memory");
+  t.reserved_cpu = r.OptInt("reservedCpu", 0);
+  t.reserved_memory = r.OptInt("reservedMemory", 0);
+  t.reserved_tcp_ports = ReadIntArray(r, "reservedTcpPorts");
+  t.reserved_udp_ports = ReadIntArray(r, "reservedUdpPorts");
+  t.dynamic_tcp_ports = ReadIntArray(r, "dynamicTcpPorts");
+  t.dynamic_udp_ports = ReadIntArray(r, "dynamicUdpPorts");
+}
+
+void WriteTimes(JsonWriter& w, const model::Task& t) {
+  w.Member("createdAt", t.created_at);
+  OptMember(w, "pullStartedAt", t.pull_started_at);
+  OptMember(w, "pullStoppedAt", t.pull_stopped_at);
+  OptMember(w, "startedAt", t.started_at);
+  OptMember(w, "connectivityAt", t.connectivity_at);
+  OptMember(w, "stoppingAt", t.stopping_at);
+  OptMember(w, "executionStoppedAt", t.execution_stopped_at);
+  OptMember(w, "stoppedAt", t.stopped_at);
+}
+
+void ReadTimes(RowReader& r, model::Task& t) {
+  t.created_at = r.Int("createdAt");
+  t.pull_started_at = r.OptInt("pullStartedAt");
+  t.pull_stopped_at = r.OptInt("pullStoppedAt");
+  t.started_at = r.OptInt("startedAt");
+  t.connectivity_at = r.OptInt("connectivityAt");
+  t.stopping_at = r.OptInt("stoppingAt");
+  t.execution_stopped_at = r.OptInt("executionStoppedAt");
+  t.stopped_at = r.OptInt("stoppedAt");
 }
 
 }  // namespace
@@ -80,32 +242,21 @@ std::string EncodeContainerInstance(const model::ContainerInstance& ci) {
       .Member("arn", ci.arn)
       .Member("seq", ci.seq)
       .Member("ec2InstanceId", ci.ec2_instance_id)
-      .Member("status", ci.status)
+      .Member("status", model::ToString(ci.status))
       .Member("statusReason", ci.status_reason)
       .Member("agentConnected", ci.agent_connected)
       .Member("agentVersion", ci.agent_version)
       .Member("agentHash", ci.agent_hash)
       .Member("dockerVersion", ci.docker_version)
-      .Member("platformDevices", ci.platform_devices_json)
-      .Member("agentUpdateStatus", ci.agent_update_status)
+      .Member("platformDevices", ci.platform_devices.text())
+      .Member("agentUpdateStatus", NameOr(ci.agent_update_status))
       .Member("agentUpdateStartedAt", ci.agent_update_started_at)
       .Member("agentVersionBeforeUpdate", ci.agent_version_before_update)
       .Member("capacityProviderName", ci.capacity_provider_name)
       .Member("registeredAt", ci.registered_at)
       .Member("version", ci.version);
-  w.Key("resources").StartArray();
-  for (const auto& r : ci.registered_resources) {
-    w.StartObject()
-        .Member("name", r.name)
-        .Member("type", r.type)
-        .Member("integerValue", r.integer_value)
-        .Member("longValue", r.long_value)
-        .Key("doubleValue")
-        .Double(r.double_value)
-        .StringArray("stringSetValue", r.string_set)
-        .EndObject();
-  }
-  w.EndArray().Key("attributes").StartArray();
+  WriteResources(w, ci.registered_resources);
+  w.Key("attributes").StartArray();
   for (const auto& a : ci.attributes) {
     w.StartObject().Member("name", a.name);
     if (a.value) w.Member("value", *a.value);
@@ -115,46 +266,37 @@ std::string EncodeContainerInstance(const model::ContainerInstance& ci) {
   return w.str();
 }
 
-Result<model::ContainerInstance> DecodeContainerInstance(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject()) return Corrupt("container instance");
+Result<model::ContainerInstance> DecodeContainerInstance(std::string_view key,
+                                                         std::string_view body) {
+  RowReader r("container instance", key, body);
   model::ContainerInstance ci;
-  ci.tenant = {Str(d, "account"), Str(d, "region")};
-  ci.cluster = Str(d, "cluster");
-  ci.id = Str(d, "id");
-  ci.arn = Str(d, "arn");
-  ci.seq = Int(d, "seq");
-  ci.ec2_instance_id = Str(d, "ec2InstanceId");
-  ci.status = Str(d, "status");
-  ci.status_reason = Str(d, "statusReason");
-  ci.agent_connected = Bool(d, "agentConnected");
-  ci.agent_version = Str(d, "agentVersion");
-  ci.agent_hash = Str(d, "agentHash");
-  ci.docker_version = Str(d, "dockerVersion");
-  ci.platform_devices_json = Str(d, "platformDevices");
-  ci.agent_update_status = Str(d, "agentUpdateStatus");
-  ci.agent_update_started_at = Int(d, "agentUpdateStartedAt");
-  ci.agent_version_before_update = Str(d, "agentVersionBeforeUpdate");
-  ci.capacity_provider_name = Str(d, "capacityProviderName");
-  ci.registered_at = Int(d, "registeredAt");
-  ci.version = Int(d, "version");
-  for (const auto& r : Arr(d, "resources").GetArray()) {
-    model::Resource res;
-    res.name = Str(r, "name");
-    res.type = Str(r, "type");
-    res.integer_value = Int(r, "integerValue");
-    res.long_value = Int(r, "longValue");
-    res.double_value = r.HasMember("doubleValue") ? r["doubleValue"].GetDouble() : 0;
-    for (const auto& s : Arr(r, "stringSetValue").GetArray())
-      res.string_set.push_back(s.GetString());
-    ci.registered_resources.push_back(std::move(res));
-  }
-  for (const auto& a : Arr(d, "attributes").GetArray()) {
-    model::Attribute attr{Str(a, "name"), std::nullopt};
-    if (a.HasMember("value")) attr.value = Str(a, "value");
+  ci.tenant = {r.String("account"), r.String("region")};
+  ci.cluster = r.String("cluster");
+  ci.id = r.String("id");
+  ci.arn = r.String("arn");
+  ci.seq = r.Int("seq");
+  ci.ec2_instance_id = r.OptString("ec2InstanceId");
+  ci.status = r.Enum<model::InstanceStatus>("status");
+  ci.status_reason = r.OptString("statusReason");
+  ci.agent_connected = r.OptBool("agentConnected");
+  ci.agent_version = r.OptString("agentVersion");
+  ci.agent_hash = r.OptString("agentHash");
+  ci.docker_version = r.OptString("dockerVersion");
+  ci.platform_devices = model::RawJson::FromText(r.OptString("platformDevices"));
+  ci.agent_update_status = r.OptEnum<model::AgentUpdateStatus>("agentUpdateStatus");
+  ci.agent_update_started_at = r.OptInt("agentUpdateStartedAt", 0);
+  ci.agent_version_before_update = r.OptString("agentVersionBeforeUpdate");
+  ci.capacity_provider_name = r.OptString("capacityProviderName");
+  ci.registered_at = r.OptInt("registeredAt", 0);
+  ci.version = r.OptInt("version", 1);
+  ci.registered_resources = ReadResources(r);
+  for (const auto& a : r.Array("attributes").GetArray()) {
+    RowReader item = r.Nested(a);
+    model::Attribute attr{item.String("name"), std::nullopt};
+    if (a.IsObject() && a.HasMember("value")) attr.value = item.String("value");
     ci.attributes.push_back(std::move(attr));
   }
+  if (!r.ok()) return r.status();
   return ci;
 }
 
@@ -168,73 +310,18 @@ std::string EncodeTask(const model::Task& t) {
       .Member("arn", t.arn)
       .Member("seq", t.seq)
       .Member("taskDefinitionArn", t.task_definition_arn)
-      .Member("family", t.family)
-      .Member("containerInstanceId", t.container_instance_id)
-      .Member("ec2InstanceId", t.ec2_instance_id)
-      .Member("availabilityZone", t.availability_zone)
-      .Member("launchType", t.launch_type)
-      .Member("capacityProviderName", t.capacity_provider_name)
-      .Member("platformVersion", t.platform_version)
-      .Member("networkMode", t.network_mode)
-      .Member("lastStatus", model::ToString(t.last_status))
-      .Member("desiredStatus", t.desired_status)
-      .Member("group", t.group)
-      .Member("startedBy", t.started_by)
-      .Member("serviceName", t.service_name)
-      .Member("cpu", t.cpu)
-      .Member("memory", t.memory)
-      .Member("reservedCpu", t.reserved_cpu)
-      .Member("reservedMemory", t.reserved_memory);
-  IntArray(w, "reservedTcpPorts", t.reserved_tcp_ports);
-  IntArray(w, "reservedUdpPorts", t.reserved_udp_ports);
-  IntArray(w, "dynamicTcpPorts", t.dynamic_tcp_ports);
-  IntArray(w, "dynamicUdpPorts", t.dynamic_udp_ports);
-  w.Key("containers").StartArray();
-  for (const auto& c : t.containers) {
-    w.StartObject()
-        .Member("arn", c.arn)
-        .Member("name", c.name)
-        .Member("image", c.image)
-        .Member("lastStatus", c.last_status);
-    OptMember(w, "exitCode", c.exit_code);
-    w.Member("reason", c.reason)
-        .Member("runtimeId", c.runtime_id)
-        .Member("healthStatus", c.health_status)
-        .Member("essential", c.essential)
-        .Member("cpu", c.cpu)
-        .Member("memory", c.memory)
-        .Member("memoryReservation", c.memory_reservation);
-    WriteBindings(w, "networkBindings", c.network_bindings);
-    WriteBindings(w, "plannedBindings", c.planned_bindings);
-    w.EndObject();
-  }
-  w.EndArray().Member("overrides", t.overrides_json);
-  if (t.eni) {
-    w.Key("eni")
-        .StartObject()
-        .Member("id", t.eni->id)
-        .Member("status", t.eni->status)
-        .Member("subnetId", t.eni->subnet_id)
-        .Member("eniId", t.eni->eni_id)
-        .Member("mac", t.eni->mac_address)
-        .Member("ip", t.eni->private_ip)
-        .Member("dns", t.eni->private_dns_name)
-        .EndObject();
-  }
+      .Member("family", t.family);
+  WritePlacement(w, t);
+  WriteContainers(w, t.containers);
+  w.Member("overrides", t.overrides.text());
+  if (t.eni) WriteEni(w, *t.eni);
   w.Member("enableExecuteCommand", t.enable_execute_command)
-      .Member("healthStatus", t.health_status)
-      .Member("stopCode", t.stop_code)
+      .Member("healthStatus", model::ToString(t.health_status))
+      .Member("stopCode", NameOr(t.stop_code))
       .Member("stoppedReason", t.stopped_reason)
       .Member("clientToken", t.client_token)
-      .Member("requestFingerprint", t.request_fingerprint)
-      .Member("createdAt", t.created_at);
-  OptMember(w, "pullStartedAt", t.pull_started_at);
-  OptMember(w, "pullStoppedAt", t.pull_stopped_at);
-  OptMember(w, "startedAt", t.started_at);
-  OptMember(w, "connectivityAt", t.connectivity_at);
-  OptMember(w, "stoppingAt", t.stopping_at);
-  OptMember(w, "executionStoppedAt", t.execution_stopped_at);
-  OptMember(w, "stoppedAt", t.stopped_at);
+      .Member("requestFingerprint", t.request_fingerprint);
+  WriteTimes(w, t);
   w.Member("version", t.version)
       .Member("nextTransitionAt", t.next_transition_at)
       .Member("failedToStart", t.failed_to_start)
@@ -242,82 +329,32 @@ std::string EncodeTask(const model::Task& t) {
   return w.str();
 }
 
-Result<model::Task> DecodeTask(const std::string& body) {
-  rapidjson::Document d;
-  d.Parse(body.c_str(), body.size());
-  if (d.HasParseError() || !d.IsObject()) return Corrupt("task");
+Result<model::Task> DecodeTask(std::string_view key, std::string_view body) {
+  RowReader r("task", key, body);
   model::Task t;
-  t.tenant = {Str(d, "account"), Str(d, "region")};
-  t.cluster = Str(d, "cluster");
-  t.id = Str(d, "id");
-  t.arn = Str(d, "arn");
-  t.seq = Int(d, "seq");
-  t.task_definition_arn = Str(d, "taskDefinitionArn");
-  t.family = Str(d, "family");
-  t.container_instance_id = Str(d, "containerInstanceId");
-  t.ec2_instance_id = Str(d, "ec2InstanceId");
-  t.availability_zone = Str(d, "availabilityZone");
-  t.launch_type = Str(d, "launchType");
-  t.capacity_provider_name = Str(d, "capacityProviderName");
-  t.platform_version = Str(d, "platformVersion");
-  t.network_mode = Str(d, "networkMode");
-  auto state = model::ParseTaskState(Str(d, "lastStatus"));
-  if (!state) return Corrupt("task");
-  t.last_status = *state;
-  t.desired_status = Str(d, "desiredStatus");
-  t.group = Str(d, "group");
-  t.started_by = Str(d, "startedBy");
-  t.service_name = Str(d, "serviceName");
-  t.cpu = Str(d, "cpu");
-  t.memory = Str(d, "memory");
-  t.reserved_cpu = Int(d, "reservedCpu");
-  t.reserved_memory = Int(d, "reservedMemory");
-  t.reserved_tcp_ports = ReadIntArray(d, "reservedTcpPorts");
-  t.reserved_udp_ports = ReadIntArray(d, "reservedUdpPorts");
-  t.dynamic_tcp_ports = ReadIntArray(d, "dynamicTcpPorts");
-  t.dynamic_udp_ports = ReadIntArray(d, "dynamicUdpPorts");
-  for (const auto& c : Arr(d, "containers").GetArray()) {
-    model::ContainerState cs;
-    cs.arn = Str(c, "arn");
-    cs.name = Str(c, "name");
-    cs.image = Str(c, "image");
-    cs.last_status = Str(c, "lastStatus");
-    cs.exit_code = OptInt(c, "exitCode");
-    cs.reason = Str(c, "reason");
-    cs.runtime_id = Str(c, "runtimeId");
-    cs.health_status = Str(c, "healthStatus");
-    cs.essential = Bool(c, "essential");
-    cs.cpu = Str(c, "cpu");
-    cs.memory = Str(c, "memory");
-    cs.memory_reservation = Str(c, "memoryReservation");
-    cs.network_bindings = ReadBindings(c, "networkBindings");
-    cs.planned_bindings = ReadBindings(c, "plannedBindings");
-    t.containers.push_back(std::move(cs));
-  }
-  t.overrides_json = Str(d, "overrides");
-  if (d.HasMember("eni")) {
-    const auto& e = d["eni"];
-    t.eni =
-        model::EniAttachment{Str(e, "id"),  Str(e, "status"), Str(e, "subnetId"), Str(e, "eniId"),
-                             Str(e, "mac"), Str(e, "ip"),     Str(e, "dns")};
-  }
-  t.enable_execute_command = Bool(d, "enableExecuteCommand");
-  t.health_status = Str(d, "healthStatus");
-  t.stop_code = Str(d, "stopCode");
-  t.stopped_reason = Str(d, "stoppedReason");
-  t.client_token = Str(d, "clientToken");
-  t.request_fingerprint = Str(d, "requestFingerprint");
-  t.created_at = Int(d, "createdAt");
-  t.pull_started_at = OptInt(d, "pullStartedAt");
-  t.pull_stopped_at = OptInt(d, "pullStoppedAt");
-  t.started_at = OptInt(d, "startedAt");
-  t.connectivity_at = OptInt(d, "connectivityAt");
-  t.stopping_at = OptInt(d, "stoppingAt");
-  t.execution_stopped_at = OptInt(d, "executionStoppedAt");
-  t.stopped_at = OptInt(d, "stoppedAt");
-  t.version = Int(d, "version");
-  t.next_transition_at = Int(d, "nextTransitionAt");
-  t.failed_to_start = Bool(d, "failedToStart");
+  t.tenant = {r.String("account"), r.String("region")};
+  t.cluster = r.String("cluster");
+  t.id = r.String("id");
+  t.arn = r.String("arn");
+  t.seq = r.Int("seq");
+  t.task_definition_arn = r.String("taskDefinitionArn");
+  t.family = r.OptString("family");
+  ReadPlacement(r, t);
+  t.containers = ReadContainers(r);
+  t.overrides = model::RawJson::FromText(r.OptString("overrides"));
+  t.eni = ReadEni(r);
+  t.enable_execute_command = r.OptBool("enableExecuteCommand");
+  t.health_status =
+      r.OptEnum<model::HealthStatus>("healthStatus").value_or(model::HealthStatus::kUnknown);
+  t.stop_code = r.OptEnum<model::StopCode>("stopCode");
+  t.stopped_reason = r.OptString("stoppedReason");
+  t.client_token = r.OptString("clientToken");
+  t.request_fingerprint = r.OptString("requestFingerprint");
+  ReadTimes(r, t);
+  t.version = r.OptInt("version", 1);
+  t.next_transition_at = r.OptInt("nextTransitionAt", 0);
+  t.failed_to_start = r.OptBool("failedToStart");
+  if (!r.ok()) return r.status();
   return t;
 }
 

@@ -40,6 +40,30 @@ const std::vector<std::string>& Migrations() {
   return kMigrations;
 }
 
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kCluster:
+      return "cluster";
+    case Kind::kTags:
+      return "tags";
+    case Kind::kCounter:
+      return "counter";
+    case Kind::kTaskDefinition:
+      return "task definition";
+    case Kind::kAccountSetting:
+      return "account setting";
+    case Kind::kAttribute:
+      return "attribute";
+    case Kind::kContainerInstance:
+      return "container instance";
+    case Kind::kTask:
+      return "task";
+    case Kind::kService:
+      return "service";
+  }
+  return "unknown";
+}
+
 void ChangeSet::PutCluster(const model::Cluster& c) {
   rows_.push_back({Kind::kCluster, c.arn, c.seq, EncodeCluster(c)});
 }
@@ -52,10 +76,6 @@ void ChangeSet::PutTags(const std::string& resource_arn, const model::TagList& t
   }
 }
 
-void ChangeSet::PutCounter(const std::string& name, int64_t value) {
-  rows_.push_back({Kind::kCounter, name, value, "{}"});
-}
-
 void ChangeSet::PutContainerInstance(const model::ContainerInstance& ci) {
   rows_.push_back({Kind::kContainerInstance, ci.arn, ci.seq, EncodeContainerInstance(ci)});
 }
@@ -64,16 +84,40 @@ void ChangeSet::PutTask(const model::Task& task) {
   rows_.push_back({Kind::kTask, task.arn, task.seq, EncodeTask(task)});
 }
 
+void ChangeSet::DeleteTask(const std::string& task_arn) {
+  rows_.push_back({Kind::kTask, task_arn, 0, std::nullopt});
+}
+
 void ChangeSet::PutService(const model::Service& service) {
   rows_.push_back({Kind::kService, service.arn, service.seq, EncodeService(service)});
 }
 
-void ChangeSet::Put(Kind kind, std::string key, int64_t seq, std::string body) {
-  rows_.push_back({kind, std::move(key), seq, std::move(body)});
+void ChangeSet::PutTaskDefinition(const StoredTaskDefinition& td) {
+  rows_.push_back({Kind::kTaskDefinition, td.reg.arn, td.seq, EncodeTaskDefinition(td)});
 }
 
-void ChangeSet::Delete(Kind kind, std::string key) {
-  rows_.push_back({kind, std::move(key), 0, std::nullopt});
+void ChangeSet::DeleteTaskDefinition(const std::string& arn) {
+  rows_.push_back({Kind::kTaskDefinition, arn, 0, std::nullopt});
+}
+
+void ChangeSet::PutRevisionCounter(const Tenant& t, const std::string& family, int64_t revision) {
+  rows_.push_back({Kind::kCounter, RevisionCounterKey(t, family), revision, "{}"});
+}
+
+void ChangeSet::PutAccountSetting(const StoredAccountSetting& s) {
+  // The seq orders nothing here (settings are listed by name).
+  rows_.push_back({Kind::kAccountSetting, AccountSettingKey(s.tenant, s.principal_arn, s.name), 0,
+                   EncodeAccountSetting(s)});
+}
+
+void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& principal_arn,
+                                     const std::string& name) {
+  rows_.push_back(
+      {Kind::kAccountSetting, AccountSettingKey(t, principal_arn, name), 0, std::nullopt});
+}
+
+void ChangeSet::Append(const ChangeSet& other) {
+  rows_.insert(rows_.end(), other.rows_.begin(), other.rows_.end());
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
@@ -112,8 +156,10 @@ Status Store::Commit(const ChangeSet& changes) {
     return ConsumeInjectedFailure() ? Status::Server("injected commit failure") : Status::Ok();
   }
   if (group_commit_) {
-    if (ConsumeInjectedFailure()) return Status::Server("injected commit failure");
     pending_.rows.insert(pending_.rows.end(), changes.rows().begin(), changes.rows().end());
+    // Queued commits do not fail on their own: an injected failure fails the batch this
+    // ChangeSet joins, so the group-commit path rolls back as for a real failed write.
+    if (ConsumeInjectedFailure()) fail_next_flush_ = true;
     return Status::Ok();
   }
   Transaction tx(db_.get());
@@ -170,6 +216,49 @@ Status Store::WriteRows(const std::vector<ChangeSet::Row>& rows) {
   return Status::Ok();
 }
 
+namespace {
+
+// Decodes one row into the snapshot; Corrupt (naming the row) when it cannot be read.
+Status AddRow(Snapshot& snap, Kind kind, std::string key, int64_t seq, const std::string& body) {
+  auto take = [](auto decoded, auto& into) {
+    if (!decoded.ok()) return decoded.status();
+    into.push_back(std::move(*decoded));
+    return Status::Ok();
+  };
+  switch (kind) {
+    case Kind::kCluster:
+      return take(DecodeCluster(key, body), snap.clusters);
+    case Kind::kContainerInstance:
+      return take(DecodeContainerInstance(key, body), snap.container_instances);
+    case Kind::kTask:
+      return take(DecodeTask(key, body), snap.tasks);
+    case Kind::kService:
+      return take(DecodeService(key, body), snap.services);
+    case Kind::kTaskDefinition:
+      return take(DecodeTaskDefinition(key, seq, body), snap.task_definitions);
+    case Kind::kAccountSetting:
+      return take(DecodeAccountSetting(key, body), snap.account_settings);
+    case Kind::kTags: {
+      auto tags = DecodeTags(key, body);
+      if (!tags.ok()) return tags.status();
+      snap.tags.emplace(std::move(key), std::move(*tags));
+      return Status::Ok();
+    }
+    case Kind::kCounter: {
+      auto owner = DecodeRevisionCounterKey(key);
+      if (!owner.ok()) return owner.status();
+      snap.revision_counters[std::move(*owner)] = seq;
+      return Status::Ok();
+    }
+    case Kind::kAttribute:
+      break;
+  }
+  return Status::Corrupt("corrupt row " + key + ": unknown kind " +
+                         std::to_string(static_cast<int>(kind)));
+}
+
+}  // namespace
+
 Result<Snapshot> Store::Load() {
   Snapshot snap;
   // Rowid order (a plain table scan), then each kind in creation order below.
@@ -177,47 +266,9 @@ Result<Snapshot> Store::Load() {
   if (!stmt.ok()) return stmt.status();
   Status st;
   while ((*stmt)->Step(&st)) {
-    auto kind = static_cast<Kind>((*stmt)->ColumnInt(0));
-    std::string key = (*stmt)->ColumnText(1);
-    int64_t seq = (*stmt)->ColumnInt(2);
-    std::string body = (*stmt)->ColumnText(3);
-    switch (kind) {
-      case Kind::kCluster: {
-        auto c = DecodeCluster(body);
-        if (!c.ok()) return c.status();
-        snap.clusters.push_back(std::move(*c));
-        break;
-      }
-      case Kind::kTags: {
-        auto t = DecodeTags(body);
-        if (!t.ok()) return t.status();
-        snap.tags.emplace(key, std::move(*t));
-        break;
-      }
-      case Kind::kContainerInstance: {
-        auto ci = DecodeContainerInstance(body);
-        if (!ci.ok()) return ci.status();
-        snap.container_instances.push_back(std::move(*ci));
-        break;
-      }
-      case Kind::kTask: {
-        auto t = DecodeTask(body);
-        if (!t.ok()) return t.status();
-        snap.tasks.push_back(std::move(*t));
-        break;
-      }
-      case Kind::kService: {
-        auto svc = DecodeService(body);
-        if (!svc.ok()) return svc.status();
-        snap.services.push_back(std::move(*svc));
-        break;
-      }
-      case Kind::kCounter:
-        snap.counters[key] = seq;
-        break;
-      default:
-        snap.rows[kind].push_back({kind, std::move(key), seq, std::move(body)});
-    }
+    ECS_RETURN_IF_ERROR(AddRow(snap, static_cast<Kind>((*stmt)->ColumnInt(0)),
+                               (*stmt)->ColumnText(1), (*stmt)->ColumnInt(2),
+                               (*stmt)->ColumnText(3)));
   }
   ECS_RETURN_IF_ERROR(st);
   // Creation order; stable, so equal seqs keep rowid (insertion) order as the index did.
@@ -226,7 +277,7 @@ Result<Snapshot> Store::Load() {
   std::stable_sort(snap.container_instances.begin(), snap.container_instances.end(), by_seq);
   std::stable_sort(snap.tasks.begin(), snap.tasks.end(), by_seq);
   std::stable_sort(snap.services.begin(), snap.services.end(), by_seq);
-  for (auto& [kind, rows] : snap.rows) std::stable_sort(rows.begin(), rows.end(), by_seq);
+  std::stable_sort(snap.task_definitions.begin(), snap.task_definitions.end(), by_seq);
   return snap;
 }
 

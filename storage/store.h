@@ -1,7 +1,8 @@
-// The durable store, in domain words. control/ builds a ChangeSet for each mutating request and
-// commits it here before replying; at start-up it loads a Snapshot to rebuild its indexes.
-// Every resource is one row (kind, ARN key, creation sequence, JSON body); the codecs between
-// model structs and bodies live in storage/codec.cc. Not thread-safe: the state strand owns it
+// The durable store, in domain words. control/ builds a ChangeSet for each mutation and commits
+// it here; at start-up it loads a Snapshot to rebuild its indexes. Every resource is one row
+// (kind, ARN key, creation sequence, JSON body); storage/ alone knows the row formats (the codecs
+// in storage/codec*.cc, read through storage/row_reader.h). A row that cannot be read fails Load
+// with a Corrupt status naming its kind and key. Not thread-safe: the state strand owns it
 // (group commit hands WriteBatch to one writer thread; see there).
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
+#include "model/task_definition.h"
 #include "storage/checkpointer.h"
 #include "storage/database.h"
 
@@ -31,13 +34,33 @@ enum class Kind : int {
   kCounter = 3,
   kTaskDefinition = 4,
   kAccountSetting = 5,
-  kAttribute = 6,
+  kAttribute = 6,  // never written (attributes live in their instance's row)
   kContainerInstance = 7,
   kTask = 8,
   kService = 9,
 };
+std::string_view KindName(Kind kind);  // "cluster", "task", ... for messages
 
-// One request's mutation, applied atomically by Store::Commit.
+// A task-definition revision as stored: the registration, its tags and the normalized body
+// (taskdef/ reads the facts back from the body).
+struct StoredTaskDefinition {
+  Tenant tenant;
+  int64_t seq = 0;
+  model::TaskDefinitionRegistration reg;
+  model::TagList tags;
+  std::string body;
+};
+
+// One explicit account setting (a principal's own value for a setting name).
+struct StoredAccountSetting {
+  Tenant tenant;
+  std::string principal_arn;
+  std::string name;
+  std::string value;
+};
+
+// One request's (or one reconciler slice's) mutation, applied atomically by Store::Commit. Each
+// call encodes its resource into a row now; the last write of a row in a batch wins.
 class ChangeSet {
  public:
   struct Row {
@@ -50,16 +73,22 @@ class ChangeSet {
   void PutCluster(const model::Cluster& c);
   // An empty list deletes the resource's tag row.
   void PutTags(const std::string& resource_arn, const model::TagList& tags);
-  void PutCounter(const std::string& name, int64_t value);
   void PutContainerInstance(const model::ContainerInstance& ci);
   void PutTask(const model::Task& task);
+  void DeleteTask(const std::string& task_arn);
   void PutService(const model::Service& service);
-  // Generic rows for resource kinds whose codecs live with their owners.
-  void Put(Kind kind, std::string key, int64_t seq, std::string body);
-  void Delete(Kind kind, std::string key);
+  // A task definition's tags live in its own row, so registering writes one row.
+  void PutTaskDefinition(const StoredTaskDefinition& td);
+  void DeleteTaskDefinition(const std::string& arn);
+  // The highest revision a family ever had: kept when the rows that show it are deleted.
+  void PutRevisionCounter(const Tenant& t, const std::string& family, int64_t revision);
+  void PutAccountSetting(const StoredAccountSetting& s);
+  void DeleteAccountSetting(const Tenant& t, const std::string& principal_arn,
+                            const std::string& name);
 
   bool empty() const { return rows_.empty(); }
   const std::vector<Row>& rows() const { return rows_; }
+  void Append(const ChangeSet& other);
 
  private:
   std::vector<Row> rows_;
@@ -67,14 +96,14 @@ class ChangeSet {
 
 // Everything the store holds, as loaded at start-up.
 struct Snapshot {
-  std::vector<model::Cluster> clusters;
-  std::map<std::string, model::TagList> tags;  // by resource ARN
-  std::map<std::string, int64_t> counters;
-  std::vector<model::ContainerInstance> container_instances;  // in creation order
-  std::vector<model::Task> tasks;                             // in creation order
-  std::vector<model::Service> services;                       // in creation order
-  // Rows of the other kinds, in sequence order, for their owners to decode.
-  std::map<Kind, std::vector<ChangeSet::Row>> rows;
+  std::vector<model::Cluster> clusters;                                 // in creation order
+  std::map<std::string, model::TagList> tags;                           // by resource ARN
+  std::vector<model::ContainerInstance> container_instances;            // in creation order
+  std::vector<model::Task> tasks;                                       // in creation order
+  std::vector<model::Service> services;                                 // in creation order
+  std::vector<StoredTaskDefinition> task_definitions;                   // in creation order
+  std::map<std::pair<Tenant, std::string>, int64_t> revision_counters;  // (tenant, family)
+  std::vector<StoredAccountSetting> account_settings;
 };
 
 class Store {
@@ -87,7 +116,7 @@ class Store {
   static Result<std::unique_ptr<Store>> OpenEphemeral();
 
   // Durably applies `changes` (all or nothing). With group commit on, it only queues them for
-  // the next WriteBatch (see below) and fails only by injection.
+  // the next WriteBatch (see below) and never fails: a failure shows when the batch is written.
   Status Commit(const ChangeSet& changes);
   Result<Snapshot> Load();
   Status Wipe();  // deletes every row (POST /_emulator/reset); queued like a commit in group mode
@@ -116,7 +145,8 @@ class Store {
 
   // Test hook: the next WriteBatch of a non-empty batch fails (and rolls back).
   void FailNextFlush() { fail_next_flush_ = true; }
-  // Test hook: the nth Commit from now fails before COMMIT (0 = never).
+  // Test hook: the nth Commit from now fails before COMMIT (0 = never); with group commit, the
+  // batch it joins fails to write.
   void FailCommitAfter(int n) {
     fail_after_ = n;
     injected_failure_armed_ = n > 0;

@@ -12,7 +12,8 @@
 #include <string>
 
 #include "common/json.h"
-#include "control/task_definition_rules.h"
+#include "taskdef/normalize.h"
+#include "taskdef/render.h"
 
 namespace {
 
@@ -43,28 +44,28 @@ int main(int argc, char** argv) {
   const std::string body = text.str();
 
   auto doc = ecs::ParseJsonObject(body);
-  if (!doc.ok() || !ecs::control::NormalizeTaskDefinition(**doc).ok()) {
+  if (!doc.ok() || !ecs::taskdef::NormalizeTaskDefinition(**doc).ok()) {
     std::fprintf(stderr, "%s is not a valid RegisterTaskDefinition request\n", path.c_str());
     return 2;
   }
   size_t sink = 0;
   const double parse = BestMicrosPerCall(calls, [&] { sink += ecs::ParseJsonObject(body).ok(); });
   const double normalize = BestMicrosPerCall(calls, [&] {
-    auto spec = ecs::control::NormalizeTaskDefinition(**doc);
-    sink += spec->body_json.size();
+    auto spec = ecs::taskdef::NormalizeTaskDefinition(**doc);
+    sink += spec->body.text().size();
   });
-  const auto spec = ecs::control::NormalizeTaskDefinition(**doc);
-  ecs::control::TaskDefinitionRegistration reg;
+  const auto spec = ecs::taskdef::NormalizeTaskDefinition(**doc);
+  ecs::model::TaskDefinitionRegistration reg;
   reg.arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/bench-td:1";
   reg.revision = 1;
-  reg.status = "ACTIVE";
+  reg.status = ecs::model::TaskDefinitionStatus::kActive;
   reg.registered_at = 1764000000000;
   reg.registered_by = "arn:aws:iam::000000000000:root";
   const double render = BestMicrosPerCall(
-      calls, [&] { sink += ecs::control::RenderTaskDefinition(*spec, reg).size(); });
+      calls, [&] { sink += ecs::taskdef::RenderTaskDefinition(*spec, reg).size(); });
   std::printf(
       "request %zu bytes, body %zu bytes; parse %.2f us; normalize %.2f us; "
       "render %.2f us (sink %zu)\n",
-      body.size(), spec->body_json.size(), parse, normalize, render, sink % 10);
+      body.size(), spec->body.text().size(), parse, normalize, render, sink % 10);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "control/control_plane.h"
+#include "tests/control/harness.h"
 
 using namespace ecs;
 using namespace ecs::control;
@@ -8,8 +9,8 @@ using namespace ecs::control;
 namespace {
 struct Fixture {
   Fixture()
-      : store(std::move(*storage::Store::Open(":memory:"))),
-        cp(store.get(), &clock, IdGenerator(7)) {}
+      : store(testing::QueuedMemoryStore()),
+        cp(store.get(), &clock, IdGenerator(7), testing::Checked({})) {}
   std::unique_ptr<storage::Store> store;
   ManualClock clock;
   ControlPlane cp;
@@ -68,7 +69,7 @@ TEST_CASE("Tenants do not see each other's clusters", "[clusters]") {
   RequestContext other{{"111122223333", "us-east-1"}};
   CHECK_FALSE(f.cp.FindCluster(eu, "shared", false).ok());
   CHECK_FALSE(f.cp.FindCluster(other, "shared", false).ok());
-  CHECK(f.cp.ListClusters(eu, std::nullopt, std::nullopt)->arns.empty());
+  CHECK(f.cp.ListClusters(eu, {})->arns.empty());
 }
 
 TEST_CASE("ListClusters pages in creation order", "[clusters]") {
@@ -78,7 +79,7 @@ TEST_CASE("ListClusters pages in creation order", "[clusters]") {
   std::optional<std::string> token;
   int pages = 0;
   do {
-    auto page = f.cp.ListClusters(f.ctx, 2, token);
+    auto page = f.cp.ListClusters(f.ctx, {2, token});
     REQUIRE(page.ok());
     for (auto& a : page->arns) seen.push_back(std::string(LastSegment(a)));
     token = page->next_token;
@@ -86,8 +87,8 @@ TEST_CASE("ListClusters pages in creation order", "[clusters]") {
   } while (token);
   CHECK(pages == 3);
   CHECK(seen == std::vector<std::string>{"c", "a", "b", "e", "d"});
-  CHECK_FALSE(f.cp.ListClusters(f.ctx, 0, std::nullopt).ok());
-  CHECK_FALSE(f.cp.ListClusters(f.ctx, 10, std::string("bogus")).ok());
+  CHECK_FALSE(f.cp.ListClusters(f.ctx, {0, std::nullopt}).ok());
+  CHECK_FALSE(f.cp.ListClusters(f.ctx, {10, std::string("bogus")}).ok());
 }
 
 TEST_CASE("Tags: merge, limits, reserved prefix, inactive cluster", "[tags]") {
@@ -128,15 +129,24 @@ TEST_CASE("State survives a reload from the store", "[clusters]") {
   Fixture f;
   REQUIRE(f.cp.CreateCluster(f.ctx, Named("p")).ok());
   REQUIRE(f.cp.TagResource(f.ctx, ClusterArn(f.ctx.tenant, "p"), {{"k", "v"}}).ok());
+  REQUIRE(testing::Flush(*f.store, f.cp).ok());
   ControlPlane reloaded(f.store.get(), &f.clock, IdGenerator(8));
   REQUIRE(reloaded.Load().ok());
   CHECK(reloaded.FindCluster(f.ctx, "p", true).ok());
   CHECK(reloaded.TagsOf(ClusterArn(f.ctx.tenant, "p")).size() == 1);
 }
 
-TEST_CASE("A failed commit changes nothing in memory", "[clusters]") {
+TEST_CASE("A failed commit takes memory back to what the store holds", "[clusters]") {
   Fixture f;
+  REQUIRE(f.cp.CreateCluster(f.ctx, Named("kept")).ok());
+  REQUIRE(testing::Flush(*f.store, f.cp).ok());
   f.store->FailCommitAfter(1);
-  CHECK_FALSE(f.cp.CreateCluster(f.ctx, Named("nope")).ok());
+  // Queued, as in the server: the request's batch fails when it is written.
+  REQUIRE(f.cp.CreateCluster(f.ctx, Named("nope")).ok());
+  CHECK_FALSE(testing::Flush(*f.store, f.cp).ok());
   CHECK_FALSE(f.cp.FindCluster(f.ctx, "nope", false).ok());
+  CHECK(f.cp.FindCluster(f.ctx, "kept", true).ok());
+  ControlPlane restarted(f.store.get(), &f.clock, IdGenerator(8));
+  REQUIRE(restarted.Load().ok());
+  CHECK(testing::Rows(f.cp) == testing::Rows(restarted));
 }

@@ -13,6 +13,7 @@
 
 #include "control/control_plane.h"
 #include "scheduler/deployment_planner.h"
+#include "tests/control/harness.h"
 
 using namespace ecs;
 using namespace ecs::control;
@@ -31,9 +32,9 @@ ControlOptions FastOptions() {
 
 struct ServiceFixture {
   explicit ServiceFixture(ControlOptions options = FastOptions())
-      : store(std::move(*storage::Store::Open(":memory:"))),
-        options(options),
-        cp(std::make_unique<ControlPlane>(store.get(), &clock, IdGenerator(11), options)) {
+      : store(testing::QueuedMemoryStore()),
+        options(testing::Checked(options)),
+        cp(std::make_unique<ControlPlane>(store.get(), &clock, IdGenerator(11), this->options)) {
     CreateClusterInput in;
     in.cluster_name = "c";
     REQUIRE(cp->CreateCluster(ctx, std::move(in)).ok());
@@ -46,7 +47,11 @@ struct ServiceFixture {
   RequestContext ctx{{"000000000000", "us-east-1"}};
   int64_t ticks = 0;
 
+  // Writes the queued commits, as the server's writer thread does.
+  void Flush() { REQUIRE(testing::Flush(*store, *cp).ok()); }
+
   void Reload() {
+    Flush();
     cp = std::make_unique<ControlPlane>(store.get(), &clock, IdGenerator(99), options);
     REQUIRE(cp->Load().ok());
   }
@@ -57,9 +62,7 @@ struct ServiceFixture {
                        R"(","containerDefinitions":[{"name":"app","image":"nginx","cpu":)" +
                        std::to_string(cpu) + R"(,"memory":)" + std::to_string(memory) + extra +
                        "}]}";
-    rapidjson::Document d;
-    d.Parse(json.c_str());
-    auto td = cp->RegisterTaskDefinition(ctx, d);
+    auto td = testing::Register(*cp, ctx, json);
     INFO(json << " -> " << td.status().message());
     REQUIRE(td.ok());
     return (*td)->reg.arn;
@@ -73,7 +76,7 @@ struct ServiceFixture {
     f.cpu = cpu;
     f.memory = memory;
     f.availability_zones = std::move(azs);
-    auto made = cp->CreateFleet(ctx, std::move(f));
+    auto made = cp->CreateFleet(ctx, f);
     REQUIRE(made.ok());
     std::vector<std::string> arns;
     for (const auto* ci : *made) arns.push_back(ci->arn);
@@ -122,6 +125,7 @@ struct ServiceFixture {
     auto s = cp->RunDue(next);
     INFO(s.message());
     REQUIRE(s.ok());
+    Flush();
     ++ticks;
   }
 
@@ -147,7 +151,7 @@ struct ServiceFixture {
   // Every task of the service that is not STOPPED yet.
   std::vector<const model::Task*> Live(const std::string& service) {
     std::vector<const model::Task*> out;
-    for (const char* desired : {"RUNNING", "STOPPED"}) {
+    for (auto desired : {model::DesiredStatus::kRunning, model::DesiredStatus::kStopped}) {
       ListTasksInput in;
       in.cluster = "c";
       in.service_name = service;
@@ -227,17 +231,13 @@ struct ServiceFixture {
 
   // Runs `ticks` reconciler ticks and requires that none of them wrote anything.
   void RequireNoWrites(int n) {
-    store->FailCommitAfter(1);  // the next non-empty commit fails
+    Flush();
     for (int i = 0; i < n; ++i) {
       Millis next = clock.Now() + 250;
       clock.Set(next);
-      Status s = cp->RunDue(next);
-      if (!s.ok()) {
-        store->FailCommitAfter(0);
-        FAIL("tick " << i << " of an idle service wrote to the store");
-      }
+      REQUIRE(cp->RunDue(next).ok());
+      if (store->has_pending()) FAIL("tick " << i << " of an idle service wrote to the store");
     }
-    store->FailCommitAfter(0);
   }
 };
 
@@ -602,7 +602,7 @@ TEST_CASE("Tasks that keep failing to start are throttled, with the ECS event on
   ListTasksInput in;
   in.cluster = "c";
   in.service_name = "app";
-  in.desired_status = "STOPPED";
+  in.desired_status = model::DesiredStatus::kStopped;
   in.max_results = 100;
   auto page = f.cp->ListTasks(f.ctx, in);
   REQUIRE(page.ok());
@@ -619,8 +619,8 @@ TEST_CASE("A drained instance's tasks are replaced within the bounds", "[service
   f.RunUntil([&] { return f.Stable("app"); });
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0], fleet[1]}, "DRAINING",
-                                              &updated, &failures)
+  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0], fleet[1]},
+                                              model::InstanceStatus::kDraining, &updated, &failures)
               .ok());
   std::set<std::string> drained{std::string(LastSegment(fleet[0])),
                                 std::string(LastSegment(fleet[1]))};
@@ -650,9 +650,9 @@ TEST_CASE("Draining with 100/100 never finishes", "[services][drain]") {
   f.RunUntil([&] { return f.Stable("app"); });
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(
-      f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]}, "DRAINING", &updated, &failures)
-          .ok());
+  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]},
+                                              model::InstanceStatus::kDraining, &updated, &failures)
+              .ok());
   f.RunFor(10'000);
   CHECK(ServiceFixture::Healthy(f.Live("app")) == 2);
   CHECK(f.CountEvents("app", "was unable to stop or start tasks") == 1);
@@ -677,7 +677,7 @@ TEST_CASE("Losing an AZ replaces its tasks balanced over the remaining AZs", "[s
   ListTasksInput in;
   in.cluster = "c";
   in.service_name = "app";
-  in.desired_status = "STOPPED";
+  in.desired_status = model::DesiredStatus::kStopped;
   auto page = f.cp->ListTasks(f.ctx, in);
   REQUIRE(page.ok());
   REQUIRE(page->arns.size() == 2);
@@ -755,7 +755,7 @@ TEST_CASE("Scaling out and in", "[services][scale]") {
   ListTasksInput q;
   q.cluster = "c";
   q.service_name = "app";
-  q.desired_status = "STOPPED";
+  q.desired_status = model::DesiredStatus::kStopped;
   auto page = f.cp->ListTasks(f.ctx, q);
   REQUIRE(page.ok());
   REQUIRE(page->arns.size() == 3);
@@ -788,7 +788,7 @@ TEST_CASE("DeleteService: the force rule, DRAINING then INACTIVE, the name reusa
   CHECK(counts.active_services == 0);
   CHECK(counts.draining_services == 1);
   // Gone from ListServices at once, still describable.
-  CHECK(f.cp->ListServices(f.ctx, "c", "", "", std::nullopt, std::nullopt)->arns.empty());
+  CHECK(f.cp->ListServices(f.ctx, {.cluster = "c"})->arns.empty());
   auto upd = f.cp->UpdateService(f.ctx, [] {
     ServiceInput in;
     in.cluster = "c";
@@ -836,7 +836,7 @@ TEST_CASE("DAEMON services follow instances as they come and go", "[services][da
   in.cluster = "c";
   in.service = "agent";
   in.task_definition = td;
-  in.scheduling_strategy = "DAEMON";
+  in.scheduling_strategy = model::SchedulingStrategy::kDaemon;
   const model::Service* s = f.Create(in);
   CHECK(s->minimum_healthy_percent == 0);
   CHECK(s->maximum_percent == 100);
@@ -858,9 +858,9 @@ TEST_CASE("DAEMON services follow instances as they come and go", "[services][da
   // Draining: its daemon task stops and nothing replaces it elsewhere.
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(
-      f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]}, "DRAINING", &updated, &failures)
-          .ok());
+  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]},
+                                              model::InstanceStatus::kDraining, &updated, &failures)
+              .ok());
   f.RunUntil([&] { return f.Stable("agent") && f.Get("agent")->desired_count == 13; });
   CHECK(per_instance().size() == 13);
   CHECK_FALSE(per_instance().count(std::string(LastSegment(fleet[0]))));
@@ -970,8 +970,8 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   up.service = "app";
   up.task_definition = v2;
   f.Update(up);
-  auto listed = f.cp->ListServiceDeployments(f.ctx, "c", "app", {}, t1, std::nullopt, std::nullopt,
-                                             std::nullopt);
+  auto listed =
+      f.cp->ListServiceDeployments(f.ctx, {.cluster = "c", .service = "app", .created_after = t1});
   REQUIRE(listed.ok());
   REQUIRE(listed->first.size() == 1);
   const std::string arn =
@@ -988,8 +988,7 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   REQUIRE(found.size() == 1);
   CHECK(found[0].deployment->deployment_status == "SUCCESSFUL");
   CHECK(found[0].deployment->finished_at > 0);
-  auto all = f.cp->ListServiceDeployments(f.ctx, "c", "app", {}, std::nullopt, std::nullopt,
-                                          std::nullopt, std::nullopt);
+  auto all = f.cp->ListServiceDeployments(f.ctx, {.cluster = "c", .service = "app"});
   REQUIRE(all->first.size() == 2);
   CHECK(all->first[0].deployment->created_at >= all->first[1].deployment->created_at);
   // The update's deployment replaces the first one: that is its source revision.
@@ -997,7 +996,7 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
         all->first[1].deployment->revision_number());
   CHECK(all->first[1].deployment->source_revision_id.empty());
   // A finished deployment cannot be stopped.
-  auto stop = f.cp->StopServiceDeployment(f.ctx, arn, "ROLLBACK");
+  auto stop = f.cp->StopServiceDeployment(f.ctx, arn, /*rollback=*/true);
   CHECK(stop.status().code() == ErrorCode::kConflictException);
   // Stop (rollback) an in-progress one: back to v2's deployment.
   auto v3 = f.Definition("app", 64);
@@ -1005,7 +1004,7 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   up.task_definition = v3;
   const model::Service* s = f.Update(up);
   const std::string v3_arn = f.cp->ServiceDeploymentArn(*s, s->deployments[0]);
-  REQUIRE(f.cp->StopServiceDeployment(f.ctx, v3_arn, "ROLLBACK").ok());
+  REQUIRE(f.cp->StopServiceDeployment(f.ctx, v3_arn, /*rollback=*/true).ok());
   s = f.Get("app");
   CHECK(s->task_definition_arn == v2);
   f.RunUntil([&] { return f.Stable("app"); });

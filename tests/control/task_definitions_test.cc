@@ -3,6 +3,7 @@
 // revisions once no task uses them.
 #include <catch2/catch.hpp>
 
+#include "taskdef/render.h"
 #include "tests/control/task_fixture.h"
 
 using namespace ecs;
@@ -11,17 +12,24 @@ using ecs::testing::TaskFixture;
 
 namespace {
 
-std::vector<std::string> ListArns(TaskFixture& f, const std::string& family,
-                                  const std::string& status = "ACTIVE") {
-  auto page = f.cp->ListTaskDefinitions(f.ctx, family, status, false, std::nullopt, std::nullopt);
+std::vector<std::string> ListArns(
+    TaskFixture& f, const std::string& family,
+    model::TaskDefinitionStatus status = model::TaskDefinitionStatus::kActive) {
+  auto page = f.cp->ListTaskDefinitions(f.ctx, {.family_prefix = family, .status = status});
   REQUIRE(page.ok());
   return page->arns;
 }
 
-std::vector<std::string> Families(TaskFixture& f, const std::string& status = "ALL") {
-  auto page = f.cp->ListTaskDefinitionFamilies(f.ctx, "", status, std::nullopt, std::nullopt);
+std::vector<std::string> Families(TaskFixture& f,
+                                  FamilyStatusFilter status = FamilyStatusFilter::kAll) {
+  auto page = f.cp->ListTaskDefinitionFamilies(f.ctx, "", status, {});
   REQUIRE(page.ok());
   return page->arns;
+}
+
+// The TaskDefinition object every operation returns for a record.
+std::string Rendered(const TaskDefinitionRecord& r) {
+  return taskdef::RenderTaskDefinition(r.spec, r.reg);
 }
 
 std::vector<TaskDefinitionRecord> Delete(TaskFixture& f, const std::vector<std::string>& ids,
@@ -46,9 +54,9 @@ TEST_CASE("Revisions count from 1 per family and are never reused", "[task_defin
   CHECK(f.Simple("web", 128, 128) == kArn + "web:3");
   // Another region of the same account has its own numbers.
   RequestContext west{{"000000000000", "us-west-2"}};
-  rapidjson::Document d;
-  d.Parse(R"({"family":"web","containerDefinitions":[{"name":"a","image":"b","memory":8}]})");
-  auto r = f.cp->RegisterTaskDefinition(west, d);
+  auto r = testing::Register(
+      *f.cp, west,
+      R"({"family":"web","containerDefinitions":[{"name":"a","image":"b","memory":8}]})");
   REQUIRE(r.ok());
   CHECK((*r)->reg.revision == 1);
 }
@@ -64,14 +72,14 @@ TEST_CASE("Revision counters survive a reload, also when every revision is gone"
   CHECK(Families(f).empty());
   f.Simple("kept", 128, 128);
   REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, "kept:1").ok());
-  const std::string rendered = (*f.cp->DescribeTaskDefinition(f.ctx, "kept:1"))->rendered;
+  const std::string rendered = Rendered(**f.cp->DescribeTaskDefinition(f.ctx, "kept:1"));
 
   f.Reload();
   CHECK(Families(f) == std::vector<std::string>{"kept"});
   auto kept = f.cp->DescribeTaskDefinition(f.ctx, "kept:1");
   REQUIRE(kept.ok());
   CHECK((*kept)->reg.status == "INACTIVE");
-  CHECK((*kept)->rendered == rendered);
+  CHECK(Rendered(**kept) == rendered);
   CHECK(f.Simple("gone", 128, 128) == kArn + "gone:3");
   CHECK(f.Simple("kept", 128, 128) == kArn + "kept:2");
 }
@@ -93,12 +101,13 @@ TEST_CASE("The rendered definition follows every status change", "[task_definiti
   f.Simple("web", 128, 128);
   auto active = f.cp->DescribeTaskDefinition(f.ctx, "web:1");
   REQUIRE(active.ok());
-  CHECK((*active)->rendered == RenderTaskDefinition((*active)->spec.body_json, (*active)->reg));
-  CHECK((*active)->rendered.find(R"("status":"ACTIVE")") != std::string::npos);
+  CHECK(Rendered(**active) ==
+        taskdef::RenderTaskDefinition((*active)->spec.body.text(), (*active)->reg));
+  CHECK(Rendered(**active).find(R"("status":"ACTIVE")") != std::string::npos);
   auto inactive = f.cp->DeregisterTaskDefinition(f.ctx, "web:1");
   REQUIRE(inactive.ok());
-  CHECK((*inactive)->rendered.find(R"("status":"INACTIVE")") != std::string::npos);
-  CHECK((*inactive)->rendered.find(R"("deregisteredAt":)") != std::string::npos);
+  CHECK(Rendered(**inactive).find(R"("status":"INACTIVE")") != std::string::npos);
+  CHECK(Rendered(**inactive).find(R"("deregisteredAt":)") != std::string::npos);
 }
 
 TEST_CASE("A deleted revision nothing uses is removed at once", "[task_definitions]") {
@@ -111,11 +120,11 @@ TEST_CASE("A deleted revision nothing uses is removed at once", "[task_definitio
   REQUIRE(deleted.size() == 1);
   CHECK(deleted[0].reg.status == "DELETE_IN_PROGRESS");
   CHECK(deleted[0].reg.delete_requested_at.has_value());
-  CHECK(deleted[0].rendered.find(R"("status":"DELETE_IN_PROGRESS")") != std::string::npos);
+  CHECK(Rendered(deleted[0]).find(R"("status":"DELETE_IN_PROGRESS")") != std::string::npos);
   REQUIRE(failures.size() == 3);
   CHECK(failures[0].arn == kArn + "web:2");  // still ACTIVE
   CHECK_FALSE(f.cp->DescribeTaskDefinition(f.ctx, "web:1").ok());
-  CHECK(ListArns(f, "web", "DELETE_IN_PROGRESS").empty());
+  CHECK(ListArns(f, "web", model::TaskDefinitionStatus::kDeleteInProgress).empty());
   CHECK(ListArns(f, "web") == std::vector<std::string>{kArn + "web:2"});
   // The removal is durable.
   f.Reload();
@@ -134,8 +143,9 @@ TEST_CASE("A deleted revision in use goes with its last task", "[task_definition
   REQUIRE(f.cp->DeregisterTaskDefinition(f.ctx, arn).ok());
   auto deleted = Delete(f, {arn});
   REQUIRE(deleted.size() == 1);
-  CHECK(ListArns(f, "job", "DELETE_IN_PROGRESS") == std::vector<std::string>{arn});
-  CHECK(Families(f, "INACTIVE") == std::vector<std::string>{"job"});
+  CHECK(ListArns(f, "job", model::TaskDefinitionStatus::kDeleteInProgress) ==
+        std::vector<std::string>{arn});
+  CHECK(Families(f, FamilyStatusFilter::kInactive) == std::vector<std::string>{"job"});
 
   REQUIRE(f.cp->StopTask(f.ctx, "c", a, "done").ok());
   f.Advance(1000);
@@ -161,9 +171,10 @@ TEST_CASE("A task definition's tags are stored in its own row and follow tag cha
   const std::string arn = f.Definition(
       R"({"family":"web","containerDefinitions":[{"name":"a","image":"i","memory":8}],)"
       R"("tags":[{"key":"team","value":"x"}]})");
+  f.Flush();
   auto snap = f.store->Load();
   REQUIRE(snap.ok());
-  CHECK(snap->rows[storage::Kind::kTaskDefinition].size() == 1);
+  CHECK(snap->task_definitions.size() == 1);
   CHECK(snap->tags.empty());  // registering wrote one row, tags included
   auto tags_of = [&] {
     auto tags = f.cp->ListTagsForResource(f.ctx, arn);
@@ -198,5 +209,6 @@ TEST_CASE("Tags rows written for task definitions by older versions still load a
   REQUIRE(f.cp->UntagResource(f.ctx, arn, {"k"}).ok());
   f.Reload();
   CHECK(f.cp->ListTagsForResource(f.ctx, arn)->empty());
+  f.Flush();
   CHECK(f.store->Load()->tags.empty());
 }

@@ -1,7 +1,8 @@
-// Shared set-up for the container-instance and task tests: a ControlPlane on an in-memory store
-// and a manual clock, with helpers to register definitions, build fleets and move time. Time only
-// moves through Advance(), which stops at every due transition on the way (as
-// POST /_emulator/clock does), so timestamps land exactly on the configured delays.
+// Shared set-up for the container-instance and task tests: a ControlPlane as the server runs it
+// (tests/control/harness.h: queued commits, invariants checked on every commit) and a manual
+// clock, with helpers to register definitions, build fleets and move time. Time only moves
+// through Advance(), which stops at every due transition on the way (as POST /_emulator/clock
+// does), so timestamps land exactly on the configured delays.
 #pragma once
 
 #include <rapidjson/document.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "control/control_plane.h"
+#include "tests/control/harness.h"
 
 namespace ecs::testing {
 
@@ -27,10 +29,10 @@ inline control::ControlOptions FastOptions() {
 
 struct TaskFixture {
   explicit TaskFixture(control::ControlOptions options = FastOptions(), uint64_t seed = 7)
-      : store(std::move(*storage::Store::Open(":memory:"))),
-        options_(options),
+      : store(QueuedMemoryStore()),
+        options_(Checked(options)),
         cp(std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(seed),
-                                                   options)) {}
+                                                   options_)) {}
 
   std::unique_ptr<storage::Store> store;
   ManualClock clock;
@@ -38,8 +40,12 @@ struct TaskFixture {
   std::unique_ptr<control::ControlPlane> cp;
   control::RequestContext ctx{{"000000000000", "us-east-1"}};
 
+  // Writes the queued commits, as the server's writer thread does.
+  void Flush() { REQUIRE(testing::Flush(*store, *cp).ok()); }
+
   // A second control plane over the same store, as after a restart.
   void Reload(uint64_t seed = 99) {
+    Flush();
     cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(seed), options_);
     REQUIRE(cp->Load().ok());
   }
@@ -52,11 +58,8 @@ struct TaskFixture {
 
   // Registers a task definition from the JSON of a RegisterTaskDefinition request.
   std::string Definition(const std::string& json) {
-    rapidjson::Document d;
-    d.Parse(json.c_str());
-    REQUIRE_FALSE(d.HasParseError());
-    auto td = cp->RegisterTaskDefinition(ctx, d);
-    INFO(json);
+    auto td = Register(*cp, ctx, json);
+    INFO(json << ": " << td.status().message());
     REQUIRE(td.ok());
     return (*td)->reg.arn;
   }
@@ -78,7 +81,7 @@ struct TaskFixture {
     f.cpu = cpu;
     f.memory = memory;
     f.availability_zones = std::move(azs);
-    auto made = cp->CreateFleet(ctx, std::move(f));
+    auto made = cp->CreateFleet(ctx, f);
     REQUIRE(made.ok());
     return *made;
   }
@@ -92,7 +95,7 @@ struct TaskFixture {
   }
 
   control::RunTaskOutput MustRun(control::RunTaskInput in) {
-    auto out = cp->RunTask(ctx, std::move(in));
+    auto out = cp->RunTask(ctx, in);
     INFO(out.status().message());
     REQUIRE(out.ok());
     return *out;
@@ -108,6 +111,7 @@ struct TaskFixture {
     }
     clock.Set(target);
     REQUIRE(cp->RunDue(target).ok());
+    Flush();
   }
 
   const model::Task* Task(const std::string& cluster, const std::string& id) {

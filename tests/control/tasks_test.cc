@@ -119,7 +119,7 @@ TEST_CASE("An awsvpc task provisions and deprovisions its ENI", "[tasks][lifecyc
   auto td = f.Definition(R"({"family":"vpc","networkMode":"awsvpc","containerDefinitions":[
       {"name":"app","image":"nginx","cpu":128,"memory":256,"portMappings":[{"containerPort":80}]}]})");
   auto in = f.Run("c", td);
-  in.network = AwsVpcInput{{"subnet-0abc"}, {"sg-1"}, "DISABLED"};
+  in.network = model::AwsVpcConfiguration{{"subnet-0abc"}, {"sg-1"}};
   const Millis t0 = f.clock.Now();
   auto out = f.MustRun(in);
   REQUIRE(out.tasks.size() == 1);
@@ -173,8 +173,9 @@ TEST_CASE("A Fargate task needs no instance", "[tasks][lifecycle][fargate]") {
       f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
       "cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"nginx"}]})");
   auto in = f.Run("c", td, 2);
-  in.launch_type = "FARGATE";
-  in.network = AwsVpcInput{{"subnet-a", "subnet-b"}, {}, "ENABLED"};
+  in.launch_type = model::LaunchType::kFargate;
+  in.network =
+      model::AwsVpcConfiguration{{"subnet-a", "subnet-b"}, {}, model::AssignPublicIp::kEnabled};
   auto out = f.MustRun(in);
   REQUIRE(out.tasks.size() == 2);
   for (const auto* t : out.tasks) {
@@ -201,15 +202,15 @@ TEST_CASE("A Fargate task needs no instance", "[tasks][lifecycle][fargate]") {
   SECTION("without networkConfiguration it is refused") {
     auto bad = f.cp->RunTask(f.ctx, [&] {
       auto r = f.Run("c", td);
-      r.launch_type = "FARGATE";
+      r.launch_type = model::LaunchType::kFargate;
       return r;
     }());
     CHECK(bad.status().code() == ErrorCode::kInvalidParameterException);
   }
   SECTION("with placement strategies it is refused") {
     auto r = f.Run("c", td);
-    r.launch_type = "FARGATE";
-    r.network = AwsVpcInput{{"subnet-a"}, {}, "DISABLED"};
+    r.launch_type = model::LaunchType::kFargate;
+    r.network = model::AwsVpcConfiguration{{"subnet-a"}, {}};
     r.strategies = {{"spread", "instanceId"}};
     CHECK(f.cp->RunTask(f.ctx, r).status().code() == ErrorCode::kInvalidParameterException);
   }
@@ -316,16 +317,15 @@ TEST_CASE("memoryReservation and overrides decide what is reserved and shown",
     CHECK(out.tasks[0]->memory == "384");
     CHECK(f.Remaining("c", ci, "MEMORY").integer_value == 8192 - 384);
     CHECK(f.Remaining("c", ci, "CPU").integer_value == 4096 - 150);
-    // One containerOverrides entry per container even without overrides.
-    CHECK(
-        out.tasks[0]->overrides_json ==
-        R"({"containerOverrides":[{"name":"a"},{"name":"b"}],"inferenceAcceleratorOverrides":[]})");
+    // Nothing sent, nothing kept (api/ shows one containerOverrides entry per container:
+    // tests/api/encode_test.cc).
+    CHECK(out.tasks[0]->overrides.empty());
   }
   SECTION("container overrides") {
     auto in = f.Run("c", td);
     in.container_overrides = {{"a", 300, std::nullopt, 512}};
-    in.overrides_json =
-        R"({"containerOverrides":[{"name":"a","cpu":300,"memoryReservation":512}]})";
+    in.overrides = model::RawJson::FromText(
+        R"({"containerOverrides":[{"name":"a","cpu":300,"memoryReservation":512}]})");
     auto out = f.MustRun(in);
     const model::Task* t = out.tasks[0];
     CHECK(t->cpu == "350");
@@ -336,15 +336,14 @@ TEST_CASE("memoryReservation and overrides decide what is reserved and shown",
     CHECK(t->containers[0].cpu == "300");
     CHECK(t->containers[0].memory_reservation == "512");
     CHECK(t->containers[0].memory == "1024");
-    CHECK(t->overrides_json ==
-          R"({"containerOverrides":[{"name":"a","cpu":300,"memoryReservation":512},{"name":"b"}],)"
-          R"("inferenceAcceleratorOverrides":[]})");
+    CHECK(t->overrides.text() ==
+          R"({"containerOverrides":[{"name":"a","cpu":300,"memoryReservation":512}]})");
   }
   SECTION("task-level overrides win") {
     auto in = f.Run("c", td);
     in.task_cpu_override = "1024";
     in.task_memory_override = "2048";
-    in.overrides_json = R"({"cpu":"1024","memory":"2048"})";
+    in.overrides = model::RawJson::FromText(R"({"cpu":"1024","memory":"2048"})");
     auto out = f.MustRun(in);
     CHECK(out.tasks[0]->cpu == "1024");
     CHECK(out.tasks[0]->memory == "2048");
@@ -529,7 +528,7 @@ TEST_CASE("Stopped tasks are purged after the retention window", "[tasks][retent
   CHECK(f.Task("c", id) != nullptr);
   ListTasksInput stopped_filter;
   stopped_filter.cluster = "c";
-  stopped_filter.desired_status = "STOPPED";
+  stopped_filter.desired_status = model::DesiredStatus::kStopped;
   CHECK(f.List(stopped_filter).size() == 1);
   f.Advance(1);
   CHECK(f.Task("c", id) == nullptr);
@@ -583,8 +582,8 @@ TEST_CASE("DeleteCluster refuses while tasks are active", "[tasks][counters]") {
       f.Definition(R"({"family":"fg","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],
       "cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"nginx"}]})");
   auto in = f.Run("c", td);
-  in.launch_type = "FARGATE";
-  in.network = AwsVpcInput{{"subnet-a"}, {}, "DISABLED"};
+  in.launch_type = model::LaunchType::kFargate;
+  in.network = model::AwsVpcConfiguration{{"subnet-a"}, {}};
   auto out = f.MustRun(in);
   auto del = f.cp->DeleteCluster(f.ctx, "c");
   CHECK(del.status().code() == ErrorCode::kClusterContainsTasksException);
@@ -642,8 +641,8 @@ TEST_CASE("StartTask places on the named instances only", "[tasks][starttask]") 
   std::vector<const model::ContainerInstance*> none;
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[1]->id}, "DRAINING", &updated,
-                                              &failures)
+  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[1]->id},
+                                              model::InstanceStatus::kDraining, &updated, &failures)
               .ok());
   auto in = f.Run("c", td);
   in.container_instances = {fleet[0]->arn, fleet[1]->id, fleet[2]->id,
@@ -677,8 +676,8 @@ TEST_CASE("A DRAINING instance takes no RunTask placements", "[tasks][draining]"
   auto before = f.MustRun(f.Run("c", td, 4));
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]->arn}, "DRAINING", &updated,
-                                              &failures)
+  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[0]->arn},
+                                              model::InstanceStatus::kDraining, &updated, &failures)
               .ok());
   for (int i = 0; i < 5; ++i) {
     for (const auto* t : f.MustRun(f.Run("c", td, 10)).tasks) {
@@ -689,8 +688,8 @@ TEST_CASE("A DRAINING instance takes no RunTask placements", "[tasks][draining]"
   f.Advance(200);
   for (const auto* t : before.tasks) CHECK(f.Task("c", t->id)->last_status == S::kRunning);
   // Draining both leaves nothing to place on: the ECS error.
-  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[1]->arn}, "DRAINING", &updated,
-                                              &failures)
+  REQUIRE(f.cp->UpdateContainerInstancesState(f.ctx, "c", {fleet[1]->arn},
+                                              model::InstanceStatus::kDraining, &updated, &failures)
               .ok());
   CHECK(f.cp->RunTask(f.ctx, f.Run("c", td)).status().message() ==
         "No Container Instances were found in your cluster.");
@@ -721,7 +720,7 @@ TEST_CASE("DeregisterContainerInstance with and without force", "[tasks][deregis
   CHECK(f.Counts("c").registered_container_instances == 0);
   // Deregistered instances stay describable but are not listed, and a second call fails.
   CHECK(f.Instance("c", ci)->status == "INACTIVE");
-  CHECK(f.cp->ListContainerInstances(f.ctx, "c", "", "", std::nullopt, std::nullopt)->arns.empty());
+  CHECK(f.cp->ListContainerInstances(f.ctx, {.cluster = "c"})->arns.empty());
   CHECK_FALSE(f.cp->DeregisterContainerInstance(f.ctx, "c", ci, true).ok());
 }
 
@@ -853,8 +852,8 @@ TEST_CASE("ListTasks filters and pages", "[tasks][list]") {
   auto web_tasks = f.MustRun(w).tasks;
   auto db_tasks = f.MustRun(f.Run("c", db, 2)).tasks;
   auto fin = f.Run("c", fg);
-  fin.launch_type = "FARGATE";
-  fin.network = AwsVpcInput{{"subnet-a"}, {}, "DISABLED"};
+  fin.launch_type = model::LaunchType::kFargate;
+  fin.network = model::AwsVpcConfiguration{{"subnet-a"}, {}};
   auto fg_tasks = f.MustRun(fin).tasks;
   REQUIRE(f.cp->StopTask(f.ctx, "c", db_tasks[1]->id, "").ok());
 
@@ -862,10 +861,10 @@ TEST_CASE("ListTasks filters and pages", "[tasks][list]") {
   all.cluster = "c";
   CHECK(f.List(all).size() == 6);  // desiredStatus RUNNING by default
   auto stopped = all;
-  stopped.desired_status = "STOPPED";
+  stopped.desired_status = model::DesiredStatus::kStopped;
   CHECK(f.List(stopped) == std::vector<std::string>{db_tasks[1]->arn});
   auto pending = all;
-  pending.desired_status = "PENDING";
+  pending.desired_status = std::nullopt;  // PENDING: never a desired status
   CHECK(f.List(pending).empty());
   auto family = all;
   family.family = "web";
@@ -874,7 +873,7 @@ TEST_CASE("ListTasks filters and pages", "[tasks][list]") {
   by.started_by = "ci-job";
   CHECK(f.List(by).size() == 4);
   auto lt = all;
-  lt.launch_type = "FARGATE";
+  lt.launch_type = model::LaunchType::kFargate;
   CHECK(f.List(lt) == std::vector<std::string>{fg_tasks[0]->arn});
   auto on = all;
   on.container_instance = fleet[0]->arn;
@@ -1010,8 +1009,9 @@ TEST_CASE("A reloaded control plane sees the same tasks, reservations and due st
     for (const auto& id : {running, stopping, pending}) {
       const model::Task* t = f.Task("c", id);
       REQUIRE(t != nullptr);
-      s[id] = std::string(model::ToString(t->last_status)) + "/" + t->desired_status + "/v" +
-              std::to_string(t->version) + "/" + t->container_instance_id;
+      s[id] = std::string(model::ToString(t->last_status)) + "/" +
+              std::string(model::ToString(t->desired_status)) + "/v" + std::to_string(t->version) +
+              "/" + t->container_instance_id;
     }
     for (const auto& [id, arn] : fleet) {
       for (const char* r : {"CPU", "MEMORY"}) {
@@ -1054,7 +1054,7 @@ TEST_CASE("A frozen clock holds every step until time is advanced", "[tasks][lif
   TaskFixture f(options);
   f.Cluster("c");
   f.Fleet("c", 1);
-  f.cp->set_clock_frozen(true);
+  f.clock.set_frozen(true);
   auto id = f.MustRun(f.Run("c", f.Simple("a", 10, 10))).tasks[0]->id;
   REQUIRE(f.cp->NextDue() == f.clock.Now());
   REQUIRE(f.cp->RunDue(f.clock.Now()).ok());  // a reconciler tick: held
@@ -1064,7 +1064,7 @@ TEST_CASE("A frozen clock holds every step until time is advanced", "[tasks][lif
   REQUIRE(f.cp->StopTask(f.ctx, "c", id, "").ok());
   REQUIRE(f.cp->RunDue(f.clock.Now() + 10'000).ok());
   CHECK(f.Task("c", id)->last_status == S::kRunning);
-  f.cp->set_clock_frozen(false);
+  f.clock.set_frozen(false);
   REQUIRE(f.cp->RunDue(f.clock.Now() + 10'000).ok());
   CHECK(f.Task("c", id)->is_stopped());
 }

@@ -107,7 +107,7 @@ TEST_CASE("only ACTIVE instances of the right launch type and capacity provider 
           "[placement]") {
   std::vector<InstanceView> instances = {Instance("draining"), Instance("external"),
                                          Instance("ec2")};
-  instances[0].status = "DRAINING";
+  instances[0].status = model::InstanceStatus::kDraining;
   instances[1].attributes.emplace("ecs.capability.external", std::nullopt);
   SyncHotAttributes(&instances[1]);
   instances[2].capacity_provider_name = "cp-1";
@@ -138,7 +138,7 @@ TEST_CASE("an empty or all-draining cluster reports no container instances", "[p
   CHECK(Chosen(Place({}, Request())) ==
         Strings{"!No Container Instances were found in your cluster."});
   std::vector<InstanceView> instances = {Instance("a")};
-  instances[0].status = "DRAINING";
+  instances[0].status = model::InstanceStatus::kDraining;
   CHECK(Place(instances, Request())[0].failure.reason == FailureReason::kNoContainerInstances);
 }
 

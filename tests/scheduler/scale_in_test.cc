@@ -27,7 +27,7 @@ InstanceView Host(const std::string& id, const std::string& az, int64_t memory =
 }
 
 ScaleInTask Task(const std::string& arn, const std::string& host, const std::string& az,
-                 const std::string& status = "RUNNING") {
+                 model::TaskState status = model::TaskState::kRunning) {
   ScaleInTask t;
   t.arn = arn;
   t.instance_arn = "ci/" + host;
@@ -77,9 +77,9 @@ TEST_CASE("default rule: the zone with most tasks, then the instance with most",
 
 TEST_CASE("tasks not yet running, or unhealthy, are stopped first", "[scale_in]") {
   std::vector<ScaleInTask> tasks = Fleet();
-  tasks[4].last_status = "PENDING";  // h3-1, in the smaller zone
+  tasks[4].last_status = model::TaskState::kPending;  // h3-1, in the smaller zone
   CHECK(Pick(tasks, Hosts(), 1) == Strings{"h3-1"});
-  tasks[4].last_status = "RUNNING";
+  tasks[4].last_status = model::TaskState::kRunning;
   tasks[3].healthy = false;  // h2-1
   CHECK(Pick(tasks, Hosts(), 1) == Strings{"h2-1"});
 }

@@ -32,7 +32,7 @@ struct Fixture {
     return cp->CreateCluster(ctx, std::move(in)).ok();
   }
   size_t Clusters() {
-    auto page = cp->ListClusters(ctx, 100, std::nullopt);
+    auto page = cp->ListClusters(ctx, {100, std::nullopt});
     REQUIRE(page.ok());
     return page->arns.size();
   }
@@ -79,7 +79,7 @@ TEST_CASE("Group commit: requests of one batch wait for one commit", "[server]")
   // Durable: a fresh control plane over the same file has both.
   control::ControlPlane again(f.store.get(), &f.clock, IdGenerator(4));
   REQUIRE(again.Load().ok());
-  CHECK(again.ListClusters(f.ctx, 100, std::nullopt)->arns.size() == 2);
+  CHECK(again.ListClusters(f.ctx, {100, std::nullopt})->arns.size() == 2);
 }
 
 TEST_CASE("Group commit: what runs during a write forms the next batch; reads wait for the write",
@@ -139,5 +139,5 @@ TEST_CASE(
   f.RunAll();
   control::ControlPlane again(f.store.get(), &f.clock, IdGenerator(4));
   REQUIRE(again.Load().ok());
-  CHECK(again.ListClusters(f.ctx, 100, std::nullopt)->arns.size() == 2);
+  CHECK(again.ListClusters(f.ctx, {100, std::nullopt})->arns.size() == 2);
 }

@@ -19,9 +19,37 @@ model::Cluster MakeCluster(const std::string& name, int64_t seq) {
   c.seq = seq;
   c.created_at = 1700000000123;
   c.settings = {{"containerInsights", "enabled"}};
-  c.configuration_json = R"({"executeCommandConfiguration":{"logging":"DEFAULT"}})";
+  c.configuration =
+      model::RawJson::FromText(R"({"executeCommandConfiguration":{"logging":"DEFAULT"}})");
   c.capacity_providers = {"FARGATE"};
   return c;
+}
+
+model::Task MakeTask(const std::string& id, int64_t seq) {
+  model::Task t;
+  t.tenant = {"000000000000", "us-east-1"};
+  t.cluster = "c";
+  t.id = id;
+  t.arn = ArnPrefix(t.tenant) + "task/c/" + id;
+  t.seq = seq;
+  t.task_definition_arn = ArnPrefix(t.tenant) + "task-definition/f:1";
+  return t;
+}
+
+std::vector<std::string> TaskIds(const Snapshot& snap) {
+  std::vector<std::string> ids;
+  for (const auto& t : snap.tasks) ids.push_back(t.id);
+  return ids;
+}
+
+StoredTaskDefinition MakeDefinition(const std::string& arn, int64_t seq) {
+  StoredTaskDefinition td;
+  td.tenant = {"000000000000", "us-east-1"};
+  td.seq = seq;
+  td.reg.arn = arn;
+  td.reg.revision = 1;
+  td.body = R"({"family":"f"})";
+  return td;
 }
 
 std::string TempDbPath() { return ecs::testing::FreshDbPath("store-test"); }
@@ -43,7 +71,7 @@ TEST_CASE("Store round trips on :memory: and on a file", "[storage]") {
         REQUIRE(snap.ok());
         REQUIRE(snap->clusters.size() == 2);
         CHECK(snap->clusters[0].name == "a");
-        CHECK(snap->clusters[0].configuration_json == MakeCluster("a", 1).configuration_json);
+        CHECK(snap->clusters[0].configuration == MakeCluster("a", 1).configuration);
         CHECK(snap->clusters[0].settings == MakeCluster("a", 1).settings);
         CHECK(snap->clusters[1].capacity_providers == std::vector<std::string>{"FARGATE"});
         CHECK(snap->tags.size() == 1);
@@ -64,18 +92,17 @@ TEST_CASE("A failed commit applies nothing", "[storage]") {
   auto store = Store::Open(":memory:");
   REQUIRE(store.ok());
   ChangeSet first;
-  first.PutCluster(MakeCluster("kept", 1));
+  first.PutTask(MakeTask("kept", 1));
   REQUIRE((*store)->Commit(first).ok());
   (*store)->FailCommitAfter(1);
   ChangeSet second;
-  second.PutCluster(MakeCluster("x", 2));
-  second.PutCluster(MakeCluster("y", 3));
-  second.Delete(Kind::kCluster, MakeCluster("kept", 1).arn);
+  second.PutTask(MakeTask("x", 2));
+  second.PutTask(MakeTask("y", 3));
+  second.DeleteTask(MakeTask("kept", 1).arn);
   CHECK_FALSE((*store)->Commit(second).ok());
   auto snap = (*store)->Load();
   REQUIRE(snap.ok());
-  REQUIRE(snap->clusters.size() == 1);
-  CHECK(snap->clusters[0].name == "kept");
+  CHECK(TaskIds(*snap) == std::vector<std::string>{"kept"});
 }
 
 TEST_CASE("Deleting rows and wiping", "[storage]") {
@@ -97,18 +124,19 @@ TEST_CASE("A ChangeSet writing one row several times commits its last write", "[
   auto store = Store::Open(":memory:");
   REQUIRE(store.ok());
   ChangeSet cs;
-  cs.Put(Kind::kCluster, ClusterArn({"000000000000", "us-east-1"}, "a"), 1, "{}");  // replaced
-  cs.PutCluster(MakeCluster("a", 1));
-  cs.PutCluster(MakeCluster("b", 2));
-  cs.Delete(Kind::kCluster, ClusterArn({"000000000000", "us-east-1"}, "b"));  // then gone
-  cs.Delete(Kind::kCluster, ClusterArn({"000000000000", "us-east-1"}, "c"));
-  cs.PutCluster(MakeCluster("c", 3));  // delete then put: present
+  model::Task first = MakeTask("a", 1);
+  first.started_by = "replaced";
+  cs.PutTask(first);
+  cs.PutTask(MakeTask("a", 1));
+  cs.PutTask(MakeTask("b", 2));
+  cs.DeleteTask(MakeTask("b", 2).arn);  // then gone
+  cs.DeleteTask(MakeTask("c", 3).arn);
+  cs.PutTask(MakeTask("c", 3));  // delete then put: present
   REQUIRE((*store)->Commit(cs).ok());
   auto snap = (*store)->Load();
   REQUIRE(snap.ok());
-  std::vector<std::string> names;
-  for (const auto& c : snap->clusters) names.push_back(c.name);
-  CHECK(names == std::vector<std::string>{"a", "c"});
+  CHECK(TaskIds(*snap) == std::vector<std::string>{"a", "c"});
+  CHECK(snap->tasks[0].started_by.empty());
 }
 
 TEST_CASE("The ephemeral store keeps nothing but still fails on demand", "[storage]") {
@@ -160,10 +188,10 @@ TEST_CASE("Load returns each kind in creation (seq) order, whatever the row orde
   ChangeSet cs;
   cs.PutCluster(MakeCluster("third", 30));
   cs.PutCluster(MakeCluster("first", 10));
-  cs.Put(Kind::kTaskDefinition, "td-b", 20, "{}");
-  cs.Put(Kind::kTaskDefinition, "td-a", 5, "{}");
-  cs.Put(Kind::kTaskDefinition, "td-tie-1", 7, "{}");
-  cs.Put(Kind::kTaskDefinition, "td-tie-2", 7, "{}");
+  cs.PutTaskDefinition(MakeDefinition("td-b", 20));
+  cs.PutTaskDefinition(MakeDefinition("td-a", 5));
+  cs.PutTaskDefinition(MakeDefinition("td-tie-1", 7));
+  cs.PutTaskDefinition(MakeDefinition("td-tie-2", 7));
   REQUIRE((*store)->Commit(cs).ok());
   ChangeSet later;
   later.PutCluster(MakeCluster("second", 20));
@@ -174,7 +202,7 @@ TEST_CASE("Load returns each kind in creation (seq) order, whatever the row orde
   for (const auto& c : snap->clusters) clusters.push_back(c.name);
   CHECK(clusters == std::vector<std::string>{"first", "second", "third"});
   std::vector<std::string> rows;
-  for (const auto& r : snap->rows[Kind::kTaskDefinition]) rows.push_back(r.key);
+  for (const auto& r : snap->task_definitions) rows.push_back(r.reg.arn);
   CHECK(rows == std::vector<std::string>{"td-a", "td-tie-1", "td-tie-2", "td-b"});
   // The (kind, seq) index is gone since migration 3: inserts maintain one index, not two.
   auto db = Database::Open(":memory:");
@@ -189,7 +217,7 @@ TEST_CASE("Load returns each kind in creation (seq) order, whatever the row orde
   CHECK((*indexes)->ColumnInt(0) == 0);
 }
 
-TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; a failed one is not queued",
+TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; an injected failure fails it",
           "[storage]") {
   const std::string path = TempDbPath();
   {
@@ -197,19 +225,22 @@ TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; a failed one is not
     REQUIRE(store.ok());
     (*store)->set_group_commit(true);
     ChangeSet a;
-    a.PutCluster(MakeCluster("a", 1));
+    a.PutTask(MakeTask("a", 1));
     REQUIRE((*store)->Commit(a).ok());
     CHECK((*store)->has_pending());
+    // A queued commit never fails on its own: an injected failure fails the batch it joins.
     ChangeSet b;
-    b.PutCluster(MakeCluster("b", 2));
+    b.PutTask(MakeTask("b", 2));
     (*store)->FailCommitAfter(1);
-    CHECK_FALSE((*store)->Commit(b).ok());
+    REQUIRE((*store)->Commit(b).ok());
+    CHECK_FALSE((*store)->Flush().ok());
+    CHECK_FALSE((*store)->has_pending());
     ChangeSet c;
-    c.PutCluster(MakeCluster("c", 3));
-    c.PutCluster(MakeCluster("gone", 4));
+    c.PutTask(MakeTask("c", 3));
+    c.PutTask(MakeTask("gone", 4));
     REQUIRE((*store)->Commit(c).ok());
     ChangeSet d;  // a later ChangeSet's delete wins over an earlier one's put
-    d.Delete(Kind::kCluster, MakeCluster("gone", 4).arn);
+    d.DeleteTask(MakeTask("gone", 4).arn);
     REQUIRE((*store)->Commit(d).ok());
     // Not written yet: another connection sees nothing.
     auto other = Database::Open(path);
@@ -228,9 +259,7 @@ TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; a failed one is not
   REQUIRE(reopened.ok());
   auto snap = (*reopened)->Load();
   REQUIRE(snap.ok());
-  std::vector<std::string> names;
-  for (const auto& c : snap->clusters) names.push_back(c.name);
-  CHECK(names == std::vector<std::string>{"a", "c"});
+  CHECK(TaskIds(*snap) == std::vector<std::string>{"c"});
 }
 
 TEST_CASE("Group commit: a failed WriteBatch writes nothing; a wipe drops what was pending",

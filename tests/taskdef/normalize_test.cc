@@ -1,7 +1,7 @@
-// Tests for control/task_definition_rules: round trips (botocore / AWS CLI examples and a
-// definition using every member family), every validation error, Fargate sizes, cpu/memory
+// Tests for taskdef/ (normalize, sizes, compat, render): round trips (botocore / AWS CLI examples
+// and a definition using every member family), every validation error, Fargate sizes, cpu/memory
 // normalization, compatibilities, requiresAttributes and the render splice.
-#include "control/task_definition_rules.h"
+#include "taskdef/normalize.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -12,8 +12,11 @@
 #include <vector>
 
 #include "common/json.h"
+#include "taskdef/render.h"
+#include "taskdef/sizes.h"
+#include "taskdef/stored.h"
 
-namespace ecs::control {
+namespace ecs::taskdef {
 namespace {
 
 Result<TaskDefinitionSpec> Normalize(std::string_view json) {
@@ -74,20 +77,19 @@ std::string Def(std::string_view container = "", std::string_view task = "") {
 
 // --- Round trips ---------------------------------------------------------------------------
 
-TEST_CASE("botocore RegisterTaskDefinition example round-trips with defaults",
-          "[task_definition_rules]") {
+TEST_CASE("botocore RegisterTaskDefinition example round-trips with defaults", "[taskdef]") {
   // botocore data/ecs/2014-11-13/examples-1.json, "To register a task definition". Its output
   // omits the empty taskRoleArn; defaults and computed members as AWS adds them.
   auto spec = NormalizeOk(R"({"containerDefinitions":[{"name":"sleep","command":["sleep","360"],
       "cpu":10,"essential":true,"image":"busybox","memory":10}],"family":"sleep360",
       "taskRoleArn":"","volumes":[]})");
-  CHECK(spec.body_json ==
+  CHECK(spec.body.text() ==
         R"({"containerDefinitions":[{"name":"sleep","command":["sleep","360"],"cpu":10,)"
         R"("essential":true,"image":"busybox","memory":10,"portMappings":[],"environment":[],)"
         R"("mountPoints":[],"volumesFrom":[]}],"family":"sleep360","volumes":[],)"
         R"("placementConstraints":[],"compatibilities":["EXTERNAL","EC2"]})");
   CHECK(spec.family == "sleep360");
-  CHECK(spec.network_mode.empty());
+  CHECK_FALSE(spec.network_mode.has_value());
   CHECK(spec.requires_attributes.empty());
   REQUIRE(spec.containers.size() == 1);
   CHECK(spec.containers[0].cpu == 10);
@@ -95,13 +97,12 @@ TEST_CASE("botocore RegisterTaskDefinition example round-trips with defaults",
   CHECK(spec.containers[0].essential);
 }
 
-TEST_CASE("AWS CLI register-task-definition example matches the documented output",
-          "[task_definition_rules]") {
+TEST_CASE("AWS CLI register-task-definition example matches the documented output", "[taskdef]") {
   // awscli/examples/ecs/register-task-definition.rst (sleep360.json); output members compared
   // irrespective of order, as the CLI pretty-printer reorders them.
   auto spec = NormalizeOk(R"({"containerDefinitions":[{"name":"sleep","image":"busybox",
       "cpu":10,"command":["sleep","360"],"memory":10,"essential":true}],"family":"sleep360"})");
-  auto got = Parse(spec.body_json);
+  auto got = Parse(spec.body.text());
   auto want = Parse(R"({"family":"sleep360","placementConstraints":[],
       "compatibilities":["EXTERNAL","EC2"],"volumes":[],"containerDefinitions":[{
       "environment":[],"name":"sleep","mountPoints":[],"image":"busybox","cpu":10,
@@ -110,8 +111,7 @@ TEST_CASE("AWS CLI register-task-definition example matches the documented outpu
   CHECK(got == want);
 }
 
-TEST_CASE("AWS CLI describe-task-definition hello_world example round-trips",
-          "[task_definition_rules]") {
+TEST_CASE("AWS CLI describe-task-definition hello_world example round-trips", "[taskdef]") {
   // awscli/examples/ecs/describe-task-definition.rst, registered from the equivalent input. The
   // documented output predates `protocol` defaulting; today's ECS adds "protocol":"tcp".
   auto spec = NormalizeOk(R"({"family":"hello_world","containerDefinitions":[
@@ -119,7 +119,7 @@ TEST_CASE("AWS CLI describe-task-definition hello_world example round-trips",
        "portMappings":[{"containerPort":80,"hostPort":80}],"memory":500,"cpu":10},
       {"environment":[{"name":"MYSQL_ROOT_PASSWORD","value":"password"}],"name":"mysql",
        "image":"mysql","cpu":10,"memory":500,"essential":true}]})");
-  auto got = Parse(spec.body_json);
+  auto got = Parse(spec.body.text());
   auto want = Parse(R"({"containerDefinitions":[
       {"cpu":10,"environment":[],"essential":true,"image":"wordpress","links":["mysql"],
        "memory":500,"mountPoints":[],"name":"wordpress",
@@ -239,10 +239,10 @@ constexpr std::string_view kEverything = R"({
 })";
 
 TEST_CASE("a definition using every member family round-trips with defaults only added",
-          "[task_definition_rules]") {
+          "[taskdef]") {
   auto spec = NormalizeOk(kEverything);
   auto input = Parse(kEverything);
-  auto got = Parse(spec.body_json);
+  auto got = Parse(spec.body.text());
 
   // Expected = input − tags + defaults + normalized sizes + computed members.
   auto& a = input.GetAllocator();
@@ -278,7 +278,7 @@ TEST_CASE("a definition using every member family round-trips with defaults only
   // Extracted facts.
   CHECK(spec.cpu == 1024);
   CHECK(spec.memory == 2048);
-  CHECK(spec.network_mode == "bridge");
+  CHECK(spec.network_mode == model::NetworkMode::kBridge);
   CHECK(spec.requires_compatibilities == std::vector<std::string>{"EC2"});
   CHECK(spec.member_of_expressions ==
         std::vector<std::string>{"attribute:ecs.instance-type =~ t3.*"});
@@ -303,7 +303,7 @@ TEST_CASE("a definition using every member family round-trips with defaults only
   CHECK_FALSE(spec.containers[1].memory.has_value());
 }
 
-TEST_CASE("requiresAttributes for the everything definition", "[task_definition_rules]") {
+TEST_CASE("requiresAttributes for the everything definition", "[taskdef]") {
   auto spec = NormalizeOk(kEverything);
   const std::vector<std::string> want = {
       "com.amazonaws.ecs.capability.ecr-auth",
@@ -331,14 +331,13 @@ TEST_CASE("requiresAttributes for the everything definition", "[task_definition_
       "ecs.capability.efsAuth",
       "ecs.capability.fsxWindowsFileServer"};
   CHECK(spec.requires_attributes == want);
-  auto body = Parse(spec.body_json);
+  auto body = Parse(spec.body.text());
   REQUIRE(At(body, "requiresAttributes").Size() == want.size());
   CHECK(At(body, "requiresAttributes")[0] ==
         Parse(R"({"name":"com.amazonaws.ecs.capability.ecr-auth"})"));
 }
 
-TEST_CASE("requiresAttributes of a typical Fargate web service (observed shape)",
-          "[task_definition_rules]") {
+TEST_CASE("requiresAttributes of a typical Fargate web service (observed shape)", "[taskdef]") {
   auto spec = NormalizeOk(R"({"family":"api","networkMode":"awsvpc","cpu":"256","memory":"512",
       "requiresCompatibilities":["FARGATE"],
       "executionRoleArn":"arn:aws:iam::123456789012:role/exec",
@@ -350,51 +349,51 @@ TEST_CASE("requiresAttributes of a typical Fargate web service (observed shape)"
         std::vector<std::string>{
             "com.amazonaws.ecs.capability.ecr-auth", "ecs.capability.execution-role-ecr-pull",
             "com.amazonaws.ecs.capability.docker-remote-api.1.18", "ecs.capability.task-eni"});
-  CHECK(spec.compatibilities == std::vector<std::string>{"EC2", "FARGATE"});
-  auto body = Parse(spec.body_json);
+  CHECK(spec.compatibilities ==
+        std::vector<model::LaunchType>{model::LaunchType::kEc2, model::LaunchType::kFargate});
+  auto body = Parse(spec.body.text());
   CHECK(At(At(body, "containerDefinitions")[0], "portMappings") ==
         Parse(R"([{"containerPort":8501,"hostPort":8501,"protocol":"tcp"}])"));
   CHECK(spec.containers[0].port_mappings[0].host_port == 8501);
 }
 
-TEST_CASE("unknown members are dropped at every depth and nulls count as absent",
-          "[task_definition_rules]") {
+TEST_CASE("unknown members are dropped at every depth and nulls count as absent", "[taskdef]") {
   auto spec = NormalizeOk(R"({"family":"web","bogus":1,"networkMode":null,
       "containerDefinitions":[{"name":"app","image":"nginx","memory":128,"extra":{"a":1},
         "essential":null,
         "logConfiguration":{"logDriver":"json-file","unknownKnob":true},
         "portMappings":[{"containerPort":80,"color":"red"}]}]})");
-  CHECK(spec.body_json.find("bogus") == std::string::npos);
-  CHECK(spec.body_json.find("extra") == std::string::npos);
-  CHECK(spec.body_json.find("unknownKnob") == std::string::npos);
-  CHECK(spec.body_json.find("color") == std::string::npos);
-  CHECK(spec.body_json.find("networkMode") == std::string::npos);
-  auto body = Parse(spec.body_json);
+  CHECK(spec.body.text().find("bogus") == std::string::npos);
+  CHECK(spec.body.text().find("extra") == std::string::npos);
+  CHECK(spec.body.text().find("unknownKnob") == std::string::npos);
+  CHECK(spec.body.text().find("color") == std::string::npos);
+  CHECK(spec.body.text().find("networkMode") == std::string::npos);
+  auto body = Parse(spec.body.text());
   CHECK(At(At(body, "containerDefinitions")[0], "essential").IsTrue());
   CHECK(At(At(body, "containerDefinitions")[0], "logConfiguration") ==
         Parse(R"({"logDriver":"json-file"})"));
 }
 
-TEST_CASE("integers sent as 10.0 are written back as integers", "[task_definition_rules]") {
+TEST_CASE("integers sent as 10.0 are written back as integers", "[taskdef]") {
   auto spec = NormalizeOk(R"({"family":"f","containerDefinitions":[
       {"name":"a","image":"i","memory":128.0,"cpu":10.0}]})");
-  CHECK(spec.body_json.find(R"("memory":128,)") != std::string::npos);
-  CHECK(spec.body_json.find(R"("cpu":10,)") != std::string::npos);
+  CHECK(spec.body.text().find(R"("memory":128,)") != std::string::npos);
+  CHECK(spec.body.text().find(R"("cpu":10,)") != std::string::npos);
 }
 
-TEST_CASE("tags are validated but not part of the body", "[task_definition_rules]") {
+TEST_CASE("tags are validated but not part of the body", "[taskdef]") {
   auto spec = NormalizeOk(Def("", R"(,"tags":[{"key":"a","value":"1"},{"key":"b"}])"));
-  CHECK(spec.body_json.find("tags") == std::string::npos);
+  CHECK(spec.body.text().find("tags") == std::string::npos);
   CHECK(spec.tags == model::TagList{{"a", "1"}, {"b", ""}});
 }
 
 // --- Port mappings ---------------------------------------------------------------------------
 
-TEST_CASE("host ports per network mode", "[task_definition_rules]") {
+TEST_CASE("host ports per network mode", "[taskdef]") {
   SECTION("bridge keeps a missing or 0 hostPort dynamic and does not add it") {
     auto spec = NormalizeOk(
         Def(R"(,"portMappings":[{"containerPort":80},{"containerPort":81,"hostPort":0}])"));
-    auto body = Parse(spec.body_json);
+    auto body = Parse(spec.body.text());
     CHECK(At(At(body, "containerDefinitions")[0], "portMappings") ==
           Parse(R"([{"containerPort":80,"protocol":"tcp"},
                     {"containerPort":81,"hostPort":0,"protocol":"tcp"}])"));
@@ -404,7 +403,7 @@ TEST_CASE("host ports per network mode", "[task_definition_rules]") {
   SECTION("host fills hostPort from containerPort") {
     auto spec = NormalizeOk(Def(R"(,"portMappings":[{"containerPort":80,"protocol":"udp"}])",
                                 R"(,"networkMode":"host")"));
-    auto body = Parse(spec.body_json);
+    auto body = Parse(spec.body.text());
     CHECK(At(At(body, "containerDefinitions")[0], "portMappings") ==
           Parse(R"([{"containerPort":80,"protocol":"udp","hostPort":80}])"));
     CHECK(spec.containers[0].port_mappings[0].host_port == 80);
@@ -437,8 +436,7 @@ void CheckErrors(const std::vector<ErrorCase>& cases) {
   }
 }
 
-TEST_CASE("wrong JSON types are SerializationExceptions naming the member path",
-          "[task_definition_rules]") {
+TEST_CASE("wrong JSON types are SerializationExceptions naming the member path", "[taskdef]") {
   constexpr ErrorCode kSer = ErrorCode::kSerializationException;
   CheckErrors({
       {"container cpu as a string", Def(R"(,"cpu":"10")"), kSer, "'containerDefinitions[0].cpu'"},
@@ -478,8 +476,7 @@ TEST_CASE("wrong JSON types are SerializationExceptions naming the member path",
   CHECK(NormalizeTaskDefinition(array).status().code() == ErrorCode::kSerializationException);
 }
 
-TEST_CASE("definition content errors are ClientExceptions naming the field",
-          "[task_definition_rules]") {
+TEST_CASE("definition content errors are ClientExceptions naming the field", "[taskdef]") {
   constexpr ErrorCode kCl = ErrorCode::kClientException;
   const std::string eleven =
       R"({"family":"f","containerDefinitions":[)" +
@@ -681,7 +678,7 @@ TEST_CASE("definition content errors are ClientExceptions naming the field",
   });
 }
 
-TEST_CASE("Fargate rules when FARGATE is required", "[task_definition_rules]") {
+TEST_CASE("Fargate rules when FARGATE is required", "[taskdef]") {
   constexpr ErrorCode kCl = ErrorCode::kClientException;
   // A valid Fargate definition with `extra` task members and `container` members added.
   auto fargate = [](std::string_view task, std::string_view container = "",
@@ -739,7 +736,7 @@ TEST_CASE("Fargate rules when FARGATE is required", "[task_definition_rules]") {
                       R"(,"logConfiguration":{"logDriver":"awslogs"})"));
 }
 
-TEST_CASE("tag errors are InvalidParameterExceptions", "[task_definition_rules]") {
+TEST_CASE("tag errors are InvalidParameterExceptions", "[taskdef]") {
   constexpr ErrorCode kIp = ErrorCode::kInvalidParameterException;
   const std::string fifty_one =
       R"(,"tags":[)" +
@@ -771,7 +768,7 @@ TEST_CASE("tag errors are InvalidParameterExceptions", "[task_definition_rules]"
 
 // --- Sizes and compatibilities ---------------------------------------------------------------
 
-TEST_CASE("task cpu and memory strings are normalized", "[task_definition_rules]") {
+TEST_CASE("task cpu and memory strings are normalized", "[taskdef]") {
   struct Case {
     const char* text;
     std::optional<int64_t> value;
@@ -807,10 +804,10 @@ TEST_CASE("task cpu and memory strings are normalized", "[task_definition_rules]
   auto spec = NormalizeOk(Def("", R"(,"cpu":"0.5 vCPU","memory":"1 GB")"));
   CHECK(spec.cpu == 512);
   CHECK(spec.memory == 1024);
-  CHECK(spec.body_json.find(R"("cpu":"512","memory":"1024")") != std::string::npos);
+  CHECK(spec.body.text().find(R"("cpu":"512","memory":"1024")") != std::string::npos);
 }
 
-TEST_CASE("Fargate task sizes follow the table", "[task_definition_rules]") {
+TEST_CASE("Fargate task sizes follow the table", "[taskdef]") {
   const std::vector<std::pair<int64_t, std::vector<int64_t>>> table = {
       {256, {512, 1024, 2048}},
       {512, {1024, 2048, 3072, 4096}},
@@ -843,7 +840,7 @@ TEST_CASE("Fargate task sizes follow the table", "[task_definition_rules]") {
       "cpu":"1 vCPU","memory":"2GB","containerDefinitions":[{"name":"a","image":"i"}]})");
 }
 
-TEST_CASE("compatibilities follow the observed orders", "[task_definition_rules]") {
+TEST_CASE("compatibilities follow the observed orders", "[taskdef]") {
   struct Case {
     const char* what;
     std::string json;
@@ -877,15 +874,17 @@ TEST_CASE("compatibilities follow the observed orders", "[task_definition_rules]
        }) {
     INFO(c.what);
     auto spec = NormalizeOk(c.json);
-    CHECK(spec.compatibilities == c.want);
-    auto body = Parse(spec.body_json);
+    std::vector<std::string> computed;
+    for (auto t : spec.compatibilities) computed.emplace_back(model::ToString(t));
+    CHECK(computed == c.want);
+    auto body = Parse(spec.body.text());
     std::vector<std::string> listed;
     for (const auto& v : At(body, "compatibilities").GetArray()) listed.emplace_back(v.GetString());
     CHECK(listed == c.want);
   }
 }
 
-TEST_CASE("requiresAttributes rules", "[task_definition_rules]") {
+TEST_CASE("requiresAttributes rules", "[taskdef]") {
   struct Case {
     const char* what;
     std::string json;
@@ -936,23 +935,22 @@ TEST_CASE("requiresAttributes rules", "[task_definition_rules]") {
     INFO(c.what);
     auto spec = NormalizeOk(c.json);
     CHECK(spec.requires_attributes == c.want);
-    CHECK((spec.body_json.find("requiresAttributes") != std::string::npos) == !c.want.empty());
+    CHECK((spec.body.text().find("requiresAttributes") != std::string::npos) == !c.want.empty());
   }
 }
 
 // --- Render ----------------------------------------------------------------------------------
 
-TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order",
-          "[task_definition_rules]") {
+TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order", "[taskdef]") {
   auto spec = NormalizeOk(kEverything);
-  TaskDefinitionRegistration reg;
+  model::TaskDefinitionRegistration reg;
   reg.arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/everything:3";
   reg.revision = 3;
-  reg.status = "INACTIVE";
+  reg.status = model::TaskDefinitionStatus::kInactive;
   reg.registered_at = 1557119253821;
   reg.registered_by = "arn:aws:iam::123456789012:root";
   reg.deregistered_at = 1557119300000;
-  const std::string json = RenderTaskDefinition(spec.body_json, reg);
+  const std::string json = RenderTaskDefinition(spec.body.text(), reg);
   auto doc = Parse(json);
   CHECK(Keys(doc) == std::vector<std::string>{"taskDefinitionArn",
                                               "containerDefinitions",
@@ -986,10 +984,10 @@ TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order",
 
   SECTION("a minimal body still gets every control member, in order") {
     auto minimal = NormalizeOk(Def());
-    TaskDefinitionRegistration active = reg;
-    active.status = "ACTIVE";
+    model::TaskDefinitionRegistration active = reg;
+    active.status = model::TaskDefinitionStatus::kActive;
     active.deregistered_at.reset();
-    auto out = Parse(RenderTaskDefinition(minimal.body_json, active));
+    auto out = Parse(RenderTaskDefinition(minimal.body.text(), active));
     CHECK(Keys(out) == std::vector<std::string>{"taskDefinitionArn", "containerDefinitions",
                                                 "family", "revision", "volumes", "status",
                                                 "placementConstraints", "compatibilities",
@@ -998,8 +996,8 @@ TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order",
 }
 
 TEST_CASE("Rendering by the recorded splice offsets equals rendering by scanning the body",
-          "[task_definition_rules]") {
-  TaskDefinitionRegistration reg;
+          "[taskdef]") {
+  model::TaskDefinitionRegistration reg;
   reg.arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/f:7";
   reg.revision = 7;
   reg.registered_at = 1557119253821;
@@ -1010,27 +1008,53 @@ TEST_CASE("Rendering by the recorded splice offsets equals rendering by scanning
                                   Def("", R"(,"enableFaultInjection":true,"pidMode":"task")")}) {
     const auto spec = NormalizeOk(json);
     // The offsets sit where the fast path needs them (else it would fall back to the scan).
-    const auto& body = spec.body_json;
+    const auto& body = spec.body.text();
     REQUIRE(spec.splices.registered < body.size());
     CHECK(body[spec.splices.revision] == ',');
     CHECK(body[spec.splices.status] == ',');
     CHECK((body[spec.splices.registered] == ',' || body[spec.splices.registered] == '}'));
-    for (const char* status : {"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"}) {
-      TaskDefinitionRegistration r = reg;
+    using S = model::TaskDefinitionStatus;
+    for (S status : {S::kActive, S::kInactive, S::kDeleteInProgress}) {
+      model::TaskDefinitionRegistration r = reg;
       r.status = status;
-      if (r.status != "ACTIVE") r.deregistered_at = 1557119300000;
-      if (r.status == "DELETE_IN_PROGRESS") r.delete_requested_at = 1557119400123;
-      INFO(json << " " << status);
-      CHECK(RenderTaskDefinition(spec, r) == RenderTaskDefinition(spec.body_json, r));
+      if (r.status != S::kActive) r.deregistered_at = 1557119300000;
+      if (r.status == S::kDeleteInProgress) r.delete_requested_at = 1557119400123;
+      INFO(json << " " << model::ToString(status));
+      CHECK(RenderTaskDefinition(spec, r) == RenderTaskDefinition(spec.body.text(), r));
     }
+    // What a restart reads back: the same facts and the same splices, without validation.
+    auto stored = SpecFromStoredBody(body);
+    REQUIRE(stored.ok());
+    TaskDefinitionSpec expected = spec;
+    expected.tags.clear();  // tags live in the row, not in the body
+    CHECK(*stored == expected);
   }
   // Offsets that do not fit the body fall back to the scan.
   auto spec = NormalizeOk(Def());
-  spec.splices.status = spec.body_json.size() + 5;
-  CHECK(RenderTaskDefinition(spec, reg) == RenderTaskDefinition(spec.body_json, reg));
+  spec.splices.status = spec.body.text().size() + 5;
+  CHECK(RenderTaskDefinition(spec, reg) == RenderTaskDefinition(spec.body.text(), reg));
 }
 
-TEST_CASE("The size limit measures the request as compact JSON", "[task_definition_rules]") {
+TEST_CASE("A stored body is trusted as written", "[taskdef]") {
+  // A body a later rule would reject (container cpu above any instance, an unknown network mode
+  // value) still loads: nothing is validated again.
+  auto spec = SpecFromStoredBody(
+      R"({"containerDefinitions":[{"name":"a","image":"i","cpu":999999,"memory":1}],)"
+      R"("family":"f","networkMode":"sideways","compatibilities":["EC2"]})");
+  REQUIRE(spec.ok());
+  CHECK(spec->family == "f");
+  CHECK_FALSE(spec->network_mode.has_value());
+  CHECK(spec->containers.at(0).cpu == 999999);
+  CHECK(spec->compatibilities == std::vector<model::LaunchType>{model::LaunchType::kEc2});
+  for (const char* corrupt : {"", "[]", "{}", R"({"family":"f"})", "{not json"}) {
+    INFO(corrupt);
+    auto bad = SpecFromStoredBody(corrupt);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.status().code() == ErrorCode::kCorrupt);
+  }
+}
+
+TEST_CASE("The size limit measures the request as compact JSON", "[taskdef]") {
   // Escapes, control characters, non-ASCII text, doubles and large integers all count as the
   // compact writer prints them.
   std::string env;
@@ -1050,4 +1074,4 @@ TEST_CASE("The size limit measures the request as compact JSON", "[task_definiti
 }
 
 }  // namespace
-}  // namespace ecs::control
+}  // namespace ecs::taskdef

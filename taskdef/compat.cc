@@ -1,23 +1,25 @@
 // Which launch types a task definition can run on, and what it needs from a container instance:
-// the Fargate rules, `compatibilities` and `requiresAttributes` (declared in
-// task_definition_rules.h, called by the normalizer in task_definition_rules.cc).
+// the Fargate rules, `compatibilities` and `requiresAttributes` (declared in taskdef/compat.h,
+// called by the normalizer in normalize.cc).
+#include "taskdef/compat.h"
+
 #include <algorithm>
 #include <string>
 
-#include "control/task_definition_rules.h"
-#include "control/task_definition_schema.h"
+#include "taskdef/schema.h"
+#include "taskdef/sizes.h"
 
-namespace ecs::control {
+namespace ecs::taskdef {
 
 namespace {
 
-using td_schema::Get;
-using td_schema::GetBool;
-using td_schema::GetInt;
-using td_schema::GetNonEmptyString;
-using td_schema::GetString;
-using td_schema::Items;
-using td_schema::NonEmpty;
+using schema::Get;
+using schema::GetBool;
+using schema::GetInt;
+using schema::GetNonEmptyString;
+using schema::GetString;
+using schema::Items;
+using schema::NonEmpty;
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -33,30 +35,12 @@ bool IsSecretsManagerArn(std::string_view value_from) {
 
 }  // namespace
 
-bool IsValidFargateSize(int64_t cpu, int64_t memory) {
-  // operations.md A20 / the ECS "task size" table. 256 has three discrete sizes; the others are
-  // ranges with a fixed step.
-  if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
-  struct Row {
-    int64_t cpu, min, max, step;
-  };
-  static constexpr Row kRows[] = {{512, 1024, 4096, 1024},    {1024, 2048, 8192, 1024},
-                                  {2048, 4096, 16384, 1024},  {4096, 8192, 30720, 1024},
-                                  {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192}};
-  for (const Row& row : kRows) {
-    if (row.cpu == cpu) {
-      return memory >= row.min && memory <= row.max && (memory - row.min) % row.step == 0;
-    }
-  }
-  return false;
-}
-
 // Why the definition cannot run on Fargate, or nullopt when it can. Used both to reject a
 // FARGATE request and to decide whether FARGATE appears in `compatibilities`. Checked in the order
 // a user fixes them: network mode, task size, then the unsupported parameters the model lists.
 std::optional<std::string> FargateProblem(const rapidjson::Value& req,
                                           const TaskDefinitionSpec& spec) {
-  const bool awsvpc = spec.network_mode == "awsvpc";
+  const bool awsvpc = spec.awsvpc();
   const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
   if (!awsvpc) return "Fargate only supports network mode \u2018awsvpc\u2019.";  // observed quotes
   if (!spec.cpu) return "Fargate requires that 'cpu' be defined at the task level.";
@@ -128,16 +112,18 @@ std::optional<std::string> FargateProblem(const rapidjson::Value& req,
 // always, then FARGATE when FargateProblem() finds nothing. MANAGED_INSTANCES is only listed
 // when asked for (accounts without Managed Instances never show it) [I].
 Status ComputeCompatibilities(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
-  const bool awsvpc = spec.network_mode == "awsvpc";
+  const bool awsvpc = spec.awsvpc();
   const auto fargate_problem = FargateProblem(req, spec);
-  if (!awsvpc) spec.compatibilities.push_back("EXTERNAL");
-  spec.compatibilities.push_back("EC2");
-  if (!fargate_problem) spec.compatibilities.push_back("FARGATE");
+  if (!awsvpc) spec.compatibilities.push_back(model::LaunchType::kExternal);
+  spec.compatibilities.push_back(model::LaunchType::kEc2);
+  if (!fargate_problem) spec.compatibilities.push_back(model::LaunchType::kFargate);
   const auto& wanted = spec.requires_compatibilities;
   auto wants = [&](std::string_view c) {
     return std::find(wanted.begin(), wanted.end(), c) != wanted.end();
   };
-  if (wants("MANAGED_INSTANCES")) spec.compatibilities.push_back("MANAGED_INSTANCES");
+  if (wants("MANAGED_INSTANCES")) {
+    spec.compatibilities.push_back(model::LaunchType::kManagedInstances);
+  }
   if (wants("FARGATE") && fargate_problem) return Status::Client(*fargate_problem);
   if (wants("EXTERNAL") && awsvpc) {
     return Status::Client(
@@ -158,8 +144,8 @@ Status ComputeCompatibilities(const rapidjson::Value& req, TaskDefinitionSpec& s
 void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
   const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
   const bool task_role = GetNonEmptyString(req, "taskRoleArn").has_value();
-  const bool awsvpc = spec.network_mode == "awsvpc";
-  const bool host = spec.network_mode == "host";
+  const bool awsvpc = spec.awsvpc();
+  const bool host = spec.network_mode == model::NetworkMode::kHost;
   std::vector<std::string>& out = spec.requires_attributes;
   auto add = [&](std::string name) {
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
@@ -239,4 +225,4 @@ void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& 
   }
 }
 
-}  // namespace ecs::control
+}  // namespace ecs::taskdef

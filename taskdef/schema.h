@@ -3,9 +3,9 @@
 // access to a checked request, and the echo of the members the model knows (the TaskDefinition
 // body with ECS's container defaults).
 //
-// INTERNAL to the task-definition code: task_definition_rules.cc (validation) and
-// task_definition_compat.cc (launch types, requiresAttributes) include it; everyone else uses
-// control/task_definition_rules.h. Pure functions over immutable tables; thread-safe.
+// INTERNAL to taskdef/: normalize.cc (validation) and compat.cc (launch types,
+// requiresAttributes) include it; everyone else uses taskdef/normalize.h. Pure functions over
+// immutable tables; thread-safe.
 #pragma once
 
 #include <rapidjson/document.h>
@@ -19,9 +19,9 @@
 
 #include "common/json.h"
 #include "common/status.h"
-#include "control/task_definition_rules.h"
+#include "taskdef/spec.h"
 
-namespace ecs::control::td_schema {
+namespace ecs::taskdef::schema {
 
 enum class Kind { kString, kInt, kBool, kStringList, kIntList, kStringMap, kStruct, kStructList };
 
@@ -74,11 +74,11 @@ bool NonEmpty(const rapidjson::Value& obj, std::string_view key);
 
 // --- Echo ---
 
-// The TaskDefinition body (see TaskDefinitionSpec::body_json): task members in AWS's order,
+// The TaskDefinition body (see TaskDefinitionSpec::body): task members in AWS's order,
 // containers and port mappings in the client's order with ECS's defaults appended after the
 // members the client sent. REQUIRES: `request` passed CheckShape; `spec` is complete except
-// body_json.
+// body.
 std::string WriteBody(const rapidjson::Value& request, const TaskDefinitionSpec& spec,
                       TaskDefinitionSpec::Splices* splices);
 
-}  // namespace ecs::control::td_schema
+}  // namespace ecs::taskdef::schema

@@ -1,6 +1,6 @@
 // The RegisterTaskDefinition input shape (see task_definition_schema.h): the member tables,
 // the type checks over them, typed access and the echo into the TaskDefinition body.
-#include "control/task_definition_schema.h"
+#include "taskdef/schema.h"
 
 #include <algorithm>
 #include <climits>
@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-namespace ecs::control {
-namespace td_schema {
+namespace ecs::taskdef {
+namespace schema {
 namespace {
 // ---------------------------------------------------------------------------------------------
 // The RegisterTaskDefinitionRequest input shape, transcribed from botocore 1.43.11
@@ -591,7 +591,7 @@ void WriteValue(const rapidjson::Value& v, const Member& m, JsonWriter& w) {
 // ECS's defaults appended after the members the client sent.
 
 void WritePortMapping(const rapidjson::Value& pm, const TaskDefinitionSpec& spec, JsonWriter& w) {
-  const bool publishes = spec.network_mode == "awsvpc" || spec.network_mode == "host";
+  const bool publishes = spec.awsvpc() || spec.network_mode == model::NetworkMode::kHost;
   w.StartObject();
   ForEachKnown(pm, kPortMapping, [&](const Member& m, const rapidjson::Value& v) {
     w.Key(m.key);
@@ -663,7 +663,9 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
     w.EndArray();
   }
   echo_or_empty_list("placementConstraints");
-  w.StringArray("compatibilities", spec.compatibilities);
+  w.Key("compatibilities").StartArray();
+  for (auto c : spec.compatibilities) w.String(model::ToString(c));
+  w.EndArray();
   echo("requiresCompatibilities");
   // Normalized: "1 vCPU" is stored as "1024", "2GB" as "2048".
   if (spec.cpu) w.Member("cpu", std::to_string(*spec.cpu));
@@ -678,6 +680,6 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
   return w.str();
 }
 
-}  // namespace td_schema
+}  // namespace schema
 
-}  // namespace ecs::control
+}  // namespace ecs::taskdef

@@ -1,5 +1,3 @@
-#include "control/task_definition_rules.h"
-
 #include <rapidjson/writer.h>
 
 #include <algorithm>
@@ -9,21 +7,24 @@
 #include <utility>
 
 #include "common/json.h"
-#include "control/task_definition_schema.h"
+#include "taskdef/compat.h"
+#include "taskdef/schema.h"
+#include "taskdef/sizes.h"
+#include "taskdef/spec.h"
 
 // The validation rules over one RegisterTaskDefinition request. The member tables, the type
-// checks and the body echo live in task_definition_schema.cc; compatibilities, the Fargate rules
+// checks and the body echo live in schema.cc; compatibilities, the Fargate rules
 // and requiresAttributes in task_definition_compat.cc.
-namespace ecs::control {
+namespace ecs::taskdef {
 namespace {
 
-using td_schema::CheckShape;
-using td_schema::Get;
-using td_schema::GetBool;
-using td_schema::GetInt;
-using td_schema::GetString;
-using td_schema::Items;
-using td_schema::NonEmpty;
+using schema::CheckShape;
+using schema::Get;
+using schema::GetBool;
+using schema::GetInt;
+using schema::GetString;
+using schema::Items;
+using schema::NonEmpty;
 
 bool MatchesNamePattern(std::string_view s) {
   if (s.empty() || s.size() > 255) return false;
@@ -34,63 +35,7 @@ bool MatchesNamePattern(std::string_view s) {
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-// ---------------------------------------------------------------------------------------------
-// Task size strings.
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    char a = static_cast<char>(
-        std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])));
-    if (a != suffix[i]) return false;
-  }
-  return true;
-}
-
-// `number` × `factor` for a plain decimal ("2", "0.5", ".25"), when the product is whole.
-std::optional<int64_t> ScaleDecimal(std::string_view number, int64_t factor) {
-  size_t dot = number.find('.');
-  std::string_view whole = number.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? "" : number.substr(dot + 1);
-  if (whole.empty() && frac.empty()) return std::nullopt;
-  if (whole.size() > 9 || frac.size() > 6) return std::nullopt;
-  auto digits = [](std::string_view d) {
-    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (!digits(whole) || !digits(frac)) return std::nullopt;
-  int64_t w = 0;
-  for (char c : whole) w = w * 10 + (c - '0');
-  int64_t f = 0, scale = 1;
-  for (char c : frac) {
-    f = f * 10 + (c - '0');
-    scale *= 10;
-  }
-  if ((f * factor) % scale != 0) return std::nullopt;
-  return w * factor + f * factor / scale;
-}
-
-std::optional<int64_t> ParseSize(std::string_view text, std::string_view unit, int64_t factor) {
-  text = Trim(text);
-  if (EndsWithNoCase(text, unit)) {
-    return ScaleDecimal(Trim(text.substr(0, text.size() - unit.size())), factor);
-  }
-  if (text.find('.') != std::string_view::npos) return std::nullopt;  // units are whole numbers
-  return ScaleDecimal(text, 1);
-}
-
 }  // namespace
-
-std::optional<int64_t> ParseTaskCpu(std::string_view text) { return ParseSize(text, "vcpu", 1024); }
-
-std::optional<int64_t> ParseTaskMemory(std::string_view text) {
-  return ParseSize(text, "gb", 1024);
-}
 
 namespace {
 
@@ -146,7 +91,7 @@ constexpr int64_t kMinEc2TaskCpu = 128;
 constexpr int64_t kMaxEc2TaskCpu = 196608;
 
 // ---------------------------------------------------------------------------------------------
-// The normalizer: validation and extraction over one request; the body is td_schema::WriteBody.
+// The normalizer: validation and extraction over one request; the body is schema::WriteBody.
 
 class Normalizer {
  public:
@@ -155,11 +100,13 @@ class Normalizer {
   Result<TaskDefinitionSpec> Run();
 
  private:
-  bool awsvpc() const { return spec_.network_mode == "awsvpc"; }
-  bool host() const { return spec_.network_mode == "host"; }
-  bool bridge() const { return spec_.network_mode.empty() || spec_.network_mode == "bridge"; }
+  bool awsvpc() const { return spec_.network_mode == model::NetworkMode::kAwsvpc; }
+  bool host() const { return spec_.network_mode == model::NetworkMode::kHost; }
+  bool bridge() const {
+    return !spec_.network_mode || spec_.network_mode == model::NetworkMode::kBridge;
+  }
   std::string ModeName() const {
-    return spec_.network_mode.empty() ? "bridge" : spec_.network_mode;
+    return std::string(model::ToString(spec_.network_mode.value_or(model::NetworkMode::kBridge)));
   }
   const rapidjson::Value& Container(size_t i) const {
     return Items(req_, "containerDefinitions")[i];
@@ -217,7 +164,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   ECS_RETURN_IF_ERROR(ComputeCompatibilities(req_, spec_));
   ComputeRequiresAttributes(req_, spec_);
   ECS_RETURN_IF_ERROR(ReadTags());
-  spec_.body_json = td_schema::WriteBody(req_, spec_, &spec_.splices);
+  spec_.body = model::RawJson::FromText(schema::WriteBody(req_, spec_, &spec_.splices));
   return std::move(spec_);
 }
 
@@ -233,7 +180,10 @@ Status Normalizer::CheckFamily() {
 }
 
 Status Normalizer::ReadTaskLevel() {
-  spec_.network_mode = GetString(req_, "networkMode").value_or("");
+  // CheckShape reported an unknown value already; it reads as unset here.
+  if (auto mode = GetString(req_, "networkMode")) {
+    spec_.network_mode = model::Parse<model::NetworkMode>(*mode);
+  }
   for (const auto& c : Items(req_, "requiresCompatibilities")) {
     spec_.requires_compatibilities.emplace_back(c.GetString(), c.GetStringLength());
   }
@@ -398,7 +348,7 @@ Status Normalizer::ReadPortMappings(const rapidjson::Value& c, ContainerSpec& sp
   const auto mappings = Items(c, "portMappings");
   const std::string prefix =
       "Invalid 'portMappings' setting for container " + Quote(spec.name) + ". ";
-  if (!mappings.Empty() && spec_.network_mode == "none") {
+  if (!mappings.Empty() && spec_.network_mode == model::NetworkMode::kNone) {
     return Status::Client(prefix + "Port mappings are not supported when networkMode=none.");
   }
   for (rapidjson::SizeType i = 0; i < mappings.Size(); ++i) {
@@ -442,7 +392,7 @@ Status Normalizer::ReadPortMappings(const rapidjson::Value& c, ContainerSpec& sp
     }
     if ((awsvpc() || host()) && host_port && *host_port != *container_port) {
       // The observed ECS wording.
-      return Status::Client("When networkMode=" + spec_.network_mode +
+      return Status::Client("When networkMode=" + ModeName() +
                             ", the host ports and container ports in port mappings must match.");
     }
     out.container_port = static_cast<int>(*container_port);
@@ -620,4 +570,4 @@ Result<TaskDefinitionSpec> NormalizeTaskDefinition(const rapidjson::Value& reque
   return Normalizer(request).Run();
 }
 
-}  // namespace ecs::control
+}  // namespace ecs::taskdef

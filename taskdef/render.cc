@@ -1,6 +1,8 @@
 // RenderTaskDefinition: a stored TaskDefinition body with the control plane's members
 // (taskDefinitionArn, revision, status, timestamps, registeredBy) spliced in at the places AWS
 // writes them.
+#include "taskdef/render.h"
+
 #include <algorithm>
 #include <iterator>
 #include <optional>
@@ -10,9 +12,8 @@
 #include <vector>
 
 #include "common/json.h"
-#include "control/task_definition_rules.h"
 
-namespace ecs::control {
+namespace ecs::taskdef {
 
 namespace {
 
@@ -119,15 +120,35 @@ std::optional<std::vector<std::pair<std::string_view, std::string_view>>> TopLev
 
 }  // namespace
 
+TaskDefinitionSpec::Splices FindSplices(std::string_view body) {
+  TaskDefinitionSpec::Splices at;
+  auto members = TopLevelMembers(body);
+  if (!members) return at;  // all 0: RenderTaskDefinition scans
+  // Each offset is the end of the last member that AWS writes before the spliced one.
+  auto after_last_before = [&](std::string_view spliced) {
+    size_t end = 0;
+    for (const auto& [key, value] : *members) {
+      if (OutputRank(key) < OutputRank(spliced)) {
+        end = static_cast<size_t>(value.data() + value.size() - body.data());
+      }
+    }
+    return end;
+  };
+  at.revision = after_last_before("revision");
+  at.status = after_last_before("status");
+  at.registered = after_last_before("registeredAt");
+  return at;
+}
+
 std::string RenderTaskDefinition(std::string_view body_json,
-                                 const TaskDefinitionRegistration& reg) {
+                                 const model::TaskDefinitionRegistration& reg) {
   JsonWriter w;
   // The control plane's members, each written just before the first body member that follows it
   // in kOutputOrder.
   auto write_spliced = [&](std::string_view key) {
     if (key == "taskDefinitionArn") w.Member(key, reg.arn);
     if (key == "revision") w.Member(key, reg.revision);
-    if (key == "status") w.Member(key, reg.status);
+    if (key == "status") w.Member(key, model::ToString(reg.status));
     if (key == "registeredAt") w.Key(key).Timestamp(reg.registered_at);
     if (key == "deregisteredAt" && reg.deregistered_at) w.Key(key).Timestamp(*reg.deregistered_at);
     if (key == "deleteRequestedAt" && reg.delete_requested_at) {
@@ -167,8 +188,8 @@ std::string RenderTaskDefinition(std::string_view body_json,
 }
 
 std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
-                                 const TaskDefinitionRegistration& reg) {
-  const std::string_view body = spec.body_json;
+                                 const model::TaskDefinitionRegistration& reg) {
+  const std::string_view body = spec.body.text();
   const auto& at = spec.splices;
   // Each offset sits right after a member, where a ',' or the closing '}' follows.
   auto after_member = [&](size_t i) {
@@ -184,7 +205,7 @@ std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
   const size_t arn_end = w.size();
   w.Member("revision", reg.revision);
   const size_t revision_end = w.size();
-  w.Member("status", reg.status);
+  w.Member("status", model::ToString(reg.status));
   const size_t status_end = w.size();
   w.Key("registeredAt").Timestamp(reg.registered_at);
   if (reg.deregistered_at) w.Key("deregisteredAt").Timestamp(*reg.deregistered_at);
@@ -207,4 +228,4 @@ std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
   return out;
 }
 
-}  // namespace ecs::control
+}  // namespace ecs::taskdef

@@ -1,0 +1,79 @@
+// ClusterIndex::CheckInvariants: every derived index recomputed from the primary maps.
+#include <set>
+
+#include "control/cluster_index.h"
+
+namespace ecs::control {
+
+namespace {
+
+Status Broken(const Tenant& t, const std::string& cluster, const std::string& what) {
+  return Status::Server("index invariant broken in cluster " + t.account + "/" + t.region + "/" +
+                        cluster + ": " + what);
+}
+
+}  // namespace
+
+Status ClusterIndex::CheckCluster(const Tenant& t, const std::string& name,
+                                  const ClusterState& cs) const {
+  // tasks_by_seq lists exactly the tasks, by their own seq.
+  if (cs.tasks_by_seq.size() != cs.tasks.size()) return Broken(t, name, "tasks_by_seq size");
+  for (const auto& [id, task] : cs.tasks) {
+    auto it = cs.tasks_by_seq.find(task.seq);
+    if (it == cs.tasks_by_seq.end() || it->second != &task) {
+      return Broken(t, name, "tasks_by_seq misses task " + id);
+    }
+  }
+  // Counters, service counts and instance usage: start from nothing and account every task.
+  ClusterState scratch;
+  scratch.instances = cs.instances;
+  for (auto& [id, ci] : scratch.instances) ci.usage = {};
+  scratch.services = cs.services;
+  for (const auto& [id, task] : cs.tasks) Account(scratch, task, +1);
+  RecountServices(scratch);
+  if (!(scratch.counts == cs.counts)) return Broken(t, name, "cluster counters");
+  if (scratch.service_counts != cs.service_counts) return Broken(t, name, "service counts");
+  ClusterIndex fresh;
+  for (const auto& [id, ci] : scratch.instances) {
+    if (!(ci.usage == cs.instances.at(id).usage)) return Broken(t, name, "usage of " + id);
+    fresh.RefreshView(scratch, ci);
+    auto view = cs.views.find(id);
+    if (view == cs.views.end() || !(view->second == scratch.views.at(id))) {
+      return Broken(t, name, "placement view of " + id);
+    }
+  }
+  if (cs.views.size() != cs.instances.size()) return Broken(t, name, "views of gone instances");
+  // service_tasks: each service's tasks that are not STOPPED.
+  std::map<std::string, std::set<const model::Task*>> live;
+  for (const auto& [id, task] : cs.tasks) {
+    if (!task.service_name.empty() && !task.is_stopped()) live[task.service_name].insert(&task);
+  }
+  for (const auto& [service, tasks] : cs.service_tasks) {
+    std::set<const model::Task*> listed(tasks.begin(), tasks.end());
+    auto want = live.find(service);
+    if (listed != (want == live.end() ? std::set<const model::Task*>{} : want->second)) {
+      return Broken(t, name, "service_tasks of " + service);
+    }
+    live.erase(service);
+  }
+  if (!live.empty()) return Broken(t, name, "service_tasks misses " + live.begin()->first);
+  return Status::Ok();
+}
+
+Status ClusterIndex::CheckInvariants() const {
+  std::set<std::pair<Millis, model::Task*>> due;
+  for (const auto& [tenant, ts] : tenants_) {
+    for (const auto& [name, cs] : ts.cluster_state) {
+      ECS_RETURN_IF_ERROR(CheckCluster(tenant, name, cs));
+      for (const auto& [id, task] : cs.tasks) {
+        if (task.next_transition_at != 0) {
+          due.insert({task.next_transition_at, const_cast<model::Task*>(&task)});
+        }
+      }
+    }
+  }
+  if (due != due_) return Status::Server("index invariant broken: the due queue");
+  return Status::Ok();
+}
+
+}  // namespace ecs::control

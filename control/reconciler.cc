@@ -1,0 +1,27 @@
+// The reconciler's entry points: every lifecycle step that is due, then the service scheduler,
+// committed as one ChangeSet per call (or per slice).
+#include "control/control_plane.h"
+
+namespace ecs::control {
+
+Status ControlPlane::RunDue(Millis now, bool advancing) {
+  storage::ChangeSet changes;
+  if (!state_.clock->frozen() || advancing) {
+    // At most ~20,000 steps per ChangeSet; the caller calls again for the rest.
+    int checks_left = 20000 / 64;
+    lifecycle_.StepDue(now, changes, [&] { return --checks_left <= 0; });
+  }
+  scheduler_.ReconcileServices(now, changes);
+  return Commit(changes);
+}
+
+Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& out_of_time) {
+  storage::ChangeSet changes;
+  bool more = !state_.clock->frozen() && !lifecycle_.StepDue(now, changes, out_of_time);
+  // Services see every task step due by now first, as in RunDue.
+  if (!more) more = !scheduler_.ReconcileServices(now, changes, &out_of_time);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return more;
+}
+
+}  // namespace ecs::control

@@ -1,0 +1,297 @@
+// The inputs and outputs of the control plane's operations: plain, typed data that api/ decodes
+// requests into (already type-checked) and encodes replies from. Members a request leaves out
+// are unset (std::optional) where "absent" and "default" differ.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/tenant.h"
+#include "model/cluster.h"
+#include "model/container_instance.h"
+#include "model/launch.h"
+#include "model/raw_json.h"
+#include "model/service.h"
+#include "model/tag.h"
+#include "model/task.h"
+#include "model/task_definition.h"
+
+namespace ecs::control {
+
+// Who is calling, from where: derived by api/ from the SigV4 scope and access key.
+struct RequestContext {
+  Tenant tenant;
+  std::string principal_arn() const { return PrincipalArn(tenant); }
+};
+
+// A page of ARNs (or names) and the token of the next one.
+struct Page {
+  std::vector<std::string> arns;
+  std::optional<std::string> next_token;
+};
+
+// maxResults / nextToken of a List call.
+struct PageRequest {
+  std::optional<int64_t> max_results;
+  std::optional<std::string> next_token;
+};
+
+// An entry of a `failures` list.
+struct DescribeFailure {
+  std::string arn;
+  std::string reason;
+  std::string detail;
+};
+
+// --- Clusters ---
+
+struct ClusterFields {
+  std::optional<std::vector<model::NameValue>> settings;
+  std::optional<model::RawJson> configuration;
+  std::optional<std::string> service_connect_namespace;  // "" removes the defaults
+};
+
+struct CreateClusterInput {
+  std::string cluster_name;  // "" -> default
+  model::TagList tags;
+  ClusterFields fields;
+  std::vector<std::string> capacity_providers;
+  model::CapacityProviderStrategy default_strategy;
+};
+
+// Live counters derived from the indexes.
+struct ClusterCounts {
+  int64_t registered_container_instances = 0;
+  int64_t running_tasks = 0;
+  int64_t pending_tasks = 0;
+  int64_t active_services = 0;
+  int64_t draining_services = 0;
+  int64_t running_ec2_tasks = 0, running_fargate_tasks = 0;
+  int64_t pending_ec2_tasks = 0, pending_fargate_tasks = 0;
+  int64_t active_ec2_services = 0, active_fargate_services = 0;
+  int64_t draining_ec2_services = 0, draining_fargate_services = 0;
+  bool operator==(const ClusterCounts&) const = default;
+};
+
+// --- Container instances and attributes ---
+
+// What an instance identity document says (all optional).
+struct InstanceIdentity {
+  std::string instance_id;
+  std::string availability_zone;
+  std::string instance_type;
+  std::string image_id;
+  std::string architecture;
+};
+
+struct RegisterInstanceInput {
+  std::string cluster;
+  InstanceIdentity identity;
+  std::vector<model::Resource> total_resources;
+  std::string agent_version, agent_hash, docker_version;
+  std::vector<model::Attribute> attributes;
+  model::RawJson platform_devices;
+  std::string container_instance_arn;  // re-registration
+  model::TagList tags;
+  // Fleet-only knobs (not part of the ECS request).
+  std::string instance_type;
+  std::string availability_zone;
+};
+
+struct ListContainerInstancesInput {
+  std::string cluster;
+  std::string filter;                           // cluster query language; "" = all
+  std::optional<model::InstanceStatus> status;  // unset: every status but INACTIVE
+  PageRequest page;
+};
+
+struct AttributeTarget {
+  model::Attribute attribute;
+  std::string target_type;  // container-instance
+  std::string target_id;    // ARN or ID
+};
+
+struct ListAttributesInput {
+  std::string cluster;
+  std::string target_type;
+  std::string name;   // "" = any
+  std::string value;  // "" = any (requires name)
+  PageRequest page;
+};
+
+// --- Tasks ---
+
+struct ContainerOverrideInput {
+  std::string name;
+  std::optional<int64_t> cpu, memory, memory_reservation;
+};
+
+struct RunTaskInput {
+  std::string cluster;
+  std::string task_definition;
+  int64_t count = 1;
+  std::string group;
+  std::string started_by;
+  std::optional<model::LaunchType> launch_type;  // unset = strategy, cluster default or EC2
+  model::CapacityProviderStrategy capacity_provider_strategy;
+  model::RawJson overrides;  // TaskOverride as sent (empty = none)
+  std::vector<ContainerOverrideInput> container_overrides;
+  std::optional<std::string> task_cpu_override, task_memory_override;
+  std::vector<model::PlacementConstraintItem> constraints;
+  std::vector<model::PlacementStrategyItem> strategies;
+  std::optional<model::AwsVpcConfiguration> network;
+  model::TagList tags;
+  std::optional<model::PropagateTags> propagate_tags;
+  bool enable_ecs_managed_tags = false;
+  bool enable_execute_command = false;
+  std::string client_token;
+  std::string platform_version;
+  // StartTask: explicit instances instead of placement.
+  std::vector<std::string> container_instances;
+  // Service scheduler: the service that launches the task (group/startedBy already set).
+  std::string service_name;
+  bool is_service = false;
+};
+
+struct RunTaskOutput {
+  std::vector<const model::Task*> tasks;
+  std::vector<DescribeFailure> failures;
+};
+
+struct ListTasksInput {
+  std::string cluster;
+  std::string container_instance;
+  std::string family;
+  std::string started_by;
+  std::string service_name;
+  // desiredStatus filter; PENDING (which ECS never sets) matches nothing.
+  std::optional<model::DesiredStatus> desired_status = model::DesiredStatus::kRunning;
+  std::optional<model::LaunchType> launch_type;
+  std::optional<int64_t> max_results;
+  std::optional<std::string> next_token;
+};
+
+// ListTasks without copying the ARNs: the tasks of the page (valid until the next mutation).
+struct TaskPage {
+  std::vector<const model::Task*> tasks;
+  std::optional<std::string> next_token;
+};
+
+// SubmitTaskStateChange / SubmitContainerStateChange. Statuses are as the agent sent them; the
+// control plane validates them.
+struct TaskStateChangeInput {
+  std::string cluster;
+  std::string task;
+  std::string status;  // task status; "" = containers only
+  std::string reason;
+  struct Container {
+    std::string name;
+    std::string status;
+    std::optional<int64_t> exit_code;
+    std::string reason;
+    std::string runtime_id;
+    std::vector<model::NetworkBinding> network_bindings;
+  };
+  std::vector<Container> containers;
+  std::optional<Millis> pull_started_at, pull_stopped_at, execution_stopped_at;
+};
+
+// --- Services ---
+
+// CreateService / UpdateService members; unset optionals keep the current value on update.
+struct ServiceInput {
+  std::string cluster;
+  std::string service;  // name (create) or name/ARN (update)
+  std::optional<std::string> task_definition;
+  std::optional<int64_t> desired_count;
+  std::optional<model::LaunchType> launch_type;
+  std::optional<model::CapacityProviderStrategy> capacity_provider_strategy;
+  std::optional<std::string> platform_version;
+  std::optional<model::SchedulingStrategy> scheduling_strategy;
+  std::optional<int64_t> minimum_healthy_percent, maximum_percent;
+  std::optional<bool> circuit_breaker_enable, circuit_breaker_rollback;
+  std::optional<model::RawJson> alarms;
+  std::optional<model::DeploymentControllerType> deployment_controller;
+  std::optional<std::vector<model::PlacementConstraintItem>> placement_constraints;
+  std::optional<std::vector<model::PlacementStrategyItem>> placement_strategy;
+  // networkConfiguration as given (an awsvpcConfiguration without subnets has none).
+  std::optional<model::NetworkConfiguration> network_configuration;
+  std::optional<model::RawJson> load_balancers;
+  std::optional<model::RawJson> service_registries;
+  std::optional<model::RawJson> service_connect_configuration;
+  std::optional<std::string> service_connect_namespace;
+  std::optional<int64_t> health_check_grace_period_seconds;
+  std::optional<model::PropagateTags> propagate_tags;
+  std::optional<bool> enable_ecs_managed_tags;
+  std::optional<bool> enable_execute_command;
+  std::optional<model::AzRebalancing> availability_zone_rebalancing;
+  std::optional<std::string> role_arn;
+  model::TagList tags;
+  std::string client_token;
+  bool force_new_deployment = false;
+};
+
+struct ListServicesInput {
+  std::string cluster;
+  std::optional<model::LaunchType> launch_type;
+  std::optional<model::SchedulingStrategy> scheduling_strategy;
+  PageRequest page;
+};
+
+// Running/pending task counts of a service and of each of its deployments.
+struct ServiceCounts {
+  int64_t running = 0;
+  int64_t pending = 0;
+  std::map<std::string, std::pair<int64_t, int64_t>> by_deployment;  // id -> (running, pending)
+};
+
+struct ServiceDeploymentRef {
+  const model::Service* service = nullptr;
+  const model::Deployment* deployment = nullptr;
+};
+
+struct ListServiceDeploymentsInput {
+  std::string cluster;
+  std::string service;
+  std::vector<model::ServiceDeploymentStatus> statuses;  // empty = any
+  std::optional<Millis> created_after, created_before;
+  PageRequest page;
+};
+
+// --- Task definitions ---
+
+struct ListTaskDefinitionsInput {
+  std::string family_prefix;  // an exact family name despite its name (ECS behaviour)
+  model::TaskDefinitionStatus status = model::TaskDefinitionStatus::kActive;
+  bool descending = false;
+  PageRequest page;
+};
+
+// ListTaskDefinitionFamilies' status filter: ACTIVE, INACTIVE or ALL.
+enum class FamilyStatusFilter { kActive, kInactive, kAll };
+
+// --- Account settings ---
+
+// An account setting as the model's Setting shape shows it.
+struct AccountSetting {
+  std::string name;
+  std::string value;
+  std::string principal_arn;
+  std::string type;  // user | aws_managed
+};
+
+struct ListAccountSettingsInput {
+  std::string name;           // "" = every name
+  std::string value;          // "" = any value (requires name)
+  std::string principal_arn;  // "" = the caller
+  bool effective_settings = false;
+  std::optional<int64_t> max_results;
+  std::optional<std::string> next_token;
+};
+
+}  // namespace ecs::control

@@ -1,0 +1,320 @@
+// ApplyServiceInput, one concern per step, in the order ECS reports problems.
+#include "control/service_input.h"
+
+#include <algorithm>
+
+#include "scheduler/placement_types.h"
+#include "taskdef/reference.h"
+
+namespace ecs::control {
+
+namespace {
+
+class Applier {
+ public:
+  Applier(const TaskDefinitionRegistry& registry, const Tenant& tenant,
+          const model::Cluster& cluster, const ServiceInput& in, bool creating, model::Service& svc)
+      : registry_(registry),
+        tenant_(tenant),
+        cluster_(cluster),
+        in_(in),
+        creating_(creating),
+        svc_(svc),
+        new_deployment_(creating || in.force_new_deployment) {}
+
+  Result<bool> Run() {
+    ECS_RETURN_IF_ERROR(Scheduling());
+    ECS_RETURN_IF_ERROR(Controller());
+    ECS_RETURN_IF_ERROR(LaunchTypeOrStrategy());
+    ECS_RETURN_IF_ERROR(PlatformVersion());
+    ECS_RETURN_IF_ERROR(TaskDefinition());
+    ECS_RETURN_IF_ERROR(DeploymentConfiguration());
+    ECS_RETURN_IF_ERROR(Placement());
+    ECS_RETURN_IF_ERROR(Network());
+    ECS_RETURN_IF_ERROR(EchoedMembers());
+    return new_deployment_;
+  }
+
+ private:
+  Status Scheduling();
+  Status Controller();
+  Status LaunchTypeOrStrategy();
+  Status PlatformVersion();
+  Status TaskDefinition();
+  Status DeploymentConfiguration();
+  Status Placement();
+  Status Network();
+  Status EchoedMembers();
+  bool daemon() const { return svc_.is_daemon(); }
+  bool fargate() const { return svc_.uses_fargate(); }
+  // A member whose change starts a new deployment on update.
+  template <typename T>
+  void Set(T& member, const T& value) {
+    if (!creating_ && !(member == value)) new_deployment_ = true;
+    member = value;
+  }
+
+  const TaskDefinitionRegistry& registry_;
+  const Tenant& tenant_;
+  const model::Cluster& cluster_;
+  const ServiceInput& in_;
+  const bool creating_;
+  model::Service& svc_;
+  bool new_deployment_;
+  const TaskDefinitionRecord* td_ = nullptr;  // the service's definition, once resolved
+};
+
+Status Applier::Scheduling() {
+  if (in_.scheduling_strategy) {
+    if (!creating_ && *in_.scheduling_strategy != svc_.scheduling_strategy) {
+      return Status::InvalidParameter("schedulingStrategy cannot be changed.");
+    }
+    svc_.scheduling_strategy = *in_.scheduling_strategy;
+  }
+  if (daemon() && in_.desired_count) {
+    return Status::InvalidParameter(
+        "The daemon scheduling strategy does not support a desired count for services. Remove "
+        "the desired count value and try again");
+  }
+  if (creating_ && !daemon() && !in_.desired_count) {
+    return Status::InvalidParameter("desiredCount can not be empty for a REPLICA service.");
+  }
+  if (in_.desired_count) {
+    if (*in_.desired_count < 0) return Status::InvalidParameter("desiredCount must be 0 or more.");
+    svc_.desired_count = *in_.desired_count;
+  }
+  return Status::Ok();
+}
+
+Status Applier::Controller() {
+  if (!in_.deployment_controller) return Status::Ok();
+  if (*in_.deployment_controller != model::DeploymentControllerType::kEcs) {
+    return Status(ErrorCode::kUnsupportedFeatureException,
+                  "The " + std::string(model::ToString(*in_.deployment_controller)) +
+                      " deployment controller is not supported by ecs-emulator yet; use ECS.");
+  }
+  svc_.deployment_controller = model::DeploymentControllerType::kEcs;
+  return Status::Ok();
+}
+
+Status Applier::LaunchTypeOrStrategy() {
+  // Launch type or capacity provider strategy; an empty strategy beside a launch type means none.
+  const bool has_strategy =
+      in_.capacity_provider_strategy && !in_.capacity_provider_strategy->empty();
+  if (in_.launch_type && has_strategy) {
+    return Status::InvalidParameter(
+        "Specifying both a launch type and capacity provider strategy is not supported. Remove "
+        "one and try again.");
+  }
+  if (in_.launch_type) {
+    if (!creating_ && in_.launch_type != svc_.launch_type) {
+      return Status::InvalidParameter("launchType cannot be changed on an existing service.");
+    }
+    svc_.launch_type = in_.launch_type;
+    svc_.capacity_provider_strategy.clear();
+  } else if (has_strategy) {
+    const auto& providers = cluster_.capacity_providers;
+    for (const auto& item : *in_.capacity_provider_strategy) {
+      const bool associated =
+          std::find(providers.begin(), providers.end(), item.capacity_provider) != providers.end();
+      if (!model::IsFargateProvider(item.capacity_provider) || !associated) {
+        return Status::InvalidParameter(
+            "The specified capacity provider strategy cannot contain "
+            "a capacity provider that is not associated with the "
+            "cluster.");
+      }
+    }
+    svc_.capacity_provider_strategy = *in_.capacity_provider_strategy;
+    svc_.launch_type.reset();
+  } else if (in_.capacity_provider_strategy && !creating_) {
+    // [] on update reverts to the launch type.
+    svc_.capacity_provider_strategy.clear();
+    if (!svc_.launch_type) svc_.launch_type = model::LaunchType::kEc2;
+  } else if (creating_) {
+    svc_.launch_type = model::LaunchType::kEc2;
+    if (!cluster_.default_capacity_provider_strategy.empty()) {
+      svc_.capacity_provider_strategy = cluster_.default_capacity_provider_strategy;
+      svc_.launch_type.reset();
+    }
+  }
+  if (daemon() && fargate()) {
+    return Status::InvalidParameter(
+        "The daemon scheduling strategy is not supported with the "
+        "Fargate launch type.");
+  }
+  return Status::Ok();
+}
+
+Status Applier::PlatformVersion() {
+  if (!in_.platform_version) {
+    if (creating_ && fargate()) svc_.platform_version = "LATEST";
+    return Status::Ok();
+  }
+  if (!fargate()) {
+    return Status::InvalidParameter("platformVersion is only valid for the Fargate launch type.");
+  }
+  const std::string& v = *in_.platform_version;
+  if (v != "LATEST" && v != "1.4.0" && v != "1.3.0") {
+    return Status(ErrorCode::kPlatformUnknownException,
+                  "The specified platform version (" + v + ") does not exist.");
+  }
+  Set(svc_.platform_version, v);
+  return Status::Ok();
+}
+
+Status Applier::TaskDefinition() {
+  if (in_.task_definition) {
+    auto td = registry_.Resolve(tenant_, *in_.task_definition);
+    if (!td.ok()) return Status::Client("TaskDefinition not found.");
+    if (!(*td)->is_active()) return Status::InvalidParameter("TaskDefinition is inactive");
+    Set(svc_.task_definition_arn, (*td)->reg.arn);
+  } else if (creating_) {
+    return Status::InvalidParameter("taskDefinition can not be empty.");
+  }
+  td_ = registry_.FindArn(tenant_, svc_.task_definition_arn);
+  if (!td_) return Status::Client("TaskDefinition not found.");
+  const model::LaunchType launch =
+      fargate() ? model::LaunchType::kFargate : svc_.launch_type.value_or(model::LaunchType::kEc2);
+  if (!td_->spec.SupportsLaunchType(launch)) {
+    return Status::InvalidParameter("Task definition does not support launch_type " +
+                                    std::string(model::ToString(launch)) + ".");
+  }
+  return Status::Ok();
+}
+
+Status Applier::DeploymentConfiguration() {
+  if (in_.minimum_healthy_percent) {
+    if (*in_.minimum_healthy_percent < 0 || *in_.minimum_healthy_percent > 100) {
+      return Status::InvalidParameter("minimumHealthyPercent must be between 0 and 100.");
+    }
+    svc_.minimum_healthy_percent = static_cast<int>(*in_.minimum_healthy_percent);
+  } else if (creating_) {
+    svc_.minimum_healthy_percent = daemon() ? 0 : 100;
+  }
+  if (in_.maximum_percent) {
+    if (*in_.maximum_percent < 0 || *in_.maximum_percent > 2000) {
+      return Status::InvalidParameter("maximumPercent must be between 0 and 2000.");
+    }
+    if (daemon() && *in_.maximum_percent != 100) {
+      return Status::InvalidParameter(
+          "The daemon scheduling strategy requires a maximumPercent "
+          "of 100.");
+    }
+    svc_.maximum_percent = static_cast<int>(*in_.maximum_percent);
+  } else if (creating_) {
+    svc_.maximum_percent = daemon() ? 100 : 200;
+  }
+  if (in_.circuit_breaker_enable) svc_.circuit_breaker_enable = *in_.circuit_breaker_enable;
+  if (in_.circuit_breaker_rollback) svc_.circuit_breaker_rollback = *in_.circuit_breaker_rollback;
+  if (in_.alarms) svc_.alarms = *in_.alarms;
+  return Status::Ok();
+}
+
+Status Applier::Placement() {
+  if (in_.placement_constraints) {
+    const auto& constraints = *in_.placement_constraints;
+    if (fargate() && !constraints.empty()) {
+      return Status::InvalidParameter(
+          "Task placement constraints are not supported for the "
+          "Fargate launch type.");
+    }
+    if (constraints.size() + td_->spec.member_of_expressions.size() > 10) {
+      return Status::InvalidParameter(
+          "A service can have at most 10 placement constraints, "
+          "counting the task definition's.");
+    }
+    for (const auto& c : constraints) {
+      auto parsed = scheduler::MakePlacementConstraint(c.type, c.expression);
+      if (!parsed.ok()) return parsed.status();
+    }
+    svc_.placement_constraints = constraints;
+  }
+  if (in_.placement_strategy) {
+    const auto& strategy = *in_.placement_strategy;
+    if (fargate() && !strategy.empty()) {
+      return Status::InvalidParameter(
+          "Task placement strategies are not supported for the "
+          "Fargate launch type.");
+    }
+    if (daemon() && !strategy.empty()) {
+      return Status::InvalidParameter(
+          "The daemon scheduling strategy does not support placement "
+          "strategies.");
+    }
+    if (strategy.size() > 5) {
+      return Status::InvalidParameter("placementStrategy can have at most 5 items.");
+    }
+    for (const auto& p : strategy) {
+      auto parsed = scheduler::MakePlacementStrategy(p.type, p.field);
+      if (!parsed.ok()) return parsed.status();
+    }
+    svc_.placement_strategy = strategy;
+  }
+  return Status::Ok();
+}
+
+Status Applier::Network() {
+  const bool awsvpc = td_->spec.awsvpc();
+  if (in_.network_configuration) {
+    if (!awsvpc) {
+      return Status::InvalidParameter(
+          "Network Configuration is not valid for the given "
+          "networkMode of this task definition.");
+    }
+    const auto& vpc = in_.network_configuration->awsvpc;
+    if (vpc.subnets.empty()) return Status::InvalidParameter("subnets can not be empty.");
+    if (vpc.subnets.size() > 16 || vpc.security_groups.size() > 5) {
+      return Status::InvalidParameter(
+          "awsvpcConfiguration allows at most 16 subnets and 5 "
+          "security groups.");
+    }
+    Set(svc_.network_configuration, in_.network_configuration);
+  }
+  if (awsvpc && !svc_.network_configuration) {
+    return Status::InvalidParameter(
+        "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
+  if (!awsvpc && !in_.network_configuration && in_.task_definition) {
+    svc_.network_configuration.reset();
+  }
+  return Status::Ok();
+}
+
+Status Applier::EchoedMembers() {
+  if (in_.load_balancers) Set(svc_.load_balancers, *in_.load_balancers);
+  if (in_.service_registries) Set(svc_.service_registries, *in_.service_registries);
+  if (in_.service_connect_configuration) {
+    if (!creating_) new_deployment_ = true;
+    svc_.service_connect_configuration = *in_.service_connect_configuration;
+    svc_.service_connect_namespace = in_.service_connect_namespace.value_or("");
+  }
+  if (in_.health_check_grace_period_seconds) {
+    const int64_t grace = *in_.health_check_grace_period_seconds;
+    if (grace < 0 || grace > 2147483647) {
+      return Status::InvalidParameter(
+          "healthCheckGracePeriodSeconds must be between 0 and "
+          "2147483647.");
+    }
+    svc_.health_check_grace_period_seconds = grace;
+  }
+  if (in_.propagate_tags) svc_.propagate_tags = *in_.propagate_tags;
+  if (in_.enable_ecs_managed_tags) svc_.enable_ecs_managed_tags = *in_.enable_ecs_managed_tags;
+  if (in_.enable_execute_command) svc_.enable_execute_command = *in_.enable_execute_command;
+  if (in_.availability_zone_rebalancing) {
+    svc_.availability_zone_rebalancing = *in_.availability_zone_rebalancing;
+  } else if (creating_) {
+    svc_.availability_zone_rebalancing = model::AzRebalancing::kEnabled;
+  }
+  if (in_.role_arn) svc_.role_arn = *in_.role_arn;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<bool> ApplyServiceInput(const TaskDefinitionRegistry& registry, const Tenant& tenant,
+                               const model::Cluster& cluster, const ServiceInput& in, bool creating,
+                               model::Service* svc) {
+  return Applier(registry, tenant, cluster, in, creating, *svc).Run();
+}
+
+}  // namespace ecs::control

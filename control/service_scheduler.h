@@ -1,0 +1,100 @@
+// ServiceScheduler: on every reconciler tick, each ACTIVE or DRAINING service is planned —
+// REPLICA services by the pure deployment planner (scheduler/deployment_planner.h), DAEMON
+// services from the instance list — and the plan is applied: tasks stopped (TaskLifecycle),
+// new tasks launched through RunTask's placement (TaskLauncher), deployments retired or
+// completed, the circuit breaker evaluated and the events ECS writes appended. Also what the
+// service operations share with it: new deployments, events, rollbacks.
+//
+// Cost. A service that is settled (steady, nothing to do) is skipped until one of its tasks
+// changes, it is updated, or its cluster's instances change (a signature over id, status,
+// version and agent connection). A service is written to the store only when the tick changed
+// something about it, so an idle cluster commits nothing.
+//
+// THREADING: state strand only.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "control/state.h"
+#include "control/task_launcher.h"
+#include "control/task_lifecycle.h"
+#include "model/service.h"
+#include "storage/store.h"
+
+namespace ecs::control {
+
+class ServiceScheduler {
+ public:
+  ServiceScheduler(State& state, TaskLifecycle& lifecycle, TaskLauncher& launcher)
+      : state_(state), lifecycle_(lifecycle), launcher_(launcher) {}
+
+  // One pass over every service; with `out_of_time`, a pass may be spread over several calls
+  // (false = the pass is not finished yet). Without it, a fresh complete pass.
+  bool ReconcileServices(Millis now, storage::ChangeSet& changes,
+                         const std::function<bool()>* out_of_time = nullptr);
+  // A task of a service changed (TaskLifecycle reports every change).
+  void OnTaskChanged(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  // Forgets the pass in progress (after a reset or reload).
+  void ForgetPass();
+
+  // What the service operations share with the scheduler.
+  model::Deployment NewDeployment(const model::Service& svc, Millis now);
+  void AddEvent(model::Service& svc, const std::string& message, Millis now);
+  // Makes the last COMPLETED deployment PRIMARY again (circuit breaker, StopServiceDeployment).
+  // False when there is none to go back to.
+  bool RollBack(model::Service& svc, bool circuit_breaker, const std::string& status_reason,
+                Millis now);
+  // The service's tasks that are not STOPPED, of this incarnation (a reused name's old tasks are
+  // left out), in creation order.
+  static std::vector<model::Task*> LiveServiceTasks(ClusterState& cs, const model::Service& svc);
+
+ private:
+  struct TickPlan;
+  void ReconcileService(ClusterState& cs, model::Service& svc, Millis now,
+                        storage::ChangeSet& changes);
+  void Drain(ClusterState& cs, model::Service& svc, const std::vector<model::Task*>& tasks,
+             Millis now, storage::ChangeSet& changes);
+  bool TripCircuitBreaker(model::Service& svc, Millis now);
+  TickPlan PlanDaemonTick(ClusterState& cs, model::Service& svc,
+                          const std::vector<model::Task*>& tasks, Millis now, bool* changed);
+  TickPlan PlanReplicaTick(ClusterState& cs, const model::Service& svc,
+                           const std::vector<model::Task*>& tasks, Millis now) const;
+  bool Healthy(const model::Task& t, Millis now) const;
+  // Applies the plan's stops and launches; returns the number of tasks launched.
+  int64_t Apply(ClusterState& cs, model::Service& svc, const TickPlan& plan, Millis now,
+                storage::ChangeSet& changes, std::vector<std::string>* stopped_ids);
+  bool RetireDrained(model::Service& svc, const TickPlan& plan, Millis now);
+  bool Complete(model::Service& svc, Millis now);
+  bool UpdateDeploymentCounts(ClusterState& cs, model::Service& svc);
+  int64_t LaunchServiceTasks(model::Service& svc, int64_t count, Millis now,
+                             storage::ChangeSet& changes);
+  // DAEMON: one task of the PRIMARY on each of these instances (StartTask, 10 per call).
+  int64_t LaunchDaemonTasks(model::Service& svc, const std::vector<std::string>& instance_ids,
+                            Millis now, storage::ChangeSet& changes);
+  // What every task a service starts shares (group, startedBy, network, tags, ...).
+  RunTaskInput ServiceTaskInput(const model::Service& svc) const;
+  Result<RunTaskOutput> LaunchFor(const model::Service& svc, const RunTaskInput& in,
+                                  storage::ChangeSet& changes);
+  // The "has started" event and the once-only placement-failure event; returns started.size().
+  int64_t ReportLaunch(model::Service& svc, const std::vector<std::string>& started,
+                       const std::optional<std::string>& failure, Millis now);
+
+  State& state_;
+  TaskLifecycle& lifecycle_;
+  TaskLauncher& launcher_;
+  // The current pass: the services to visit, by key so requests between slices may delete or
+  // re-create anything, and the next one to visit.
+  struct ServiceKey {
+    Tenant tenant;
+    std::string cluster;
+    std::string service;
+  };
+  std::vector<ServiceKey> pass_;
+  size_t pass_next_ = 0;
+};
+
+}  // namespace ecs::control

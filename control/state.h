@@ -1,0 +1,64 @@
+// State: everything the control plane holds in memory, and what it was given to work with (the
+// store, the clock, the id generator, the options). ControlPlane owns one; its internal parts
+// (TaskLifecycle, TaskLauncher, ServiceScheduler) work on it by reference.
+//
+// THREADING: state strand only. Nothing here locks.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/tenant.h"
+#include "control/cluster_index.h"
+#include "control/options.h"
+#include "control/tags.h"
+#include "control/task_definition_registry.h"
+#include "storage/store.h"
+
+namespace ecs::control {
+
+// Explicit account settings of one tenant: (principal ARN, setting name) -> value.
+using AccountSettingValues = std::map<std::pair<std::string, std::string>, std::string>;
+
+struct State {
+  State(storage::Store* store, const Clock* clock, IdGenerator ids, ControlOptions options)
+      : store(store), clock(clock), ids(std::move(ids)), options(std::move(options)) {}
+
+  storage::Store* store;
+  const Clock* clock;
+  IdGenerator ids;
+  ControlOptions options;
+
+  ClusterIndex index;
+  TaskDefinitionRegistry task_definitions;
+  TagIndex tags;
+  std::map<Tenant, AccountSettingValues> account_settings;
+  std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
+  int64_t next_seq = 1;                            // creation order of every resource
+
+  Millis Now() const { return clock->Now(); }
+  int64_t NextSeq() { return next_seq++; }
+  // Forgets everything in memory (not the store).
+  void Clear() {
+    index.Clear();
+    task_definitions.Clear();
+    tags.Clear();
+    account_settings.clear();
+    failing_task_definitions.clear();
+    next_seq = 1;
+  }
+};
+
+// A task definition is in use while a task that is not STOPPED runs it or an ACTIVE service
+// deploys it (task_definitions.cc).
+bool TaskDefinitionInUse(const State& state, const Tenant& t, const std::string& arn);
+// Removes a DELETE_IN_PROGRESS revision nothing uses any more (row, tags, registry entry; the
+// family's revision counter stays). Called whenever a user of `arn` goes away.
+void ReleaseTaskDefinition(State& state, const Tenant& t, const std::string& arn,
+                           storage::ChangeSet& changes);
+
+}  // namespace ecs::control

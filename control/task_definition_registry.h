@@ -1,0 +1,67 @@
+// The task-definition registry: every revision of every family, per tenant, plus the per-family
+// revision counters (revisions are never reused, also after deregistration and deletion).
+// Owned by the control plane's State; THREADING: state strand only, like all of control/.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/status.h"
+#include "common/tenant.h"
+#include "model/task_definition.h"
+#include "taskdef/spec.h"
+
+namespace ecs::control {
+
+struct TaskDefinitionRecord {
+  Tenant tenant;
+  int64_t seq = 0;
+  taskdef::TaskDefinitionSpec spec;       // spec.family is the family
+  model::TaskDefinitionRegistration reg;  // arn, revision, status, timestamps
+
+  bool is_active() const { return reg.status == model::TaskDefinitionStatus::kActive; }
+};
+
+class TaskDefinitionRegistry {
+ public:
+  // family -> (revision -> record), per tenant.
+  using Family = std::map<int64_t, TaskDefinitionRecord>;
+
+  // "family" (latest ACTIVE revision), "family:rev" or a full ARN with revision. An unknown
+  // definition or a family without ACTIVE revisions -> ClientException "Unable to describe task
+  // definition." (callers that need another text map it).
+  Result<const TaskDefinitionRecord*> Resolve(const Tenant& t, std::string_view identifier) const;
+  const TaskDefinitionRecord* Find(const Tenant& t, const std::string& family,
+                                   int64_t revision) const;
+  // The record an ARN (with revision) names, or nullptr.
+  const TaskDefinitionRecord* FindArn(const Tenant& t, std::string_view arn) const;
+
+  const std::map<std::string, Family>* FamiliesOf(const Tenant& t) const;
+  // Inserts or replaces a revision (the family's counter moves up to it).
+  const TaskDefinitionRecord& Put(TaskDefinitionRecord record);
+  // Drops one revision, and its family once no revision is left (the counter stays).
+  void Erase(const Tenant& t, const std::string& family, int64_t revision);
+
+  // Highest revision ever registered in (tenant, family); 0 when none.
+  int64_t LastRevision(const Tenant& t, const std::string& family) const;
+  void RaiseLastRevision(const Tenant& t, const std::string& family, int64_t revision);
+
+  const std::map<Tenant, std::map<std::string, Family>>& all() const { return families_; }
+  const std::map<std::pair<Tenant, std::string>, int64_t>& last_revisions() const {
+    return last_revision_;
+  }
+
+  void Clear() {
+    families_.clear();
+    last_revision_.clear();
+  }
+
+ private:
+  std::map<Tenant, std::map<std::string, Family>> families_;
+  std::map<std::pair<Tenant, std::string>, int64_t> last_revision_;
+};
+
+}  // namespace ecs::control

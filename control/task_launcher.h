@@ -1,0 +1,68 @@
+// TaskLauncher: RunTask and StartTask, for API callers and for the service scheduler. One
+// launch is five steps, each its own function:
+//   Validate  — the request against ECS's rules and the resolved task definition;
+//   Demand    — what one task reserves on an instance (docs/scheduling.md §2), overrides applied;
+//   Place     — where each task goes (scheduler/placement.h; StartTask: the named instances);
+//   Build     — the task records, containers, network bindings and ENIs;
+//   Insert    — into the cluster index and the caller's ChangeSet (the caller commits).
+// A clientToken retry returns the tasks of the first call (ConflictException when the
+// parameters differ).
+//
+// THREADING: state strand only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "control/requests.h"
+#include "control/state.h"
+#include "scheduler/placement_types.h"
+#include "storage/store.h"
+
+namespace ecs::control {
+
+class TaskLauncher {
+ public:
+  explicit TaskLauncher(State& state) : state_(state) {}
+
+  // REQUIRES: in.cluster names an ACTIVE cluster of ctx.tenant (the caller resolved it).
+  Result<RunTaskOutput> Launch(const RequestContext& ctx, const model::Cluster& cluster,
+                               const RunTaskInput& in, storage::ChangeSet& changes);
+
+ private:
+  // Everything a launch decided before placement.
+  struct LaunchPlan;
+  // One placed task: its instance (nullptr on Fargate) and placement.
+  struct Slot {
+    const model::ContainerInstance* instance = nullptr;
+    scheduler::TaskPlacement placement;
+  };
+
+  Result<LaunchPlan> Validate(const RequestContext& ctx, const model::Cluster& cluster,
+                              const RunTaskInput& in) const;
+  static scheduler::TaskDemand Demand(const LaunchPlan& launch, const RunTaskInput& in);
+  Result<std::vector<Slot>> Place(const RequestContext& ctx, ClusterState& cs,
+                                  const LaunchPlan& launch, const RunTaskInput& in,
+                                  RunTaskOutput& out);
+  Result<std::vector<Slot>> PlaceOnNamed(const RequestContext& ctx, ClusterState& cs,
+                                         const LaunchPlan& launch,
+                                         const scheduler::PlacementRequest& req,
+                                         const RunTaskInput& in, RunTaskOutput& out);
+  std::vector<model::Task> Build(const RequestContext& ctx, const LaunchPlan& launch,
+                                 const RunTaskInput& in, const std::vector<Slot>& slots);
+  model::Task BuildOne(const RequestContext& ctx, const LaunchPlan& launch, const RunTaskInput& in,
+                       const Slot& slot, size_t index);
+  void BuildContainers(const RequestContext& ctx, const LaunchPlan& launch, const RunTaskInput& in,
+                       const Slot& slot, model::Task& t);
+  model::EniAttachment BuildEni(const RequestContext& ctx, const std::string& subnet);
+  model::TagList TagsFor(const LaunchPlan& launch, const RunTaskInput& in) const;
+  // The earlier call's tasks for a clientToken already used in this cluster, if any.
+  std::optional<Result<RunTaskOutput>> Replay(const RequestContext& ctx, ClusterState& cs,
+                                              const std::string& token_key,
+                                              const std::string& fingerprint);
+
+  State& state_;
+};
+
+}  // namespace ecs::control

@@ -1,0 +1,58 @@
+// TaskLifecycle: the simulated ECS agent. It moves tasks through PROVISIONING -> PENDING ->
+// RUNNING -> STOPPING -> (DEPROVISIONING) -> STOPPED on the injected clock, fills what each step
+// sets (timestamps, container states, network bindings, ENI status), and purges STOPPED tasks
+// after the retention window. The agent APIs (SubmitTaskStateChange, ...) and the fault API
+// drive the same transitions.
+//
+// Every change goes into memory (through ClusterIndex::UpdateTask) and into the caller's
+// ChangeSet; the caller commits. A change to a service's task is reported to `on_task_changed`
+// (the service scheduler).
+//
+// THREADING: state strand only.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "control/requests.h"
+#include "control/state.h"
+#include "model/task.h"
+#include "storage/store.h"
+
+namespace ecs::control {
+
+class TaskLifecycle {
+ public:
+  using TaskChanged = std::function<void(ClusterState&, model::Task&, Millis, storage::ChangeSet&)>;
+  TaskLifecycle(State& state, TaskChanged on_task_changed)
+      : state_(state), on_task_changed_(std::move(on_task_changed)) {}
+
+  // Moves a task to `next` at `now`, with everything that state sets.
+  void Transition(ClusterState& cs, model::Task& task, model::TaskState next, Millis now,
+                  storage::ChangeSet& changes);
+  // Asks a task to stop (desiredStatus STOPPED); the agent steps it right away.
+  void RequestStop(ClusterState& cs, model::Task& task, model::StopCode code,
+                   const std::string& reason, Millis now, storage::ChangeSet& changes);
+  // Steps the tasks due by `now` in time order; false when `stop()` (asked every 64 steps) ended
+  // it early.
+  bool StepDue(Millis now, storage::ChangeSet& changes, const std::function<bool()>& stop);
+  // SubmitTaskStateChange: the agent's report, validated as a whole before anything changes.
+  Status ApplyStateChange(ClusterState& cs, model::Task& task, const TaskStateChangeInput& in,
+                          Millis now, storage::ChangeSet& changes);
+
+ private:
+  // One step of the simulated agent for a due task (may purge it).
+  void Step(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  // What entering `next` changes in the task (timestamps, containers, ENI, its next step).
+  void Enter(model::Task& t, model::TaskState next, Millis now);
+  void Purge(ClusterState& cs, model::Task& task, storage::ChangeSet& changes);
+  // After any change: persisted, and reported to the service scheduler.
+  void Changed(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+
+  State& state_;
+  TaskChanged on_task_changed_;
+};
+
+}  // namespace ecs::control

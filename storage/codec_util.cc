@@ -1,0 +1,109 @@
+#include "storage/codec_util.h"
+
+namespace ecs::storage {
+
+namespace {
+
+// A string member holding JSON text, parsed; nullopt when empty. Problems fail `r`.
+std::optional<rapidjson::Document> ReadJsonText(RowReader& r, const char* member) {
+  std::string text = r.OptString(member);
+  if (text.empty()) return std::nullopt;
+  rapidjson::Document d;
+  d.Parse(text.data(), text.size());
+  if (d.HasParseError()) {
+    r.Fail(member, "does not hold JSON text");
+    return std::nullopt;
+  }
+  return d;
+}
+
+}  // namespace
+
+std::string StrategyText(const model::CapacityProviderStrategy& strategy) {
+  if (strategy.empty()) return "";
+  JsonWriter w;
+  w.StartArray();
+  for (const auto& i : strategy) {
+    w.StartObject()
+        .Member("capacityProvider", i.capacity_provider)
+        .Member("weight", i.weight)
+        .Member("base", i.base)
+        .EndObject();
+  }
+  w.EndArray();
+  return w.str();
+}
+
+model::CapacityProviderStrategy ReadStrategyText(RowReader& r, const char* member) {
+  model::CapacityProviderStrategy out;
+  auto doc = ReadJsonText(r, member);
+  if (!doc) return out;
+  if (!doc->IsArray()) {
+    r.Fail(member, "is not a JSON array");
+    return out;
+  }
+  for (const auto& e : doc->GetArray()) {
+    RowReader item = r.Nested(e);
+    out.push_back({item.String("capacityProvider"), item.Int("weight"), item.Int("base")});
+  }
+  return out;
+}
+
+std::string NetworkText(const std::optional<model::NetworkConfiguration>& network) {
+  if (!network) return "";
+  const auto& vpc = network->awsvpc;
+  JsonWriter w;
+  w.StartObject().Key("awsvpcConfiguration").StartObject().StringArray("subnets", vpc.subnets);
+  w.StringArray("securityGroups", vpc.security_groups)
+      .Member("assignPublicIp", model::ToString(vpc.assign_public_ip))
+      .EndObject()
+      .EndObject();
+  return w.str();
+}
+
+std::optional<model::NetworkConfiguration> ReadNetworkText(RowReader& r, const char* member) {
+  auto doc = ReadJsonText(r, member);
+  if (!doc) return std::nullopt;
+  RowReader top = r.Nested(*doc);
+  const rapidjson::Value* vpc = top.Object("awsvpcConfiguration");
+  if (!vpc) {
+    r.Fail(member, "has no awsvpcConfiguration");
+    return std::nullopt;
+  }
+  RowReader a = r.Nested(*vpc);
+  model::NetworkConfiguration out;
+  out.awsvpc.subnets = ReadStrings(a, a.Array("subnets"), "subnets");
+  out.awsvpc.security_groups = ReadStrings(a, a.Array("securityGroups"), "securityGroups");
+  out.awsvpc.assign_public_ip = a.Enum<model::AssignPublicIp>("assignPublicIp");
+  return out;
+}
+
+void WriteTagArray(JsonWriter& w, const model::TagList& tags) {
+  w.StartArray();
+  for (const auto& t : tags) {
+    w.StartObject().Member("key", t.key).Member("value", t.value).EndObject();
+  }
+  w.EndArray();
+}
+
+model::TagList ReadTagArray(RowReader& r, const rapidjson::Value& array) {
+  model::TagList out;
+  if (!array.IsArray()) {
+    r.Fail("tags", "is not an array");
+    return out;
+  }
+  for (const auto& e : array.GetArray()) {
+    RowReader t = r.Nested(e);
+    out.push_back({t.String("key"), t.String("value")});
+  }
+  return out;
+}
+
+std::vector<std::string> ReadStrings(RowReader& r, const rapidjson::Value& array,
+                                     const char* what) {
+  std::vector<std::string> out;
+  for (const auto& e : array.GetArray()) out.push_back(r.Element(e, what));
+  return out;
+}
+
+}  // namespace ecs::storage

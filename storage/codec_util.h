@@ -1,0 +1,29 @@
+// Helpers shared by the row codecs (storage-internal): JSON writing of small typed members and
+// reading them back through a RowReader.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/json.h"
+#include "model/launch.h"
+#include "model/tag.h"
+#include "storage/row_reader.h"
+
+namespace ecs::storage {
+
+// Members that rows keep as JSON text inside a string member (the format of the first releases,
+// kept so older databases load): "" when unset.
+std::string StrategyText(const model::CapacityProviderStrategy& strategy);
+model::CapacityProviderStrategy ReadStrategyText(RowReader& r, const char* member);
+std::string NetworkText(const std::optional<model::NetworkConfiguration>& network);
+std::optional<model::NetworkConfiguration> ReadNetworkText(RowReader& r, const char* member);
+
+void WriteTagArray(JsonWriter& w, const model::TagList& tags);
+model::TagList ReadTagArray(RowReader& r, const rapidjson::Value& array);
+
+std::vector<std::string> ReadStrings(RowReader& r, const rapidjson::Value& array, const char* what);
+
+}  // namespace ecs::storage
