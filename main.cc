@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "config/options.h"
 #include "control/control_plane.h"
+#include "server/data_dir_lock.h"
 #include "server/group_commit.h"
 #include "server/http_server.h"
 #include "server/reconciler_loop.h"
@@ -22,6 +23,23 @@ constexpr const char* kVersion = "0.1.0";
 }  // namespace
 
 namespace {
+// The database in --data-dir (created if missing), or none with --ephemeral. The directory is
+// locked first: a second server on it would serve too, and each would overwrite what the other
+// committed.
+ecs::Result<std::unique_ptr<ecs::storage::Store>> OpenStore(
+    const ecs::config::Options& opt, std::optional<ecs::server::DataDirLock>* lock) {
+  using namespace ecs;
+  if (opt.ephemeral) return storage::Store::OpenEphemeral();
+  std::error_code ec;
+  std::filesystem::create_directories(opt.data_dir, ec);
+  if (ec) return Status::Server("cannot create --data-dir " + opt.data_dir + ": " + ec.message());
+  auto locked = server::DataDirLock::Acquire(opt.data_dir);
+  if (!locked.ok()) return locked.status();
+  lock->emplace(std::move(*locked));
+  return storage::Store::Open(
+      (std::filesystem::path(opt.data_dir) / "ecs-emulator.sqlite3").string());
+}
+
 int Run(int argc, char** argv) {
   using namespace ecs;
   config::ParseOutcome parsed = config::ParseOptions(argc, argv);
@@ -33,18 +51,8 @@ int Run(int argc, char** argv) {
   SetLogLevel(opt.log_level);
   Millis started = SystemNowMillis();
 
-  std::string db_path = ":memory:";
-  if (!opt.ephemeral) {
-    std::error_code ec;
-    std::filesystem::create_directories(opt.data_dir, ec);
-    if (ec) {
-      std::fprintf(stderr, "ecs-emulator: cannot create --data-dir %s: %s\n", opt.data_dir.c_str(),
-                   ec.message().c_str());
-      return 1;
-    }
-    db_path = (std::filesystem::path(opt.data_dir) / "ecs-emulator.sqlite3").string();
-  }
-  auto store = opt.ephemeral ? storage::Store::OpenEphemeral() : storage::Store::Open(db_path);
+  std::optional<server::DataDirLock> data_dir_lock;  // held until exit; --ephemeral takes none
+  auto store = OpenStore(opt, &data_dir_lock);
   if (!store.ok()) {
     std::fprintf(stderr, "ecs-emulator: %s\n", store.status().message().c_str());
     return 1;
