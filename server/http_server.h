@@ -1,8 +1,13 @@
 // The HTTP/1.1 front: a Beast listener and one coroutine per connection, each on its own strand.
 // Knows HTTP, not ECS: it turns requests into api::HttpCall, hops onto the state strand for
-// Api::Execute, and writes the reply. Keep-alive, a read timeout, a body limit (413, then the
-// connection is closed) and graceful shutdown (stop accepting, let in-flight requests finish,
-// close idle connections).
+// Api::Execute, and writes the reply. Keep-alive, a read timeout and graceful shutdown (stop
+// accepting, let in-flight requests finish, close idle connections at once).
+//
+// Hostile or broken clients get an answer and a bounded share of the server:
+//  - malformed HTTP: 400 (431 for headers over 8 KiB, 413 for a body over the limit), then the
+//    connection is closed;
+// After an error reply the server stops sending and reads what the client still sends for up to
+// a second before closing, so the close does not reset the connection under the reply.
 #pragma once
 
 #include <atomic>
@@ -17,6 +22,9 @@
 #include "server/group_commit.h"
 
 namespace ecs::server {
+
+// Request line and headers together; Beast's default, stated here because it is documented.
+inline constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
 
 struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
@@ -40,12 +48,21 @@ class HttpServer {
   void Shutdown();
 
  private:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   struct Connection;
+  struct ReadOutcome;
+
   boost::asio::awaitable<void> AcceptLoop();
+  void Admit(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<ReadOutcome> ReadRequest(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<api::HttpReply> Handle(api::HttpCall call);
+  boost::asio::awaitable<void> Refuse(std::shared_ptr<Connection> conn, api::HttpReply reply,
+                                      std::string why);
+  void Close(const std::shared_ptr<Connection>& conn);
 
   boost::asio::io_context& ioc_;
-  boost::asio::strand<boost::asio::io_context::executor_type> state_;
+  Strand state_;
   api::Api* api_;
   ServerOptions options_;
   GroupCommit* group_commit_;
