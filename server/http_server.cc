@@ -159,7 +159,8 @@ HttpServer::HttpServer(asio::io_context& ioc, Strand state, api::Api* api, Serve
       api_(api),
       options_(options),
       group_commit_(group_commit),
-      acceptor_(ioc) {}
+      accept_strand_(asio::make_strand(ioc)),
+      acceptor_(accept_strand_) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -179,14 +180,17 @@ Result<int> HttpServer::Listen(const std::string& host, int port) {
   return static_cast<int>(acceptor_.local_endpoint().port());
 }
 
-void HttpServer::Start() { asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached); }
+void HttpServer::Start() { asio::co_spawn(accept_strand_, AcceptLoop(), asio::detached); }
 
 void HttpServer::Shutdown() {
   if (stopping_.exchange(true)) return;
-  asio::post(acceptor_.get_executor(), [this] {
+  asio::post(accept_strand_, [this] {
     beast::error_code ec;
     acceptor_.close(ec);
   });
+  // Only the connections registered so far need a cancel: one registered later, or one that has
+  // not started its next read, sees stopping_ first (Serve checks it on the connection's strand
+  // before every read, and a cancel posted before the read starts would find nothing to cancel).
   std::lock_guard<std::mutex> lock(connections_mu_);
   for (const auto& conn : connections_) {
     asio::post(conn->stream.get_executor(), [conn] {
@@ -201,8 +205,9 @@ void HttpServer::Shutdown() {
 asio::awaitable<void> HttpServer::AcceptLoop() {
   while (!stopping_.load()) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTuple);
+    if (stopping_.load()) break;  // a connection accepted as shutdown began closes here
     if (ec) {
-      if (stopping_.load() || ec == asio::error::operation_aborted) break;
+      if (ec == asio::error::operation_aborted) break;
       Log(LogLevel::kWarn, "accept failed: " + ec.message());
       continue;
     }
@@ -223,6 +228,7 @@ void HttpServer::Admit(tcp::socket socket) {
 
 asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
   for (;;) {
+    if (stopping_.load()) break;  // see Shutdown
     ReadOutcome read = co_await ReadRequest(conn);
     if (!read.complete) {
       if (read.refusal) co_await Refuse(conn, std::move(*read.refusal), read.why);
@@ -295,7 +301,7 @@ asio::awaitable<void> HttpServer::Refuse(std::shared_ptr<Connection> conn, api::
   conn->stream.expires_after(kLingerTime);
   auto [write_ec, written] = co_await asio::async_write(conn->stream, out, kTuple);
   (void)written;
-  if (write_ec) co_return;
+  if (write_ec || stopping_.load()) co_return;  // see Shutdown
   beast::error_code ignored;
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   conn->stream.expires_after(kLingerTime);

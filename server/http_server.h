@@ -66,6 +66,7 @@ class HttpServer {
   api::Api* api_;
   ServerOptions options_;
   GroupCommit* group_commit_;
+  Strand accept_strand_;  // the acceptor's
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::mutex connections_mu_;  // guards connections_ (touched from every connection strand)
