@@ -160,7 +160,8 @@ HttpServer::HttpServer(asio::io_context& ioc, Strand state, api::Api* api, Serve
       options_(options),
       group_commit_(group_commit),
       accept_strand_(asio::make_strand(ioc)),
-      acceptor_(accept_strand_) {}
+      acceptor_(accept_strand_),
+      accept_backoff_(accept_strand_) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -187,6 +188,7 @@ void HttpServer::Shutdown() {
   asio::post(accept_strand_, [this] {
     beast::error_code ec;
     acceptor_.close(ec);
+    accept_backoff_.cancel();
   });
   // Only the connections registered so far need a cancel: one registered later, or one that has
   // not started its next read, sees stopping_ first (Serve checks it on the connection's strand
@@ -208,11 +210,22 @@ asio::awaitable<void> HttpServer::AcceptLoop() {
     if (stopping_.load()) break;  // a connection accepted as shutdown began closes here
     if (ec) {
       if (ec == asio::error::operation_aborted) break;
-      Log(LogLevel::kWarn, "accept failed: " + ec.message());
+      co_await BackOff(ec);
       continue;
     }
+    if (std::string line = throttle_.OnSuccess(); !line.empty()) Log(LogLevel::kWarn, line);
     Admit(std::move(socket));
   }
+}
+
+// Accept fails at once for as long as its cause lasts (out of file descriptors, typically):
+// wait before trying again, and log the storm once a second instead of once per failure.
+asio::awaitable<void> HttpServer::BackOff(boost::system::error_code ec) {
+  AcceptThrottle::Action action = throttle_.OnFailure(ec.message(), AcceptThrottle::Clock::now());
+  if (!action.log_line.empty()) Log(LogLevel::kWarn, action.log_line);
+  accept_backoff_.expires_after(action.delay);
+  auto [wait_ec] = co_await accept_backoff_.async_wait(kTuple);  // Shutdown cancels it
+  (void)wait_ec;
 }
 
 void HttpServer::Admit(tcp::socket socket) {

@@ -6,6 +6,7 @@
 // Hostile or broken clients get an answer and a bounded share of the server:
 //  - malformed HTTP: 400 (431 for headers over 8 KiB, 413 for a body over the limit), then the
 //    connection is closed;
+//  - out of file descriptors: the accept loop backs off (server/accept_throttle.h).
 // After an error reply the server stops sending and reads what the client still sends for up to
 // a second before closing, so the close does not reset the connection under the reply.
 #pragma once
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "api/api.h"
+#include "server/accept_throttle.h"
 #include "server/group_commit.h"
 
 namespace ecs::server {
@@ -53,6 +55,7 @@ class HttpServer {
   struct ReadOutcome;
 
   boost::asio::awaitable<void> AcceptLoop();
+  boost::asio::awaitable<void> BackOff(boost::system::error_code ec);
   void Admit(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
   boost::asio::awaitable<ReadOutcome> ReadRequest(std::shared_ptr<Connection> conn);
@@ -66,8 +69,10 @@ class HttpServer {
   api::Api* api_;
   ServerOptions options_;
   GroupCommit* group_commit_;
-  Strand accept_strand_;  // the acceptor's
+  Strand accept_strand_;  // the acceptor, its backoff timer and throttle_
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_backoff_;
+  AcceptThrottle throttle_;
   std::atomic<bool> stopping_{false};
   std::mutex connections_mu_;  // guards connections_ (touched from every connection strand)
   std::set<std::shared_ptr<Connection>> connections_;

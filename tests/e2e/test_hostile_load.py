@@ -1,5 +1,5 @@
-"""Hostile numbers of connections: shutdown with thousands open. Each test runs its own server
-and reads its fds from /proc."""
+"""Hostile numbers of connections: shutdown with thousands open, running out of file
+descriptors. Each test runs its own server and reads its CPU time and fds from /proc."""
 import os
 import re
 import resource
@@ -20,6 +20,12 @@ def raise_nofile(wanted):
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
         soft = target
     return soft
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def fd_count(pid):
@@ -51,6 +57,13 @@ def wait_for(predicate, timeout, step=0.05):
             return True
         time.sleep(step)
     return predicate()
+
+
+def health_ok(emu):
+    try:
+        return emu.http("GET", "/_emulator/health", timeout=2)[0] == 200
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------- shutdown
@@ -97,3 +110,34 @@ def test_sigterm_with_thousands_of_idle_connections_exits_at_once(emulators):
     print(f"\nshutdown with {n} idle connections (+{len(late)} arriving): {elapsed * 1000:.0f} ms")
     assert rc == 0, emu.output_tail()
     assert elapsed < 1.0, f"exit took {elapsed:.2f}s with {n} idle connections"
+
+
+# --------------------------------------------------------------------------- out of fds
+
+def test_out_of_file_descriptors_backs_off_quietly_and_recovers(emulators):
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+
+    def low_nofile():  # in the child: 64 fds, a few dozen connections
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+
+    emu = emulators(ephemeral=True, preexec_fn=low_nofile)
+    pid = emu.proc.pid
+    socks = [socket.create_connection((emu.host, emu.port), timeout=5) for _ in range(150)]
+    try:
+        assert wait_for(lambda: fd_count(pid) >= 60, 5), fd_count(pid)
+        time.sleep(0.5)
+        cpu0, err0, t0 = cpu_seconds(pid), emu.stderr_bytes, time.monotonic()
+        time.sleep(3)
+        cpu = cpu_seconds(pid) - cpu0
+        logged = emu.stderr_bytes - err0
+        window = time.monotonic() - t0
+        assert emu.alive(), emu.output_tail()
+    finally:
+        for s in socks:
+            s.close()
+    print(f"\nout of fds for {window:.1f}s: {cpu:.3f} CPU-s, {logged} bytes of log")
+    assert cpu < 0.3, f"{cpu:.2f} CPU-seconds in {window:.1f}s while out of file descriptors"
+    assert logged < 4096, f"{logged} bytes logged in {window:.1f}s"
+    assert any("accept failed" in line for line in emu.stderr_lines), emu.output_tail()
+    # The connections are gone: the backlog drains and new clients are served.
+    assert wait_for(lambda: health_ok(emu), 5), emu.output_tail()
