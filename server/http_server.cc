@@ -25,13 +25,17 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // reply with it; so the server reads and drops what arrives for up to this long, this much.
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr size_t kLingerBytes = 16 << 20;
+// Connections past max_connections being answered 503 at once. Past this many (a flood), more
+// are closed unanswered, so that refusing stays cheap as well.
+constexpr int kMaxRejecting = 256;
 
 struct HttpServer::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;  // bytes read past the request being parsed (pipelining)
-  // The request being read; it goes once it is answered.
+  // The request being read, and its share of the body budget; both go once it is answered.
   std::optional<http::request_parser<http::string_body>> parser;
+  ByteBudget::Lease body_lease;
   std::atomic<bool> busy{false};  // a request is being handled
 };
 
@@ -161,7 +165,8 @@ HttpServer::HttpServer(asio::io_context& ioc, Strand state, api::Api* api, Serve
       group_commit_(group_commit),
       accept_strand_(asio::make_strand(ioc)),
       acceptor_(accept_strand_),
-      accept_backoff_(accept_strand_) {}
+      accept_backoff_(accept_strand_),
+      body_budget_(options.max_buffered_body_bytes) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -231,12 +236,15 @@ asio::awaitable<void> HttpServer::BackOff(boost::system::error_code ec) {
 void HttpServer::Admit(tcp::socket socket) {
   beast::error_code ignored;  // fails if the peer is gone already; the read will tell
   socket.set_option(tcp::no_delay(true), ignored);
+  const bool serve = serving_.load() < options_.max_connections;
+  if (!serve && rejecting_.load() >= kMaxRejecting) return;  // closes the socket
+  (serve ? serving_ : rejecting_).fetch_add(1);
   auto conn = std::make_shared<Connection>(std::move(socket));
   {
     std::lock_guard<std::mutex> lock(connections_mu_);
     connections_.insert(conn);
   }
-  asio::co_spawn(conn->stream.get_executor(), Serve(conn), asio::detached);
+  asio::co_spawn(conn->stream.get_executor(), serve ? Serve(conn) : Reject(conn), asio::detached);
 }
 
 asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
@@ -252,6 +260,7 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     http::request<http::string_body> req = conn->parser->release();
     conn->parser.reset();
     api::HttpReply reply = co_await Handle(MakeCall(req));
+    conn->body_lease.Release();  // the body went with the call
 
     const bool keep_alive = req.keep_alive() && !stopping_.load();
     const std::string head = ReplyHead(reply, req.version(), keep_alive);
@@ -263,6 +272,21 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     if (write_ec || !keep_alive || stopping_.load()) break;
   }
   Close(conn);
+  serving_.fetch_sub(1);
+}
+
+// Beyond max_connections: answered before the request is read (clients send it, then read the
+// 503), so the connection is given back within a second.
+asio::awaitable<void> HttpServer::Reject(std::shared_ptr<Connection> conn) {
+  if (!stopping_.load()) {
+    api::HttpReply reply =
+        HttpErrorReply(503, ErrorCode::kServerException,
+                       "The server has " + std::to_string(options_.max_connections) +
+                           " connections open, its limit (--max-connections). Retry later.");
+    co_await Refuse(conn, std::move(reply), "too many connections");
+  }
+  Close(conn);
+  rejecting_.fetch_sub(1);
 }
 
 asio::awaitable<HttpServer::ReadOutcome> HttpServer::ReadRequest(std::shared_ptr<Connection> conn) {
@@ -275,6 +299,23 @@ asio::awaitable<HttpServer::ReadOutcome> HttpServer::ReadRequest(std::shared_ptr
   (void)head_bytes;
   if (head_ec)
     co_return ReadOutcome{false, RefusalFor(head_ec, options_.max_body_bytes), head_ec.message()};
+  // The body's memory comes out of the shared budget before any of it is read: Beast reserves a
+  // Content-Length body in one piece, and a chunked one may grow up to the limit.
+  const size_t body_bytes = parser.chunked()
+                                ? options_.max_body_bytes
+                                : static_cast<size_t>(parser.content_length().value_or(0));
+  if (body_bytes > 0) {
+    auto lease = body_budget_.TryTake(body_bytes);
+    if (!lease) {
+      co_return ReadOutcome{
+          false,
+          HttpErrorReply(503, ErrorCode::kServerException,
+                         "The server holds " + std::to_string(body_budget_.capacity()) +
+                             " bytes of unfinished request bodies, its limit. Retry later."),
+          "request bodies over the memory budget"};
+    }
+    conn->body_lease = std::move(*lease);
+  }
   auto [body_ec, body_read] = co_await http::async_read(conn->stream, conn->buffer, parser, kTuple);
   (void)body_read;
   if (body_ec)
@@ -331,6 +372,7 @@ void HttpServer::Close(const std::shared_ptr<Connection>& conn) {
   conn->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   conn->stream.socket().close(ec);
   conn->parser.reset();
+  conn->body_lease.Release();
   std::lock_guard<std::mutex> lock(connections_mu_);
   connections_.erase(conn);
 }

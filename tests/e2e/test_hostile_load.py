@@ -1,13 +1,20 @@
 """Hostile numbers of connections: shutdown with thousands open, running out of file
-descriptors. Each test runs its own server and reads its CPU time and fds from /proc."""
+descriptors, the connection limit and the memory unfinished request bodies may hold.
+Each test runs its own server and reads its CPU time, RSS and fds from /proc."""
 import os
 import re
 import resource
 import signal
 import socket
+import subprocess
 import threading
 import time
 
+import pytest
+
+from conftest import TARGET_PREFIX
+
+MIB = 1024 * 1024
 HEALTH = b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n"
 
 
@@ -26,6 +33,12 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        kb = int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+    return kb / 1024
 
 
 def fd_count(pid):
@@ -141,3 +154,114 @@ def test_out_of_file_descriptors_backs_off_quietly_and_recovers(emulators):
     assert any("accept failed" in line for line in emu.stderr_lines), emu.output_tail()
     # The connections are gone: the backlog drains and new clients are served.
     assert wait_for(lambda: health_ok(emu), 5), emu.output_tail()
+
+
+# --------------------------------------------------------------------------- connection limit
+
+def hold_connections(emu, n):
+    held = []
+    for _ in range(n):
+        s = socket.create_connection((emu.host, emu.port), timeout=5)
+        s.sendall(HEALTH)
+        assert read_reply(s)[0] == 200  # served, so counted against the limit
+        held.append(s)
+    return held
+
+
+def refused_with_503(emu):
+    s = socket.create_connection((emu.host, emu.port), timeout=5)
+    try:
+        s.sendall(HEALTH)
+        status, body = read_reply(s)
+        rest = s.recv(100)  # then the server closes
+    finally:
+        s.close()
+    return status, body, rest
+
+
+def test_connections_beyond_the_limit_get_503_until_one_closes(emulators):
+    emu = emulators(ephemeral=True, extra_args=["--max-connections", "20"])
+    held = hold_connections(emu, 20)
+    try:
+        status, body, rest = refused_with_503(emu)
+        assert status == 503, body
+        assert b"ServerException" in body and b"--max-connections" in body, body
+        assert rest == b""
+        held.pop().close()
+        assert wait_for(lambda: health_ok(emu), 5)
+        # Those held all along still work.
+        held[0].sendall(HEALTH)
+        assert read_reply(held[0])[0] == 200
+    finally:
+        for s in held:
+            s.close()
+
+
+def test_max_connections_from_the_environment(emulators):
+    emu = emulators(ephemeral=True, env=dict(os.environ, ECS_EMULATOR_MAX_CONNECTIONS="3"))
+    held = hold_connections(emu, 3)
+    try:
+        assert refused_with_503(emu)[0] == 503
+    finally:
+        for s in held:
+            s.close()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many"])
+def test_invalid_max_connections_exits_2(emulators, value):
+    binary = emulators(ephemeral=True).binary
+    p = subprocess.run([binary, "--ephemeral", "--port", "0", "--max-connections", value],
+                       capture_output=True, text=True, timeout=10)
+    assert p.returncode == 2, p
+    assert "max-connections" in p.stderr
+
+
+# --------------------------------------------------------------------------- body memory
+
+def test_unfinished_bodies_hold_bounded_memory_returned_after_close(emulators):
+    n = 1000
+    raise_nofile(n + 500)
+    emu = emulators(ephemeral=True)
+    pid = emu.proc.pid
+    for _ in range(20):
+        assert health_ok(emu)
+    before = rss_mib(pid)
+    head = (f"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: {TARGET_PREFIX}.ListClusters\r\n"
+            f"Content-Length: {MIB}\r\n\r\n").encode()
+    part = b"x" * (MIB - 1024)  # all but the last KiB: every body stays unfinished
+    socks, peak = [], before
+    try:
+        for i in range(n):
+            s = socket.create_connection((emu.host, emu.port), timeout=5)
+            socks.append(s)
+            try:
+                s.sendall(head + part)
+            except (BrokenPipeError, ConnectionResetError, socket.timeout):
+                pass  # refused (503) and closed while we were still sending
+            if i % 50 == 49:
+                peak = max(peak, rss_mib(pid))
+        for _ in range(30):  # the server may still be reading what the kernel buffered
+            time.sleep(0.1)
+            peak = max(peak, rss_mib(pid))
+        during = peak
+        refused = 0
+        for s in socks:
+            s.setblocking(False)
+            try:
+                if s.recv(12, socket.MSG_PEEK).startswith(b"HTTP/1.1 503"):
+                    refused += 1
+            except (BlockingIOError, ConnectionResetError):
+                pass
+        assert emu.alive(), emu.output_tail()
+    finally:
+        for s in socks:
+            s.close()
+    closed = time.monotonic()
+    wait_for(lambda: rss_mib(pid) < before + 16, 10, step=0.25)
+    after, settled = rss_mib(pid), time.monotonic() - closed
+    print(f"\nRSS with {n} unfinished 1 MiB bodies: before {before:.0f} MiB, during {during:.0f} MiB, "
+          f"{settled:.1f}s after close {after:.0f} MiB; {refused} refused with 503")
+    assert during - before < 160, f"RSS grew {during - before:.0f} MiB"
+    assert after - before < 16, f"RSS stayed {after - before:.0f} MiB up after the connections closed"
+    assert refused > 0
+    assert health_ok(emu)
