@@ -47,9 +47,10 @@ Result<DataDirLock> DataDirLock::Acquire(const std::string& dir) {
     if (errno != EWOULDBLOCK)
       return Status::Server("cannot lock " + path + ": " + ErrnoText(errno));
     const std::string pid = ReadHolderPid(fd);
-    return Status::Server("--data-dir " + dir + " is in use by another ecs-emulator (" +
-                          (pid.empty() ? std::string("pid unknown") : "pid " + pid) +
-                          ", lock file " + path + ")");
+    std::string message = "--data-dir " + dir + " is in use by another ecs-emulator (";
+    message += pid.empty() ? "pid unknown" : "pid " + pid;
+    message += ", lock file " + path + ")";
+    return Status::Server(std::move(message));
   }
   if (Status s = WritePid(fd); !s.ok()) return s;
   return lock;

@@ -25,6 +25,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // reply with it; so the server reads and drops what arrives for up to this long, this much.
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr size_t kLingerBytes = 16 << 20;
+constexpr size_t kLingerChunk = 16 << 10;
 // Connections past max_connections being answered 503 at once. Past this many (a flood), more
 // are closed unanswered, so that refusing stays cheap as well.
 constexpr int kMaxRejecting = 256;
@@ -359,7 +360,7 @@ asio::awaitable<void> HttpServer::Refuse(std::shared_ptr<Connection> conn, api::
   beast::error_code ignored;
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   conn->stream.expires_after(kLingerTime);
-  std::array<char, 16 * 1024> scratch;
+  std::array<char, kLingerChunk> scratch;
   for (size_t drained = 0; drained < kLingerBytes;) {
     auto [read_ec, n] = co_await conn->stream.async_read_some(asio::buffer(scratch), kTuple);
     if (read_ec) break;

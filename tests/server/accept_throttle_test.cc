@@ -10,6 +10,7 @@ TEST_CASE("Failed accepts back off, doubling to 100 ms, and start over after a s
   AcceptThrottle t;
   const auto t0 = AcceptThrottle::Clock::time_point{} + std::chrono::hours(1);
   std::vector<long> delays;
+  delays.reserve(10);
   for (int i = 0; i < 10; ++i) delays.push_back(t.OnFailure("EMFILE", t0).delay.count());
   CHECK(delays == std::vector<long>{1, 2, 4, 8, 16, 32, 64, 100, 100, 100});
   (void)t.OnSuccess();
