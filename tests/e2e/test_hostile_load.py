@@ -41,6 +41,23 @@ def rss_mib(pid):
     return kb / 1024
 
 
+def bytes_in_flight(port):
+    """Bytes sent to the server on `port` that it has not read yet: the receive queues of its
+    sockets plus the send queues of their peers (/proc/net/tcp)."""
+    total = 0
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].split(":")[1], 16)
+            remote_port = int(fields[2].split(":")[1], 16)
+            tx_queue, rx_queue = (int(x, 16) for x in fields[4].split(":"))
+            if local_port == port:
+                total += rx_queue
+            elif remote_port == port:
+                total += tx_queue
+    return total
+
+
 def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
@@ -240,10 +257,13 @@ def test_unfinished_bodies_hold_bounded_memory_returned_after_close(emulators):
                 pass  # refused (503) and closed while we were still sending
             if i % 50 == 49:
                 peak = max(peak, rss_mib(pid))
-        for _ in range(30):  # the server may still be reading what the kernel buffered
+        # The kernel buffered most of what was sent: hold on until the server has read it all.
+        deadline = time.monotonic() + 60
+        while bytes_in_flight(emu.port) > 0 and time.monotonic() < deadline:
             time.sleep(0.1)
             peak = max(peak, rss_mib(pid))
-        during = peak
+        time.sleep(0.2)
+        during = max(peak, rss_mib(pid))
         refused = 0
         for s in socks:
             s.setblocking(False)
