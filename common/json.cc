@@ -1,6 +1,8 @@
 #include "common/json.h"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 
 #include <cmath>
 #include <cstdio>
@@ -8,6 +10,51 @@
 #include <ctime>
 
 namespace ecs {
+
+namespace {
+// Forwards SAX events to `Out` (the document being built) and stops the parse at the first
+// array or object that would nest deeper than kMaxJsonDepth.
+template <typename Out>
+class DepthLimiter {
+ public:
+  explicit DepthLimiter(Out& out) : out_(out) {}
+  bool exceeded() const { return exceeded_; }
+
+  bool Null() { return out_.Null(); }
+  bool Bool(bool b) { return out_.Bool(b); }
+  bool Int(int i) { return out_.Int(i); }
+  bool Uint(unsigned u) { return out_.Uint(u); }
+  bool Int64(int64_t i) { return out_.Int64(i); }
+  bool Uint64(uint64_t u) { return out_.Uint64(u); }
+  bool Double(double d) { return out_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return out_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return out_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out_.Key(s, n, copy); }
+  bool StartObject() { return Enter() && out_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth_;
+    return out_.EndObject(members);
+  }
+  bool StartArray() { return Enter() && out_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth_;
+    return out_.EndArray(elements);
+  }
+
+ private:
+  bool Enter() {
+    if (++depth_ <= kMaxJsonDepth) return true;
+    exceeded_ = true;
+    return false;
+  }
+
+  Out& out_;
+  int depth_ = 0;
+  bool exceeded_ = false;
+};
+}  // namespace
 
 Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text) {
   auto doc = std::make_shared<rapidjson::Document>();
@@ -17,11 +64,28 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
     doc->SetObject();
     return doc;
   }
-  doc->Parse(text.data(), text.size());
-  if (doc->HasParseError()) {
+  // What Document::Parse does, with the depth limiter between the reader and the document.
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+  auto generate = [&](rapidjson::Document& out) {
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(stream);
+    rapidjson::Reader reader;
+    DepthLimiter<rapidjson::Document> limiter(out);
+    result = reader.Parse<rapidjson::kParseIterativeFlag>(in, limiter);
+    too_deep = limiter.exceeded();
+    return !result.IsError();
+  };
+  doc->Populate(generate);
+  if (too_deep) {
+    return Status::Serialization("Request body nests arrays and objects deeper than " +
+                                 std::to_string(kMaxJsonDepth) + " levels (offset " +
+                                 std::to_string(result.Offset()) + ")");
+  }
+  if (result.IsError()) {
     return Status::Serialization(std::string("Request body is not valid JSON: ") +
-                                 rapidjson::GetParseError_En(doc->GetParseError()) + " (offset " +
-                                 std::to_string(doc->GetErrorOffset()) + ")");
+                                 rapidjson::GetParseError_En(result.Code()) + " (offset " +
+                                 std::to_string(result.Offset()) + ")");
   }
   if (!doc->IsObject()) {
     return Status::Serialization("Start of structure or map found where not expected.");

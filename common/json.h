@@ -23,7 +23,15 @@
 
 namespace ecs {
 
-// Parses `text` as a JSON object; an empty body counts as {}.
+// Deepest nesting of arrays and objects ParseJsonObject accepts. ECS requests nest about ten
+// levels; stored rows wrap a request's values at most a level or two deeper. Without a limit a
+// body of 100,000 '[' overflowed the stack (RapidJSON's default parser recurses per level).
+inline constexpr int kMaxJsonDepth = 128;
+
+// Parses `text` as a JSON object; an empty body counts as {}. Nesting deeper than
+// kMaxJsonDepth is a SerializationException. Parses iteratively (no recursion per level), and
+// the depth limit keeps every recursive walker over the result (ToJson, JsonWriter::Value,
+// decoders) shallow.
 Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text);
 
 class JsonObjectReader {

@@ -111,6 +111,10 @@ ParseOutcome ParseOptions(int argc, char** argv) {
   app.add_option("--threads", o.threads, "I/O threads serving connections")
       ->envname("ECS_EMULATOR_THREADS")
       ->check(CLI::Range(1, 256));
+  app.add_option("--max-connections", o.max_connections,
+                 "Connections served at once; a new one beyond it is answered 503 and closed")
+      ->envname("ECS_EMULATOR_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1'000'000));
   app.add_option("--log-level", log_level, "debug, info (one line per request), warn, error, off")
       ->envname("ECS_EMULATOR_LOG_LEVEL");
 

@@ -23,6 +23,7 @@ struct Options {
   LogLevel log_level = LogLevel::kInfo;
   size_t max_body_bytes = 1 << 20;  // 1 MiB; ECS caps a task definition at 64 KiB
   int read_timeout_seconds = 60;
+  int max_connections = 4096;          // beyond it a new connection is answered 503 and closed
   control::LifecycleConfig lifecycle;  // task state delays
   int64_t scheduler_tick_ms = 250;     // how often the service scheduler looks at every service
   // Availability zones of every region: region + suffix. Fleets go round-robin over them.

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <ctime>
+#include <optional>
 
 #include "api/protocol.h"
 #include "common/ids.h"
@@ -19,75 +20,32 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
+// After an error reply the client may still be sending (the rest of an oversized body, say).
+// Closing with unread bytes makes the kernel reset the connection, and the client can lose the
+// reply with it; so the server reads and drops what arrives for up to this long, this much.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr size_t kLingerBytes = 16 << 20;
+constexpr size_t kLingerChunk = 16 << 10;
+// Connections past max_connections being answered 503 at once. Past this many (a flood), more
+// are closed unanswered, so that refusing stays cheap as well.
+constexpr int kMaxRejecting = 256;
+
 struct HttpServer::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
+  beast::flat_buffer buffer;  // bytes read past the request being parsed (pipelining)
+  // The request being read, and its share of the body budget; both go once it is answered.
+  std::optional<http::request_parser<http::string_body>> parser;
+  ByteBudget::Lease body_lease;
   std::atomic<bool> busy{false};  // a request is being handled
 };
 
-HttpServer::HttpServer(asio::io_context& ioc, asio::strand<asio::io_context::executor_type> state,
-                       api::Api* api, ServerOptions options, GroupCommit* group_commit)
-    : ioc_(ioc),
-      state_(std::move(state)),
-      api_(api),
-      options_(options),
-      group_commit_(group_commit),
-      acceptor_(ioc) {}
-
-HttpServer::~HttpServer() = default;
-
-Result<int> HttpServer::Listen(const std::string& host, int port) {
-  beast::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) return Status::InvalidParameter("invalid --host '" + host + "': " + ec.message());
-  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::Server("cannot listen on " + host + ":" + std::to_string(port) + ": " +
-                          ec.message());
-  }
-  return static_cast<int>(acceptor_.local_endpoint().port());
-}
-
-void HttpServer::Start() { asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached); }
-
-void HttpServer::Shutdown() {
-  if (stopping_.exchange(true)) return;
-  asio::post(acceptor_.get_executor(), [this] {
-    beast::error_code ec;
-    acceptor_.close(ec);
-  });
-  std::lock_guard<std::mutex> lock(connections_mu_);
-  for (const auto& conn : connections_) {
-    asio::post(conn->stream.get_executor(), [conn] {
-      // Idle connections are parked in a read: cancel it. Busy ones notice stopping_ after
-      // writing their reply.
-      beast::error_code ignored;
-      if (!conn->busy.load()) conn->stream.socket().cancel(ignored);
-    });
-  }
-}
-
-asio::awaitable<void> HttpServer::AcceptLoop() {
-  while (!stopping_.load()) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTuple);
-    if (ec) {
-      if (stopping_.load() || ec == asio::error::operation_aborted) break;
-      Log(LogLevel::kWarn, "accept failed: " + ec.message());
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true));
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard<std::mutex> lock(connections_mu_);
-      connections_.insert(conn);
-    }
-    asio::co_spawn(conn->stream.get_executor(), Serve(conn), asio::detached);
-  }
-}
+// How reading one request ended.
+struct HttpServer::ReadOutcome {
+  bool complete = false;                  // conn->parser holds a whole request
+  std::optional<api::HttpReply> refusal;  // otherwise: the answer before closing, if any
+  std::string why;                        // for the log line of a refusal
+};
 
 namespace {
 // RFC 7231 IMF-fixdate; SDKs read it to correct clock skew. Formatted once a second per thread.
@@ -148,68 +106,162 @@ std::string HeaderValue(const http::request<http::string_body>& req, std::string
   auto it = req.find(name);
   return it == req.end() ? std::string() : std::string(it->value());
 }
+
+api::HttpReply HttpErrorReply(int status, ErrorCode code, std::string message) {
+  api::HttpReply reply = api::Api::ErrorReply(Status(code, std::move(message)), "-");
+  reply.status = status;
+  return reply;
+}
+
+// The answer to a request Beast could not read; nullopt when there is nobody to answer (the
+// client closed between requests, the read timed out or shutdown cancelled it).
+std::optional<api::HttpReply> RefusalFor(const beast::error_code& ec, size_t max_body_bytes) {
+  if (ec == http::error::body_limit) {
+    return HttpErrorReply(
+        413, ErrorCode::kRequestEntityTooLargeException,
+        "Request body exceeds the limit of " + std::to_string(max_body_bytes) + " bytes.");
+  }
+  if (ec == http::error::header_limit) {
+    return HttpErrorReply(431, ErrorCode::kClientException,
+                          "Request line and headers exceed the limit of " +
+                              std::to_string(kMaxHeaderBytes) + " bytes.");
+  }
+  static const beast::error_category& kHttpErrors =
+      http::make_error_code(http::error::bad_method).category();
+  if (ec.category() != kHttpErrors || ec == http::error::end_of_stream) return std::nullopt;
+  return HttpErrorReply(400, ErrorCode::kClientException,
+                        "Malformed HTTP request: " + ec.message() + ".");
+}
+
+// Moves the body out of `req`.
+api::HttpCall MakeCall(http::request<http::string_body>& req) {
+  api::HttpCall call;
+  call.method = std::string(req.method_string());
+  std::string_view target = req.target();
+  call.path = std::string(target.substr(0, target.find('?')));
+  call.x_amz_target = HeaderValue(req, "X-Amz-Target");
+  call.authorization = HeaderValue(req, http::field::authorization);
+  call.host = HeaderValue(req, http::field::host);
+  call.body = std::move(req.body());
+  return call;
+}
+
+void LogRequest(const api::HttpReply& reply, std::chrono::steady_clock::time_point start) {
+  if (!LogEnabled(LogLevel::kInfo)) return;
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  Log(LogLevel::kInfo, reply.operation + " " + std::to_string(reply.status) + " " +
+                           std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) +
+                           "ms");
+}
 }  // namespace
 
+HttpServer::HttpServer(asio::io_context& ioc, Strand state, api::Api* api, ServerOptions options,
+                       GroupCommit* group_commit)
+    : ioc_(ioc),
+      state_(std::move(state)),
+      api_(api),
+      options_(options),
+      group_commit_(group_commit),
+      accept_strand_(asio::make_strand(ioc)),
+      acceptor_(accept_strand_),
+      accept_backoff_(accept_strand_),
+      body_budget_(options.max_buffered_body_bytes) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<int> HttpServer::Listen(const std::string& host, int port) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidParameter("invalid --host '" + host + "': " + ec.message());
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Server("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                          ec.message());
+  }
+  return static_cast<int>(acceptor_.local_endpoint().port());
+}
+
+void HttpServer::Start() { asio::co_spawn(accept_strand_, AcceptLoop(), asio::detached); }
+
+void HttpServer::Shutdown() {
+  if (stopping_.exchange(true)) return;
+  asio::post(accept_strand_, [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+    accept_backoff_.cancel();
+  });
+  // Only the connections registered so far need a cancel: one registered later, or one that has
+  // not started its next read, sees stopping_ first (Serve checks it on the connection's strand
+  // before every read, and a cancel posted before the read starts would find nothing to cancel).
+  std::lock_guard<std::mutex> lock(connections_mu_);
+  for (const auto& conn : connections_) {
+    asio::post(conn->stream.get_executor(), [conn] {
+      // Idle connections are parked in a read: cancel it. Busy ones notice stopping_ after
+      // writing their reply.
+      beast::error_code ignored;
+      if (!conn->busy.load()) conn->stream.socket().cancel(ignored);
+    });
+  }
+}
+
+asio::awaitable<void> HttpServer::AcceptLoop() {
+  while (!stopping_.load()) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), kTuple);
+    if (stopping_.load()) break;  // a connection accepted as shutdown began closes here
+    if (ec) {
+      if (ec == asio::error::operation_aborted) break;
+      co_await BackOff(ec);
+      continue;
+    }
+    if (std::string line = throttle_.OnSuccess(); !line.empty()) Log(LogLevel::kWarn, line);
+    Admit(std::move(socket));
+  }
+}
+
+// Accept fails at once for as long as its cause lasts (out of file descriptors, typically):
+// wait before trying again, and log the storm once a second instead of once per failure.
+asio::awaitable<void> HttpServer::BackOff(boost::system::error_code ec) {
+  AcceptThrottle::Action action = throttle_.OnFailure(ec.message(), AcceptThrottle::Clock::now());
+  if (!action.log_line.empty()) Log(LogLevel::kWarn, action.log_line);
+  accept_backoff_.expires_after(action.delay);
+  auto [wait_ec] = co_await accept_backoff_.async_wait(kTuple);  // Shutdown cancels it
+  (void)wait_ec;
+}
+
+void HttpServer::Admit(tcp::socket socket) {
+  beast::error_code ignored;  // fails if the peer is gone already; the read will tell
+  socket.set_option(tcp::no_delay(true), ignored);
+  const bool serve = serving_.load() < options_.max_connections;
+  if (!serve && rejecting_.load() >= kMaxRejecting) return;  // closes the socket
+  (serve ? serving_ : rejecting_).fetch_add(1);
+  auto conn = std::make_shared<Connection>(std::move(socket));
+  {
+    std::lock_guard<std::mutex> lock(connections_mu_);
+    connections_.insert(conn);
+  }
+  asio::co_spawn(conn->stream.get_executor(), serve ? Serve(conn) : Reject(conn), asio::detached);
+}
+
 asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
-  beast::flat_buffer buffer;
-  auto own_executor = conn->stream.get_executor();
   for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(options_.max_body_bytes);
-    conn->stream.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-    auto [read_ec, bytes] = co_await http::async_read(conn->stream, buffer, parser, kTuple);
-    (void)bytes;
-    if (read_ec == http::error::body_limit) {
-      // Answer before closing so the client sees why; the unread body is discarded.
-      api::HttpReply reply =
-          api::Api::ErrorReply(Status(ErrorCode::kRequestEntityTooLargeException,
-                                      "Request body exceeds the limit of " +
-                                          std::to_string(options_.max_body_bytes) + " bytes."),
-                               "-");
-      http::response<http::string_body> res{http::status::payload_too_large, 11};
-      res.set(http::field::content_type, api::kContentType);
-      res.set("x-amzn-RequestId", RandomRequestId());
-      res.set(http::field::connection, "close");
-      res.body() = reply.body;
-      res.prepare_payload();
-      co_await http::async_write(conn->stream, res, kTuple);
-      Log(LogLevel::kInfo, "- 413 body too large");
+    if (stopping_.load()) break;  // see Shutdown
+    ReadOutcome read = co_await ReadRequest(conn);
+    if (!read.complete) {
+      if (read.refusal) co_await Refuse(conn, std::move(*read.refusal), read.why);
       break;
     }
-    if (read_ec) break;  // closed, timed out, cancelled by shutdown, or malformed HTTP
     conn->busy.store(true);
-    auto start = std::chrono::steady_clock::now();
-    http::request<http::string_body> req = parser.release();
-
-    api::HttpCall call;
-    call.method = std::string(req.method_string());
-    std::string_view target = req.target();
-    call.path = std::string(target.substr(0, target.find('?')));
-    call.x_amz_target = HeaderValue(req, "X-Amz-Target");
-    call.authorization = HeaderValue(req, http::field::authorization);
-    call.host = HeaderValue(req, http::field::host);
-    call.body = std::move(req.body());
-
-    auto prepared = api_->Prepare(call);
-    api::HttpReply reply;
-    if (auto* done = std::get_if<api::HttpReply>(&prepared)) {
-      reply = std::move(*done);
-    } else {
-      // Hop onto the state strand, execute, and hop back to this connection's strand.
-      co_await asio::post(asio::bind_executor(state_, asio::use_awaitable));
-      auto& call_prepared = std::get<api::PreparedCall>(prepared);
-      reply = api_->Execute(call_prepared);
-      if (auto batch = group_commit_ ? group_commit_->Join() : nullptr) {
-        // Answer once what this request wrote or read is durable.
-        auto [wait_ec] = co_await batch->done.async_wait(kTuple);  // aborted = woken early
-        (void)wait_ec;
-        if (!batch->result.ok()) {
-          reply = api::Api::ErrorReply(Status::Server("The changes could not be saved."),
-                                       call_prepared.operation);
-        }
-      }
-      co_await asio::post(asio::bind_executor(own_executor, asio::use_awaitable));
-    }
+    const auto start = std::chrono::steady_clock::now();
+    http::request<http::string_body> req = conn->parser->release();
+    conn->parser.reset();
+    api::HttpReply reply = co_await Handle(MakeCall(req));
+    conn->body_lease.Release();  // the body went with the call
 
     const bool keep_alive = req.keep_alive() && !stopping_.load();
     const std::string head = ReplyHead(reply, req.version(), keep_alive);
@@ -217,19 +269,111 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     auto [write_ec, written] = co_await asio::async_write(conn->stream, out, kTuple);
     (void)written;
     conn->busy.store(false);
-    if (LogEnabled(LogLevel::kInfo)) {
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-      Log(LogLevel::kInfo, reply.operation + " " + std::to_string(reply.status) + " " +
-                               std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) +
-                               "ms");
-    }
+    LogRequest(reply, start);
     if (write_ec || !keep_alive || stopping_.load()) break;
   }
+  Close(conn);
+  serving_.fetch_sub(1);
+}
+
+// Beyond max_connections: answered before the request is read (clients send it, then read the
+// 503), so the connection is given back within a second.
+asio::awaitable<void> HttpServer::Reject(std::shared_ptr<Connection> conn) {
+  if (!stopping_.load()) {
+    api::HttpReply reply =
+        HttpErrorReply(503, ErrorCode::kServerException,
+                       "The server has " + std::to_string(options_.max_connections) +
+                           " connections open, its limit (--max-connections). Retry later.");
+    co_await Refuse(conn, std::move(reply), "too many connections");
+  }
+  Close(conn);
+  rejecting_.fetch_sub(1);
+}
+
+asio::awaitable<HttpServer::ReadOutcome> HttpServer::ReadRequest(std::shared_ptr<Connection> conn) {
+  auto& parser = conn->parser.emplace();
+  parser.header_limit(kMaxHeaderBytes);
+  parser.body_limit(options_.max_body_bytes);
+  conn->stream.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+  auto [head_ec, head_bytes] =
+      co_await http::async_read_header(conn->stream, conn->buffer, parser, kTuple);
+  (void)head_bytes;
+  if (head_ec)
+    co_return ReadOutcome{false, RefusalFor(head_ec, options_.max_body_bytes), head_ec.message()};
+  // The body's memory comes out of the shared budget before any of it is read: Beast reserves a
+  // Content-Length body in one piece, and a chunked one may grow up to the limit.
+  const size_t body_bytes = parser.chunked()
+                                ? options_.max_body_bytes
+                                : static_cast<size_t>(parser.content_length().value_or(0));
+  if (body_bytes > 0) {
+    auto lease = body_budget_.TryTake(body_bytes);
+    if (!lease) {
+      co_return ReadOutcome{
+          false,
+          HttpErrorReply(503, ErrorCode::kServerException,
+                         "The server holds " + std::to_string(body_budget_.capacity()) +
+                             " bytes of unfinished request bodies, its limit. Retry later."),
+          "request bodies over the memory budget"};
+    }
+    conn->body_lease = std::move(*lease);
+  }
+  auto [body_ec, body_read] = co_await http::async_read(conn->stream, conn->buffer, parser, kTuple);
+  (void)body_read;
+  if (body_ec)
+    co_return ReadOutcome{false, RefusalFor(body_ec, options_.max_body_bytes), body_ec.message()};
+  co_return ReadOutcome{true, std::nullopt, ""};
+}
+
+// Prepare on this strand; Execute on the state strand, waiting there for the group commit, and
+// back. Both hops are here so that no caller continues on the wrong strand.
+asio::awaitable<api::HttpReply> HttpServer::Handle(api::HttpCall call) {
+  auto prepared = api_->Prepare(call);
+  if (auto* done = std::get_if<api::HttpReply>(&prepared)) co_return std::move(*done);
+  auto own_executor = co_await asio::this_coro::executor;
+  co_await asio::post(asio::bind_executor(state_, asio::use_awaitable));
+  auto& call_prepared = std::get<api::PreparedCall>(prepared);
+  api::HttpReply reply = api_->Execute(call_prepared);
+  if (auto batch = group_commit_ ? group_commit_->Join() : nullptr) {
+    // Answer once what this request wrote or read is durable.
+    auto [wait_ec] = co_await batch->done.async_wait(kTuple);  // aborted = woken early
+    (void)wait_ec;
+    if (!batch->result.ok()) {
+      reply = api::Api::ErrorReply(Status::Server("The changes could not be saved."),
+                                   call_prepared.operation);
+    }
+  }
+  co_await asio::post(asio::bind_executor(own_executor, asio::use_awaitable));
+  co_return reply;
+}
+
+// Writes an error reply, then stops sending and drops what the client still sends for a moment
+// (kLingerTime) before the caller closes.
+asio::awaitable<void> HttpServer::Refuse(std::shared_ptr<Connection> conn, api::HttpReply reply,
+                                         std::string why) {
+  Log(LogLevel::kInfo, "- " + std::to_string(reply.status) + " " + why);
+  const std::string head = ReplyHead(reply, 11, /*keep_alive=*/false);
+  const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
+  conn->stream.expires_after(kLingerTime);
+  auto [write_ec, written] = co_await asio::async_write(conn->stream, out, kTuple);
+  (void)written;
+  if (write_ec || stopping_.load()) co_return;  // see Shutdown
+  beast::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn->stream.expires_after(kLingerTime);
+  std::array<char, kLingerChunk> scratch;
+  for (size_t drained = 0; drained < kLingerBytes;) {
+    auto [read_ec, n] = co_await conn->stream.async_read_some(asio::buffer(scratch), kTuple);
+    if (read_ec) break;
+    drained += n;
+  }
+}
+
+void HttpServer::Close(const std::shared_ptr<Connection>& conn) {
   beast::error_code ec;
   conn->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   conn->stream.socket().close(ec);
+  conn->parser.reset();
+  conn->body_lease.Release();
   std::lock_guard<std::mutex> lock(connections_mu_);
   connections_.erase(conn);
 }

@@ -1,8 +1,19 @@
 // The HTTP/1.1 front: a Beast listener and one coroutine per connection, each on its own strand.
 // Knows HTTP, not ECS: it turns requests into api::HttpCall, hops onto the state strand for
-// Api::Execute, and writes the reply. Keep-alive, a read timeout, a body limit (413, then the
-// connection is closed) and graceful shutdown (stop accepting, let in-flight requests finish,
-// close idle connections).
+// Api::Execute, and writes the reply. Keep-alive, a read timeout and graceful shutdown (stop
+// accepting, let in-flight requests finish, close idle connections at once).
+//
+// Hostile or broken clients get an answer and a bounded share of the server:
+//  - malformed HTTP: 400 (431 for headers over 8 KiB, 413 for a body over the limit), then the
+//    connection is closed;
+//  - more than `max_connections` connections: a new one is answered 503 and closed (SDKs retry
+//    503 with backoff, where a connection left unaccepted would just hang them);
+//  - request bodies: all connections together hold at most `max_buffered_body_bytes` (each
+//    request takes its Content-Length before its body is read); a request that does not fit is
+//    answered 503 and its connection closed;
+//  - out of file descriptors: the accept loop backs off (server/accept_throttle.h).
+// After an error reply the server stops sending and reads what the client still sends for up to
+// a second before closing, so the close does not reset the connection under the reply.
 #pragma once
 
 #include <atomic>
@@ -14,13 +25,21 @@
 #include <string>
 
 #include "api/api.h"
+#include "server/accept_throttle.h"
+#include "server/byte_budget.h"
 #include "server/group_commit.h"
 
 namespace ecs::server {
 
+// Request line and headers together; Beast's default, stated here because it is documented.
+inline constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
+
 struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   int read_timeout_seconds = 60;
+  int max_connections = 4096;
+  // 64 of the largest bodies; ECS requests are a few KiB, so this only binds under abuse.
+  size_t max_buffered_body_bytes = 64 << 20;
 };
 
 class HttpServer {
@@ -40,16 +59,33 @@ class HttpServer {
   void Shutdown();
 
  private:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   struct Connection;
+  struct ReadOutcome;
+
   boost::asio::awaitable<void> AcceptLoop();
+  boost::asio::awaitable<void> BackOff(boost::system::error_code ec);
+  void Admit(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<void> Reject(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<ReadOutcome> ReadRequest(std::shared_ptr<Connection> conn);
+  boost::asio::awaitable<api::HttpReply> Handle(api::HttpCall call);
+  boost::asio::awaitable<void> Refuse(std::shared_ptr<Connection> conn, api::HttpReply reply,
+                                      std::string why);
+  void Close(const std::shared_ptr<Connection>& conn);
 
   boost::asio::io_context& ioc_;
-  boost::asio::strand<boost::asio::io_context::executor_type> state_;
+  Strand state_;
   api::Api* api_;
   ServerOptions options_;
   GroupCommit* group_commit_;
+  Strand accept_strand_;  // the acceptor, its backoff timer and throttle_
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_backoff_;
+  AcceptThrottle throttle_;
+  ByteBudget body_budget_;
+  std::atomic<int> serving_{0};    // connections holding a slot of max_connections
+  std::atomic<int> rejecting_{0};  // connections being answered 503
   std::atomic<bool> stopping_{false};
   std::mutex connections_mu_;  // guards connections_ (touched from every connection strand)
   std::set<std::shared_ptr<Connection>> connections_;

@@ -59,3 +59,36 @@ TEST_CASE("Raw splices values with the separators around them", "[json]") {
   w.Key("d").StartArray().Raw("{}").Raw("[]").Int(2).EndArray().EndObject();
   CHECK(w.str() == R"({"a":[1,{"x":"y"}],"b":{},"c":1,"d":[{},[],2]})");
 }
+
+TEST_CASE("ParseJsonObject limits nesting depth instead of overflowing the stack", "[json]") {
+  auto nested = [](int depth, char open, char close) {
+    std::string s = "{\"a\":";
+    s += std::string(static_cast<size_t>(depth - 1), open);
+    s += std::string(static_cast<size_t>(depth - 1), close);
+    return s + "}";
+  };
+  // The object itself is one level: kMaxJsonDepth levels in all are fine, one more is not.
+  CHECK(ParseJsonObject(nested(kMaxJsonDepth, '[', ']')).ok());
+  auto deep = ParseJsonObject(nested(kMaxJsonDepth + 1, '[', ']'));
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.status().code() == ErrorCode::kSerializationException);
+  CHECK_THAT(deep.status().message(), Catch::Contains("deeper than 128 levels"));
+
+  // What crashed the server: 110,000 unclosed '[' (and the same with objects).
+  for (const std::string& hostile :
+       {std::string(110'000, '['), "{\"a\":" + std::string(110'000, '[')}) {
+    auto r = ParseJsonObject(hostile);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == ErrorCode::kSerializationException);
+  }
+  std::string objects;
+  for (int i = 0; i < 60'000; ++i) objects += "{\"k\":";
+  CHECK_THAT(ParseJsonObject(objects).status().message(), Catch::Contains("deeper than"));
+}
+
+TEST_CASE("ParseJsonObject keeps its error messages for invalid JSON", "[json]") {
+  auto r = ParseJsonObject("{\"a\": [1, 2,]}");
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::StartsWith("Request body is not valid JSON: "));
+  CHECK_THAT(r.status().message(), Catch::Contains("(offset "));
+}

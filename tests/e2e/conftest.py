@@ -173,19 +173,21 @@ def fake_authorization(access_key=DEFAULT_KEY, region=DEFAULT_REGION):
 class Emulator:
     """One ecs-emulator process (restartable on the same data dir)."""
 
-    def __init__(self, data_dir=None, ephemeral=False, extra_args=(), cwd=None, env=None):
+    def __init__(self, data_dir=None, ephemeral=False, extra_args=(), cwd=None, env=None, preexec_fn=None):
         self.binary = emulator_bin()
         self.ephemeral = ephemeral
         self.data_dir = None if ephemeral else str(data_dir)
         self.extra_args = list(extra_args) + shlex.split(os.environ.get("ECS_EMULATOR_ARGS", ""))
         self.cwd = cwd
         self.env = env
+        self.preexec_fn = preexec_fn  # runs in the child before exec (e.g. to lower its rlimits)
         self.proc = None
         self.host = None
         self.port = None
         self.url = None
         self.stdout_lines = collections.deque(maxlen=5000)
         self.stderr_lines = collections.deque(maxlen=5000)
+        self.stderr_bytes = 0  # everything the process wrote to stderr, kept or not
         self._threads = []
         self.starts = 0
 
@@ -217,6 +219,7 @@ class Emulator:
 
         def drain_stderr(stream):
             for raw in iter(stream.readline, b""):
+                self.stderr_bytes += len(raw)
                 self.stderr_lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
             stream.close()
 
@@ -231,6 +234,7 @@ class Emulator:
             stderr=subprocess.PIPE,
             cwd=self.cwd,
             env=env,
+            preexec_fn=self.preexec_fn,
         )
         self._threads = [
             threading.Thread(target=drain_stdout, args=(self.proc.stdout,), daemon=True),
