@@ -28,7 +28,9 @@ constexpr const char* kVersion = "0.1.0";
 // unfinished request bodies had used. A background thread now purges pages unused for a second,
 // with MADV_DONTNEED at once (muzzy_decay_ms:0): MADV_FREE'd pages would still count in RSS.
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface
-extern "C" const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+extern "C" {
+const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
 
 namespace {
 // The database in --data-dir (created if missing), or none with --ephemeral. The directory is
