@@ -50,6 +50,96 @@ ecs::Result<std::unique_ptr<ecs::storage::Store>> OpenStore(
       (std::filesystem::path(opt.data_dir) / "ecs-emulator.sqlite3").string());
 }
 
+// --fleet: capacity for clusters that have none yet (a restart keeps what is there).
+ecs::Status ApplyFleets(ecs::control::ControlPlane& control, const ecs::config::Options& opt) {
+  using namespace ecs;
+  for (const auto& fleet : opt.fleets) {
+    control::RequestContext ctx{{opt.account_id, opt.region}};
+    control::ListContainerInstancesInput existing;
+    existing.cluster = fleet.cluster;
+    existing.status = model::InstanceStatus::kActive;
+    existing.page.max_results = 1;
+    auto active = control.ListContainerInstances(ctx, existing);
+    if (active.ok() && !active->arns.empty()) continue;
+    auto made = control.CreateFleet(ctx, fleet);
+    if (!made.ok())
+      return Status::InvalidParameter("--fleet " + fleet.cluster + ": " + made.status().message());
+    Log(LogLevel::kInfo, "fleet: " + std::to_string(made->size()) + " " + fleet.instance_type +
+                             " instances in cluster " + fleet.cluster);
+  }
+  return Status::Ok();
+}
+
+// From the start of serving on, writes are group-committed (server/group_commit.h): a writer
+// thread commits each batch while the state strand serves the next requests, and WAL
+// checkpoints run on a thread of their own. Ephemeral state has nothing to commit.
+struct Durability {
+  std::optional<boost::asio::thread_pool> writer;
+  std::unique_ptr<ecs::server::GroupCommit> group_commit;
+};
+
+ecs::Status StartDurability(const ecs::config::Options& opt, ecs::storage::Store& store,
+                            ecs::control::ControlPlane& control,
+                            boost::asio::strand<boost::asio::io_context::executor_type> state,
+                            Durability& out) {
+  if (opt.ephemeral) return ecs::Status::Ok();
+  store.set_group_commit(true);
+  ECS_RETURN_IF_ERROR(store.StartBackgroundCheckpoints());
+  out.writer.emplace(1);
+  out.group_commit = std::make_unique<ecs::server::GroupCommit>(
+      std::move(state), out.writer->get_executor(), &store, &control);
+  return ecs::Status::Ok();
+}
+
+// Serves until SIGINT/SIGTERM; then every connection finishes and the last writes commit.
+int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
+          ecs::control::ControlPlane& control, ecs::SimulatedClock& clock, ecs::Millis started) {
+  using namespace ecs;
+  api::Api api(&control, &clock, api::ApiOptions{{opt.account_id, opt.region}, kVersion, started});
+  boost::asio::io_context ioc(opt.threads);
+  auto state_strand = boost::asio::make_strand(ioc);
+  Durability durability;
+  if (Status s = StartDurability(opt, store, control, state_strand, durability); !s.ok()) {
+    std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
+    return 1;
+  }
+  server::ServerOptions server_options;
+  server_options.max_body_bytes = opt.max_body_bytes;
+  server_options.read_timeout_seconds = opt.read_timeout_seconds;
+  server_options.max_connections = opt.max_connections;
+  server::HttpServer http(ioc, state_strand, &api, server_options, durability.group_commit.get());
+  auto port = http.Listen(opt.host, opt.port);
+  if (!port.ok()) {
+    std::fprintf(stderr, "ecs-emulator: %s\n", port.status().message().c_str());
+    return 1;
+  }
+  http.Start();
+  control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
+  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms,
+                                    durability.group_commit.get());
+  reconciler.Start();
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    Log(LogLevel::kInfo, "shutting down");
+    http.Shutdown();
+    reconciler.Stop();
+  });
+  std::printf("listening on http://%s:%d\n", opt.host.c_str(), *port);
+  std::fflush(stdout);
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < opt.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+  // Idle: every write in flight held the io_context until it ended.
+  if (durability.writer) durability.writer->join();
+  // Every connection has finished. Whatever a last batch still holds is committed (nobody was
+  // told it was); the store closes (and checkpoints) when it goes out of scope.
+  if (Status s = store.Flush(); !s.ok()) Log(LogLevel::kError, "final commit: " + s.message());
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   using namespace ecs;
   config::ParseOutcome parsed = config::ParseOptions(argc, argv);
@@ -59,7 +149,7 @@ int Run(int argc, char** argv) {
   }
   const config::Options& opt = *parsed.options;
   SetLogLevel(opt.log_level);
-  Millis started = SystemNowMillis();
+  const Millis started = SystemNowMillis();
 
   std::optional<server::DataDirLock> data_dir_lock;  // held until exit; --ephemeral takes none
   auto store = OpenStore(opt, &data_dir_lock);
@@ -73,83 +163,16 @@ int Run(int argc, char** argv) {
   control_options.lifecycle = opt.lifecycle;
   control_options.az_suffixes = opt.az_suffixes;
   control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy(), control_options);
+  // A row that cannot be read stops the start with one line naming its kind and key.
   if (Status s = control.Load(); !s.ok()) {
     std::fprintf(stderr, "ecs-emulator: loading state: %s\n", s.message().c_str());
     return 1;
   }
-  // --fleet: capacity for clusters that have none yet (a restart keeps what is there).
-  for (const auto& fleet : opt.fleets) {
-    control::RequestContext ctx{{opt.account_id, opt.region}};
-    control::ListContainerInstancesInput existing;
-    existing.cluster = fleet.cluster;
-    existing.status = model::InstanceStatus::kActive;
-    existing.page.max_results = 1;
-    auto active = control.ListContainerInstances(ctx, existing);
-    if (active.ok() && !active->arns.empty()) continue;
-    auto made = control.CreateFleet(ctx, fleet);
-    if (!made.ok()) {
-      std::fprintf(stderr, "ecs-emulator: --fleet %s: %s\n", fleet.cluster.c_str(),
-                   made.status().message().c_str());
-      return 1;
-    }
-    Log(LogLevel::kInfo, "fleet: " + std::to_string(made->size()) + " " + fleet.instance_type +
-                             " instances in cluster " + fleet.cluster);
-  }
-  api::Api api(&control, &clock, api::ApiOptions{{opt.account_id, opt.region}, kVersion, started});
-
-  boost::asio::io_context ioc(opt.threads);
-  auto state_strand = boost::asio::make_strand(ioc);
-  // From here on, writes are group-committed (server/group_commit.h): a writer thread commits
-  // each batch while the state strand serves the next requests, and WAL checkpoints run on a
-  // thread of their own. Ephemeral state has nothing to commit.
-  std::optional<boost::asio::thread_pool> writer;
-  std::unique_ptr<server::GroupCommit> group_commit;
-  if (!opt.ephemeral) {
-    (*store)->set_group_commit(true);
-    if (Status s = (*store)->StartBackgroundCheckpoints(); !s.ok()) {
-      std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
-      return 1;
-    }
-    writer.emplace(1);
-    group_commit = std::make_unique<server::GroupCommit>(state_strand, writer->get_executor(),
-                                                         store->get(), &control);
-  }
-  server::ServerOptions server_options;
-  server_options.max_body_bytes = opt.max_body_bytes;
-  server_options.read_timeout_seconds = opt.read_timeout_seconds;
-  server_options.max_connections = opt.max_connections;
-  server::HttpServer http(ioc, state_strand, &api, server_options, group_commit.get());
-  auto port = http.Listen(opt.host, opt.port);
-  if (!port.ok()) {
-    std::fprintf(stderr, "ecs-emulator: %s\n", port.status().message().c_str());
+  if (Status s = ApplyFleets(control, opt); !s.ok()) {
+    std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
     return 1;
   }
-  http.Start();
-  control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
-  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms,
-                                    group_commit.get());
-  reconciler.Start();
-
-  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    Log(LogLevel::kInfo, "shutting down");
-    http.Shutdown();
-    reconciler.Stop();
-  });
-
-  std::printf("listening on http://%s:%d\n", opt.host.c_str(), *port);
-  std::fflush(stdout);
-
-  std::vector<std::thread> workers;
-  for (int i = 1; i < opt.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : workers) t.join();
-  if (writer) writer->join();  // idle: every write in flight held the io_context until it ended
-  // Every connection has finished. Whatever a last batch still holds is committed (nobody was
-  // told it was); the store closes (and checkpoints) when it goes out of scope.
-  if (Status s = (*store)->Flush(); !s.ok()) Log(LogLevel::kError, "final commit: " + s.message());
-  return 0;
+  return Serve(opt, **store, control, clock, started);
 }
 }  // namespace
 

@@ -88,12 +88,17 @@ Result<control::FleetInput> ParseFleetSpec(const std::string& spec) {
   return f;
 }
 
-ParseOutcome ParseOptions(int argc, char** argv) {
-  Options o;
+namespace {
+
+// What the command line gives as text, checked and converted after parsing.
+struct RawOptions {
   std::string log_level = "info";
-  CLI::App app{"ecs-emulator: a local emulator of the Amazon ECS control plane (AWS JSON 1.1)."};
-  app.set_version_flag("--version", "ecs-emulator 0.1.0");
-  app.option_defaults()->always_capture_default();
+  int64_t retention_minutes = 60;
+  std::vector<std::string> fleet_specs;
+  std::string az_suffixes = "a,b,c";
+};
+
+void AddServerOptions(CLI::App& app, Options& o, RawOptions& raw) {
   app.add_option("--host", o.host, "Address to listen on (0.0.0.0 in containers)")
       ->envname("ECS_EMULATOR_HOST");
   app.add_option("--port", o.port, "TCP port; 0 picks a free port")
@@ -115,26 +120,29 @@ ParseOutcome ParseOptions(int argc, char** argv) {
                  "Connections served at once; a new one beyond it is answered 503 and closed")
       ->envname("ECS_EMULATOR_MAX_CONNECTIONS")
       ->check(CLI::Range(1, 1'000'000));
-  app.add_option("--log-level", log_level, "debug, info (one line per request), warn, error, off")
+  app.add_option("--log-level", raw.log_level,
+                 "debug, info (one line per request), warn, error, off")
       ->envname("ECS_EMULATOR_LOG_LEVEL");
+}
 
+void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
+  const auto delay = CLI::Range(int64_t{0}, int64_t{86'400'000});
   app.add_option("--task-provisioning-ms", o.lifecycle.provisioning,
                  "Simulated PROVISIONING time of awsvpc/Fargate tasks")
       ->envname("ECS_EMULATOR_TASK_PROVISIONING_MS")
-      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+      ->check(delay);
   app.add_option("--task-pending-ms", o.lifecycle.pending,
                  "Simulated PENDING time (image pull) before RUNNING")
       ->envname("ECS_EMULATOR_TASK_PENDING_MS")
-      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+      ->check(delay);
   app.add_option("--task-stopping-ms", o.lifecycle.stopping, "Simulated STOPPING time")
       ->envname("ECS_EMULATOR_TASK_STOPPING_MS")
-      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+      ->check(delay);
   app.add_option("--task-deprovisioning-ms", o.lifecycle.deprovisioning,
                  "Simulated DEPROVISIONING time of awsvpc/Fargate tasks")
       ->envname("ECS_EMULATOR_TASK_DEPROVISIONING_MS")
-      ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
-  int64_t retention_minutes = 60;
-  app.add_option("--stopped-task-retention-minutes", retention_minutes,
+      ->check(delay);
+  app.add_option("--stopped-task-retention-minutes", raw.retention_minutes,
                  "How long STOPPED tasks stay describable before they are purged")
       ->envname("ECS_EMULATOR_STOPPED_TASK_RETENTION_MINUTES")
       ->check(CLI::Range(int64_t{1}, int64_t{10'080}));
@@ -142,19 +150,55 @@ ParseOutcome ParseOptions(int argc, char** argv) {
                  "How often the reconciler wakes when nothing is due")
       ->envname("ECS_EMULATOR_SCHEDULER_TICK_MS")
       ->check(CLI::Range(int64_t{10}, int64_t{60'000}));
-
-  std::vector<std::string> fleet_specs;
-  app.add_option("--fleet", fleet_specs,
+  app.add_option("--fleet", raw.fleet_specs,
                  "Simulated capacity at start-up, repeatable: cluster=NAME,count=N,type=m5.large"
                  "[,cpu=UNITS,memory=MIB,azs=us-east-1a:us-east-1b]; skipped when the cluster "
                  "already has ACTIVE instances (ECS_EMULATOR_FLEET: specs separated by ';')");
-  std::string fleet_env;
-  if (const char* env = std::getenv("ECS_EMULATOR_FLEET")) fleet_env = env;
-  std::string az_suffixes = "a,b,c";
-  app.add_option("--az-suffixes", az_suffixes,
+  app.add_option("--az-suffixes", raw.az_suffixes,
                  "Availability zones of every region, as suffixes of the region name")
       ->envname("ECS_EMULATOR_AZ_SUFFIXES");
+}
 
+// The checks and conversions CLI11 cannot make; the problem, or "" when there is none.
+std::string Finish(RawOptions raw, Options& o) {
+  if (!ParseLogLevel(raw.log_level, &o.log_level)) {
+    return "--log-level must be one of debug, info, warn, error, off; got '" + raw.log_level + "'";
+  }
+  if (!IsTwelveDigits(o.account_id))
+    return "--account-id must be 12 digits; got '" + o.account_id + "'";
+  if (o.region.empty()) return "--region must not be empty";
+  if (!o.ephemeral && o.data_dir.empty()) return "--data-dir must not be empty";
+  o.lifecycle.stopped_retention = raw.retention_minutes * 60'000;
+  // Flags win over the environment: the variable only applies when no --fleet is given.
+  const char* fleet_env = std::getenv("ECS_EMULATOR_FLEET");
+  if (raw.fleet_specs.empty() && fleet_env) {
+    for (const auto& spec : Split(fleet_env, ";")) {
+      if (!spec.empty()) raw.fleet_specs.push_back(spec);
+    }
+  }
+  for (const auto& spec : raw.fleet_specs) {
+    auto fleet = ParseFleetSpec(spec);
+    if (!fleet.ok()) return "--fleet '" + spec + "': " + fleet.status().message();
+    o.fleets.push_back(std::move(*fleet));
+  }
+  o.az_suffixes.clear();
+  for (const auto& s : Split(raw.az_suffixes, ",")) {
+    if (s.empty() || s.size() > 4) return "--az-suffixes must look like a,b,c";
+    o.az_suffixes.push_back(s);
+  }
+  return "";
+}
+
+}  // namespace
+
+ParseOutcome ParseOptions(int argc, char** argv) {
+  Options o;
+  RawOptions raw;
+  CLI::App app{"ecs-emulator: a local emulator of the Amazon ECS control plane (AWS JSON 1.1)."};
+  app.set_version_flag("--version", "ecs-emulator 0.1.0");
+  app.option_defaults()->always_capture_default();
+  AddServerOptions(app, o, raw);
+  AddSimulationOptions(app, o, raw);
   ParseOutcome out;
   try {
     app.parse(argc, argv);
@@ -169,36 +213,10 @@ ParseOutcome ParseOptions(int argc, char** argv) {
     out.output = std::string("ecs-emulator: ") + e.what() + " (see --help)\n";
     return out;
   }
-  auto fail = [&](const std::string& msg) {
+  if (std::string problem = Finish(std::move(raw), o); !problem.empty()) {
     out.exit_code = 2;
-    out.output = "ecs-emulator: " + msg + " (see --help)\n";
+    out.output = "ecs-emulator: " + problem + " (see --help)\n";
     return out;
-  };
-  if (!ParseLogLevel(log_level, &o.log_level)) {
-    return fail("--log-level must be one of debug, info, warn, error, off; got '" + log_level +
-                "'");
-  }
-  if (!IsTwelveDigits(o.account_id)) {
-    return fail("--account-id must be 12 digits; got '" + o.account_id + "'");
-  }
-  if (o.region.empty()) return fail("--region must not be empty");
-  if (!o.ephemeral && o.data_dir.empty()) return fail("--data-dir must not be empty");
-  o.lifecycle.stopped_retention = retention_minutes * 60'000;
-  // Flags win over the environment: the variable only applies when no --fleet is given.
-  if (fleet_specs.empty() && !fleet_env.empty()) {
-    for (const auto& spec : Split(fleet_env, ";")) {
-      if (!spec.empty()) fleet_specs.push_back(spec);
-    }
-  }
-  for (const auto& spec : fleet_specs) {
-    auto fleet = ParseFleetSpec(spec);
-    if (!fleet.ok()) return fail("--fleet '" + spec + "': " + fleet.status().message());
-    o.fleets.push_back(std::move(*fleet));
-  }
-  o.az_suffixes.clear();
-  for (const auto& s : Split(az_suffixes, ",")) {
-    if (s.empty() || s.size() > 4) return fail("--az-suffixes must look like a,b,c");
-    o.az_suffixes.push_back(s);
   }
   out.options = o;
   return out;

@@ -124,13 +124,13 @@ void ClusterIndex::RefreshView(ClusterState& cs, const model::ContainerInstance&
 
 void ClusterIndex::RefreshUsage(ClusterState& cs, const model::ContainerInstance& ci) {
   scheduler::InstanceView& v = cs.views[ci.id];
-  v.remaining_cpu = ci.RegisteredInteger("CPU") - ci.usage.cpu;
-  v.remaining_memory = ci.RegisteredInteger("MEMORY") - ci.usage.memory;
+  v.remaining_cpu = ci.RegisteredInteger(model::kCpuResource) - ci.usage.cpu;
+  v.remaining_memory = ci.RegisteredInteger(model::kMemoryResource) - ci.usage.memory;
   v.reserved_tcp_ports.clear();
   v.reserved_udp_ports.clear();
   for (const auto& r : ci.registered_resources) {
-    if (r.name != "PORTS" && r.name != "PORTS_UDP") continue;
-    auto& dst = r.name == "PORTS" ? v.reserved_tcp_ports : v.reserved_udp_ports;
+    if (r.name != model::kPortsResource && r.name != model::kUdpPortsResource) continue;
+    auto& dst = r.name == model::kPortsResource ? v.reserved_tcp_ports : v.reserved_udp_ports;
     for (const auto& p : r.string_set) dst.push_back(std::atoi(p.c_str()));
   }
   for (const auto& [port, n] : ci.usage.tcp_ports) v.reserved_tcp_ports.push_back(port);
@@ -150,12 +150,12 @@ void ClusterIndex::RefreshUsage(ClusterState& cs, const model::ContainerInstance
 std::vector<model::Resource> ClusterIndex::RemainingResources(const model::ContainerInstance& ci) {
   std::vector<model::Resource> out = ci.registered_resources;
   for (auto& r : out) {
-    if (r.name == "CPU") r.integer_value -= ci.usage.cpu;
-    if (r.name == "MEMORY") r.integer_value -= ci.usage.memory;
-    if (r.name == "PORTS") {
+    if (r.name == model::kCpuResource) r.integer_value -= ci.usage.cpu;
+    if (r.name == model::kMemoryResource) r.integer_value -= ci.usage.memory;
+    if (r.name == model::kPortsResource) {
       for (const auto& [port, n] : ci.usage.tcp_ports) r.string_set.push_back(std::to_string(port));
     }
-    if (r.name == "PORTS_UDP") {
+    if (r.name == model::kUdpPortsResource) {
       for (const auto& [port, n] : ci.usage.udp_ports) r.string_set.push_back(std::to_string(port));
     }
   }

@@ -33,10 +33,6 @@ Status ValidateSettings(const std::vector<model::NameValue>& settings) {
   return Status::Ok();
 }
 
-bool IsBuiltInCapacityProvider(const std::string& name) {
-  return name == "FARGATE" || name == "FARGATE_SPOT";
-}
-
 // Cloud Map namespaces are not emulated: a name becomes a stable, well-formed namespace ARN
 // (ECS creates the namespace when the name is new); an ARN is kept as given.
 std::string NamespaceArn(const Tenant& t, const std::string& ns) {
@@ -79,7 +75,7 @@ Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
 // The capacity providers and default strategy of a new cluster.
 Status CheckCapacityProviders(const CreateClusterInput& in) {
   for (const auto& cp : in.capacity_providers) {
-    if (!IsBuiltInCapacityProvider(cp)) {
+    if (!model::IsFargateProvider(cp)) {
       return Status::InvalidParameter("The specified capacity provider " + cp +
                                       " is not in an ACTIVE state. Specify a valid capacity "
                                       "provider and try again.");

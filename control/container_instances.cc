@@ -116,7 +116,8 @@ std::vector<model::Resource> RegisteredResources(const RegisterInstanceInput& in
   out.push_back(take("PORTS").value_or(StringSetResource("PORTS", model::DefaultReservedPorts())));
   out.push_back(take("PORTS_UDP").value_or(StringSetResource("PORTS_UDP", {})));
   for (const auto& r : in.total_resources) {
-    if (r.name != "CPU" && r.name != "MEMORY" && r.name != "PORTS" && r.name != "PORTS_UDP") {
+    if (r.name != model::kCpuResource && r.name != model::kMemoryResource &&
+        r.name != model::kPortsResource && r.name != model::kUdpPortsResource) {
       out.push_back(r);
     }
   }
@@ -211,7 +212,8 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
   }
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
   for (const auto& r : in.total_resources) {
-    if ((r.name == "CPU" || r.name == "MEMORY") && r.integer_value < 0) {
+    if ((r.name == model::kCpuResource || r.name == model::kMemoryResource) &&
+        r.integer_value < 0) {
       return Status::InvalidParameter("totalResources " + r.name + " must not be negative.");
     }
   }

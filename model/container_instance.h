@@ -24,6 +24,12 @@ struct Attribute {
   bool operator==(const Attribute&) const = default;
 };
 
+// The resource names every instance registers.
+inline constexpr std::string_view kCpuResource = "CPU";
+inline constexpr std::string_view kMemoryResource = "MEMORY";
+inline constexpr std::string_view kPortsResource = "PORTS";
+inline constexpr std::string_view kUdpPortsResource = "PORTS_UDP";
+
 // ECS Resource: CPU/MEMORY as INTEGER, PORTS/PORTS_UDP/GPU as STRINGSET, custom DOUBLE/LONG.
 struct Resource {
   std::string name;

@@ -91,6 +91,55 @@ bool CircuitBreakerTripped(int64_t failed_tasks, bool ever_running, int64_t desi
   return !ever_running && failed_tasks >= CircuitBreakerThreshold(desired);
 }
 
+namespace {
+
+// The service's tasks sorted for one tick. Keepers: PRIMARY tasks on usable instances. Retirees:
+// tasks that must be replaced — older deployments' (kept running when the PRIMARY has FAILED and
+// starts nothing, §8.4 rollback false) and anything on a DRAINING instance (§7).
+struct Census {
+  std::vector<size_t> keepers, retirees;
+  int64_t active = 0, stopping = 0, healthy = 0, pending = 0, unhealthy = 0;
+  int64_t other_deployment_tasks = 0;  // any phase: they keep their deployment listed
+};
+
+Census TakeCensus(const PlanInput& in, const PlannerDeployment& primary, bool failed) {
+  Census c;
+  for (size_t i = 0; i < in.tasks.size(); ++i) {
+    const PlannerTask& t = in.tasks[i];
+    const bool of_primary = t.deployment_id == primary.id;
+    if (!of_primary) ++c.other_deployment_tasks;
+    if (!IsActive(t)) {
+      ++c.stopping;
+      continue;
+    }
+    ++c.active;
+    if (t.phase == Phase::kPending) ++c.pending;
+    if (IsHealthy(t)) ++c.healthy;
+    if (t.phase == Phase::kRunning && !t.healthy) ++c.unhealthy;
+    if (t.on_draining_instance || (!of_primary && !failed)) {
+      c.retirees.push_back(i);
+    } else if (of_primary) {
+      c.keepers.push_back(i);
+    }
+  }
+  return c;
+}
+
+// Non-primary deployments with no task left.
+std::vector<std::string> DrainedDeployments(const PlanInput& in) {
+  std::vector<std::string> out;
+  for (const PlannerDeployment& d : in.deployments) {
+    if (d.primary) continue;
+    const bool has_task = std::any_of(in.tasks.begin(), in.tasks.end(), [&](const PlannerTask& t) {
+      return t.deployment_id == d.id;
+    });
+    if (!has_task) out.push_back(d.id);
+  }
+  return out;
+}
+
+}  // namespace
+
 Plan PlanStep(const PlanInput& in) {
   Plan plan;
   const PlannerDeployment* primary = nullptr;
@@ -103,46 +152,22 @@ Plan PlanStep(const PlanInput& in) {
   plan.lower = LowerBound(desired, in.minimum_healthy_percent);
   plan.upper = UpperBound(desired, in.maximum_percent);
   const bool failed = primary->rollout == PlannerDeployment::Rollout::kFailed;
-
-  // Keepers: PRIMARY tasks on usable instances. Retirees: tasks that must be replaced — older
-  // deployments' (kept running when the PRIMARY has FAILED and starts nothing, §8.4 rollback
-  // false) and anything on a DRAINING instance (§7).
-  std::vector<size_t> keepers, retirees;
-  int64_t active = 0, stopping = 0, healthy = 0, pending = 0, unhealthy = 0;
-  int64_t other_deployment_tasks = 0;  // any phase: they keep their deployment listed
-  for (size_t i = 0; i < in.tasks.size(); ++i) {
-    const PlannerTask& t = in.tasks[i];
-    const bool of_primary = t.deployment_id == primary->id;
-    if (!of_primary) ++other_deployment_tasks;
-    if (!IsActive(t)) {
-      ++stopping;
-      continue;
-    }
-    ++active;
-    if (t.phase == Phase::kPending) ++pending;
-    if (IsHealthy(t)) ++healthy;
-    if (t.phase == Phase::kRunning && !t.healthy) ++unhealthy;
-    if (t.on_draining_instance || (!of_primary && !failed)) {
-      retirees.push_back(i);
-    } else if (of_primary) {
-      keepers.push_back(i);
-    }
-  }
-  const int64_t keepers_active = static_cast<int64_t>(keepers.size());
+  const Census c = TakeCensus(in, *primary, failed);
+  const int64_t keepers_active = static_cast<int64_t>(c.keepers.size());
 
   // Launches: fill the PRIMARY up to desired, within upper counting stopping tasks and this
   // tick's victims as still present (see the header's counting choice).
   if (!failed) {
-    plan.start_primary =
-        std::max<int64_t>(0, std::min(desired - keepers_active, plan.upper - active - stopping));
+    plan.start_primary = std::max<int64_t>(
+        0, std::min(desired - keepers_active, plan.upper - c.active - c.stopping));
   }
 
   // Stops: every retiree that is pending or not yet healthy, and healthy ones while healthy
   // RUNNING tasks stay >= lower. Then PRIMARY surplus on scale-in from the same budget; with
   // lower computed from the new desired the surplus always fits (healthy > desired >= lower).
-  VictimPicker picker(in.tasks, healthy - plan.lower);
+  VictimPicker picker(in.tasks, c.healthy - plan.lower);
   picker.Take(
-      retirees, static_cast<int64_t>(retirees.size()),
+      c.retirees, static_cast<int64_t>(c.retirees.size()),
       [](const PlannerTask& t) {
         return t.on_draining_instance ? PlannedStop::Reason::kDrainingInstance
                                       : PlannedStop::Reason::kReplacedByDeployment;
@@ -150,29 +175,22 @@ Plan PlanStep(const PlanInput& in) {
       plan.stops);
   if (keepers_active > desired) {
     picker.Take(
-        keepers, keepers_active - desired,
+        c.keepers, keepers_active - desired,
         [](const PlannerTask&) { return PlannedStop::Reason::kScaleIn; }, plan.stops);
   }
 
   // Stuck: something is left to do, this tick does nothing, and no task is in a transient state
   // whose end could open room (stopping) or add health (pending, in grace).
-  const bool work_left = !retirees.empty() || (!failed && keepers_active != desired);
-  const bool in_flight = pending > 0 || stopping > 0 || unhealthy > 0;
+  const bool work_left = !c.retirees.empty() || (!failed && keepers_active != desired);
+  const bool in_flight = c.pending > 0 || c.stopping > 0 || c.unhealthy > 0;
   plan.deadlocked =
       work_left && plan.start_primary == 0 && plan.stops.empty() && !in_flight && !failed;
+  plan.drained_deployments = DrainedDeployments(in);
 
-  for (const PlannerDeployment& d : in.deployments) {
-    if (d.primary) continue;
-    const bool has_task = std::any_of(in.tasks.begin(), in.tasks.end(), [&](const PlannerTask& t) {
-      return t.deployment_id == d.id;
-    });
-    if (!has_task) plan.drained_deployments.push_back(d.id);
-  }
-
-  const bool keepers_all_healthy =
-      std::all_of(keepers.begin(), keepers.end(), [&](size_t i) { return IsHealthy(in.tasks[i]); });
+  const bool keepers_all_healthy = std::all_of(c.keepers.begin(), c.keepers.end(),
+                                               [&](size_t i) { return IsHealthy(in.tasks[i]); });
   plan.primary_completed = !failed && keepers_active == desired && keepers_all_healthy &&
-                           retirees.empty() && other_deployment_tasks == 0;
+                           c.retirees.empty() && c.other_deployment_tasks == 0;
   // Completion already means every active task is a healthy RUNNING keeper, so runningCount ==
   // desiredCount and pendingCount == 0 hold; only the deployment count is left to check.
   plan.steady = plan.primary_completed && in.deployments.size() == 1;

@@ -141,88 +141,108 @@ Status ComputeCompatibilities(const rapidjson::Value& req, TaskDefinitionSpec& s
 // task-iam-role) and the "requires version 1.N of the Docker Remote API" notes in the model. A
 // definition using none of these shows no requiresAttributes at all (AWS CLI examples). Order is
 // rule order (AWS's own order is a hash order).
-void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
-  const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
-  const bool task_role = GetNonEmptyString(req, "taskRoleArn").has_value();
-  const bool awsvpc = spec.awsvpc();
-  const bool host = spec.network_mode == model::NetworkMode::kHost;
-  std::vector<std::string>& out = spec.requires_attributes;
-  auto add = [&](std::string name) {
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
-  };
-  constexpr std::string_view kApi = "com.amazonaws.ecs.capability.docker-remote-api.";
-  auto api = [&](std::string_view version) { add(std::string(kApi) + std::string(version)); };
+namespace {
 
-  for (size_t i = 0; i < spec.containers.size(); ++i) {
-    const rapidjson::Value& c = Items(req, "containerDefinitions")[i];
-    if (IsEcrImage(spec.containers[i].image)) {
-      add("com.amazonaws.ecs.capability.ecr-auth");
-      if (execution_role) add("ecs.capability.execution-role-ecr-pull");
-    }
-    if (Get(c, "repositoryCredentials")) {
-      add("com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
-    }
-    if (const auto* log = Get(c, "logConfiguration")) {
-      const std::string driver = GetString(*log, "logDriver").value_or("");
-      add("com.amazonaws.ecs.capability.logging-driver." + driver);
-      api("1.18");
-      if (Get(*log, "options")) api("1.19");
-      if (driver == "awslogs" && execution_role) add("ecs.capability.execution-role-awslogs");
-      for (const auto& secret : Items(*log, "secretOptions")) {
-        add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
-                ? "ecs.capability.secrets.asm.bootstrap.log-driver"
-                : "ecs.capability.secrets.ssm.bootstrap.log-driver");
-      }
-    }
-    if (Get(c, "dockerLabels") || Get(c, "ulimits")) api("1.18");
-    if (const auto* hc = Get(c, "healthCheck")) {
-      add("ecs.capability.container-health-check");
-      api("1.24");
-      if (Get(*hc, "startPeriod")) api("1.29");
-    }
-    if (const auto* lp = Get(c, "linuxParameters");
-        lp && GetBool(*lp, "initProcessEnabled", false)) {
-      api("1.25");
-    }
-    for (const auto& secret : Items(c, "secrets")) {
-      add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
+// Collects attribute names once each, in the order the rules add them.
+class Requirements {
+ public:
+  explicit Requirements(std::vector<std::string>& out) : out_(out) {}
+  void Add(std::string name) {
+    if (std::find(out_.begin(), out_.end(), name) == out_.end()) out_.push_back(std::move(name));
+  }
+  void Api(std::string_view version) {
+    Add("com.amazonaws.ecs.capability.docker-remote-api." + std::string(version));
+  }
+
+ private:
+  std::vector<std::string>& out_;
+};
+
+void LogRequirements(const rapidjson::Value& log, bool execution_role, Requirements& r) {
+  const std::string driver = GetString(log, "logDriver").value_or("");
+  r.Add("com.amazonaws.ecs.capability.logging-driver." + driver);
+  r.Api("1.18");
+  if (Get(log, "options")) r.Api("1.19");
+  if (driver == "awslogs" && execution_role) r.Add("ecs.capability.execution-role-awslogs");
+  for (const auto& secret : Items(log, "secretOptions")) {
+    r.Add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
+              ? "ecs.capability.secrets.asm.bootstrap.log-driver"
+              : "ecs.capability.secrets.ssm.bootstrap.log-driver");
+  }
+}
+
+void ContainerRequirements(const rapidjson::Value& c, const ContainerSpec& spec,
+                           bool execution_role, Requirements& r) {
+  if (IsEcrImage(spec.image)) {
+    r.Add("com.amazonaws.ecs.capability.ecr-auth");
+    if (execution_role) r.Add("ecs.capability.execution-role-ecr-pull");
+  }
+  if (Get(c, "repositoryCredentials")) {
+    r.Add("com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager");
+  }
+  if (const auto* log = Get(c, "logConfiguration")) LogRequirements(*log, execution_role, r);
+  if (Get(c, "dockerLabels") || Get(c, "ulimits")) r.Api("1.18");
+  if (const auto* hc = Get(c, "healthCheck")) {
+    r.Add("ecs.capability.container-health-check");
+    r.Api("1.24");
+    if (Get(*hc, "startPeriod")) r.Api("1.29");
+  }
+  if (const auto* lp = Get(c, "linuxParameters"); lp && GetBool(*lp, "initProcessEnabled", false)) {
+    r.Api("1.25");
+  }
+  for (const auto& secret : Items(c, "secrets")) {
+    r.Add(IsSecretsManagerArn(GetString(secret, "valueFrom").value_or(""))
               ? "ecs.capability.secrets.asm.environment-variables"
               : "ecs.capability.secrets.ssm.environment-variables");
-    }
-    if (NonEmpty(c, "dependsOn")) add("ecs.capability.container-ordering");
-    if (NonEmpty(c, "environmentFiles")) add("ecs.capability.env-files.s3");
-    if (const auto* fl = Get(c, "firelensConfiguration")) {
-      add("ecs.capability.firelens." + GetString(*fl, "type").value_or(""));
-    }
-    for (const PortMappingSpec& pm : spec.containers[i].port_mappings) {
-      if (pm.range_first != 0) add("ecs.capability.container-port-range");
+  }
+  if (NonEmpty(c, "dependsOn")) r.Add("ecs.capability.container-ordering");
+  if (NonEmpty(c, "environmentFiles")) r.Add("ecs.capability.env-files.s3");
+  if (const auto* fl = Get(c, "firelensConfiguration")) {
+    r.Add("ecs.capability.firelens." + GetString(*fl, "type").value_or(""));
+  }
+  for (const PortMappingSpec& pm : spec.port_mappings) {
+    if (pm.range_first != 0) r.Add("ecs.capability.container-port-range");
+  }
+}
+
+void VolumeRequirements(const rapidjson::Value& v, Requirements& r) {
+  if (const auto* efs = Get(v, "efsVolumeConfiguration")) {
+    r.Add("ecs.capability.efs");
+    if (Get(*efs, "authorizationConfig") || GetString(*efs, "transitEncryption") == "ENABLED") {
+      r.Add("ecs.capability.efsAuth");
     }
   }
-  if (task_role) {
-    add("com.amazonaws.ecs.capability.task-iam-role");
-    if (host) add("com.amazonaws.ecs.capability.task-iam-role-network-host");
+  if (Get(v, "fsxWindowsFileServerVolumeConfiguration")) {
+    r.Add("ecs.capability.fsxWindowsFileServer");
   }
-  if (awsvpc) {
-    api("1.18");
-    add("ecs.capability.task-eni");
+  if (const auto* dv = Get(v, "dockerVolumeConfiguration")) {
+    const std::string driver = GetString(*dv, "driver").value_or("local");
+    if (driver != "local") r.Add("ecs.capability.docker-plugin." + driver);
   }
-  if (Get(req, "proxyConfiguration")) add("ecs.capability.aws-appmesh");
-  if (Get(req, "pidMode") || Get(req, "ipcMode")) add("ecs.capability.pid-ipc-namespace-sharing");
-  for (const auto& v : Items(req, "volumes")) {
-    if (const auto* efs = Get(v, "efsVolumeConfiguration")) {
-      add("ecs.capability.efs");
-      if (Get(*efs, "authorizationConfig") || GetString(*efs, "transitEncryption") == "ENABLED") {
-        add("ecs.capability.efsAuth");
-      }
-    }
-    if (Get(v, "fsxWindowsFileServerVolumeConfiguration")) {
-      add("ecs.capability.fsxWindowsFileServer");
-    }
-    if (const auto* dv = Get(v, "dockerVolumeConfiguration")) {
-      const std::string driver = GetString(*dv, "driver").value_or("local");
-      if (driver != "local") add("ecs.capability.docker-plugin." + driver);
+}
+
+}  // namespace
+
+void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
+  const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
+  Requirements r(spec.requires_attributes);
+  for (size_t i = 0; i < spec.containers.size(); ++i) {
+    ContainerRequirements(Items(req, "containerDefinitions")[i], spec.containers[i], execution_role,
+                          r);
+  }
+  if (GetNonEmptyString(req, "taskRoleArn")) {
+    r.Add("com.amazonaws.ecs.capability.task-iam-role");
+    if (spec.network_mode == model::NetworkMode::kHost) {
+      r.Add("com.amazonaws.ecs.capability.task-iam-role-network-host");
     }
   }
+  if (spec.awsvpc()) {
+    r.Api("1.18");
+    r.Add("ecs.capability.task-eni");
+  }
+  if (Get(req, "proxyConfiguration")) r.Add("ecs.capability.aws-appmesh");
+  if (Get(req, "pidMode") || Get(req, "ipcMode")) r.Add("ecs.capability.pid-ipc-namespace-sharing");
+  for (const auto& v : Items(req, "volumes")) VolumeRequirements(v, r);
 }
 
 }  // namespace ecs::taskdef
