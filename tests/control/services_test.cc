@@ -1049,3 +1049,41 @@ TEST_CASE("Reconciler slices: the work is split, every service is reached, reque
   CHECK(f.Live("a").size() == 4);
   CHECK(f.Live("c").size() == 4);
 }
+
+TEST_CASE("A commit that fails in the middle of a reconciler slice leaves memory as a restart "
+          "would load it, and the deployment goes on",
+          "[services][durability]") {
+  ServiceFixture f;
+  f.Fleet(6);
+  auto v1 = f.Definition("app");
+  auto v2 = f.Definition("app", 256, 768);
+  f.Create(f.Input("app", v1, 6, 50, 100));
+  f.RunUntil([&] { return f.Stable("app"); });
+  ServiceInput up = f.Input("app", v2, 6, 50, 100);
+  f.Update(up);
+  f.Tick();  // the deployment is under way: some old tasks stopping, some new ones pending
+  f.Tick();
+  REQUIRE(f.Get("app")->deployments.size() == 2);
+
+  // The next slice's commit is the one that fails (as the writer would see it fail); the slice
+  // ends early, in the middle of its pass, so some of its work is done and some is not.
+  f.store->FailCommitAfter(1);
+  const Millis next = f.clock.Now() + 250;
+  f.clock.Set(next);
+  int calls = 0;
+  auto more = f.cp->RunDueSlice(next, [&] { return ++calls > 1; });
+  REQUIRE(more.ok());
+  REQUIRE(f.store->has_pending());  // the slice changed memory
+  const auto ahead = testing::Rows(*f.cp);
+  CHECK_FALSE(testing::Flush(*f.store, *f.cp).ok());
+  CHECK(testing::Rows(*f.cp) != ahead);  // rolled back
+
+  ControlPlane restarted(f.store.get(), &f.clock, IdGenerator(5), f.options);
+  REQUIRE(restarted.Load().ok());
+  CHECK(testing::Rows(*f.cp) == testing::Rows(restarted));
+  REQUIRE(f.cp->CheckInvariants().ok());
+
+  // Nothing was lost that the store had: the rollout finishes within its bounds.
+  f.RunUntil([&] { return f.Stable("app"); });
+  CHECK(f.Get("app")->deployments.front().task_definition_arn == v2);
+}

@@ -240,3 +240,56 @@ def test_data_dir_is_not_shared_between_instances(emulators):
     b = emulators()
     a.client().create_cluster(clusterName="only-a")
     assert b.client().list_clusters()["clusterArns"] == []
+
+
+def _start_expecting_exit(data_dir, timeout=10):
+    """Start a server on `data_dir` that must exit by itself. Returns (rc, stdout, stderr)."""
+    import subprocess
+    from conftest import Emulator
+    proc = subprocess.Popen(Emulator(data_dir=data_dir).command(0), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"the server kept running on a corrupt database: {out!r} {err!r}")
+    return proc.returncode, out.decode(), err.decode()
+
+
+def test_a_corrupt_row_stops_the_start_with_one_line_naming_it(emulators):
+    """A damaged database is a clear error at start-up: exit 1, one line naming the row's kind
+    and key (storage/row_reader.h), never undefined behaviour or a half-loaded state."""
+    import subprocess
+    emu = emulators()
+    c = emu.client()
+    c.create_cluster(clusterName="good")
+    c.register_task_definition(family="fam", containerDefinitions=[
+        {"name": "a", "image": "nginx", "memory": 64}])
+    emu.stop_clean()
+    db = os.path.join(emu.data_dir, "ecs-emulator.sqlite3")
+    cases = [
+        # kind 1 = cluster: a member of the wrong type
+        ("UPDATE resources SET body = json_set(body, '$.name', 7) WHERE kind = 1",
+         "cluster row " + cluster_arn("good"), "'name'"),
+        # kind 4 = task definition: its body is gone
+        ("UPDATE resources SET body = json_remove(body, '$.body') WHERE kind = 4",
+         "task definition row arn:aws:ecs:us-east-1:000000000000:task-definition/fam:1", "'body'"),
+        # not JSON at all
+        ("UPDATE resources SET body = '{oops' WHERE kind = 1",
+         "cluster row " + cluster_arn("good"), "not a JSON object"),
+    ]
+    for sql, where, what in cases:
+        backup = db + ".bak"
+        subprocess.run(["sqlite3", db, f".backup {backup}"], check=True)
+        subprocess.run(["sqlite3", db, sql], check=True)
+        rc, out, err = _start_expecting_exit(emu.data_dir)
+        assert rc == 1, (sql, rc, out, err)
+        assert "listening on" not in out
+        lines = err.strip().splitlines()
+        assert len(lines) == 1, err
+        assert where in lines[0] and what in lines[0], (sql, lines[0])
+        subprocess.run(["sqlite3", db, f".restore {backup}"], check=True)
+    # Repaired, it serves the same state again.
+    again = emulators(data_dir=emu.data_dir)
+    assert again.client().list_clusters()["clusterArns"] == [cluster_arn("good")]
