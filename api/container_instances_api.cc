@@ -103,7 +103,7 @@ Result<std::string> RegisterContainerInstance(OpContext& op) {
   auto identity = ReadIdentity(document);
   if (!identity.ok()) return identity.status();
   in.identity = std::move(*identity);
-  auto ci = op.control.RegisterContainerInstance(op.ctx, std::move(in));
+  auto ci = op.control.RegisterContainerInstance(op.ctx, in);
   if (!ci.ok()) return ci.status();
   return InstanceReply(op.control, **ci);
 }

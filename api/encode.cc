@@ -286,10 +286,9 @@ std::string TaskOverridesJson(const model::Task& t) {
   }
   auto& alloc = doc.GetAllocator();
   rapidjson::Value given(rapidjson::kArrayType);
-  if (auto it = doc.FindMember("containerOverrides");
-      it != doc.MemberEnd() && it->value.IsArray()) {
-    given = std::move(it->value);
-    doc.RemoveMember("containerOverrides");
+  auto sent_list = doc.FindMember("containerOverrides");
+  if (sent_list != doc.MemberEnd() && sent_list->value.IsArray()) {
+    given = std::move(sent_list->value);
   }
   rapidjson::Value merged(rapidjson::kArrayType);
   for (const auto& c : t.containers) {
@@ -306,7 +305,12 @@ std::string TaskOverridesJson(const model::Task& t) {
       merged.PushBack(std::move(entry), alloc);
     }
   }
-  doc.AddMember("containerOverrides", std::move(merged), alloc);
+  // In place when it was sent (what older versions stored is already merged: it stays as is).
+  if (auto it = doc.FindMember("containerOverrides"); it != doc.MemberEnd()) {
+    it->value = std::move(merged);
+  } else {
+    doc.AddMember("containerOverrides", std::move(merged), alloc);
+  }
   if (!doc.HasMember("inferenceAcceleratorOverrides")) {
     doc.AddMember("inferenceAcceleratorOverrides", rapidjson::Value(rapidjson::kArrayType), alloc);
   }

@@ -319,7 +319,7 @@ Result<std::string> UpdateService(OpContext& op) {
   control::ServiceInput in = ReadServiceInput(op.in);
   in.service = ReadRequiredString(op.in, "service");
   if (!op.in.ok()) return op.in.status();
-  auto s = op.control.UpdateService(op.ctx, std::move(in));
+  auto s = op.control.UpdateService(op.ctx, in);
   if (!s.ok()) return s.status();
   return ServiceReply(op, **s, /*tags=*/false);
 }

@@ -28,9 +28,13 @@ std::string IdGenerator::Uuid() {
 }
 
 std::string IdGenerator::Hex32() {
+  // The second draw is printed first: what GCC's right-to-left argument evaluation always did,
+  // so a seed keeps the ids it had, now on every compiler.
+  const uint64_t first = rng_();
+  const uint64_t second = rng_();
   char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
-                static_cast<unsigned long long>(rng_()));
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(second),
+                static_cast<unsigned long long>(first));
   return buf;
 }
 

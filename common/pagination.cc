@@ -17,33 +17,38 @@ std::string Base64Encode(std::string_view data) {
 }
 
 std::optional<std::string> Base64Decode(std::string_view data) {
-  if (data.empty() || data.size() % 4 != 0) return std::nullopt;
+  if (data.empty()) return std::string();
+  if (data.size() % 4 != 0) return std::nullopt;
+  // Padding only ends the input (EVP_DecodeBlock would read a '=' anywhere as zero bits).
+  const size_t padding = data.ends_with("==") ? 2 : data.ends_with("=") ? 1 : 0;
+  if (data.find('=') < data.size() - padding) return std::nullopt;
   std::string out(3 * data.size() / 4, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(data.data()),
                           static_cast<int>(data.size()));
   if (n < 0) return std::nullopt;
   size_t len = static_cast<size_t>(n);
-  // EVP_DecodeBlock counts padding bytes as output; drop them.
-  if (data.ends_with("=="))
-    len -= 2;
-  else if (data.ends_with("="))
-    len -= 1;
-  out.resize(len);
+  out.resize(len - padding);  // EVP_DecodeBlock counts padding bytes as output
   return out;
 }
 
+namespace {
+// "v2|<scope length>|<scope>|": the length makes the prefix name exactly one scope, so a token of
+// scope "S|x" is never read as one of scope "S" (whose cursor would then begin "x|").
+std::string TokenPrefix(std::string_view scope) {
+  return "v2|" + std::to_string(scope.size()) + "|" + std::string(scope) + "|";
+}
+}  // namespace
+
 std::string EncodePageToken(std::string_view scope, std::string_view cursor) {
-  std::string raw = "v1|";
-  raw += scope;
-  raw += '|';
+  std::string raw = TokenPrefix(scope);
   raw += cursor;
   return Base64Encode(raw);
 }
 
 Result<std::string> DecodePageToken(std::string_view token, std::string_view scope) {
   auto raw = Base64Decode(token);
-  std::string prefix = "v1|" + std::string(scope) + "|";
+  const std::string prefix = TokenPrefix(scope);
   if (!raw || !raw->starts_with(prefix)) {
     return Status::InvalidParameter(
         "Invalid nextToken: it is malformed or was issued for a "

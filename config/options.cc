@@ -70,7 +70,7 @@ Result<control::FleetInput> ParseFleetSpec(const std::string& spec) {
     } else if (key == "cpu" || key == "memory") {
       auto n = ParseCount(value);
       if (!n || *n < 1) return Status::InvalidParameter(key + " must be a positive integer");
-      (key == "cpu" ? f.cpu : f.memory) = *n;
+      (key == "cpu" ? f.cpu : f.memory) = n;
     } else if (key == "azs" || key == "zones") {
       for (const auto& z : Split(value, ":/")) {
         if (!z.empty()) f.availability_zones.push_back(z);

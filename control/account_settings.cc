@@ -2,7 +2,7 @@
 //
 // Settings are per tenant (account + region) and per principal. The account default is the
 // root principal's setting (PutAccountSettingDefault writes it); a user or role falls back to
-// it, and the root falls back to the built-in default of resources.md §12. Every caller of the
+// it, and the root falls back to the built-in default of docs/resources.md §12. Every caller of the
 // emulator is the account's root (RequestContext::principal_arn), so "the caller" is the root.
 //
 // Persistence: one row per explicit setting (storage::ChangeSet::PutAccountSetting); deleting the
@@ -24,7 +24,7 @@ struct SettingRule {
 };
 
 // The model's SettingName enum, alphabetically (the order ListAccountSettings returns), with the
-// values each accepts and the effective default an account starts with (resources.md §12).
+// values each accepts and the effective default an account starts with (docs/resources.md §12).
 const std::array<SettingRule, 11>& Rules() {
   static const std::array<SettingRule, 11> kRules = {{
       {"awsvpcTrunking", {"enabled", "disabled"}, "disabled"},

@@ -13,7 +13,9 @@ auto* FindIn(Map& map, std::string_view id_or_arn) {
 }
 
 void Bump(std::map<int, int>& ports, int port, int sign) {
-  if ((ports[port] += sign) <= 0) ports.erase(port);
+  int& count = ports[port];
+  count += sign;
+  if (count <= 0) ports.erase(port);
 }
 
 }  // namespace
@@ -193,7 +195,9 @@ void ClusterIndex::Account(ClusterState& cs, const model::Task& t, int sign) {
     for (int p : t.reserved_udp_ports) Bump(u.udp_ports, p, sign);
     for (int p : t.dynamic_tcp_ports) Bump(u.dynamic_tcp_ports, p, sign);
     for (int p : t.dynamic_udp_ports) Bump(u.dynamic_udp_ports, p, sign);
-    if ((u.groups[t.group] += sign) <= 0) u.groups.erase(t.group);
+    int& in_group = u.groups[t.group];
+    in_group += sign;
+    if (in_group <= 0) u.groups.erase(t.group);
     if (t.wants_running()) u.running_tasks += sign;
   }
   if (t.last_status == model::TaskState::kPending) u.pending_tasks += sign;

@@ -196,7 +196,7 @@ model::ContainerInstance BuildInstance(const RequestContext& ctx, const std::str
 }  // namespace
 
 Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
-    const RequestContext& ctx, RegisterInstanceInput in) {
+    const RequestContext& ctx, const RegisterInstanceInput& in) {
   const std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
   auto cluster = FindCluster(ctx, cluster_name, /*require_active=*/true);
   if (!cluster.ok()) {
@@ -272,7 +272,7 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
     reg.total_resources.push_back(
         IntegerResource("MEMORY", in.memory.value_or(type_info ? type_info->memory : 0)));
     reg.attributes = in.attributes;
-    auto ci = RegisterContainerInstance(ctx, std::move(reg));
+    auto ci = RegisterContainerInstance(ctx, reg);
     if (!ci.ok()) return ci.status();
     out.push_back(*ci);
   }

@@ -10,7 +10,7 @@ namespace ecs::control {
 
 ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids,
                            ControlOptions options)
-    : state_(store, clock, std::move(ids), std::move(options)),
+    : state_(store, clock, ids, std::move(options)),
       lifecycle_(state_,
                  [this](ClusterState& cs, model::Task& t, Millis now, storage::ChangeSet& c) {
                    scheduler_.OnTaskChanged(cs, t, now, c);

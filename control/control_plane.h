@@ -74,8 +74,8 @@ class ControlPlane {
                                             bool require_active) const;
 
   // --- Container instances and attributes (container_instances.cc, attributes.cc) ---
-  Result<const model::ContainerInstance*> RegisterContainerInstance(const RequestContext& ctx,
-                                                                    RegisterInstanceInput in);
+  Result<const model::ContainerInstance*> RegisterContainerInstance(
+      const RequestContext& ctx, const RegisterInstanceInput& in);
   Result<std::vector<const model::ContainerInstance*>> CreateFleet(const RequestContext& ctx,
                                                                    const FleetInput& in);
   Result<const model::ContainerInstance*> DeregisterContainerInstance(const RequestContext& ctx,
@@ -139,7 +139,7 @@ class ControlPlane {
 
   // --- Services (services.cc, service_deployments.cc) ---
   Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
-  Result<const model::Service*> UpdateService(const RequestContext& ctx, ServiceInput in);
+  Result<const model::Service*> UpdateService(const RequestContext& ctx, const ServiceInput& in);
   Result<const model::Service*> DeleteService(const RequestContext& ctx, const std::string& cluster,
                                               const std::string& service, bool force);
   Status DescribeServices(const RequestContext& ctx, const std::string& cluster,

@@ -105,7 +105,8 @@ void ServiceScheduler::Drain(ClusterState& cs, model::Service& svc,
   changes.PutService(svc);
 }
 
-// Stage 1 of the circuit breaker (§8.4): the PRIMARY's tasks keep failing to start.
+// Stage 1 of the circuit breaker (docs/scheduling.md §8.4): the PRIMARY's tasks keep failing to
+// start.
 bool ServiceScheduler::TripCircuitBreaker(model::Service& svc, Millis now) {
   model::Deployment& primary = svc.deployments.front();
   if (!svc.circuit_breaker_enable || primary.rollout_state != RolloutState::kInProgress ||
@@ -218,15 +219,13 @@ ServiceScheduler::TickPlan ServiceScheduler::PlanReplicaTick(ClusterState& cs,
     scheduler::PlannerTask pt;
     pt.arn = t->arn;
     pt.deployment_id = t->started_by;
-    if (!t->wants_running()) {
-      pt.phase = scheduler::PlannerTask::Phase::kStopping;
-    } else if (t->last_status == model::TaskState::kRunning) {
+    // Stop requested, or DEACTIVATING and later, counts as stopping.
+    pt.phase = scheduler::PlannerTask::Phase::kStopping;
+    if (t->wants_running() && t->last_status == model::TaskState::kRunning) {
       pt.phase = scheduler::PlannerTask::Phase::kRunning;
       pt.healthy = Healthy(*t, now);
-    } else if (t->last_status < model::TaskState::kRunning) {
+    } else if (t->wants_running() && t->last_status < model::TaskState::kRunning) {
       pt.phase = scheduler::PlannerTask::Phase::kPending;
-    } else {
-      pt.phase = scheduler::PlannerTask::Phase::kStopping;  // DEACTIVATING and later
     }
     if (const model::ContainerInstance* ci = cs.FindInstance(t->container_instance_id);
         ci && !t->container_instance_id.empty()) {
@@ -330,7 +329,7 @@ bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
 }
 
 // Deployment desiredCount: the PRIMARY ramps up as its tasks are started while older
-// deployments drain, which shrink to the tasks they still run (§8.2 step 3).
+// deployments drain, which shrink to the tasks they still run (docs/scheduling.md §8.2 step 3).
 bool ServiceScheduler::UpdateDeploymentCounts(ClusterState& cs, model::Service& svc) {
   std::map<std::string, int64_t> live_per_deployment;
   if (auto it = cs.service_tasks.find(svc.name); it != cs.service_tasks.end()) {
@@ -475,8 +474,10 @@ int64_t ServiceScheduler::LaunchDaemonTasks(model::Service& svc,
   std::optional<std::string> failure;
   for (size_t i = 0; i < instance_ids.size(); i += 10) {
     RunTaskInput in = ServiceTaskInput(svc);
-    in.container_instances.assign(instance_ids.begin() + i,
-                                  instance_ids.begin() + std::min(i + 10, instance_ids.size()));
+    const auto first = instance_ids.begin() + static_cast<std::ptrdiff_t>(i);
+    const auto last =
+        instance_ids.begin() + static_cast<std::ptrdiff_t>(std::min(i + 10, instance_ids.size()));
+    in.container_instances.assign(first, last);
     auto out = LaunchFor(svc, in, changes);
     if (!out.ok()) {
       failure = Tag(svc) + " was unable to place a task. Reason: " + out.status().message();

@@ -12,7 +12,7 @@ constexpr size_t kMaxEvents = 100;
 // Throttle for tasks that keep failing to start (ECS: growing delays up to 15 minutes).
 constexpr int64_t kThrottleAfter = 3;
 constexpr Millis kThrottleBase = 10'000;
-constexpr Millis kThrottleMax = 15 * 60'000;
+constexpr Millis kThrottleMax = Millis{15} * 60'000;
 
 std::string Tag(const model::Service& s) { return "(service " + s.name + ")"; }
 

@@ -87,7 +87,7 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
 }
 
 Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& ctx,
-                                                          ServiceInput in) {
+                                                          const ServiceInput& in) {
   auto c = ResolveCluster(ctx, in.cluster, /*require_active=*/true);
   if (!c.ok()) return c.status();
   model::Service* current = c->state->FindService(in.service);

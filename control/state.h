@@ -25,8 +25,9 @@ namespace ecs::control {
 using AccountSettingValues = std::map<std::pair<std::string, std::string>, std::string>;
 
 struct State {
-  State(storage::Store* store, const Clock* clock, IdGenerator ids, ControlOptions options)
-      : store(store), clock(clock), ids(std::move(ids)), options(std::move(options)) {}
+  State(storage::Store* store_in, const Clock* clock_in, IdGenerator ids_in,
+        ControlOptions options_in)
+      : store(store_in), clock(clock_in), ids(ids_in), options(std::move(options_in)) {}
 
   storage::Store* store;
   const Clock* clock;

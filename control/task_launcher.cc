@@ -421,6 +421,7 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   if (launch.fargate) {
     t.platform_version = "1.4.0";
     std::vector<std::string> azs;
+    azs.reserve(state_.options.az_suffixes.size());
     for (const auto& s : state_.options.az_suffixes) azs.push_back(ctx.tenant.region + s);
     t.availability_zone = azs[std::hash<std::string>{}(subnet) % azs.size()];
   } else {

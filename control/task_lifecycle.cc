@@ -186,7 +186,7 @@ Result<std::optional<model::TaskState>> ReportedState(const model::Task& t,
                                     std::string(model::ToString(t.last_status)) + " to " +
                                     in.status + ").");
   }
-  return std::optional<model::TaskState>(*state);
+  return state;
 }
 
 }  // namespace

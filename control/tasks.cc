@@ -167,8 +167,8 @@ Result<std::string> ControlPlane::SubmitAttachmentStateChanges(
   }
   storage::ChangeSet changes;
   for (auto [t, status] : updates) {
-    state_.index.UpdateTask(*c->state, *t, [status](model::Task& task) {
-      task.eni->status = status;
+    state_.index.UpdateTask(*c->state, *t, [status = status](model::Task& task) {
+      if (task.eni) task.eni->status = status;  // found above by its ENI
       ++task.version;
     });
     changes.PutTask(*t);

@@ -21,10 +21,10 @@ VictimRank RankOf(const PlannerTask& t) {
 bool IsActive(const PlannerTask& t) { return t.phase != Phase::kStopping; }
 bool IsHealthy(const PlannerTask& t) { return t.phase == Phase::kRunning && t.healthy; }
 
-// Picks victims one at a time by the default service scale-in rule (§6): the AZ holding the most
-// active tasks of the service, then the instance holding the most, ties by ARN. Tallies shrink as
-// victims are taken so a multi-task stop stays balanced. Only healthy victims spend the budget
-// that protects minimumHealthyPercent.
+// Picks victims one at a time by the default service scale-in rule (docs/scheduling.md §6): the AZ
+// holding the most active tasks of the service, then the instance holding the most, ties by ARN.
+// Tallies shrink as victims are taken so a multi-task stop stays balanced. Only healthy victims
+// spend the budget that protects minimumHealthyPercent.
 class VictimPicker {
  public:
   VictimPicker(const std::vector<PlannerTask>& tasks, int64_t healthy_budget)
@@ -95,7 +95,7 @@ namespace {
 
 // The service's tasks sorted for one tick. Keepers: PRIMARY tasks on usable instances. Retirees:
 // tasks that must be replaced — older deployments' (kept running when the PRIMARY has FAILED and
-// starts nothing, §8.4 rollback false) and anything on a DRAINING instance (§7).
+// starts nothing, docs/scheduling.md §8.4 rollback false) and anything on a DRAINING instance (§7).
 struct Census {
   std::vector<size_t> keepers, retirees;
   int64_t active = 0, stopping = 0, healthy = 0, pending = 0, unhealthy = 0;

@@ -1,9 +1,9 @@
-// Service deployment planner (scheduling.md §7, §8.1-§8.4): given a snapshot of one REPLICA
+// Service deployment planner (docs/scheduling.md §7, §8.1-§8.4): given a snapshot of one REPLICA
 // service's deployments and non-STOPPED tasks, says what the service scheduler should do on this
 // reconcile tick — how many PRIMARY tasks to launch, which tasks to stop and why, which old
 // deployments are drained, whether the rollout is complete or stuck — within the
 // minimumHealthyPercent / maximumPercent bounds of a rolling update. Also the circuit-breaker
-// threshold rule (§8.4).
+// threshold rule (docs/scheduling.md §8.4).
 //
 // Pure functions over plain values: no I/O, no clock (health is decided by the caller, which owns
 // the 40 s grace), no randomness (victim ties break on ARN), results independent of input order.
@@ -12,9 +12,9 @@
 //
 // Counting choice. maximumPercent caps "RUNNING or PENDING" in the API reference but "RUNNING,
 // STOPPING or PENDING" in the developer guide. The planner counts STOPPING tasks toward the cap:
-// a stopping task still holds its CPU, memory and ports until STOPPED (§2), so the cap stays a
-// true capacity ceiling. The consequence is that a stop frees room only once the task has left,
-// so `start_primary` never relies on this tick's own stops.
+// a stopping task still holds its CPU, memory and ports until STOPPED (docs/scheduling.md §2), so
+// the cap stays a true capacity ceiling. The consequence is that a stop frees room only once the
+// task has left, so `start_primary` never relies on this tick's own stops.
 //
 // How the caller applies a Plan: in either order, or both in one ChangeSet. Stops (desiredStatus
 // STOPPED) and launches are independent within a tick: launches fit under `upper` counting the
@@ -45,7 +45,8 @@ struct PlannerTask {
   // RUNNING and past the health grace / health checks: counts toward minimumHealthyPercent.
   // Ignored unless phase is kRunning.
   bool healthy = false;
-  // The container instance is DRAINING: the task is replaced like an old-deployment task (§7).
+  // The container instance is DRAINING: the task is replaced like an old-deployment task
+  // (docs/scheduling.md §7).
   bool on_draining_instance = false;
   std::string instance_arn;       // empty for Fargate; scale-in balancing key
   std::string availability_zone;  // scale-in balancing key
@@ -84,8 +85,8 @@ struct Plan {
   // Work remains (old tasks, replacements or launches missing) yet nothing can be started or
   // stopped and nothing is in flight that could change that (no pending, stopping or
   // not-yet-healthy task). Emit the "unable to stop or start tasks ... service deployment
-  // configuration" event (§8.2, §9). Never set for a FAILED primary: that one starts nothing
-  // on purpose.
+  // configuration" event (docs/scheduling.md §8.2, §9). Never set for a FAILED primary: that one
+  // starts nothing on purpose.
   bool deadlocked = false;
   // Non-primary deployments with no task left in the snapshot (any phase): mark INACTIVE and drop
   // them from `deployments`. Ids in input order.
@@ -96,13 +97,13 @@ struct Plan {
   // "deployment completed" event once.
   bool primary_completed = false;
   // primary_completed, the PRIMARY is the only deployment, runningCount == desiredCount and
-  // pendingCount == 0: the "has reached a steady state" condition (§9).
+  // pendingCount == 0: the "has reached a steady state" condition (docs/scheduling.md §9).
   bool steady = false;
 };
 
-// One reconcile tick of the rolling-update / scale / drain logic (§7, §8.1 step 3, §8.2).
-// REQUIRES: desired_count >= 0; 0 <= minimum_healthy_percent <= 100 <= maximum_percent (the API
-// validation of REPLICA services). With no primary deployment it returns an empty Plan.
+// One reconcile tick of the rolling-update / scale / drain logic (docs/scheduling.md §7, §8.1 step
+// 3, §8.2). REQUIRES: desired_count >= 0; 0 <= minimum_healthy_percent <= 100 <= maximum_percent
+// (the API validation of REPLICA services). With no primary deployment it returns an empty Plan.
 Plan PlanStep(const PlanInput& in);
 
 // ceil(desired * min_percent / 100): healthy RUNNING tasks a deployment must keep.
@@ -110,8 +111,8 @@ int64_t LowerBound(int64_t desired, int min_percent);
 // floor(desired * max_percent / 100): tasks allowed to be pending, running or stopping.
 int64_t UpperBound(int64_t desired, int max_percent);
 
-// min(200, max(3, ceil(desired / 2))): failed launches that trip the breaker (§8.4, current model
-// text; the older docs' minimum of 10 is not used).
+// min(200, max(3, ceil(desired / 2))): failed launches that trip the breaker (docs/scheduling.md
+// §8.4, current model text; the older docs' minimum of 10 is not used).
 int64_t CircuitBreakerThreshold(int64_t desired);
 // Stage 1 of the breaker: true when the PRIMARY has failed to start `failed_tasks` tasks in a row
 // and has reached the threshold. Once any of its tasks reached RUNNING the start-failure count is

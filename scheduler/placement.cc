@@ -14,9 +14,9 @@
 namespace ecs::scheduler {
 namespace {
 
-// Pipeline stages in the order §4 checks them. An instance's stage is the first check it fails;
-// the "closest" instance of a failed placement is the one with the highest stage. Constraint i
-// is stage kFirstConstraint + i, so passing more constraints also counts as closer.
+// Pipeline stages in the order docs/scheduling.md §4 checks them. An instance's stage is the first
+// check it fails; the "closest" instance of a failed placement is the one with the highest stage.
+// Constraint i is stage kFirstConstraint + i, so passing more constraints also counts as closer.
 enum Stage : int {
   kStageAgent = 0,
   kStageAttribute,
@@ -263,7 +263,7 @@ class PlacementRun {
         id = missing;
       } else if (const std::string_view value = *found; ids.empty()) {
         auto known = std::find_if(values.begin(), values.end(),
-                                  [&](const auto& known) { return known.first == value; });
+                                  [&](const auto& entry) { return entry.first == value; });
         if (known != values.end()) {
           id = known->second;
         } else {
@@ -272,9 +272,9 @@ class PlacementRun {
           if (values.size() > kLinearLimit) ids.insert(values.begin(), values.end());
         }
       } else {
-        auto [found, inserted] = ids.try_emplace(value, -1);
-        if (inserted) found->second = new_bucket();
-        id = found->second;
+        auto [slot, inserted] = ids.try_emplace(value, -1);
+        if (inserted) slot->second = new_bucket();
+        id = slot->second;
       }
       b.bucket_of[i] = id;
       b.counts[static_cast<size_t>(id)] += c.group_count;

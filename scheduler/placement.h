@@ -1,4 +1,4 @@
-// The EC2/EXTERNAL placement engine (scheduling.md §2-§4, §6): given a snapshot of a cluster's
+// The EC2/EXTERNAL placement engine (docs/scheduling.md §2-§4, §6): given a snapshot of a cluster's
 // container instances and one request (a task's demand × count, constraints, strategies, seed),
 // decide where each task goes or why it cannot go anywhere.
 //

@@ -1,8 +1,8 @@
-// Plain inputs and outputs of the placement engine (scheduling.md §2-§4, §6): what one task needs,
-// the constraints and strategies that steer it, and the per-task outcome. control/ fills these
-// from task definitions, overrides and request parameters; placement.h consumes them.
-// Also the validating constructors for the API's placementConstraints / placementStrategy items.
-// Plain data, thread-compatible.
+// Plain inputs and outputs of the placement engine (docs/scheduling.md §2-§4, §6): what one task
+// needs, the constraints and strategies that steer it, and the per-task outcome. control/ fills
+// these from task definitions, overrides and request parameters; placement.h consumes them. Also
+// the validating constructors for the API's placementConstraints / placementStrategy items. Plain
+// data, thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +32,9 @@ struct RequiredAttribute {
   std::optional<std::string> value;
 };
 
-// What one task reserves on an instance. The caller has already resolved it (§2): cpu = task cpu
-// or the sum of container cpu; memory = task memory or the sum of memoryReservation-else-memory;
-// overrides applied.
+// What one task reserves on an instance. The caller has already resolved it (docs/scheduling.md
+// §2): cpu = task cpu or the sum of container cpu; memory = task memory or the sum of
+// memoryReservation-else-memory; overrides applied.
 struct TaskDemand {
   int64_t cpu = 0;
   int64_t memory = 0;
@@ -92,7 +92,7 @@ Result<PlacementConstraint> MakePlacementConstraint(std::string_view type,
 // random (field ignored).
 Result<PlacementStrategy> MakePlacementStrategy(std::string_view type, std::string_view field);
 
-// The strategies used when a request names none (§6 "Defaults").
+// The strategies used when a request names none (docs/scheduling.md §6 "Defaults").
 std::vector<PlacementStrategy> DefaultStrategies(bool is_service);
 
 struct PlacementRequest {
@@ -106,8 +106,8 @@ struct PlacementRequest {
   uint64_t seed = 0;  // the only source of randomness
 };
 
-// Why no instance took a task, in the order the pipeline checks (§4): the failure reported is the
-// one of the instance that got furthest.
+// Why no instance took a task, in the order the pipeline checks (docs/scheduling.md §4): the
+// failure reported is the one of the instance that got furthest.
 enum class FailureReason {
   kNoContainerInstances,  // no ACTIVE instance of the launch type / capacity provider at all
   kAgent,

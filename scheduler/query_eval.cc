@@ -1,5 +1,5 @@
-// Evaluation of a parsed cluster query against one instance (scheduling.md §5.2). Runs once per
-// candidate instance per placement, so it allocates nothing: literals were converted by the
+// Evaluation of a parsed cluster query against one instance (docs/scheduling.md §5.2). Runs once
+// per candidate instance per placement, so it allocates nothing: literals were converted by the
 // parser, and instance data is compared in place.
 #include <string_view>
 

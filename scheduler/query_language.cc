@@ -1,6 +1,7 @@
 // Parser of the cluster query language: a hand-written recursive descent over the EBNF of
-// scheduling.md §5.1. The lexer is driven by the parser because what a token is depends on where
-// it stands: `==1` after a subject is an operator then a value, while a bare value may contain
+// docs/scheduling.md §5.1. The lexer is driven by the parser because what a token is depends on
+// where it stands: `==1` after a subject is an operator then a value, while a bare value may
+// contain
 // '=' or '!' (e.g. a regex). Evaluation lives in query_eval.cc.
 #include "scheduler/query_language.h"
 
@@ -89,7 +90,7 @@ bool IsExistence(QueryOperator op) {
 }
 bool IsList(QueryOperator op) { return op == QueryOperator::kIn || op == QueryOperator::kNotIn; }
 
-// The operator table of §5.2: which operators each subject accepts.
+// The operator table of docs/scheduling.md §5.2: which operators each subject accepts.
 bool SubjectAccepts(QuerySubject subject, QueryOperator op) {
   switch (subject) {
     case QuerySubject::kAttribute:

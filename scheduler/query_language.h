@@ -1,4 +1,4 @@
-// The ECS cluster query language (scheduling.md §5): the expressions of memberOf placement
+// The ECS cluster query language (docs/scheduling.md §5): the expressions of memberOf placement
 // constraints and of ListContainerInstances.filter.
 //
 // ParseQuery turns text into an immutable Expression once, pre-parsing every literal for its

@@ -1,4 +1,4 @@
-// Typed values of the cluster query language (scheduling.md §5.2): numbers for ordering
+// Typed values of the cluster query language (docs/scheduling.md §5.2): numbers for ordering
 // comparisons, dotted agent versions, and the four registeredAt date forms. The parser converts a
 // literal once; the evaluator converts instance data with the same functions so both sides agree.
 // Pure functions, no locale, no time zone database (only numeric UTC offsets are accepted).

@@ -1,5 +1,5 @@
-// Scale-in victim selection (scheduling.md §6 "Scale-in", §8.1-§8.2): which tasks of a service to
-// stop when it has too many, or which old-deployment tasks to retire during a rolling update.
+// Scale-in victim selection (docs/scheduling.md §6 "Scale-in", §8.1-§8.2): which tasks of a service
+// to stop when it has too many, or which old-deployment tasks to retire during a rolling update.
 //
 // Rule: tasks not yet RUNNING (or unhealthy) go first; then the service's strategies, each
 // reversed so that removing the task restores balance (spread: the AZ / instance / attribute

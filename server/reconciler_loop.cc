@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "common/log.h"
 
@@ -17,8 +18,8 @@ constexpr int kRestPerSlice = 2;
 ReconcilerLoop::ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
                                control::ControlPlane* control, const SimulatedClock* clock,
                                Millis tick, GroupCommit* group_commit)
-    : state_(state),
-      timer_(state),
+    : state_(std::move(state)),
+      timer_(state_),
       control_(control),
       clock_(clock),
       tick_(tick),

@@ -55,7 +55,7 @@ size_t QuotedLength(const rapidjson::Value& s) {
   static constexpr auto kExtra = [] {
     std::array<uint8_t, 256> extra{};
     for (int c = 0; c < 0x20; ++c) extra[c] = 5;
-    for (int c : {'\b', '\t', '\n', '\f', '\r', '"', '\\'}) extra[c] = 1;
+    for (unsigned char c : {'\b', '\t', '\n', '\f', '\r', '"', '\\'}) extra[c] = 1;
     return extra;
   }();
   size_t n = 2 + s.GetStringLength();
@@ -516,7 +516,7 @@ size_t Utf8Length(std::string_view s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// Tag rules (resources.md §11) ⇒ InvalidParameterException, as for every taggable resource.
+// Tag rules (docs/resources.md §11) ⇒ InvalidParameterException, as for every taggable resource.
 // Characters: the model's pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*; non-ASCII is accepted as letters.
 Status Normalizer::ReadTags() {
   const auto tags = Items(req_, "tags");

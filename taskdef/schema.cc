@@ -617,7 +617,7 @@ void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec, J
       WriteValue(v, m, w);
     }
   });
-  // The defaults ECS adds (resources.md §4), in the relative order AWS prints them.
+  // The defaults ECS adds (docs/resources.md §4), in the relative order AWS prints them.
   if (!Get(c, "cpu")) w.Member("cpu", 0);
   if (!Get(c, "portMappings")) w.Key("portMappings").StartArray().EndArray();
   if (!Get(c, "essential")) w.Member("essential", true);

@@ -37,7 +37,7 @@ TEST_CASE("CreateCluster is idempotent for an ACTIVE name", "[clusters]") {
 
 TEST_CASE("Cluster names follow the ECS pattern", "[clusters]") {
   Fixture f;
-  for (std::string bad :
+  for (const std::string& bad :
        std::vector<std::string>{"has space", "x/y", std::string(256, 'a'), "émoji"}) {
     auto r = f.cp.CreateCluster(f.ctx, Named(bad));
     REQUIRE_FALSE(r.ok());

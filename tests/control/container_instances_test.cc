@@ -204,6 +204,7 @@ TEST_CASE("ListContainerInstances filters by status and by query", "[instances][
   f.Cluster("c");
   auto fleet = f.Fleet("c", 6);
   std::vector<std::string> arns;
+  arns.reserve(fleet.size());
   for (const auto* ci : fleet) arns.push_back(ci->arn);
   std::vector<const model::ContainerInstance*> updated;
   std::vector<DescribeFailure> failures;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/control_plane.h"
@@ -31,13 +32,14 @@ ControlOptions FastOptions() {
 }
 
 struct ServiceFixture {
-  explicit ServiceFixture(ControlOptions options = FastOptions())
+  explicit ServiceFixture(ControlOptions given = FastOptions())
       : store(testing::QueuedMemoryStore()),
-        options(testing::Checked(options)),
+        options(testing::Checked(std::move(given))),
         cp(std::make_unique<ControlPlane>(store.get(), &clock, IdGenerator(11), this->options)) {
     CreateClusterInput in;
     in.cluster_name = "c";
-    REQUIRE(cp->CreateCluster(ctx, std::move(in)).ok());
+    auto created = cp->CreateCluster(ctx, std::move(in));
+    REQUIRE(created.ok());
   }
 
   std::unique_ptr<storage::Store> store;
@@ -102,8 +104,8 @@ struct ServiceFixture {
     return *s;
   }
 
-  const model::Service* Update(ServiceInput in) {
-    auto s = cp->UpdateService(ctx, std::move(in));
+  const model::Service* Update(const ServiceInput& in) {
+    auto s = cp->UpdateService(ctx, in);
     INFO(s.status().message());
     REQUIRE(s.ok());
     return *s;
@@ -163,8 +165,10 @@ struct ServiceFixture {
         }
         REQUIRE(page.ok());
         for (size_t i = 0; i < page->arns.size(); i += 100) {
-          std::vector<std::string> ids(page->arns.begin() + i,
-                                       page->arns.begin() + std::min(i + 100, page->arns.size()));
+          const auto first = page->arns.begin() + static_cast<std::ptrdiff_t>(i);
+          const auto last = page->arns.begin() +
+                            static_cast<std::ptrdiff_t>(std::min(i + 100, page->arns.size()));
+          std::vector<std::string> ids(first, last);
           std::vector<const model::Task*> found;
           std::vector<DescribeFailure> failures;
           REQUIRE(cp->DescribeTasks(ctx, "c", ids, &found, &failures).ok());
@@ -328,7 +332,7 @@ int64_t RollAndCheck(ServiceFixture& f, RollCase c, int instances) {
         INFO("tick " << f.ticks << ": live " << live.size() << ", healthy " << healthy);
         CHECK(healthy >= lower);
         CHECK(static_cast<int64_t>(live.size()) <= upper);
-        max_seen = std::max<int64_t>(max_seen, live.size());
+        max_seen = std::max(max_seen, static_cast<int64_t>(live.size()));
         min_healthy = std::min(min_healthy, healthy);
         // Per-deployment counts add up to the service's.
         const model::Service* svc = f.Get("app");
@@ -1050,9 +1054,10 @@ TEST_CASE("Reconciler slices: the work is split, every service is reached, reque
   CHECK(f.Live("c").size() == 4);
 }
 
-TEST_CASE("A commit that fails in the middle of a reconciler slice leaves memory as a restart "
-          "would load it, and the deployment goes on",
-          "[services][durability]") {
+TEST_CASE(
+    "A commit that fails in the middle of a reconciler slice leaves memory as a restart "
+    "would load it, and the deployment goes on",
+    "[services][durability]") {
   ServiceFixture f;
   f.Fleet(6);
   auto v1 = f.Definition("app");

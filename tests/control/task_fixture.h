@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/control_plane.h"
@@ -28,15 +29,15 @@ inline control::ControlOptions FastOptions() {
 }
 
 struct TaskFixture {
-  explicit TaskFixture(control::ControlOptions options = FastOptions(), uint64_t seed = 7)
+  explicit TaskFixture(control::ControlOptions given = FastOptions(), uint64_t seed = 7)
       : store(QueuedMemoryStore()),
-        options_(Checked(options)),
+        options(Checked(std::move(given))),
         cp(std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(seed),
-                                                   options_)) {}
+                                                   options)) {}
 
   std::unique_ptr<storage::Store> store;
   ManualClock clock;
-  control::ControlOptions options_;
+  control::ControlOptions options;
   std::unique_ptr<control::ControlPlane> cp;
   control::RequestContext ctx{{"000000000000", "us-east-1"}};
 
@@ -46,14 +47,15 @@ struct TaskFixture {
   // A second control plane over the same store, as after a restart.
   void Reload(uint64_t seed = 99) {
     Flush();
-    cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(seed), options_);
+    cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(seed), options);
     REQUIRE(cp->Load().ok());
   }
 
   void Cluster(const std::string& name) {
     control::CreateClusterInput in;
     in.cluster_name = name;
-    REQUIRE(cp->CreateCluster(ctx, std::move(in)).ok());
+    auto created = cp->CreateCluster(ctx, std::move(in));
+    REQUIRE(created.ok());
   }
 
   // Registers a task definition from the JSON of a RegisterTaskDefinition request.
@@ -94,7 +96,7 @@ struct TaskFixture {
     return in;
   }
 
-  control::RunTaskOutput MustRun(control::RunTaskInput in) {
+  control::RunTaskOutput MustRun(const control::RunTaskInput& in) {
     auto out = cp->RunTask(ctx, in);
     INFO(out.status().message());
     REQUIRE(out.ok());

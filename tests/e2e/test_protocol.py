@@ -208,7 +208,7 @@ def test_success_headers(server, raw):
 
 
 def test_date_header(server, raw):
-    # protocol.md section 3: AWS sends Date on every response (SDKs use it for clock-skew correction)
+    # docs/protocol.md section 3: AWS sends Date on every response (SDKs use it for clock-skew correction)
     _, headers, _ = raw("ListClusters", b"{}")
     assert "date" in headers, headers
     time.strptime(headers["date"], "%a, %d %b %Y %H:%M:%S GMT")

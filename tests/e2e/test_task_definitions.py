@@ -166,7 +166,7 @@ def compact(value):
 
 def expected_container(sent, network_mode="bridge"):
     """What ECS shows for a container it was sent: the members as sent, in order, then the
-    defaults it fills in (resources.md §4)."""
+    defaults it fills in (docs/resources.md §4)."""
     out = copy.deepcopy(sent)
     if "portMappings" in out:
         mappings = []

@@ -56,7 +56,7 @@ def test_twelve_digit_access_key_is_the_account(ecs_for):
     "arn:aws:ecs:eu-west-1:000000000000:cluster/x",   # other region
 ])
 def test_foreign_cluster_arn_is_cluster_not_found(ecs, ecs_for, foreign):
-    # spec operations.md B3: unknown resource => ResourceNotFoundException, but a *cluster* ARN => CNF
+    # spec docs/operations.md B3: unknown resource => ResourceNotFoundException, but a *cluster* ARN => CNF
     ecs.create_cluster(clusterName="x")
     ecs_for("eu-west-1", OTHER_ACCOUNT).create_cluster(clusterName="x")
     for call in (lambda: ecs.tag_resource(resourceArn=foreign, tags=[{"key": "a", "value": "b"}]),

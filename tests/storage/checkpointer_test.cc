@@ -51,7 +51,7 @@ TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bound
   // Commits without a pause: the thread can never catch up, so the committer must.
   Write(**db, 0, 2000);
   // The WAL file keeps its high-water mark: it never held much more than force_pages.
-  CHECK(WalBytes(path) < (limits.force_pages + 100) * 4096);
+  CHECK(WalBytes(path) < (limits.force_pages + 100) * int64_t{4096});
   // The thread was woken past start_pages; wait for it (bounded).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while ((*checkpointer)->checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {

@@ -38,6 +38,7 @@ model::Task MakeTask(const std::string& id, int64_t seq) {
 
 std::vector<std::string> TaskIds(const Snapshot& snap) {
   std::vector<std::string> ids;
+  ids.reserve(snap.tasks.size());
   for (const auto& t : snap.tasks) ids.push_back(t.id);
   return ids;
 }
@@ -56,7 +57,7 @@ std::string TempDbPath() { return ecs::testing::FreshDbPath("store-test"); }
 }  // namespace
 
 TEST_CASE("Store round trips on :memory: and on a file", "[storage]") {
-  for (std::string path : {std::string(":memory:"), TempDbPath()}) {
+  for (const std::string& path : {std::string(":memory:"), TempDbPath()}) {
     DYNAMIC_SECTION("path " << path) {
       {
         auto store = Store::Open(path);

@@ -875,6 +875,7 @@ TEST_CASE("compatibilities follow the observed orders", "[taskdef]") {
     INFO(c.what);
     auto spec = NormalizeOk(c.json);
     std::vector<std::string> computed;
+    computed.reserve(spec.compatibilities.size());
     for (auto t : spec.compatibilities) computed.emplace_back(model::ToString(t));
     CHECK(computed == c.want);
     auto body = Parse(spec.body.text());
