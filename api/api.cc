@@ -107,6 +107,7 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
 HttpReply Api::Execute(PreparedCall& call) {
   try {
     if (!call.admin_route.empty()) return ExecuteAdmin(call);
+    cache_.Trim();
     JsonObjectReader in(*call.body);
     OpContext op{*control_, call.ctx, in, *call.body, call.precomputed, cache_};
     Result<std::string> out = call.handler(op);

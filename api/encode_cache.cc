@@ -2,24 +2,24 @@
 
 namespace ecs::api {
 
-EncodeCache::Entry& EncodeCache::Slot(std::unordered_map<std::string, Entry>& map,
-                                      const std::string& arn) {
-  // Entries of purged tasks and deleted services are never asked for again: dropping everything
+void EncodeCache::Trim() {
+  // Superseded task generations, purged tasks and deleted services are never asked for again:
+  // dropping everything
   // now and then keeps them from piling up, at the cost of re-encoding the live ones once.
-  if (map.size() >= max_entries_ && !map.contains(arn)) map.clear();
-  return map[arn];
+  if (tasks_.size() >= max_entries_) tasks_.clear();
+  if (events_.size() >= max_entries_) events_.clear();
 }
 
 const std::string* EncodeCache::FindTask(const model::Task& t) const {
-  auto it = tasks_.find(t.arn);
-  return it != tasks_.end() && it->second.generation == t.generation ? &it->second.json : nullptr;
+  if (t.generation == 0) return nullptr;
+  auto it = tasks_.find(t.generation);
+  return it != tasks_.end() ? &it->second : nullptr;
 }
 
 const std::string& EncodeCache::PutTask(const model::Task& t, std::string json) {
-  Entry& e = Slot(tasks_, t.arn);
-  e.generation = t.generation;
-  e.json = std::move(json);
-  return e.json;
+  std::string& slot = tasks_[t.generation];
+  slot = std::move(json);
+  return slot;
 }
 
 const std::string* EncodeCache::FindEvents(const model::Service& s) const {
@@ -27,13 +27,13 @@ const std::string* EncodeCache::FindEvents(const model::Service& s) const {
   if (it == events_.end() || s.events.empty()) return nullptr;
   // Events are only ever added at the front (the oldest drop off the back at the same time):
   // the newest event and the count identify the list.
-  const Entry& e = it->second;
+  const Events& e = it->second;
   return e.newest_event == s.events.front().id && e.event_count == s.events.size() ? &e.json
                                                                                    : nullptr;
 }
 
 const std::string& EncodeCache::PutEvents(const model::Service& s, std::string json) {
-  Entry& e = Slot(events_, s.arn);
+  Events& e = events_[s.arn];
   e.newest_event = s.events.empty() ? "" : s.events.front().id;
   e.event_count = s.events.size();
   e.json = std::move(json);

@@ -1,8 +1,10 @@
 // EncodeCache: API encodings kept until what they encode changes — a task's JSON (tasks are
 // described far more often than they change; DescribeTasks of 100 tasks would otherwise spend
-// most of its time re-escaping the same ARNs) and a service's events array. Keyed by ARN and
-// checked against the resource's change marker (a task's generation, a service's newest event),
-// so a stale entry is never served. Bounded: cleared whole when it outgrows its limit.
+// most of its time re-escaping the same ARNs) and a service's events array. A task's entry is
+// keyed by its generation, a service's by ARN and checked against its newest event, so a stale
+// entry is never served. Bounded: cleared whole, between requests (Trim), when it
+// outgrows its limit; within a request every entry stays where it is, so a reply may hold
+// views of several.
 //
 // THREADING: state strand only (it is used while reading control/'s structs in place).
 #pragma once
@@ -21,25 +23,28 @@ class EncodeCache {
  public:
   explicit EncodeCache(size_t max_entries = 200'000) : max_entries_(max_entries) {}
 
-  // The task's cached JSON (without tags) when current, else nullptr.
+  // The task's cached JSON (without tags) when current, else nullptr. Keyed by the task's
+  // generation alone: generations are never reused (control/cluster_index.h), so no ARN needs
+  // hashing or comparing. A task outside the index (generation 0) is never cached.
   const std::string* FindTask(const model::Task& t) const;
-  const std::string& PutTask(const model::Task& t, std::string json);
+  const std::string& PutTask(const model::Task& t, std::string json);  // generation > 0
   // The service's cached events array when current, else nullptr.
   const std::string* FindEvents(const model::Service& s) const;
   const std::string& PutEvents(const model::Service& s, std::string json);
+  // Between requests: drops everything once over the limit.
+  void Trim();
 
  private:
-  struct Entry {
-    uint64_t generation = 0;   // tasks
-    std::string newest_event;  // services: id of the newest event
+  struct Events {
+    std::string newest_event;  // id of the newest event
     size_t event_count = 0;
     std::string json;
   };
-  Entry& Slot(std::unordered_map<std::string, Entry>& map, const std::string& arn);
 
   size_t max_entries_;
-  std::unordered_map<std::string, Entry> tasks_;
-  std::unordered_map<std::string, Entry> events_;
+  // Node-based maps: what a reply already points at stays put as others are added.
+  std::unordered_map<uint64_t, std::string> tasks_;  // by generation
+  std::unordered_map<std::string, Events> events_;   // by service ARN
 };
 
 }  // namespace ecs::api

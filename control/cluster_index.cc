@@ -8,7 +8,7 @@ namespace {
 
 template <typename Map>
 auto* FindIn(Map& map, std::string_view id_or_arn) {
-  auto it = map.find(std::string(LastSegment(id_or_arn)));
+  auto it = map.find(LastSegment(id_or_arn));
   return it == map.end() ? nullptr : &it->second;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,9 +35,10 @@ namespace ecs::control {
 
 // One cluster's resources (by name or id) and what is derived from them.
 struct ClusterState {
-  std::map<std::string, model::ContainerInstance> instances;  // by id
-  std::map<std::string, model::Task> tasks;                   // by id
-  std::map<std::string, model::Service> services;             // by name
+  // std::less<>: looked up by string_view (an id cut from an ARN) without a copy.
+  std::map<std::string, model::ContainerInstance, std::less<>> instances;  // by id
+  std::map<std::string, model::Task, std::less<>> tasks;                   // by id
+  std::map<std::string, model::Service, std::less<>> services;             // by name
 
   // Derived.
   std::map<int64_t, model::Task*> tasks_by_seq;          // ListTasks order

@@ -18,7 +18,8 @@ std::string Tag(const model::Service& s) { return "(service " + s.name + ")"; }
 
 // Changes whenever an instance appears, goes, changes status, agent connection or attributes
 // (every such change bumps the instance's version).
-uint64_t InstancesSignature(const std::map<std::string, model::ContainerInstance>& instances) {
+uint64_t InstancesSignature(
+    const std::map<std::string, model::ContainerInstance, std::less<>>& instances) {
   uint64_t h = 1469598103934665603ULL;
   auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
   for (const auto& [id, ci] : instances) {

@@ -69,16 +69,24 @@ TEST_CASE("The events cache follows the newest event and the count", "[encode][c
   CHECK(cache.FindEvents(s) == nullptr);
 }
 
-TEST_CASE("The cache is bounded: past its limit it starts over", "[encode][cache]") {
+TEST_CASE("The cache is bounded: past its limit it starts over between requests",
+          "[encode][cache]") {
   EncodeCache cache(/*max_entries=*/2);
   model::Task a = TwoContainers(), b = TwoContainers(), c = TwoContainers();
-  a.arn = "a";
-  b.arn = "b";
-  c.arn = "c";
-  cache.PutTask(a, "A");
+  a.generation = 1;
+  b.generation = 2;
+  c.generation = 3;
+  const std::string& a_json = cache.PutTask(a, "A");
   cache.PutTask(b, "B");
-  cache.PutTask(c, "C");  // a third ARN: the stale entries go
+  cache.PutTask(c, "C");  // within a request nothing moves: a reply may still point at "A"
+  CHECK(a_json == "A");
+  CHECK(*cache.FindTask(c) == "C");
+  cache.Trim();  // the next request: over the limit, the stale entries go
   CHECK(cache.FindTask(a) == nullptr);
+  CHECK(cache.FindTask(c) == nullptr);
+  cache.Trim();  // under the limit: kept
+  cache.PutTask(c, "C");
+  cache.Trim();
   CHECK(*cache.FindTask(c) == "C");
 }
 
