@@ -46,6 +46,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
     return s;
   }
   std::unique_ptr<Database> out(new Database(db));
+  // A second connection (the checkpointer's) can hold a WAL lock for a moment: it takes the write
+  // lock to re-read a wal-index header it saw half-written. Without a busy handler the writer's
+  // BEGIN IMMEDIATE then fails at once and a whole group commit is lost (seen in CI under load).
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   if (path != ":memory:") {
     ECS_RETURN_IF_ERROR(out->Execute("PRAGMA journal_mode=WAL"));
     ECS_RETURN_IF_ERROR(out->Execute("PRAGMA synchronous=NORMAL"));

@@ -38,6 +38,8 @@ class Statement {
 
 class Database {
  public:
+  static constexpr int kBusyTimeoutMs = 5000;  // wait this long for another connection's lock
+
   // ":memory:" opens an in-memory database. Files use WAL with synchronous=NORMAL: a commit is
   // durable against a process crash (kill -9) as soon as sqlite3_step returns.
   static Result<std::unique_ptr<Database>> Open(const std::string& path);

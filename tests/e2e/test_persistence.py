@@ -148,7 +148,7 @@ def test_kill9_under_write_load_loses_no_acknowledged_write(emulators):
     stop.set()
     for t in threads:
         t.join(15)
-    assert errors == []
+    assert errors == [], emu.output_tail()
     assert acked_at_kill >= 50, f"only {acked_at_kill} writes acknowledged in 2 s"
     names = list(acked)  # includes any ack that raced the kill: it was acknowledged, so it must survive
 

@@ -68,3 +68,22 @@ TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bound
   REQUIRE((*count)->Step(&st));
   CHECK((*count)->ColumnInt(0) == 2000);
 }
+
+TEST_CASE("a writer waits for a lock another connection holds for a moment instead of failing") {
+  const std::string path = ecs::testing::FreshDbPath("busy");
+  auto writer = Database::Open(path);
+  REQUIRE(writer.ok());
+  REQUIRE((*writer)->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)").ok());
+  auto other = Database::Open(path);
+  REQUIRE(other.ok());
+  Transaction held(other->get());
+  REQUIRE(held.Begin().ok());  // the other connection holds the write lock
+  bool released = false;       // Catch2's REQUIRE is not for other threads
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    released = held.Commit().ok();
+  });
+  Write(**writer, 0, 1);  // BEGIN IMMEDIATE waits ~50 ms rather than failing SQLITE_BUSY
+  release.join();
+  CHECK(released);
+}
