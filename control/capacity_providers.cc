@@ -82,8 +82,10 @@ Status CheckStrategyForCluster(const model::Cluster& cluster,
         "using Auto Scaling groups and Fargate providers. Specify one or the other and try "
         "again.");
   }
-  if (!strategy.empty() && !scheduler::HasPositiveWeight(strategy)) {
-    // [I] ECS refuses a strategy that can place nothing beyond a base; text inferred.
+  // The model: several providers that all weigh 0 make RunTask / CreateService fail; a single
+  // provider of weight 0 takes every task (DistributeTasks).
+  if (strategy.size() > 1 && !scheduler::HasPositiveWeight(strategy)) {
+    // [I] text inferred.
     return Status::InvalidParameter(
         "The specified capacity provider strategy must contain at least one capacity provider "
         "with a weight value greater than 0.");

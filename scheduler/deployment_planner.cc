@@ -181,9 +181,8 @@ std::string BlockedByProtection(const PlanInput& in, const Census& c,
   for (size_t i : c.retirees) {
     if (in.tasks[i].scale_in_protected) return in.tasks[i].deployment_id;
   }
-  const auto unprotected = std::count_if(c.keepers.begin(), c.keepers.end(), [&](size_t i) {
-    return !in.tasks[i].scale_in_protected;
-  });
+  const auto unprotected = std::count_if(c.keepers.begin(), c.keepers.end(),
+                                         [&](size_t i) { return !in.tasks[i].scale_in_protected; });
   const int64_t surplus = static_cast<int64_t>(c.keepers.size()) - in.desired_count;
   return surplus > unprotected ? primary.id : std::string();
 }

@@ -49,6 +49,10 @@ def test_run_task_splits_base_then_weight(ecs):
         defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
     out = ecs.run_task(cluster=cluster, taskDefinition="fg", count=3, networkConfiguration=NET)
     assert providers_of(out["tasks"]) == {"FARGATE_SPOT": 3}
+    # A lone provider needs no weight (Terraform's default weight is 0).
+    out = ecs.run_task(cluster=cluster, taskDefinition="fg", count=2, networkConfiguration=NET,
+                       capacityProviderStrategy=[{"capacityProvider": "FARGATE"}])
+    assert providers_of(out["tasks"]) == {"FARGATE": 2}
 
 
 def test_strategy_errors(ecs):
@@ -70,7 +74,8 @@ def test_strategy_errors(ecs):
     assert "weight must be between 0 and 1000" in run(
         [{"capacityProvider": "FARGATE", "weight": 1001}], "cp-assoc")
     assert "weight value greater than 0" in run(
-        [{"capacityProvider": "FARGATE", "base": 1, "weight": 0}], "cp-assoc")
+        [{"capacityProvider": "FARGATE", "base": 1}, {"capacityProvider": "FARGATE_SPOT"}],
+        "cp-assoc")
     with pytest.raises(ClientError) as e:
         ecs.run_task(cluster="cp-assoc", taskDefinition="fg", networkConfiguration=NET,
                      launchType="FARGATE", capacityProviderStrategy=SPLIT)

@@ -13,9 +13,9 @@ namespace {
 using Counts = std::vector<int64_t>;
 
 model::CapacityProviderStrategy Strategy(
-    std::vector<std::tuple<std::string, int64_t, int64_t>> items) {
+    const std::vector<std::tuple<std::string, int64_t, int64_t>>& items) {
   model::CapacityProviderStrategy s;
-  for (auto& [name, base, weight] : items) s.push_back({name, weight, base});
+  for (const auto& [name, base, weight] : items) s.push_back({name, weight, base});
   return s;
 }
 
@@ -30,7 +30,9 @@ TEST_CASE("Split of new tasks: base first, then by weight", "[capacity]") {
   // the provider listed first.
   const std::vector<Case> cases = {
       {"issue: FARGATE base 2 weight 1, SPOT weight 3, 10 tasks",
-       Strategy({{"FARGATE", 2, 1}, {"FARGATE_SPOT", 0, 3}}), 10, {4, 6}},
+       Strategy({{"FARGATE", 2, 1}, {"FARGATE_SPOT", 0, 3}}),
+       10,
+       {4, 6}},
       {"equal weights alternate", Strategy({{"A", 0, 1}, {"B", 0, 1}}), 5, {3, 2}},
       {"weight 0 gets nothing beyond its base", Strategy({{"A", 3, 0}, {"B", 0, 1}}), 7, {3, 4}},
       {"only the base when fewer tasks than base", Strategy({{"A", 5, 1}, {"B", 0, 1}}), 3, {3, 0}},

@@ -639,7 +639,8 @@ TEST_CASE("Completion waits until old tasks have left, stopping ones included", 
   CHECK_FALSE(gone.steady);  // until the caller drops the drained deployment
 }
 
-TEST_CASE("Protected tasks are never stopped by scale-in or a deployment", "[planner][protection]") {
+TEST_CASE("Protected tasks are never stopped by scale-in or a deployment",
+          "[planner][protection]") {
   const Host a1{"ci/a1", "a"}, b1{"ci/b1", "b"};
   PlanInput in;
   in.minimum_healthy_percent = 0;

@@ -67,8 +67,8 @@ TEST_CASE("Target tracking: ceil(M x 100 / target) within the group and the step
 }
 
 TEST_CASE("Waiting tasks are binpacked first-fit-decreasing", "[scaling]") {
-  const std::vector<WaitingDemand> tasks = {{1024, 2048}, {1024, 2048}, {512, 1024},
-                                            {2048, 4096}, {4096, 9000}};
+  const std::vector<WaitingDemand> tasks = {
+      {1024, 2048}, {1024, 2048}, {512, 1024}, {2048, 4096}, {4096, 9000}};
   // 2048 CPU x 8192 MiB instances; the 4096-CPU task fits nowhere. Largest memory first:
   // 2048/4096 → i1 (no CPU left); 1024/2048 → i2; 1024/2048 → i2 (no CPU left); 512/1024 → i3.
   CHECK(InstancesForWaitingTasks(tasks, 2048, 8192) == 3);
@@ -77,9 +77,10 @@ TEST_CASE("Waiting tasks are binpacked first-fit-decreasing", "[scaling]") {
 
 TEST_CASE("Termination takes the fullest zone, then the nearest billing hour; never protected",
           "[scaling]") {
-  const std::vector<GroupInstance> group = {
-      {"i-1", "a", 0, false}, {"i-2", "a", 600'000, false}, {"i-3", "b", 0, false},
-      {"i-4", "a", 0, true}};
+  const std::vector<GroupInstance> group = {{"i-1", "a", 0, false},
+                                            {"i-2", "a", 600'000, false},
+                                            {"i-3", "b", 0, false},
+                                            {"i-4", "a", 0, true}};
   // now = 50 min: i-1 and i-3 are 10 min from their billing hour, i-2 20 min. Zone a holds 3.
   const auto picked = PickInstancesToTerminate(group, 3, 3'000'000);
   // a(3) > b(1): i-1 (nearer its hour); a(2) > b(1): i-2; then only i-3 (i-4 is protected).
