@@ -177,6 +177,21 @@ Result<std::string> UpdateCluster(OpContext& op) {
   return ClusterReply(op.control, **c);
 }
 
+Result<std::string> PutClusterCapacityProviders(OpContext& op) {
+  std::string id = ReadRequiredString(op.in, "cluster");
+  // Both members are required: [] clears the set or the default strategy.
+  auto providers = op.in.StringList("capacityProviders");
+  auto strategy = ReadStrategy(op.in, "defaultCapacityProviderStrategy");
+  if (!op.in.ok()) return op.in.status();
+  if (!providers) return Status::InvalidParameter("capacityProviders can not be null.");
+  if (!strategy)
+    return Status::InvalidParameter("defaultCapacityProviderStrategy can not be null.");
+  auto c = op.control.PutClusterCapacityProviders(op.ctx, id, std::move(*providers),
+                                                  std::move(*strategy));
+  if (!c.ok()) return c.status();
+  return ClusterReply(op.control, **c);
+}
+
 Result<std::string> UpdateClusterSettings(OpContext& op) {
   std::string id = ReadRequiredString(op.in, "cluster");
   control::ClusterFields fields = ReadClusterFields(op.in);

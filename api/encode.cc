@@ -126,6 +126,19 @@ void WriteAttachments(JsonWriter& w, const model::Task& t) {
   w.EndArray();
 }
 
+// managedAgents of a task started with enableExecuteCommand: the ExecuteCommandAgent follows
+// its container (no agent process exists here; ExecuteCommand only hands out a session).
+void WriteExecAgent(JsonWriter& w, const model::Task& t, const model::ContainerState& c) {
+  w.Key("managedAgents").StartArray().StartObject();
+  if (c.last_status != model::ContainerStatus::kPending && t.started_at) {
+    w.Key("lastStartedAt").Timestamp(*t.started_at);
+  }
+  w.Member("name", "ExecuteCommandAgent")
+      .Member("lastStatus", model::ToString(c.last_status))
+      .EndObject()
+      .EndArray();
+}
+
 void WriteContainer(JsonWriter& w, const model::Task& t, const model::ContainerState& c) {
   w.StartObject()
       .Member("containerArn", c.arn)
@@ -152,7 +165,9 @@ void WriteContainer(JsonWriter& w, const model::Task& t, const model::ContainerS
         .Member("privateIpv4Address", t.eni->private_ip)
         .EndObject();
   }
-  w.EndArray().Member("healthStatus", model::ToString(c.health_status)).Member("cpu", c.cpu);
+  w.EndArray().Member("healthStatus", model::ToString(c.health_status));
+  if (t.enable_execute_command) WriteExecAgent(w, t, c);
+  w.Member("cpu", c.cpu);
   if (!c.memory.empty()) w.Member("memory", c.memory);
   if (!c.memory_reservation.empty()) w.Member("memoryReservation", c.memory_reservation);
   w.EndObject();

@@ -5,6 +5,7 @@
 
 #include "common/names.h"
 #include "common/pagination.h"
+#include "control/capacity_providers.h"
 #include "control/control_plane.h"
 
 namespace ecs::control {
@@ -72,44 +73,6 @@ Status ApplyFields(const Tenant& t, ClusterFields in, model::Cluster* c) {
   return Status::Ok();
 }
 
-// The capacity providers and default strategy of a new cluster.
-Status CheckCapacityProviders(const CreateClusterInput& in) {
-  for (const auto& cp : in.capacity_providers) {
-    if (!model::IsFargateProvider(cp)) {
-      return Status::InvalidParameter("The specified capacity provider " + cp +
-                                      " is not in an ACTIVE state. Specify a valid capacity "
-                                      "provider and try again.");
-    }
-  }
-  int with_base = 0;
-  for (const auto& item : in.default_strategy) {
-    if (std::find(in.capacity_providers.begin(), in.capacity_providers.end(),
-                  item.capacity_provider) == in.capacity_providers.end()) {
-      return Status::InvalidParameter(
-          "The specified capacity provider strategy cannot contain a capacity provider that is "
-          "not associated with the cluster. Associate the capacity provider with the cluster or "
-          "specify a valid capacity provider and try again.");
-    }
-    if (item.weight < 0 || item.weight > 1000) {
-      return Status::InvalidParameter(
-          "The capacity provider strategy weight must be between 0 "
-          "and 1000.");
-    }
-    if (item.base < 0 || item.base > 100000) {
-      return Status::InvalidParameter(
-          "The capacity provider strategy base must be between 0 "
-          "and 100000.");
-    }
-    if (item.base > 0) ++with_base;
-  }
-  if (with_base > 1) {
-    return Status::InvalidParameter(
-        "A base value can only be specified for one capacity "
-        "provider in a capacity provider strategy.");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& ctx,
@@ -118,7 +81,7 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   ECS_RETURN_IF_ERROR(ValidateClusterName(name));
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
   if (in.fields.settings) ECS_RETURN_IF_ERROR(ValidateSettings(*in.fields.settings));
-  ECS_RETURN_IF_ERROR(CheckCapacityProviders(in));
+  ECS_RETURN_IF_ERROR(CheckClusterProviders(in.capacity_providers, in.default_strategy));
   auto existing = FindCluster(ctx, name, /*require_active=*/true);
   if (existing.ok()) return existing;  // ECS answers an existing ACTIVE name with that cluster.
 

@@ -67,6 +67,14 @@ class ControlPlane {
   Result<const model::Cluster*> UpdateCluster(const RequestContext& ctx,
                                               const std::string& identifier, ClusterFields in);
   ClusterCounts CountsFor(const model::Cluster& c) const;
+
+  // Capacity providers (capacity_providers.cc). Only FARGATE and FARGATE_SPOT exist.
+  Result<const model::Cluster*> PutClusterCapacityProviders(
+      const RequestContext& ctx, const std::string& cluster, std::vector<std::string> providers,
+      model::CapacityProviderStrategy default_strategy);
+  Result<CapacityProviderPage> DescribeCapacityProviders(
+      const RequestContext& ctx, const std::vector<std::string>& identifiers,
+      const std::optional<std::string>& cluster, const PageRequest& page) const;
   // Unknown -> ClusterNotFoundException "Cluster not found."; with require_active, INACTIVE ->
   // "The referenced cluster was inactive.".
   Result<const model::Cluster*> FindCluster(const RequestContext& ctx,
@@ -120,6 +128,18 @@ class ControlPlane {
                        std::vector<DescribeFailure>* failures) const;
   Result<Page> ListTasks(const RequestContext& ctx, const ListTasksInput& in) const;
   Result<TaskPage> ListTaskPage(const RequestContext& ctx, const ListTasksInput& in) const;
+  // Task scale-in protection (task_protection.cc).
+  Result<TaskProtectionResult> UpdateTaskProtection(const RequestContext& ctx,
+                                                    const std::string& cluster,
+                                                    const std::vector<std::string>& ids,
+                                                    bool enabled,
+                                                    std::optional<int64_t> expires_in_minutes);
+  Result<TaskProtectionResult> GetTaskProtection(const RequestContext& ctx,
+                                                 const std::string& cluster,
+                                                 const std::vector<std::string>& ids) const;
+  // ExecuteCommand (execute_command.cc): the session object; no shell is run.
+  Result<ExecuteCommandOutput> ExecuteCommand(const RequestContext& ctx,
+                                              const ExecuteCommandInput& in);
   Result<std::string> SubmitTaskStateChange(const RequestContext& ctx,
                                             const TaskStateChangeInput& in);
   Result<std::string> SubmitAttachmentStateChanges(

@@ -48,6 +48,38 @@ struct DescribeFailure {
   std::string detail;
 };
 
+// DescribeCapacityProviders: the providers found (names) and the identifiers not found.
+struct CapacityProviderPage {
+  std::vector<std::string> names;
+  std::vector<DescribeFailure> failures;
+  std::optional<std::string> next_token;
+};
+
+// UpdateTaskProtection / GetTaskProtection: each task's protection, and the tasks not found or
+// not eligible.
+struct TaskProtection {
+  std::string task_arn;
+  bool enabled = false;
+  std::optional<Millis> expires_at;
+};
+struct TaskProtectionResult {
+  std::vector<TaskProtection> tasks;
+  std::vector<DescribeFailure> failures;
+};
+
+// ExecuteCommand.
+struct ExecuteCommandInput {
+  std::string cluster;
+  std::string task;
+  std::string container;  // "" = the task's only container
+  std::string command;
+  bool interactive = false;
+};
+struct ExecuteCommandOutput {
+  std::string cluster_arn, task_arn, container_arn, container_name;
+  std::string session_id, stream_url, token_value;
+};
+
 // --- Clusters ---
 
 struct ClusterFields {
@@ -156,6 +188,9 @@ struct RunTaskInput {
   // Service scheduler: the service that launches the task (group/startedBy already set).
   std::string service_name;
   bool is_service = false;
+  // Service scheduler: the tasks the service already runs on each provider of the strategy (in
+  // its order), so new tasks keep the base/weight split. Empty: none (RunTask).
+  std::vector<int64_t> strategy_existing;
 };
 
 struct RunTaskOutput {

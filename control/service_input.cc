@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "control/capacity_providers.h"
 #include "scheduler/placement_types.h"
 #include "taskdef/reference.h"
 
@@ -113,22 +114,13 @@ Status Applier::LaunchTypeOrStrategy() {
     svc_.launch_type = in_.launch_type;
     svc_.capacity_provider_strategy.clear();
   } else if (has_strategy) {
-    const auto& providers = cluster_.capacity_providers;
-    for (const auto& item : *in_.capacity_provider_strategy) {
-      const bool associated =
-          std::find(providers.begin(), providers.end(), item.capacity_provider) != providers.end();
-      if (!model::IsFargateProvider(item.capacity_provider) || !associated) {
-        return Status::InvalidParameter(
-            "The specified capacity provider strategy cannot contain "
-            "a capacity provider that is not associated with the "
-            "cluster.");
-      }
-    }
-    svc_.capacity_provider_strategy = *in_.capacity_provider_strategy;
+    ECS_RETURN_IF_ERROR(CheckStrategyForCluster(cluster_, *in_.capacity_provider_strategy));
+    // A change of strategy starts a new deployment (the model's UpdateService documentation).
+    Set(svc_.capacity_provider_strategy, *in_.capacity_provider_strategy);
     svc_.launch_type.reset();
   } else if (in_.capacity_provider_strategy && !creating_) {
     // [] on update reverts to the launch type.
-    svc_.capacity_provider_strategy.clear();
+    Set(svc_.capacity_provider_strategy, model::CapacityProviderStrategy{});
     if (!svc_.launch_type) svc_.launch_type = model::LaunchType::kEc2;
   } else if (creating_) {
     svc_.launch_type = model::LaunchType::kEc2;

@@ -78,7 +78,35 @@ struct ServiceScheduler::TickPlan {
   bool completed = false;            // the PRIMARY alone runs what it should, all healthy
   bool steady = false;               // completed with a single deployment
   std::vector<std::string> drained;  // older deployments without a task left
+  // The PRIMARY's tasks kept on each provider of its strategy (new tasks keep the split).
+  std::vector<int64_t> strategy_existing;
 };
+
+namespace {
+
+// The PRIMARY's tasks that stay after `plan` on each provider of its strategy: what new tasks
+// are split against so the service keeps its base/weight split (capacity_strategy.h).
+std::vector<int64_t> KeptPerProvider(const scheduler::PlanInput& in, const scheduler::Plan& plan) {
+  const auto& strategy = in.capacity_provider_strategy;
+  std::vector<int64_t> kept(strategy.size(), 0);
+  std::string primary;
+  for (const auto& d : in.deployments) {
+    if (d.primary) primary = d.id;
+  }
+  for (const auto& t : in.tasks) {
+    if (t.deployment_id != primary || t.phase == scheduler::PlannerTask::Phase::kStopping) continue;
+    const bool stopping =
+        std::any_of(plan.stops.begin(), plan.stops.end(),
+                    [&](const scheduler::PlannedStop& s) { return s.arn == t.arn; });
+    if (stopping) continue;
+    for (size_t i = 0; i < strategy.size(); ++i) {
+      if (strategy[i].capacity_provider == t.capacity_provider) ++kept[i];
+    }
+  }
+  return kept;
+}
+
+}  // namespace
 
 bool ServiceScheduler::Healthy(const model::Task& t, Millis now) const {
   return t.last_status == model::TaskState::kRunning && t.started_at &&
@@ -233,10 +261,14 @@ ServiceScheduler::TickPlan ServiceScheduler::PlanReplicaTick(ClusterState& cs,
       pt.instance_arn = ci->arn;
     }
     pt.availability_zone = t->availability_zone;
+    pt.capacity_provider = t->capacity_provider_name;
+    pt.scale_in_protected = t->protected_at(now);
     input.tasks.push_back(std::move(pt));
   }
+  input.capacity_provider_strategy = prim.capacity_provider_strategy;
   scheduler::Plan p = scheduler::PlanStep(input);
   TickPlan plan;
+  plan.strategy_existing = KeptPerProvider(input, p);
   for (const auto& stop : p.stops) {
     for (size_t i = 0; i < input.tasks.size(); ++i) {
       if (input.tasks[i].arn == stop.arn) {
@@ -282,8 +314,9 @@ int64_t ServiceScheduler::Apply(ClusterState& cs, model::Service& svc, const Tic
     return 0;
   }
   if (now < svc.next_launch_at) return 0;
-  return svc.is_daemon() ? LaunchDaemonTasks(svc, plan.daemon_instances, now, changes)
-                         : LaunchServiceTasks(svc, plan.start, now, changes);
+  return svc.is_daemon()
+             ? LaunchDaemonTasks(svc, plan.daemon_instances, now, changes)
+             : LaunchServiceTasks(svc, plan.start, plan.strategy_existing, now, changes);
 }
 
 bool ServiceScheduler::RetireDrained(model::Service& svc, const TickPlan& plan, Millis now) {
@@ -434,8 +467,9 @@ int64_t ServiceScheduler::ReportLaunch(model::Service& svc, const std::vector<st
   return static_cast<int64_t>(started.size());
 }
 
-int64_t ServiceScheduler::LaunchServiceTasks(model::Service& svc, int64_t count, Millis now,
-                                             storage::ChangeSet& changes) {
+int64_t ServiceScheduler::LaunchServiceTasks(model::Service& svc, int64_t count,
+                                             const std::vector<int64_t>& strategy_existing,
+                                             Millis now, storage::ChangeSet& changes) {
   std::vector<std::string> started;
   std::optional<std::string> failure;
   if (count > 0) {
@@ -446,6 +480,7 @@ int64_t ServiceScheduler::LaunchServiceTasks(model::Service& svc, int64_t count,
     in.launch_type = primary.launch_type;
     if (!primary.launch_type) {
       in.capacity_provider_strategy = primary.capacity_provider_strategy;
+      in.strategy_existing = strategy_existing;
       if (in.capacity_provider_strategy.empty()) in.launch_type = model::LaunchType::kEc2;
     }
     in.constraints = svc.placement_constraints;

@@ -70,7 +70,8 @@ class ServiceScheduler {
   bool RetireDrained(model::Service& svc, const TickPlan& plan, Millis now);
   bool Complete(model::Service& svc, Millis now);
   bool UpdateDeploymentCounts(ClusterState& cs, model::Service& svc);
-  int64_t LaunchServiceTasks(model::Service& svc, int64_t count, Millis now,
+  int64_t LaunchServiceTasks(model::Service& svc, int64_t count,
+                             const std::vector<int64_t>& strategy_existing, Millis now,
                              storage::ChangeSet& changes);
   // DAEMON: one task of the PRIMARY on each of these instances (StartTask, 10 per call).
   int64_t LaunchDaemonTasks(model::Service& svc, const std::vector<std::string>& instance_ids,

@@ -5,6 +5,8 @@
 #include <functional>
 #include <span>
 
+#include "control/capacity_providers.h"
+#include "scheduler/capacity_strategy.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
 #include "taskdef/sizes.h"
@@ -16,7 +18,7 @@ struct TaskLauncher::LaunchPlan {
   const model::Cluster* cluster = nullptr;
   const TaskDefinitionRecord* def = nullptr;
   model::LaunchType launch_type = model::LaunchType::kEc2;
-  std::string capacity_provider;
+  std::vector<std::string> providers;  // each task's capacity provider; empty for a launch type
   bool fargate = false;
   bool awsvpc = false;
   std::string fingerprint;  // what makes two calls "the same" for clientToken
@@ -26,26 +28,28 @@ struct TaskLauncher::LaunchPlan {
 
 namespace {
 
-model::LaunchType LaunchTypeFor(const RunTaskInput& in, const model::Cluster& cluster) {
-  if (in.launch_type) return *in.launch_type;
-  if (!in.capacity_provider_strategy.empty()) {
-    return model::IsFargateProvider(in.capacity_provider_strategy.front().capacity_provider)
-               ? model::LaunchType::kFargate
-               : model::LaunchType::kEc2;
-  }
-  // The cluster's default strategy decides when the request names neither.
-  return model::UsesFargate(cluster.default_capacity_provider_strategy)
-             ? model::LaunchType::kFargate
-             : model::LaunchType::kEc2;
+// The strategy the tasks launch with: the request's, else the cluster's default when the
+// request names no launch type either; null for a launch type.
+const model::CapacityProviderStrategy* StrategyFor(const RunTaskInput& in,
+                                                   const model::Cluster& cluster) {
+  if (in.launch_type) return nullptr;
+  if (!in.capacity_provider_strategy.empty()) return &in.capacity_provider_strategy;
+  const auto& fallback = cluster.default_capacity_provider_strategy;
+  return fallback.empty() ? nullptr : &fallback;
 }
 
-std::string CapacityProviderFor(const RunTaskInput& in, const model::Cluster& cluster) {
-  if (in.launch_type) return "";
-  if (!in.capacity_provider_strategy.empty()) {
-    return in.capacity_provider_strategy.front().capacity_provider;
+// The provider of each of the `count` tasks: the strategy's base/weight split, counting the
+// tasks a service already runs on each provider.
+std::vector<std::string> ProvidersFor(const model::CapacityProviderStrategy& strategy,
+                                      const RunTaskInput& in) {
+  std::vector<int64_t> existing = in.strategy_existing;
+  existing.resize(strategy.size(), 0);
+  const std::vector<int64_t> split = scheduler::DistributeTasks(strategy, existing, in.count);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < strategy.size(); ++i) {
+    out.insert(out.end(), static_cast<size_t>(split[i]), strategy[i].capacity_provider);
   }
-  const auto& fallback = cluster.default_capacity_provider_strategy;
-  return fallback.empty() ? "" : fallback.front().capacity_provider;
+  return out;
 }
 
 // A stable fingerprint of the parameters that make two RunTask calls "the same" for clientToken.
@@ -56,6 +60,10 @@ std::string RequestFingerprint(const RunTaskInput& in) {
                   in.overrides.text();
   for (const auto& c : in.constraints) s += "|c:" + c.type + ":" + c.expression;
   for (const auto& p : in.strategies) s += "|s:" + p.type + ":" + p.field;
+  for (const auto& i : in.capacity_provider_strategy) {
+    s +=
+        "|p:" + i.capacity_provider + ":" + std::to_string(i.base) + ":" + std::to_string(i.weight);
+  }
   return std::to_string(std::hash<std::string>{}(s));
 }
 
@@ -164,8 +172,16 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
   if (!launch.def->is_active()) return Status::InvalidParameter("TaskDefinition is inactive");
   const taskdef::TaskDefinitionSpec& spec = launch.def->spec;
 
-  launch.launch_type = launch.start_task ? model::LaunchType::kEc2 : LaunchTypeFor(in, cluster);
-  launch.capacity_provider = launch.start_task ? "" : CapacityProviderFor(in, cluster);
+  const model::CapacityProviderStrategy* strategy =
+      launch.start_task ? nullptr : StrategyFor(in, cluster);
+  launch.launch_type = in.launch_type.value_or(model::LaunchType::kEc2);
+  if (strategy) {
+    ECS_RETURN_IF_ERROR(CheckStrategyForCluster(cluster, *strategy));
+    // Only Fargate providers can be associated (capacity_providers.h), so a strategy is Fargate.
+    launch.launch_type = model::LaunchType::kFargate;
+    launch.providers = ProvidersFor(*strategy, in);
+  }
+  if (launch.start_task) launch.launch_type = model::LaunchType::kEc2;
   if (!spec.SupportsLaunchType(launch.launch_type)) {
     return Status::InvalidParameter("Task definition does not support launch_type " +
                                     std::string(model::ToString(launch.launch_type)) + ".");
@@ -405,7 +421,7 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   t.task_definition_arn = launch.def->reg.arn;
   t.family = spec.family;
   t.launch_type = launch.launch_type;
-  t.capacity_provider_name = launch.capacity_provider;
+  if (index < launch.providers.size()) t.capacity_provider_name = launch.providers[index];
   t.network_mode = spec.network_mode;
   t.group = demand.group;
   t.started_by = in.started_by;

@@ -173,6 +173,8 @@ struct Task {
   Millis next_transition_at = 0;
   // Whether this task counted as failing to start (for service throttling / circuit breaker).
   bool failed_to_start = false;
+  // Task scale-in protection (UpdateTaskProtection): protected until this time.
+  std::optional<Millis> protection_expires_at;
 
   // Not persisted: a new value from control's ClusterIndex on every change of the task (unique
   // across reloads), so api/ can keep a task's encoding until the task changes.
@@ -180,6 +182,9 @@ struct Task {
 
   bool is_stopped() const { return last_status == TaskState::kStopped; }
   bool wants_running() const { return desired_status == DesiredStatus::kRunning; }
+  bool protected_at(Millis now) const {
+    return protection_expires_at && *protection_expires_at > now;
+  }
 };
 
 }  // namespace ecs::model

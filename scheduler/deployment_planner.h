@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "model/launch.h"
+
 namespace ecs::scheduler {
 
 // One non-STOPPED task of the service.
@@ -50,6 +52,10 @@ struct PlannerTask {
   bool on_draining_instance = false;
   std::string instance_arn;       // empty for Fargate; scale-in balancing key
   std::string availability_zone;  // scale-in balancing key
+  std::string capacity_provider;  // scale-in keeps the strategy's split (capacity_strategy.h)
+  // Task scale-in protection: never stopped, neither by scale-in nor by a deployment, until it
+  // ends (docs/scheduling.md §8.9).
+  bool scale_in_protected = false;
 };
 
 struct PlannerDeployment {
@@ -65,6 +71,8 @@ struct PlanInput {
   int maximum_percent = 200;
   std::vector<PlannerDeployment> deployments;  // REQUIRES: exactly one primary
   std::vector<PlannerTask> tasks;              // the service's non-STOPPED tasks
+  // The PRIMARY's strategy: scale-in takes tasks from the providers most above their share.
+  model::CapacityProviderStrategy capacity_provider_strategy;
 };
 
 struct PlannedStop {
@@ -88,6 +96,11 @@ struct Plan {
   // configuration" event (docs/scheduling.md §8.2, §9). Never set for a FAILED primary: that one
   // starts nothing on purpose.
   bool deadlocked = false;
+  // Protected tasks hold up the plan: old-deployment tasks a deployment may not stop, or more
+  // protected PRIMARY tasks than desiredCount. The id of the deployment holding them (for the
+  // "unable to reach steady state ... unable to scale in" event); "" when nothing is held up.
+  // Never set together with `deadlocked`.
+  std::string blocked_by_protection;
   // Non-primary deployments with no task left in the snapshot (any phase): mark INACTIVE and drop
   // them from `deployments`. Ids in input order.
   std::vector<std::string> drained_deployments;

@@ -324,8 +324,9 @@ std::string EncodeTask(const model::Task& t) {
   WriteTimes(w, t);
   w.Member("version", t.version)
       .Member("nextTransitionAt", t.next_transition_at)
-      .Member("failedToStart", t.failed_to_start)
-      .EndObject();
+      .Member("failedToStart", t.failed_to_start);
+  if (t.protection_expires_at) w.Member("protectionExpiresAt", *t.protection_expires_at);
+  w.EndObject();
   return w.str();
 }
 
@@ -354,6 +355,7 @@ Result<model::Task> DecodeTask(std::string_view key, std::string_view body) {
   t.version = r.OptInt("version", 1);
   t.next_transition_at = r.OptInt("nextTransitionAt", 0);
   t.failed_to_start = r.OptBool("failedToStart");
+  t.protection_expires_at = r.OptInt("protectionExpiresAt");
   if (!r.ok()) return r.status();
   return t;
 }

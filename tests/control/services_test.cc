@@ -1092,3 +1092,62 @@ TEST_CASE(
   f.RunUntil([&] { return f.Stable("app"); });
   CHECK(f.Get("app")->deployments.front().task_definition_arn == v2);
 }
+
+TEST_CASE("Task protection holds scale-in until it expires on the manual clock, across a restart",
+          "[services][protection]") {
+  ServiceFixture f;
+  f.Fleet(3);
+  auto td = f.Definition("web");
+  f.Create(f.Input("web", td, 3));
+  f.RunUntil([&] { return f.Stable("web"); });
+  const std::string keep = f.Live("web").front()->arn;
+  auto set = f.cp->UpdateTaskProtection(f.ctx, "c", {keep}, true, 1);
+  REQUIRE(set.ok());
+  REQUIRE(set->tasks.size() == 1);
+  CHECK(set->tasks[0].expires_at == f.clock.Now() + 60'000);
+  f.Reload();  // the protection is stored with the task
+
+  ServiceInput scale;
+  scale.cluster = "c";
+  scale.service = "web";
+  scale.desired_count = 0;
+  f.Update(scale);
+  f.RunFor(30'000);
+  // The siblings are gone; the protected task still runs and the service is not steady.
+  CHECK(f.Healthy(f.Live("web")) == 1);
+  CHECK(f.Task(keep)->desired_status == "RUNNING");
+  CHECK_FALSE(f.Stable("web"));
+  CHECK(f.cp->GetTaskProtection(f.ctx, "c", {keep})->tasks.at(0).enabled);
+
+  f.RunFor(40'000);  // past the minute
+  CHECK(f.Task(keep)->desired_status == "STOPPED");
+  CHECK_FALSE(f.cp->GetTaskProtection(f.ctx, "c", {keep})->tasks.at(0).enabled);
+  f.RunUntil([&] { return f.Stable("web"); });
+}
+
+TEST_CASE("UpdateTaskProtection refuses bad input and standalone tasks", "[services][protection]") {
+  ServiceFixture f;
+  f.Fleet(1);
+  auto td = f.Definition("web");
+  RunTaskInput run;
+  run.cluster = "c";
+  run.task_definition = td;
+  auto solo = f.cp->RunTask(f.ctx, run);
+  REQUIRE(solo.ok());
+  const std::string arn = solo->tasks.at(0)->arn;
+  auto r = f.cp->UpdateTaskProtection(f.ctx, "c", {arn, "missing"}, true, std::nullopt);
+  REQUIRE(r.ok());
+  CHECK(r->tasks.empty());
+  REQUIRE(r->failures.size() == 2);
+  CHECK(r->failures[0].reason == "TASK_NOT_VALID");
+  CHECK(r->failures[1].reason == "MISSING");
+  CHECK(f.cp->UpdateTaskProtection(f.ctx, "c", {arn}, true, 0).status().code() ==
+        ErrorCode::kInvalidParameterException);
+  CHECK(f.cp->UpdateTaskProtection(f.ctx, "c", {arn}, true, 2881).status().code() ==
+        ErrorCode::kInvalidParameterException);
+  std::vector<std::string> eleven(11, arn);
+  CHECK(f.cp->UpdateTaskProtection(f.ctx, "c", eleven, false, std::nullopt).status().code() ==
+        ErrorCode::kInvalidParameterException);
+  CHECK(f.cp->UpdateTaskProtection(f.ctx, "nope", {arn}, true, 5).status().code() ==
+        ErrorCode::kClusterNotFoundException);
+}

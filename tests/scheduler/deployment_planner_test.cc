@@ -639,6 +639,74 @@ TEST_CASE("Completion waits until old tasks have left, stopping ones included", 
   CHECK_FALSE(gone.steady);  // until the caller drops the drained deployment
 }
 
+TEST_CASE("Protected tasks are never stopped by scale-in or a deployment",
+          "[planner][protection]") {
+  const Host a1{"ci/a1", "a"}, b1{"ci/b1", "b"};
+  PlanInput in;
+  in.minimum_healthy_percent = 0;
+  in.maximum_percent = 200;
+  SECTION("scale-in takes the unprotected siblings") {
+    in.desired_count = 1;
+    in.deployments = {{kNew, true, PlannerDeployment::Rollout::kCompleted}};
+    in.tasks = {MakeTask("t1", kNew, a1), MakeTask("t2", kNew, a1), MakeTask("t3", kNew, b1)};
+    in.tasks[0].scale_in_protected = true;
+    const Plan plan = PlanStep(in);
+    CHECK(Arns(plan.stops) == Strings{"t2", "t3"});
+    CHECK(plan.blocked_by_protection.empty());
+  }
+  SECTION("more protected tasks than desired: held up, not deadlocked") {
+    in.desired_count = 0;
+    in.deployments = {{kNew, true, PlannerDeployment::Rollout::kCompleted}};
+    in.tasks = {MakeTask("t1", kNew, a1), MakeTask("t2", kNew, b1)};
+    in.tasks[0].scale_in_protected = true;
+    const Plan plan = PlanStep(in);
+    CHECK(Arns(plan.stops) == Strings{"t2"});
+    CHECK(plan.blocked_by_protection == kNew);
+    in.tasks.pop_back();
+    const Plan after = PlanStep(in);
+    CHECK(after.stops.empty());
+    CHECK(after.blocked_by_protection == kNew);
+    CHECK_FALSE(after.deadlocked);
+    CHECK_FALSE(after.primary_completed);
+  }
+  SECTION("a deployment replaces the others and waits for the protected old task") {
+    in.desired_count = 2;
+    in.deployments = {{kOld, false, PlannerDeployment::Rollout::kCompleted},
+                      {kNew, true, PlannerDeployment::Rollout::kInProgress}};
+    in.tasks = {MakeTask("t1", kOld, a1), MakeTask("t2", kOld, b1), MakeTask("n1", kNew, a1),
+                MakeTask("n2", kNew, b1)};
+    in.tasks[0].scale_in_protected = true;
+    const Plan plan = PlanStep(in);
+    CHECK(Arns(plan.stops) == Strings{"t2"});
+    CHECK(plan.blocked_by_protection == kOld);
+    CHECK_FALSE(plan.primary_completed);
+    CHECK_FALSE(plan.deadlocked);
+    in.tasks[0].scale_in_protected = false;  // protection ended
+    CHECK(Arns(PlanStep(in).stops) == Strings{"t1", "t2"});
+  }
+}
+
+TEST_CASE("Scale-in keeps the capacity provider split", "[planner][capacity]") {
+  const Host f{"", "a"};
+  PlanInput in;
+  in.minimum_healthy_percent = 0;
+  in.maximum_percent = 200;
+  in.deployments = {{kNew, true, PlannerDeployment::Rollout::kCompleted}};
+  in.capacity_provider_strategy = {{"FARGATE", 1, 2}, {"FARGATE_SPOT", 3, 0}};
+  // 10 tasks split 4/6 (FARGATE base 2 weight 1, SPOT weight 3); scale to 6 → 3/3.
+  for (int i = 0; i < 10; ++i) {
+    PlannerTask t = MakeTask("t" + std::to_string(i), kNew, f);
+    t.capacity_provider = i < 4 ? "FARGATE" : "FARGATE_SPOT";
+    in.tasks.push_back(t);
+  }
+  in.desired_count = 6;
+  const Plan plan = PlanStep(in);
+  REQUIRE(plan.stops.size() == 4);
+  int spot = 0;
+  for (const PlannedStop& s : plan.stops) spot += s.arn >= "t4" ? 1 : 0;
+  CHECK(spot == 3);  // 6 tasks split 3/3
+}
+
 TEST_CASE("No primary deployment yields an empty plan", "[planner]") {
   PlanInput in;
   in.desired_count = 3;

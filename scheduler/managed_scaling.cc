@@ -1,0 +1,101 @@
+#include "scheduler/managed_scaling.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace ecs::scheduler {
+
+namespace {
+
+constexpr Millis kBillingHour = 3'600'000;
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+int64_t CapacityProviderReservation(int64_t needed, int64_t instances) {
+  if (instances <= 0) return needed > 0 ? 200 : 100;
+  return CeilDiv(needed * 100, instances);
+}
+
+int64_t TargetInstances(const ScalingInput& in) {
+  const int64_t target = std::clamp<int64_t>(in.target_capacity, 1, 100);
+  const int64_t wanted = CeilDiv(std::max<int64_t>(0, in.instances_needed) * 100, target);
+  return std::clamp(wanted, in.group_min, std::max(in.group_min, in.group_max));
+}
+
+ScalingDecision DecideScaling(const ScalingInput& in) {
+  using Action = ScalingDecision::Action;
+  const int64_t target = TargetInstances(in);
+  ScalingDecision d{Action::kNone, in.instances};
+  if (target > in.instances) {
+    int64_t step = target - in.instances;
+    step = std::max(step, std::max<int64_t>(1, in.minimum_step));
+    step = std::min(step, std::max<int64_t>(1, in.maximum_step));
+    d.desired = std::min(in.instances + step, std::max(in.group_min, in.group_max));
+    if (d.desired > in.instances) d.action = Action::kScaleOut;
+  } else if (target < in.instances) {
+    d.action = Action::kScaleIn;
+    d.desired = target;
+  }
+  return d;
+}
+
+int64_t InstancesForWaitingTasks(std::span<const WaitingDemand> tasks, int64_t instance_cpu,
+                                 int64_t instance_memory) {
+  std::vector<WaitingDemand> sorted;
+  for (const auto& t : tasks) {
+    if (t.cpu <= instance_cpu && t.memory <= instance_memory) sorted.push_back(t);
+  }
+  // Largest first (memory, then CPU): the classic first-fit-decreasing order.
+  std::sort(sorted.begin(), sorted.end(), [](const WaitingDemand& a, const WaitingDemand& b) {
+    return std::tie(a.memory, a.cpu) > std::tie(b.memory, b.cpu);
+  });
+  std::vector<WaitingDemand> free;  // what each opened instance has left
+  for (const auto& t : sorted) {
+    auto fits = std::find_if(free.begin(), free.end(), [&](const WaitingDemand& f) {
+      return t.cpu <= f.cpu && t.memory <= f.memory;
+    });
+    if (fits == free.end()) fits = free.insert(free.end(), {instance_cpu, instance_memory});
+    fits->cpu -= t.cpu;
+    fits->memory -= t.memory;
+  }
+  return static_cast<int64_t>(free.size());
+}
+
+std::vector<size_t> PickInstancesToTerminate(std::span<const GroupInstance> instances,
+                                             int64_t count, Millis now) {
+  std::vector<size_t> picked;
+  std::vector<bool> taken(instances.size(), false);
+  std::map<std::string, int64_t> per_zone;
+  for (const auto& i : instances) ++per_zone[i.availability_zone];
+  auto to_billing_hour = [now](const GroupInstance& i) {
+    const Millis age = std::max<Millis>(0, now - i.launched_at);
+    return kBillingHour - age % kBillingHour;
+  };
+  while (static_cast<int64_t>(picked.size()) < count) {
+    int best = -1;
+    for (size_t k = 0; k < instances.size(); ++k) {
+      const GroupInstance& i = instances[k];
+      if (taken[k] || i.protected_from_scale_in) continue;
+      if (best < 0) {
+        best = static_cast<int>(k);
+        continue;
+      }
+      const GroupInstance& b = instances[static_cast<size_t>(best)];
+      auto key = [&](const GroupInstance& g) {
+        return std::make_tuple(-per_zone[g.availability_zone], to_billing_hour(g), g.id);
+      };
+      if (key(i) < key(b)) best = static_cast<int>(k);
+    }
+    if (best < 0) break;
+    const auto chosen = static_cast<size_t>(best);
+    taken[chosen] = true;
+    --per_zone[instances[chosen].availability_zone];
+    picked.push_back(chosen);
+  }
+  return picked;
+}
+
+}  // namespace ecs::scheduler

@@ -1,0 +1,95 @@
+// Managed scaling arithmetic: CapacityProviderReservation, the target-tracking decision with its
+// step sizes and group bounds, the binpack of waiting tasks, and the termination policy.
+#include "scheduler/managed_scaling.h"
+
+#include <catch2/catch.hpp>
+#include <vector>
+
+namespace ecs::scheduler {
+namespace {
+
+using Action = ScalingDecision::Action;
+
+TEST_CASE("CapacityProviderReservation is M / N x 100", "[scaling]") {
+  CHECK(CapacityProviderReservation(0, 0) == 100);
+  CHECK(CapacityProviderReservation(3, 0) == 200);
+  CHECK(CapacityProviderReservation(2, 4) == 50);
+  CHECK(CapacityProviderReservation(4, 4) == 100);
+  CHECK(CapacityProviderReservation(1, 3) == 34);  // rounded up
+}
+
+TEST_CASE("Target tracking: ceil(M x 100 / target) within the group and the step sizes",
+          "[scaling]") {
+  ScalingInput in;
+  in.group_max = 10;
+  SECTION("from zero instances, one needed, target 100") {
+    in.instances_needed = 1;
+    const ScalingDecision d = DecideScaling(in);
+    CHECK(d.action == Action::kScaleOut);
+    CHECK(d.desired == 1);
+  }
+  SECTION("target 50 doubles the instances") {
+    in.instances = 2;
+    in.instances_needed = 3;
+    in.target_capacity = 50;
+    CHECK(TargetInstances(in) == 6);
+    CHECK(DecideScaling(in).desired == 6);
+  }
+  SECTION("the maximum step bounds a scale-out, the group's max too") {
+    in.instances_needed = 8;
+    in.maximum_step = 3;
+    CHECK(DecideScaling(in).desired == 3);
+    in.maximum_step = 100;
+    in.instances_needed = 40;
+    CHECK(DecideScaling(in).desired == 10);
+  }
+  SECTION("the minimum step adds at least that many") {
+    in.instances = 1;
+    in.instances_needed = 2;
+    in.minimum_step = 4;
+    CHECK(DecideScaling(in).desired == 5);
+  }
+  SECTION("scale-in goes straight to the target, not below the group's min") {
+    in.instances = 6;
+    in.instances_needed = 1;
+    in.minimum_step = 1;
+    in.maximum_step = 1;
+    CHECK(DecideScaling(in).action == Action::kScaleIn);
+    CHECK(DecideScaling(in).desired == 1);
+    in.group_min = 2;
+    CHECK(DecideScaling(in).desired == 2);
+  }
+  SECTION("at target nothing happens") {
+    in.instances = 4;
+    in.instances_needed = 4;
+    CHECK(DecideScaling(in).action == Action::kNone);
+  }
+}
+
+TEST_CASE("Waiting tasks are binpacked first-fit-decreasing", "[scaling]") {
+  const std::vector<WaitingDemand> tasks = {
+      {1024, 2048}, {1024, 2048}, {512, 1024}, {2048, 4096}, {4096, 9000}};
+  // 2048 CPU x 8192 MiB instances; the 4096-CPU task fits nowhere. Largest memory first:
+  // 2048/4096 → i1 (no CPU left); 1024/2048 → i2; 1024/2048 → i2 (no CPU left); 512/1024 → i3.
+  CHECK(InstancesForWaitingTasks(tasks, 2048, 8192) == 3);
+  CHECK(InstancesForWaitingTasks({}, 2048, 8192) == 0);
+}
+
+TEST_CASE("Termination takes the fullest zone, then the nearest billing hour; never protected",
+          "[scaling]") {
+  const std::vector<GroupInstance> group = {{"i-1", "a", 0, false},
+                                            {"i-2", "a", 600'000, false},
+                                            {"i-3", "b", 0, false},
+                                            {"i-4", "a", 0, true}};
+  // now = 50 min: i-1 and i-3 are 10 min from their billing hour, i-2 20 min. Zone a holds 3.
+  const auto picked = PickInstancesToTerminate(group, 3, 3'000'000);
+  // a(3) > b(1): i-1 (nearer its hour); a(2) > b(1): i-2; then only i-3 (i-4 is protected).
+  REQUIRE(picked.size() == 3);
+  CHECK(group[picked[0]].id == "i-1");
+  CHECK(group[picked[1]].id == "i-2");
+  CHECK(group[picked[2]].id == "i-3");
+  CHECK(PickInstancesToTerminate(group, 10, 3'000'000).size() == 3);
+}
+
+}  // namespace
+}  // namespace ecs::scheduler
