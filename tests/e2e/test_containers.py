@@ -257,3 +257,21 @@ def test_unhealthy_service_task_is_replaced_after_the_grace_period(ephemeral_ser
     task_id = first["taskArn"].rsplit("/", 1)[1]
     messages = [e["message"] for e in describe(ecs, "uh", "web")["events"]]
     assert f"(service web) (task {task_id}) failed container health checks." in messages
+
+
+def test_scripted_exit_survives_a_crash_and_restart(emulators):
+    emu = emulators()
+    ecs = emu.client()
+    ecs.create_cluster(clusterName="r")
+    fleet(emu, cluster="r", count=1)
+    td = register(ecs, "r", {"name": "job", "dockerLabels": {"ecs-emulator.exit-code": "7",
+                                                             "ecs-emulator.exit-after": "2s"}})
+    arn = run_one(ecs, "r", td)
+    ecs.get_waiter("tasks_running").wait(cluster="r", tasks=[arn], WaiterConfig={"Delay": 1})
+    emu.kill9()
+    emu.start()
+    ecs = emu.client()
+    t = wait_until(lambda: (lambda t: t if t["lastStatus"] == "STOPPED" else None)(task(ecs, "r", arn)),
+                   timeout=15, what="the scripted exit after the restart")
+    assert container(t, "job")["exitCode"] == 7
+    assert t["stopCode"] == "EssentialContainerExited"
