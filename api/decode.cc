@@ -13,6 +13,18 @@ std::string Join(std::initializer_list<std::string_view> values) {
 }
 }  // namespace
 
+std::optional<model::LaunchType> ReadLaunchType(JsonObjectReader& in) {
+  auto v = in.String("launchType");
+  if (!v) return std::nullopt;
+  if (auto parsed = model::Parse<model::LaunchType>(*v)) return parsed;
+  std::string valid;
+  for (auto name : model::WireNamesOf<model::LaunchType>()) {
+    valid += (valid.empty() ? "" : ",") + std::string(name);
+  }
+  in.Fail(Status::InvalidParameter("launch type should be one of [" + valid + "]"));
+  return std::nullopt;
+}
+
 std::optional<model::TagList> ReadTags(JsonObjectReader& in, std::string_view member) {
   const rapidjson::Value* arr = in.Array(member);
   if (!arr) return std::nullopt;

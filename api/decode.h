@@ -29,6 +29,9 @@ std::optional<std::string> ReadEnum(JsonObjectReader& in, std::string_view membe
 // A string member that must be one of E's wire names when present.
 template <typename E>
 std::optional<E> ReadWireEnum(JsonObjectReader& in, std::string_view member);
+// RunTask's / CreateService's launchType, with AWS's own wording for a bad value (issue 11):
+// "launch type should be one of [EC2,FARGATE,EXTERNAL,MANAGED_INSTANCES]" (the model's order).
+std::optional<model::LaunchType> ReadLaunchType(JsonObjectReader& in);
 // Required string: absent or empty -> InvalidParameterException "<member> can not be empty."
 std::string ReadRequiredString(JsonObjectReader& in, std::string_view member);
 

@@ -30,7 +30,18 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
 
 // The members ECS stores and shows back without acting on them.
 void ReadEchoedMembers(JsonObjectReader& in, control::ServiceInput& s) {
-  if (const rapidjson::Value* lb = in.Array("loadBalancers")) s.load_balancers = Raw(*lb);
+  if (const rapidjson::Value* lb = in.Array("loadBalancers")) {
+    // An entry names a Classic Load Balancer or a target group, never both (AWS's text,
+    // observed in aws/amazon-ecs-cli#211).
+    for (const auto& e : lb->GetArray()) {
+      if (e.IsObject() && e.HasMember("loadBalancerName") && e.HasMember("targetGroupArn")) {
+        in.Fail(Status::InvalidParameter(
+            "loadBalancerName and targetGroupArn cannot both be specified. You must specify "
+            "either a load BalancerName or a targetGroupArn."));
+      }
+    }
+    s.load_balancers = Raw(*lb);
+  }
   if (const rapidjson::Value* sr = in.Array("serviceRegistries")) s.service_registries = Raw(*sr);
   if (const rapidjson::Value* sc = in.Object("serviceConnectConfiguration")) {
     JsonObjectReader c = in.Nested(*sc, "serviceConnectConfiguration");
@@ -47,7 +58,7 @@ control::ServiceInput ReadServiceInput(JsonObjectReader& in) {
   s.cluster = in.String("cluster").value_or("");
   s.task_definition = in.String("taskDefinition");
   s.desired_count = in.Int("desiredCount");
-  s.launch_type = ReadWireEnum<model::LaunchType>(in, "launchType");
+  s.launch_type = ReadLaunchType(in);
   s.capacity_provider_strategy = ReadStrategy(in, "capacityProviderStrategy");
   s.platform_version = in.String("platformVersion");
   s.scheduling_strategy = ReadWireEnum<model::SchedulingStrategy>(in, "schedulingStrategy");

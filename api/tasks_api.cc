@@ -81,7 +81,7 @@ std::string TasksReply(OpContext& op, const control::RunTaskOutput& out) {
 Result<std::string> RunTask(OpContext& op) {
   control::RunTaskInput in = ReadTaskLaunch(op.in);
   in.count = op.in.Int("count").value_or(1);
-  in.launch_type = ReadWireEnum<model::LaunchType>(op.in, "launchType");
+  in.launch_type = ReadLaunchType(op.in);
   in.capacity_provider_strategy =
       ReadStrategy(op.in, "capacityProviderStrategy").value_or(model::CapacityProviderStrategy{});
   in.constraints =

@@ -62,10 +62,13 @@ Result<const SettingRule*> CheckName(const std::string& name) {
   if (name.empty()) return Status::InvalidParameter("name can not be empty.");
   const SettingRule* rule = FindRule(name);
   if (!rule) {
-    std::vector<std::string_view> names;
-    for (const auto& r : Rules()) names.push_back(r.name);
-    return Status::InvalidParameter("Invalid setting name '" + name +
-                                    "'. Valid names: " + Join(names) + ".");
+    // AWS's text (issue 11): the model's SettingName enum in the model's order, no spaces.
+    static constexpr std::string_view kModelOrder =
+        "serviceLongArnFormat,taskLongArnFormat,containerInstanceLongArnFormat,awsvpcTrunking,"
+        "containerInsights,fargateFIPSMode,tagResourceAuthorization,"
+        "fargateTaskRetirementWaitPeriod,guardDutyActivate,defaultLogDriverMode,"
+        "fargateEventWindows";
+    return Status::InvalidParameter("name should be one of [" + std::string(kModelOrder) + "]");
   }
   return rule;
 }

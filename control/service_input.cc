@@ -187,6 +187,11 @@ Status Applier::DeploymentConfiguration() {
     if (*in_.maximum_percent < 0 || *in_.maximum_percent > 2000) {
       return Status::InvalidParameter("maximumPercent must be between 0 and 2000.");
     }
+    if (daemon() && *in_.maximum_percent > 100) {  // AWS's text (issue 11)
+      return Status::InvalidParameter(
+          "The daemon scheduling strategy does not support values above 100 for maximumPercent "
+          "on a deployment configuration. Change the maximumPercent value to 100, and try again");
+    }
     if (daemon() && *in_.maximum_percent != 100) {
       return Status::InvalidParameter(
           "The daemon scheduling strategy requires a maximumPercent "

@@ -109,8 +109,13 @@ std::vector<int64_t> KeptPerProvider(const scheduler::PlanInput& in, const sched
 }  // namespace
 
 bool ServiceScheduler::Healthy(const model::Task& t, Millis now) const {
-  return t.last_status == model::TaskState::kRunning && t.started_at &&
-         now - *t.started_at >= state_.options.lifecycle.health_grace;
+  if (t.last_status != model::TaskState::kRunning || !t.started_at) return false;
+  // With container health checks a task counts once its essential containers passed them
+  // (the model's minimumHealthyPercent documentation [M]); without, after the configured grace.
+  const bool checked = std::any_of(t.containers.begin(), t.containers.end(),
+                                   [](const auto& c) { return c.essential && c.health_check; });
+  if (checked) return t.health_status == model::HealthStatus::kHealthy;
+  return now - *t.started_at >= state_.options.lifecycle.health_grace;
 }
 
 void ServiceScheduler::Drain(ClusterState& cs, model::Service& svc,
@@ -161,9 +166,8 @@ bool ServiceScheduler::TripCircuitBreaker(model::Service& svc, Millis now) {
 // satisfies the service's memberOf constraints; everything else is stopped. Max 100 %: a task is
 // only started on an instance once the one it replaces has stopped. A FAILED PRIMARY starts and
 // stops nothing.
-ServiceScheduler::TickPlan ServiceScheduler::PlanDaemonTick(ClusterState& cs, model::Service& svc,
-                                                            const std::vector<model::Task*>& tasks,
-                                                            Millis now, bool* changed) {
+std::vector<const model::ContainerInstance*> ServiceScheduler::DaemonInstances(
+    const ClusterState& cs, const model::Service& svc) const {
   std::vector<scheduler::Expression> exprs;
   for (const auto& c : svc.placement_constraints) {
     auto parsed = scheduler::MakePlacementConstraint(c.type, c.expression);
@@ -182,6 +186,13 @@ ServiceScheduler::TickPlan ServiceScheduler::PlanDaemonTick(ClusterState& cs, mo
       eligible.push_back(&ci);
     }
   }
+  return eligible;
+}
+
+ServiceScheduler::TickPlan ServiceScheduler::PlanDaemonTick(ClusterState& cs, model::Service& svc,
+                                                            const std::vector<model::Task*>& tasks,
+                                                            Millis now, bool* changed) {
+  const std::vector<const model::ContainerInstance*> eligible = DaemonInstances(cs, svc);
   if (svc.desired_count != static_cast<int64_t>(eligible.size())) {
     svc.desired_count = static_cast<int64_t>(eligible.size());
     *changed = true;
@@ -396,7 +407,8 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   std::vector<model::Task*> tasks = LiveServiceTasks(cs, svc);
   if (svc.status == model::ServiceStatus::kDraining) return Drain(cs, svc, tasks, now, changes);
 
-  bool changed = TripCircuitBreaker(svc, now);
+  bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
+  changed = TripCircuitBreaker(svc, now) || changed;
   TickPlan plan = svc.is_daemon() ? PlanDaemonTick(cs, svc, tasks, now, &changed)
                                   : PlanReplicaTick(cs, svc, tasks, now);
   // Completion means no other deployment has a task left, so every older one is drained on

@@ -52,6 +52,11 @@ class ServiceScheduler {
   // left out), in creation order.
   static std::vector<model::Task*> LiveServiceTasks(ClusterState& cs, const model::Service& svc);
 
+  // DAEMON: the instances that should run one of the service's tasks (ACTIVE, connected, within
+  // its memberOf constraints); their number is the service's desiredCount.
+  std::vector<const model::ContainerInstance*> DaemonInstances(const ClusterState& cs,
+                                                               const model::Service& svc) const;
+
  private:
   struct TickPlan;
   void ReconcileService(ClusterState& cs, model::Service& svc, Millis now,
@@ -64,6 +69,10 @@ class ServiceScheduler {
   TickPlan PlanReplicaTick(ClusterState& cs, const model::Service& svc,
                            const std::vector<model::Task*>& tasks, Millis now) const;
   bool Healthy(const model::Task& t, Millis now) const;
+  // Replaces the tasks whose container health checks failed once the service's
+  // healthCheckGracePeriodSeconds is over (control/service_health.cc); true when it stopped one.
+  bool StopUnhealthy(ClusterState& cs, model::Service& svc, const std::vector<model::Task*>& tasks,
+                     Millis now, storage::ChangeSet& changes);
   // Applies the plan's stops and launches; returns the number of tasks launched.
   int64_t Apply(ClusterState& cs, model::Service& svc, const TickPlan& plan, Millis now,
                 storage::ChangeSet& changes, std::vector<std::string>* stopped_ids);

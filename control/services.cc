@@ -75,6 +75,11 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   ECS_RETURN_IF_ERROR(
       ApplyServiceInput(state_.task_definitions, ctx.tenant, *c->cluster, in, true, &svc).status());
   svc.seq = state_.NextSeq();
+  // A DAEMON service shows its desired count (one per eligible instance) from the start, not 0
+  // until the scheduler's first pass.
+  if (svc.is_daemon()) {
+    svc.desired_count = static_cast<int64_t>(scheduler_.DaemonInstances(cs, svc).size());
+  }
   svc.deployments.push_back(scheduler_.NewDeployment(svc, svc.created_at));
 
   storage::ChangeSet changes;

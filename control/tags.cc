@@ -42,6 +42,17 @@ void PutTags(const State& state, const Tenant& t, const std::string& arn,
   }
 }
 
+// A service, task or container instance ARN in the old short format (<type>/<id>, no cluster):
+// ECS refuses to tag or list tags through it (AWS's text, issue 11).
+Status RejectShortFormat(const ParsedArn& arn) {
+  const bool per_cluster = arn.resource_type == "service" || arn.resource_type == "task" ||
+                           arn.resource_type == "container-instance";
+  if (per_cluster && arn.resource.find('/') == std::string::npos) {
+    return Status::InvalidParameter("Long arn format must be used for tagging operations");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const model::TagList& TagIndex::Of(const std::string& arn) const {
@@ -89,6 +100,7 @@ Status ControlPlane::CheckTaggable(const RequestContext& ctx, const std::string&
   if (!ParseEcsArn(arn, &parsed)) {
     return Status::InvalidParameter("The ARN provided is invalid: " + arn);
   }
+  ECS_RETURN_IF_ERROR(RejectShortFormat(parsed));
   if (parsed.resource_type == "cluster" &&
       (parsed.account != ctx.tenant.account || parsed.region != ctx.tenant.region)) {
     return Status::ClusterNotFound();
@@ -184,6 +196,7 @@ Result<model::TagList> ControlPlane::ListTagsForResource(const RequestContext& c
   if (!ParseEcsArn(arn, &parsed)) {
     return Status::InvalidParameter("The ARN provided is invalid: " + arn);
   }
+  ECS_RETURN_IF_ERROR(RejectShortFormat(parsed));
   if (parsed.resource_type == "cluster") {
     if (parsed.account != ctx.tenant.account || parsed.region != ctx.tenant.region) {
       return Status::ClusterNotFound();

@@ -93,13 +93,15 @@ Result<const TaskDefinitionRecord*> ControlPlane::DescribeTaskDefinition(
 Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
     const RequestContext& ctx, const std::string& identifier) {
   auto ref = taskdef::ParseTaskDefinitionRef(identifier);
-  if (!ref || !ref->revision) {
+  if (!ref) {
     return Status::InvalidParameter("Invalid revision number. Number: " +
                                     std::string(identifier.substr(identifier.rfind(':') + 1)));
   }
+  // AWS's codes and text for a bare family and an unknown revision (issue 11).
+  if (!ref->revision) return Status::Client("Revision is missing.");
   const TaskDefinitionRecord* current =
       state_.task_definitions.Find(ctx.tenant, ref->family, *ref->revision);
-  if (!current) return Status::Client("The specified task definition does not exist.");
+  if (!current) return Status::Client("Unable to describe task definition.");
   if (!current->is_active()) return current;
   TaskDefinitionRecord next = *current;
   next.reg.status = TaskDefinitionStatus::kInactive;

@@ -365,6 +365,17 @@ void TaskLauncher::BuildContainers(const RequestContext& ctx, const LaunchPlan& 
     c.name = spec.name;
     c.image = spec.image;
     c.essential = spec.essential;
+    // What the simulated agent needs (scheduler/container_agent.h), fixed for the task's life.
+    c.health_check = spec.health_check;
+    c.depends_on = spec.depends_on;
+    if (spec.stop_timeout) c.stop_timeout = *spec.stop_timeout * 1000;
+    if (spec.start_timeout) c.start_timeout = *spec.start_timeout * 1000;
+    const model::BehaviorEffects& scripted = spec.label_behavior;
+    c.behavior.exit_code = scripted.exit_code;
+    c.behavior.exit_after = scripted.exit_after.value_or(0);
+    c.behavior.fail_to_start = scripted.fail_to_start.value_or("");
+    c.behavior.unhealthy_after = scripted.unhealthy_after;
+    c.behavior.stop_takes = scripted.stop_takes.value_or(0);
     const ContainerOverrideInput* o = OverrideFor(in, spec.name);
     c.cpu = std::to_string(o && o->cpu ? *o->cpu : spec.cpu);
     auto memory = o && o->memory ? o->memory : spec.memory;

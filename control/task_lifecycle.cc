@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scheduler/container_agent.h"
+
 namespace ecs::control {
 
 namespace {
@@ -39,18 +41,18 @@ void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
       t.started_at = now;
       t.connectivity_at = now;
       for (auto& c : t.containers) {
-        if (c.last_status != model::ContainerStatus::kPending) continue;  // the agent reported it
+        // Still pending only when the agent reported the task RUNNING without its containers.
+        if (c.last_status != model::ContainerStatus::kPending) continue;
         c.last_status = model::ContainerStatus::kRunning;
-        if (c.runtime_id.empty()) {
-          c.runtime_id = t.id + "-" + std::to_string(state_.ids.Next() % 10000000000ULL);
-        }
-        c.network_bindings = c.planned_bindings;
+        c.started_at = now;
       }
+      AssignRuntimeIds(t);
       t.next_transition_at = 0;
       break;
     case S::kStopping:
       if (!t.stopping_at) t.stopping_at = now;
-      t.next_transition_at = now + lc.stopping;
+      // Containers that take their time to exit (ecs-emulator behaviours) hold STOPPING longer.
+      t.next_transition_at = now + std::max(lc.stopping, scheduler::StopDuration(t.containers));
       break;
     case S::kDeprovisioning:
     case S::kStopped:
@@ -58,9 +60,13 @@ void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
       for (auto& c : t.containers) {
         if (c.last_status != model::ContainerStatus::kStopped) {
           c.last_status = model::ContainerStatus::kStopped;
-          // A container the agent stops: SIGTERM honoured (0) for user stops, else killed (137).
+          c.stopped_at = now;
+          // A container the agent stops: SIGTERM honoured (0) for user stops, else killed (137);
+          // one that ignores SIGTERM for its whole stopTimeout is killed either way.
           if (!c.exit_code && t.started_at) {
-            c.exit_code = t.stop_code == model::StopCode::kUserInitiated ? 0 : 137;
+            const bool honoured = t.stop_code == model::StopCode::kUserInitiated &&
+                                  c.behavior.stop_takes < c.stop_timeout;
+            c.exit_code = honoured ? 0 : 137;
           }
         }
         c.network_bindings.clear();
@@ -77,6 +83,45 @@ void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
     default:
       break;
   }
+}
+
+void TaskLifecycle::AssignRuntimeIds(model::Task& t) {
+  for (auto& c : t.containers) {
+    if (!c.started_at || !c.runtime_id.empty()) continue;
+    // Fargate: "<task id>-<10 digits>"; EC2 and EXTERNAL: the Docker container id, 64 hex [O].
+    if (t.launch_type == model::LaunchType::kFargate) {
+      c.runtime_id = t.id + "-" + std::to_string(state_.ids.Next() % 10000000000ULL);
+    } else {
+      c.runtime_id = state_.ids.Hex32() + state_.ids.Hex32();
+    }
+    c.network_bindings = c.planned_bindings;
+  }
+}
+
+void TaskLifecycle::StepContainers(ClusterState& cs, model::Task& t, Millis now,
+                                   storage::ChangeSet& changes) {
+  scheduler::ContainerStep step;
+  state_.index.UpdateTask(cs, t, [&](model::Task& task) {
+    step = scheduler::AdvanceContainers(task.containers, now);
+    AssignRuntimeIds(task);
+    task.health_status = scheduler::AggregateHealth(task.containers);
+    task.next_transition_at = step.next_due.value_or(0);
+    if (step.changed) ++task.version;
+  });
+  if (step.stop) {
+    // An essential container exited, or failed to start (then the task never ran).
+    t.failed_to_start = !t.started_at;
+    RequestStop(cs, t, *step.stop, step.stop_reason, now, changes);
+    return;
+  }
+  if (t.last_status < model::TaskState::kRunning && step.all_started) {
+    Transition(cs, t, model::TaskState::kRunning, now, changes);  // reports the change
+    state_.index.UpdateTask(
+        cs, t, [&](model::Task& task) { task.next_transition_at = step.next_due.value_or(0); });
+    changes.PutTask(t);
+    return;
+  }
+  Changed(cs, t, now, changes);
 }
 
 void TaskLifecycle::Transition(ClusterState& cs, model::Task& t, model::TaskState next, Millis now,
@@ -134,9 +179,9 @@ void TaskLifecycle::Step(ClusterState& cs, model::Task& t, Millis now,
       RequestStop(cs, t, model::StopCode::kTaskFailedToStart, kCannotPull, now, changes);
       return;
     }
-    Transition(cs, t, S::kRunning, now, changes);
+    StepContainers(cs, t, now, changes);  // start what can start; RUNNING once all have
   } else {
-    state_.index.UpdateTask(cs, t, [](model::Task& task) { task.next_transition_at = 0; });
+    StepContainers(cs, t, now, changes);  // scripted exits, health checks
   }
 }
 

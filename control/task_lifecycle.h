@@ -48,6 +48,12 @@ class TaskLifecycle {
   // What entering `next` changes in the task (timestamps, containers, ENI, its next step).
   void Enter(model::Task& t, model::TaskState next, Millis now);
   void Purge(ClusterState& cs, model::Task& task, storage::ChangeSet& changes);
+  // The simulated containers (scheduler/container_agent.h): starts in dependsOn order, scripted
+  // exits and failures, health checks; RUNNING once every container has started; stops the task
+  // when an essential container stops.
+  void StepContainers(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  // Runtime ids of the containers that have started (in the form of the task's launch type).
+  void AssignRuntimeIds(model::Task& task);
   // After any change: persisted, and reported to the service scheduler.
   void Changed(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
 

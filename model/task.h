@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/tenant.h"
+#include "model/container_runtime.h"
 #include "model/launch.h"
 #include "model/raw_json.h"
 #include "model/wire_enum.h"
@@ -111,6 +112,15 @@ struct ContainerState {
   std::vector<NetworkBinding> network_bindings;
   // Port mappings to bind when the container starts (host port resolved at placement).
   std::vector<NetworkBinding> planned_bindings;
+  // The simulated container (model/container_runtime.h), fixed when the task is launched: the
+  // definition's health check, dependencies and timeouts, and what it is scripted to do.
+  std::optional<HealthCheckConfig> health_check;
+  std::vector<ContainerDependency> depends_on;
+  Millis stop_timeout = 30'000;
+  std::optional<Millis> start_timeout;  // giving up on a dependency (set on the dependency)
+  ContainerBehavior behavior;
+  // When it started and when it stopped (the simulation's clock; ECS does not show them).
+  std::optional<Millis> started_at, stopped_at;
   bool operator==(const ContainerState&) const = default;
 };
 

@@ -199,9 +199,14 @@ Plan PlanStep(const PlanInput& in) {
 
   const int64_t desired = in.desired_count;
   plan.lower = LowerBound(desired, in.minimum_healthy_percent);
-  plan.upper = UpperBound(desired, in.maximum_percent);
   const bool failed = primary->rollout == PlannerDeployment::Rollout::kFailed;
   const Census c = TakeCensus(in, *primary, failed);
+  // maximumPercent bounds the tasks "during a deployment" (the model's DeploymentConfiguration
+  // documentation): while old tasks are being replaced. With nothing to replace (a new service,
+  // a scale-out) a value below 100 does not hold the service below its desired count.
+  plan.upper = UpperBound(desired, in.maximum_percent);
+  const bool replacing = !c.retirees.empty() || c.other_deployment_tasks > 0;
+  if (!replacing) plan.upper = std::max(plan.upper, desired);
   const int64_t keepers_active = static_cast<int64_t>(c.keepers.size());
 
   // Launches: fill the PRIMARY up to desired, within upper counting stopping tasks and this

@@ -90,6 +90,66 @@ std::vector<model::Resource> ReadResources(RowReader& r) {
   return out;
 }
 
+// The simulated container's facts and scripted behaviour (model/container_runtime.h), so that a
+// restart resumes it exactly: its health check, dependencies, timeouts, behaviour, and when it
+// started and stopped.
+void WriteContainerSim(JsonWriter& w, const model::ContainerState& c) {
+  w.Key("sim").StartObject();
+  if (const auto& hc = c.health_check) {
+    w.Key("healthCheck")
+        .StartObject()
+        .Member("interval", hc->interval)
+        .Member("timeout", hc->timeout)
+        .Member("retries", static_cast<int64_t>(hc->retries))
+        .Member("startPeriod", hc->start_period)
+        .EndObject();
+  }
+  w.Key("dependsOn").StartArray();
+  for (const auto& d : c.depends_on) {
+    w.StartObject()
+        .Member("container", d.container)
+        .Member("condition", model::ToString(d.condition))
+        .EndObject();
+  }
+  w.EndArray();
+  w.Member("stopTimeout", c.stop_timeout);
+  OptMember(w, "startTimeout", c.start_timeout);
+  const model::ContainerBehavior& b = c.behavior;
+  OptMember(w, "exitCode", b.exit_code);
+  w.Member("exitAfter", b.exit_after).Member("failToStart", b.fail_to_start);
+  OptMember(w, "unhealthyAfter", b.unhealthy_after);
+  w.Member("stopTakes", b.stop_takes);
+  OptMember(w, "startedAt", c.started_at);
+  OptMember(w, "stoppedAt", c.stopped_at);
+  w.EndObject();
+}
+
+void ReadContainerSim(RowReader& c, model::ContainerState& cs) {
+  const rapidjson::Value* sim = c.Object("sim");
+  if (!sim) return;  // written before the simulation existed: a plain container
+  RowReader r = c.Nested(*sim);
+  if (const rapidjson::Value* hc = r.Object("healthCheck")) {
+    RowReader h = r.Nested(*hc);
+    cs.health_check =
+        model::HealthCheckConfig{h.Int("interval"), h.Int("timeout"),
+                                 static_cast<int>(h.Int("retries")), h.Int("startPeriod")};
+  }
+  for (const auto& e : r.Array("dependsOn").GetArray()) {
+    RowReader d = r.Nested(e);
+    cs.depends_on.push_back(
+        {d.String("container"), d.Enum<model::DependencyCondition>("condition")});
+  }
+  cs.stop_timeout = r.OptInt("stopTimeout", 30'000);
+  cs.start_timeout = r.OptInt("startTimeout");
+  cs.behavior.exit_code = r.OptInt("exitCode");
+  cs.behavior.exit_after = r.OptInt("exitAfter", 0);
+  cs.behavior.fail_to_start = r.OptString("failToStart");
+  cs.behavior.unhealthy_after = r.OptInt("unhealthyAfter");
+  cs.behavior.stop_takes = r.OptInt("stopTakes", 0);
+  cs.started_at = r.OptInt("startedAt");
+  cs.stopped_at = r.OptInt("stoppedAt");
+}
+
 void WriteContainers(JsonWriter& w, const std::vector<model::ContainerState>& containers) {
   w.Key("containers").StartArray();
   for (const auto& c : containers) {
@@ -108,6 +168,7 @@ void WriteContainers(JsonWriter& w, const std::vector<model::ContainerState>& co
         .Member("memoryReservation", c.memory_reservation);
     WriteBindings(w, "networkBindings", c.network_bindings);
     WriteBindings(w, "plannedBindings", c.planned_bindings);
+    WriteContainerSim(w, c);
     w.EndObject();
   }
   w.EndArray();
@@ -133,6 +194,7 @@ std::vector<model::ContainerState> ReadContainers(RowReader& r) {
     cs.memory_reservation = c.OptString("memoryReservation");
     cs.network_bindings = ReadBindings(c, "networkBindings");
     cs.planned_bindings = ReadBindings(c, "plannedBindings");
+    ReadContainerSim(c, cs);
     out.push_back(std::move(cs));
   }
   return out;

@@ -56,7 +56,10 @@ std::optional<std::string> FargateProblem(const rapidjson::Value& req,
   if (NonEmpty(req, "placementConstraints")) {
     return "Fargate does not support task placement constraints ('placementConstraints').";
   }
-  if (GetString(req, "pidMode") == "host") return "Fargate only supports 'pidMode' task.";
+  if (GetString(req, "pidMode") == "host") {
+    return "Tasks using the Fargate launch type do not support pidMode 'host'. The supported value "
+           "for pidMode is 'task'.";  // AWS's text (issue 11)
+  }
   if (Get(req, "ipcMode")) return "Fargate does not support 'ipcMode'.";
   const auto volumes = Items(req, "volumes");
   for (rapidjson::SizeType i = 0; i < volumes.Size(); ++i) {

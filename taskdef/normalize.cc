@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "taskdef/compat.h"
+#include "taskdef/runtime.h"
 #include "taskdef/schema.h"
 #include "taskdef/sizes.h"
 #include "taskdef/spec.h"
@@ -268,8 +269,8 @@ Status Normalizer::ReadContainer(size_t index) {
   spec.memory_reservation = GetInt(c, "memoryReservation");
   ECS_RETURN_IF_ERROR(CheckContainerMemory(spec));
   spec.essential = GetBool(c, "essential", true);
-  spec.has_health_check = Get(c, "healthCheck") != nullptr;
   ECS_RETURN_IF_ERROR(CheckHealthCheck(c, spec.name));
+  ECS_RETURN_IF_ERROR(ReadContainerRuntime(c, spec));
   for (const auto& rr : Items(c, "resourceRequirements")) {
     if (GetString(rr, "type") != "GPU") continue;
     auto count = ScaleDecimal(GetString(rr, "value").value_or(""), 1);
@@ -473,6 +474,10 @@ Status Normalizer::CheckReferences() {
     }
   }
   if (const auto* proxy = Get(req_, "proxyConfiguration")) {
+    // APPMESH is the only type (the model's ProxyConfigurationType); AWS's text (issue 11).
+    if (!awsvpc()) {
+      return Status::Client("APPMESH proxy configuration is only supported in networkMode=awsvpc");
+    }
     const std::string target = GetString(*proxy, "containerName").value_or("");
     if (!is_container(target)) {
       return Status::Client("Invalid 'proxyConfiguration': container " + Quote(target) +

@@ -627,6 +627,25 @@ void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec, J
   w.EndObject();
 }
 
+// A volume as sent, except that an efsVolumeConfiguration without rootDirectory gets ECS's
+// default "/" (the model's EFSVolumeConfiguration.rootDirectory: "If this parameter is omitted,
+// the root of the Amazon EFS volume will be used"; AWS returns it filled in).
+void WriteVolume(const rapidjson::Value& volume, JsonWriter& w) {
+  w.StartObject();
+  ForEachKnown(volume, kVolume, [&](const Member& m, const rapidjson::Value& v) {
+    w.Key(m.key);
+    if (m.key != "efsVolumeConfiguration") return WriteValue(v, m, w);
+    w.StartObject();
+    ForEachKnown(v, kEFSVolumeConfiguration, [&](const Member& em, const rapidjson::Value& ev) {
+      w.Key(em.key);
+      WriteValue(ev, em, w);
+    });
+    if (!Get(v, "rootDirectory")) w.Member("rootDirectory", "/");
+    w.EndObject();
+  });
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spec,
@@ -654,7 +673,9 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
   if (auto role = GetNonEmptyString(req, "executionRoleArn")) w.Member("executionRoleArn", *role);
   echo("networkMode");  // omitted when not given, as AWS does
   splices->revision = w.size();
-  echo_or_empty_list("volumes");
+  w.Key("volumes").StartArray();
+  for (const auto& volume : Items(req, "volumes")) WriteVolume(volume, w);
+  w.EndArray();
   splices->status = w.size();
   if (!spec.requires_attributes.empty()) {
     w.Key("requiresAttributes").StartArray();

@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "model/container_runtime.h"
 #include "model/launch.h"
 #include "model/raw_json.h"
 #include "model/tag.h"
+#include "model/task_behavior.h"
 
 namespace ecs::taskdef {
 
@@ -36,6 +38,13 @@ struct ContainerSpec {
   std::optional<int64_t> memory_reservation;  // soft limit, MiB
   bool essential = true;
   bool has_health_check = false;
+  // What the simulated container needs (taskdef/runtime.h): the health check with its defaults,
+  // dependsOn, stopTimeout / startTimeout in seconds, and the ecs-emulator.* dockerLabels.
+  std::optional<model::HealthCheckConfig> health_check;
+  std::vector<model::ContainerDependency> depends_on;
+  std::optional<int64_t> stop_timeout;
+  std::optional<int64_t> start_timeout;
+  model::BehaviorEffects label_behavior;
   int gpu_count = 0;  // resourceRequirements of type GPU
   std::vector<PortMappingSpec> port_mappings;
   bool operator==(const ContainerSpec&) const = default;

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "taskdef/render.h"
+#include "taskdef/runtime.h"
 #include "taskdef/sizes.h"
 
 namespace ecs::taskdef {
@@ -73,7 +74,8 @@ ContainerSpec ReadContainer(const rapidjson::Value& c, bool host_ports_follow) {
   spec.memory_reservation = GetInt(c, "memoryReservation");
   const auto* essential = Get(c, "essential");
   spec.essential = !essential || !essential->IsBool() || essential->GetBool();
-  spec.has_health_check = Get(c, "healthCheck") != nullptr;
+  // Validated at registration; a label problem cannot appear in a stored body.
+  (void)ReadContainerRuntime(c, spec);
   for (const auto& rr : Items(c, "resourceRequirements").GetArray()) {
     if (GetString(rr, "type") != "GPU") continue;
     spec.gpu_count += ParsePort(GetString(rr, "value").value_or("")).value_or(0);

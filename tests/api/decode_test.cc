@@ -48,6 +48,11 @@ TEST_CASE("Enums: a value outside the model's list names the member and the vali
   CHECK(bad.in.status().message() ==
         "Invalid value 'MOON' for launchType. Valid values: EC2, FARGATE, EXTERNAL, "
         "MANAGED_INSTANCES.");
+  // RunTask's / CreateService's launchType: AWS's own wording (issue 11).
+  Request launch(R"({"launchType":"MOON"})");
+  CHECK_FALSE(ReadLaunchType(launch.in));
+  CHECK(launch.in.status().message() ==
+        "launch type should be one of [EC2,FARGATE,EXTERNAL,MANAGED_INSTANCES]");
   Request list(R"({"include":["TAGS","NOPE"]})");
   ReadEnumList(list.in, "include", {"TAGS", "SETTINGS"});
   CHECK(list.in.status().message() ==

@@ -129,9 +129,6 @@ FULL = {
     "tags": [{"key": "team", "value": "web"}, {"key": "cost-center", "value": "cc-42"}],
     "pidMode": "task",
     "ipcMode": "task",
-    "proxyConfiguration": {"type": "APPMESH", "containerName": "proxy",
-                           "properties": [{"name": "IgnoredUID", "value": "1337"}, {"name": "ProxyIngressPort", "value": "15000"},
-                                          {"name": "AppPorts", "value": "8080"}]},
     "inferenceAccelerators": [{"deviceName": "eia-1", "deviceType": "eia2.medium"}],
     "ephemeralStorage": {"sizeInGiB": 30},
     "runtimePlatform": {"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"},
@@ -284,7 +281,7 @@ def test_full_definition_round_trips_byte_for_byte(server, raw):
                        "ecs.capability.container-health-check", "com.amazonaws.ecs.capability.task-iam-role",
                        "ecs.capability.secrets.asm.environment-variables", "ecs.capability.secrets.ssm.environment-variables",
                        "ecs.capability.container-ordering", "ecs.capability.env-files.s3", "ecs.capability.firelens.fluentbit",
-                       "ecs.capability.efs", "ecs.capability.efsAuth", "ecs.capability.aws-appmesh",
+                       "ecs.capability.efs", "ecs.capability.efsAuth",
                        "ecs.capability.pid-ipc-namespace-sharing", "ecs.capability.docker-plugin.rexray/ebs",
                        "ecs.capability.container-port-range"):
         assert capability in needs, capability
@@ -583,7 +580,11 @@ ERROR_CASES = [
     ("fargate-host-volume", fg(volumes=[{"name": "v", "host": {"sourcePath": "/data"}}]), "ClientException", "host path volumes"),
     ("fargate-placement", fg(placementConstraints=[{"type": "memberOf", "expression": "attribute:a == b"}]),
      "ClientException", "placementConstraints"),
-    ("fargate-pid-host", fg(pidMode="host"), "ClientException", "pidMode"),
+    # AWS's text (issue 11).
+    ("fargate-pid-host", fg(pidMode="host"), "ClientException",
+     "Tasks using the Fargate launch type do not support pidMode 'host'. The supported value for pidMode is 'task'."),
+    ("appmesh-outside-awsvpc", td(proxyConfiguration={"type": "APPMESH", "containerName": "app"}), "ClientException",
+     "APPMESH proxy configuration is only supported in networkMode=awsvpc"),
     ("fargate-ipc", fg(ipcMode="task"), "ClientException", "ipcMode"),
     ("fargate-privileged", fg(containerDefinitions=[{"name": "app", "image": "nginx", "privileged": True}]),
      "ClientException", "privileged"),
@@ -667,13 +668,30 @@ def test_deregister_flow(ecs):
     assert again["deregisteredAt"] == td2["deregisteredAt"]  # already INACTIVE: returned as is
     assert ecs.list_task_definitions(familyPrefix="flow")["taskDefinitionArns"] == arns[:2]
     assert ecs.list_task_definitions(familyPrefix="flow", status="INACTIVE")["taskDefinitionArns"] == arns[2:]
+    # AWS's codes and text (issue 11).
     with pytest.raises(ClientError) as ei:
         ecs.deregister_task_definition(taskDefinition="flow")
-    assert error_code(ei) == "InvalidParameterException"
+    assert (error_code(ei), error_message(ei)) == ("ClientException", "Revision is missing.")
     with pytest.raises(ClientError) as ei:
         ecs.deregister_task_definition(taskDefinition="flow:9")
-    assert error_code(ei) == "ClientException"
-    assert "does not exist" in error_message(ei)
+    assert (error_code(ei), error_message(ei)) == ("ClientException", "Unable to describe task definition.")
+    assert ecs.list_task_definitions(familyPrefix="flow")["taskDefinitionArns"] == arns[:2]
+
+
+def test_efs_root_directory_default_and_appmesh_in_awsvpc(ecs):
+    td_out = ecs.register_task_definition(
+        family="mesh", networkMode="awsvpc",
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 64},
+                              {"name": "envoy", "image": "envoy", "memory": 64}],
+        volumes=[{"name": "v", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}}],
+        proxyConfiguration={"type": "APPMESH", "containerName": "envoy",
+                            "properties": [{"name": "AppPorts", "value": "8080"}]})["taskDefinition"]
+    # ECS fills in the EFS root ("/") when the client leaves it out.
+    assert td_out["volumes"] == [{"name": "v", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "rootDirectory": "/"}}]
+    assert td_out["proxyConfiguration"]["containerName"] == "envoy"
+    assert "ecs.capability.aws-appmesh" in {a["name"] for a in td_out["requiresAttributes"]}
+    described = ecs.describe_task_definition(taskDefinition="mesh:1")["taskDefinition"]
+    assert described["volumes"] == td_out["volumes"]
 
 
 def test_delete_flow_and_failures(ecs, delete_tds):

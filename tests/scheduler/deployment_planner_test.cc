@@ -433,6 +433,31 @@ TEST_CASE("Scale-out starts the difference within the upper bound", "[planner]")
   CHECK(capped.Step().start_primary == 2);
 }
 
+// maximumPercent bounds tasks "during a deployment" (the model's DeploymentConfiguration docs;
+// the AWS SDK references repeat it). Issue 11: a REPLICA service at 50 % used to stall at half
+// its desired count forever; outside a deployment it now reaches its desired count, and during
+// one the bound still holds.
+TEST_CASE("maximumPercent below 100 bounds only a deployment", "[planner]") {
+  Simulator fresh(4, 0, 50);
+  fresh.input().deployments = {{kNew, true, PlannerDeployment::Rollout::kInProgress}};
+  Plan first = fresh.Step();
+  CHECK(first.start_primary == 4);
+  CHECK(fresh.Run().steady);
+  CHECK(fresh.HealthyOf(kNew) == 4);
+
+  Simulator scale_out = Simulator::Steady(2, 4, 0, 50);
+  CHECK(scale_out.Step().start_primary == 2);
+
+  // Replacing 4 old tasks at 0/50: at most 2 tasks at any time, so old ones stop first.
+  Simulator rolling = Simulator::Deployment(4, 0, 50);
+  Plan step = rolling.Step();
+  CHECK(step.upper == 2);
+  CHECK(step.start_primary == 0);
+  CHECK(step.stops.size() == 4);
+  rolling.Run();
+  RequireFinished(rolling, 4);
+}
+
 TEST_CASE("Scale-in stops the surplus from the most crowded AZ, then instance, then ARN",
           "[planner]") {
   const Host a1{"ci/a1", "a"}, a2{"ci/a2", "a"}, b1{"ci/b1", "b"}, c1{"ci/c1", "c"};

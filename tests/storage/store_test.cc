@@ -290,3 +290,34 @@ TEST_CASE("Group commit: a failed WriteBatch writes nothing; a wipe drops what w
   REQUIRE(snap->clusters.size() == 1);
   CHECK(snap->clusters[0].name == "c");
 }
+
+TEST_CASE("A task's simulated containers round-trip (a restart resumes them exactly)",
+          "[storage]") {
+  model::Task t = MakeTask("sim", 1);
+  model::ContainerState plain;
+  plain.name = "plain";
+  model::ContainerState c;
+  c.name = "app";
+  c.health_check = model::HealthCheckConfig{10'000, 2'000, 5, 30'000};
+  c.depends_on = {{"db", model::DependencyCondition::kHealthy},
+                  {"init", model::DependencyCondition::kSuccess}};
+  c.stop_timeout = 45'000;
+  c.start_timeout = 20'000;
+  c.behavior.exit_code = 3;
+  c.behavior.exit_after = 1'500;
+  c.behavior.fail_to_start = "CannotPullContainerError: denied";
+  c.behavior.unhealthy_after = 0;
+  c.behavior.stop_takes = 7'000;
+  c.started_at = 1'700'000'000'000;
+  c.stopped_at = 1'700'000'001'500;
+  t.containers = {plain, c};
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  ChangeSet cs;
+  cs.PutTask(t);
+  REQUIRE((*store)->Commit(cs).ok());
+  auto snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->tasks.size() == 1);
+  CHECK(snap->tasks[0].containers == t.containers);
+}

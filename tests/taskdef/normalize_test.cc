@@ -230,8 +230,6 @@ constexpr std::string_view kEverything = R"({
   "tags": [{"key": "team", "value": "web"}],
   "pidMode": "task",
   "ipcMode": "none",
-  "proxyConfiguration": {"type": "APPMESH", "containerName": "sidecar",
-    "properties": [{"name": "IgnoredUID", "value": "1337"}]},
   "inferenceAccelerators": [{"deviceName": "acc1", "deviceType": "eia2.medium"}],
   "ephemeralStorage": {"sizeInGiB": 30},
   "runtimePlatform": {"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"},
@@ -268,7 +266,7 @@ TEST_CASE("a definition using every member family round-trips with defaults only
                          "networkMode", "volumes", "requiresAttributes", "placementConstraints",
                          "compatibilities", "requiresCompatibilities", "cpu", "memory",
                          "runtimePlatform", "inferenceAccelerators", "pidMode", "ipcMode",
-                         "proxyConfiguration", "ephemeralStorage", "enableFaultInjection"});
+                         "ephemeralStorage", "enableFaultInjection"});
   CHECK(Keys(At(got, "containerDefinitions")[0]) ==
         Keys(At(Parse(kEverything), "containerDefinitions")[0]));
   CHECK(Keys(At(got, "containerDefinitions")[1]) ==
@@ -324,7 +322,6 @@ TEST_CASE("requiresAttributes for the everything definition", "[taskdef]") {
       "ecs.capability.firelens.fluentbit",
       "ecs.capability.container-port-range",
       "com.amazonaws.ecs.capability.task-iam-role",
-      "ecs.capability.aws-appmesh",
       "ecs.capability.pid-ipc-namespace-sharing",
       "ecs.capability.docker-plugin.rexray/ebs",
       "ecs.capability.efs",
@@ -609,8 +606,12 @@ TEST_CASE("definition content errors are ClientExceptions naming the field", "[t
        Def(R"(,"mountPoints":[{"sourceVolume":"data","containerPath":"/d"}])"), kCl,
        "'mountPoints' source volume 'data' is not defined"},
       {"proxy for unknown container",
-       Def("", R"(,"proxyConfiguration":{"type":"APPMESH","containerName":"envoy"})"), kCl,
+       Def("", R"(,"networkMode":"awsvpc","proxyConfiguration":{"containerName":"envoy"})"), kCl,
        "Invalid 'proxyConfiguration': container 'envoy'"},
+      // AWS's text (issue 11): App Mesh needs the task's own network interface.
+      {"APPMESH proxy outside awsvpc",
+       Def("", R"(,"proxyConfiguration":{"type":"APPMESH","containerName":"app"})"), kCl,
+       "APPMESH proxy configuration is only supported in networkMode=awsvpc"},
       // Volumes.
       {"volume without name", Def("", R"(,"volumes":[{"host":{}}])"), kCl,
        "'volumes[0].name' is required"},
@@ -712,7 +713,8 @@ TEST_CASE("Fargate rules when FARGATE is required", "[taskdef]") {
        fargate(R"(,"placementConstraints":[{"type":"memberOf","expression":"attribute:a == b"}])"),
        kCl, "Fargate does not support task placement constraints"},
       {"pidMode host", fargate(R"(,"pidMode":"host")"), kCl,
-       "Fargate only supports 'pidMode' task"},
+       "Tasks using the Fargate launch type do not support pidMode 'host'. The supported value for "
+       "pidMode is 'task'."},
       {"ipcMode", fargate(R"(,"ipcMode":"task")"), kCl, "Fargate does not support 'ipcMode'"},
       {"privileged", fargate("", R"(,"privileged":true)"), kCl,
        "Fargate does not support 'containerDefinitions[0].privileged'"},
@@ -928,6 +930,9 @@ TEST_CASE("requiresAttributes rules", "[taskdef]") {
            {"local docker volume",
             Def("", R"(,"volumes":[{"name":"v","dockerVolumeConfiguration":{"driver":"local"}}])"),
             {}},
+           {"APPMESH proxy (awsvpc)",
+            Def("", R"(,"networkMode":"awsvpc","proxyConfiguration":{"containerName":"app"})"),
+            {api("1.18"), "ecs.capability.task-eni", "ecs.capability.aws-appmesh"}},
            {"efs without auth",
             Def("",
                 R"(,"volumes":[{"name":"v","efsVolumeConfiguration":{"fileSystemId":"fs-1"}}])"),
@@ -938,6 +943,21 @@ TEST_CASE("requiresAttributes rules", "[taskdef]") {
     CHECK(spec.requires_attributes == c.want);
     CHECK((spec.body.text().find("requiresAttributes") != std::string::npos) == !c.want.empty());
   }
+}
+
+TEST_CASE("an EFS volume without rootDirectory is stored with ECS's default \"/\"", "[taskdef]") {
+  auto spec = NormalizeOk(Def("", R"(,"volumes":[{"name":"v","efsVolumeConfiguration":)"
+                                  R"({"fileSystemId":"fs-1","transitEncryption":"ENABLED"}},)"
+                                  R"({"name":"w","efsVolumeConfiguration":)"
+                                  R"({"fileSystemId":"fs-2","rootDirectory":"/data"}}])"));
+  auto body = Parse(spec.body.text());
+  CHECK(At(body, "volumes")[0] == Parse(R"({"name":"v","efsVolumeConfiguration":{)"
+                                        R"("fileSystemId":"fs-1","transitEncryption":"ENABLED",)"
+                                        R"("rootDirectory":"/"}})"));
+  CHECK(
+      At(body, "volumes")[1] ==
+      Parse(
+          R"({"name":"w","efsVolumeConfiguration":{"fileSystemId":"fs-2","rootDirectory":"/data"}})"));
 }
 
 // --- Render ----------------------------------------------------------------------------------
@@ -972,7 +992,6 @@ TEST_CASE("RenderTaskDefinition splices the control-plane members in AWS order",
                                               "inferenceAccelerators",
                                               "pidMode",
                                               "ipcMode",
-                                              "proxyConfiguration",
                                               "registeredAt",
                                               "deregisteredAt",
                                               "registeredBy",
