@@ -5,6 +5,7 @@
 #include <rapidjson/memorystream.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -150,15 +151,36 @@ std::optional<std::string> JsonObjectReader::String(std::string_view key) {
   return std::string(v->GetString(), v->GetStringLength());
 }
 
+namespace {
+// A JSON number that is a whole number within [low, high]; 10.0 counts, 10.5 does not.
+std::optional<int64_t> WholeNumber(const rapidjson::Value& v, int64_t low, int64_t high) {
+  int64_t n = 0;
+  if (v.IsInt64()) {
+    n = v.GetInt64();
+  } else if (v.IsDouble() && std::floor(v.GetDouble()) == v.GetDouble() &&
+             std::fabs(v.GetDouble()) < 9.0e15) {
+    n = static_cast<int64_t>(v.GetDouble());
+  } else {
+    return std::nullopt;
+  }
+  if (n < low || n > high) return std::nullopt;
+  return n;
+}
+}  // namespace
+
 std::optional<int64_t> JsonObjectReader::Int(std::string_view key) {
   const auto* v = Find(key);
   if (!v) return std::nullopt;
-  if (v->IsInt64()) return v->GetInt64();
-  if (v->IsDouble() && std::floor(v->GetDouble()) == v->GetDouble() &&
-      std::fabs(v->GetDouble()) < 9.0e15) {
-    return static_cast<int64_t>(v->GetDouble());
-  }
+  if (auto n = WholeNumber(*v, INT32_MIN, INT32_MAX)) return n;
   TypeError(key, "an Integer");
+  return std::nullopt;
+}
+
+std::optional<int64_t> JsonObjectReader::Long(std::string_view key) {
+  const auto* v = Find(key);
+  if (!v) return std::nullopt;
+  if (auto n = WholeNumber(*v, INT64_MIN, INT64_MAX)) return n;
+  TypeError(key, "a Long");
   return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <span>
 
+#include "common/arn_check.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
 #include "taskdef/sizes.h"
@@ -155,6 +156,8 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
   launch.cluster = &cluster;
   launch.start_task = !in.container_instances.empty();
   ECS_RETURN_IF_ERROR(CheckCounts(in, launch.start_task));
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, in.task_definition, ArnResource::kTaskDefinition));
   if (!taskdef::ParseTaskDefinitionRef(in.task_definition)) {
     return Status::InvalidParameter("Invalid revision number. Number: " + in.task_definition);
   }
