@@ -337,8 +337,8 @@ Status ControlPlane::DescribeContainerInstances(const RequestContext& ctx,
                                                 std::vector<DescribeFailure>* failures) const {
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ECS_RETURN_IF_ERROR(
-      CheckArnArguments(ctx.tenant, ids, ArnResource::kContainerInstance, (*c)->name));
+  // Not the cluster: in a Describe, an instance of another cluster is a MISSING failure.
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, ids, ArnResource::kContainerInstance));
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& id : ids) {
     const model::ContainerInstance* ci = cs ? cs->FindInstance(id) : nullptr;

@@ -177,7 +177,9 @@ Status ControlPlane::DescribeServices(const RequestContext& ctx, const std::stri
   if (names.size() > 10) return Status::InvalidParameter("services can have at most 10 items.");
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, names, ArnResource::kService, (*c)->name));
+  // Not the cluster: a service ARN of another cluster is a MISSING failure in a Describe
+  // (docs/operations.md, DescribeServices), below.
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, names, ArnResource::kService));
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& name : names) {
     const model::Service* s = cs ? cs->FindService(name) : nullptr;

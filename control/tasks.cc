@@ -46,7 +46,9 @@ Status ControlPlane::DescribeTasks(const RequestContext& ctx, const std::string&
   if (ids.size() > 100) return Status::InvalidParameter("tasks can have at most 100 items.");
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, ids, ArnResource::kTask, (*c)->name));
+  // Not the cluster: in a Describe, a task of another cluster is a MISSING failure, as a
+  // service is (docs/operations.md, DescribeServices).
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, ids, ArnResource::kTask));
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& id : ids) {
     const model::Task* t = cs ? cs->FindTask(id) : nullptr;

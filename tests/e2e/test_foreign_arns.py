@@ -93,15 +93,23 @@ def test_foreign_service_task_instance_and_definition_arns(ecs, world, how):
 
 
 def test_an_arn_of_another_cluster(ecs, world):
-    """ECS: "Invalid identifier: Identifier is for cluster jan7. Your cluster is default"."""
+    """Acting on it: ECS's "Invalid identifier: Identifier is for cluster jan7. Your cluster is
+    default". Describing it: a MISSING failure (docs/operations.md, DescribeServices)."""
+    task_arn = f"{OURS}:task/c/{world['task']}"
     for call in [
-        lambda: ecs.describe_tasks(cluster="other", tasks=[f"{OURS}:task/c/{world['task']}"]),
-        lambda: ecs.stop_task(cluster="other", task=f"{OURS}:task/c/{world['task']}"),
-        lambda: ecs.describe_services(cluster="other", services=[f"{OURS}:service/c/s"]),
-        lambda: ecs.describe_container_instances(
-            cluster="other", containerInstances=[f"{OURS}:container-instance/c/{world['instance']}"]),
+        lambda: ecs.stop_task(cluster="other", task=task_arn),
+        lambda: ecs.update_service(cluster="other", service=f"{OURS}:service/c/s", desiredCount=1),
+        lambda: ecs.deregister_container_instance(
+            cluster="other", containerInstance=f"{OURS}:container-instance/c/{world['instance']}",
+            force=True),
     ]:
         expect_invalid(call, "Invalid identifier: Identifier is for cluster c. Your cluster is other")
+    out = ecs.describe_tasks(cluster="other", tasks=[task_arn])
+    assert out["tasks"] == [] and out["failures"][0]["reason"] == "MISSING"
+    out = ecs.describe_services(cluster="other", services=[f"{OURS}:service/c/s"])
+    assert out["services"] == [] and out["failures"][0]["reason"] == "MISSING"
+    assert ecs.describe_tasks(cluster="c", tasks=[task_arn])["tasks"][0]["desiredStatus"] == \
+        "RUNNING"
 
 
 @pytest.mark.parametrize("arn", [
