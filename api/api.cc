@@ -100,8 +100,8 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
   p.operation = *op_name;
   p.handler = entry->handler;
   p.ctx.tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
-  if (signer) p.ctx.tenant.account = signer->account.empty() ? options_.defaults.account
-                                                            : signer->account;
+  if (signer)
+    p.ctx.tenant.account = signer->account.empty() ? options_.defaults.account : signer->account;
   p.body = std::move(*body);
   if (entry->precompute) {
     try {

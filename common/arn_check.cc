@@ -91,8 +91,8 @@ Status CheckArnArgument(const Tenant& caller, std::string_view identifier, ArnRe
   if (arn.partition != PartitionFor(caller.region)) return Invalid("Invalid Partition in ARN");
   if (arn.region != caller.region) return Invalid("Invalid Region in ARN");
   if (arn.account != caller.account) {
-    return Invalid("Invalid identifier: Identifier is for " + arn.account +
-                   ". Your accountId is " + caller.account);
+    return Invalid("Invalid identifier: Identifier is for " + arn.account + ". Your accountId is " +
+                   caller.account);
   }
   if (arn.resource_type != ArnResourceType(type)) {
     return Invalid("Unsupported resource type: " + arn.resource_type + ":");

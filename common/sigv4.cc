@@ -65,8 +65,7 @@ std::string Lower(std::string_view s) {
 std::vector<std::string_view> Split(std::string_view s, char separator) {
   std::vector<std::string_view> out;
   size_t start = 0;
-  for (size_t at = s.find(separator); at != std::string_view::npos;
-       at = s.find(separator, start)) {
+  for (size_t at = s.find(separator); at != std::string_view::npos; at = s.find(separator, start)) {
     out.push_back(s.substr(start, at - start));
     start = at + 1;
   }
@@ -115,10 +114,9 @@ std::string CanonicalQuery(std::string_view query) {
   for (std::string_view part : Split(query, '&')) {
     if (part.empty()) continue;
     const size_t eq = part.find('=');
-    params.emplace_back(UriEncode(UriDecode(part.substr(0, eq)), false),
-                        eq == std::string_view::npos
-                            ? ""
-                            : UriEncode(UriDecode(part.substr(eq + 1)), false));
+    params.emplace_back(
+        UriEncode(UriDecode(part.substr(0, eq)), false),
+        eq == std::string_view::npos ? "" : UriEncode(UriDecode(part.substr(eq + 1)), false));
   }
   std::sort(params.begin(), params.end());
   std::string out;
@@ -233,10 +231,11 @@ Result<std::string> CheckDate(const SignedRequest& request, std::string_view sco
   const auto signed_at = ParseAmzDate(*amz_date);
   if (!signed_at) return Incomplete("Invalid X-Amz-Date '" + *amz_date + "'.");
   if (amz_date->substr(0, 8) != scope_date) {
-    return Invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
-                   "date from HTTP: '" +
-                   std::string(scope_date) + "' != '" + amz_date->substr(0, 8) + "', from '" +
-                   *amz_date + "'.");
+    return Invalid(
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+        "date from HTTP: '" +
+        std::string(scope_date) + "' != '" + amz_date->substr(0, 8) + "', from '" + *amz_date +
+        "'.");
   }
   if (*signed_at < now - kMaxSignatureSkew) {
     return Invalid("Signature expired: " + *amz_date + " is now earlier than " +
@@ -306,8 +305,8 @@ std::string CanonicalRequest(const SignedRequest& request,
 
 std::string StringToSign(std::string_view amz_date, std::string_view scope,
                          std::string_view canonical_request) {
-  return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + std::string(scope) +
-         "\n" + Sha256Hex(canonical_request);
+  return std::string(kAlgorithm) + "\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" +
+         Sha256Hex(canonical_request);
 }
 
 std::string SignatureFor(std::string_view secret, std::string_view scope,
@@ -328,9 +327,10 @@ Result<const Credential*> SignatureVerifier::Verify(const SignedRequest& request
   // Credential=<key>/<date>/<region>/<service>/aws4_request
   const std::vector<std::string_view> scope = Split(auth->credential, '/');
   if (scope.size() != 5 || scope[0].empty() || scope[1].size() != 8 || scope[2].empty()) {
-    return Incomplete("Credential must have exactly 5 slash-delimited elements, e.g. "
-                      "keyid/date/region/service/term, got '" +
-                      auth->credential + "'");
+    return Incomplete(
+        "Credential must have exactly 5 slash-delimited elements, e.g. "
+        "keyid/date/region/service/term, got '" +
+        auth->credential + "'");
   }
   if (scope[4] != "aws4_request") {
     return Invalid("Credential should be scoped with a valid terminator: 'aws4_request', not '" +

@@ -8,10 +8,10 @@ namespace ecs::control {
 
 // Texts: ECS answers a desired count over the quota with InvalidParameterException "Desired
 // count exceeds limit." (quoted in github.com/aws/containers-roadmap/issues/768). For the other
-// quotas no recorded answer was found; CreateCluster, CreateService and RegisterContainerInstance model no
-// LimitExceededException (only RegisterTaskDefinition does), so the
-// most faithful choice is the modeled ClientException ("caused by a client action") with a
-// sentence naming the quota, as AWS's documentation names it.
+// quotas no recorded answer was found; CreateCluster, CreateService and RegisterContainerInstance
+// model no LimitExceededException (only RegisterTaskDefinition does), so the most faithful choice
+// is the modeled ClientException ("caused by a client action") with a sentence naming the quota, as
+// AWS's documentation names it.
 
 Status CheckDesiredCount(int64_t desired_count) {
   if (desired_count < 0) return Status::InvalidParameter("desiredCount must be 0 or more.");

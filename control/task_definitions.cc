@@ -122,8 +122,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
   if (identifiers.size() > 10) {
     return Status::InvalidParameter("taskDefinitions can have at most 10 items.");
   }
-  ECS_RETURN_IF_ERROR(
-      CheckArnArguments(ctx.tenant, identifiers, ArnResource::kTaskDefinition));
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, identifiers, ArnResource::kTaskDefinition));
   storage::ChangeSet changes;
   const Millis now = Now();
   for (const auto& id : identifiers) {

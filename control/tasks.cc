@@ -142,8 +142,7 @@ Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ct
                                                         const TaskStateChangeInput& in) {
   auto c = ResolveCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
-  ECS_RETURN_IF_ERROR(
-      CheckArnArgument(ctx.tenant, in.task, ArnResource::kTask, c->cluster->name));
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, in.task, ArnResource::kTask, c->cluster->name));
   model::Task* t = c->state->FindTask(in.task);
   if (!t) return Status::InvalidParameter("The referenced task was not found.");
   storage::ChangeSet changes;

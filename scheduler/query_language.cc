@@ -394,7 +394,8 @@ class QueryParser {
       if (c == '\\') {
         if (pos_ + 1 < text_.size()) ++pos_;
       } else if (in_class) {
-        const bool first = pos_ == class_start || (pos_ == class_start + 1 && text_[class_start] == '^');
+        const bool first =
+            pos_ == class_start || (pos_ == class_start + 1 && text_[class_start] == '^');
         if (c == ']' && !first) in_class = false;
       } else if (c == '[') {
         in_class = true;

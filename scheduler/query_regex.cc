@@ -12,8 +12,8 @@ Result<std::shared_ptr<const re2::RE2>> CompileQueryRegex(std::string_view patte
   options.set_max_mem(kMaxRegexMemoryBytes);
   options.set_never_capture(true);  // only whether it matches counts
   options.set_log_errors(false);    // a bad pattern is the client's error, answered, not logged
-  auto regex = std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()),
-                                                options);
+  auto regex =
+      std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!regex->ok()) return Status::InvalidParameter(regex->error());
   return std::shared_ptr<const re2::RE2>(std::move(regex));
 }

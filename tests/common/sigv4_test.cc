@@ -28,8 +28,7 @@ TEST_CASE("SigV4 steps reproduce AWS's published example", "[sigv4]") {
         "content-type:application/x-www-form-urlencoded; charset=utf-8\nhost:iam.amazonaws.com\n"
         "x-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(Sha256Hex(canonical) ==
-        "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
+  CHECK(Sha256Hex(canonical) == "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
   const std::string scope = "20150830/us-east-1/iam/aws4_request";
   CHECK(SignatureFor(kSecret, scope, StringToSign("20150830T123600Z", scope, canonical)) ==
         "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
@@ -42,13 +41,13 @@ Headers Signed(std::string_view secret, std::string_view body, std::string key =
                {"X-Amz-Date", "20150830T123600Z"}};
   const SignedRequest request{"POST", "/", &h, body};
   const std::string scope = "20150830/us-east-1/ecs/aws4_request";
-  const std::string signature = SignatureFor(
-      secret, scope,
-      StringToSign("20150830T123600Z", scope,
-                   CanonicalRequest(request, {"host", "x-amz-date", "x-amz-target"})));
-  h.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + key + "/" + scope +
-                                      ", SignedHeaders=host;x-amz-date;x-amz-target, Signature=" +
-                                      signature);
+  const std::string signature =
+      SignatureFor(secret, scope,
+                   StringToSign("20150830T123600Z", scope,
+                                CanonicalRequest(request, {"host", "x-amz-date", "x-amz-target"})));
+  h.emplace_back("Authorization",
+                 "AWS4-HMAC-SHA256 Credential=" + key + "/" + scope +
+                     ", SignedHeaders=host;x-amz-date;x-amz-target, Signature=" + signature);
   return h;
 }
 
@@ -67,7 +66,8 @@ TEST_CASE("the verifier accepts the right key and refuses every other request", 
   // Within the five-minute window either way, and not beyond.
   CHECK(CodeOf(v, good, "{}", kSignedAt + kMaxSignatureSkew) == ErrorCode::kOk);
   CHECK(CodeOf(v, good, "{}", kSignedAt - kMaxSignatureSkew) == ErrorCode::kOk);
-  auto late = v.Verify(SignedRequest{"POST", "/", &good, "{}"}, kSignedAt + kMaxSignatureSkew + 1000);
+  auto late =
+      v.Verify(SignedRequest{"POST", "/", &good, "{}"}, kSignedAt + kMaxSignatureSkew + 1000);
   CHECK(late.status().code() == ErrorCode::kInvalidSignatureException);
   CHECK_THAT(late.status().message(), Catch::StartsWith("Signature expired: 20150830T123600Z is "
                                                         "now earlier than 20150830T123601Z"));
@@ -81,8 +81,9 @@ TEST_CASE("the verifier accepts the right key and refuses every other request", 
   const Headers none = {{"Host", "localhost"}};
   CHECK(CodeOf(v, none) == ErrorCode::kMissingAuthenticationTokenException);
   const Headers partial = {{"Host", "localhost"},
-                           {"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20150830/"
-                                             "us-east-1/ecs/aws4_request"}};
+                           {"Authorization",
+                            "AWS4-HMAC-SHA256 Credential=AKID/20150830/"
+                            "us-east-1/ecs/aws4_request"}};
   auto incomplete = v.Verify(SignedRequest{"POST", "/", &partial, "{}"}, kSignedAt);
   CHECK(incomplete.status().code() == ErrorCode::kIncompleteSignatureException);
   CHECK_THAT(incomplete.status().message(),

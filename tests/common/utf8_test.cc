@@ -28,20 +28,20 @@ TEST_CASE("Ill-formed UTF-8 is found at its first bad byte", "[utf8]") {
   };
   using K = Utf8Error::Kind;
   const Row rows[] = {
-      {"ab\x80", K::kStartByte, 2, 0x80},                   // lone continuation byte
-      {"\xC0\xAF", K::kStartByte, 0, 0xC0},                 // overlong '/'
-      {"\xC1\xBF", K::kStartByte, 0, 0xC1},                 // overlong
-      {"\xE0\x80\xAF", K::kMiddleByte, 1, 0x80},            // overlong 3-byte
-      {"\xED\xA0\x80", K::kMiddleByte, 1, 0xA0},            // U+D800, a surrogate
-      {"\xED\xBF\xBF", K::kMiddleByte, 1, 0xBF},            // U+DFFF
-      {"\xF0\x80\x80\xAF", K::kMiddleByte, 1, 0x80},        // overlong 4-byte
-      {"\xF4\x90\x80\x80", K::kMiddleByte, 1, 0x90},        // U+110000
-      {"\xF5\x80\x80\x80", K::kStartByte, 0, 0xF5},         // beyond any code point
-      {"\xFF", K::kStartByte, 0, 0xFF},                     //
-      {"caf\xC3(", K::kMiddleByte, 4, '('},                 // continuation missing
-      {"12345678\xE2\x82", K::kTruncated, 8, 0xE2},         // cut short after the fast path
-      {"x\xF0\x9F\x98", K::kTruncated, 1, 0xF0},            //
-      {"x\xF0\x9F(", K::kMiddleByte, 3, '('},               // a bad byte beats the short end
+      {"ab\x80", K::kStartByte, 2, 0x80},             // lone continuation byte
+      {"\xC0\xAF", K::kStartByte, 0, 0xC0},           // overlong '/'
+      {"\xC1\xBF", K::kStartByte, 0, 0xC1},           // overlong
+      {"\xE0\x80\xAF", K::kMiddleByte, 1, 0x80},      // overlong 3-byte
+      {"\xED\xA0\x80", K::kMiddleByte, 1, 0xA0},      // U+D800, a surrogate
+      {"\xED\xBF\xBF", K::kMiddleByte, 1, 0xBF},      // U+DFFF
+      {"\xF0\x80\x80\xAF", K::kMiddleByte, 1, 0x80},  // overlong 4-byte
+      {"\xF4\x90\x80\x80", K::kMiddleByte, 1, 0x90},  // U+110000
+      {"\xF5\x80\x80\x80", K::kStartByte, 0, 0xF5},   // beyond any code point
+      {"\xFF", K::kStartByte, 0, 0xFF},               //
+      {"caf\xC3(", K::kMiddleByte, 4, '('},           // continuation missing
+      {"12345678\xE2\x82", K::kTruncated, 8, 0xE2},   // cut short after the fast path
+      {"x\xF0\x9F\x98", K::kTruncated, 1, 0xF0},      //
+      {"x\xF0\x9F(", K::kMiddleByte, 3, '('},         // a bad byte beats the short end
   };
   for (const Row& row : rows) {
     INFO(row.text);
@@ -59,7 +59,10 @@ TEST_CASE("Ill-formed UTF-8 is found at its first bad byte", "[utf8]") {
 
 TEST_CASE("SanitizeUtf8 replaces each bad byte and keeps the rest", "[utf8]") {
   CHECK(SanitizeUtf8("caf\xC3\xA9") == "caf\xC3\xA9");
-  CHECK(SanitizeUtf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(SanitizeUtf8("a\xFF"
+                     "b") ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(SanitizeUtf8("\xED\xA0\x80!") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD!");
   CHECK(SanitizeUtf8("end\xE2\x82") == "end\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(IsValidUtf8(SanitizeUtf8("\x80\xC0\xF5\xFF\xE0\x80")));
@@ -67,9 +70,9 @@ TEST_CASE("SanitizeUtf8 replaces each bad byte and keeps the rest", "[utf8]") {
 
 TEST_CASE("ParseJsonObject refuses strings that are not UTF-8 without quoting them",
           "[utf8][json]") {
-  for (const std::string& body : {std::string("{\"clusterName\":\"a\xFF\"}"),
-                                 std::string("{\"k\xC3(\":1}"),
-                                 std::string("{\"clusterName\":\"\xED\xA0\x80\"}")}) {
+  for (const std::string& body :
+       {std::string("{\"clusterName\":\"a\xFF\"}"), std::string("{\"k\xC3(\":1}"),
+        std::string("{\"clusterName\":\"\xED\xA0\x80\"}")}) {
     auto r = ParseJsonObject(body);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == ErrorCode::kSerializationException);

@@ -428,10 +428,10 @@ TEST_CASE("unquoted regexes may hold classes, groups and alternation", "[query][
       {"(attribute:tier =~ (gold|bronze))", "attribute:tier =~ '(gold|bronze)'"},
       {"attribute:tier =~ (gold|bronze) and attribute:rack =~ r[12]",
        "(attribute:tier =~ '(gold|bronze)' and attribute:rack =~ 'r[12]')"},
-      {"attribute:a =~ [)(]x", "attribute:a =~ '[)(]x'"},        // parens in a class
-      {"attribute:a =~ []a]", "attribute:a =~ '[]a]'"},          // a leading ] is a literal
-      {"attribute:a =~ a\\)b", "attribute:a =~ 'a\\)b'"},        // an escaped paren
-      {"attribute:a =~ (a b)", "attribute:a =~ '(a b)'"},         // space inside a group
+      {"attribute:a =~ [)(]x", "attribute:a =~ '[)(]x'"},  // parens in a class
+      {"attribute:a =~ []a]", "attribute:a =~ '[]a]'"},    // a leading ] is a literal
+      {"attribute:a =~ a\\)b", "attribute:a =~ 'a\\)b'"},  // an escaped paren
+      {"attribute:a =~ (a b)", "attribute:a =~ '(a b)'"},  // space inside a group
       {"not(attribute:a !~ x(y)z)", "(not attribute:a !~ 'x(y)z')"},
   };
   for (const ParseCase& c : kCases) {
@@ -477,9 +477,9 @@ TEST_CASE("a catastrophic pattern is matched in linear time", "[query][eval][reg
 TEST_CASE("patterns RE2 cannot run in linear time are refused with its reason",
           "[query][parse][regex]") {
   const std::pair<const char*, const char*> kCases[] = {
-      {"attribute:a =~ '(a)\\1'", "invalid escape sequence: \\1"},   // backreference
-      {"attribute:a =~ '(?=a)a'", "invalid perl operator: (?="},      // lookahead
-      {"attribute:a =~ 'a*+'", "bad repetition operator: *+"},        // possessive
+      {"attribute:a =~ '(a)\\1'", "invalid escape sequence: \\1"},      // backreference
+      {"attribute:a =~ '(?=a)a'", "invalid perl operator: (?="},        // lookahead
+      {"attribute:a =~ 'a*+'", "bad repetition operator: *+"},          // possessive
       {"attribute:a =~ '(a{1000}){1000}'", "invalid repetition size"},  // nested counts
   };
   for (const auto& [text, reason] : kCases) {
@@ -487,8 +487,8 @@ TEST_CASE("patterns RE2 cannot run in linear time are refused with its reason",
     Result<Expression> e = ParseQuery(text);
     REQUIRE_FALSE(e.ok());
     CHECK(e.status().code() == ErrorCode::kInvalidParameterException);
-    CHECK_THAT(e.status().message(), Catch::Contains("expected a valid regular expression") &&
-                                         Catch::Contains(reason));
+    CHECK_THAT(e.status().message(),
+               Catch::Contains("expected a valid regular expression") && Catch::Contains(reason));
   }
 }
 
