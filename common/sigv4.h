@@ -37,7 +37,7 @@ struct SignedRequest {
 };
 
 // The window AWS allows between X-Amz-Date and its own clock.
-inline constexpr Millis kMaxSignatureSkew = 5 * 60'000;
+inline constexpr Millis kMaxSignatureSkew = Millis{5} * 60'000;
 
 class SignatureVerifier {
  public:
