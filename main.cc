@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "api/api.h"
@@ -95,7 +97,11 @@ ecs::Status StartDurability(const ecs::config::Options& opt, ecs::storage::Store
 int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
           ecs::control::ControlPlane& control, ecs::SimulatedClock& clock, ecs::Millis started) {
   using namespace ecs;
-  api::Api api(&control, &clock, api::ApiOptions{{opt.account_id, opt.region}, kVersion, started});
+  api::ApiOptions api_options{{opt.account_id, opt.region}, kVersion, started};
+  if (opt.verify_signatures) {
+    api_options.verifier = std::make_shared<const SignatureVerifier>(opt.credentials);
+  }
+  api::Api api(&control, &clock, std::move(api_options));
   boost::asio::io_context ioc(opt.threads);
   auto state_strand = boost::asio::make_strand(ioc);
   Durability durability;
@@ -107,6 +113,7 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   server_options.max_body_bytes = opt.max_body_bytes;
   server_options.read_timeout_seconds = opt.read_timeout_seconds;
   server_options.max_connections = opt.max_connections;
+  server_options.keep_headers = opt.verify_signatures;
   server::HttpServer http(ioc, state_strand, &api, server_options, durability.group_commit.get());
   auto port = http.Listen(opt.host, opt.port);
   if (!port.ok()) {

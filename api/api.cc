@@ -76,6 +76,13 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
                              "ECS accepts only POST / with an X-Amz-Target header."),
                       "-");
   }
+  const Credential* signer = nullptr;
+  if (options_.verifier) {
+    const SignedRequest signed_request{call.method, call.target, &call.headers, call.body};
+    auto verified = options_.verifier->Verify(signed_request, SystemNowMillis());
+    if (!verified.ok()) return ErrorReply(verified.status(), "-");
+    signer = *verified;
+  }
   auto op_name = ParseTarget(call.x_amz_target);
   if (!op_name.ok()) return ErrorReply(op_name.status(), "-");
   const OperationEntry* entry = FindOperation(*op_name);
@@ -93,6 +100,8 @@ std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
   p.operation = *op_name;
   p.handler = entry->handler;
   p.ctx.tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
+  if (signer)
+    p.ctx.tenant.account = signer->account.empty() ? options_.defaults.account : signer->account;
   p.body = std::move(*body);
   if (entry->precompute) {
     try {

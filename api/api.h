@@ -10,10 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "api/encode_cache.h"
 #include "common/clock.h"
+#include "common/sigv4.h"
 #include "common/tenant.h"
 #include "control/control_plane.h"
 #include "control/simulated_time.h"
@@ -28,6 +31,10 @@ struct HttpCall {
   std::string authorization;
   std::string host;
   std::string body;
+  // Only with --verify-signatures (ServerOptions::keep_headers): the request target as sent
+  // (path and query) and every header, which the signature covers.
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct HttpReply {
@@ -42,6 +49,9 @@ struct ApiOptions {
   Tenant defaults;        // region and account when a request does not name them
   std::string version;    // reported by /_emulator/health
   Millis started_at = 0;  // wall-clock start, for uptime
+  // --verify-signatures: ECS operations are served only when signed by one of its credentials,
+  // and run in that credential's account. Null: any signature (or none) is accepted.
+  std::shared_ptr<const SignatureVerifier> verifier = nullptr;
 };
 
 struct OpContext;

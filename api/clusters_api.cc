@@ -136,7 +136,7 @@ Result<std::string> DescribeClusters(OpContext& op) {
   if (ids.empty()) ids.push_back("default");
   std::vector<const model::Cluster*> found;
   std::vector<control::DescribeFailure> failures;
-  op.control.DescribeClusters(op.ctx, ids, &found, &failures);
+  ECS_RETURN_IF_ERROR(op.control.DescribeClusters(op.ctx, ids, &found, &failures));
   JsonWriter w;
   w.StartObject().Key("clusters").StartArray();
   for (const auto* c : found) WriteCluster(w, op.control, *c, include, /*echo_all=*/false);

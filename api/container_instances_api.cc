@@ -17,7 +17,7 @@ std::vector<model::Resource> ReadResources(JsonObjectReader& in, std::string_vie
     res.name = r.String("name").value_or("");
     res.type = r.String("type").value_or("INTEGER");
     res.integer_value = r.Int("integerValue").value_or(0);
-    res.long_value = r.Int("longValue").value_or(0);
+    res.long_value = r.Long("longValue").value_or(0);
     res.double_value = r.Double("doubleValue").value_or(0);
     res.string_set = r.StringList("stringSetValue").value_or(std::vector<std::string>{});
     out.push_back(std::move(res));

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/json.h"
+#include "common/utf8.h"
 
 namespace ecs::api {
 
@@ -85,7 +86,14 @@ Tenant ResolveTenant(std::string_view authorization, std::string_view host,
 
 std::string ErrorBody(const Status& status) {
   JsonWriter w;
-  w.StartObject().Member("__type", status.type_name()).Member("message", status.message());
+  w.StartObject().Member("__type", status.type_name());
+  // A message may quote what the client sent (a header, a name): bytes that are not UTF-8 would
+  // make the whole reply unreadable to the client, so they go out as U+FFFD.
+  if (IsValidUtf8(status.message())) {
+    w.Member("message", status.message());
+  } else {
+    w.Member("message", SanitizeUtf8(status.message()));
+  }
   if (status.code() == ErrorCode::kConflictException && !status.resource_ids.empty()) {
     w.StringArray("resourceIds", status.resource_ids);
   }

@@ -5,20 +5,26 @@
 #include <rapidjson/memorystream.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+
+#include "common/utf8.h"
 
 namespace ecs {
 
 namespace {
 // Forwards SAX events to `Out` (the document being built) and stops the parse at the first
-// array or object that would nest deeper than kMaxJsonDepth.
+// array or object that would nest deeper than kMaxJsonDepth, and at the first string that is not
+// UTF-8 once its escapes are decoded (the body was checked before, but "\udc00" is ASCII text
+// that decodes to an unpaired surrogate).
 template <typename Out>
 class DepthLimiter {
  public:
   explicit DepthLimiter(Out& out) : out_(out) {}
   bool exceeded() const { return exceeded_; }
+  bool bad_string() const { return bad_string_; }
 
   bool Null() { return out_.Null(); }
   bool Bool(bool b) { return out_.Bool(b); }
@@ -30,8 +36,12 @@ class DepthLimiter {
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return out_.RawNumber(s, n, copy);
   }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return out_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return out_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    return Utf8(s, n) && out_.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    return Utf8(s, n) && out_.Key(s, n, copy);
+  }
   bool StartObject() { return Enter() && out_.StartObject(); }
   bool EndObject(rapidjson::SizeType members) {
     --depth_;
@@ -49,10 +59,16 @@ class DepthLimiter {
     exceeded_ = true;
     return false;
   }
+  bool Utf8(const char* s, rapidjson::SizeType n) {
+    if (IsValidUtf8(std::string_view(s, n))) return true;
+    bad_string_ = true;
+    return false;
+  }
 
   Out& out_;
   int depth_ = 0;
   bool exceeded_ = false;
+  bool bad_string_ = false;
 };
 }  // namespace
 
@@ -64,9 +80,16 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
     doc->SetObject();
     return doc;
   }
+  // JSON text is UTF-8 (RFC 8259 §8.1); strings that are not would be stored and served back.
+  // The message names the byte in hex and its offset, never the bytes themselves.
+  if (auto bad = FindInvalidUtf8(text)) {
+    return Status::Serialization("Request body is not valid UTF-8: " + DescribeUtf8Error(*bad) +
+                                 ".");
+  }
   // What Document::Parse does, with the depth limiter between the reader and the document.
   rapidjson::ParseResult result;
   bool too_deep = false;
+  bool bad_string = false;
   auto generate = [&](rapidjson::Document& out) {
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(stream);
@@ -74,6 +97,7 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
     DepthLimiter<rapidjson::Document> limiter(out);
     result = reader.Parse<rapidjson::kParseIterativeFlag>(in, limiter);
     too_deep = limiter.exceeded();
+    bad_string = limiter.bad_string();
     return !result.IsError();
   };
   doc->Populate(generate);
@@ -81,6 +105,12 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
     return Status::Serialization("Request body nests arrays and objects deeper than " +
                                  std::to_string(kMaxJsonDepth) + " levels (offset " +
                                  std::to_string(result.Offset()) + ")");
+  }
+  if (bad_string) {
+    return Status::Serialization(
+        "Request body is not valid UTF-8: a \\u escape encodes an unpaired surrogate (string "
+        "ending before offset " +
+        std::to_string(result.Offset()) + ").");
   }
   if (result.IsError()) {
     return Status::Serialization(std::string("Request body is not valid JSON: ") +
@@ -121,15 +151,36 @@ std::optional<std::string> JsonObjectReader::String(std::string_view key) {
   return std::string(v->GetString(), v->GetStringLength());
 }
 
+namespace {
+// A JSON number that is a whole number within [low, high]; 10.0 counts, 10.5 does not.
+std::optional<int64_t> WholeNumber(const rapidjson::Value& v, int64_t low, int64_t high) {
+  int64_t n = 0;
+  if (v.IsInt64()) {
+    n = v.GetInt64();
+  } else if (v.IsDouble() && std::floor(v.GetDouble()) == v.GetDouble() &&
+             std::fabs(v.GetDouble()) < 9.0e15) {
+    n = static_cast<int64_t>(v.GetDouble());
+  } else {
+    return std::nullopt;
+  }
+  if (n < low || n > high) return std::nullopt;
+  return n;
+}
+}  // namespace
+
 std::optional<int64_t> JsonObjectReader::Int(std::string_view key) {
   const auto* v = Find(key);
   if (!v) return std::nullopt;
-  if (v->IsInt64()) return v->GetInt64();
-  if (v->IsDouble() && std::floor(v->GetDouble()) == v->GetDouble() &&
-      std::fabs(v->GetDouble()) < 9.0e15) {
-    return static_cast<int64_t>(v->GetDouble());
-  }
+  if (auto n = WholeNumber(*v, INT32_MIN, INT32_MAX)) return n;
   TypeError(key, "an Integer");
+  return std::nullopt;
+}
+
+std::optional<int64_t> JsonObjectReader::Long(std::string_view key) {
+  const auto* v = Find(key);
+  if (!v) return std::nullopt;
+  if (auto n = WholeNumber(*v, INT64_MIN, INT64_MAX)) return n;
+  TypeError(key, "a Long");
   return std::nullopt;
 }
 

@@ -41,7 +41,11 @@ class JsonObjectReader {
 
   bool Has(std::string_view key) const;  // present and not null
   std::optional<std::string> String(std::string_view key);
+  // An Integer member (32 bits in the ECS model): a number outside int32 is a type error, as
+  // the JSON deserializer in front of ECS answers it, never a value that overflows later.
   std::optional<int64_t> Int(std::string_view key);
+  // A Long member (64 bits; only RegisterContainerInstance's Resource.longValue).
+  std::optional<int64_t> Long(std::string_view key);
   std::optional<double> Double(std::string_view key);
   std::optional<bool> Bool(std::string_view key);
   // A timestamp member: epoch seconds (number) or an ISO-8601 string, as epoch millis.

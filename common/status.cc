@@ -68,6 +68,14 @@ std::string_view ErrorTypeName(ErrorCode code) {
       return "UnknownOperationException";
     case ErrorCode::kRequestEntityTooLargeException:
       return "RequestEntityTooLargeException";
+    case ErrorCode::kMissingAuthenticationTokenException:
+      return "MissingAuthenticationTokenException";
+    case ErrorCode::kIncompleteSignatureException:
+      return "IncompleteSignatureException";
+    case ErrorCode::kUnrecognizedClientException:
+      return "UnrecognizedClientException";
+    case ErrorCode::kInvalidSignatureException:
+      return "InvalidSignatureException";
     case ErrorCode::kCorrupt:
       return "ServerException";
   }

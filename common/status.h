@@ -47,6 +47,11 @@ enum class ErrorCode {
   kSerializationException,
   kUnknownOperationException,
   kRequestEntityTooLargeException,
+  // Authentication (--verify-signatures only; common/sigv4.h).
+  kMissingAuthenticationTokenException,
+  kIncompleteSignatureException,
+  kUnrecognizedClientException,
+  kInvalidSignatureException,
   // Internal: a stored row that cannot be read (it names the row). A client that meets one sees
   // a ServerException.
   kCorrupt,

@@ -45,6 +45,7 @@ bool ParseEcsArn(std::string_view arn, ParsedArn* out) {
   out->account = parts[4];
   out->resource_type = parts[5].substr(0, slash);
   out->resource = parts[5].substr(slash + 1);
+  out->partition = parts[1];
   return true;
 }
 

@@ -27,6 +27,7 @@ struct ParsedArn {
   std::string account;
   std::string resource_type;  // "cluster", "task-definition", ...
   std::string resource;       // everything after the first '/'
+  std::string partition;      // "aws", "aws-cn", ...
 };
 bool ParseEcsArn(std::string_view arn, ParsedArn* out);
 

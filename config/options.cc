@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
 
 #include "common/names.h"
 #include "control/instance_types.h"
@@ -96,7 +97,55 @@ struct RawOptions {
   int64_t retention_minutes = 60;
   std::vector<std::string> fleet_specs;
   std::string az_suffixes = "a,b,c";
+  std::vector<std::string> credentials;
+  std::string credentials_file;
 };
+
+void AddAuthOptions(CLI::App& app, Options& o, RawOptions& raw) {
+  app.add_flag("--verify-signatures", o.verify_signatures,
+               "Serve ECS operations only when signed (SigV4) with a configured credential")
+      ->envname("ECS_EMULATOR_VERIFY_SIGNATURES");
+  app.add_option("--credential", raw.credentials,
+                 "ACCESS_KEY:SECRET[:ACCOUNT] accepted by --verify-signatures (repeatable)");
+  app.add_option("--credentials-file", raw.credentials_file,
+                 "File of ACCESS_KEY:SECRET[:ACCOUNT] lines ('#' starts a comment)")
+      ->envname("ECS_EMULATOR_CREDENTIALS_FILE");
+}
+
+// Credentials from the flags, the file and ECS_EMULATOR_CREDENTIALS (separated by ',' or
+// whitespace). The problem, or "" when there is none; messages never quote a secret.
+std::string FinishCredentials(const RawOptions& raw, Options& o) {
+  std::vector<std::string> specs = raw.credentials;
+  if (const char* env = std::getenv("ECS_EMULATOR_CREDENTIALS")) {
+    for (const auto& spec : Split(env, ", \t\n")) {
+      if (!spec.empty()) specs.push_back(spec);
+    }
+  }
+  if (!raw.credentials_file.empty()) {
+    std::ifstream file(raw.credentials_file);
+    if (!file) return "--credentials-file: cannot read '" + raw.credentials_file + "'";
+    for (std::string line; std::getline(file, line);) {
+      line = line.substr(0, line.find('#'));
+      for (const auto& spec : Split(line, " \t\r")) {
+        if (!spec.empty()) specs.push_back(spec);
+      }
+    }
+  }
+  for (const auto& spec : specs) {
+    auto credential = ParseCredential(spec);
+    if (!credential.ok()) return "--credential: " + credential.status().message();
+    o.credentials.push_back(std::move(*credential));
+  }
+  if (o.verify_signatures && o.credentials.empty()) {
+    return "--verify-signatures needs at least one --credential (or --credentials-file, "
+           "ECS_EMULATOR_CREDENTIALS)";
+  }
+  // Credentials that nothing checks would look like protection that is not there.
+  if (!o.verify_signatures && !o.credentials.empty()) {
+    return "credentials are given but --verify-signatures is not: add it, or remove them";
+  }
+  return "";
+}
 
 void AddServerOptions(CLI::App& app, Options& o, RawOptions& raw) {
   app.add_option("--host", o.host, "Address to listen on (0.0.0.0 in containers)")
@@ -181,6 +230,7 @@ std::string Finish(RawOptions raw, Options& o) {
     if (!fleet.ok()) return "--fleet '" + spec + "': " + fleet.status().message();
     o.fleets.push_back(std::move(*fleet));
   }
+  if (std::string problem = FinishCredentials(raw, o); !problem.empty()) return problem;
   o.az_suffixes.clear();
   for (const auto& s : Split(raw.az_suffixes, ",")) {
     if (s.empty() || s.size() > 4) return "--az-suffixes must look like a,b,c";
@@ -198,6 +248,7 @@ ParseOutcome ParseOptions(int argc, char** argv) {
   app.set_version_flag("--version", "ecs-emulator 0.1.0");
   app.option_defaults()->always_capture_default();
   AddServerOptions(app, o, raw);
+  AddAuthOptions(app, o, raw);
   AddSimulationOptions(app, o, raw);
   ParseOutcome out;
   try {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/sigv4.h"
 #include "common/status.h"
 #include "control/options.h"
 
@@ -31,6 +32,10 @@ struct Options {
   // --fleet / ECS_EMULATOR_FLEET: capacity created at start-up in the default account and region,
   // each only when its cluster has no ACTIVE container instance yet.
   std::vector<control::FleetInput> fleets;
+  // --verify-signatures: ECS operations must carry a SigV4 signature by one of `credentials`
+  // (from --credential, --credentials-file and ECS_EMULATOR_CREDENTIALS together).
+  bool verify_signatures = false;
+  std::vector<Credential> credentials;
 };
 
 // Parses one fleet spec: comma-separated key=value pairs, e.g.

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <functional>
 
+#include "common/arn_check.h"
 #include "common/names.h"
 #include "common/pagination.h"
 #include "control/capacity_providers.h"
 #include "control/control_plane.h"
+#include "control/quotas.h"
 
 namespace ecs::control {
 
@@ -84,6 +86,7 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   ECS_RETURN_IF_ERROR(CheckClusterProviders(in.capacity_providers, in.default_strategy));
   auto existing = FindCluster(ctx, name, /*require_active=*/true);
   if (existing.ok()) return existing;  // ECS answers an existing ACTIVE name with that cluster.
+  ECS_RETURN_IF_ERROR(CheckClusterQuota(state_.index.FindTenant(ctx.tenant)));
 
   model::Cluster c;
   c.tenant = ctx.tenant;
@@ -110,10 +113,13 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   return &slot;
 }
 
-void ControlPlane::DescribeClusters(const RequestContext& ctx,
-                                    const std::vector<std::string>& identifiers,
-                                    std::vector<const model::Cluster*>* found,
-                                    std::vector<DescribeFailure>* failures) const {
+Status ControlPlane::DescribeClusters(const RequestContext& ctx,
+                                      const std::vector<std::string>& identifiers,
+                                      std::vector<const model::Cluster*>* found,
+                                      std::vector<DescribeFailure>* failures) const {
+  for (const auto& id : identifiers) {
+    ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, id, ArnResource::kCluster));
+  }
   std::vector<std::string> seen;
   for (const auto& id : identifiers) {
     std::string name = ClusterNameFromIdentifier(id);
@@ -127,6 +133,7 @@ void ControlPlane::DescribeClusters(const RequestContext& ctx,
           {id.starts_with("arn:") ? id : ClusterArn(ctx.tenant, name), "MISSING", ""});
     }
   }
+  return Status::Ok();
 }
 
 Result<Page> ControlPlane::ListClusters(const RequestContext& ctx,

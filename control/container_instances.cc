@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/arn_check.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
 #include "control/instance_types.h"
+#include "control/quotas.h"
 #include "scheduler/query_language.h"
 
 namespace ecs::control {
@@ -197,7 +199,10 @@ model::ContainerInstance BuildInstance(const RequestContext& ctx, const std::str
 
 Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
     const RequestContext& ctx, const RegisterInstanceInput& in) {
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, in.cluster, ArnResource::kCluster));
   const std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, in.container_instance_arn,
+                                       ArnResource::kContainerInstance, cluster_name));
   auto cluster = FindCluster(ctx, cluster_name, /*require_active=*/true);
   if (!cluster.ok()) {
     // The agent creates `default` for a first instance; any other cluster must exist.
@@ -226,6 +231,7 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
       if (ci.ec2_instance_id == in.identity.instance_id && !ci.is_inactive()) existing = &ci;
     }
   }
+  if (!existing) ECS_RETURN_IF_ERROR(CheckInstanceQuota(cs, 1));
   model::ContainerInstance ci =
       BuildInstance(ctx, cluster_name, in, existing, state_.ids, existing ? 0 : state_.NextSeq(),
                     Now(), ctx.tenant.region + state_.options.az_suffixes.front());
@@ -250,7 +256,12 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
     return Status::InvalidParameter("Unknown instance type '" + in.instance_type +
                                     "': give cpu and memory explicitly.");
   }
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, in.cluster, ArnResource::kCluster));
   std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
+  // All or nothing: a fleet that would pass the quota is refused before its first instance.
+  if (const ClusterState* cs = state_.index.FindCluster(ctx.tenant, cluster_name)) {
+    ECS_RETURN_IF_ERROR(CheckInstanceQuota(*cs, in.count));
+  }
   if (!FindCluster(ctx, cluster_name, true).ok()) {
     CreateClusterInput create;
     create.cluster_name = cluster_name;
@@ -284,6 +295,8 @@ Result<const model::ContainerInstance*> ControlPlane::DeregisterContainerInstanc
     bool force) {
   auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, instance, ArnResource::kContainerInstance, c->cluster->name));
   ClusterState& cs = *c->state;
   model::ContainerInstance* ci = cs.FindInstance(instance);
   if (!ci || ci->is_inactive()) {
@@ -324,6 +337,8 @@ Status ControlPlane::DescribeContainerInstances(const RequestContext& ctx,
                                                 std::vector<DescribeFailure>* failures) const {
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  // Not the cluster: in a Describe, an instance of another cluster is a MISSING failure.
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, ids, ArnResource::kContainerInstance));
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& id : ids) {
     const model::ContainerInstance* ci = cs ? cs->FindInstance(id) : nullptr;
@@ -395,6 +410,8 @@ Status ControlPlane::UpdateContainerInstancesState(
   }
   auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(
+      CheckArnArguments(ctx.tenant, ids, ArnResource::kContainerInstance, c->cluster->name));
   ClusterState& cs = *c->state;
   storage::ChangeSet changes;
   for (const auto& id : ids) {
@@ -428,6 +445,8 @@ Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
     const RequestContext& ctx, const std::string& cluster, const std::string& instance) {
   auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, instance, ArnResource::kContainerInstance, c->cluster->name));
   ClusterState& cs = *c->state;
   model::ContainerInstance* ci = cs.FindInstance(instance);
   if (!ci || ci->is_inactive()) {
@@ -466,6 +485,8 @@ Status ControlPlane::SetAgentConnected(const RequestContext& ctx, const std::str
                                        const std::string& instance, bool connected) {
   auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, instance, ArnResource::kContainerInstance, c->cluster->name));
   model::ContainerInstance* ci = c->state->FindInstance(instance);
   if (!ci) return Status::InvalidParameter("Container instance " + instance + " not found.");
   state_.index.UpdateInstance(*c->state, *ci, [connected](model::ContainerInstance& i) {

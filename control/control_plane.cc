@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/arn_check.h"
 #include "common/log.h"
 
 namespace ecs::control {
@@ -126,6 +127,7 @@ Status ControlPlane::Commit(const storage::ChangeSet& changes) {
 Result<const model::Cluster*> ControlPlane::FindCluster(const RequestContext& ctx,
                                                         const std::string& identifier,
                                                         bool require_active) const {
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, identifier, ArnResource::kCluster));
   const TenantState* ts = state_.index.FindTenant(ctx.tenant);
   if (ts) {
     auto it = ts->clusters.find(ClusterNameFromIdentifier(identifier));

@@ -57,10 +57,11 @@ class ControlPlane {
 
   // --- Clusters (clusters.cc) ---
   Result<const model::Cluster*> CreateCluster(const RequestContext& ctx, CreateClusterInput in);
-  // Names and ARNs; a missing cluster becomes a MISSING failure.
-  void DescribeClusters(const RequestContext& ctx, const std::vector<std::string>& identifiers,
-                        std::vector<const model::Cluster*>* found,
-                        std::vector<DescribeFailure>* failures) const;
+  // Names and ARNs; a missing cluster becomes a MISSING failure, an ARN that is not the
+  // caller's an InvalidParameterException (common/arn_check.h).
+  Status DescribeClusters(const RequestContext& ctx, const std::vector<std::string>& identifiers,
+                          std::vector<const model::Cluster*>* found,
+                          std::vector<DescribeFailure>* failures) const;
   Result<Page> ListClusters(const RequestContext& ctx, const PageRequest& page) const;
   Result<const model::Cluster*> DeleteCluster(const RequestContext& ctx,
                                               const std::string& identifier);

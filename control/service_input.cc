@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "control/capacity_providers.h"
+#include "control/quotas.h"
 #include "scheduler/placement_types.h"
 #include "taskdef/reference.h"
 
@@ -81,7 +82,7 @@ Status Applier::Scheduling() {
     return Status::InvalidParameter("desiredCount can not be empty for a REPLICA service.");
   }
   if (in_.desired_count) {
-    if (*in_.desired_count < 0) return Status::InvalidParameter("desiredCount must be 0 or more.");
+    ECS_RETURN_IF_ERROR(CheckDesiredCount(*in_.desired_count));
     svc_.desired_count = *in_.desired_count;
   }
   return Status::Ok();

@@ -2,9 +2,11 @@
 // ListServicesByNamespace. The scheduler that acts on services is service_scheduler.cc.
 #include <algorithm>
 
+#include "common/arn_check.h"
 #include "common/names.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
+#include "control/quotas.h"
 #include "control/service_input.h"
 
 namespace ecs::control {
@@ -64,6 +66,7 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
     if (!in.client_token.empty() && in.client_token == existing->client_token) return existing;
     return Status::InvalidParameter("Creation of service was not idempotent.");
   }
+  ECS_RETURN_IF_ERROR(CheckServiceQuota(cs));
   model::Service svc;
   svc.tenant = ctx.tenant;
   svc.cluster = c->cluster->name;
@@ -95,6 +98,8 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
                                                           const ServiceInput& in) {
   auto c = ResolveCluster(ctx, in.cluster, /*require_active=*/true);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, in.service, ArnResource::kService, c->cluster->name));
   model::Service* current = c->state->FindService(in.service);
   if (!current) return ServiceNotFound();
   if (current->status != model::ServiceStatus::kActive) {
@@ -129,6 +134,8 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
                                                           const std::string& service, bool force) {
   auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, service, ArnResource::kService, c->cluster->name));
   ClusterState& cs = *c->state;
   model::Service* svc = cs.FindService(service);
   if (!svc) return ServiceNotFound();
@@ -175,6 +182,9 @@ Status ControlPlane::DescribeServices(const RequestContext& ctx, const std::stri
   if (names.size() > 10) return Status::InvalidParameter("services can have at most 10 items.");
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  // Not the cluster: a service ARN of another cluster is a MISSING failure in a Describe
+  // (docs/operations.md, DescribeServices), below.
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, names, ArnResource::kService));
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& name : names) {
     const model::Service* s = cs ? cs->FindService(name) : nullptr;

@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "control/control_plane.h"
+#include "model/quotas.h"
 #include "taskdef/reference.h"
 
 namespace ecs::control {
 
 namespace {
 
-constexpr size_t kMaxTags = 50;
+constexpr size_t kMaxTags = quotas::kTagsPerResource;
 
 bool HasReservedPrefix(const std::string& s) {
   if (s.size() < 4) return false;

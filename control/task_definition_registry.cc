@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/arn_check.h"
 #include "taskdef/reference.h"
 
 namespace ecs::control {
@@ -26,6 +27,7 @@ const TaskDefinitionRecord* TaskDefinitionRegistry::FindArn(const Tenant& t,
 
 Result<const TaskDefinitionRecord*> TaskDefinitionRegistry::Resolve(
     const Tenant& t, std::string_view identifier) const {
+  ECS_RETURN_IF_ERROR(CheckArnArgument(t, identifier, ArnResource::kTaskDefinition));
   const Status not_found = Status::Client("Unable to describe task definition.");
   auto ref = taskdef::ParseTaskDefinitionRef(identifier);
   if (!ref) return not_found;

@@ -9,8 +9,10 @@
 // (taskdef::SpecFromStoredBody).
 #include <algorithm>
 
+#include "common/arn_check.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
+#include "model/quotas.h"
 #include "taskdef/reference.h"
 #include "taskdef/stored.h"
 
@@ -18,7 +20,7 @@ namespace ecs::control {
 
 namespace {
 
-constexpr int64_t kMaxRevisions = 1'000'000;
+constexpr int64_t kMaxRevisions = quotas::kRevisionsPerTaskDefinitionFamily;
 
 using model::TaskDefinitionStatus;
 
@@ -92,6 +94,7 @@ Result<const TaskDefinitionRecord*> ControlPlane::DescribeTaskDefinition(
 
 Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
     const RequestContext& ctx, const std::string& identifier) {
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, identifier, ArnResource::kTaskDefinition));
   auto ref = taskdef::ParseTaskDefinitionRef(identifier);
   if (!ref) {
     return Status::InvalidParameter("Invalid revision number. Number: " +
@@ -121,6 +124,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
   if (identifiers.size() > 10) {
     return Status::InvalidParameter("taskDefinitions can have at most 10 items.");
   }
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, identifiers, ArnResource::kTaskDefinition));
   storage::ChangeSet changes;
   const Millis now = Now();
   for (const auto& id : identifiers) {

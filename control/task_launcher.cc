@@ -7,6 +7,7 @@
 
 #include "control/capacity_providers.h"
 #include "scheduler/capacity_strategy.h"
+#include "common/arn_check.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
 #include "taskdef/sizes.h"
@@ -163,6 +164,8 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
   launch.cluster = &cluster;
   launch.start_task = !in.container_instances.empty();
   ECS_RETURN_IF_ERROR(CheckCounts(in, launch.start_task));
+  ECS_RETURN_IF_ERROR(
+      CheckArnArgument(ctx.tenant, in.task_definition, ArnResource::kTaskDefinition));
   if (!taskdef::ParseTaskDefinitionRef(in.task_definition)) {
     return Status::InvalidParameter("Invalid revision number. Number: " + in.task_definition);
   }

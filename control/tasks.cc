@@ -2,6 +2,7 @@
 // calls. Launching is TaskLauncher; the state machine is TaskLifecycle.
 #include <algorithm>
 
+#include "common/arn_check.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
 
@@ -23,6 +24,7 @@ Result<const model::Task*> ControlPlane::StopTask(const RequestContext& ctx,
                                                   const std::string& reason, model::StopCode code) {
   auto c = ResolveCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, task, ArnResource::kTask, c->cluster->name));
   model::Task* t = c->state->FindTask(task);
   if (!t) return Status::InvalidParameter("The referenced task was not found.");
   if (!t->wants_running()) return t;  // already stopping or stopped: unchanged
@@ -44,6 +46,9 @@ Status ControlPlane::DescribeTasks(const RequestContext& ctx, const std::string&
   if (ids.size() > 100) return Status::InvalidParameter("tasks can have at most 100 items.");
   auto c = FindCluster(ctx, cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  // Not the cluster: in a Describe, a task of another cluster is a MISSING failure, as a
+  // service is (docs/operations.md, DescribeServices).
+  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, ids, ArnResource::kTask));
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, (*c)->name);
   for (const auto& id : ids) {
     const model::Task* t = cs ? cs->FindTask(id) : nullptr;
@@ -137,6 +142,7 @@ Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ct
                                                         const TaskStateChangeInput& in) {
   auto c = ResolveCluster(ctx, in.cluster, /*require_active=*/false);
   if (!c.ok()) return c.status();
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, in.task, ArnResource::kTask, c->cluster->name));
   model::Task* t = c->state->FindTask(in.task);
   if (!t) return Status::InvalidParameter("The referenced task was not found.");
   storage::ChangeSet changes;

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "scheduler/query_language.h"
+#include "scheduler/query_regex.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -31,9 +32,8 @@ bool ApplyOrder(QueryOperator op, int cmp) {
 int Compare3(auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); }
 
 bool RegexMatches(const QueryComparison& c, std::string_view text) {
-  // Whole-string match (Java's Pattern.matches), hence regex_match rather than regex_search.
   if (c.simple_pattern) return MatchSimplePattern(*c.simple_pattern, text);
-  return c.regex != nullptr && std::regex_match(text.begin(), text.end(), *c.regex);
+  return c.regex != nullptr && MatchesWhole(*c.regex, text);
 }
 
 bool InList(const QueryComparison& c, std::string_view text) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include "scheduler/query_regex.h"
+
 namespace ecs::scheduler {
 namespace {
 
@@ -300,7 +302,9 @@ class QueryParser {
   Status ReadConvertedValue(const std::string& after, QueryComparison* cmp) {
     SkipSpace();
     const size_t value_pos = pos_;
-    if (AtEnd() || IsDelimiter(Peek())) {
+    // A regex may begin with a group or a class: `=~ (gold|bronze)`, `=~ [ab]c`.
+    const bool regex_opening = IsRegex(cmp->op) && (Peek() == '(' || Peek() == '[');
+    if (AtEnd() || (IsDelimiter(Peek()) && !regex_opening)) {
       return Error(value_pos, "expected a value after '" + after + "'");
     }
     QueryValue value;
@@ -313,6 +317,9 @@ class QueryParser {
       }
       value.text = std::string(text_.substr(pos_ + 1, close - pos_ - 1));
       pos_ = close + 1;
+    } else if (IsRegex(cmp->op)) {
+      SkipBareRegex();
+      value.text = std::string(text_.substr(value_pos, pos_ - value_pos));
     } else {
       while (!AtEnd() && !IsSpace(Peek()) && !IsDelimiter(Peek())) ++pos_;
       value.text = std::string(text_.substr(value_pos, pos_ - value_pos));
@@ -326,14 +333,12 @@ class QueryParser {
     if (IsRegex(cmp->op)) {
       cmp->simple_pattern = SimplifyRegex(value->text);
       if (cmp->simple_pattern) return Status::Ok();
-      // std::regex reports a bad pattern only by throwing; this is the one place that can turn
-      // that into a Status, so the exception never leaves the parser.
-      try {
-        cmp->regex = std::make_shared<const std::regex>(
-            value->text, std::regex::ECMAScript | std::regex::nosubs | std::regex::optimize);
-      } catch (const std::regex_error&) {
-        return Error(pos, "expected a valid regular expression, found '" + value->text + "'");
+      auto regex = CompileQueryRegex(value->text);
+      if (!regex.ok()) {
+        return Error(pos, "expected a valid regular expression, found '" + value->text + "' (" +
+                              regex.status().message() + ")");
       }
+      cmp->regex = std::move(*regex);
       return Status::Ok();
     }
     switch (cmp->subject) {
@@ -374,6 +379,36 @@ class QueryParser {
         break;
     }
     return Status::Ok();
+  }
+
+  // An unquoted regex runs to the first whitespace or ')' outside its own groups and classes,
+  // so users can write `attribute:rack =~ r[12]` and `(attribute:tier =~ (gold|bronze))`
+  // without quotes. A backslash escapes the next character; in a class, '(' and ')' are
+  // literals and a ']' first in it is too (RE2's reading).
+  void SkipBareRegex() {
+    int groups = 0;
+    bool in_class = false;
+    size_t class_start = 0;
+    for (; !AtEnd(); ++pos_) {
+      const char c = Peek();
+      if (c == '\\') {
+        if (pos_ + 1 < text_.size()) ++pos_;
+      } else if (in_class) {
+        const bool first =
+            pos_ == class_start || (pos_ == class_start + 1 && text_[class_start] == '^');
+        if (c == ']' && !first) in_class = false;
+      } else if (c == '[') {
+        in_class = true;
+        class_start = pos_ + 1;
+      } else if (c == '(') {
+        ++groups;
+      } else if (c == ')') {
+        if (groups == 0) return;
+        --groups;
+      } else if (IsSpace(c) && groups == 0) {
+        return;
+      }
+    }
   }
 
   bool AtEnd() const { return pos_ >= text_.size(); }

@@ -41,8 +41,17 @@ int Sign(int64_t v) { return v < 0 ? -1 : (v > 0 ? 1 : 0); }
 constexpr char kAnyChar = '\x00';      // '.'
 constexpr char kAnySequence = '\x01';  // '.*'
 
-// ECMAScript's '.' matches anything but a line terminator.
-bool IsLineTerminator(char c) { return c == '\n' || c == '\r'; }
+// RE2's '.' (without the s flag) matches any character but '\n'. Java's also leaves out '\r',
+// U+0085, U+2028 and U+2029, which no attribute value, instance id or task group can contain.
+bool IsLineTerminator(char c) { return c == '\n'; }
+
+// The bytes of the UTF-8 character starting at text[i] ('.' matches a character, not a byte;
+// request strings are valid UTF-8, see common/utf8.h).
+size_t CharLength(std::string_view text, size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  const size_t length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+  return std::min(length, text.size() - i);
+}
 
 }  // namespace
 
@@ -179,13 +188,16 @@ bool MatchSimplePattern(std::string_view pattern, std::string_view text) {
     if (p < pattern.size() && pattern[p] == kAnySequence) {
       star = p++;
       mark = t;
-    } else if (p < pattern.size() &&
-               (pattern[p] == kAnyChar ? !IsLineTerminator(text[t]) : pattern[p] == text[t])) {
+    } else if (p < pattern.size() && pattern[p] == kAnyChar && !IsLineTerminator(text[t])) {
+      ++p;
+      t += CharLength(text, t);
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos && !IsLineTerminator(text[mark])) {
       p = star + 1;
-      t = ++mark;
+      mark += CharLength(text, mark);
+      t = mark;
     } else {
       return false;
     }

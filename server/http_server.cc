@@ -152,7 +152,7 @@ bool ParseBuffered(http::request_parser<http::string_body>& parser, beast::flat_
   return parser.is_done();
 }
 
-api::HttpCall MakeCall(http::request<http::string_body>& req) {
+api::HttpCall MakeCall(http::request<http::string_body>& req, bool keep_headers) {
   api::HttpCall call;
   call.method = std::string(req.method_string());
   std::string_view target = req.target();
@@ -161,6 +161,12 @@ api::HttpCall MakeCall(http::request<http::string_body>& req) {
   call.authorization = HeaderValue(req, http::field::authorization);
   call.host = HeaderValue(req, http::field::host);
   call.body = std::move(req.body());
+  if (keep_headers) {
+    call.target = std::string(target);
+    for (const auto& field : req) {
+      call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+  }
   return call;
 }
 
@@ -278,7 +284,7 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     const auto start = std::chrono::steady_clock::now();
     http::request<http::string_body> req = conn->parser->release();
     conn->parser.reset();
-    api::HttpReply reply = co_await Handle(MakeCall(req));
+    api::HttpReply reply = co_await Handle(MakeCall(req, options_.keep_headers));
     conn->body_lease.Release();  // the body went with the call
 
     const bool keep_alive = req.keep_alive() && !stopping_.load();

@@ -40,6 +40,9 @@ struct ServerOptions {
   int max_connections = 4096;
   // 64 of the largest bodies; ECS requests are a few KiB, so this only binds under abuse.
   size_t max_buffered_body_bytes = 64 << 20;
+  // Hand api/ every header and the raw target (for signature verification); off, only the few
+  // it routes on, which saves copying the rest on every request.
+  bool keep_headers = false;
 };
 
 class HttpServer {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/json.h"
+#include "model/quotas.h"
 #include "taskdef/compat.h"
 #include "taskdef/runtime.h"
 #include "taskdef/schema.h"
@@ -40,7 +41,7 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 namespace {
 
-constexpr size_t kMaxDefinitionBytes = 65536;
+constexpr size_t kMaxDefinitionBytes = quotas::kTaskDefinitionBytes;
 
 // A RapidJSON output stream that only counts.
 struct CountingStream {
@@ -84,10 +85,10 @@ size_t CompactJsonSize(const rapidjson::Value& v) {
   v.Accept(writer);
   return out.count;
 }
-constexpr size_t kMaxContainers = 10;
+constexpr size_t kMaxContainers = quotas::kContainersPerTaskDefinition;
 constexpr size_t kMaxPlacementConstraints = 10;
 constexpr size_t kMaxExpressionLength = 2000;
-constexpr size_t kMaxTags = 50;
+constexpr size_t kMaxTags = quotas::kTagsPerResource;
 constexpr int64_t kMinEc2TaskCpu = 128;
 constexpr int64_t kMaxEc2TaskCpu = 196608;
 

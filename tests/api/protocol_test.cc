@@ -58,3 +58,12 @@ TEST_CASE("Error bodies are byte-exact", "[protocol]") {
   CHECK(HttpStatusFor(ErrorCode::kServerException) == 500);
   CHECK(HttpStatusFor(ErrorCode::kAccessDeniedException) == 400);
 }
+
+TEST_CASE("Error bodies never carry bytes that are not UTF-8", "[protocol][utf8]") {
+  // "Unknown operation <X-Amz-Target>" quotes a header, which may hold any byte.
+  CHECK(ErrorBody(Status(ErrorCode::kUnknownOperationException, "Unknown operation X\xFF\xC3")) ==
+        "{\"__type\":\"UnknownOperationException\",\"message\":\"Unknown operation "
+        "X\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+  CHECK(ErrorBody(Status::InvalidParameter("caf\xC3\xA9")) ==
+        "{\"__type\":\"InvalidParameterException\",\"message\":\"caf\xC3\xA9\"}");
+}

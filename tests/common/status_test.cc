@@ -56,6 +56,10 @@ constexpr CodeRow kCodes[] = {
     {ErrorCode::kSerializationException, "SerializationException", 400},
     {ErrorCode::kUnknownOperationException, "UnknownOperationException", 400},
     {ErrorCode::kRequestEntityTooLargeException, "RequestEntityTooLargeException", 413},
+    {ErrorCode::kMissingAuthenticationTokenException, "MissingAuthenticationTokenException", 400},
+    {ErrorCode::kIncompleteSignatureException, "IncompleteSignatureException", 400},
+    {ErrorCode::kUnrecognizedClientException, "UnrecognizedClientException", 400},
+    {ErrorCode::kInvalidSignatureException, "InvalidSignatureException", 400},
     {ErrorCode::kCorrupt, "ServerException", 500},
 };
 

@@ -33,6 +33,12 @@ FRAMEWORK_ERRORS = {
     "ThrottlingException",
     "InternalFailure",
     "ServiceUnavailable",
+    # Authentication (ecs-emulator --verify-signatures); AWS's front door sends them for every
+    # service.
+    "MissingAuthenticationTokenException",
+    "IncompleteSignatureException",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
 }
 
 _PROBE = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import collections
 import http.client
+import hashlib
 import json
 import os
 import re
@@ -108,6 +109,21 @@ def contract_after_call(http_response=None, model=None, **kwargs):
         )
 
 
+def save_fuzz_seed(request=None, **kwargs):
+    """`before-send.ecs` handler, only with ECS_FUZZ_SEED_DIR (fuzz/collect-seeds): keep each
+    request body, named <operation>-<sha1>, as a seed for the fuzzers."""
+    body = request.body if request is not None else None
+    if not body:
+        return None
+    body = body if isinstance(body, bytes) else body.encode()
+    operation = request.headers.get("X-Amz-Target", b"")
+    operation = (operation.decode() if isinstance(operation, bytes) else operation).split(".")[-1]
+    name = f"{operation or 'unknown'}-{hashlib.sha1(body).hexdigest()[:16]}"
+    with open(os.path.join(os.environ["ECS_FUZZ_SEED_DIR"], name), "wb") as f:
+        f.write(body)
+    return None
+
+
 def _install_global_contract_hook():
     """Every ECS client created in this process (also by a test's own boto3.client(...))
     gets the contract hook."""
@@ -121,6 +137,9 @@ def _install_global_contract_hook():
         client = original(self, service_name, *args, **kwargs)
         if service_name == "ecs":
             client.meta.events.register("after-call.ecs", contract_after_call, unique_id="ecs-contract-hook")
+            if os.environ.get("ECS_FUZZ_SEED_DIR"):
+                client.meta.events.register("before-send.ecs", save_fuzz_seed,
+                                            unique_id="ecs-fuzz-seed-hook")
         return client
 
     create_client._ecs_contract = True
