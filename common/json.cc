@@ -56,14 +56,8 @@ class DepthLimiter {
 };
 }  // namespace
 
-Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text) {
+Result<std::shared_ptr<rapidjson::Document>> ParseJsonValue(std::string_view text) {
   auto doc = std::make_shared<rapidjson::Document>();
-  size_t i = 0;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == text.size()) {
-    doc->SetObject();
-    return doc;
-  }
   // What Document::Parse does, with the depth limiter between the reader and the document.
   rapidjson::ParseResult result;
   bool too_deep = false;
@@ -87,7 +81,20 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
                                  rapidjson::GetParseError_En(result.Code()) + " (offset " +
                                  std::to_string(result.Offset()) + ")");
   }
-  if (!doc->IsObject()) {
+  return doc;
+}
+
+Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == text.size()) {
+    auto doc = std::make_shared<rapidjson::Document>();
+    doc->SetObject();
+    return doc;
+  }
+  auto doc = ParseJsonValue(text);
+  if (!doc.ok()) return doc.status();
+  if (!(*doc)->IsObject()) {
     return Status::Serialization("Start of structure or map found where not expected.");
   }
   return doc;

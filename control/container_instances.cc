@@ -251,7 +251,11 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
                                     "': give cpu and memory explicitly.");
   }
   std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
-  if (!FindCluster(ctx, cluster_name, true).ok()) {
+  if (auto found = FindCluster(ctx, cluster_name, true); !found.ok()) {
+    if (!in.create_cluster) {
+      return Status::ClusterNotFound(found.status().message() +
+                                     " Create it first, or pass \"createCluster\": true.");
+    }
     CreateClusterInput create;
     create.cluster_name = cluster_name;
     auto created = CreateCluster(ctx, std::move(create));

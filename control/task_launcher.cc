@@ -287,8 +287,10 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
   std::vector<Slot> slots;
   for (const auto& p : *placed) {
     if (p.placed) {
+      ++state_.placements.placed;
       slots.push_back({instances[p.instance_index], p});
     } else {
+      ++state_.placements.failures[std::string(FailureReasonText(p.failure.reason))];
       out.failures.push_back({p.failure.arn.empty() ? launch.cluster->arn : p.failure.arn,
                               std::string(FailureReasonText(p.failure.reason)), ""});
     }
@@ -330,9 +332,11 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
     if (!placed.ok()) return placed.status();
     const auto& p = placed->front();
     if (!p.placed) {
+      ++state_.placements.failures[std::string(FailureReasonText(p.failure.reason))];
       out.failures.push_back({ci->arn, std::string(FailureReasonText(p.failure.reason)), ""});
       continue;
     }
+    ++state_.placements.placed;
     slots.push_back({ci, p});
   }
   return slots;
