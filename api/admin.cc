@@ -47,6 +47,10 @@ const std::vector<AdminRoute>& AdminRoutes() {
        Faults},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},
+      {"/_emulator/state", "GET", "the web view's data for one account and region", nullptr,
+       StateRoute},
+      {"/_emulator/ui", "GET", "the live web view", WebAssetRoute},
+      {"/", "GET", "the live web view, for a browser (POST / is the ECS API)", WebAssetRoute},
       {"/metrics", "GET", "Prometheus metrics", nullptr, MetricsRoute},
   };
   return kRoutes;
@@ -152,6 +156,7 @@ HttpReply NotFound(const HttpCall& call) {
   WriteRoutes(w);
   w.EndObject();
   HttpReply r = AdminJson(404, w.str());
+  r.route = call.method + " " + call.path;
   r.error_type = "NotFound";
   r.error_message = "no route " + call.path;
   return r;
@@ -166,6 +171,7 @@ HttpReply MethodNotAllowed(const HttpCall& call, const AdminRoute& route) {
       .Member("allow", allow)
       .EndObject();
   HttpReply r = AdminJson(405, w.str());
+  r.route = call.method + " " + call.path;
   r.allow = allow;
   r.error_type = "MethodNotAllowed";
   r.error_message = call.method + " " + call.path;
@@ -209,7 +215,7 @@ Status ReadScope(const rapidjson::Document& body, const std::map<std::string, st
 
 std::optional<std::variant<HttpReply, PreparedCall>> PrepareAdmin(const HttpCall& call,
                                                                   const ApiOptions& options) {
-  const bool ours = call.path == "/_emulator" ||
+  const bool ours = call.path == "/" || call.path == "/_emulator" ||
                     call.path.starts_with("/_emulator/") || call.path == "/metrics" ||
                     call.path == "/moto-api/reset";
   if (!ours) return std::nullopt;

@@ -62,6 +62,9 @@ HttpReply AdminError(const Status& status, int http_status = 0);
 
 // The routes' handlers, one file per concern.
 HttpReply SnapshotRoute(PreparedCall& call, AdminContext& admin);   // api/snapshot.cc
+HttpReply StateRoute(PreparedCall& call, AdminContext& admin);      // api/web_view.cc
+HttpReply WebAssetRoute(const HttpCall& call, const ApiOptions& options,
+                        const std::string& arg);                    // api/web_view.cc
 HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);    // api/metrics_text.cc
 
 }  // namespace ecs::api
