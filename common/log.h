@@ -42,8 +42,8 @@ class LogEvent {
   std::string line_;
 };
 
-// Text-format quoting: `value` as is when it is a plain word, else in double quotes with \" \\
-// and control characters escaped. Exposed for tests.
+// Text-format quoting: `value` as is when it is a plain word, else in double quotes with the
+// quote, the backslash and control characters escaped. Exposed for tests.
 std::string LogTextValue(std::string_view value);
 
 }  // namespace ecs

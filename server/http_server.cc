@@ -321,7 +321,13 @@ void HttpServer::Record(const api::HttpReply& reply, const std::string& request_
                         std::chrono::steady_clock::time_point start) {
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   if (metrics_) {
-    metrics_->RecordRequest(reply.route.empty() ? reply.operation : reply.route,
+    // A path or operation nobody serves is the client's text, not a label value: those count
+    // under one name, so that a scanner cannot grow the metrics without bound.
+    const bool unrouted = reply.status == 404 || reply.status == 405 ||
+                          reply.error_type == "UnknownOperationException";
+    metrics_->RecordRequest(unrouted           ? "unrouted"
+                            : reply.route.empty() ? reply.operation
+                                                  : reply.route,
                             reply.error_type.empty() ? "success" : reply.error_type,
                             took.count());
   }

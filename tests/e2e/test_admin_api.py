@@ -152,7 +152,9 @@ def test_metrics_in_prometheus_text(server):
     assert big["failures"][0]["reason"] == "RESOURCE:CPU"
     with pytest.raises(Exception):
         ecs.describe_clusters(clusters=["m"], include=["NOPE"])
+    server.http("GET", "/_emulator/scanner-probe-xyz")
     status, headers, raw = server.http("GET", "/metrics")
+    assert b"scanner-probe-xyz" not in raw  # unrouted paths are not label values
     assert status == 200 and headers["content-type"].startswith("text/plain; version=0.0.4")
     samples, types = parse_prometheus(raw.decode())
     assert types["ecs_emulator_requests_total"] == "counter"
@@ -161,6 +163,7 @@ def test_metrics_in_prometheus_text(server):
     assert by[("RunTask", "success")] >= 2
     assert by[("DescribeClusters", "InvalidParameterException")] >= 1
     assert by[("POST /_emulator/fleets", "success")] >= 1
+    assert by[("unrouted", "NotFound")] >= 1
     buckets = [(s["le"], v) for s, v in samples["ecs_emulator_request_duration_seconds_bucket"]
                if s["operation"] == "RunTask"]
     assert buckets[-1][0] == "+Inf" and buckets[-1][1] >= 2
