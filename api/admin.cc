@@ -62,7 +62,8 @@ std::map<std::string, std::string> ParseQuery(std::string_view query) {
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '+') {
         out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+      } else if (s[i] == '%' && i + 2 < s.size() &&
+                 std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                  std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
         out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
         i += 2;
@@ -166,8 +167,8 @@ HttpReply MethodNotAllowed(const HttpCall& call, const AdminRoute& route) {
   const std::string allow = AllowHeader(route);
   JsonWriter w;
   w.StartObject()
-      .Member("message", std::string(route.path) + " accepts " + allow + ", not " + call.method +
-                             ".")
+      .Member("message",
+              std::string(route.path) + " accepts " + allow + ", not " + call.method + ".")
       .Member("allow", allow)
       .EndObject();
   HttpReply r = AdminJson(405, w.str());
@@ -357,7 +358,8 @@ HttpReply Clock(PreparedCall& call, AdminContext& admin) {
   if (*action == "freeze") time.Freeze();
   if (*action == "release") time.Release();
   if (*action == "set") {
-    if (!to) return AdminError(Status::InvalidParameter("set needs `to` (epoch seconds or ISO-8601)."));
+    if (!to)
+      return AdminError(Status::InvalidParameter("set needs `to` (epoch seconds or ISO-8601)."));
     s = time.Set(*to);
   }
   if (*action == "advance") {

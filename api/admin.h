@@ -36,8 +36,8 @@ struct AdminRoute {
   std::string_view methods;  // "GET", "GET, POST", … (HEAD is accepted wherever GET is)
   std::string_view what;
   // One of the two: answered on the connection strand (no state), or run on the state strand.
-  HttpReply (*serve)(const HttpCall& call, const ApiOptions& options, const std::string& arg) =
-      nullptr;
+  HttpReply (*serve)(const HttpCall& call, const ApiOptions& options,
+                     const std::string& arg) = nullptr;
   HttpReply (*execute)(PreparedCall& call, AdminContext& admin) = nullptr;
 };
 const std::vector<AdminRoute>& AdminRoutes();
@@ -61,10 +61,10 @@ HttpReply AdminJson(int status, std::string body);
 HttpReply AdminError(const Status& status, int http_status = 0);
 
 // The routes' handlers, one file per concern.
-HttpReply SnapshotRoute(PreparedCall& call, AdminContext& admin);   // api/snapshot.cc
-HttpReply StateRoute(PreparedCall& call, AdminContext& admin);      // api/web_view.cc
+HttpReply SnapshotRoute(PreparedCall& call, AdminContext& admin);  // api/snapshot.cc
+HttpReply StateRoute(PreparedCall& call, AdminContext& admin);     // api/web_view.cc
 HttpReply WebAssetRoute(const HttpCall& call, const ApiOptions& options,
-                        const std::string& arg);                    // api/web_view.cc
-HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);    // api/metrics_text.cc
+                        const std::string& arg);                  // api/web_view.cc
+HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);  // api/metrics_text.cc
 
 }  // namespace ecs::api

@@ -9,7 +9,6 @@
 
 namespace ecs::api {
 
-
 Api::Api(control::ControlPlane* control, SimulatedClock* clock, ApiOptions options)
     : control_(control), time_(control, clock), options_(std::move(options)) {}
 

@@ -68,12 +68,12 @@ struct AdminRoute;
 
 struct PreparedCall {
   std::string operation;
-  Handler handler = nullptr;             // ECS operation
-  const AdminRoute* admin = nullptr;     // or an emulator route that needs the state strand
-  std::string admin_method;              // GET, POST
-  std::string admin_arg;                 // the value of the route's trailing {…} segment
+  Handler handler = nullptr;          // ECS operation
+  const AdminRoute* admin = nullptr;  // or an emulator route that needs the state strand
+  std::string admin_method;           // GET, POST
+  std::string admin_arg;              // the value of the route's trailing {…} segment
   std::map<std::string, std::string> query;
-  control::StateScope scope;            // the account / region the body or query names
+  control::StateScope scope;  // the account / region the body or query names
   control::RequestContext ctx;
   std::shared_ptr<rapidjson::Document> body;
   Precomputed precomputed;

@@ -21,11 +21,14 @@ struct StateCounts {
 
 StateCounts CountState(const control::ControlPlane& control) {
   StateCounts c;
-  for (const auto& [tenant, ts] : control.tenants()) {
+  for (const auto& entry : control.tenants()) {
+    const Tenant& tenant = entry.first;
+    const control::TenantState& ts = entry.second;
     auto key = [&tenant](std::string_view state) {
       return std::make_tuple(tenant.account, tenant.region, std::string(state));
     };
-    for (const auto& [name, cluster] : ts.clusters) ++c.clusters[key(model::ToString(cluster.status))];
+    for (const auto& [name, cluster] : ts.clusters)
+      ++c.clusters[key(model::ToString(cluster.status))];
     for (const auto& [name, cs] : ts.cluster_state) {
       for (const auto& [id, ci] : cs.instances) ++c.instances[key(model::ToString(ci.status))];
       for (const auto& [id, t] : cs.tasks) ++c.tasks[key(model::ToString(t.last_status))];
@@ -81,8 +84,7 @@ HttpReply MetricsRoute(PreparedCall&, AdminContext& admin) {
   w.Family("ecs_emulator_placement_failures_total", "counter",
            "Tasks that could not be placed, by reason (RESOURCE:CPU, ...).");
   for (const auto& [reason, n] : placements.failures) {
-    w.Sample("ecs_emulator_placement_failures_total", {{"reason", reason}},
-             static_cast<double>(n));
+    w.Sample("ecs_emulator_placement_failures_total", {{"reason", reason}}, static_cast<double>(n));
   }
   w.Family("ecs_emulator_simulated_clock_seconds", "gauge", "The simulated clock (epoch seconds).");
   w.Sample("ecs_emulator_simulated_clock_seconds", {},

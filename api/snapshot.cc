@@ -81,7 +81,7 @@ Status ReadRows(const rapidjson::Value& rows, std::vector<storage::ChangeSet::Ro
     if (!kind || !key || !seq || !body) {
       return BadSnapshot("row " + std::to_string(out->size()) + " needs kind, key, seq and body");
     }
-    out->push_back({static_cast<storage::Kind>(*kind), *key, *seq, *body});
+    out->push_back({static_cast<storage::Kind>(*kind), *key, *seq, body});
   }
   return Status::Ok();
 }
@@ -120,8 +120,9 @@ HttpReply PostSnapshot(PreparedCall& call, AdminContext& admin) {
   const rapidjson::Value* runtime_json = in.Object("runtime");
   if (!in.ok()) return AdminError(in.status());
   if (kind != "ecs-emulator" || !rows_json) {
-    return AdminError(BadSnapshot("expected {\"snapshot\": \"ecs-emulator\", \"rows\": [...]} "
-                                  "as GET /_emulator/snapshot returns it"));
+    return AdminError(
+        BadSnapshot("expected {\"snapshot\": \"ecs-emulator\", \"rows\": [...]} "
+                    "as GET /_emulator/snapshot returns it"));
   }
   if (format != kSnapshotFormat) {
     return AdminError(BadSnapshot("format " + std::to_string(format.value_or(0)) +

@@ -32,7 +32,7 @@ class SimulatedClock final : public Clock {
   void Release();              // time flows again from the current simulated instant
   // The exceptions to "never backwards", for when the state that lived in simulated time is
   // replaced (a reset, a restored snapshot):
-  void ReturnToRealTime();               // unfrozen, at the wall clock's time
+  void ReturnToRealTime();                // unfrozen, at the wall clock's time
   void Restore(Millis now, bool frozen);  // at `now`, frozen there or flowing on from it
 
  private:

@@ -51,8 +51,7 @@ std::string FormatValue(double v) {
 }
 }  // namespace
 
-void PrometheusWriter::Family(std::string_view name, std::string_view type,
-                              std::string_view help) {
+void PrometheusWriter::Family(std::string_view name, std::string_view type, std::string_view help) {
   out_ += "# HELP ";
   out_ += name;
   out_ += ' ';

@@ -104,8 +104,7 @@ struct RawOptions {
 void AddServerOptions(CLI::App& app, Options& o, RawOptions& raw) {
   app.add_option("--host", o.host, "Address to listen on (0.0.0.0 in containers)")
       ->envname("ECS_EMULATOR_HOST");
-  app.add_option("--port", raw.port, "TCP port; 0 picks a free port")
-      ->envname("ECS_EMULATOR_PORT");
+  app.add_option("--port", raw.port, "TCP port; 0 picks a free port")->envname("ECS_EMULATOR_PORT");
   app.add_option("--data-dir", o.data_dir, "Directory for the SQLite database")
       ->envname("ECS_EMULATOR_DATA_DIR");
   app.add_flag("--ephemeral", o.ephemeral, "Keep state in memory only; nothing is written to disk")

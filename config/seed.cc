@@ -4,6 +4,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -29,20 +31,17 @@ void WritePlainScalar(JsonWriter& w, const std::string& s) {
     w.Bool(false);
     return;
   }
-  size_t used = 0;
-  try {
-    const long long n = std::stoll(s, &used, 10);
-    if (used == s.size()) {
-      w.Int(n);
-      return;
-    }
-    const double d = std::stod(s, &used);
-    if (used == s.size()) {
-      w.Double(d);
-      return;
-    }
-  } catch (const std::exception&) {
-    // not a number: a string
+  const char* end = s.data() + s.size();
+  long long n = 0;
+  if (auto r = std::from_chars(s.data(), end, n); r.ec == std::errc() && r.ptr == end) {
+    w.Int(n);
+    return;
+  }
+  double d = 0;
+  if (auto r = std::from_chars(s.data(), end, d);
+      r.ec == std::errc() && r.ptr == end && std::isfinite(d)) {
+    w.Double(d);
+    return;
   }
   w.String(s);
 }
@@ -65,7 +64,9 @@ Status WriteYaml(JsonWriter& w, const YAML::Node& node, const std::string& where
     case YAML::NodeType::Sequence: {
       w.StartArray();
       for (size_t i = 0; i < node.size(); ++i) {
-        ECS_RETURN_IF_ERROR(WriteYaml(w, node[i], where + "[" + std::to_string(i) + "]", depth + 1));
+        std::string at = where;
+        at += "[" + std::to_string(i) + "]";
+        ECS_RETURN_IF_ERROR(WriteYaml(w, node[i], at, depth + 1));
       }
       w.EndArray();
       return Status::Ok();
@@ -75,7 +76,10 @@ Status WriteYaml(JsonWriter& w, const YAML::Node& node, const std::string& where
       for (const auto& kv : node) {
         const std::string key = kv.first.as<std::string>();
         w.Key(key);
-        ECS_RETURN_IF_ERROR(WriteYaml(w, kv.second, where + "." + key, depth + 1));
+        std::string at = where;
+        at += ".";
+        at += key;
+        ECS_RETURN_IF_ERROR(WriteYaml(w, kv.second, at, depth + 1));
       }
       w.EndObject();
       return Status::Ok();
@@ -88,9 +92,10 @@ Result<std::string> YamlToJson(std::string_view text) {
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
     if (docs.size() != 1) {
-      return Status::InvalidParameter("expected one YAML document (a list of them for several "
-                                      "accounts or regions), found " +
-                                      std::to_string(docs.size()));
+      return Status::InvalidParameter(
+          "expected one YAML document (a list of them for several "
+          "accounts or regions), found " +
+          std::to_string(docs.size()));
     }
     JsonWriter w;
     ECS_RETURN_IF_ERROR(WriteYaml(w, docs.front(), "seed", 0));

@@ -78,11 +78,10 @@ Result<int> ControlPlane::LoseZone(const RequestContext& ctx, const std::string&
   if (!known.contains(zone)) {
     std::string list;
     for (const auto& z : known) list += (list.empty() ? "" : ", ") + z;
-    return Status::InvalidParameter(
-        (zone.empty() ? std::string("availabilityZone can not be empty")
-                      : "Unknown availability zone '" + zone + "'") +
-        " in " + ctx.tenant.region + " (account " + ctx.tenant.account + "). Known zones: " + list +
-        ".");
+    return Status::InvalidParameter((zone.empty() ? std::string("availabilityZone can not be empty")
+                                                  : "Unknown availability zone '" + zone + "'") +
+                                    " in " + ctx.tenant.region + " (account " + ctx.tenant.account +
+                                    "). Known zones: " + list + ".");
   }
   for (const auto& [cluster, id] : victims) ECS_RETURN_IF_ERROR(LoseInstance(ctx, cluster, id));
   return static_cast<int>(victims.size());

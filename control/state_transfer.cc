@@ -33,8 +33,8 @@ RuntimeState ControlPlane::ExportRuntimeWhere(const TenantFilter& keep) const {
     if (!keep(tenant)) continue;
     for (const auto& [cluster, cs] : ts.cluster_state) {
       for (const auto& [name, svc] : cs.services) {
-        if (svc.next_launch_at == 0 && svc.start_failures == 0 &&
-            !svc.placement_failure_reported && !svc.throttle_reported) {
+        if (svc.next_launch_at == 0 && svc.start_failures == 0 && !svc.placement_failure_reported &&
+            !svc.throttle_reported) {
           continue;  // nothing to carry
         }
         out.services.push_back({tenant, cluster, name, svc.next_launch_at, svc.start_failures,

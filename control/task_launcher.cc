@@ -5,11 +5,23 @@
 #include <functional>
 #include <span>
 
+#include "common/log.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
 #include "taskdef/sizes.h"
 
 namespace ecs::control {
+
+namespace {
+// --log-level debug: where each task went.
+void LogPlaced(const model::Task& t) {
+  LogEvent(LogLevel::kDebug, "placed")
+      .Str("task", t.arn)
+      .Str("containerInstance", t.container_instance_id.empty() ? "-" : t.container_instance_id)
+      .Str("availabilityZone", t.availability_zone)
+      .Write();
+}
+}  // namespace
 
 struct TaskLauncher::LaunchPlan {
   bool start_task = false;  // StartTask: explicit instances, no placement strategies
@@ -446,6 +458,7 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   if (launch.awsvpc) t.eni = BuildEni(ctx, subnet);
   const bool attaches = launch.awsvpc || launch.fargate;
   t.last_status = attaches ? model::TaskState::kProvisioning : model::TaskState::kPending;
+  if (LogEnabled(LogLevel::kDebug)) LogPlaced(t);
   if (!attaches) t.pull_started_at = now;
   const LifecycleConfig& lc = state_.options.lifecycle;
   t.next_transition_at = now + (attaches ? lc.provisioning : lc.pending);

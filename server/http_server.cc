@@ -325,11 +325,10 @@ void HttpServer::Record(const api::HttpReply& reply, const std::string& request_
     // under one name, so that a scanner cannot grow the metrics without bound.
     const bool unrouted = reply.status == 404 || reply.status == 405 ||
                           reply.error_type == "UnknownOperationException";
-    metrics_->RecordRequest(unrouted           ? "unrouted"
+    metrics_->RecordRequest(unrouted              ? "unrouted"
                             : reply.route.empty() ? reply.operation
                                                   : reply.route,
-                            reply.error_type.empty() ? "success" : reply.error_type,
-                            took.count());
+                            reply.error_type.empty() ? "success" : reply.error_type, took.count());
   }
   if (LogEnabled(LogLevel::kInfo)) LogRequest(reply, request_id, took.count() * 1000);
 }

@@ -17,9 +17,9 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <boost/asio.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -77,8 +77,8 @@ class HttpServer {
   boost::asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
   boost::asio::awaitable<void> Reject(std::shared_ptr<Connection> conn);
   boost::asio::awaitable<ReadOutcome> ReadRequest(std::shared_ptr<Connection> conn);
-  size_t BodyLimit(const boost::beast::http::request_parser<boost::beast::http::string_body>&
-                       parser) const;
+  size_t BodyLimit(
+      const boost::beast::http::request_parser<boost::beast::http::string_body>& parser) const;
   boost::asio::awaitable<api::HttpReply> Handle(api::HttpCall call);
   void Record(const api::HttpReply& reply, const std::string& request_id,
               std::chrono::steady_clock::time_point start);

@@ -19,7 +19,7 @@ class ReconcilerLoop {
                  control::ControlPlane* control, const SimulatedClock* clock, Millis tick,
                  GroupCommit* group_commit = nullptr);
   void Start();
-  void Stop();  // thread-safe
+  void Stop();                                                      // thread-safe
   void set_metrics(ServerMetrics* metrics) { metrics_ = metrics; }  // before Start
 
  private:

@@ -48,8 +48,7 @@ TEST_CASE("a row that cannot be read changes nothing", "[transfer]") {
   CHECK(ClusterCount(*a.cp, a.ctx.tenant) == 1);
 }
 
-TEST_CASE("a scoped reset keeps the other tenants; a scoped restore refuses theirs",
-          "[transfer]") {
+TEST_CASE("a scoped reset keeps the other tenants; a scoped restore refuses theirs", "[transfer]") {
   TaskFixture a;
   a.Cluster("here");
   const Tenant eu{"000000000000", "eu-west-1"};

@@ -89,3 +89,24 @@ def test_unusable_data_dir_names_the_path(tmp_path):
     proc = subprocess.run([emulator_bin(), "--port", "0", "--data-dir", str(blocker / "data")],
                           capture_output=True, text=True, timeout=10)
     assert proc.returncode == 1 and str(blocker / "data") in proc.stderr, proc.stderr
+
+
+def test_debug_adds_placements_task_states_and_deployment_steps(emulators):
+    server = emulators(ephemeral=True, extra_args=["--log-format", "json", "--log-level", "debug"])
+    ecs = server.client()
+    status, _, _ = server.http("POST", "/_emulator/fleets", body=json.dumps(
+        {"cluster": "dbg", "count": 1, "createCluster": True}).encode())
+    assert status == 200
+    ecs.register_task_definition(family="d", containerDefinitions=[
+        {"name": "c", "image": "nginx", "cpu": 64, "memory": 64}])
+    ecs.create_service(cluster="dbg", serviceName="s", taskDefinition="d", desiredCount=1)
+
+    def seen():
+        events = {l.get("event") for l in json_lines(server)}
+        running = any(l.get("event") == "task-state" and l["lastStatus"] == "RUNNING"
+                      for l in json_lines(server))
+        return running and {"placed", "service-event"} <= events
+
+    wait_for(seen, timeout=10)
+    steps = [l["message"] for l in json_lines(server) if l.get("event") == "service-event"]
+    assert any("has started 1 tasks" in m for m in steps), steps

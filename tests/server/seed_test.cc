@@ -47,8 +47,8 @@ TEST_CASE("seed mistakes say where", "[seed]") {
   auto unknown = ParseSeed("clusters: []\n", SeedFormat::kYaml);
   REQUIRE(!unknown.ok());
   CHECK(unknown.status().message().find("unknown member 'clusters'") != std::string::npos);
-  auto two_ops = ParseSeed("requests:\n  - {CreateCluster: {}, DeleteCluster: {}}\n",
-                           SeedFormat::kYaml);
+  auto two_ops =
+      ParseSeed("requests:\n  - {CreateCluster: {}, DeleteCluster: {}}\n", SeedFormat::kYaml);
   REQUIRE(!two_ops.ok());
   CHECK(two_ops.status().message().find("seed.requests[0]") != std::string::npos);
   auto no_cluster = ParseSeed(R"({"fleets": [{"count": 1}]})", SeedFormat::kJson);
