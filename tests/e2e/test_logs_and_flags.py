@@ -30,7 +30,8 @@ def json_lines(server):
 
 def test_json_request_lines(emulators):
     server = emulators(ephemeral=True, extra_args=["--log-format", "json"])
-    start = [l for l in json_lines(server) if l.get("event") == "start"]
+    # stderr is read by another thread than stdout's "listening on": wait for the line.
+    start = wait_for(lambda: [l for l in json_lines(server) if l.get("event") == "start"])
     assert start and start[0]["mode"] == "ephemeral" and start[0]["address"].endswith(
         f":{server.port}") and start[0]["version"]
     ecs = server.client(region="eu-west-1", access_key="111122223333")
