@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "common/log.h"
 #include "config/options.h"
+#include "config/seed.h"
 #include "control/control_plane.h"
 #include "server/data_dir_lock.h"
 #include "server/group_commit.h"
@@ -72,6 +73,64 @@ ecs::Status ApplyFleets(ecs::control::ControlPlane& control, const ecs::config::
   return Status::Ok();
 }
 
+// --seed: applied once, to an empty state (a restart finds the state and skips it). Each
+// document's fleets go in as soon as their cluster exists (a request may create it), the rest
+// after the last request; the first failure stops start-up naming the request.
+ecs::Status ApplySeedDocument(const ecs::config::SeedDocument& doc, size_t index,
+                              const ecs::config::Options& opt, ecs::control::ControlPlane& control,
+                              ecs::api::Api& api) {
+  using namespace ecs;
+  const Tenant tenant{doc.account.value_or(opt.account_id), doc.region.value_or(opt.region)};
+  const control::RequestContext ctx{tenant};
+  std::vector<control::FleetInput> waiting = doc.fleets;
+  auto place_fleets = [&](bool last) -> Status {
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      if (!last && !control.FindCluster(ctx, it->cluster, true).ok()) {
+        ++it;
+        continue;
+      }
+      auto made = control.CreateFleet(ctx, *it);
+      if (!made.ok()) {
+        return Status::InvalidParameter("document " + std::to_string(index) + ", fleet for " +
+                                        it->cluster + ": " + made.status().message());
+      }
+      it = waiting.erase(it);
+    }
+    return Status::Ok();
+  };
+  for (size_t i = 0; i < doc.requests.size(); ++i) {
+    ECS_RETURN_IF_ERROR(place_fleets(false));
+    const auto& request = doc.requests[i];
+    api::HttpReply reply = api.Invoke(request.operation, request.body, tenant);
+    if (reply.status != 200) {
+      return Status::InvalidParameter("document " + std::to_string(index) + ", request " +
+                                      std::to_string(i) + " (" + request.operation +
+                                      "): " + reply.error_type + ": " + reply.error_message);
+    }
+  }
+  return place_fleets(true);
+}
+
+ecs::Status ApplySeed(const ecs::config::Options& opt, ecs::control::ControlPlane& control,
+                      ecs::api::Api& api) {
+  using namespace ecs;
+  if (opt.seed_path.empty()) return Status::Ok();
+  // Read (and checked) on every start, so a broken file is noticed before it matters.
+  auto seed = config::LoadSeed(opt.seed_path);
+  if (!seed.ok()) return seed.status();
+  if (!control.Empty()) {
+    Log(LogLevel::kInfo, "seed: " + opt.seed_path + " not applied: the state is not empty");
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < seed->documents.size(); ++i) {
+    if (Status s = ApplySeedDocument(seed->documents[i], i, opt, control, api); !s.ok()) {
+      return Status::InvalidParameter("seed " + opt.seed_path + ": " + s.message());
+    }
+  }
+  Log(LogLevel::kInfo, "seed: applied " + opt.seed_path);
+  return Status::Ok();
+}
+
 // From the start of serving on, writes are group-committed (server/group_commit.h): a writer
 // thread commits each batch while the state strand serves the next requests, and WAL
 // checkpoints run on a thread of their own. Ephemeral state has nothing to commit.
@@ -97,13 +156,21 @@ ecs::Status StartDurability(const ecs::config::Options& opt, ecs::storage::Store
 int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
           ecs::control::ControlPlane& control, ecs::SimulatedClock& clock, ecs::Millis started) {
   using namespace ecs;
+  server::ServerMetrics metrics;
   api::ApiOptions api_options{{opt.account_id, opt.region}, kVersion, started};
+  api_options.server_metrics = [&metrics] { return metrics.Render(); };
+  api_options.mode = opt.ephemeral ? "ephemeral" : "persistent";
   if (opt.verify_signatures) {
     api_options.verifier = std::make_shared<const SignatureVerifier>(opt.credentials);
   }
   api::Api api(&control, &clock, std::move(api_options));
   boost::asio::io_context ioc(opt.threads);
   auto state_strand = boost::asio::make_strand(ioc);
+  // Before group commit starts: the seed's writes commit one by one, before anyone is served.
+  if (Status s = ApplySeed(opt, control, api); !s.ok()) {
+    std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
+    return 1;
+  }
   Durability durability;
   if (Status s = StartDurability(opt, store, control, state_strand, durability); !s.ok()) {
     std::fprintf(stderr, "ecs-emulator: %s\n", s.message().c_str());
@@ -115,6 +182,8 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   server_options.max_connections = opt.max_connections;
   server_options.keep_headers = opt.verify_signatures;
   server::HttpServer http(ioc, state_strand, &api, server_options, durability.group_commit.get());
+  http.set_metrics(&metrics);
+  if (durability.group_commit) durability.group_commit->set_metrics(&metrics);
   auto port = http.Listen(opt.host, opt.port);
   if (!port.ok()) {
     std::fprintf(stderr, "ecs-emulator: %s\n", port.status().message().c_str());
@@ -124,6 +193,7 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
   server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms,
                                     durability.group_commit.get());
+  reconciler.set_metrics(&metrics);
   reconciler.Start();
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
@@ -132,6 +202,16 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
     http.Shutdown();
     reconciler.Stop();
   });
+  // The start-up line (stderr, like every log line); `listening on` alone goes to stdout, for
+  // scripts that wait for it.
+  LogEvent(LogLevel::kInfo, "start")
+      .Str("version", kVersion)
+      .Str("mode", opt.ephemeral ? "ephemeral" : "persistent")
+      .Str("data_dir", opt.ephemeral ? "-" : opt.data_dir)
+      .Str("address", opt.host + ":" + std::to_string(*port))
+      .Str("account", opt.account_id)
+      .Str("region", opt.region)
+      .Write();
   std::printf("listening on http://%s:%d\n", opt.host.c_str(), *port);
   std::fflush(stdout);
 
@@ -156,6 +236,7 @@ int Run(int argc, char** argv) {
   }
   const config::Options& opt = *parsed.options;
   SetLogLevel(opt.log_level);
+  SetLogFormat(opt.log_format);
   const Millis started = SystemNowMillis();
 
   std::optional<server::DataDirLock> data_dir_lock;  // held until exit; --ephemeral takes none

@@ -1,36 +1,70 @@
-// /_emulator/* routes that touch state (run on the state strand).
-//   POST /_emulator/reset                 wipe all state
-//   GET  /_emulator/clock                 {"now": <epoch s>, "frozen": bool}
-//   POST /_emulator/clock                 {"action": "freeze" | "release" | "advance" | "set",
-//                                          "by": "30s" | "seconds": 30, "to": <time>}
-//   POST /_emulator/fleets                {"cluster", "count", "instanceType", "cpu", "memory",
-//                                          "availabilityZones": [...], "attributes": {...}}
-//   POST /_emulator/faults                {"type": "fail-task", "cluster", "task", "exitCode"}
-//                                         {"type": "lose-instance", "cluster", "containerInstance"}
-//                                         {"type": "lose-zone", "availabilityZone"}
-//                                         {"type": "fail-task-definition" | "heal-task-definition",
-//                                          "taskDefinition"}
+// The emulator's own HTTP surface, everything but ECS's `POST /`: one table of routes
+// (AdminRoutes(), listed by GET /_emulator, the 404 and the README), their routing and their
+// handlers.
+//
+// Every route takes `account` and `region` in its JSON body or its query string; when absent
+// they come from the request's SigV4 signature, then the server's defaults (api/protocol.h
+// ResolveTenant). POST /_emulator/reset is the exception: without them it wipes every tenant.
+//
+// THREADING: PrepareAdmin runs on the connection strand (routing, body parsing, tenant) and
+// answers the routes that need no state; ExecuteAdmin runs the others on the state strand.
 #pragma once
 
-#include <rapidjson/document.h>
-
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
 
+#include "api/api.h"
 #include "control/control_plane.h"
 #include "control/simulated_time.h"
 
 namespace ecs::api {
 
-struct AdminReply {
-  AdminReply(int s, Status e, std::string b = "")
-      : status(s), error(std::move(e)), body(std::move(b)) {}
-  int status = 200;
-  Status error;      // set when status != 200
-  std::string body;  // JSON on success
+// What the state-strand routes work with besides the call.
+struct AdminContext {
+  control::ControlPlane& control;
+  control::SimulatedTime& time;
+  const ApiOptions& options;
 };
 
-AdminReply ExecuteAdminRoute(const std::string& route, const std::string& method,
-                             const rapidjson::Document& body, const control::RequestContext& ctx,
-                             control::ControlPlane& control, control::SimulatedTime& time);
+struct AdminRoute {
+  std::string_view path;     // a trailing "{…}" segment takes any value
+  std::string_view methods;  // "GET", "GET, POST", … (HEAD is accepted wherever GET is)
+  std::string_view what;
+  // One of the two: answered on the connection strand (no state), or run on the state strand.
+  HttpReply (*serve)(const HttpCall& call, const ApiOptions& options,
+                     const std::string& arg) = nullptr;
+  HttpReply (*execute)(PreparedCall& call, AdminContext& admin) = nullptr;
+};
+const std::vector<AdminRoute>& AdminRoutes();
+
+// The route a path names, or nullptr. `arg` gets the value of a trailing "{…}" segment.
+const AdminRoute* FindAdminRoute(std::string_view path, std::string* arg);
+
+// "a=1&b=x%20y" -> {a: 1, b: "x y"}.
+std::map<std::string, std::string> ParseQuery(std::string_view query);
+
+// Whether `path` belongs to the emulator's surface rather than to ECS's (nullopt: not ours).
+// Otherwise the finished reply, or the call to execute on the state strand.
+std::optional<std::variant<HttpReply, PreparedCall>> PrepareAdmin(const HttpCall& call,
+                                                                  const ApiOptions& options);
+
+HttpReply ExecuteAdmin(PreparedCall& call, AdminContext& admin);
+
+// A JSON reply of an emulator route (application/json).
+HttpReply AdminJson(int status, std::string body);
+// An error reply of an emulator route: the ECS error envelope, with `status` when given.
+HttpReply AdminError(const Status& status, int http_status = 0);
+
+// The routes' handlers, one file per concern.
+HttpReply SnapshotRoute(PreparedCall& call, AdminContext& admin);  // api/snapshot.cc
+HttpReply StateRoute(PreparedCall& call, AdminContext& admin);     // api/web_view.cc
+HttpReply WebAssetRoute(const HttpCall& call, const ApiOptions& options,
+                        const std::string& arg);                  // api/web_view.cc
+HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);  // api/metrics_text.cc
 
 }  // namespace ecs::api

@@ -9,17 +9,6 @@
 
 namespace ecs::api {
 
-namespace {
-HttpReply JsonReply(int status, std::string body, std::string operation) {
-  HttpReply r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  r.operation = std::move(operation);
-  return r;
-}
-}  // namespace
-
 Api::Api(control::ControlPlane* control, SimulatedClock* clock, ApiOptions options)
     : control_(control), time_(control, clock), options_(std::move(options)) {}
 
@@ -28,94 +17,90 @@ HttpReply Api::ErrorReply(const Status& status, std::string operation) {
   r.status = HttpStatusFor(status.code());
   r.body = ErrorBody(status);
   r.error_type = std::string(status.type_name());
+  r.error_message = status.message();
   r.operation = std::move(operation);
   return r;
 }
 
 std::variant<HttpReply, PreparedCall> Api::Prepare(const HttpCall& call) const {
-  if (call.path.starts_with("/_emulator/")) {
-    std::string route = call.path.substr(11);
-    if (route == "health" && call.method == "GET") {
-      JsonWriter w;
-      w.StartObject()
-          .Member("status", "ok")
-          .Member("version", options_.version)
-          .Key("uptime")
-          .Double(static_cast<double>(SystemNowMillis() - options_.started_at) / 1000.0)
-          .EndObject();
-      return JsonReply(200, w.str(), "-");
-    }
-    if (route == "operations" && call.method == "GET") {
-      JsonWriter w;
-      w.StartObject().Key("implemented").StartArray();
-      for (const auto& op : OperationTable()) {
-        if (op.handler) w.String(op.name);
+  if (call.method == "POST" && (call.path == "/" || call.path.empty())) {
+    Tenant tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
+    if (options_.verifier) {
+      const SignedRequest signed_request{call.method, call.target, &call.headers, call.body};
+      auto verified = options_.verifier->Verify(signed_request, SystemNowMillis());
+      if (!verified.ok()) {
+        HttpReply r = ErrorReply(verified.status(), "-");
+        r.tenant = tenant;
+        return r;
       }
-      w.EndArray().Key("all").StartArray();
-      for (const auto& op : OperationTable()) w.String(op.name);
-      w.EndArray().EndObject();
-      return JsonReply(200, w.str(), "-");
+      // A signed request runs in its credential's account (the default one if it names none).
+      const Credential& signer = **verified;
+      tenant.account = signer.account.empty() ? options_.defaults.account : signer.account;
     }
-    if ((route == "reset" && call.method == "POST") || route == "clock" ||
-        ((route == "fleets" || route == "faults") && call.method == "POST")) {
-      PreparedCall p;
-      p.operation = "-";
-      p.admin_route = route;
-      p.admin_method = call.method;
-      p.ctx.tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
-      auto body = ParseJsonObject(call.body);
-      if (!body.ok()) return ErrorReply(body.status(), "-");
-      p.body = std::move(*body);
-      return p;
-    }
-    return JsonReply(404, R"({"message":"Unknown emulator route."})", "-");
+    return PrepareOperation(ParseTarget(call.x_amz_target), call.body, tenant);
   }
+  if (auto admin = PrepareAdmin(call, options_)) return std::move(*admin);
+  HttpReply r = ErrorReply(Status(ErrorCode::kUnknownOperationException,
+                                  "ECS accepts only POST / with an X-Amz-Target header."),
+                           "-");
+  r.route = call.method + " " + call.path;
+  return r;
+}
 
-  if (call.method != "POST" || (call.path != "/" && !call.path.empty())) {
-    return ErrorReply(Status(ErrorCode::kUnknownOperationException,
-                             "ECS accepts only POST / with an X-Amz-Target header."),
-                      "-");
-  }
-  const Credential* signer = nullptr;
-  if (options_.verifier) {
-    const SignedRequest signed_request{call.method, call.target, &call.headers, call.body};
-    auto verified = options_.verifier->Verify(signed_request, SystemNowMillis());
-    if (!verified.ok()) return ErrorReply(verified.status(), "-");
-    signer = *verified;
-  }
-  auto op_name = ParseTarget(call.x_amz_target);
-  if (!op_name.ok()) return ErrorReply(op_name.status(), "-");
+std::variant<HttpReply, PreparedCall> Api::PrepareOperation(const Result<std::string>& op_name,
+                                                            std::string_view body_text,
+                                                            const Tenant& tenant) const {
+  auto fail = [&tenant](const Status& s, std::string op) {
+    HttpReply r = ErrorReply(s, std::move(op));
+    r.tenant = tenant;
+    return r;
+  };
+  if (!op_name.ok()) return fail(op_name.status(), "-");
   const OperationEntry* entry = FindOperation(*op_name);
-  if (!entry)
-    return ErrorReply(
-        Status(ErrorCode::kUnknownOperationException, "Unknown operation " + *op_name), *op_name);
-  if (!entry->handler) {
-    return ErrorReply(Status(ErrorCode::kUnknownOperationException,
-                             *op_name + " is not implemented by ecs-emulator yet"),
-                      *op_name);
+  if (!entry) {
+    return fail(Status(ErrorCode::kUnknownOperationException, "Unknown operation " + *op_name),
+                *op_name);
   }
-  auto body = ParseJsonObject(call.body);
-  if (!body.ok()) return ErrorReply(body.status(), *op_name);
+  if (!entry->handler) {
+    return fail(Status(ErrorCode::kUnknownOperationException,
+                       *op_name + " is not implemented by ecs-emulator yet"),
+                *op_name);
+  }
+  auto body = ParseJsonObject(body_text);
+  if (!body.ok()) return fail(body.status(), *op_name);
   PreparedCall p;
   p.operation = *op_name;
   p.handler = entry->handler;
-  p.ctx.tenant = ResolveTenant(call.authorization, call.host, options_.defaults);
-  if (signer)
-    p.ctx.tenant.account = signer->account.empty() ? options_.defaults.account : signer->account;
+  p.ctx.tenant = tenant;
   p.body = std::move(*body);
   if (entry->precompute) {
     try {
       entry->precompute(*p.body, p.precomputed);
     } catch (const std::exception& e) {
-      return ErrorReply(Status::Server(std::string("Internal error: ") + e.what()), *op_name);
+      return fail(Status::Server(std::string("Internal error: ") + e.what()), *op_name);
     }
   }
   return p;
 }
 
+HttpReply Api::Invoke(std::string_view operation, std::string_view body, const Tenant& tenant) {
+  auto prepared = PrepareOperation(std::string(operation), body, tenant);
+  if (auto* done = std::get_if<HttpReply>(&prepared)) return std::move(*done);
+  return Execute(std::get<PreparedCall>(prepared));
+}
+
 HttpReply Api::Execute(PreparedCall& call) {
+  HttpReply r = ExecuteCall(call);
+  r.tenant = call.ctx.tenant;
+  return r;
+}
+
+HttpReply Api::ExecuteCall(PreparedCall& call) {
   try {
-    if (!call.admin_route.empty()) return ExecuteAdmin(call);
+    if (call.admin) {
+      AdminContext admin{*control_, time_, options_};
+      return ExecuteAdmin(call, admin);
+    }
     cache_.Trim();
     JsonObjectReader in(*call.body);
     OpContext op{*control_, call.ctx, in, *call.body, call.precomputed, cache_};
@@ -130,17 +115,6 @@ HttpReply Api::Execute(PreparedCall& call) {
   } catch (...) {
     return ErrorReply(Status::Server("Internal error."), call.operation);
   }
-}
-
-HttpReply Api::ExecuteAdmin(PreparedCall& call) {
-  AdminReply r = ExecuteAdminRoute(call.admin_route, call.admin_method, *call.body, call.ctx,
-                                   *control_, time_);
-  if (r.status != 200) {
-    HttpReply reply = ErrorReply(r.error, "-");
-    reply.status = r.status;
-    return reply;
-  }
-  return JsonReply(200, std::move(r.body), "-");
 }
 
 }  // namespace ecs::api

@@ -7,6 +7,8 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,8 +27,9 @@
 namespace ecs::api {
 
 struct HttpCall {
-  std::string method;
-  std::string path;  // without query string
+  std::string method;  // HEAD arrives as GET (server/ drops the body of the reply)
+  std::string path;    // without query string
+  std::string query;   // after '?', undecoded
   std::string x_amz_target;
   std::string authorization;
   std::string host;
@@ -41,8 +44,13 @@ struct HttpReply {
   int status = 200;
   std::string content_type = "application/x-amz-json-1.1";
   std::string body;
-  std::string operation;   // for the request log ("-" for admin/unknown)
+  std::string operation;   // for the request log and metrics ("-" for admin/unknown)
   std::string error_type;  // set for error replies (x-amzn-ErrorType)
+  // For the request log and metrics.
+  std::string route;          // an emulator route, as "POST /_emulator/fleets" ("" for ECS)
+  std::string error_message;  // the message of an error reply
+  Tenant tenant;              // empty when the call never got as far as resolving it
+  std::string allow;          // 405: the Allow header
 };
 
 struct ApiOptions {
@@ -52,6 +60,10 @@ struct ApiOptions {
   // --verify-signatures: ECS operations are served only when signed by one of its credentials,
   // and run in that credential's account. Null: any signature (or none) is accepted.
   std::shared_ptr<const SignatureVerifier> verifier = nullptr;
+  // GET /metrics: what server/ measures (requests, reconciler, commits) in Prometheus text;
+  // api/ appends what the control plane holds. Unset in tests.
+  std::function<std::string()> server_metrics;
+  std::string mode = "persistent";  // or "ephemeral": shown by GET /_emulator and the web view
 };
 
 struct OpContext;
@@ -62,11 +74,16 @@ struct Precomputed {
   std::optional<Result<taskdef::TaskDefinitionSpec>> task_definition;  // RegisterTaskDefinition
 };
 
+struct AdminRoute;
+
 struct PreparedCall {
   std::string operation;
-  Handler handler = nullptr;  // ECS operation
-  std::string admin_route;    // or an /_emulator route that needs the state strand
-  std::string admin_method;
+  Handler handler = nullptr;          // ECS operation
+  const AdminRoute* admin = nullptr;  // or an emulator route that needs the state strand
+  std::string admin_method;           // GET, POST
+  std::string admin_arg;              // the value of the route's trailing {…} segment
+  std::map<std::string, std::string> query;
+  control::StateScope scope;  // the account / region the body or query names
   control::RequestContext ctx;
   std::shared_ptr<rapidjson::Document> body;
   Precomputed precomputed;
@@ -83,8 +100,16 @@ class Api {
 
   static HttpReply ErrorReply(const Status& status, std::string operation);
 
+  // An ECS operation called from inside the emulator (the seed file): Prepare and Execute
+  // without HTTP, for `tenant`. State strand (or before serving starts).
+  HttpReply Invoke(std::string_view operation, std::string_view body, const Tenant& tenant);
+
  private:
-  HttpReply ExecuteAdmin(PreparedCall& call);
+  // An ECS operation: its name (or why there is none), JSON body and tenant.
+  std::variant<HttpReply, PreparedCall> PrepareOperation(const Result<std::string>& operation,
+                                                         std::string_view body,
+                                                         const Tenant& tenant) const;
+  HttpReply ExecuteCall(PreparedCall& call);
 
   control::ControlPlane* control_;
   control::SimulatedTime time_;

@@ -40,4 +40,15 @@ void SimulatedClock::Release() {
   frozen_.store(false);
 }
 
+void SimulatedClock::ReturnToRealTime() {
+  frozen_.store(false);
+  offset_.store(0);
+}
+
+void SimulatedClock::Restore(Millis now, bool frozen) {
+  frozen_at_.store(now);
+  offset_.store(now - SystemNowMillis());
+  frozen_.store(frozen);
+}
+
 }  // namespace ecs

@@ -30,6 +30,10 @@ class SimulatedClock final : public Clock {
   void FreezeAt(Millis t);     // stops time at t (ignored if t is in the simulated past)
   void Advance(Millis delta);  // moves time forward, frozen or not
   void Release();              // time flows again from the current simulated instant
+  // The exceptions to "never backwards", for when the state that lived in simulated time is
+  // replaced (a reset, a restored snapshot):
+  void ReturnToRealTime();                // unfrozen, at the wall clock's time
+  void Restore(Millis now, bool frozen);  // at `now`, frozen there or flowing on from it
 
  private:
   std::atomic<bool> frozen_{false};

@@ -72,14 +72,8 @@ class DepthLimiter {
 };
 }  // namespace
 
-Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text) {
+Result<std::shared_ptr<rapidjson::Document>> ParseJsonValue(std::string_view text) {
   auto doc = std::make_shared<rapidjson::Document>();
-  size_t i = 0;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  if (i == text.size()) {
-    doc->SetObject();
-    return doc;
-  }
   // JSON text is UTF-8 (RFC 8259 §8.1); strings that are not would be stored and served back.
   // The message names the byte in hex and its offset, never the bytes themselves.
   if (auto bad = FindInvalidUtf8(text)) {
@@ -117,7 +111,20 @@ Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view te
                                  rapidjson::GetParseError_En(result.Code()) + " (offset " +
                                  std::to_string(result.Offset()) + ")");
   }
-  if (!doc->IsObject()) {
+  return doc;
+}
+
+Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == text.size()) {
+    auto doc = std::make_shared<rapidjson::Document>();
+    doc->SetObject();
+    return doc;
+  }
+  auto doc = ParseJsonValue(text);
+  if (!doc.ok()) return doc.status();
+  if (!(*doc)->IsObject()) {
     return Status::Serialization("Start of structure or map found where not expected.");
   }
   return doc;

@@ -33,6 +33,8 @@ inline constexpr int kMaxJsonDepth = 128;
 // the depth limit keeps every recursive walker over the result (ToJson, JsonWriter::Value,
 // decoders) shallow.
 Result<std::shared_ptr<rapidjson::Document>> ParseJsonObject(std::string_view text);
+// Any JSON value (an array, say), with the same depth limit; empty text is an error.
+Result<std::shared_ptr<rapidjson::Document>> ParseJsonValue(std::string_view text);
 
 class JsonObjectReader {
  public:

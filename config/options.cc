@@ -47,6 +47,7 @@ std::optional<int64_t> ParseCount(const std::string& s) {
 
 Result<control::FleetInput> ParseFleetSpec(const std::string& spec) {
   control::FleetInput f;
+  f.create_cluster = true;  // a start-up fleet declares its cluster too
   bool has_count = false;
   for (const std::string& item : Split(spec, ",")) {
     if (item.empty()) continue;
@@ -93,7 +94,9 @@ namespace {
 
 // What the command line gives as text, checked and converted after parsing.
 struct RawOptions {
+  std::string port = "4599";  // checked by hand, for a message that says what is wrong
   std::string log_level = "info";
+  std::string log_format = "text";
   int64_t retention_minutes = 60;
   std::vector<std::string> fleet_specs;
   std::string az_suffixes = "a,b,c";
@@ -150,9 +153,7 @@ std::string FinishCredentials(const RawOptions& raw, Options& o) {
 void AddServerOptions(CLI::App& app, Options& o, RawOptions& raw) {
   app.add_option("--host", o.host, "Address to listen on (0.0.0.0 in containers)")
       ->envname("ECS_EMULATOR_HOST");
-  app.add_option("--port", o.port, "TCP port; 0 picks a free port")
-      ->envname("ECS_EMULATOR_PORT")
-      ->check(CLI::Range(0, 65535));
+  app.add_option("--port", raw.port, "TCP port; 0 picks a free port")->envname("ECS_EMULATOR_PORT");
   app.add_option("--data-dir", o.data_dir, "Directory for the SQLite database")
       ->envname("ECS_EMULATOR_DATA_DIR");
   app.add_flag("--ephemeral", o.ephemeral, "Keep state in memory only; nothing is written to disk")
@@ -170,8 +171,14 @@ void AddServerOptions(CLI::App& app, Options& o, RawOptions& raw) {
       ->envname("ECS_EMULATOR_MAX_CONNECTIONS")
       ->check(CLI::Range(1, 1'000'000));
   app.add_option("--log-level", raw.log_level,
-                 "debug, info (one line per request), warn, error, off")
+                 "debug (adds placements, task state changes and deployment steps), info (one "
+                 "line per request), warn, error, off")
       ->envname("ECS_EMULATOR_LOG_LEVEL");
+  app.add_option("--log-format", raw.log_format, "text, or json (one JSON object per line)")
+      ->envname("ECS_EMULATOR_LOG_FORMAT");
+  app.add_option("--seed", o.seed_path,
+                 "YAML or JSON file of ECS requests applied at start-up when the state is empty")
+      ->envname("ECS_EMULATOR_SEED");
 }
 
 void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
@@ -210,8 +217,17 @@ void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
 
 // The checks and conversions CLI11 cannot make; the problem, or "" when there is none.
 std::string Finish(RawOptions raw, Options& o) {
+  auto port = ParseCount(raw.port);
+  if (!port || *port > 65535) {
+    return "invalid port '" + raw.port + "': --port must be a number from 0 to 65535 (0 picks a " +
+           "free one)";
+  }
+  o.port = static_cast<int>(*port);
   if (!ParseLogLevel(raw.log_level, &o.log_level)) {
     return "--log-level must be one of debug, info, warn, error, off; got '" + raw.log_level + "'";
+  }
+  if (!ParseLogFormat(raw.log_format, &o.log_format)) {
+    return "--log-format must be text or json; got '" + raw.log_format + "'";
   }
   if (!IsTwelveDigits(o.account_id))
     return "--account-id must be 12 digits; got '" + o.account_id + "'";
@@ -239,6 +255,25 @@ std::string Finish(RawOptions raw, Options& o) {
   return "";
 }
 
+// CLI11 keeps the last of a repeated option, or complains in its own words; a server started
+// with `--port 1 --port 2` should say plainly which flag was given twice. --fleet repeats.
+std::string RepeatedOption(const CLI::App& app, int argc, char** argv) {
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& name : option->get_lnames()) {
+      if (name == "fleet") continue;
+      const std::string flag = "--" + name;
+      int seen = 0;
+      for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") break;
+        if (arg == flag || arg.starts_with(flag + "=")) ++seen;
+      }
+      if (seen > 1) return flag + " was given " + std::to_string(seen) + " times; give it once";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 ParseOutcome ParseOptions(int argc, char** argv) {
@@ -251,6 +286,11 @@ ParseOutcome ParseOptions(int argc, char** argv) {
   AddAuthOptions(app, o, raw);
   AddSimulationOptions(app, o, raw);
   ParseOutcome out;
+  if (std::string repeated = RepeatedOption(app, argc, argv); !repeated.empty()) {
+    out.exit_code = 2;
+    out.output = "ecs-emulator: " + repeated + " (see --help)\n";
+    return out;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

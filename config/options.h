@@ -22,6 +22,10 @@ struct Options {
   std::string account_id = "000000000000";
   int threads = 2;
   LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kText;
+  // --seed / ECS_EMULATOR_SEED: a YAML or JSON file applied at start-up when the state is empty
+  // (config/seed.h); "" = none.
+  std::string seed_path;
   size_t max_body_bytes = 1 << 20;  // 1 MiB; ECS caps a task definition at 64 KiB
   int read_timeout_seconds = 60;
   int max_connections = 4096;          // beyond it a new connection is answered 503 and closed

@@ -262,7 +262,11 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
   if (const ClusterState* cs = state_.index.FindCluster(ctx.tenant, cluster_name)) {
     ECS_RETURN_IF_ERROR(CheckInstanceQuota(*cs, in.count));
   }
-  if (!FindCluster(ctx, cluster_name, true).ok()) {
+  if (auto found = FindCluster(ctx, cluster_name, true); !found.ok()) {
+    if (!in.create_cluster) {
+      return Status::ClusterNotFound(found.status().message() +
+                                     " Create it first, or pass \"createCluster\": true.");
+    }
     CreateClusterInput create;
     create.cluster_name = cluster_name;
     auto created = CreateCluster(ctx, std::move(create));

@@ -22,10 +22,14 @@ ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerato
 Status ControlPlane::Load() {
   auto snap = state_.store->Load();
   if (!snap.ok()) return snap.status();
+  return LoadFrom(*snap);
+}
+
+Status ControlPlane::LoadFrom(storage::Snapshot& snap) {
   state_.Clear();
   scheduler_.ForgetPass();
-  ECS_RETURN_IF_ERROR(LoadTaskDefinitions(*snap));
-  LoadSnapshot(*snap);
+  ECS_RETURN_IF_ERROR(LoadTaskDefinitions(snap));
+  LoadSnapshot(snap);
   return Status::Ok();
 }
 
@@ -63,9 +67,17 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
   }
 }
 
-storage::ChangeSet ControlPlane::DumpRows() const {
+storage::ChangeSet ControlPlane::DumpRows(const StateScope& scope) const {
+  if (scope.all()) return DumpRowsWhere([](const Tenant&) { return true; });
+  return DumpRowsWhere([&scope](const Tenant& t) { return scope.Covers(t); });
+}
+
+// Every row of the tenants `keep` accepts. A row belongs to the tenant of its resource; a tags
+// row to the tenant its ARN names.
+storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
   storage::ChangeSet rows;
   for (const auto& [tenant, ts] : state_.index.tenants()) {
+    if (!keep(tenant)) continue;
     for (const auto& [name, c] : ts.clusters) rows.PutCluster(c);
     for (const auto& [name, cs] : ts.cluster_state) {
       for (const auto& [id, ci] : cs.instances) rows.PutContainerInstance(ci);
@@ -74,6 +86,7 @@ storage::ChangeSet ControlPlane::DumpRows() const {
     }
   }
   for (const auto& [tenant, families] : state_.task_definitions.all()) {
+    if (!keep(tenant)) continue;
     for (const auto& [family, revisions] : families) {
       for (const auto& [revision, r] : revisions) {
         rows.PutTaskDefinition(
@@ -82,17 +95,21 @@ storage::ChangeSet ControlPlane::DumpRows() const {
     }
   }
   for (const auto& [owner, revision] : state_.task_definitions.last_revisions()) {
-    rows.PutRevisionCounter(owner.first, owner.second, revision);
+    if (keep(owner.first)) rows.PutRevisionCounter(owner.first, owner.second, revision);
   }
   for (const auto& [arn, tags] : state_.tags.all()) {
     // A task definition's tags are in its own row (above).
     ParsedArn parsed;
+    const bool parsed_ok = ParseEcsArn(arn, &parsed);
+    // Tags are only kept for ECS ARNs; one that does not parse goes with every tenant's rows.
+    if (parsed_ok ? !keep({parsed.account, parsed.region}) : !keep({})) continue;
     const bool in_definition_row =
-        ParseEcsArn(arn, &parsed) && parsed.resource_type == "task-definition" &&
+        parsed_ok && parsed.resource_type == "task-definition" &&
         state_.task_definitions.FindArn({parsed.account, parsed.region}, arn);
     if (!in_definition_row) rows.PutTags(arn, tags);
   }
   for (const auto& [tenant, settings] : state_.account_settings) {
+    if (!keep(tenant)) continue;
     for (const auto& [key, value] : settings) {
       rows.PutAccountSetting({tenant, key.first, key.second, value});
     }

@@ -43,13 +43,30 @@ class ControlPlane {
   // --- State as a whole ---
   Status Load();   // rebuilds every index from the store (start-up)
   Status Reset();  // wipes all state, on disk and in memory (POST /_emulator/reset)
+  // Wipes the tenants in `scope` only (state_transfer.cc).
+  Status Reset(const StateScope& scope);
+  // Whether there is nothing at all: no resource of any kind in any tenant (--seed applies then).
+  bool Empty() const;
   // After a failed commit memory is ahead of the store: drops the store's pending writes and
   // loads everything again.
   Status RecoverFromFailedCommit();
   // Every derived index recomputed and compared (ClusterIndex::CheckInvariants).
   Status CheckInvariants() const { return state_.index.CheckInvariants(); }
-  // Everything held in memory as the rows that store it (what a restart would load).
-  storage::ChangeSet DumpRows() const;
+  // Everything held in memory as the rows that store it (what a restart would load); with a
+  // scope, the rows of those tenants only.
+  storage::ChangeSet DumpRows(const StateScope& scope = {}) const;
+  // --- Snapshots (state_transfer.cc): GET / POST /_emulator/snapshot ---
+  // What memory holds that no row does, for the tenants in `scope`.
+  RuntimeState ExportRuntime(const StateScope& scope = {}) const;
+  // Replaces the tenants in `scope` with `rows` and `runtime` (a snapshot's), in one commit.
+  // Validates first: a row that cannot be read (Corrupt, naming it) or a resource outside the
+  // scope (InvalidParameterException) changes nothing.
+  Status ReplaceState(const StateScope& scope, const std::vector<storage::ChangeSet::Row>& rows,
+                      const RuntimeState& runtime);
+  // Read-only views for GET /metrics (api/metrics_text.cc): every tenant's resources, and the
+  // placement outcomes so far.
+  const std::map<Tenant, TenantState>& tenants() const { return state_.index.tenants(); }
+  const State::PlacementCounters& placement_counters() const { return state_.placements; }
   Millis Now() const { return state_.Now(); }
   const ControlOptions& options() const { return state_.options; }
   // The address DiscoverPollEndpoint hands out, once the listener knows its port (start-up).
@@ -251,6 +268,12 @@ class ControlPlane {
   bool ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const;
   void LoadSnapshot(storage::Snapshot& snap);
   Status LoadTaskDefinitions(storage::Snapshot& snap);
+  using TenantFilter = std::function<bool(const Tenant&)>;
+  storage::ChangeSet DumpRowsWhere(const TenantFilter& keep) const;
+  RuntimeState ExportRuntimeWhere(const TenantFilter& keep) const;
+  // Memory from decoded rows (Load's second half): everything cleared first.
+  Status LoadFrom(storage::Snapshot& snap);
+  void ImportRuntime(const RuntimeState& runtime);
 
   State state_;
   TaskLifecycle lifecycle_;

@@ -1,6 +1,8 @@
 // Fault injection for the admin API (POST /_emulator/faults): a task that crashes, an instance
 // or a whole availability zone that disappears, a task definition whose image cannot be pulled.
 // They go through the same state machine as real failures, so services react as in ECS.
+#include <set>
+
 #include "control/control_plane.h"
 
 namespace ecs::control {
@@ -59,17 +61,27 @@ Status ControlPlane::LoseInstance(const RequestContext& ctx, const std::string& 
 }
 
 Result<int> ControlPlane::LoseZone(const RequestContext& ctx, const std::string& zone) {
-  if (zone.empty()) {
-    return Status::InvalidParameter("availabilityZone can not be empty (e.g. " + ctx.tenant.region +
-                                    "a).");
-  }
+  // The zones of the region (--az-suffixes) and any zone an instance of this tenant was given
+  // (fleets may name their own): a typo must not quietly lose nothing.
+  std::set<std::string> known;
+  for (const auto& suffix : state_.options.az_suffixes) known.insert(ctx.tenant.region + suffix);
   std::vector<std::pair<std::string, std::string>> victims;  // (cluster, instance id)
   if (const TenantState* ts = state_.index.FindTenant(ctx.tenant)) {
     for (const auto& [cluster, cs] : ts->cluster_state) {
       for (const auto& [id, ci] : cs.instances) {
-        if (!ci.is_inactive() && ci.availability_zone() == zone) victims.emplace_back(cluster, id);
+        const std::string az = ci.availability_zone();
+        if (!az.empty()) known.insert(az);
+        if (!ci.is_inactive() && az == zone) victims.emplace_back(cluster, id);
       }
     }
+  }
+  if (!known.contains(zone)) {
+    std::string list;
+    for (const auto& z : known) list += (list.empty() ? "" : ", ") + z;
+    return Status::InvalidParameter((zone.empty() ? std::string("availabilityZone can not be empty")
+                                                  : "Unknown availability zone '" + zone + "'") +
+                                    " in " + ctx.tenant.region + " (account " + ctx.tenant.account +
+                                    "). Known zones: " + list + ".");
   }
   for (const auto& [cluster, id] : victims) ECS_RETURN_IF_ERROR(LoseInstance(ctx, cluster, id));
   return static_cast<int>(victims.size());

@@ -44,6 +44,9 @@ struct FleetInput {
   std::optional<int64_t> cpu, memory;           // override the instance type's size
   std::vector<std::string> availability_zones;  // default: the region's AZs
   std::vector<model::Attribute> attributes;
+  // A cluster that does not exist is created (--fleet, seed files); otherwise it is
+  // ClusterNotFoundException, as for RegisterContainerInstance.
+  bool create_cluster = false;
 };
 
 }  // namespace ecs::control

@@ -29,6 +29,34 @@ struct RequestContext {
   std::string principal_arn() const { return PrincipalArn(tenant); }
 };
 
+// The tenants an operation on the state as a whole covers (a scoped reset, a snapshot): an unset
+// member matches every account / region, so the default covers everything.
+struct StateScope {
+  std::optional<std::string> account;
+  std::optional<std::string> region;
+  bool all() const { return !account && !region; }
+  bool Covers(const Tenant& t) const {
+    return (!account || *account == t.account) && (!region || *region == t.region);
+  }
+};
+
+// What a snapshot holds besides the stored rows: the state the store does not keep, because a
+// restart may forget it (control/state.h, model/service.h "Runtime only"), but a restored
+// snapshot must continue exactly.
+struct RuntimeState {
+  struct ServiceRuntime {
+    Tenant tenant;
+    std::string cluster;
+    std::string service;
+    Millis next_launch_at = 0;
+    int64_t start_failures = 0;
+    bool placement_failure_reported = false;
+    bool throttle_reported = false;
+  };
+  std::vector<ServiceRuntime> services;
+  std::vector<std::string> failing_task_definitions;  // ARNs (POST /_emulator/faults)
+};
+
 // A page of ARNs (or names) and the token of the next one.
 struct Page {
   std::vector<std::string> arns;

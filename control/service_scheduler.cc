@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/log.h"
+
 namespace ecs::control {
 
 namespace {
@@ -66,6 +68,14 @@ void ServiceScheduler::AddEvent(model::Service& svc, const std::string& message,
   // ECS does not repeat an identical message back to back.
   if (!svc.events.empty() && svc.events.front().message == message) return;
   svc.events.push_front({state_.ids.Uuid(), now, message});
+  // Service events are the deployment's steps (started, stopped, steady, completed, failed).
+  if (LogEnabled(LogLevel::kDebug)) {
+    LogEvent(LogLevel::kDebug, "service-event")
+        .Str("service", svc.arn)
+        .Str("message", message)
+        .Int("at", now)
+        .Write();
+  }
   while (svc.events.size() > kMaxEvents) svc.events.pop_back();
 }
 

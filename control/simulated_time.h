@@ -19,6 +19,9 @@ class SimulatedTime {
   const SimulatedClock& clock() const { return *clock_; }
   void Freeze() { clock_->Freeze(); }
   void Release() { clock_->Release(); }
+  // Only when the state is replaced (reset, snapshot restore): see SimulatedClock.
+  void ReturnToRealTime() { clock_->ReturnToRealTime(); }
+  void Restore(Millis now, bool frozen) { clock_->Restore(now, frozen); }
   // Moves time forward by `delta` (InvalidParameterException when negative).
   Status Advance(Millis delta);
   // Moves time forward to `to` (InvalidParameterException when in the simulated past).

@@ -40,6 +40,11 @@ struct State {
   std::map<Tenant, AccountSettingValues> account_settings;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   int64_t next_seq = 1;                            // creation order of every resource
+  // GET /metrics: placement outcomes since start-up (not persisted, not reset).
+  struct PlacementCounters {
+    int64_t placed = 0;
+    std::map<std::string, int64_t> failures;  // by reason (RESOURCE:CPU, ...)
+  } placements;
 
   Millis Now() const { return clock->Now(); }
   int64_t NextSeq() { return next_seq++; }

@@ -8,11 +8,23 @@
 #include "control/capacity_providers.h"
 #include "scheduler/capacity_strategy.h"
 #include "common/arn_check.h"
+#include "common/log.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
 #include "taskdef/sizes.h"
 
 namespace ecs::control {
+
+namespace {
+// --log-level debug: where each task went.
+void LogPlaced(const model::Task& t) {
+  LogEvent(LogLevel::kDebug, "placed")
+      .Str("task", t.arn)
+      .Str("containerInstance", t.container_instance_id.empty() ? "-" : t.container_instance_id)
+      .Str("availabilityZone", t.availability_zone)
+      .Write();
+}
+}  // namespace
 
 struct TaskLauncher::LaunchPlan {
   bool start_task = false;  // StartTask: explicit instances, no placement strategies
@@ -306,8 +318,10 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
   std::vector<Slot> slots;
   for (const auto& p : *placed) {
     if (p.placed) {
+      ++state_.placements.placed;
       slots.push_back({instances[p.instance_index], p});
     } else {
+      ++state_.placements.failures[std::string(FailureReasonText(p.failure.reason))];
       out.failures.push_back({p.failure.arn.empty() ? launch.cluster->arn : p.failure.arn,
                               std::string(FailureReasonText(p.failure.reason)), ""});
     }
@@ -349,9 +363,11 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
     if (!placed.ok()) return placed.status();
     const auto& p = placed->front();
     if (!p.placed) {
+      ++state_.placements.failures[std::string(FailureReasonText(p.failure.reason))];
       out.failures.push_back({ci->arn, std::string(FailureReasonText(p.failure.reason)), ""});
       continue;
     }
+    ++state_.placements.placed;
     slots.push_back({ci, p});
   }
   return slots;
@@ -472,6 +488,7 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   if (launch.awsvpc) t.eni = BuildEni(ctx, subnet);
   const bool attaches = launch.awsvpc || launch.fargate;
   t.last_status = attaches ? model::TaskState::kProvisioning : model::TaskState::kPending;
+  if (LogEnabled(LogLevel::kDebug)) LogPlaced(t);
   if (!attaches) t.pull_started_at = now;
   const LifecycleConfig& lc = state_.options.lifecycle;
   t.next_transition_at = now + (attaches ? lc.provisioning : lc.pending);

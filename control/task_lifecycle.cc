@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scheduler/container_agent.h"
+#include "common/log.h"
 
 namespace ecs::control {
 
@@ -20,11 +21,23 @@ void TaskLifecycle::Changed(ClusterState& cs, model::Task& task, Millis now,
   if (on_task_changed_) on_task_changed_(cs, task, now, changes);
 }
 
+namespace {
+// --log-level debug: every task state transition, at its simulated instant.
+void LogTaskState(const model::Task& t, Millis now) {
+  LogEvent(LogLevel::kDebug, "task-state")
+      .Str("task", t.arn)
+      .Str("lastStatus", model::ToString(t.last_status))
+      .Int("at", now)
+      .Write();
+}
+}  // namespace
+
 void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
   using S = model::TaskState;
   const LifecycleConfig& lc = state_.options.lifecycle;
   t.last_status = next;
   ++t.version;
+  if (LogEnabled(LogLevel::kDebug)) LogTaskState(t, now);
   switch (next) {
     case S::kPending:
       if (t.eni) t.eni->status = model::AttachmentStatus::kAttached;

@@ -1,5 +1,7 @@
 #include "server/group_commit.h"
 
+#include <chrono>
+
 #include "common/log.h"
 
 namespace ecs::server {
@@ -35,7 +37,12 @@ void GroupCommit::StartWrite() {
   // shutdown never leaves a write (or its waiters) behind.
   boost::asio::post(writer_, [this, batch = writing_, rows = store_->TakePending(),
                               work = boost::asio::make_work_guard(state_)]() mutable {
+    const auto start = std::chrono::steady_clock::now();
     Status result = store_->WriteBatch(rows);
+    if (metrics_) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      metrics_->RecordBatch(rows.rows.size(), took.count(), result.ok());
+    }
     boost::asio::post(state_, [this, batch = std::move(batch), result = std::move(result),
                                work = std::move(work)] { Finish(batch, result); });
   });

@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "control/control_plane.h"
+#include "server/metrics.h"
 #include "storage/store.h"
 
 namespace ecs::server {
@@ -46,6 +47,8 @@ class GroupCommit {
   // State strand only. Hands the pending writes to the writer now if it is idle (the reconciler
   // after each slice); otherwise they go as soon as it is.
   void Flush();
+  // Each batch's size and write time go there (before serving starts).
+  void set_metrics(ServerMetrics* metrics) { metrics_ = metrics; }
 
  private:
   void StartWrite();
@@ -59,6 +62,7 @@ class GroupCommit {
   std::shared_ptr<Batch> open_;     // waiters on the pending writes, if any joined
   std::shared_ptr<Batch> writing_;  // the batch the writer has, if any
   bool start_posted_ = false;       // a StartWrite is queued on the strand
+  ServerMetrics* metrics_ = nullptr;
 };
 
 }  // namespace ecs::server

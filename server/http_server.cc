@@ -67,11 +67,11 @@ const std::string& HttpDate() {
 // The status line and headers of a reply, written with its body in one gather write. Beast's
 // generic serializer (buffer-sequence views over a fields container) took ~7 % of a
 // RegisterTaskDefinition's CPU under load, for what is always the same handful of headers.
-std::string ReplyHead(const api::HttpReply& reply, unsigned version, bool keep_alive) {
+std::string ReplyHead(const api::HttpReply& reply, unsigned version, bool keep_alive,
+                      const std::string& request_id) {
   const auto status = static_cast<http::status>(reply.status);
   const std::string_view reason = http::obsolete_reason(status);
   const std::string& date = HttpDate();
-  const std::string request_id = RandomRequestId();
   std::string out;
   out.reserve(200 + reply.content_type.size() + reply.error_type.size());
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -87,6 +87,10 @@ std::string ReplyHead(const api::HttpReply& reply, unsigned version, bool keep_a
   if (!reply.error_type.empty()) {
     out += "\r\nx-amzn-ErrorType: ";
     out += reply.error_type;
+  }
+  if (!reply.allow.empty()) {
+    out += "\r\nAllow: ";
+    out += reply.allow;
   }
   // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 closes it unless told.
   if (version == 10 && keep_alive) out += "\r\nConnection: keep-alive";
@@ -154,9 +158,12 @@ bool ParseBuffered(http::request_parser<http::string_body>& parser, beast::flat_
 
 api::HttpCall MakeCall(http::request<http::string_body>& req, bool keep_headers) {
   api::HttpCall call;
-  call.method = std::string(req.method_string());
+  // HEAD is answered as GET would be, without the body (Serve leaves it out).
+  call.method = req.method() == http::verb::head ? "GET" : std::string(req.method_string());
   std::string_view target = req.target();
-  call.path = std::string(target.substr(0, target.find('?')));
+  const size_t question = target.find('?');
+  call.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) call.query = std::string(target.substr(question + 1));
   call.x_amz_target = HeaderValue(req, "X-Amz-Target");
   call.authorization = HeaderValue(req, http::field::authorization);
   call.host = HeaderValue(req, http::field::host);
@@ -170,14 +177,23 @@ api::HttpCall MakeCall(http::request<http::string_body>& req, bool keep_headers)
   return call;
 }
 
-void LogRequest(const api::HttpReply& reply, std::chrono::steady_clock::time_point start) {
-  if (!LogEnabled(LogLevel::kInfo)) return;
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                  start)
-                .count();
-  Log(LogLevel::kInfo, reply.operation + " " + std::to_string(reply.status) + " " +
-                           std::to_string(us / 1000) + "." + std::to_string(us % 1000 / 100) +
-                           "ms");
+// The one line per request (common/log.h): who, what, how it ended, how long it took.
+void LogRequest(const api::HttpReply& reply, const std::string& request_id, double ms) {
+  LogEvent line(LogLevel::kInfo, "request");
+  line.Str("id", request_id);
+  if (!reply.tenant.account.empty()) {
+    line.Str("account", reply.tenant.account).Str("region", reply.tenant.region);
+  }
+  if (!reply.route.empty()) {
+    line.Str("route", reply.route);
+  } else {
+    line.Str("op", reply.operation);
+  }
+  line.Int("status", reply.status);
+  if (!reply.error_type.empty()) {
+    line.Str("error", reply.error_type).Str("message", reply.error_message);
+  }
+  line.Fixed3("ms", ms).Write();
 }
 }  // namespace
 
@@ -204,6 +220,10 @@ Result<int> HttpServer::Listen(const std::string& host, int port) {
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec == asio::error::address_in_use) {
+    return Status::Server("cannot listen on " + host + ":" + std::to_string(port) +
+                          ": the port is in use (--port 0 picks a free one)");
+  }
   if (ec) {
     return Status::Server("cannot listen on " + host + ":" + std::to_string(port) + ": " +
                           ec.message());
@@ -282,22 +302,41 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     }
     conn->busy.store(true);
     const auto start = std::chrono::steady_clock::now();
+    const std::string request_id = RandomRequestId();
     http::request<http::string_body> req = conn->parser->release();
     conn->parser.reset();
     api::HttpReply reply = co_await Handle(MakeCall(req, options_.keep_headers));
     conn->body_lease.Release();  // the body went with the call
+    Record(reply, request_id, start);
 
     const bool keep_alive = req.keep_alive() && !stopping_.load();
-    const std::string head = ReplyHead(reply, req.version(), keep_alive);
-    const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
+    const std::string head = ReplyHead(reply, req.version(), keep_alive, request_id);
+    const bool head_only = req.method() == http::verb::head;
+    const std::array<asio::const_buffer, 2> out{
+        asio::buffer(head), asio::buffer(reply.body.data(), head_only ? 0 : reply.body.size())};
     auto [write_ec, written] = co_await asio::async_write(conn->stream, out, kTuple);
     (void)written;
     conn->busy.store(false);
-    LogRequest(reply, start);
     if (write_ec || !keep_alive || stopping_.load()) break;
   }
   Close(conn);
   serving_.fetch_sub(1);
+}
+
+void HttpServer::Record(const api::HttpReply& reply, const std::string& request_id,
+                        std::chrono::steady_clock::time_point start) {
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  if (metrics_) {
+    // A path or operation nobody serves is the client's text, not a label value: those count
+    // under one name, so that a scanner cannot grow the metrics without bound.
+    const bool unrouted = reply.status == 404 || reply.status == 405 ||
+                          reply.error_type == "UnknownOperationException";
+    metrics_->RecordRequest(unrouted              ? "unrouted"
+                            : reply.route.empty() ? reply.operation
+                                                  : reply.route,
+                            reply.error_type.empty() ? "success" : reply.error_type, took.count());
+  }
+  if (LogEnabled(LogLevel::kInfo)) LogRequest(reply, request_id, took.count() * 1000);
 }
 
 // Beyond max_connections: answered before the request is read (clients send it, then read the
@@ -314,21 +353,39 @@ asio::awaitable<void> HttpServer::Reject(std::shared_ptr<Connection> conn) {
   rejecting_.fetch_sub(1);
 }
 
+// The body limit of a request, known once its header is read: a snapshot restore may be larger.
+size_t HttpServer::BodyLimit(const http::request_parser<http::string_body>& parser) const {
+  const auto& head = parser.get();
+  const std::string_view target = head.target();
+  const bool snapshot = head.method() == http::verb::post &&
+                        target.substr(0, target.find('?')) == "/_emulator/snapshot";
+  return snapshot ? std::max(options_.max_snapshot_bytes, options_.max_body_bytes)
+                  : options_.max_body_bytes;
+}
+
 asio::awaitable<HttpServer::ReadOutcome> HttpServer::ReadRequest(std::shared_ptr<Connection> conn) {
   auto& parser = conn->parser.emplace();
   parser.header_limit(kMaxHeaderBytes);
-  parser.body_limit(options_.max_body_bytes);
+  // The largest limit while the header is read (Beast checks Content-Length against it there);
+  // the request's own once the header tells which request it is.
+  parser.body_limit(std::max(options_.max_snapshot_bytes, options_.max_body_bytes));
   conn->stream.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
   auto [head_ec, head_bytes] =
       co_await http::async_read_header(conn->stream, conn->buffer, parser, kTuple);
   (void)head_bytes;
   if (head_ec)
-    co_return ReadOutcome{false, RefusalFor(head_ec, options_.max_body_bytes), head_ec.message()};
+    co_return ReadOutcome{
+        false, RefusalFor(head_ec, std::max(options_.max_snapshot_bytes, options_.max_body_bytes)),
+        head_ec.message()};
+  const size_t limit = BodyLimit(parser);
+  parser.body_limit(limit);
+  if (parser.content_length().value_or(0) > limit) {
+    co_return ReadOutcome{false, RefusalFor(http::error::body_limit, limit), "body over the limit"};
+  }
   // The body's memory comes out of the shared budget before any of it is read: Beast reserves a
   // Content-Length body in one piece, and a chunked one may grow up to the limit.
-  const size_t body_bytes = parser.chunked()
-                                ? options_.max_body_bytes
-                                : static_cast<size_t>(parser.content_length().value_or(0));
+  const size_t body_bytes =
+      parser.chunked() ? limit : static_cast<size_t>(parser.content_length().value_or(0));
   if (body_bytes > 0) {
     auto lease = body_budget_.TryTake(body_bytes);
     if (!lease) {
@@ -348,8 +405,7 @@ asio::awaitable<HttpServer::ReadOutcome> HttpServer::ReadRequest(std::shared_ptr
     (void)body_read;
     body_ec = read_ec;
   }
-  if (body_ec)
-    co_return ReadOutcome{false, RefusalFor(body_ec, options_.max_body_bytes), body_ec.message()};
+  if (body_ec) co_return ReadOutcome{false, RefusalFor(body_ec, limit), body_ec.message()};
   co_return ReadOutcome{true, std::nullopt, ""};
 }
 
@@ -379,8 +435,17 @@ asio::awaitable<api::HttpReply> HttpServer::Handle(api::HttpCall call) {
 // (kLingerTime) before the caller closes.
 asio::awaitable<void> HttpServer::Refuse(std::shared_ptr<Connection> conn, api::HttpReply reply,
                                          std::string why) {
-  Log(LogLevel::kInfo, "- " + std::to_string(reply.status) + " " + why);
-  const std::string head = ReplyHead(reply, 11, /*keep_alive=*/false);
+  const std::string request_id = RandomRequestId();
+  if (LogEnabled(LogLevel::kInfo)) {
+    LogEvent(LogLevel::kInfo, "refused")
+        .Str("id", request_id)
+        .Int("status", reply.status)
+        .Str("error", reply.error_type)
+        .Str("message", reply.error_message)
+        .Str("why", why)
+        .Write();
+  }
+  const std::string head = ReplyHead(reply, 11, /*keep_alive=*/false, request_id);
   const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(reply.body)};
   conn->stream.expires_after(kLingerTime);
   auto [write_ec, written] = co_await asio::async_write(conn->stream, out, kTuple);

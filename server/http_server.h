@@ -18,6 +18,8 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,6 +30,7 @@
 #include "server/accept_throttle.h"
 #include "server/byte_budget.h"
 #include "server/group_commit.h"
+#include "server/metrics.h"
 
 namespace ecs::server {
 
@@ -36,6 +39,9 @@ inline constexpr uint32_t kMaxHeaderBytes = 8 * 1024;
 
 struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
+  // POST /_emulator/snapshot restores a whole state: its body may be as large as the budget
+  // below (what all connections' bodies share), and no larger.
+  size_t max_snapshot_bytes = 64 << 20;
   int read_timeout_seconds = 60;
   int max_connections = 4096;
   // 64 of the largest bodies; ECS requests are a few KiB, so this only binds under abuse.
@@ -60,6 +66,8 @@ class HttpServer {
   void Start();
   // Stops accepting and closes idle connections; in-flight requests complete. Thread-safe.
   void Shutdown();
+  // Every request is counted there (before Start).
+  void set_metrics(ServerMetrics* metrics) { metrics_ = metrics; }
 
  private:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
@@ -72,7 +80,11 @@ class HttpServer {
   boost::asio::awaitable<void> Serve(std::shared_ptr<Connection> conn);
   boost::asio::awaitable<void> Reject(std::shared_ptr<Connection> conn);
   boost::asio::awaitable<ReadOutcome> ReadRequest(std::shared_ptr<Connection> conn);
+  size_t BodyLimit(
+      const boost::beast::http::request_parser<boost::beast::http::string_body>& parser) const;
   boost::asio::awaitable<api::HttpReply> Handle(api::HttpCall call);
+  void Record(const api::HttpReply& reply, const std::string& request_id,
+              std::chrono::steady_clock::time_point start);
   boost::asio::awaitable<void> Refuse(std::shared_ptr<Connection> conn, api::HttpReply reply,
                                       std::string why);
   void Close(const std::shared_ptr<Connection>& conn);
@@ -82,6 +94,7 @@ class HttpServer {
   api::Api* api_;
   ServerOptions options_;
   GroupCommit* group_commit_;
+  ServerMetrics* metrics_ = nullptr;
   Strand accept_strand_;  // the acceptor, its backoff timer and throttle_
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_backoff_;

@@ -50,6 +50,10 @@ void ReconcilerLoop::Fire() {
   const auto deadline = start + kSlice;
   auto more =
       control_->RunDueSlice(now, [&] { return std::chrono::steady_clock::now() >= deadline; });
+  if (metrics_) {
+    metrics_->RecordSlice(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   if (group_commit_) group_commit_->Flush();
   if (!more.ok()) {
     Log(LogLevel::kError, "reconciler: " + more.status().message());

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "control/control_plane.h"
 #include "server/group_commit.h"
+#include "server/metrics.h"
 
 namespace ecs::server {
 
@@ -18,7 +19,8 @@ class ReconcilerLoop {
                  control::ControlPlane* control, const SimulatedClock* clock, Millis tick,
                  GroupCommit* group_commit = nullptr);
   void Start();
-  void Stop();  // thread-safe
+  void Stop();                                                      // thread-safe
+  void set_metrics(ServerMetrics* metrics) { metrics_ = metrics; }  // before Start
 
  private:
   void Arm(Millis delay);
@@ -30,6 +32,7 @@ class ReconcilerLoop {
   const SimulatedClock* clock_;
   Millis tick_;
   GroupCommit* group_commit_;
+  ServerMetrics* metrics_ = nullptr;
   bool stopped_ = false;  // state strand only
 };
 

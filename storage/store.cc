@@ -257,7 +257,27 @@ Status AddRow(Snapshot& snap, Kind kind, std::string key, int64_t seq, const std
                          std::to_string(static_cast<int>(kind)));
 }
 
+// Creation order; stable, so equal seqs keep rowid (insertion) order as the index did.
+void SortByCreation(Snapshot& snap) {
+  auto by_seq = [](const auto& a, const auto& b) { return a.seq < b.seq; };
+  std::stable_sort(snap.clusters.begin(), snap.clusters.end(), by_seq);
+  std::stable_sort(snap.container_instances.begin(), snap.container_instances.end(), by_seq);
+  std::stable_sort(snap.tasks.begin(), snap.tasks.end(), by_seq);
+  std::stable_sort(snap.services.begin(), snap.services.end(), by_seq);
+  std::stable_sort(snap.task_definitions.begin(), snap.task_definitions.end(), by_seq);
+}
+
 }  // namespace
+
+Result<Snapshot> DecodeRows(const std::vector<ChangeSet::Row>& rows) {
+  Snapshot snap;
+  for (const auto& row : rows) {
+    if (!row.body) return Status::Corrupt("row " + row.key + " has no body");
+    ECS_RETURN_IF_ERROR(AddRow(snap, row.kind, row.key, row.seq, *row.body));
+  }
+  SortByCreation(snap);
+  return snap;
+}
 
 Result<Snapshot> Store::Load() {
   Snapshot snap;
@@ -271,13 +291,7 @@ Result<Snapshot> Store::Load() {
                                (*stmt)->ColumnText(3)));
   }
   ECS_RETURN_IF_ERROR(st);
-  // Creation order; stable, so equal seqs keep rowid (insertion) order as the index did.
-  auto by_seq = [](const auto& a, const auto& b) { return a.seq < b.seq; };
-  std::stable_sort(snap.clusters.begin(), snap.clusters.end(), by_seq);
-  std::stable_sort(snap.container_instances.begin(), snap.container_instances.end(), by_seq);
-  std::stable_sort(snap.tasks.begin(), snap.tasks.end(), by_seq);
-  std::stable_sort(snap.services.begin(), snap.services.end(), by_seq);
-  std::stable_sort(snap.task_definitions.begin(), snap.task_definitions.end(), by_seq);
+  SortByCreation(snap);
   return snap;
 }
 
@@ -289,6 +303,20 @@ Status Store::Wipe() {
     return Status::Ok();
   }
   return db_->Execute("DELETE FROM resources");
+}
+
+Status Store::ReplaceAll(const ChangeSet& rows) {
+  if (discard_writes_) {
+    return ConsumeInjectedFailure() ? Status::Server("injected commit failure") : Status::Ok();
+  }
+  Batch batch{.wipe = true, .rows = rows.rows()};
+  if (group_commit_) {
+    pending_ = std::move(batch);
+    if (ConsumeInjectedFailure()) fail_next_flush_ = true;
+    return Status::Ok();
+  }
+  if (ConsumeInjectedFailure()) return Status::Server("injected commit failure");
+  return WriteBatch(batch);
 }
 
 }  // namespace ecs::storage

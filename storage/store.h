@@ -106,6 +106,12 @@ struct Snapshot {
   std::vector<StoredAccountSetting> account_settings;
 };
 
+// Rows -> a Snapshot, as Load reads them: every row decoded by its kind's codec (Corrupt naming
+// the first row that cannot be read), each kind in creation order. Rows without a body (deletes)
+// are refused. What POST /_emulator/snapshot restores goes through here, so a kind added to
+// AddRow (store.cc) is restored the way it is loaded.
+Result<Snapshot> DecodeRows(const std::vector<ChangeSet::Row>& rows);
+
 class Store {
  public:
   // path ":memory:" keeps the database in memory (unit tests reload from it).
@@ -120,6 +126,9 @@ class Store {
   Status Commit(const ChangeSet& changes);
   Result<Snapshot> Load();
   Status Wipe();  // deletes every row (POST /_emulator/reset); queued like a commit in group mode
+  // Deletes every row and writes `rows` instead, in one transaction (a snapshot restored, a
+  // scoped reset); queued like a commit in group mode, and what was pending goes too.
+  Status ReplaceAll(const ChangeSet& rows);
 
   // Group commit, for the server: the ChangeSets committed on the state strand pile up as one
   // pending batch, and one SQLite transaction writes the whole batch, off the strand, so a burst

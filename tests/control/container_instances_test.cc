@@ -143,6 +143,10 @@ TEST_CASE("Fleets spread round-robin over the region's AZs", "[instances][fleet]
   in.count = 7;
   in.instance_type = "t3.medium";
   in.attributes = {{"pool", "blue"}};
+  // A fleet names an existing cluster unless it asks for one.
+  CHECK(f.cp->CreateFleet(f.ctx, in).status().code() == ErrorCode::kClusterNotFoundException);
+  CHECK_FALSE(f.cp->FindCluster(f.ctx, "fleet", false).ok());  // nothing was created
+  in.create_cluster = true;
   auto made = f.cp->CreateFleet(f.ctx, in);
   REQUIRE(made.ok());
   REQUIRE(made->size() == 7);
@@ -191,6 +195,7 @@ TEST_CASE("Fleets spread round-robin over the region's AZs", "[instances][fleet]
     TaskFixture g(options);
     FleetInput two;
     two.count = 3;
+    two.create_cluster = true;
     auto m = g.cp->CreateFleet(g.ctx, two);
     REQUIRE(m.ok());
     CHECK((*m)[0]->availability_zone() == "us-east-1d");

@@ -78,6 +78,7 @@ struct ServiceFixture {
     f.cpu = cpu;
     f.memory = memory;
     f.availability_zones = std::move(azs);
+    f.create_cluster = true;
     auto made = cp->CreateFleet(ctx, f);
     REQUIRE(made.ok());
     std::vector<std::string> arns;

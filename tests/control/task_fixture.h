@@ -83,6 +83,7 @@ struct TaskFixture {
     f.cpu = cpu;
     f.memory = memory;
     f.availability_zones = std::move(azs);
+    f.create_cluster = true;
     auto made = cp->CreateFleet(ctx, f);
     REQUIRE(made.ok());
     return *made;

@@ -27,7 +27,9 @@ def admin(server, route, body):
 
 
 def fleet(server, cluster="default", count=3, **extra):
-    status, out = admin(server, "fleets", {"cluster": cluster, "count": count, **extra})
+    # createCluster: the fleet's cluster need not exist first (without it: ClusterNotFound).
+    body = {"cluster": cluster, "count": count, "createCluster": True, **extra}
+    status, out = admin(server, "fleets", body)
     assert status == 200, out
     return out["containerInstanceArns"]
 

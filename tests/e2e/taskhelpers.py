@@ -18,7 +18,9 @@ def admin(server, method, route, body=None):
 
 
 def fleet(server, cluster="default", count=3, instance_type="m5.large", **extra):
-    body = {"cluster": cluster, "count": count, "instanceType": instance_type, **extra}
+    # createCluster: the fleet's cluster need not exist first (without it: ClusterNotFound).
+    body = {"cluster": cluster, "count": count, "instanceType": instance_type, "createCluster": True,
+            **extra}
     status, out = admin(server, "POST", "fleets", body)
     assert status == 200, out
     return out["containerInstanceArns"]
