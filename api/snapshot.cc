@@ -137,7 +137,7 @@ HttpReply PostSnapshot(PreparedCall& call, AdminContext& admin) {
   bool frozen = false;
   if (s.ok() && clock) {
     JsonObjectReader c(*clock);
-    now = c.Int("now");
+    now = c.Long("now");
     frozen = c.Bool("frozen").value_or(false);
     if (!c.ok()) s = c.status();
   }

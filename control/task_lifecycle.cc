@@ -119,7 +119,11 @@ void TaskLifecycle::StepContainers(ClusterState& cs, model::Task& t, Millis now,
     AssignRuntimeIds(task);
     task.health_status = scheduler::AggregateHealth(task.containers);
     task.next_transition_at = step.next_due.value_or(0);
-    if (step.changed) ++task.version;
+    // One change, one version: a step that also moves the task (to RUNNING, or to a stop) is
+    // counted by that move, as ECS emits one state-change event for it.
+    const bool task_moves = (step.stop && task.wants_running()) ||
+                            (task.last_status < model::TaskState::kRunning && step.all_started);
+    if (step.changed && !task_moves) ++task.version;
   });
   if (step.stop) {
     // An essential container exited, or failed to start (then the task never ran).
