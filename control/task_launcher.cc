@@ -5,10 +5,10 @@
 #include <functional>
 #include <span>
 
-#include "control/capacity_providers.h"
-#include "scheduler/capacity_strategy.h"
 #include "common/arn_check.h"
 #include "common/log.h"
+#include "control/capacity_providers.h"
+#include "scheduler/capacity_strategy.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
 #include "taskdef/sizes.h"

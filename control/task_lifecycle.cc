@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "scheduler/container_agent.h"
 #include "common/log.h"
+#include "scheduler/container_agent.h"
 
 namespace ecs::control {
 

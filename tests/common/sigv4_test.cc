@@ -35,7 +35,7 @@ TEST_CASE("SigV4 steps reproduce AWS's published example", "[sigv4]") {
 }
 
 // An ECS request signed with `secret` at kSignedAt.
-Headers Signed(std::string_view secret, std::string_view body, std::string key = "AKID") {
+Headers Signed(std::string_view secret, std::string_view body, const std::string& key = "AKID") {
   Headers h = {{"Host", "localhost:4599"},
                {"X-Amz-Target", "AmazonEC2ContainerServiceV20141113.ListClusters"},
                {"X-Amz-Date", "20150830T123600Z"}};

@@ -54,7 +54,8 @@ TEST_CASE("a scoped reset keeps the other tenants; a scoped restore refuses thei
   const Tenant eu{"000000000000", "eu-west-1"};
   control::CreateClusterInput in;
   in.cluster_name = "there";
-  REQUIRE(a.cp->CreateCluster(control::RequestContext{eu}, std::move(in)).ok());
+  const bool created = a.cp->CreateCluster(control::RequestContext{eu}, std::move(in)).ok();
+  REQUIRE(created);
   const auto everything = Rows(*a.cp);
 
   control::StateScope scope;

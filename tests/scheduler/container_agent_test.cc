@@ -60,16 +60,18 @@ TEST_CASE("Task health aggregates the essential containers with a health check",
     std::vector<std::pair<bool, std::optional<HealthStatus>>> containers;  // essential, health
     HealthStatus want;
   };
-  const auto H = HealthStatus::kHealthy, U = HealthStatus::kUnhealthy, K = HealthStatus::kUnknown;
+  constexpr auto kH = HealthStatus::kHealthy;
+  constexpr auto kU = HealthStatus::kUnhealthy;
+  constexpr auto kK = HealthStatus::kUnknown;
   const std::vector<Row> table = {
-      {{{true, std::nullopt}}, K},             // no health check at all
-      {{{true, H}}, H},                        //
-      {{{true, H}, {true, K}}, K},             // one essential not yet checked
-      {{{true, H}, {true, U}}, U},             // any essential UNHEALTHY
-      {{{true, K}, {true, U}}, U},             //
-      {{{true, H}, {false, U}}, H},            // non-essential ones do not count
-      {{{false, H}}, K},                       // only non-essential checks: UNKNOWN
-      {{{true, H}, {true, std::nullopt}}, H},  // containers without a check do not count
+      {{{true, std::nullopt}}, kK},              // no health check at all
+      {{{true, kH}}, kH},                        //
+      {{{true, kH}, {true, kK}}, kK},            // one essential not yet checked
+      {{{true, kH}, {true, kU}}, kU},            // any essential UNHEALTHY
+      {{{true, kK}, {true, kU}}, kU},            //
+      {{{true, kH}, {false, kU}}, kH},           // non-essential ones do not count
+      {{{false, kH}}, kK},                       // only non-essential checks: UNKNOWN
+      {{{true, kH}, {true, std::nullopt}}, kH},  // containers without a check do not count
   };
   for (size_t i = 0; i < table.size(); ++i) {
     INFO("row " << i);
