@@ -25,7 +25,22 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
     (void)a.Bool("rollback");
     s.alarms = Raw(*al);
   }
-  (void)ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
+  // Native blue/green, linear and canary deployments (issue #13) are not simulated yet: refuse
+  // them by name rather than run them as ROLLING, and the members only they use with them.
+  auto strategy = ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
+  if (strategy && *strategy != "ROLLING") {
+    d.Fail(Status::InvalidParameter("deploymentConfiguration.strategy " + *strategy +
+                                    " is not supported by ecs-emulator yet: only ROLLING "
+                                    "deployments are simulated."));
+  }
+  for (const char* member :
+       {"bakeTimeInMinutes", "lifecycleHooks", "linearConfiguration", "canaryConfiguration"}) {
+    if (d.Has(member)) {
+      d.Fail(Status::InvalidParameter("deploymentConfiguration." + std::string(member) +
+                                      " is not supported by ecs-emulator yet: it belongs to "
+                                      "BLUE_GREEN, LINEAR and CANARY deployments."));
+    }
+  }
 }
 
 // The members ECS stores and shows back without acting on them.

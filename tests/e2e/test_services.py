@@ -2,6 +2,7 @@
 scale → delete → inactive lifecycle, what Terraform reads back, listing and paging, the
 service-deployment history API, and a Fargate service."""
 import datetime
+import json
 import time
 
 import pytest
@@ -266,6 +267,33 @@ def test_create_and_update_errors(ecs, cluster):
     with pytest.raises(ClientError) as e:
         ecs.create_service(cluster="nope", serviceName="x", taskDefinition="err", desiredCount=1)
     assert error_code(e) == "ClusterNotFoundException"
+
+
+def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
+    # BLUE_GREEN / LINEAR / CANARY (issue #13) must never run as ROLLING behind the client's back.
+    # Raw requests: the clients' models on a bookworm machine predate these members.
+    definition(ecs, "bg")
+
+    def call(op, body):
+        status, _, raw = server.raw(op, {"cluster": cluster, **body})
+        return status, json.loads(raw)
+
+    create = {"serviceName": "bg", "taskDefinition": "bg", "desiredCount": 0}
+    for strategy in ("BLUE_GREEN", "LINEAR", "CANARY"):
+        status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": strategy}})
+        assert status == 400 and out["__type"] == "InvalidParameterException", out
+        assert f"strategy {strategy} is not supported by ecs-emulator yet" in out["message"]
+    status, out = call("CreateService", {**create, "deploymentConfiguration": {
+        "strategy": "ROLLING", "bakeTimeInMinutes": 5}})
+    assert status == 400 and "bakeTimeInMinutes" in out["message"], out
+    assert ecs.describe_services(cluster=cluster, services=["bg"])["failures"][0]["reason"] == "MISSING"
+    # ROLLING itself is served, and UpdateService refuses a switch without changing anything.
+    status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": "ROLLING"}})
+    assert status == 200 and out["service"]["deploymentConfiguration"]["strategy"] == "ROLLING", out
+    status, out = call("UpdateService", {"service": "bg", "desiredCount": 1,
+                                         "deploymentConfiguration": {"strategy": "LINEAR"}})
+    assert status == 400 and out["__type"] == "InvalidParameterException", out
+    assert describe(ecs, cluster, "bg")["desiredCount"] == 0
 
 
 def test_describe_services_missing_limits_and_other_clusters(ecs, cluster):
