@@ -412,7 +412,8 @@ class QueryParser {
   }
 
   bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return text_[pos_]; }
+  // '\0' at the end, so a lookahead never reads past the expression (fuzz: `(attribute:x =~`).
+  char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
   void SkipSpace() {
     while (!AtEnd() && IsSpace(Peek())) ++pos_;
   }
