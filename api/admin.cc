@@ -10,6 +10,7 @@
 #include "api/operations.h"
 #include "api/protocol.h"
 #include "common/json.h"
+#include "common/percent_decode.h"
 
 namespace ecs::api {
 
@@ -57,30 +58,14 @@ const std::vector<AdminRoute>& AdminRoutes() {
 }
 
 std::map<std::string, std::string> ParseQuery(std::string_view query) {
-  auto decode = [](std::string_view s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') {
-        out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() &&
-                 std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-                 std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-        i += 2;
-      } else {
-        out += s[i];
-      }
-    }
-    return out;
-  };
   std::map<std::string, std::string> out;
   while (!query.empty()) {
     const size_t amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     const size_t eq = pair.find('=');
     if (!pair.empty()) {
-      out[decode(pair.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1));
+      out[PercentDecode(pair.substr(0, eq), PlusIs::kSpace)] =
+          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), PlusIs::kSpace);
     }
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
   }

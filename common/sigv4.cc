@@ -10,6 +10,8 @@
 #include <ctime>
 #include <optional>
 
+#include "common/percent_decode.h"
+
 namespace ecs {
 
 namespace {
@@ -93,20 +95,6 @@ std::string UriEncode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-std::string UriDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // Query parameters decoded, re-encoded and sorted by name, then value.
 std::string CanonicalQuery(std::string_view query) {
   if (query.empty()) return "";
@@ -115,8 +103,8 @@ std::string CanonicalQuery(std::string_view query) {
     if (part.empty()) continue;
     const size_t eq = part.find('=');
     params.emplace_back(
-        UriEncode(UriDecode(part.substr(0, eq)), false),
-        eq == std::string_view::npos ? "" : UriEncode(UriDecode(part.substr(eq + 1)), false));
+        UriEncode(PercentDecode(part.substr(0, eq)), false),
+        eq == std::string_view::npos ? "" : UriEncode(PercentDecode(part.substr(eq + 1)), false));
   }
   std::sort(params.begin(), params.end());
   std::string out;
