@@ -6,6 +6,9 @@ Env:
   ECS_EMULATOR_ARGS  extra command-line arguments (shell-quoted) for every server
   ECS_AWS_CLI        AWS CLI v2 executable (default /usr/bin/aws, else `aws` on PATH)
   ECS_CONTRACT_MODEL override the botocore service-2.json used by the contract hook
+
+Marker `timing`: the test bounds wall time, CPU or RSS with numbers set for the optimized build;
+scripts/sanitize deselects it (an ASan build is 2-3x slower and maps gigabytes of shadow memory).
 """
 from __future__ import annotations
 
@@ -56,6 +59,12 @@ LISTEN_RE = re.compile(r"listening on http://([^\s:/]+|\[[^\]]+\]):(\d+)")
 
 
 _BIN_COPY = None
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "timing: bounds wall time, CPU or RSS for the optimized build "
+        "(deselected under sanitizers)")
 
 
 def emulator_bin() -> str:
