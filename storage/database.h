@@ -53,7 +53,8 @@ class Database {
   Status Run(const std::string& sql);
 
   // Applies migrations[i] for every i >= current schema version, each in its own transaction,
-  // recording the new version in `meta`.
+  // recording the new version in `meta`. A database file Open() created is synchronous=NORMAL
+  // from the end of its first Migrate() (see Open()).
   Status Migrate(const std::vector<std::string>& migrations);
   Result<int> SchemaVersion();
 
@@ -62,6 +63,7 @@ class Database {
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  bool creating_ = false;  // a new file, synchronous=OFF until its schema exists
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

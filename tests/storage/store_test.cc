@@ -321,3 +321,32 @@ TEST_CASE("A task's simulated containers round-trip (a restart resumes them exac
   REQUIRE(snap->tasks.size() == 1);
   CHECK(snap->tasks[0].containers == t.containers);
 }
+
+namespace {
+int SynchronousLevel(Database& db) {
+  auto stmt = db.Prepare("PRAGMA synchronous");
+  REQUIRE(stmt.ok());
+  Status st;
+  REQUIRE((*stmt)->Step(&st));
+  return static_cast<int>((*stmt)->ColumnInt(0));
+}
+}  // namespace
+
+TEST_CASE("A new database file is built without fsyncs, then commits at synchronous=NORMAL",
+          "[storage]") {
+  constexpr int kOff = 0;
+  constexpr int kNormal = 1;
+  const std::string path = TempDbPath();
+  {
+    auto db = Database::Open(path);
+    REQUIRE(db.ok());
+    CHECK(SynchronousLevel(**db) == kOff);  // nothing acknowledged yet
+    REQUIRE((*db)->Migrate(Migrations()).ok());
+    CHECK(SynchronousLevel(**db) == kNormal);
+  }
+  auto reopened = Database::Open(path);  // an existing file is never relaxed
+  REQUIRE(reopened.ok());
+  CHECK(SynchronousLevel(**reopened) == kNormal);
+  REQUIRE((*reopened)->Migrate(Migrations()).ok());
+  CHECK(SynchronousLevel(**reopened) == kNormal);
+}
