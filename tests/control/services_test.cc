@@ -917,8 +917,10 @@ TEST_CASE("A task that cannot be placed is reported once, not every tick", "[ser
   REQUIRE(trace != nullptr);
   CHECK(trace->operation == "service");
   CHECK(trace->service_name == "big");
-  REQUIRE(trace->trace.tasks.size() == 1);
-  CHECK(trace->trace.tasks[0].failure == "RESOURCE:CPU");
+  // One placement pass for both tasks: the first fits, the second does not.
+  REQUIRE(trace->trace.tasks.size() == 2);
+  CHECK(trace->trace.tasks[0].placed);
+  CHECK(trace->trace.tasks[1].failure == "RESOURCE:CPU");
   f.RequireNoWrites(20);
   // Capacity arrives: the second task is placed and the service becomes steady.
   f.Fleet(1, 1024, 2048);
