@@ -211,6 +211,10 @@ void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
                  "at most 1,000 instances); 0 turns tracing off")
       ->envname("ECS_EMULATOR_PLACEMENT_TRACES")
       ->check(CLI::Range(int64_t{0}, int64_t{100'000}));
+  app.add_flag(
+         "--trace-all-placements", o.trace_all_placements,
+         "Trace placements that succeeded too, not only failed ones (costs CPU per placement)")
+      ->envname("ECS_EMULATOR_TRACE_ALL_PLACEMENTS");
   app.add_option("--fleet", raw.fleet_specs,
                  "Simulated capacity at start-up, repeatable: cluster=NAME,count=N,type=m5.large"
                  "[,cpu=UNITS,memory=MIB,azs=us-east-1a:us-east-1b]; skipped when the cluster "

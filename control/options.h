@@ -38,6 +38,9 @@ struct ControlOptions {
   // How many placement decisions keep a trace for GET /_emulator/placement/... (0: none, and
   // placement runs untraced). Each lists at most 1,000 instances (scheduler/placement_trace.h).
   size_t placement_traces = 100;
+  // Also trace placements that succeeded (by default only failed ones are: tracing a decision
+  // costs several times the decision). StartTask decisions are always traced.
+  bool trace_all_placements = false;
 };
 
 // Simulated container instances declared in bulk (--fleet, POST /_emulator/fleets).

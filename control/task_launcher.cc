@@ -313,12 +313,22 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
     return Status::InvalidParameter("No Container Instances were found in your cluster.");
   }
   req.count = static_cast<int32_t>(in.count);
+  // Tracing costs 2-7x the placement itself (bench/RESULTS.md), so by default only a decision
+  // that failed is traced: placement is pure and seeded, so running it again with a trace over
+  // the same views gives the same decision, and a placement that succeeds pays nothing.
+  const std::span<const scheduler::InstanceView* const> pool(views);
   scheduler::PlacementTrace trace;
-  const bool tracing = state_.placement_traces.enabled();
-  auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(views), req,
-                                      tracing ? &trace : nullptr);
+  const bool trace_all = state_.placement_traces.enabled() && state_.options.trace_all_placements;
+  auto placed = scheduler::PlaceTasks(pool, req, trace_all ? &trace : nullptr);
   if (!placed.ok()) return placed.status();
-  if (tracing) out.placement_trace = RecordTrace(ctx, launch, in, std::move(trace));
+  const bool failed =
+      std::any_of(placed->begin(), placed->end(), [](const auto& p) { return !p.placed; });
+  if (!trace_all && failed && state_.placement_traces.enabled()) {
+    (void)scheduler::PlaceTasks(pool, req, &trace);
+  }
+  if (trace_all || (failed && state_.placement_traces.enabled())) {
+    out.placement_trace = RecordTrace(ctx, launch, in, std::move(trace));
+  }
   std::vector<Slot> slots;
   for (const auto& p : *placed) {
     if (p.placed) {

@@ -1,9 +1,11 @@
 """Placement traces (issue 15): GET /_emulator/placement lists the recent decisions and
 GET /_emulator/placement/<id | task | service | group> says why each instance was rejected
 (the filter and the numbers), how the strategies narrowed the rest, and what was chosen. Driven
-with boto3 and the AWS CLI; service events for unplaced tasks link to the trace."""
+with boto3 and the AWS CLI; service events for unplaced tasks link to the trace. By default
+only failed placements are traced; --trace-all-placements traces the successful ones too."""
 import json
 
+from conftest import AwsCli
 from svchelpers import definition, describe, fleet, wait_until
 from taskhelpers import admin, register_agents, simple_definition
 
@@ -48,7 +50,20 @@ def test_a_run_task_without_memory_shows_the_memory_reason_per_instance(server, 
     assert trace(server, "family:big")[1]["id"] == newest["id"]
 
 
-def test_constraints_show_in_the_trace(server, ecs, aws):
+def test_a_successful_placement_is_not_traced_by_default(server, ecs):
+    register_agents(ecs, per_az=1)
+    out = ecs.run_task(taskDefinition=simple_definition(ecs), count=2)
+    assert len(out["tasks"]) == 2
+    status, recent = admin(server, "GET", "placement")
+    assert status == 200 and recent["placements"] == []
+    status, body = trace(server, out["tasks"][0]["taskArn"])
+    assert status == 404, body
+
+
+def test_constraints_show_in_the_trace(emulators):
+    server = emulators(ephemeral=True, extra_args=["--trace-all-placements"])
+    ecs = server.client()
+    aws = AwsCli(server)
     arns = register_agents(ecs, per_az=1, cpu=2048, memory=4096)
     td = simple_definition(ecs, family="web", memory=256)
     distinct = [{"type": "distinctInstance"}]
@@ -125,7 +140,10 @@ def test_a_service_event_links_to_the_trace_of_the_unplaced_task(server, ecs):
 
 def test_unknown_traces_are_404_and_reset_forgets_them(server, ecs):
     register_agents(ecs, per_az=1)
-    ecs.run_task(taskDefinition=simple_definition(ecs), count=1)
+    out = ecs.run_task(taskDefinition=simple_definition(ecs, memory=100_000), count=1)
+    assert out["failures"][0]["reason"] == "RESOURCE:MEMORY"
+    status, recent = admin(server, "GET", "placement")
+    assert len(recent["placements"]) == 1
     status, body = trace(server, "no-such-task")
     assert status == 404
     assert "No placement trace for 'no-such-task'" in body["message"]
@@ -142,7 +160,8 @@ def test_tracing_can_be_turned_off(emulators):
     emu = emulators(ephemeral=True, extra_args=["--placement-traces", "0"])
     ecs = emu.client()
     register_agents(ecs, per_az=1)
-    ecs.run_task(taskDefinition=simple_definition(ecs), count=1)
+    out = ecs.run_task(taskDefinition=simple_definition(ecs, memory=100_000), count=1)
+    assert out["failures"][0]["reason"] == "RESOURCE:MEMORY"
     status, recent = admin(emu, "GET", "placement")
     assert status == 200 and recent == {"kept": 0, "placements": []}
     status, body = trace(emu, "family:web")
