@@ -116,6 +116,7 @@ TEST_CASE("a trace shows how each strategy step narrowed the survivors, per task
 
 TEST_CASE("tracing never changes the decision") {
   std::vector<InstanceView> instances;
+  instances.reserve(50);
   for (int i = 0; i < 50; ++i) {
     instances.push_back(Instance("i" + std::to_string(i), 1024, 1024 + 256 * (i % 7),
                                  i % 2 ? "us-east-1a" : "us-east-1b"));
@@ -138,6 +139,7 @@ TEST_CASE("tracing never changes the decision") {
 
 TEST_CASE("a trace lists at most kMaxTracedInstances instances and counts the rest") {
   std::vector<InstanceView> instances;
+  instances.reserve(kMaxTracedInstances + 5);
   for (size_t i = 0; i < kMaxTracedInstances + 5; ++i) {
     instances.push_back(Instance("i" + std::to_string(i), 1024, 1024));
   }
