@@ -249,6 +249,8 @@ int Run(int argc, char** argv) {
   control::ControlOptions control_options;
   control_options.endpoint_url = "http://" + opt.host + ":" + std::to_string(opt.port) + "/";
   control_options.lifecycle = opt.lifecycle;
+  control_options.placement_traces = static_cast<size_t>(opt.placement_traces);
+  control_options.trace_all_placements = opt.trace_all_placements;
   control_options.az_suffixes = opt.az_suffixes;
   control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy(), control_options);
   // A row that cannot be read stops the start with one line naming its kind and key.

@@ -206,6 +206,15 @@ void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
                  "How often the reconciler wakes when nothing is due")
       ->envname("ECS_EMULATOR_SCHEDULER_TICK_MS")
       ->check(CLI::Range(int64_t{10}, int64_t{60'000}));
+  app.add_option("--placement-traces", o.placement_traces,
+                 "Placement decisions whose trace GET /_emulator/placement/... keeps (each lists "
+                 "at most 1,000 instances); 0 turns tracing off")
+      ->envname("ECS_EMULATOR_PLACEMENT_TRACES")
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000}));
+  app.add_flag(
+         "--trace-all-placements", o.trace_all_placements,
+         "Trace placements that succeeded too, not only failed ones (costs CPU per placement)")
+      ->envname("ECS_EMULATOR_TRACE_ALL_PLACEMENTS");
   app.add_option("--fleet", raw.fleet_specs,
                  "Simulated capacity at start-up, repeatable: cluster=NAME,count=N,type=m5.large"
                  "[,cpu=UNITS,memory=MIB,azs=us-east-1a:us-east-1b]; skipped when the cluster "

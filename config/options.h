@@ -31,6 +31,8 @@ struct Options {
   int max_connections = 4096;          // beyond it a new connection is answered 503 and closed
   control::LifecycleConfig lifecycle;  // task state delays
   int64_t scheduler_tick_ms = 250;     // how often the service scheduler looks at every service
+  int64_t placement_traces = 100;      // placement decisions kept for /_emulator/placement (0: off)
+  bool trace_all_placements = false;   // successful placements too, not only failed ones
   // Availability zones of every region: region + suffix. Fleets go round-robin over them.
   std::vector<std::string> az_suffixes = {"a", "b", "c"};
   // --fleet / ECS_EMULATOR_FLEET: capacity created at start-up in the default account and region,

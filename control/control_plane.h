@@ -67,6 +67,7 @@ class ControlPlane {
   // placement outcomes so far.
   const std::map<Tenant, TenantState>& tenants() const { return state_.index.tenants(); }
   const State::PlacementCounters& placement_counters() const { return state_.placements; }
+  const PlacementTraceLog& placement_traces() const { return state_.placement_traces; }
   Millis Now() const { return state_.Now(); }
   const ControlOptions& options() const { return state_.options; }
   // The address DiscoverPollEndpoint hands out, once the listener knows its port (start-up).

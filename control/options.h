@@ -3,6 +3,7 @@
 // passed down. Plain data.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +35,12 @@ struct ControlOptions {
   // Unit tests: after every commit, check that every derived index matches what the primary
   // maps imply (ClusterIndex::CheckInvariants); a mismatch fails the commit.
   bool check_invariants = false;
+  // How many placement decisions keep a trace for GET /_emulator/placement/... (0: none, and
+  // placement runs untraced). Each lists at most 1,000 instances (scheduler/placement_trace.h).
+  size_t placement_traces = 100;
+  // Also trace placements that succeeded (by default only failed ones are: tracing a decision
+  // costs several times the decision). StartTask decisions are always traced.
+  bool trace_all_placements = false;
 };
 
 // Simulated container instances declared in bulk (--fleet, POST /_emulator/fleets).

@@ -224,6 +224,7 @@ struct RunTaskInput {
 struct RunTaskOutput {
   std::vector<const model::Task*> tasks;
   std::vector<DescribeFailure> failures;
+  int64_t placement_trace = 0;  // the decision's id in State::placement_traces; 0: not traced
 };
 
 struct ListTasksInput {

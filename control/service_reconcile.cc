@@ -52,6 +52,13 @@ std::string PlacementFailureEvent(const model::Service& svc, const std::string& 
          kTroubleshooting;
 }
 
+// Appended to a placement-failure event: where the emulator explains the decision (issue 15;
+// ECS's own message ends before it).
+std::string TraceLink(int64_t trace_id) {
+  if (trace_id == 0) return "";
+  return " Placement trace: /_emulator/placement/" + std::to_string(trace_id);
+}
+
 std::string TaskList(const std::vector<std::string>& ids) {
   std::string out;
   for (const auto& id : ids) out += " (task " + id + ")";
@@ -507,7 +514,8 @@ int64_t ServiceScheduler::LaunchServiceTasks(model::Service& svc, int64_t count,
       for (const auto* t : out->tasks) started.push_back(t->id);
       if (!out->failures.empty()) {
         failure =
-            PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn);
+            PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn) +
+            TraceLink(out->placement_trace);
       }
     }
   }
@@ -532,7 +540,9 @@ int64_t ServiceScheduler::LaunchDaemonTasks(model::Service& svc,
     }
     for (const auto* t : out->tasks) started.push_back(t->id);
     if (!out->failures.empty() && !failure) {
-      failure = PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn);
+      failure =
+          PlacementFailureEvent(svc, out->failures.front().reason, out->failures.front().arn) +
+          TraceLink(out->placement_trace);
     }
   }
   return ReportLaunch(svc, started, failure, now);

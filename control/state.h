@@ -15,6 +15,7 @@
 #include "common/tenant.h"
 #include "control/cluster_index.h"
 #include "control/options.h"
+#include "control/placement_traces.h"
 #include "control/tags.h"
 #include "control/task_definition_registry.h"
 #include "storage/store.h"
@@ -27,7 +28,11 @@ using AccountSettingValues = std::map<std::pair<std::string, std::string>, std::
 struct State {
   State(storage::Store* store_in, const Clock* clock_in, IdGenerator ids_in,
         ControlOptions options_in)
-      : store(store_in), clock(clock_in), ids(ids_in), options(std::move(options_in)) {}
+      : store(store_in),
+        clock(clock_in),
+        ids(ids_in),
+        options(std::move(options_in)),
+        placement_traces(options.placement_traces) {}
 
   storage::Store* store;
   const Clock* clock;
@@ -45,6 +50,8 @@ struct State {
     int64_t placed = 0;
     std::map<std::string, int64_t> failures;  // by reason (RESOURCE:CPU, ...)
   } placements;
+  // Why the last placements went where they went (not persisted; a reset forgets its scope's).
+  PlacementTraceLog placement_traces;
 
   Millis Now() const { return clock->Now(); }
   int64_t NextSeq() { return next_seq++; }

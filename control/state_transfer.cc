@@ -19,6 +19,7 @@ bool ControlPlane::Empty() const {
 }
 
 Status ControlPlane::Reset(const StateScope& scope) {
+  state_.placement_traces.Forget(scope);
   if (scope.all()) return Reset();
   return ReplaceState(scope, {}, {});
 }

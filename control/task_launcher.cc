@@ -313,8 +313,22 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
     return Status::InvalidParameter("No Container Instances were found in your cluster.");
   }
   req.count = static_cast<int32_t>(in.count);
-  auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(views), req);
+  // Tracing costs 2-7x the placement itself (bench/RESULTS.md), so by default only a decision
+  // that failed is traced: placement is pure and seeded, so running it again with a trace over
+  // the same views gives the same decision, and a placement that succeeds pays nothing.
+  const std::span<const scheduler::InstanceView* const> pool(views);
+  scheduler::PlacementTrace trace;
+  const bool trace_all = state_.placement_traces.enabled() && state_.options.trace_all_placements;
+  auto placed = scheduler::PlaceTasks(pool, req, trace_all ? &trace : nullptr);
   if (!placed.ok()) return placed.status();
+  const bool failed =
+      std::any_of(placed->begin(), placed->end(), [](const auto& p) { return !p.placed; });
+  if (!trace_all && failed && state_.placement_traces.enabled()) {
+    (void)scheduler::PlaceTasks(pool, req, &trace);
+  }
+  if (trace_all || (failed && state_.placement_traces.enabled())) {
+    out.placement_trace = RecordTrace(ctx, launch, in, std::move(trace));
+  }
   std::vector<Slot> slots;
   for (const auto& p : *placed) {
     if (p.placed) {
@@ -332,7 +346,10 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
 Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
     const RequestContext& ctx, ClusterState& cs, const LaunchPlan& launch,
     const scheduler::PlacementRequest& req, const RunTaskInput& in, RunTaskOutput& out) {
-  // StartTask: exactly one task per named instance, resources checked, no strategies.
+  // StartTask: exactly one task per named instance, resources checked, no strategies. Traced as
+  // one decision: each named instance's verdict, one task entry per instance that was tried.
+  scheduler::PlacementTrace combined;
+  scheduler::PlacementTrace* const trace = state_.placement_traces.enabled() ? &combined : nullptr;
   std::vector<Slot> slots;
   const std::string& cluster = launch.cluster->name;
   for (const auto& id : in.container_instances) {
@@ -343,6 +360,7 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
                                   : ArnPrefix(ctx.tenant) + "container-instance/" + cluster + "/" +
                                         std::string(LastSegment(id)),
                               "MISSING", ""});
+      if (trace) trace->instances.push_back({out.failures.back().arn, "MISSING", "not found", {}});
       continue;
     }
     if (ci->status != model::InstanceStatus::kActive) {
@@ -352,15 +370,22 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
                               ci->is_inactive() ? ""
                                                 : "The container instance is " + status +
                                                       ": no new tasks are placed on it."});
+      if (trace) trace->instances.push_back({ci->arn, "STATUS", "the instance is " + status, {}});
       continue;
     }
     // Earlier tasks of this StartTask call are already reserved on the views.
     const scheduler::InstanceView* view = &cs.views.at(ci->id);
     scheduler::PlacementRequest one = req;
     one.count = 1;
-    auto placed =
-        scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(&view, 1), one);
+    scheduler::PlacementTrace this_one;
+    auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(&view, 1),
+                                        one, trace ? &this_one : nullptr);
     if (!placed.ok()) return placed.status();
+    if (trace) {
+      trace->constraints = std::move(this_one.constraints);
+      trace->instances.push_back(std::move(this_one.instances.front()));
+      trace->tasks.push_back(std::move(this_one.tasks.front()));
+    }
     const auto& p = placed->front();
     if (!p.placed) {
       ++state_.placements.failures[std::string(FailureReasonText(p.failure.reason))];
@@ -370,7 +395,22 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
     ++state_.placements.placed;
     slots.push_back({ci, p});
   }
+  if (trace) out.placement_trace = RecordTrace(ctx, launch, in, std::move(combined));
   return slots;
+}
+
+int64_t TaskLauncher::RecordTrace(const RequestContext& ctx, const LaunchPlan& launch,
+                                  const RunTaskInput& in, scheduler::PlacementTrace trace) {
+  PlacementTraceRecord r;
+  r.tenant = ctx.tenant;
+  r.cluster = launch.cluster->name;
+  r.operation = launch.start_task ? "StartTask" : in.is_service ? "service" : "RunTask";
+  r.service_name = in.service_name;
+  r.group = launch.demand.group;
+  r.task_definition_arn = launch.def->reg.arn;
+  r.at = state_.Now();
+  r.trace = std::move(trace);
+  return state_.placement_traces.Add(std::move(r)).id;
 }
 
 void TaskLauncher::BuildContainers(const RequestContext& ctx, const LaunchPlan& launch,
@@ -540,6 +580,9 @@ Result<RunTaskOutput> TaskLauncher::Launch(const RequestContext& ctx, const mode
       ts.client_tokens[launch->token_key].push_back(launch->fingerprint + "|" + slot.id);
     }
     out.tasks.push_back(&slot);
+  }
+  if (PlacementTraceRecord* r = state_.placement_traces.FindId(out.placement_trace)) {
+    for (const model::Task* t : out.tasks) r->task_arns.push_back(t->arn);
   }
   return out;
 }

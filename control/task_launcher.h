@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "control/requests.h"
 #include "control/state.h"
+#include "scheduler/placement_trace.h"
 #include "scheduler/placement_types.h"
 #include "storage/store.h"
 
@@ -49,6 +50,9 @@ class TaskLauncher {
                                          const LaunchPlan& launch,
                                          const scheduler::PlacementRequest& req,
                                          const RunTaskInput& in, RunTaskOutput& out);
+  // Keeps a placement trace in State::placement_traces; returns its id.
+  int64_t RecordTrace(const RequestContext& ctx, const LaunchPlan& launch, const RunTaskInput& in,
+                      scheduler::PlacementTrace trace);
   std::vector<model::Task> Build(const RequestContext& ctx, const LaunchPlan& launch,
                                  const RunTaskInput& in, const std::vector<Slot>& slots);
   model::Task BuildOne(const RequestContext& ctx, const LaunchPlan& launch, const RunTaskInput& in,

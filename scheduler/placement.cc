@@ -5,6 +5,7 @@
 #include <iterator>
 #include <limits>
 #include <random>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -163,12 +164,14 @@ Status ValidateRequest(const PlacementRequest& request) {
 
 class PlacementRun {
  public:
-  PlacementRun(std::span<const InstanceView* const> instances, const PlacementRequest& request)
+  PlacementRun(std::span<const InstanceView* const> instances, const PlacementRequest& request,
+               PlacementTrace* trace)
       : request_(request),
         demand_(request.demand),
         strategies_(request.strategies.empty() ? DefaultStrategies(request.is_service)
                                                : request.strategies),
-        rng_(request.seed) {
+        rng_(request.seed),
+        trace_(trace) {
     // Strategies after `random` can never order anything: random already picked.
     auto random = std::find_if(strategies_.begin(), strategies_.end(), [](const auto& s) {
       return s.type == PlacementStrategy::Type::kRandom;
@@ -183,6 +186,7 @@ class PlacementRun {
           return c.type == PlacementConstraint::Type::kDistinctInstance;
         });
     BuildPool(instances);
+    if (trace_) TraceInstances(instances);
   }
 
   std::vector<TaskPlacement> Run() {
@@ -190,6 +194,7 @@ class PlacementRun {
     for (size_t t = 0; t < out.size(); ++t) {
       const uint64_t salt = rng_();
       const int best = PickBest(salt);
+      if (trace_) TraceTask(best);
       if (best < 0) {
         TaskPlacement failed;
         failed.failure = Closest();
@@ -401,6 +406,12 @@ class PlacementRun {
       }
     }
     failure.arn = closest->view->arn;
+    failure.reason = ReasonOf(closest->stage);
+    return failure;
+  }
+
+  // The failure reason of a pipeline stage (constraint stages: the constraint's type).
+  FailureReason ReasonOf(int stage) const {
     static constexpr std::array<FailureReason, kFirstConstraint> kStageReasons = {
         FailureReason::kAgent,
         FailureReason::kAttribute,
@@ -412,15 +423,164 @@ class PlacementRun {
         FailureReason::kResourceGpu,
         FailureReason::kResourceEni,
     };
-    if (closest->stage < kFirstConstraint) {
-      failure.reason = kStageReasons[closest->stage];
-    } else {
-      const auto& constraint = request_.constraints[closest->stage - kFirstConstraint];
-      failure.reason = constraint.type == PlacementConstraint::Type::kDistinctInstance
-                           ? FailureReason::kDistinctInstance
-                           : FailureReason::kMemberOf;
+    if (stage < kFirstConstraint) return kStageReasons[stage];
+    const auto& constraint = request_.constraints[stage - kFirstConstraint];
+    return constraint.type == PlacementConstraint::Type::kDistinctInstance
+               ? FailureReason::kDistinctInstance
+               : FailureReason::kMemberOf;
+  }
+
+  // ---- Tracing (only with a trace: none of this runs on an untraced placement) ----
+
+  void TraceInstances(std::span<const InstanceView* const> instances) {
+    for (const PlacementConstraint& c : request_.constraints) {
+      trace_->constraints.push_back(c.type == PlacementConstraint::Type::kDistinctInstance
+                                        ? "distinctInstance"
+                                        : "memberOf(" + c.expression.DebugString() + ")");
     }
-    return failure;
+    for (const PlacementStrategy& s : strategies_) trace_->strategies.push_back(StrategyText(s));
+    const size_t listed = std::min(instances.size(), kMaxTracedInstances);
+    trace_->instances_omitted = instances.size() - listed;
+    trace_->instances.reserve(listed);
+    size_t next = 0;  // pool_ keeps the caller's order, so one cursor finds each candidate
+    for (size_t i = 0; i < listed; ++i) {
+      PlacementTrace::Instance row;
+      row.arn = instances[i]->arn;
+      if (next < pool_.size() && pool_[next].index == i) {
+        const Candidate& c = pool_[next];
+        if (c.stage == kPassed) {
+          for (size_t s = 0; s < strategies_.size(); ++s) row.keys.push_back(Key(next, s));
+        } else {
+          row.filter = StageFilter(c.stage);
+          row.detail = StageDetail(c, c.stage);
+        }
+        ++next;
+      } else {
+        NotCandidate(*instances[i], &row);
+      }
+      trace_->instances.push_back(std::move(row));
+    }
+  }
+
+  // Why BuildPool left an instance out.
+  void NotCandidate(const InstanceView& v, PlacementTrace::Instance* row) const {
+    if (v.status != model::InstanceStatus::kActive) {
+      row->filter = "STATUS";
+      row->detail = "the instance is " +
+                    std::string(model::WireNames<model::InstanceStatus>::kNames.at(
+                        static_cast<size_t>(v.status))) +
+                    ": only ACTIVE instances take tasks";
+    } else if (demand_.launch_type != LaunchType::kAny &&
+               v.external != (demand_.launch_type == LaunchType::kExternal)) {
+      row->filter = "LAUNCH_TYPE";
+      row->detail = v.external ? "an EXTERNAL instance; the task's launch type is EC2"
+                               : "an EC2 instance; the task's launch type is EXTERNAL";
+    } else {
+      row->filter = "CAPACITY_PROVIDER";
+      row->detail = "belongs to capacity provider '" + v.capacity_provider_name +
+                    "'; the task uses '" + demand_.capacity_provider + "'";
+    }
+  }
+
+  std::string StageFilter(int stage) const {
+    if (stage < kFirstConstraint) return std::string(FailureReasonText(ReasonOf(stage)));
+    return request_.constraints[stage - kFirstConstraint].type ==
+                   PlacementConstraint::Type::kDistinctInstance
+               ? "distinctInstance"
+               : "memberOf";
+  }
+
+  std::string StageDetail(const Candidate& c, int stage) const {
+    const InstanceView& v = *c.view;
+    auto need = [](int64_t n, std::string_view what, int64_t have, std::string_view left) {
+      return "needs " + std::to_string(n) + " " + std::string(what) + ", " + std::to_string(have) +
+             " " + std::string(left);
+    };
+    switch (stage) {
+      case kStageAgent:
+        return "the container agent is disconnected";
+      case kStageAttribute:
+        return MissingAttribute(v);
+      case kStageLocation:
+        return "in zone '" + v.availability_zone + "', outside the zones of the task's subnets";
+      case kStageCpu:
+        return need(demand_.cpu, "CPU units", v.remaining_cpu - c.used_cpu, "remaining");
+      case kStageMemory:
+        return need(demand_.memory, "MiB of memory", v.remaining_memory - c.used_memory,
+                    "remaining");
+      case kStagePorts:
+      case kStagePortsUdp:
+        return std::string("a static ") + (stage == kStagePorts ? "TCP" : "UDP") +
+               " host port the task maps is in use or reserved, or no ephemeral port is free";
+      case kStageGpu:
+        return need(demand_.gpus, "GPUs",
+                    static_cast<int64_t>(v.available_gpu_ids.size()) - c.used_gpus, "free");
+      case kStageEni:
+        return "needs an ENI slot (awsvpc), none free";
+      default:
+        break;
+    }
+    const PlacementConstraint& constraint = request_.constraints[stage - kFirstConstraint];
+    if (constraint.type == PlacementConstraint::Type::kDistinctInstance) {
+      return "already runs " + std::to_string(c.group_count) + " task(s) of group '" +
+             demand_.group + "'";
+    }
+    return "does not match " + constraint.expression.DebugString();
+  }
+
+  std::string MissingAttribute(const InstanceView& v) const {
+    for (const RequiredAttribute& required : demand_.required_attributes) {
+      auto it = v.attributes.find(required.name);
+      if (it == v.attributes.end()) return "lacks the required attribute '" + required.name + "'";
+      if (required.value && it->second != required.value) {
+        return "attribute '" + required.name + "' is not '" + *required.value + "'";
+      }
+    }
+    return "lacks a required attribute";
+  }
+
+  static std::string StrategyText(const PlacementStrategy& s) {
+    switch (s.field) {
+      case PlacementStrategy::Field::kCpu:
+        return "binpack(cpu)";
+      case PlacementStrategy::Field::kMemory:
+        return "binpack(memory)";
+      case PlacementStrategy::Field::kInstanceId:
+        return "spread(instanceId)";
+      case PlacementStrategy::Field::kAttribute:
+        return "spread(attribute:" + s.attribute + ")";
+      case PlacementStrategy::Field::kNone:
+        break;
+    }
+    return "random";
+  }
+
+  // One task's decision, before Commit changes the chosen instance: how many candidates each
+  // strategy step kept (the lowest key among those still tied), and the choice.
+  void TraceTask(int best) {
+    PlacementTrace::Task task;
+    std::vector<size_t> tied;
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      if (pool_[i].stage == kPassed) tied.push_back(i);
+    }
+    task.candidates = tied.size();
+    if (best < 0) {
+      const PlacementFailure failure = Closest();
+      task.instance_arn = failure.arn;
+      task.failure = FailureReasonText(failure.reason);
+      trace_->tasks.push_back(std::move(task));
+      return;
+    }
+    for (size_t s = 0; s < strategies_.size(); ++s) {
+      int64_t lowest = std::numeric_limits<int64_t>::max();
+      for (size_t i : tied) lowest = std::min(lowest, Key(i, s));
+      std::erase_if(tied, [&](size_t i) { return Key(i, s) != lowest; });
+      task.steps.push_back({StrategyText(strategies_[s]), lowest, tied.size()});
+    }
+    task.placed = true;
+    task.instance_arn = pool_[static_cast<size_t>(best)].view->arn;
+    task.tied = tied.size();
+    trace_->tasks.push_back(std::move(task));
   }
 
   // Reserves the task on pool_[i] and returns its placement.
@@ -473,22 +633,25 @@ class PlacementRun {
   bool needs_group_count_ = false;
   std::vector<Candidate> pool_;
   std::vector<SpreadBuckets> buckets_;  // indexed like strategies_; empty unless spread attribute
+  PlacementTrace* trace_ = nullptr;     // null: nothing is traced
 };
 
 }  // namespace
 
 Result<std::vector<TaskPlacement>> PlaceTasks(std::span<const InstanceView* const> instances,
-                                              const PlacementRequest& request) {
+                                              const PlacementRequest& request,
+                                              PlacementTrace* trace) {
   ECS_RETURN_IF_ERROR(ValidateRequest(request));
-  return PlacementRun(instances, request).Run();
+  return PlacementRun(instances, request, trace).Run();
 }
 
 Result<std::vector<TaskPlacement>> PlaceTasks(std::span<const InstanceView> instances,
-                                              const PlacementRequest& request) {
+                                              const PlacementRequest& request,
+                                              PlacementTrace* trace) {
   std::vector<const InstanceView*> pointers;
   pointers.reserve(instances.size());
   for (const InstanceView& v : instances) pointers.push_back(&v);
-  return PlaceTasks(std::span<const InstanceView* const>(pointers), request);
+  return PlaceTasks(std::span<const InstanceView* const>(pointers), request, trace);
 }
 
 }  // namespace ecs::scheduler

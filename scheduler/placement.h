@@ -18,6 +18,7 @@
 
 #include "common/status.h"
 #include "scheduler/instance_view.h"
+#include "scheduler/placement_trace.h"
 #include "scheduler/placement_types.h"
 
 namespace ecs::scheduler {
@@ -26,12 +27,15 @@ namespace ecs::scheduler {
 // placed the rest of the request cannot be either (state only tightens), so they repeat its
 // failure. InvalidParameterException for malformed requests (negative count or resources, more
 // than 5 strategies or 10 constraints, an empty memberOf expression, an unnamed spread attribute).
+// With `trace`, also records why (placement_trace.h); it changes nothing about the decision.
 // REQUIRES: the pointers are non-null and outlive the call; ARNs are unique.
 Result<std::vector<TaskPlacement>> PlaceTasks(std::span<const InstanceView* const> instances,
-                                              const PlacementRequest& request);
+                                              const PlacementRequest& request,
+                                              PlacementTrace* trace = nullptr);
 
 // Convenience overload for a contiguous array of instances (instance_index refers to it).
 Result<std::vector<TaskPlacement>> PlaceTasks(std::span<const InstanceView> instances,
-                                              const PlacementRequest& request);
+                                              const PlacementRequest& request,
+                                              PlacementTrace* trace = nullptr);
 
 }  // namespace ecs::scheduler

@@ -909,8 +909,18 @@ TEST_CASE("A task that cannot be placed is reported once, not every tick", "[ser
   auto msgs = f.Messages("big");
   CHECK_THAT(msgs[0], Catch::Contains("has insufficient CPU units available."));
   CHECK_THAT(msgs[0],
-             Catch::EndsWith("For more information, see the Troubleshooting section of the Amazon "
-                             "ECS Developer Guide."));
+             Catch::Contains("For more information, see the Troubleshooting section of the Amazon "
+                             "ECS Developer Guide. Placement trace: /_emulator/placement/"));
+  // The link names the decision that failed, with each instance's verdict.
+  const std::string link = msgs[0].substr(msgs[0].rfind('/') + 1);
+  const control::PlacementTraceRecord* trace = f.cp->placement_traces().Find(f.ctx.tenant, link);
+  REQUIRE(trace != nullptr);
+  CHECK(trace->operation == "service");
+  CHECK(trace->service_name == "big");
+  // One placement pass for both tasks: the first fits, the second does not.
+  REQUIRE(trace->trace.tasks.size() == 2);
+  CHECK(trace->trace.tasks[0].placed);
+  CHECK(trace->trace.tasks[1].failure == "RESOURCE:CPU");
   f.RequireNoWrites(20);
   // Capacity arrives: the second task is placed and the service becomes steady.
   f.Fleet(1, 1024, 2048);
