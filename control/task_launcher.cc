@@ -8,6 +8,7 @@
 #include "common/arn_check.h"
 #include "common/log.h"
 #include "control/capacity_providers.h"
+#include "control/task_lifecycle.h"
 #include "scheduler/capacity_strategy.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
@@ -491,7 +492,7 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   if (LogEnabled(LogLevel::kDebug)) LogPlaced(t);
   if (!attaches) t.pull_started_at = now;
   const LifecycleConfig& lc = state_.options.lifecycle;
-  t.next_transition_at = now + (attaches ? lc.provisioning : lc.pending);
+  t.next_transition_at = now + StepDelay(state_, attaches ? lc.provisioning : lc.pending);
   return t;
 }
 
