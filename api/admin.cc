@@ -45,6 +45,13 @@ const std::vector<AdminRoute>& AdminRoutes() {
       {"/_emulator/faults", "POST",
        "fail-task, lose-instance, lose-zone, fail-task-definition, heal-task-definition", nullptr,
        Faults},
+      {"/_emulator/task-behaviors", "GET, POST, DELETE",
+       "run-time rules for what containers do: POST {\"match\": {\"image\",\"family\","
+       "\"revision\",\"container\"}, \"exitCode\", \"exitAfter\", \"failToStart\", "
+       "\"unhealthyAfter\", \"stopTakes\"}; GET lists; DELETE clears",
+       nullptr, TaskBehaviorsRoute},
+      {"/_emulator/task-behaviors/{id}", "DELETE", "delete one task behaviour rule", nullptr,
+       TaskBehaviorRoute},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},
       {"/_emulator/state", "GET", "the web view's data for one account and region", nullptr,

@@ -182,6 +182,16 @@ class ControlPlane {
   // `now` remains (the reconciler loop goes on with it).
   Result<bool> Settle(Millis now, const std::function<bool()>& out_of_time);
 
+  // --- Run-time behaviour rules, POST /_emulator/task-behaviors (behavior_rules.cc) ---
+  // Checked (scheduler::ValidateRule), given an id and armed for tasks launched from now on.
+  Result<std::string> ArmBehaviorRule(const Tenant& tenant, model::BehaviorRule rule);
+  const std::vector<model::BehaviorRule>& BehaviorRules(const Tenant& tenant) const {
+    return state_.BehaviorRulesOf(tenant);
+  }
+  void ClearBehaviorRules(const StateScope& scope);
+  // False when the tenant has no rule with that id.
+  bool DeleteBehaviorRule(const Tenant& tenant, const std::string& id);
+
   // --- Services (services.cc, service_deployments.cc) ---
   Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
   Result<const model::Service*> UpdateService(const RequestContext& ctx, const ServiceInput& in);

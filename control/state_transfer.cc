@@ -19,6 +19,7 @@ bool ControlPlane::Empty() const {
 }
 
 Status ControlPlane::Reset(const StateScope& scope) {
+  ClearBehaviorRules(scope);
   if (scope.all()) return Reset();
   return ReplaceState(scope, {}, {});
 }
