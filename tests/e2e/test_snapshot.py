@@ -62,7 +62,11 @@ def start_deployment(server):
             break
     assert deployments(ecs)[0][6] == "COMPLETED"
     ecs.update_service(cluster="snap", service="web", taskDefinition="web:2")
-    advance(server, "1s")
+    # The scheduler acts on the update at once (the server settles after each request): two old
+    # tasks stop at +0 (STOPPED at +100 ms), two new ones start then (RUNNING at +300 ms). At
+    # +150 ms the rollout is mid-way. (It used to advance 1 s and count on the scheduler's tick
+    # not having run yet.)
+    advance(server, "150ms")
     d = deployments(ecs)
     assert len(d) == 2 and d[0][6] == "IN_PROGRESS", d
     return ecs
