@@ -1,6 +1,6 @@
 // The emulator's own routes: the table, routing (404 with the route list, 405 with Allow),
 // the account/region of a call, and the handlers of reset, clock, fleets and faults. The
-// snapshot, placement-trace, web-view and metrics routes have files of their own.
+// snapshot, placement-trace, task-behaviors, web-view and metrics routes have files of their own.
 #include "api/admin.h"
 
 #include <algorithm>
