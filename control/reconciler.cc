@@ -1,5 +1,6 @@
 // The reconciler's entry points: every lifecycle step that is due, then the service scheduler,
 // committed as one ChangeSet per call (or per slice).
+#include <algorithm>
 #include <utility>
 
 #include "control/control_plane.h"
@@ -34,7 +35,13 @@ constexpr int kSettleRounds = 64;
 
 Result<bool> ControlPlane::Settle(Millis now, const std::function<bool()>& out_of_time) {
   if (!std::exchange(committed_since_settle_, false)) return false;
+  // A pass the reconciler loop left unfinished was listed before this request: a service the
+  // request created is not in it. Start afresh, so every service is seen by now.
+  scheduler_.ForgetPass();
   for (int round = 0; round < kSettleRounds; ++round) {
+    // The clock is read again each round: what a round launched is due at the instant it was
+    // launched, which may be a millisecond past `now`.
+    now = std::max(now, state_.Now());
     auto more = RunDueSlice(now, out_of_time);
     if (!more.ok()) return more.status();
     const bool wrote = std::exchange(committed_since_settle_, false);
