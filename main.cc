@@ -183,6 +183,10 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   server_options.keep_headers = opt.verify_signatures;
   server::HttpServer http(ioc, state_strand, &api, server_options, durability.group_commit.get());
   http.set_metrics(&metrics);
+  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms,
+                                    durability.group_commit.get());
+  reconciler.set_metrics(&metrics);
+  http.set_after_execute([&reconciler] { reconciler.Settle(); });
   if (durability.group_commit) durability.group_commit->set_metrics(&metrics);
   auto port = http.Listen(opt.host, opt.port);
   if (!port.ok()) {
@@ -191,9 +195,6 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   }
   http.Start();
   control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
-  server::ReconcilerLoop reconciler(state_strand, &control, &clock, opt.scheduler_tick_ms,
-                                    durability.group_commit.get());
-  reconciler.set_metrics(&metrics);
   reconciler.Start();
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

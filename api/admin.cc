@@ -1,6 +1,6 @@
 // The emulator's own routes: the table, routing (404 with the route list, 405 with Allow),
 // the account/region of a call, and the handlers of reset, clock, fleets and faults. The
-// snapshot, placement-trace, web-view and metrics routes have files of their own.
+// snapshot, placement-trace, task-behaviors, web-view and metrics routes have files of their own.
 #include "api/admin.h"
 
 #include <algorithm>
@@ -46,6 +46,13 @@ const std::vector<AdminRoute>& AdminRoutes() {
       {"/_emulator/faults", "POST",
        "fail-task, lose-instance, lose-zone, fail-task-definition, heal-task-definition", nullptr,
        Faults},
+      {"/_emulator/task-behaviors", "GET, POST, DELETE",
+       "run-time rules for what containers do: POST {\"match\": {\"image\",\"family\","
+       "\"revision\",\"container\"}, \"exitCode\", \"exitAfter\", \"failToStart\", "
+       "\"unhealthyAfter\", \"stopTakes\"}; GET lists; DELETE clears",
+       nullptr, TaskBehaviorsRoute},
+      {"/_emulator/task-behaviors/{id}", "DELETE", "delete one task behaviour rule", nullptr,
+       TaskBehaviorRoute},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},
       {"/_emulator/placement", "GET",

@@ -64,8 +64,10 @@ HttpReply AdminError(const Status& status, int http_status = 0);
 HttpReply SnapshotRoute(PreparedCall& call, AdminContext& admin);  // api/snapshot.cc
 HttpReply StateRoute(PreparedCall& call, AdminContext& admin);     // api/web_view.cc
 HttpReply WebAssetRoute(const HttpCall& call, const ApiOptions& options,
-                        const std::string& arg);                    // api/web_view.cc
-HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);    // api/metrics_text.cc
-HttpReply PlacementRoute(PreparedCall& call, AdminContext& admin);  // api/placement_traces.cc
+                        const std::string& arg);                        // api/web_view.cc
+HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);        // api/metrics_text.cc
+HttpReply PlacementRoute(PreparedCall& call, AdminContext& admin);      // api/placement_traces.cc
+HttpReply TaskBehaviorsRoute(PreparedCall& call, AdminContext& admin);  // api/behaviors_admin.cc
+HttpReply TaskBehaviorRoute(PreparedCall& call, AdminContext& admin);   // api/behaviors_admin.cc
 
 }  // namespace ecs::api

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "common/names.h"
 #include "control/instance_types.h"
@@ -102,6 +103,9 @@ struct RawOptions {
   std::string az_suffixes = "a,b,c";
   std::vector<std::string> credentials;
   std::string credentials_file;
+  std::string timing = "instant";
+  // Given only when set (flag or environment): each overrides the profile's value.
+  std::optional<int64_t> provisioning_ms, pending_ms, stopping_ms, deprovisioning_ms;
 };
 
 void AddAuthOptions(CLI::App& app, Options& o, RawOptions& raw) {
@@ -183,19 +187,24 @@ void AddServerOptions(CLI::App& app, Options& o, RawOptions& raw) {
 
 void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
   const auto delay = CLI::Range(int64_t{0}, int64_t{86'400'000});
-  app.add_option("--task-provisioning-ms", o.lifecycle.provisioning,
-                 "Simulated PROVISIONING time of awsvpc/Fargate tasks")
+  app.add_option("--timing", raw.timing,
+                 "instant (every task step at once; waiters succeed on their first poll) or "
+                 "realistic (seconds per step, as ECS)")
+      ->envname("ECS_EMULATOR_TIMING");
+  app.add_option("--task-provisioning-ms", raw.provisioning_ms,
+                 "Simulated PROVISIONING time of awsvpc/Fargate tasks (overrides --timing)")
       ->envname("ECS_EMULATOR_TASK_PROVISIONING_MS")
       ->check(delay);
-  app.add_option("--task-pending-ms", o.lifecycle.pending,
-                 "Simulated PENDING time (image pull) before RUNNING")
+  app.add_option("--task-pending-ms", raw.pending_ms,
+                 "Simulated PENDING time (image pull) before RUNNING (overrides --timing)")
       ->envname("ECS_EMULATOR_TASK_PENDING_MS")
       ->check(delay);
-  app.add_option("--task-stopping-ms", o.lifecycle.stopping, "Simulated STOPPING time")
+  app.add_option("--task-stopping-ms", raw.stopping_ms,
+                 "Simulated STOPPING time (overrides --timing)")
       ->envname("ECS_EMULATOR_TASK_STOPPING_MS")
       ->check(delay);
-  app.add_option("--task-deprovisioning-ms", o.lifecycle.deprovisioning,
-                 "Simulated DEPROVISIONING time of awsvpc/Fargate tasks")
+  app.add_option("--task-deprovisioning-ms", raw.deprovisioning_ms,
+                 "Simulated DEPROVISIONING time of awsvpc/Fargate tasks (overrides --timing)")
       ->envname("ECS_EMULATOR_TASK_DEPROVISIONING_MS")
       ->check(delay);
   app.add_option("--stopped-task-retention-minutes", raw.retention_minutes,
@@ -224,6 +233,22 @@ void AddSimulationOptions(CLI::App& app, Options& o, RawOptions& raw) {
       ->envname("ECS_EMULATOR_AZ_SUFFIXES");
 }
 
+// The timing profile, then each --task-*-ms given on top of it; the problem, or "".
+std::string FinishTiming(const RawOptions& raw, Options& o) {
+  if (raw.timing == "instant") {
+    o.lifecycle = control::InstantTiming();
+  } else if (raw.timing == "realistic") {
+    o.lifecycle = control::RealisticTiming();
+  } else {
+    return "--timing must be instant or realistic; got '" + raw.timing + "'";
+  }
+  if (raw.provisioning_ms) o.lifecycle.provisioning = *raw.provisioning_ms;
+  if (raw.pending_ms) o.lifecycle.pending = *raw.pending_ms;
+  if (raw.stopping_ms) o.lifecycle.stopping = *raw.stopping_ms;
+  if (raw.deprovisioning_ms) o.lifecycle.deprovisioning = *raw.deprovisioning_ms;
+  return "";
+}
+
 // The checks and conversions CLI11 cannot make; the problem, or "" when there is none.
 std::string Finish(RawOptions raw, Options& o) {
   auto port = ParseCount(raw.port);
@@ -242,6 +267,7 @@ std::string Finish(RawOptions raw, Options& o) {
     return "--account-id must be 12 digits; got '" + o.account_id + "'";
   if (o.region.empty()) return "--region must not be empty";
   if (!o.ephemeral && o.data_dir.empty()) return "--data-dir must not be empty";
+  if (std::string problem = FinishTiming(raw, o); !problem.empty()) return problem;
   o.lifecycle.stopped_retention = raw.retention_minutes * 60'000;
   // Flags win over the environment: the variable only applies when no --fleet is given.
   const char* fleet_env = std::getenv("ECS_EMULATOR_FLEET");

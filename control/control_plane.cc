@@ -137,6 +137,7 @@ Status ControlPlane::Commit(const storage::ChangeSet& changes) {
     }
     return s;
   }
+  if (!changes.empty()) committed_since_settle_ = true;
   if (state_.options.check_invariants) return CheckInvariants();
   return Status::Ok();
 }

@@ -175,6 +175,23 @@ class ControlPlane {
   // its own ChangeSet. Returns whether work due by `now` remains (call again).
   Result<bool> RunDueSlice(Millis now, const std::function<bool()>& out_of_time);
   std::optional<Millis> NextDue() const { return state_.index.NextDue(); }
+  // Right after a request (the server calls it before the reply leaves): when anything was
+  // committed since the last call, runs what is due by `now` in rounds — a lifecycle step can
+  // make the scheduler launch or stop, which makes more steps due — until a round commits
+  // nothing or `out_of_time()`. With instant timing (control/options.h) the next Describe then
+  // sees the settled state, so a waiter succeeds on its first poll. Returns whether work due by
+  // `now` remains (the reconciler loop goes on with it).
+  Result<bool> Settle(Millis now, const std::function<bool()>& out_of_time);
+
+  // --- Run-time behaviour rules, POST /_emulator/task-behaviors (behavior_rules.cc) ---
+  // Checked (scheduler::ValidateRule), given an id and armed for tasks launched from now on.
+  Result<std::string> ArmBehaviorRule(const Tenant& tenant, model::BehaviorRule rule);
+  const std::vector<model::BehaviorRule>& BehaviorRules(const Tenant& tenant) const {
+    return state_.BehaviorRulesOf(tenant);
+  }
+  void ClearBehaviorRules(const StateScope& scope);
+  // False when the tenant has no rule with that id.
+  bool DeleteBehaviorRule(const Tenant& tenant, const std::string& id);
 
   // --- Services (services.cc, service_deployments.cc) ---
   Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
@@ -277,6 +294,7 @@ class ControlPlane {
   void ImportRuntime(const RuntimeState& runtime);
 
   State state_;
+  bool committed_since_settle_ = false;  // a commit wrote rows since the last Settle
   TaskLifecycle lifecycle_;
   TaskLauncher launcher_;
   ServiceScheduler scheduler_;

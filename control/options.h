@@ -14,7 +14,9 @@
 
 namespace ecs::control {
 
-// How fast the simulated agent moves tasks along (milliseconds of simulated time).
+// How fast the simulated agent moves tasks along (milliseconds of simulated time). The member
+// defaults are what unit tests run with; the server starts from a named profile (below,
+// `--timing`), and each `--task-*-ms` flag given overrides that one value.
 struct LifecycleConfig {
   Millis provisioning = 100;             // PROVISIONING -> PENDING (awsvpc / Fargate: ENI attach)
   Millis pending = 200;                  // PENDING -> RUNNING (image pull, container start)
@@ -25,6 +27,30 @@ struct LifecycleConfig {
   // minimumHealthyPercent (ECS waits 40 s without health checks; 0 keeps CI fast).
   Millis health_grace = 0;
 };
+
+// The server's default: every step the agent takes by itself is immediate, and the server
+// runs what falls due right after each write (server/reconciler_loop.h, Settle), so a waiter
+// succeeds on its first poll unless something (capacity, a health check, a behaviour) holds
+// the outcome back. Under a frozen clock a zero delay still takes 1 ms (TaskLifecycle::Delay),
+// so every intermediate state can be seen by advancing 1 ms at a time.
+inline LifecycleConfig InstantTiming() {
+  LifecycleConfig lc;
+  lc.provisioning = lc.pending = lc.stopping = lc.deprovisioning = 0;
+  return lc;
+}
+
+// `--timing realistic`: the order of magnitude ECS shows for a small image (an estimate, not a
+// measurement: tens of seconds to start, seconds to stop), and the 40 s a service waits before
+// counting a task without health checks as healthy.
+inline LifecycleConfig RealisticTiming() {
+  LifecycleConfig lc;
+  lc.provisioning = 10'000;
+  lc.pending = 15'000;
+  lc.stopping = 5'000;
+  lc.deprovisioning = 10'000;
+  lc.health_grace = 40'000;
+  return lc;
+}
 
 struct ControlOptions {
   LifecycleConfig lifecycle;

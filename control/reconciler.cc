@@ -1,5 +1,8 @@
 // The reconciler's entry points: every lifecycle step that is due, then the service scheduler,
 // committed as one ChangeSet per call (or per slice).
+#include <algorithm>
+#include <utility>
+
 #include "control/control_plane.h"
 
 namespace ecs::control {
@@ -22,6 +25,30 @@ Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& 
   if (!more) more = !scheduler_.ReconcileServices(now, changes, &out_of_time);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return more;
+}
+
+namespace {
+// A bound on rounds for a settle (each round is a slice): a crash loop with zero delays would
+// otherwise go round until the time budget; the reconciler loop carries on with it.
+constexpr int kSettleRounds = 64;
+}  // namespace
+
+Result<bool> ControlPlane::Settle(Millis now, const std::function<bool()>& out_of_time) {
+  if (!std::exchange(committed_since_settle_, false)) return false;
+  // A pass the reconciler loop left unfinished was listed before this request: a service the
+  // request created is not in it. Start afresh, so every service is seen by now.
+  scheduler_.ForgetPass();
+  for (int round = 0; round < kSettleRounds; ++round) {
+    // The clock is read again each round: what a round launched is due at the instant it was
+    // launched, which may be a millisecond past `now`.
+    now = std::max(now, state_.Now());
+    auto more = RunDueSlice(now, out_of_time);
+    if (!more.ok()) return more.status();
+    const bool wrote = std::exchange(committed_since_settle_, false);
+    if (!wrote && !*more) return false;
+    if (out_of_time()) return true;
+  }
+  return true;
 }
 
 }  // namespace ecs::control

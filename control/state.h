@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/ids.h"
@@ -18,6 +19,7 @@
 #include "control/placement_traces.h"
 #include "control/tags.h"
 #include "control/task_definition_registry.h"
+#include "model/task_behavior.h"
 #include "storage/store.h"
 
 namespace ecs::control {
@@ -44,7 +46,9 @@ struct State {
   TagIndex tags;
   std::map<Tenant, AccountSettingValues> account_settings;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
-  int64_t next_seq = 1;                            // creation order of every resource
+  // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
+  std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
+  int64_t next_seq = 1;  // creation order of every resource
   // GET /metrics: placement outcomes since start-up (not persisted, not reset).
   struct PlacementCounters {
     int64_t placed = 0;
@@ -54,6 +58,11 @@ struct State {
   PlacementTraceLog placement_traces;
 
   Millis Now() const { return clock->Now(); }
+  const std::vector<model::BehaviorRule>& BehaviorRulesOf(const Tenant& t) const {
+    static const std::vector<model::BehaviorRule> kNone;
+    auto it = behavior_rules.find(t);
+    return it == behavior_rules.end() ? kNone : it->second;
+  }
   int64_t NextSeq() { return next_seq++; }
   // Forgets everything in memory (not the store).
   void Clear() {

@@ -20,6 +20,7 @@ bool ControlPlane::Empty() const {
 
 Status ControlPlane::Reset(const StateScope& scope) {
   state_.placement_traces.Forget(scope);
+  ClearBehaviorRules(scope);
   if (scope.all()) return Reset();
   return ReplaceState(scope, {}, {});
 }

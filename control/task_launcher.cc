@@ -8,6 +8,8 @@
 #include "common/arn_check.h"
 #include "common/log.h"
 #include "control/capacity_providers.h"
+#include "control/task_lifecycle.h"
+#include "scheduler/behavior_rules.h"
 #include "scheduler/capacity_strategy.h"
 #include "scheduler/placement.h"
 #include "taskdef/reference.h"
@@ -429,12 +431,11 @@ void TaskLauncher::BuildContainers(const RequestContext& ctx, const LaunchPlan& 
     c.depends_on = spec.depends_on;
     if (spec.stop_timeout) c.stop_timeout = *spec.stop_timeout * 1000;
     if (spec.start_timeout) c.start_timeout = *spec.start_timeout * 1000;
-    const model::BehaviorEffects& scripted = spec.label_behavior;
-    c.behavior.exit_code = scripted.exit_code;
-    c.behavior.exit_after = scripted.exit_after.value_or(0);
-    c.behavior.fail_to_start = scripted.fail_to_start.value_or("");
-    c.behavior.unhealthy_after = scripted.unhealthy_after;
-    c.behavior.stop_takes = scripted.stop_takes.value_or(0);
+    // What it is scripted to do: its labels, then the rules armed now (for this tenant).
+    const scheduler::ContainerFacts facts{spec.image, launch.def->spec.family,
+                                          launch.def->reg.revision, spec.name};
+    c.behavior =
+        scheduler::ResolveBehavior(spec.label_behavior, state_.BehaviorRulesOf(ctx.tenant), facts);
     const ContainerOverrideInput* o = OverrideFor(in, spec.name);
     c.cpu = std::to_string(o && o->cpu ? *o->cpu : spec.cpu);
     auto memory = o && o->memory ? o->memory : spec.memory;
@@ -531,7 +532,7 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   if (LogEnabled(LogLevel::kDebug)) LogPlaced(t);
   if (!attaches) t.pull_started_at = now;
   const LifecycleConfig& lc = state_.options.lifecycle;
-  t.next_transition_at = now + (attaches ? lc.provisioning : lc.pending);
+  t.next_transition_at = now + StepDelay(state_, attaches ? lc.provisioning : lc.pending);
   return t;
 }
 

@@ -15,6 +15,10 @@ constexpr const char* kCannotPull =
 
 }  // namespace
 
+Millis StepDelay(const State& state, Millis configured) {
+  return configured == 0 && state.clock->frozen() ? 1 : configured;
+}
+
 void TaskLifecycle::Changed(ClusterState& cs, model::Task& task, Millis now,
                             storage::ChangeSet& changes) {
   changes.PutTask(task);
@@ -42,7 +46,7 @@ void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
     case S::kPending:
       if (t.eni) t.eni->status = model::AttachmentStatus::kAttached;
       t.pull_started_at = now;
-      t.next_transition_at = now + lc.pending;
+      t.next_transition_at = now + StepDelay(state_, lc.pending);
       break;
     case S::kRunning:
       // The agent may report RUNNING straight from PROVISIONING: fill what PENDING would have.
@@ -65,7 +69,8 @@ void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
     case S::kStopping:
       if (!t.stopping_at) t.stopping_at = now;
       // Containers that take their time to exit (ecs-emulator behaviours) hold STOPPING longer.
-      t.next_transition_at = now + std::max(lc.stopping, scheduler::StopDuration(t.containers));
+      t.next_transition_at =
+          now + StepDelay(state_, std::max(lc.stopping, scheduler::StopDuration(t.containers)));
       break;
     case S::kDeprovisioning:
     case S::kStopped:
@@ -85,7 +90,7 @@ void TaskLifecycle::Enter(model::Task& t, model::TaskState next, Millis now) {
         c.network_bindings.clear();
       }
       if (next == S::kDeprovisioning) {
-        t.next_transition_at = now + lc.deprovisioning;
+        t.next_transition_at = now + StepDelay(state_, lc.deprovisioning);
       } else {
         if (t.eni) t.eni->status = model::AttachmentStatus::kDetached;
         if (!t.stopping_at) t.stopping_at = now;
@@ -161,7 +166,11 @@ void TaskLifecycle::RequestStop(ClusterState& cs, model::Task& t, model::StopCod
     task.stopped_reason = reason;
     task.stopping_at = now;
     ++task.version;
-    task.next_transition_at = now;  // the agent notices the new desired status on its next step
+    // The agent notices the new desired status on its next step: at once, except under a frozen
+    // clock with no STOPPING time, where RUNNING -> STOPPING takes its own 1 ms (StepDelay) so
+    // that one advance of 1 ms does not also run STOPPING -> STOPPED.
+    const bool instant_stop = state_.options.lifecycle.stopping == 0;
+    task.next_transition_at = now + (instant_stop ? StepDelay(state_, 0) : 0);
   });
   Changed(cs, t, now, changes);
 }

@@ -23,6 +23,11 @@
 
 namespace ecs::control {
 
+// A configured step delay as the agent takes it: a zero delay takes 1 ms under a frozen clock,
+// so each state is its own instant and advancing the clock 1 ms at a time shows every one in
+// order (in real time, zero means at once: control/options.h, InstantTiming).
+Millis StepDelay(const State& state, Millis configured);
+
 class TaskLifecycle {
  public:
   using TaskChanged = std::function<void(ClusterState&, model::Task&, Millis, storage::ChangeSet&)>;

@@ -418,6 +418,7 @@ asio::awaitable<api::HttpReply> HttpServer::Handle(api::HttpCall call) {
   co_await asio::post(asio::bind_executor(state_, asio::use_awaitable));
   auto& call_prepared = std::get<api::PreparedCall>(prepared);
   api::HttpReply reply = api_->Execute(call_prepared);
+  if (after_execute_) after_execute_();
   if (auto batch = group_commit_ ? group_commit_->Join() : nullptr) {
     // Answer once what this request wrote or read is durable.
     auto [wait_ec] = co_await batch->done.async_wait(kTuple);  // aborted = woken early

@@ -21,6 +21,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -68,6 +69,9 @@ class HttpServer {
   void Shutdown();
   // Every request is counted there (before Start).
   void set_metrics(ServerMetrics* metrics) { metrics_ = metrics; }
+  // Runs on the state strand right after each Api::Execute, before the reply waits for its
+  // commit (the reconciler's Settle: what the request made due happens before the next request).
+  void set_after_execute(std::function<void()> after) { after_execute_ = std::move(after); }
 
  private:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
@@ -95,6 +99,7 @@ class HttpServer {
   ServerOptions options_;
   GroupCommit* group_commit_;
   ServerMetrics* metrics_ = nullptr;
+  std::function<void()> after_execute_;
   Strand accept_strand_;  // the acceptor, its backoff timer and throttle_
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_backoff_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <utility>
 
 #include "common/log.h"
@@ -13,6 +14,18 @@ namespace {
 // service's reconcile is not split, so a slice can run over by that much).
 constexpr auto kSlice = std::chrono::microseconds(1000);
 constexpr int kRestPerSlice = 2;
+// How long a request may spend settling what it made due before its reply goes: enough for a
+// deployment of a few hundred tasks; a larger one carries on in the loop's slices. Counted in
+// the thread's CPU time, not wall time: on a loaded machine (CI runners, other builds) the
+// thread may be preempted mid-settle, and a wall-clock budget would then cut short a settle
+// that costs microseconds, so the next Describe would not see it.
+constexpr int64_t kSettleBudgetNs = 20'000'000;
+
+int64_t ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 }  // namespace
 
 ReconcilerLoop::ReconcilerLoop(boost::asio::strand<boost::asio::io_context::executor_type> state,
@@ -34,6 +47,17 @@ void ReconcilerLoop::Stop() {
     stopped_ = true;
     timer_.cancel();
   });
+}
+
+void ReconcilerLoop::Settle() {
+  if (stopped_) return;
+  const int64_t deadline = ThreadCpuNs() + kSettleBudgetNs;
+  auto more = control_->Settle(clock_->Now(), [&] { return ThreadCpuNs() >= deadline; });
+  if (!more.ok()) {
+    Log(LogLevel::kError, "reconciler: " + more.status().message());
+  } else if (*more) {
+    Arm(1);
+  }
 }
 
 void ReconcilerLoop::Arm(Millis delay) {

@@ -19,7 +19,10 @@ class ReconcilerLoop {
                  control::ControlPlane* control, const SimulatedClock* clock, Millis tick,
                  GroupCommit* group_commit = nullptr);
   void Start();
-  void Stop();                                                      // thread-safe
+  void Stop();  // thread-safe
+  // On the state strand, right after a request: runs what it made due (ControlPlane::Settle,
+  // ~kSettleBudget at most); what remains runs in the loop's next slice, at once.
+  void Settle();
   void set_metrics(ServerMetrics* metrics) { metrics_ = metrics; }  // before Start
 
  private:

@@ -1056,10 +1056,11 @@ TEST_CASE("A frozen clock holds every step until time is advanced", "[tasks][lif
   f.Fleet("c", 1);
   f.clock.set_frozen(true);
   auto id = f.MustRun(f.Run("c", f.Simple("a", 10, 10))).tasks[0]->id;
-  REQUIRE(f.cp->NextDue() == f.clock.Now());
-  REQUIRE(f.cp->RunDue(f.clock.Now()).ok());  // a reconciler tick: held
+  // A zero delay takes 1 ms under a frozen clock, so every state is its own instant.
+  REQUIRE(f.cp->NextDue() == f.clock.Now() + 1);
+  REQUIRE(f.cp->RunDue(f.clock.Now() + 1).ok());  // a reconciler tick: held
   CHECK(f.Task("c", id)->last_status == S::kPending);
-  REQUIRE(f.cp->RunDue(f.clock.Now(), /*advancing=*/true).ok());
+  REQUIRE(f.cp->RunDue(f.clock.Now() + 1, /*advancing=*/true).ok());
   CHECK(f.Task("c", id)->last_status == S::kRunning);
   REQUIRE(f.cp->StopTask(f.ctx, "c", id, "").ok());
   REQUIRE(f.cp->RunDue(f.clock.Now() + 10'000).ok());

@@ -13,9 +13,15 @@ from botocore.exceptions import ClientError
 from taskhelpers import admin, clock, fleet, simple_definition
 
 
+# The delays these tests measure against, given explicitly: the default (instant) timing has none
+# (tests/e2e/test_first_poll.py covers it, frozen clock included).
+DELAYS = ["--task-provisioning-ms", "100", "--task-pending-ms", "200", "--task-stopping-ms", "100",
+          "--task-deprovisioning-ms", "100"]
+
+
 @pytest.fixture
-def own(ephemeral_server):
-    return ephemeral_server
+def own(emulators):
+    return emulators(ephemeral=True, extra_args=DELAYS)
 
 
 @pytest.fixture

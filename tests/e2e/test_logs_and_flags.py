@@ -70,6 +70,7 @@ def test_text_request_line(emulators):
     (["--port", "70000"], "invalid port '70000'"),
     (["--port", "1", "--port", "2"], "--port was given 2 times"),
     (["--ephemeral", "--log-format", "xml"], "--log-format must be text or json"),
+    (["--ephemeral", "--timing", "fast"], "--timing must be instant or realistic; got 'fast'"),
 ])
 def test_flag_errors_say_what_is_wrong(args, expected):
     proc = subprocess.run([emulator_bin(), *args], capture_output=True, text=True, timeout=10)

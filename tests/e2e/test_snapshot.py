@@ -17,6 +17,12 @@ def snapshot(server):
     return json.loads(raw)
 
 
+# A deployment that is caught mid-way needs its steps to take time: the delays these tests were
+# written against, given explicitly (the default timing is instant).
+DELAYS = ["--task-provisioning-ms", "100", "--task-pending-ms", "200", "--task-stopping-ms", "100",
+          "--task-deprovisioning-ms", "100"]
+
+
 def advance(server, by):
     status, out = post(server, "/_emulator/clock", {"action": "advance", "by": by})
     assert status == 200, out
@@ -56,20 +62,24 @@ def start_deployment(server):
             break
     assert deployments(ecs)[0][6] == "COMPLETED"
     ecs.update_service(cluster="snap", service="web", taskDefinition="web:2")
-    advance(server, "1s")
+    # The scheduler acts on the update at once (the server settles after each request): two old
+    # tasks stop at +0 (STOPPED at +100 ms), two new ones start then (RUNNING at +300 ms). At
+    # +150 ms the rollout is mid-way. (It used to advance 1 s and count on the scheduler's tick
+    # not having run yet.)
+    advance(server, "150ms")
     d = deployments(ecs)
     assert len(d) == 2 and d[0][6] == "IN_PROGRESS", d
     return ecs
 
 
 def test_snapshot_mid_deployment_continues_in_a_fresh_process(emulators):
-    a = emulators(ephemeral=True)
+    a = emulators(ephemeral=True, extra_args=DELAYS)
     ecs_a = start_deployment(a)
     snap = snapshot(a)
     assert snap["snapshot"] == "ecs-emulator" and snap["clock"]["frozen"] is True
     before = (deployments(ecs_a), live_tasks(ecs_a))
 
-    b = emulators(ephemeral=True)
+    b = emulators(ephemeral=True, extra_args=DELAYS)
     status, out = post(b, "/_emulator/snapshot", snap)
     assert status == 200 and out["restored"] is True, out
     assert out["clock"] == snap["clock"]
@@ -90,10 +100,10 @@ def test_snapshot_mid_deployment_continues_in_a_fresh_process(emulators):
 
 
 def test_restored_state_is_durable(emulators):
-    a = emulators(ephemeral=True)
+    a = emulators(ephemeral=True, extra_args=DELAYS)
     a.client().create_cluster(clusterName="kept")
     snap = snapshot(a)
-    b = emulators()
+    b = emulators(extra_args=DELAYS)
     b.client().create_cluster(clusterName="replaced")
     assert post(b, "/_emulator/snapshot", snap)[0] == 200
     b.restart()

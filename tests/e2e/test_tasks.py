@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import AwsCliError, error_code, error_message, json_error
-from taskhelpers import (fargate_definition, fleet, remaining, simple_definition, wait_status)
+from taskhelpers import (clock, fargate_definition, fleet, remaining, simple_definition,
+                         wait_status)
 
 TASK_ARN = re.compile(r"arn:aws:ecs:us-east-1:000000000000:task/(\w+)/[0-9a-f]{32}")
 DEFAULT_PORTS = ["22", "2376", "2375", "51678", "51679"]
@@ -77,6 +78,9 @@ def test_resources_reserved_and_released(server, ecs):
                            ports=[{"containerPort": 80, "hostPort": 8080},
                                   {"containerPort": 53, "hostPort": 5353, "protocol": "udp"},
                                   {"containerPort": 9000}])
+    # Frozen: the task stays PENDING (with the default instant timing it would be RUNNING by the
+    # next request), so what a pending task reserves and counts can be seen.
+    clock(server, "freeze")
     task = ecs.run_task(cluster="r", taskDefinition=td)["tasks"][0]
     ci = ecs.describe_container_instances(cluster="r", containerInstances=[ci_arn])["containerInstances"][0]
     assert remaining(ci, "CPU") == 2048 - 256
@@ -84,6 +88,7 @@ def test_resources_reserved_and_released(server, ecs):
     assert remaining(ci, "PORTS") == DEFAULT_PORTS + ["8080"]
     assert remaining(ci, "PORTS_UDP") == ["5353"]
     assert ci["pendingTasksCount"] == 1 and ci["runningTasksCount"] == 1
+    clock(server, "release")
     wait_status(ecs, "r", [task["taskArn"]], "RUNNING")
     ci = ecs.describe_container_instances(cluster="r", containerInstances=[ci_arn])["containerInstances"][0]
     assert ci["pendingTasksCount"] == 0 and ci["runningTasksCount"] == 1
@@ -325,7 +330,9 @@ def test_agent_state_changes_stop_the_task(server, ecs):
     assert by_name["main"]["exitCode"] == 2 and by_name["main"]["reason"] == "OutOfMemoryError"
     assert by_name["side"]["exitCode"] == 0
 
-    # A task whose agent reports STOPPED before RUNNING failed to start.
+    # A task whose agent reports STOPPED before RUNNING failed to start (frozen: it stays
+    # PENDING until the agent reports).
+    clock(server, "freeze")
     arn2 = ecs.run_task(taskDefinition="pair")["tasks"][0]["taskArn"]
     ecs.submit_task_state_change(task=arn2, status="STOPPED", reason="CannotPullContainerError: nope")
     t2 = ecs.describe_tasks(tasks=[arn2])["tasks"][0]
@@ -339,9 +346,11 @@ def test_agent_state_changes_stop_the_task(server, ecs):
 def test_counters_and_delete_cluster(server, ecs):
     arns = fleet(server, cluster="k", count=2)
     td = simple_definition(ecs)
+    clock(server, "freeze")  # the tasks stay PENDING until released
     tasks = ecs.run_task(cluster="k", taskDefinition=td, count=3)["tasks"]
     c = ecs.describe_clusters(clusters=["k"])["clusters"][0]
     assert (c["pendingTasksCount"], c["runningTasksCount"], c["registeredContainerInstancesCount"]) == (3, 0, 2)
+    clock(server, "release")
     wait_status(ecs, "k", [t["taskArn"] for t in tasks], "RUNNING")
     c = ecs.describe_clusters(clusters=["k"], include=["STATISTICS"])["clusters"][0]
     assert (c["pendingTasksCount"], c["runningTasksCount"]) == (0, 3)
