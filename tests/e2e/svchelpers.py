@@ -89,6 +89,16 @@ def wait_stable(ecs, cluster, name, timeout=15.0):
         describe(ecs, cluster, name)), timeout, what=f"service {name} stable")
 
 
+def wait_rolled_back(ecs, cluster, name, deployment_id, running, timeout=15.0):
+    """The service once a circuit-breaker rollback has finished: `deployment_id` is its only
+    deployment again, with `running` tasks RUNNING."""
+    def rolled_back():
+        svc = describe(ecs, cluster, name)
+        return svc if (svc["deployments"][0]["id"] == deployment_id
+                       and len(svc["deployments"]) == 1 and svc["runningCount"] == running) else None
+    return wait_until(rolled_back, timeout, what="rollback")
+
+
 def service_tasks(ecs, cluster, name, desired="RUNNING"):
     arns = []
     for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, serviceName=name,

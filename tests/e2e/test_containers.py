@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_code, error_message
-from svchelpers import describe, fleet, service_tasks, wait_stable, wait_until
+from svchelpers import describe, fleet, service_tasks, wait_rolled_back, wait_stable, wait_until
 from taskhelpers import clock
 
 
@@ -192,12 +192,7 @@ def test_circuit_breaker_rolls_back_a_revision_labelled_to_fail(server, ecs):
                                                  "CannotPullContainerError: pull access denied"}})
     ecs.update_service(cluster="cbl", service="app", taskDefinition=bad)
 
-    def rolled_back():
-        svc = describe(ecs, "cbl", "app")
-        return svc if (svc["deployments"][0]["id"] == good_id and len(svc["deployments"]) == 1
-                       and svc["runningCount"] == 2) else None
-
-    svc = wait_until(rolled_back, timeout=20, what="rollback")
+    svc = wait_rolled_back(ecs, "cbl", "app", good_id, running=2, timeout=20)
     assert svc["taskDefinition"] == good
     assert f"(service app) rolling back to deployment {good_id}." in [e["message"] for e in svc["events"]]
     failed = [t for t in service_tasks(ecs, "cbl", "app", desired="STOPPED") if t["taskDefinitionArn"] == bad]

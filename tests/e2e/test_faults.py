@@ -5,7 +5,7 @@ image cannot be pulled (circuit breaker), a drained instance."""
 import pytest
 
 from svchelpers import (AZS, admin, az_counts, definition, describe, fault, fleet, instance_azs,
-                        service_tasks, wait_stable, wait_until)
+                        service_tasks, wait_rolled_back, wait_stable, wait_until)
 
 
 @pytest.fixture
@@ -109,12 +109,7 @@ def test_circuit_breaker_rolls_back_a_revision_that_cannot_start(ecs, server):
     failed_id = ecs.update_service(cluster="cb", service="app", taskDefinition=bad)["service"][
         "deployments"][0]["id"]
 
-    def rolled_back():
-        svc = describe(ecs, "cb", "app")
-        return svc if (svc["deployments"][0]["id"] == good_id and len(svc["deployments"]) == 1
-                       and svc["runningCount"] == 2) else None
-
-    svc = wait_until(rolled_back, timeout=15, what="rollback")
+    svc = wait_rolled_back(ecs, "cb", "app", good_id, running=2, timeout=15)
     assert svc["taskDefinition"] == good
     assert svc["deployments"][0]["rolloutState"] == "COMPLETED"
     messages = [e["message"] for e in svc["events"]]

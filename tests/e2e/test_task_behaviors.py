@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from svchelpers import describe, fleet, service_tasks, wait_until
+from svchelpers import describe, fleet, service_tasks, wait_rolled_back, wait_until
 
 ROUTE = "task-behaviors"
 
@@ -93,12 +93,7 @@ def test_a_rule_armed_before_the_revision_makes_the_deployment_fail_and_roll_bac
     bad = register(ecs, "tb", "repo/app:bad")  # registered after the rule was armed
     ecs.update_service(cluster="tb", service="app", taskDefinition=bad)
 
-    def rolled_back():
-        svc = describe(ecs, "tb", "app")
-        return svc if (svc["deployments"][0]["id"] == good_id and len(svc["deployments"]) == 1
-                       and svc["runningCount"] == 2) else None
-
-    svc = wait_until(rolled_back, timeout=20, what="rollback")
+    svc = wait_rolled_back(ecs, "tb", "app", good_id, running=2, timeout=20)
     assert svc["taskDefinition"] == good
     messages = [e["message"] for e in svc["events"]]
     assert f"(service app) rolling back to deployment {good_id}." in messages
