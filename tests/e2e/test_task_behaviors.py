@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from svchelpers import describe, fleet, service_tasks, wait_rolled_back, wait_until
+from svchelpers import describe, fleet, service_tasks, wait_rolled_back
 
 ROUTE = "task-behaviors"
 
