@@ -24,15 +24,13 @@ using model::DeploymentStatus;
 using model::RolloutState;
 using model::ServiceDeploymentStatus;
 
-std::string Tag(const model::Service& s) { return "(service " + s.name + ")"; }
-
 std::string ScalingReason(const model::Service& svc) {
   return "Scaling activity initiated by (deployment " + svc.deployments.front().id + ")";
 }
 
 std::string PlacementFailureEvent(const model::Service& svc, const std::string& reason,
                                   const std::string& instance_arn) {
-  std::string head = Tag(svc) +
+  std::string head = ServiceTag(svc) +
                      " was unable to place a task because no container instance met all of its "
                      "requirements.";
   std::string closest = "(container-instance " + std::string(LastSegment(instance_arn)) + ")";
@@ -159,7 +157,7 @@ bool ServiceScheduler::TripCircuitBreaker(model::Service& svc, Millis now) {
   primary.circuit_breaker_status = model::CircuitBreakerStatus::kTriggered;
   primary.updated_at = now;
   AddEvent(svc,
-           Tag(svc) + " (deployment " + primary.id + ") deployment failed: tasks failed to start.",
+           ServiceTag(svc) + " (deployment " + primary.id + ") deployment failed: tasks failed to start.",
            now);
   if (!(svc.circuit_breaker_rollback && RollBack(svc, true, kBreakerFailed, now))) {
     primary.deployment_status = ServiceDeploymentStatus::kStopped;
@@ -313,13 +311,13 @@ int64_t ServiceScheduler::Apply(ClusterState& cs, model::Service& svc, const Tic
   }
   if (!stopped_ids->empty()) {
     AddEvent(svc,
-             Tag(svc) + " has stopped " + std::to_string(stopped_ids->size()) +
+             ServiceTag(svc) + " has stopped " + std::to_string(stopped_ids->size()) +
                  " running tasks:" + TaskList(*stopped_ids) + ".",
              now);
   }
   if (plan.deadlocked) {
     AddEvent(svc,
-             Tag(svc) +
+             ServiceTag(svc) +
                  " was unable to stop or start tasks during a deployment because of the "
                  "service deployment configuration. Update the minimumHealthyPercent or "
                  "maximumPercent value and try again.",
@@ -375,7 +373,7 @@ bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
       d.updated_at = now;
     }
   }
-  AddEvent(svc, Tag(svc) + " (deployment " + p.id + ") deployment completed.", now);
+  AddEvent(svc, ServiceTag(svc) + " (deployment " + p.id + ") deployment completed.", now);
   return true;
 }
 
@@ -425,7 +423,7 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   const int64_t launched = Apply(cs, svc, plan, now, changes, &stopped_ids);
   changed = RetireDrained(svc, plan, now) || changed;
   if (plan.completed) changed = Complete(svc, now) || changed;
-  if (plan.steady) AddEvent(svc, Tag(svc) + " has reached a steady state.", now);
+  if (plan.steady) AddEvent(svc, ServiceTag(svc) + " has reached a steady state.", now);
   changed = UpdateDeploymentCounts(cs, svc) || changed;
 
   const bool events_changed = (svc.events.empty() ? "" : svc.events.front().id) != events_before;
@@ -471,7 +469,7 @@ int64_t ServiceScheduler::ReportLaunch(model::Service& svc, const std::vector<st
                                        const std::optional<std::string>& failure, Millis now) {
   if (!started.empty()) {
     AddEvent(svc,
-             Tag(svc) + " has started " + std::to_string(started.size()) +
+             ServiceTag(svc) + " has started " + std::to_string(started.size()) +
                  " tasks:" + TaskList(started) + ".",
              now);
   }
@@ -506,7 +504,7 @@ int64_t ServiceScheduler::LaunchServiceTasks(model::Service& svc, int64_t count,
     in.strategies = svc.placement_strategy;
     auto out = LaunchFor(svc, in, changes);
     if (!out.ok()) {
-      failure = Tag(svc) +
+      failure = ServiceTag(svc) +
                 " was unable to place a task because no container instance met all of its "
                 "requirements. Reason: " +
                 out.status().message() + kTroubleshooting;
@@ -535,7 +533,7 @@ int64_t ServiceScheduler::LaunchDaemonTasks(model::Service& svc,
     in.container_instances.assign(first, last);
     auto out = LaunchFor(svc, in, changes);
     if (!out.ok()) {
-      failure = Tag(svc) + " was unable to place a task. Reason: " + out.status().message();
+      failure = ServiceTag(svc) + " was unable to place a task. Reason: " + out.status().message();
       break;
     }
     for (const auto* t : out->tasks) started.push_back(t->id);

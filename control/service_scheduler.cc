@@ -16,8 +16,6 @@ constexpr int64_t kThrottleAfter = 3;
 constexpr Millis kThrottleBase = 10'000;
 constexpr Millis kThrottleMax = Millis{15} * 60'000;
 
-std::string Tag(const model::Service& s) { return "(service " + s.name + ")"; }
-
 // Changes whenever an instance appears, goes, changes status, agent connection or attributes
 // (every such change bumps the instance's version).
 uint64_t InstancesSignature(
@@ -112,7 +110,7 @@ bool ServiceScheduler::RollBack(model::Service& svc, bool circuit_breaker,
     svc.capacity_provider_strategy = good->capacity_provider_strategy;
   }
   std::rotate(svc.deployments.begin(), good, good + 1);
-  AddEvent(svc, Tag(svc) + " rolling back to deployment " + svc.deployments.front().id + ".", now);
+  AddEvent(svc, ServiceTag(svc) + " rolling back to deployment " + svc.deployments.front().id + ".", now);
   svc.start_failures = 0;
   svc.next_launch_at = 0;
   svc.throttle_reported = false;
@@ -213,7 +211,7 @@ void ServiceScheduler::OnTaskChanged(ClusterState& cs, model::Task& t, Millis no
       svc->next_launch_at =
           std::max(svc->next_launch_at, now + std::min(kThrottleMax, kThrottleBase << k));
       if (!svc->throttle_reported) {
-        AddEvent(*svc, Tag(*svc) + " is unable to consistently start tasks successfully.", now);
+        AddEvent(*svc, ServiceTag(*svc) + " is unable to consistently start tasks successfully.", now);
         svc->throttle_reported = true;
         changed = true;
       }

@@ -27,6 +27,9 @@
 
 namespace ecs::control {
 
+// How a service event names its service: "(service web)".
+inline std::string ServiceTag(const model::Service& s) { return "(service " + s.name + ")"; }
+
 class ServiceScheduler {
  public:
   ServiceScheduler(State& state, TaskLifecycle& lifecycle, TaskLauncher& launcher)

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "common/int_math.h"
+
 namespace ecs::scheduler {
 
 namespace {
@@ -14,9 +16,6 @@ using model::HealthStatus;
 void KeepEarliest(std::optional<Millis>& due, std::optional<Millis> candidate) {
   if (candidate && (!due || *candidate < *due)) due = candidate;
 }
-
-// ceil(a / b) for a >= 0, b > 0.
-Millis CeilDiv(Millis a, Millis b) { return (a + b - 1) / b; }
 
 bool Started(const model::ContainerState& c) { return c.started_at.has_value(); }
 

@@ -4,13 +4,13 @@
 #include <map>
 #include <tuple>
 
+#include "common/int_math.h"
+
 namespace ecs::scheduler {
 
 namespace {
 
 constexpr Millis kBillingHour = 3'600'000;
-
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "scheduler/query_regex.h"
+#include "scheduler/query_values.h"
 
 namespace ecs::scheduler {
 namespace {
@@ -23,10 +24,9 @@ constexpr std::string_view kSubjectList =
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Attribute names: letters, digits, '.', '-', '_', '/', '\' (the ECS attribute-name alphabet).
 bool IsNameChar(char c) {
-  return IsLetter(c) || IsDigit(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == '\\';
+  return IsLetter(c) || IsQueryDigit(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == '\\';
 }
 bool IsSubjectChar(char c) { return IsNameChar(c) || c == ':'; }
 // Characters that end a bare value even without whitespace.

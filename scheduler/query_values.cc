@@ -7,14 +7,12 @@
 namespace ecs::scheduler {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Reads exactly `width` digits at text[pos]; nullopt if any is missing or not a digit.
 std::optional<int64_t> FixedDigits(std::string_view text, size_t pos, size_t width) {
   if (pos + width > text.size()) return std::nullopt;
   int64_t value = 0;
   for (size_t i = pos; i < pos + width; ++i) {
-    if (!IsDigit(text[i])) return std::nullopt;
+    if (!IsQueryDigit(text[i])) return std::nullopt;
     value = value * 10 + (text[i] - '0');
   }
   return value;
@@ -61,11 +59,11 @@ std::optional<double> ParseQueryNumber(std::string_view text) {
   size_t i = 0;
   if (i < text.size() && text[i] == '-') ++i;
   size_t int_digits = 0;
-  while (i < text.size() && IsDigit(text[i])) ++i, ++int_digits;
+  while (i < text.size() && IsQueryDigit(text[i])) ++i, ++int_digits;
   size_t frac_digits = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    while (i < text.size() && IsDigit(text[i])) ++i, ++frac_digits;
+    while (i < text.size() && IsQueryDigit(text[i])) ++i, ++frac_digits;
     if (frac_digits == 0) return std::nullopt;
   }
   if (i != text.size() || (int_digits == 0 && frac_digits == 0)) return std::nullopt;
@@ -92,7 +90,7 @@ std::optional<std::vector<int64_t>> ParseVersion(std::string_view text) {
     size_t dot = text.find('.', start);
     std::string_view part =
         text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
-    if (part.empty() || !std::all_of(part.begin(), part.end(), IsDigit)) return std::nullopt;
+    if (part.empty() || !std::all_of(part.begin(), part.end(), IsQueryDigit)) return std::nullopt;
     int64_t value = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (ec != std::errc()) return std::nullopt;
@@ -123,7 +121,7 @@ std::optional<int> CompareVersionText(std::string_view text, const std::vector<i
     size_t dot = text.find('.', start);
     std::string_view part =
         text.substr(start, dot == std::string_view::npos ? text.npos : dot - start);
-    if (part.empty() || !std::all_of(part.begin(), part.end(), IsDigit)) return std::nullopt;
+    if (part.empty() || !std::all_of(part.begin(), part.end(), IsQueryDigit)) return std::nullopt;
     int64_t value = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (ec != std::errc()) return std::nullopt;
@@ -158,7 +156,7 @@ std::optional<std::string> SimplifyRegex(std::string_view regex) {
       // Only escaped punctuation is a plain literal; \d, \w, \b, \1 … are not.
       if (i + 1 >= regex.size()) return std::nullopt;
       const char escaped = regex[i + 1];
-      if (IsDigit(escaped) || (escaped >= 'a' && escaped <= 'z') ||
+      if (IsQueryDigit(escaped) || (escaped >= 'a' && escaped <= 'z') ||
           (escaped >= 'A' && escaped <= 'Z') || escaped == kAnyChar || escaped == kAnySequence) {
         return std::nullopt;
       }

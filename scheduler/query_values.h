@@ -14,6 +14,9 @@
 
 namespace ecs::scheduler {
 
+// An ASCII digit, whatever the locale (std::isdigit depends on it).
+constexpr bool IsQueryDigit(char c) { return c >= '0' && c <= '9'; }
+
 // A decimal number ("12", "-3", "0.5"); nullopt for anything else (including "inf", "1e5", "").
 std::optional<double> ParseQueryNumber(std::string_view text);
 

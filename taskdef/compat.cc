@@ -20,8 +20,8 @@ using schema::GetNonEmptyString;
 using schema::GetString;
 using schema::Items;
 using schema::NonEmpty;
+using schema::Quote;
 
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 bool IsEcrImage(std::string_view image) {
   std::string_view registry = image.substr(0, image.find('/'));

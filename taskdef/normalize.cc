@@ -27,6 +27,7 @@ using schema::GetInt;
 using schema::GetString;
 using schema::Items;
 using schema::NonEmpty;
+using schema::Quote;
 
 bool MatchesNamePattern(std::string_view s) {
   if (s.empty() || s.size() > 255) return false;
@@ -34,8 +35,6 @@ bool MatchesNamePattern(std::string_view s) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
   });
 }
-
-std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 

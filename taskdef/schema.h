@@ -23,6 +23,9 @@
 
 namespace ecs::taskdef::schema {
 
+// A name as ECS quotes it in validation messages: 'name'.
+inline std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
 enum class Kind { kString, kInt, kBool, kStringList, kIntList, kStringMap, kStruct, kStructList };
 
 struct Member;
