@@ -24,8 +24,7 @@ bool ServiceScheduler::StopUnhealthy(ClusterState& cs, model::Service& svc,
     if (!t->started_at || now - *t->started_at < grace) continue;
     lifecycle_.RequestStop(cs, *t, model::StopCode::kServiceSchedulerInitiated,
                            "Task failed container health checks", now, changes);
-    AddEvent(svc, ServiceTag(svc) + " (task " + t->id + ") failed container health checks.",
-             now);
+    AddEvent(svc, ServiceTag(svc) + " (task " + t->id + ") failed container health checks.", now);
     stopped = true;
   }
   return stopped;

@@ -157,7 +157,8 @@ bool ServiceScheduler::TripCircuitBreaker(model::Service& svc, Millis now) {
   primary.circuit_breaker_status = model::CircuitBreakerStatus::kTriggered;
   primary.updated_at = now;
   AddEvent(svc,
-           ServiceTag(svc) + " (deployment " + primary.id + ") deployment failed: tasks failed to start.",
+           ServiceTag(svc) + " (deployment " + primary.id +
+               ") deployment failed: tasks failed to start.",
            now);
   if (!(svc.circuit_breaker_rollback && RollBack(svc, true, kBreakerFailed, now))) {
     primary.deployment_status = ServiceDeploymentStatus::kStopped;

@@ -110,7 +110,8 @@ bool ServiceScheduler::RollBack(model::Service& svc, bool circuit_breaker,
     svc.capacity_provider_strategy = good->capacity_provider_strategy;
   }
   std::rotate(svc.deployments.begin(), good, good + 1);
-  AddEvent(svc, ServiceTag(svc) + " rolling back to deployment " + svc.deployments.front().id + ".", now);
+  AddEvent(svc, ServiceTag(svc) + " rolling back to deployment " + svc.deployments.front().id + ".",
+           now);
   svc.start_failures = 0;
   svc.next_launch_at = 0;
   svc.throttle_reported = false;
@@ -211,7 +212,8 @@ void ServiceScheduler::OnTaskChanged(ClusterState& cs, model::Task& t, Millis no
       svc->next_launch_at =
           std::max(svc->next_launch_at, now + std::min(kThrottleMax, kThrottleBase << k));
       if (!svc->throttle_reported) {
-        AddEvent(*svc, ServiceTag(*svc) + " is unable to consistently start tasks successfully.", now);
+        AddEvent(*svc, ServiceTag(*svc) + " is unable to consistently start tasks successfully.",
+                 now);
         svc->throttle_reported = true;
         changed = true;
       }

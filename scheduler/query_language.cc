@@ -26,7 +26,8 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 // Attribute names: letters, digits, '.', '-', '_', '/', '\' (the ECS attribute-name alphabet).
 bool IsNameChar(char c) {
-  return IsLetter(c) || IsQueryDigit(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == '\\';
+  return IsLetter(c) || IsQueryDigit(c) || c == '.' || c == '-' || c == '_' || c == '/' ||
+         c == '\\';
 }
 bool IsSubjectChar(char c) { return IsNameChar(c) || c == ':'; }
 // Characters that end a bare value even without whitespace.

@@ -22,7 +22,6 @@ using schema::Items;
 using schema::NonEmpty;
 using schema::Quote;
 
-
 bool IsEcrImage(std::string_view image) {
   std::string_view registry = image.substr(0, image.find('/'));
   return registry.find(".dkr.ecr") != std::string_view::npos &&
