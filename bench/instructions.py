@@ -15,6 +15,7 @@ a request and not contention: pair it with bench/run for throughput. Scenarios:
   list_tasks         ListTasks of a cluster with 100 tasks (first page)
   service_scale      UpdateService desiredCount 2, then 0, alternately (launch, lifecycle
                      steps, scheduler passes, stops: the service hot path); setup: one service
+  service_scale_lb   the same with the service behind a target group (simulated target health)
 """
 import argparse
 import http.client
@@ -28,7 +29,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 SCENARIOS = ["describe_clusters", "register", "run_task", "describe_tasks", "list_tasks",
-             "service_scale"]
+             "service_scale", "service_scale_lb"]
 
 
 class Client:
@@ -62,13 +63,19 @@ def setup(client, scenario):
     if scenario in ("describe_tasks", "list_tasks"):
         for _ in range(10):
             arns += [t["taskArn"] for t in client.call("RunTask", {**run, "count": 10})["tasks"]]
-    if scenario == "service_scale":
+    if scenario.startswith("service_scale"):
+        lbs = [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:000000000000:"
+                                  "targetgroup/bench/0123456789abcdef",
+                "containerName": "web", "containerPort": 8080}]
         client.call("CreateService", {"cluster": "bench-0", "serviceName": "bench-svc",
-                                      "taskDefinition": "bench-td", "desiredCount": 0})
+                                      "taskDefinition": "bench-td", "desiredCount": 0,
+                                      "loadBalancers": lbs if scenario.endswith("_lb") else []})
     scale = {"cluster": "bench-0", "service": "bench-svc"}
     return {
         "service_scale": ("UpdateService", [{**scale, "desiredCount": 2},
                                             {**scale, "desiredCount": 0}]),
+        "service_scale_lb": ("UpdateService", [{**scale, "desiredCount": 2},
+                                               {**scale, "desiredCount": 0}]),
         "describe_clusters": ("DescribeClusters", {"clusters": ["bench-0"]}),
         "register": ("RegisterTaskDefinition", task_definition),
         "run_task": ("RunTask", {**run, "count": 1}),

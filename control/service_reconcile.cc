@@ -419,7 +419,11 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   if (svc.deployments.empty()) return;
   const std::string events_before = svc.events.empty() ? "" : svc.events.front().id;
   std::vector<model::Task*> tasks = LiveServiceTasks(cs, svc);
-  if (svc.status == model::ServiceStatus::kDraining) return Drain(cs, svc, tasks, now, changes);
+  if (svc.status == model::ServiceStatus::kDraining) {
+    if (svc.unsaved_events) changes.PutService(svc);
+    svc.unsaved_events = false;
+    return Drain(cs, svc, tasks, now, changes);
+  }
 
   bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
   changed = TripCircuitBreaker(svc, now) || changed;
@@ -436,7 +440,10 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   changed = UpdateDeploymentCounts(cs, svc) || changed;
 
   const bool events_changed = (svc.events.empty() ? "" : svc.events.front().id) != events_before;
-  if (changed || events_changed || !stopped_ids.empty() || launched > 0) changes.PutService(svc);
+  if (changed || events_changed || svc.unsaved_events || !stopped_ids.empty() || launched > 0) {
+    changes.PutService(svc);
+  }
+  svc.unsaved_events = false;
   svc.settled = plan.steady && stopped_ids.empty() && launched == 0 && !changed;
 }
 

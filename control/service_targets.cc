@@ -11,7 +11,7 @@ namespace ecs::control {
 
 void ServiceScheduler::OnTargetsChanged(ClusterState& cs, const model::Task& t,
                                         TaskLifecycle::TargetEvent event, Millis now,
-                                        storage::ChangeSet& changes) {
+                                        storage::ChangeSet& /*changes*/) {
   model::Service* svc = cs.FindService(t.service_name);
   if (!svc) return;
   const std::string tag = "(service " + svc->name + ")";
@@ -30,8 +30,8 @@ void ServiceScheduler::OnTargetsChanged(ClusterState& cs, const model::Task& t,
           now);
     }
   }
-  svc->dirty = true;
-  changes.PutService(*svc);
+  svc->dirty = true;  // the scheduler's pass over it, which writes the row, comes next
+  svc->unsaved_events = true;
 }
 
 }  // namespace ecs::control

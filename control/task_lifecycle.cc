@@ -201,14 +201,15 @@ Millis TaskLifecycle::NextDue(ClusterState& cs, const model::Task& t,
 
 void TaskLifecycle::Deactivate(ClusterState& cs, model::Task& t, const model::Service& svc,
                                Millis now, storage::ChangeSet& changes) {
-  Transition(cs, t, model::TaskState::kDeactivating, now, changes);
-  // The targets drain from the stop request on (TargetTimes::deregistered_at).
+  // The targets drain from the stop request on (TargetTimes::deregistered_at). Set before the
+  // transition, which keeps it (Enter sets no next step for DEACTIVATING), so the task row is
+  // written once.
   const Millis drained =
       t.stopping_at.value_or(now) + SummarizeTargets(state_, svc, t, now).deregistration_delay;
   state_.index.UpdateTask(cs, t, [&](model::Task& task) {
     task.next_transition_at = drained > now ? drained : now + StepDelay(state_, 0);
   });
-  changes.PutTask(t);
+  Transition(cs, t, model::TaskState::kDeactivating, now, changes);
   ReportTargets(cs, t, TargetEvent::kDraining, now, changes);
 }
 

@@ -193,6 +193,9 @@ struct Service {
   // the service is updated, or the cluster's instances change (instances_signature).
   bool dirty = true;
   bool settled = false;
+  // Events added outside the scheduler's pass (target registrations): the pass writes the row
+  // once, instead of one encoding of the whole service per event.
+  bool unsaved_events = false;
   uint64_t instances_signature = 0;
 
   bool is_daemon() const { return scheduling_strategy == SchedulingStrategy::kDaemon; }
