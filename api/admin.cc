@@ -53,6 +53,14 @@ const std::vector<AdminRoute>& AdminRoutes() {
        nullptr, TaskBehaviorsRoute},
       {"/_emulator/task-behaviors/{id}", "DELETE", "delete one task behaviour rule", nullptr,
        TaskBehaviorRoute},
+      {"/_emulator/targets", "GET",
+       "the simulated load-balancer targets of service tasks: ?cluster=&service=&targetGroupArn=",
+       nullptr, TargetsRoute},
+      {"/_emulator/targets/{targetGroupArn}", "GET, POST",
+       "one target group's targets (GET); its simulated settings (POST "
+       "{\"healthCheckIntervalSeconds\", \"unhealthyThresholdCount\", "
+       "\"deregistrationDelaySeconds\"})",
+       nullptr, TargetsRoute},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},
       {"/_emulator/placement", "GET",

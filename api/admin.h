@@ -69,5 +69,6 @@ HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);        // api/m
 HttpReply PlacementRoute(PreparedCall& call, AdminContext& admin);      // api/placement_traces.cc
 HttpReply TaskBehaviorsRoute(PreparedCall& call, AdminContext& admin);  // api/behaviors_admin.cc
 HttpReply TaskBehaviorRoute(PreparedCall& call, AdminContext& admin);   // api/behaviors_admin.cc
+HttpReply TargetsRoute(PreparedCall& call, AdminContext& admin);        // api/targets_admin.cc
 
 }  // namespace ecs::api

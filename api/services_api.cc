@@ -46,16 +46,24 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
 // The members ECS stores and shows back without acting on them.
 void ReadEchoedMembers(JsonObjectReader& in, control::ServiceInput& s) {
   if (const rapidjson::Value* lb = in.Array("loadBalancers")) {
-    // An entry names a Classic Load Balancer or a target group, never both (AWS's text,
-    // observed in aws/amazon-ecs-cli#211).
+    std::vector<model::LoadBalancer> entries;
     for (const auto& e : lb->GetArray()) {
-      if (e.IsObject() && e.HasMember("loadBalancerName") && e.HasMember("targetGroupArn")) {
+      JsonObjectReader r = in.Nested(e, "loadBalancers");
+      model::LoadBalancer entry;
+      entry.target_group_arn = r.String("targetGroupArn").value_or("");
+      entry.load_balancer_name = r.String("loadBalancerName").value_or("");
+      entry.container_name = r.String("containerName").value_or("");
+      entry.container_port = r.Int("containerPort");
+      // An entry names a Classic Load Balancer or a target group, never both (AWS's text,
+      // observed in aws/amazon-ecs-cli#211).
+      if (!entry.target_group_arn.empty() && !entry.load_balancer_name.empty()) {
         in.Fail(Status::InvalidParameter(
             "loadBalancerName and targetGroupArn cannot both be specified. You must specify "
             "either a load BalancerName or a targetGroupArn."));
       }
+      entries.push_back(std::move(entry));
     }
-    s.load_balancers = Raw(*lb);
+    s.load_balancers = std::move(entries);
   }
   if (const rapidjson::Value* sr = in.Array("serviceRegistries")) s.service_registries = Raw(*sr);
   if (const rapidjson::Value* sc = in.Object("serviceConnectConfiguration")) {
@@ -192,6 +200,19 @@ void WriteCurrentRevisions(JsonWriter& w, const model::Service& s,
   w.EndArray();
 }
 
+void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& lbs) {
+  w.Key("loadBalancers").StartArray();
+  for (const auto& lb : lbs) {
+    w.StartObject();
+    if (!lb.target_group_arn.empty()) w.Member("targetGroupArn", lb.target_group_arn);
+    if (!lb.load_balancer_name.empty()) w.Member("loadBalancerName", lb.load_balancer_name);
+    if (!lb.container_name.empty()) w.Member("containerName", lb.container_name);
+    if (lb.container_port) w.Member("containerPort", *lb.container_port);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void WriteService(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& cache,
                   const model::Service& s, bool include_tags) {
   const control::ServiceCounts n = cp.CountsForService(s);
@@ -199,7 +220,7 @@ void WriteService(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& c
       .Member("serviceArn", s.arn)
       .Member("serviceName", s.name)
       .Member("clusterArn", ArnPrefix(s.tenant) + "cluster/" + s.cluster);
-  WriteRaw(w, "loadBalancers", s.load_balancers, "[]");
+  WriteLoadBalancers(w, s.load_balancers);
   WriteRaw(w, "serviceRegistries", s.service_registries, "[]");
   w.Member("status", model::ToString(s.status))
       .Member("desiredCount", s.desired_count)
@@ -316,7 +337,7 @@ void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const 
       .Member("clusterArn", ArnPrefix(s.tenant) + "cluster/" + s.cluster)
       .Member("taskDefinition", d.task_definition_arn);
   WriteStrategyOrLaunch(w, d.launch_type, d.capacity_provider_strategy, d.platform_version);
-  WriteRaw(w, "loadBalancers", s.load_balancers, "[]");
+  WriteLoadBalancers(w, s.load_balancers);
   WriteRaw(w, "serviceRegistries", s.service_registries, "[]");
   if (d.network_configuration) WriteNetwork(w, "networkConfiguration", *d.network_configuration);
   w.Key("containerImages").StartArray();

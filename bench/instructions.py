@@ -13,6 +13,9 @@ a request and not contention: pair it with bench/run for throughput. Scenarios:
   run_task           RunTask count 1 on a 20-instance m5.4xlarge fleet
   describe_tasks     DescribeTasks of 100 running tasks
   list_tasks         ListTasks of a cluster with 100 tasks (first page)
+  service_scale      UpdateService desiredCount 2, then 0, alternately (launch, lifecycle
+                     steps, scheduler passes, stops: the service hot path); setup: one service
+  service_scale_lb   the same with the service behind a target group (simulated target health)
 """
 import argparse
 import http.client
@@ -25,7 +28,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
-SCENARIOS = ["describe_clusters", "register", "run_task", "describe_tasks", "list_tasks"]
+SCENARIOS = ["describe_clusters", "register", "run_task", "describe_tasks", "list_tasks",
+             "service_scale", "service_scale_lb"]
 
 
 class Client:
@@ -45,7 +49,8 @@ class Client:
 
 
 def setup(client, scenario):
-    """Builds the state the scenario reads; returns the request to repeat."""
+    """Builds the state the scenario reads; returns the request to repeat (a list of bodies:
+    sent in turn)."""
     with open(os.path.join(ROOT, "bench/lua/task_definition.json")) as f:
         task_definition = json.load(f)
     for i in range(20):
@@ -58,7 +63,19 @@ def setup(client, scenario):
     if scenario in ("describe_tasks", "list_tasks"):
         for _ in range(10):
             arns += [t["taskArn"] for t in client.call("RunTask", {**run, "count": 10})["tasks"]]
+    if scenario.startswith("service_scale"):
+        lbs = [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:000000000000:"
+                                  "targetgroup/bench/0123456789abcdef",
+                "containerName": "web", "containerPort": 8080}]
+        client.call("CreateService", {"cluster": "bench-0", "serviceName": "bench-svc",
+                                      "taskDefinition": "bench-td", "desiredCount": 0,
+                                      "loadBalancers": lbs if scenario.endswith("_lb") else []})
+    scale = {"cluster": "bench-0", "service": "bench-svc"}
     return {
+        "service_scale": ("UpdateService", [{**scale, "desiredCount": 2},
+                                            {**scale, "desiredCount": 0}]),
+        "service_scale_lb": ("UpdateService", [{**scale, "desiredCount": 2},
+                                               {**scale, "desiredCount": 0}]),
         "describe_clusters": ("DescribeClusters", {"clusters": ["bench-0"]}),
         "register": ("RegisterTaskDefinition", task_definition),
         "run_task": ("RunTask", {**run, "count": 1}),
@@ -84,8 +101,9 @@ def total_instructions(binary, scenario, requests):
             raise SystemExit(f"instructions: {binary} did not start")
         client = Client(port)
         op, body = setup(client, scenario)
-        for _ in range(requests):
-            client.call(op, body)
+        bodies = body if isinstance(body, list) else [body]
+        for i in range(requests):
+            client.call(op, bodies[i % len(bodies)])
         server.send_signal(signal.SIGTERM)
         server.communicate()
         with open(out) as f:

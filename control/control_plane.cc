@@ -12,10 +12,13 @@ namespace ecs::control {
 ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerator ids,
                            ControlOptions options)
     : state_(store, clock, ids, std::move(options)),
-      lifecycle_(state_,
-                 [this](ClusterState& cs, model::Task& t, Millis now, storage::ChangeSet& c) {
-                   scheduler_.OnTaskChanged(cs, t, now, c);
-                 }),
+      lifecycle_(
+          state_,
+          [this](ClusterState& cs, model::Task& t, Millis now, storage::ChangeSet& c) {
+            scheduler_.OnTaskChanged(cs, t, now, c);
+          },
+          [this](ClusterState& cs, const model::Task& t, TaskLifecycle::TargetEvent e, Millis now,
+                 storage::ChangeSet& c) { scheduler_.OnTargetsChanged(cs, t, e, now, c); }),
       launcher_(state_),
       scheduler_(state_, lifecycle_, launcher_) {}
 

@@ -193,6 +193,29 @@ class ControlPlane {
   // False when the tenant has no rule with that id.
   bool DeleteBehaviorRule(const Tenant& tenant, const std::string& id);
 
+  // --- Simulated load-balancer targets, /_emulator/targets (targets.cc) ---
+  struct TargetRow {
+    std::string cluster, service, task_arn;
+    const model::LoadBalancer* lb = nullptr;
+    std::string id;  // instance id or private IP
+    int64_t port = 0;
+    scheduler::TargetState state = scheduler::TargetState::kInitial;
+    Millis since = 0;
+  };
+  struct TargetFilter {
+    std::string cluster, service, target_group;  // "" = any
+  };
+  // Every target of the tenant's load-balanced services' tasks that are not STOPPED.
+  std::vector<TargetRow> ListTargets(const Tenant& tenant, const TargetFilter& filter) const;
+  // A target group's simulated settings; members not given keep their current value.
+  struct TargetGroupSettings {
+    std::optional<int64_t> interval_seconds, unhealthy_threshold, deregistration_delay_seconds;
+  };
+  Result<scheduler::TargetHealthConfig> SetTargetGroup(const Tenant& tenant,
+                                                       const std::string& group,
+                                                       const TargetGroupSettings& settings);
+  void ClearTargetGroups(const StateScope& scope);
+
   // --- Services (services.cc, service_deployments.cc) ---
   Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
   Result<const model::Service*> UpdateService(const RequestContext& ctx, const ServiceInput& in);

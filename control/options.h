@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "model/container_instance.h"
+#include "scheduler/target_health.h"
 
 namespace ecs::control {
 
@@ -26,6 +27,10 @@ struct LifecycleConfig {
   // How long a RUNNING service task must run before it counts as healthy toward
   // minimumHealthyPercent (ECS waits 40 s without health checks; 0 keeps CI fast).
   Millis health_grace = 0;
+  // The simulated target group a load-balanced service's tasks register with, unless
+  // POST /_emulator/targets/<arn> set its own: by default every check passes at registration
+  // and deregistration takes no time.
+  scheduler::TargetHealthConfig target_health;
 };
 
 // The server's default: every step the agent takes by itself is immediate, and the server
@@ -49,6 +54,9 @@ inline LifecycleConfig RealisticTiming() {
   lc.stopping = 5'000;
   lc.deprovisioning = 10'000;
   lc.health_grace = 40'000;
+  // Elastic Load Balancing's target-group defaults (HealthCheckIntervalSeconds 30,
+  // UnhealthyThresholdCount 2; a new target needs one passing check, deregistration_delay 300 s).
+  lc.target_health = {30'000, 2, 300'000};
   return lc;
 }
 

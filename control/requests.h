@@ -285,7 +285,7 @@ struct ServiceInput {
   std::optional<std::vector<model::PlacementStrategyItem>> placement_strategy;
   // networkConfiguration as given (an awsvpcConfiguration without subnets has none).
   std::optional<model::NetworkConfiguration> network_configuration;
-  std::optional<model::RawJson> load_balancers;
+  std::optional<std::vector<model::LoadBalancer>> load_balancers;
   std::optional<model::RawJson> service_registries;
   std::optional<model::RawJson> service_connect_configuration;
   std::optional<std::string> service_connect_namespace;

@@ -34,6 +34,7 @@ class Applier {
     ECS_RETURN_IF_ERROR(Placement());
     ECS_RETURN_IF_ERROR(Network());
     ECS_RETURN_IF_ERROR(EchoedMembers());
+    ECS_RETURN_IF_ERROR(LoadBalancers());
     return new_deployment_;
   }
 
@@ -47,6 +48,7 @@ class Applier {
   Status Placement();
   Status Network();
   Status EchoedMembers();
+  Status LoadBalancers();
   bool daemon() const { return svc_.is_daemon(); }
   bool fargate() const { return svc_.uses_fargate(); }
   // A member whose change starts a new deployment on update.
@@ -278,8 +280,36 @@ Status Applier::Network() {
   return Status::Ok();
 }
 
-Status Applier::EchoedMembers() {
+// Each entry's container and port must be in the task definition the service runs — checked
+// again when only the task definition changes, as ECS does. AWS's texts as clients report them
+// (e.g. "The container app did not have a container port 80 defined."); the first is [I].
+Status Applier::LoadBalancers() {
   if (in_.load_balancers) Set(svc_.load_balancers, *in_.load_balancers);
+  for (const model::LoadBalancer& lb : svc_.load_balancers) {
+    if (lb.container_name.empty()) continue;
+    const auto& containers = td_->spec.containers;
+    auto c = std::find_if(containers.begin(), containers.end(),
+                          [&](const auto& spec) { return spec.name == lb.container_name; });
+    if (c == containers.end()) {
+      return Status::InvalidParameter("The container " + lb.container_name +
+                                      " does not exist in the task definition.");
+    }
+    const int64_t port = lb.container_port.value_or(0);
+    const bool mapped =
+        std::any_of(c->port_mappings.begin(), c->port_mappings.end(), [&](const auto& m) {
+          return m.container_port == port ||
+                 (m.range_first != 0 && m.range_first <= port && port <= m.range_last);
+        });
+    if (!mapped) {
+      return Status::InvalidParameter("The container " + lb.container_name +
+                                      " did not have a container port " + std::to_string(port) +
+                                      " defined.");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Applier::EchoedMembers() {
   if (in_.service_registries) Set(svc_.service_registries, *in_.service_registries);
   if (in_.service_connect_configuration) {
     if (!creating_) new_deployment_ = true;

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "control/load_balancer_targets.h"
 #include "control/service_scheduler.h"
 #include "scheduler/deployment_planner.h"
 #include "scheduler/placement_types.h"
@@ -113,12 +114,18 @@ std::vector<int64_t> KeptPerProvider(const scheduler::PlanInput& in, const sched
 
 }  // namespace
 
-bool ServiceScheduler::Healthy(const model::Task& t, Millis now) const {
+bool ServiceScheduler::Healthy(const model::Service& svc, const model::Task& t, Millis now) const {
   if (t.last_status != model::TaskState::kRunning || !t.started_at) return false;
-  // With container health checks a task counts once its essential containers passed them
-  // (the model's minimumHealthyPercent documentation [M]); without, after the configured grace.
   const bool checked = std::any_of(t.containers.begin(), t.containers.end(),
                                    [](const auto& c) { return c.essential && c.health_check; });
+  // Behind a load balancer a task counts once the load balancer reports it healthy (the
+  // CreateService documentation [M]), and its containers too when they have health checks.
+  if (!svc.load_balancers.empty()) {
+    if (!SummarizeTargets(state_, svc, t, now).all_healthy) return false;
+    if (!checked) return true;
+  }
+  // With container health checks a task counts once its essential containers passed them
+  // (the model's minimumHealthyPercent documentation [M]); without, after the configured grace.
   if (checked) return t.health_status == model::HealthStatus::kHealthy;
   return now - *t.started_at >= state_.options.lifecycle.health_grace;
 }
@@ -229,7 +236,7 @@ ServiceScheduler::TickPlan ServiceScheduler::PlanDaemonTick(ClusterState& cs, mo
     }
   }
   const bool all_healthy = std::all_of(tasks.begin(), tasks.end(), [&](const model::Task* t) {
-    return t->started_by == primary.id && t->wants_running() && Healthy(*t, now);
+    return t->started_by == primary.id && t->wants_running() && Healthy(svc, *t, now);
   });
   const auto instances_with_task = std::count_if(good_per_instance.begin(), good_per_instance.end(),
                                                  [](const auto& e) { return e.second > 0; });
@@ -268,7 +275,7 @@ ServiceScheduler::TickPlan ServiceScheduler::PlanReplicaTick(ClusterState& cs,
     pt.phase = scheduler::PlannerTask::Phase::kStopping;
     if (t->wants_running() && t->last_status == model::TaskState::kRunning) {
       pt.phase = scheduler::PlannerTask::Phase::kRunning;
-      pt.healthy = Healthy(*t, now);
+      pt.healthy = Healthy(svc, *t, now);
     } else if (t->wants_running() && t->last_status < model::TaskState::kRunning) {
       pt.phase = scheduler::PlannerTask::Phase::kPending;
     }
@@ -411,7 +418,11 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   if (svc.deployments.empty()) return;
   const std::string events_before = svc.events.empty() ? "" : svc.events.front().id;
   std::vector<model::Task*> tasks = LiveServiceTasks(cs, svc);
-  if (svc.status == model::ServiceStatus::kDraining) return Drain(cs, svc, tasks, now, changes);
+  if (svc.status == model::ServiceStatus::kDraining) {
+    if (svc.unsaved_events) changes.PutService(svc);
+    svc.unsaved_events = false;
+    return Drain(cs, svc, tasks, now, changes);
+  }
 
   bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
   changed = TripCircuitBreaker(svc, now) || changed;
@@ -428,7 +439,10 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   changed = UpdateDeploymentCounts(cs, svc) || changed;
 
   const bool events_changed = (svc.events.empty() ? "" : svc.events.front().id) != events_before;
-  if (changed || events_changed || !stopped_ids.empty() || launched > 0) changes.PutService(svc);
+  if (changed || events_changed || svc.unsaved_events || !stopped_ids.empty() || launched > 0) {
+    changes.PutService(svc);
+  }
+  svc.unsaved_events = false;
   svc.settled = plan.steady && stopped_ids.empty() && launched == 0 && !changed;
 }
 

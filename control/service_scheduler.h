@@ -41,6 +41,10 @@ class ServiceScheduler {
                          const std::function<bool()>* out_of_time = nullptr);
   // A task of a service changed (TaskLifecycle reports every change).
   void OnTaskChanged(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  // A task of a load-balanced service registered with, began draining from, or left its
+  // targets: the events ECS writes (control/service_targets.cc).
+  void OnTargetsChanged(ClusterState& cs, const model::Task& task, TaskLifecycle::TargetEvent event,
+                        Millis now, storage::ChangeSet& changes);
   // Forgets the pass in progress (after a reset or reload).
   void ForgetPass();
 
@@ -71,7 +75,7 @@ class ServiceScheduler {
                           const std::vector<model::Task*>& tasks, Millis now, bool* changed);
   TickPlan PlanReplicaTick(ClusterState& cs, const model::Service& svc,
                            const std::vector<model::Task*>& tasks, Millis now) const;
-  bool Healthy(const model::Task& t, Millis now) const;
+  bool Healthy(const model::Service& svc, const model::Task& t, Millis now) const;
   // Replaces the tasks whose container health checks failed once the service's
   // healthCheckGracePeriodSeconds is over (control/service_health.cc); true when it stopped one.
   bool StopUnhealthy(ClusterState& cs, model::Service& svc, const std::vector<model::Task*>& tasks,

@@ -48,6 +48,10 @@ struct State {
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
   std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
+  // POST /_emulator/targets/<arn>: simulated target-group settings, by target group ARN (or
+  // Classic Load Balancer name); the timing profile's for the others (not persisted; cleared by
+  // reset).
+  std::map<Tenant, std::map<std::string, scheduler::TargetHealthConfig>> target_groups;
   int64_t next_seq = 1;  // creation order of every resource
   // GET /metrics: placement outcomes since start-up (not persisted, not reset).
   struct PlacementCounters {

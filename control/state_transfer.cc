@@ -21,6 +21,7 @@ bool ControlPlane::Empty() const {
 Status ControlPlane::Reset(const StateScope& scope) {
   state_.placement_traces.Forget(scope);
   ClearBehaviorRules(scope);
+  ClearTargetGroups(scope);
   if (scope.all()) return Reset();
   return ReplaceState(scope, {}, {});
 }

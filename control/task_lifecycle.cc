@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "control/load_balancer_targets.h"
 #include "scheduler/container_agent.h"
 
 namespace ecs::control {
@@ -123,7 +124,7 @@ void TaskLifecycle::StepContainers(ClusterState& cs, model::Task& t, Millis now,
     step = scheduler::AdvanceContainers(task.containers, now);
     AssignRuntimeIds(task);
     task.health_status = scheduler::AggregateHealth(task.containers);
-    task.next_transition_at = step.next_due.value_or(0);
+    task.next_transition_at = NextDue(cs, task, step.next_due, now);
     // One change, one version: a step that also moves the task (to RUNNING, or to a stop) is
     // counted by that move, as ECS emits one state-change event for it.
     const bool task_moves = (step.stop && task.wants_running()) ||
@@ -138,9 +139,11 @@ void TaskLifecycle::StepContainers(ClusterState& cs, model::Task& t, Millis now,
   }
   if (t.last_status < model::TaskState::kRunning && step.all_started) {
     Transition(cs, t, model::TaskState::kRunning, now, changes);  // reports the change
-    state_.index.UpdateTask(
-        cs, t, [&](model::Task& task) { task.next_transition_at = step.next_due.value_or(0); });
+    state_.index.UpdateTask(cs, t, [&](model::Task& task) {
+      task.next_transition_at = NextDue(cs, task, step.next_due, now);
+    });
     changes.PutTask(t);
+    if (LoadBalancedService(cs, t)) ReportTargets(cs, t, TargetEvent::kRegistered, now, changes);
     return;
   }
   Changed(cs, t, now, changes);
@@ -175,6 +178,46 @@ void TaskLifecycle::RequestStop(ClusterState& cs, model::Task& t, model::StopCod
   Changed(cs, t, now, changes);
 }
 
+const model::Service* TaskLifecycle::LoadBalancedService(ClusterState& cs,
+                                                         const model::Task& t) const {
+  if (t.service_name.empty()) return nullptr;
+  const model::Service* svc = cs.FindService(t.service_name);
+  return svc && !svc->load_balancers.empty() ? svc : nullptr;
+}
+
+Millis TaskLifecycle::NextDue(ClusterState& cs, const model::Task& t,
+                              std::optional<Millis> containers_due, Millis now) const {
+  const model::Service* svc = LoadBalancedService(cs, t);
+  if (!svc || !IsTarget(*svc, t) || !t.wants_running()) return containers_due.value_or(0);
+  const TargetSummary targets = SummarizeTargets(state_, *svc, t, now);
+  std::optional<Millis> due = containers_due;
+  auto consider = [&](Millis at) { due = std::min(due.value_or(at), at); };
+  if (targets.next_change) consider(*targets.next_change);
+  const Millis grace_end =
+      *t.started_at + std::max<int64_t>(svc->health_check_grace_period_seconds, 0) * 1000;
+  if (targets.unhealthy && grace_end > now) consider(grace_end);
+  return due.value_or(0);
+}
+
+void TaskLifecycle::Deactivate(ClusterState& cs, model::Task& t, const model::Service& svc,
+                               Millis now, storage::ChangeSet& changes) {
+  // The targets drain from the stop request on (TargetTimes::deregistered_at). Set before the
+  // transition, which keeps it (Enter sets no next step for DEACTIVATING), so the task row is
+  // written once.
+  const Millis drained =
+      t.stopping_at.value_or(now) + SummarizeTargets(state_, svc, t, now).deregistration_delay;
+  state_.index.UpdateTask(cs, t, [&](model::Task& task) {
+    task.next_transition_at = drained > now ? drained : now + StepDelay(state_, 0);
+  });
+  Transition(cs, t, model::TaskState::kDeactivating, now, changes);
+  ReportTargets(cs, t, TargetEvent::kDraining, now, changes);
+}
+
+void TaskLifecycle::ReportTargets(ClusterState& cs, const model::Task& t, TargetEvent event,
+                                  Millis now, storage::ChangeSet& changes) {
+  if (on_targets_changed_) on_targets_changed_(cs, t, event, now, changes);
+}
+
 void TaskLifecycle::Purge(ClusterState& cs, model::Task& t, storage::ChangeSet& changes) {
   changes.DeleteTask(t.arn);
   changes.PutTags(t.arn, {});
@@ -187,7 +230,13 @@ void TaskLifecycle::Step(ClusterState& cs, model::Task& t, Millis now,
   using S = model::TaskState;
   if (t.is_stopped()) return Purge(cs, t, changes);  // retention is over
   if (!t.wants_running()) {
-    if (t.last_status < S::kStopping) {
+    const model::Service* lb_svc = LoadBalancedService(cs, t);
+    if (t.last_status < S::kDeactivating && lb_svc && IsTarget(*lb_svc, t)) {
+      Deactivate(cs, t, *lb_svc, now, changes);
+    } else if (t.last_status < S::kStopping) {
+      if (t.last_status == S::kDeactivating) {
+        ReportTargets(cs, t, TargetEvent::kDeregistered, now, changes);
+      }
       Transition(cs, t, S::kStopping, now, changes);
     } else if (t.last_status == S::kStopping && t.eni) {
       Transition(cs, t, S::kDeprovisioning, now, changes);

@@ -6,12 +6,16 @@
 //
 // Every change goes into memory (through ClusterIndex::UpdateTask) and into the caller's
 // ChangeSet; the caller commits. A change to a service's task is reported to `on_task_changed`
-// (the service scheduler).
+// (the service scheduler). A task of a load-balanced service is deregistered from its targets
+// before it stops: it waits in DEACTIVATING for the target groups' deregistration delay
+// (control/load_balancer_targets.h), and target registrations are reported to
+// `on_targets_changed` (the service scheduler writes ECS's events).
 //
 // THREADING: state strand only.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -31,8 +35,13 @@ Millis StepDelay(const State& state, Millis configured);
 class TaskLifecycle {
  public:
   using TaskChanged = std::function<void(ClusterState&, model::Task&, Millis, storage::ChangeSet&)>;
-  TaskLifecycle(State& state, TaskChanged on_task_changed)
-      : state_(state), on_task_changed_(std::move(on_task_changed)) {}
+  enum class TargetEvent { kRegistered, kDraining, kDeregistered };
+  using TargetsChanged = std::function<void(ClusterState&, const model::Task&, TargetEvent, Millis,
+                                            storage::ChangeSet&)>;
+  TaskLifecycle(State& state, TaskChanged on_task_changed, TargetsChanged on_targets_changed = {})
+      : state_(state),
+        on_task_changed_(std::move(on_task_changed)),
+        on_targets_changed_(std::move(on_targets_changed)) {}
 
   // Moves a task to `next` at `now`, with everything that state sets.
   void Transition(ClusterState& cs, model::Task& task, model::TaskState next, Millis now,
@@ -61,9 +70,22 @@ class TaskLifecycle {
   void AssignRuntimeIds(model::Task& task);
   // After any change: persisted, and reported to the service scheduler.
   void Changed(ClusterState& cs, model::Task& task, Millis now, storage::ChangeSet& changes);
+  // The task's service when it has load balancers (else nullptr).
+  const model::Service* LoadBalancedService(ClusterState& cs, const model::Task& task) const;
+  // When the task must be stepped next: its containers' next event, and for a load-balanced
+  // task the next change of a target (or the end of the grace period an unhealthy one waits
+  // out), so the service scheduler sees it when it happens.
+  Millis NextDue(ClusterState& cs, const model::Task& task, std::optional<Millis> containers_due,
+                 Millis now) const;
+  // RUNNING -> DEACTIVATING: the targets drain for the deregistration delay.
+  void Deactivate(ClusterState& cs, model::Task& task, const model::Service& svc, Millis now,
+                  storage::ChangeSet& changes);
+  void ReportTargets(ClusterState& cs, const model::Task& task, TargetEvent event, Millis now,
+                     storage::ChangeSet& changes);
 
   State& state_;
   TaskChanged on_task_changed_;
+  TargetsChanged on_targets_changed_;
 };
 
 }  // namespace ecs::control

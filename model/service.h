@@ -87,6 +87,21 @@ struct WireNames<CircuitBreakerStatus> {
                                                              "MONITORING_COMPLETE", "DISABLED"};
 };
 
+// One entry of a service's loadBalancers: an ALB/NLB target group, or a Classic Load Balancer by
+// name, and the container port it sends traffic to. Each RUNNING task of the service is a
+// simulated target of it (scheduler/target_health.h).
+struct LoadBalancer {
+  std::string target_group_arn;    // "" for a Classic Load Balancer
+  std::string load_balancer_name;  // "" for a target group
+  std::string container_name;
+  std::optional<int64_t> container_port;
+  // What the target health is keyed by: the target group, or the Classic Load Balancer's name.
+  const std::string& group() const {
+    return target_group_arn.empty() ? load_balancer_name : target_group_arn;
+  }
+  bool operator==(const LoadBalancer&) const = default;
+};
+
 struct ServiceEvent {
   std::string id;  // UUID
   Millis created_at = 0;
@@ -151,7 +166,7 @@ struct Service {
   std::vector<PlacementConstraintItem> placement_constraints;
   std::vector<PlacementStrategyItem> placement_strategy;
   std::optional<NetworkConfiguration> network_configuration;
-  RawJson load_balancers;                 // empty = []
+  std::vector<LoadBalancer> load_balancers;
   RawJson service_registries;             // empty = []
   std::string service_connect_namespace;  // for ListServicesByNamespace
   RawJson service_connect_configuration;
@@ -178,6 +193,9 @@ struct Service {
   // the service is updated, or the cluster's instances change (instances_signature).
   bool dirty = true;
   bool settled = false;
+  // Events added outside the scheduler's pass (target registrations): the pass writes the row
+  // once, instead of one encoding of the whole service per event.
+  bool unsaved_events = false;
   uint64_t instances_signature = 0;
 
   bool is_daemon() const { return scheduling_strategy == SchedulingStrategy::kDaemon; }

@@ -47,6 +47,43 @@ void ReadPlacement(RowReader& r, model::Service& s) {
   }
 }
 
+void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& lbs) {
+  w.Key("loadBalancerEntries").StartArray();
+  for (const auto& lb : lbs) {
+    w.StartObject()
+        .Member("targetGroupArn", lb.target_group_arn)
+        .Member("loadBalancerName", lb.load_balancer_name)
+        .Member("containerName", lb.container_name);
+    if (lb.container_port) w.Member("containerPort", *lb.container_port);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::vector<model::LoadBalancer> ReadLoadBalancerArray(RowReader& r, const char* member) {
+  std::vector<model::LoadBalancer> out;
+  for (const auto& e : r.Array(member).GetArray()) {
+    RowReader entry = r.Nested(e);
+    model::LoadBalancer lb;
+    lb.target_group_arn = entry.OptString("targetGroupArn");
+    lb.load_balancer_name = entry.OptString("loadBalancerName");
+    lb.container_name = entry.OptString("containerName");
+    lb.container_port = entry.OptInt("containerPort");
+    out.push_back(std::move(lb));
+  }
+  return out;
+}
+
+// Rows written before load balancers were typed hold the request's JSON array as text.
+std::vector<model::LoadBalancer> ReadLoadBalancers(RowReader& r) {
+  const std::string old_text = r.OptString("loadBalancers");
+  if (old_text.empty()) return ReadLoadBalancerArray(r, "loadBalancerEntries");
+  RowReader old("service", "loadBalancers", "{\"entries\":" + old_text + "}");
+  auto lbs = ReadLoadBalancerArray(old, "entries");
+  if (!old.ok()) r.Fail("loadBalancers", old.status().message());
+  return lbs;
+}
+
 void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
   w.StartObject()
       .Member("id", d.id)
@@ -124,9 +161,9 @@ void WriteConfiguration(JsonWriter& w, const model::Service& s) {
       .Member("alarms", s.alarms.text())
       .Member("deploymentController", model::ToString(s.deployment_controller));
   WritePlacement(w, s);
-  w.Member("networkConfiguration", NetworkText(s.network_configuration))
-      .Member("loadBalancers", s.load_balancers.text())
-      .Member("serviceRegistries", s.service_registries.text())
+  w.Member("networkConfiguration", NetworkText(s.network_configuration));
+  WriteLoadBalancers(w, s.load_balancers);
+  w.Member("serviceRegistries", s.service_registries.text())
       .Member("serviceConnectNamespace", s.service_connect_namespace)
       .Member("serviceConnectConfiguration", s.service_connect_configuration.text())
       .Member("healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds)
@@ -153,7 +190,7 @@ void ReadConfiguration(RowReader& r, model::Service& s) {
                                 .value_or(model::DeploymentControllerType::kEcs);
   ReadPlacement(r, s);
   s.network_configuration = ReadNetworkText(r, "networkConfiguration");
-  s.load_balancers = model::RawJson::FromText(r.OptString("loadBalancers"));
+  s.load_balancers = ReadLoadBalancers(r);
   s.service_registries = model::RawJson::FromText(r.OptString("serviceRegistries"));
   s.service_connect_namespace = r.OptString("serviceConnectNamespace");
   s.service_connect_configuration =

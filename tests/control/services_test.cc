@@ -3,6 +3,7 @@
 // minimumHealthyPercent / maximumPercent bounds. No sleeps: time only moves through Tick().
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <functional>
 #include <map>
@@ -1161,4 +1162,69 @@ TEST_CASE("UpdateTaskProtection refuses bad input and standalone tasks", "[servi
         ErrorCode::kInvalidParameterException);
   CHECK(f.cp->UpdateTaskProtection(f.ctx, "nope", {arn}, true, 5).status().code() ==
         ErrorCode::kClusterNotFoundException);
+}
+
+TEST_CASE("Load-balanced tasks count once their targets are healthy, and drain before stopping",
+          "[services][targets]") {
+  ControlOptions o = FastOptions();
+  o.lifecycle.target_health = {10'000, 2, 30'000};  // a check every 10 s; 30 s to drain
+  ServiceFixture f(o);
+  f.Fleet(2);
+  const std::string td = f.Definition("web", 256, 512, R"(,"portMappings":[{"containerPort":80}])");
+  ServiceInput in = f.Input("s", td, 2);
+  model::LoadBalancer lb;
+  lb.target_group_arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/t/1";
+  lb.container_name = "app";
+  lb.container_port = 80;
+  in.load_balancers = std::vector<model::LoadBalancer>{lb};
+  f.Create(in);
+  f.RunUntil([&] { return ServiceFixture::Healthy(f.Live("s")) == 2; });
+  auto states = [&] {
+    std::vector<scheduler::TargetState> out;
+    for (const auto& row : f.cp->ListTargets(f.ctx.tenant, {})) out.push_back(row.state);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  using TS = scheduler::TargetState;
+  CHECK(states() == std::vector<TS>{TS::kInitial, TS::kInitial});
+  CHECK(f.Get("s")->deployments.front().rollout_state == model::RolloutState::kInProgress);
+  f.RunFor(10'000);  // the first check passes
+  CHECK(states() == std::vector<TS>{TS::kHealthy, TS::kHealthy});
+  CHECK(f.Get("s")->deployments.front().rollout_state == model::RolloutState::kCompleted);
+  CHECK(f.CountEvents("s", "registered 1 targets in (target-group " + lb.target_group_arn) >= 1);
+
+  // Derived, not stored: a restart shows the same targets.
+  const auto before = f.cp->ListTargets(f.ctx.tenant, {});
+  f.Reload();
+  const auto after = f.cp->ListTargets(f.ctx.tenant, {});
+  REQUIRE(after.size() == before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    CHECK(after[i].task_arn == before[i].task_arn);
+    CHECK(after[i].id == before[i].id);
+    CHECK(after[i].port == before[i].port);
+    CHECK(after[i].state == before[i].state);
+  }
+
+  // Scaling in: the stopped task drains in DEACTIVATING for the whole delay.
+  ServiceInput down;
+  down.cluster = "c";
+  down.service = "s";
+  down.desired_count = 1;
+  f.Update(down);
+  auto deactivating = [&] {
+    const auto live = f.Live("s");
+    return std::count_if(live.begin(), live.end(), [](const model::Task* t) {
+      return t->last_status == model::TaskState::kDeactivating;
+    });
+  };
+  f.RunFor(1000);
+  CHECK(deactivating() == 1);
+  CHECK(states() == std::vector<TS>{TS::kHealthy, TS::kDraining});
+  f.RunFor(28'000);
+  CHECK(deactivating() == 1);
+  f.RunFor(2'000);
+  CHECK(deactivating() == 0);
+  CHECK(f.Live("s").size() == 1);
+  CHECK(f.CountEvents("s", "has begun draining connections on 1 tasks.") == 1);
+  CHECK(f.CountEvents("s", "deregistered 1 targets in (target-group " + lb.target_group_arn) == 1);
 }
