@@ -87,7 +87,20 @@ class ControlPlane {
                                               const std::string& identifier, ClusterFields in);
   ClusterCounts CountsFor(const model::Cluster& c) const;
 
-  // Capacity providers (capacity_providers.cc). Only FARGATE and FARGATE_SPOT exist.
+  // Capacity providers (capacity_providers.cc): the built-in FARGATE and FARGATE_SPOT, and Auto
+  // Scaling group providers.
+  Result<const model::CapacityProvider*> CreateCapacityProvider(const RequestContext& ctx,
+                                                                CapacityProviderInput in);
+  Result<const model::CapacityProvider*> UpdateCapacityProvider(const RequestContext& ctx,
+                                                                const CapacityProviderInput& in);
+  // An associated provider is not deleted: ECS answers it with updateStatus DELETE_FAILED.
+  Result<const model::CapacityProvider*> DeleteCapacityProvider(const RequestContext& ctx,
+                                                                const std::string& identifier);
+  // The tenant's Auto Scaling group provider of that name, or nullptr (built-ins, unknown).
+  const model::CapacityProvider* FindCapacityProvider(const Tenant& t,
+                                                      const std::string& name) const {
+    return state_.FindCapacityProvider(t, name);
+  }
   Result<const model::Cluster*> PutClusterCapacityProviders(
       const RequestContext& ctx, const std::string& cluster, std::vector<std::string> providers,
       model::CapacityProviderStrategy default_strategy);

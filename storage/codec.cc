@@ -1,4 +1,5 @@
-// Row bodies for clusters, tags, task definitions, account settings and revision counters.
+// Row bodies for clusters, tags, task definitions, account settings, capacity providers and
+// revision counters.
 #include "storage/codec.h"
 
 #include "common/json.h"
@@ -161,6 +162,55 @@ Result<StoredAccountSetting> DecodeAccountSetting(std::string_view key, std::str
   if (r.ok() && s.name.empty()) r.Fail("name", "is empty");
   if (!r.ok()) return r.status();
   return s;
+}
+
+std::string EncodeCapacityProvider(const model::CapacityProvider& cp) {
+  const model::ManagedScaling& ms = cp.managed_scaling;
+  JsonWriter w;
+  w.StartObject()
+      .Member("account", cp.tenant.account)
+      .Member("region", cp.tenant.region)
+      .Member("name", cp.name)
+      .Member("arn", cp.arn)
+      .Member("seq", cp.seq)
+      .Member("status", model::ToString(cp.status))
+      .Member("updateStatus", model::ToString(cp.update_status))
+      .Member("updateStatusReason", cp.update_status_reason)
+      .Member("autoScalingGroupArn", cp.auto_scaling_group_arn)
+      .Member("managedScalingEnabled", ms.enabled)
+      .Member("targetCapacity", ms.target_capacity)
+      .Member("minimumScalingStepSize", ms.minimum_scaling_step_size)
+      .Member("maximumScalingStepSize", ms.maximum_scaling_step_size)
+      .Member("instanceWarmupPeriod", ms.instance_warmup_period)
+      .Member("managedTerminationProtection", cp.managed_termination_protection)
+      .Member("managedDraining", cp.managed_draining)
+      .EndObject();
+  return w.str();
+}
+
+Result<model::CapacityProvider> DecodeCapacityProvider(std::string_view key,
+                                                       std::string_view body) {
+  RowReader r("capacity provider", key, body);
+  model::CapacityProvider cp;
+  cp.tenant = {r.String("account"), r.String("region")};
+  cp.name = r.String("name");
+  cp.arn = r.String("arn");
+  cp.seq = r.Int("seq");
+  cp.status = r.Enum<model::CapacityProviderStatus>("status");
+  cp.update_status = r.Enum<model::CapacityProviderUpdateStatus>("updateStatus");
+  cp.update_status_reason = r.OptString("updateStatusReason");
+  cp.auto_scaling_group_arn = r.String("autoScalingGroupArn");
+  model::ManagedScaling& ms = cp.managed_scaling;
+  ms.enabled = r.Bool("managedScalingEnabled");
+  ms.target_capacity = r.Int("targetCapacity");
+  ms.minimum_scaling_step_size = r.Int("minimumScalingStepSize");
+  ms.maximum_scaling_step_size = r.Int("maximumScalingStepSize");
+  ms.instance_warmup_period = r.Int("instanceWarmupPeriod");
+  cp.managed_termination_protection = r.Bool("managedTerminationProtection");
+  cp.managed_draining = r.Bool("managedDraining");
+  if (r.ok() && cp.name.empty()) r.Fail("name", "is empty");
+  if (!r.ok()) return r.status();
+  return cp;
 }
 
 std::string RevisionCounterKey(const Tenant& t, std::string_view family) {

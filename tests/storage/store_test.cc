@@ -350,3 +350,30 @@ TEST_CASE("A new database file is built without fsyncs, then commits at synchron
   REQUIRE((*reopened)->Migrate(Migrations()).ok());
   CHECK(SynchronousLevel(**reopened) == kNormal);
 }
+
+TEST_CASE("A capacity provider round-trips; a damaged row names its member", "[storage]") {
+  model::CapacityProvider cp;
+  cp.tenant = {"000000000000", "us-east-1"};
+  cp.name = "asg-cp";
+  cp.arn = ArnPrefix(cp.tenant) + "capacity-provider/asg-cp";
+  cp.seq = 9;
+  cp.status = model::CapacityProviderStatus::kActive;
+  cp.update_status = model::CapacityProviderUpdateStatus::kDeleteFailed;
+  cp.update_status_reason = "associated with cluster: c";
+  cp.auto_scaling_group_arn = "asg-1";
+  cp.managed_scaling = {true, 80, 2, 30, 45};
+  cp.managed_termination_protection = true;
+  cp.managed_draining = false;
+  auto store = std::move(*Store::Open(":memory:"));
+  ChangeSet changes;
+  changes.PutCapacityProvider(cp);
+  REQUIRE(store->Commit(changes).ok());
+  auto snap = store->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->capacity_providers.size() == 1);
+  CHECK(snap->capacity_providers[0] == cp);
+  auto damaged = DecodeCapacityProvider(cp.arn, R"({"account":"a","region":"r","name":"n"})");
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().code() == ErrorCode::kCorrupt);
+  CHECK(damaged.status().message().find("capacity provider") != std::string::npos);
+}
