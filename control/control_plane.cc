@@ -49,6 +49,11 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
     auto& slot = state_.capacity_providers[cp.tenant][cp.name];
     slot = std::move(cp);
   }
+  for (auto& g : snap.auto_scaling_groups) {
+    see(g.seq);
+    auto& slot = state_.auto_scaling_groups[g.tenant][g.name];
+    slot = std::move(g);
+  }
   for (auto& ci : snap.container_instances) {
     see(ci.seq);
     ClusterState& cs = state_.index.GetCluster(ci.tenant, ci.cluster);
@@ -122,6 +127,10 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
   for (const auto& [tenant, providers] : state_.capacity_providers) {
     if (!keep(tenant)) continue;
     for (const auto& [name, cp] : providers) rows.PutCapacityProvider(cp);
+  }
+  for (const auto& [tenant, groups] : state_.auto_scaling_groups) {
+    if (!keep(tenant)) continue;
+    for (const auto& [name, g] : groups) rows.PutAutoScalingGroup(g);
   }
   return rows;
 }

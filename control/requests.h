@@ -175,6 +175,8 @@ struct RegisterInstanceInput {
   // Fleet-only knobs (not part of the ECS request).
   std::string instance_type;
   std::string availability_zone;
+  std::string auto_scaling_group;  // a simulated group's instance (its name)
+  std::string capacity_provider_name;
 };
 
 struct ListContainerInstancesInput {

@@ -19,6 +19,7 @@
 #include "control/placement_traces.h"
 #include "control/tags.h"
 #include "control/task_definition_registry.h"
+#include "model/auto_scaling_group.h"
 #include "model/capacity_provider.h"
 #include "model/task_behavior.h"
 #include "storage/store.h"
@@ -49,6 +50,8 @@ struct State {
   // Auto Scaling group capacity providers by tenant and name (INACTIVE ones too, until the name
   // is reused); FARGATE and FARGATE_SPOT are built in and not here.
   std::map<Tenant, std::map<std::string, model::CapacityProvider>> capacity_providers;
+  // Simulated Auto Scaling groups (POST /_emulator/fleets with autoScalingGroup) by tenant, name.
+  std::map<Tenant, std::map<std::string, model::AutoScalingGroup>> auto_scaling_groups;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
   std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
@@ -83,6 +86,7 @@ struct State {
     tags.Clear();
     account_settings.clear();
     capacity_providers.clear();
+    auto_scaling_groups.clear();
     failing_task_definitions.clear();
     next_seq = 1;
   }

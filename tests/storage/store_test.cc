@@ -377,3 +377,32 @@ TEST_CASE("A capacity provider round-trips; a damaged row names its member", "[s
   CHECK(damaged.status().code() == ErrorCode::kCorrupt);
   CHECK(damaged.status().message().find("capacity provider") != std::string::npos);
 }
+
+TEST_CASE("A simulated Auto Scaling group round-trips with its warming-up instances", "[storage]") {
+  model::AutoScalingGroup g;
+  g.tenant = {"000000000000", "us-east-1"};
+  g.name = "web-asg";
+  g.arn = "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:1:autoScalingGroupName/web";
+  g.seq = 4;
+  g.cluster = "c";
+  g.min_size = 1;
+  g.max_size = 6;
+  g.desired_capacity = 3;
+  g.instance_type = "m5.large";
+  g.cpu = 2048;
+  g.memory = 8192;
+  g.availability_zones = {"us-east-1a", "us-east-1b"};
+  g.attributes = {{"stack", "blue"}, {"bare", std::nullopt}};
+  g.launching = {{"i-0123", "us-east-1b", 100, 60'100}};
+  auto store = std::move(*Store::Open(":memory:"));
+  ChangeSet changes;
+  changes.PutAutoScalingGroup(g);
+  REQUIRE(store->Commit(changes).ok());
+  auto snap = store->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->auto_scaling_groups.size() == 1);
+  CHECK(snap->auto_scaling_groups[0] == g);
+  auto damaged = DecodeAutoScalingGroup(g.arn, R"({"account":"a","region":"r","name":"n"})");
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().message().find("auto scaling group") != std::string::npos);
+}
