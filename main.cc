@@ -58,6 +58,12 @@ ecs::Status ApplyFleets(ecs::control::ControlPlane& control, const ecs::config::
   using namespace ecs;
   for (const auto& fleet : opt.fleets) {
     control::RequestContext ctx{{opt.account_id, opt.region}};
+    // A group is declared once: a restart finds it (and whatever size managed scaling left it).
+    if (!fleet.auto_scaling_group.empty() &&
+        control.FindAutoScalingGroup(ctx.tenant,
+                                     model::AutoScalingGroupName(fleet.auto_scaling_group))) {
+      continue;
+    }
     control::ListContainerInstancesInput existing;
     existing.cluster = fleet.cluster;
     existing.status = model::InstanceStatus::kActive;

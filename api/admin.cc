@@ -382,6 +382,21 @@ HttpReply Clock(PreparedCall& call, AdminContext& admin) {
   return AdminJson(200, ClockJson(time.clock()));
 }
 
+// A plain fleet takes `count`; an Auto Scaling group fleet takes min/max/desired instead.
+Status CheckFleetKind(const control::FleetInput& f, bool has_count) {
+  if (!f.auto_scaling_group.empty()) {
+    if (has_count) {
+      return Status::InvalidParameter(
+          "An autoScalingGroup fleet takes \"desired\" (and \"min\", \"max\"), not \"count\".");
+    }
+    return Status::Ok();
+  }
+  if (f.group_min || f.group_max || f.group_desired) {
+    return Status::InvalidParameter("\"min\", \"max\" and \"desired\" need \"autoScalingGroup\".");
+  }
+  return Status::Ok();
+}
+
 HttpReply Fleets(PreparedCall& call, AdminContext& admin) {
   JsonObjectReader in(*call.body);
   control::FleetInput f;
@@ -392,6 +407,11 @@ HttpReply Fleets(PreparedCall& call, AdminContext& admin) {
   f.memory = in.Int("memory");
   f.availability_zones = in.StringList("availabilityZones").value_or(std::vector<std::string>{});
   f.create_cluster = in.Bool("createCluster").value_or(false);
+  f.auto_scaling_group = in.String("autoScalingGroup").value_or("");
+  f.group_min = in.Int("min");
+  f.group_max = in.Int("max");
+  f.group_desired = in.Int("desired");
+  const bool has_count = in.Int("count").has_value();
   if (const rapidjson::Value* attrs = in.Object("attributes")) {
     for (const auto& m : attrs->GetObject()) {
       f.attributes.push_back(
@@ -400,12 +420,19 @@ HttpReply Fleets(PreparedCall& call, AdminContext& admin) {
     }
   }
   if (!in.ok()) return AdminError(in.status());
+  if (Status s = CheckFleetKind(f, has_count); !s.ok()) return AdminError(s);
   auto made = admin.control.CreateFleet(call.ctx, f);
   if (!made.ok()) return AdminError(made.status());
   JsonWriter w;
   w.StartObject().Key("containerInstanceArns").StartArray();
   for (const auto* ci : *made) w.String(ci->arn);
-  w.EndArray().EndObject();
+  w.EndArray();
+  if (!f.auto_scaling_group.empty()) {
+    const model::AutoScalingGroup* g = admin.control.FindAutoScalingGroup(
+        call.ctx.tenant, model::AutoScalingGroupName(f.auto_scaling_group));
+    if (g) w.Member("autoScalingGroupArn", g->arn);
+  }
+  w.EndObject();
   return AdminJson(200, w.str());
 }
 

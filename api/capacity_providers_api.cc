@@ -1,10 +1,133 @@
-// DescribeCapacityProviders: the built-in FARGATE and FARGATE_SPOT (control/capacity_providers.h).
+// Create/Update/Delete/DescribeCapacityProviders: the built-in FARGATE and FARGATE_SPOT and Auto
+// Scaling group providers (control/capacity_providers.h).
 #include "api/decode.h"
 #include "api/encode.h"
 #include "api/operations.h"
 #include "control/capacity_providers.h"
 
 namespace ecs::api {
+
+namespace {
+
+constexpr std::string_view kOnOff[] = {"DISABLED", "ENABLED"};
+
+std::optional<bool> ReadOnOff(JsonObjectReader& in, std::string_view member) {
+  auto v = ReadEnum(in, member, {"ENABLED", "DISABLED"});
+  if (!v) return std::nullopt;
+  return *v == "ENABLED";
+}
+
+// managedScaling: members left out take the model's defaults (status DISABLED [I]).
+std::optional<model::ManagedScaling> ReadManagedScaling(JsonObjectReader& in) {
+  const rapidjson::Value* obj = in.Object("managedScaling");
+  if (!obj) return std::nullopt;
+  JsonObjectReader r = in.Nested(*obj, "managedScaling");
+  model::ManagedScaling ms;
+  ms.enabled = ReadOnOff(r, "status").value_or(false);
+  ms.target_capacity = r.Int("targetCapacity").value_or(ms.target_capacity);
+  ms.minimum_scaling_step_size =
+      r.Int("minimumScalingStepSize").value_or(ms.minimum_scaling_step_size);
+  ms.maximum_scaling_step_size =
+      r.Int("maximumScalingStepSize").value_or(ms.maximum_scaling_step_size);
+  ms.instance_warmup_period = r.Int("instanceWarmupPeriod").value_or(ms.instance_warmup_period);
+  return ms;
+}
+
+// The members Create and Update share; `cluster` belongs to Managed Instances providers only.
+Result<control::CapacityProviderInput> ReadProviderInput(JsonObjectReader& in) {
+  control::CapacityProviderInput out;
+  out.name = ReadRequiredString(in, "name");
+  out.has_managed_instances_provider = in.Has("managedInstancesProvider");
+  if (const rapidjson::Value* asg = in.Object("autoScalingGroupProvider")) {
+    JsonObjectReader r = in.Nested(*asg, "autoScalingGroupProvider");
+    out.has_auto_scaling_group_provider = true;
+    out.auto_scaling_group_arn = r.String("autoScalingGroupArn").value_or("");
+    out.managed_scaling = ReadManagedScaling(r);
+    out.managed_termination_protection = ReadOnOff(r, "managedTerminationProtection");
+    out.managed_draining = ReadOnOff(r, "managedDraining");
+  }
+  const bool cluster = in.Has("cluster");
+  if (!in.ok()) return in.status();
+  if (cluster && !out.has_managed_instances_provider) {
+    // [I] text: only a Managed Instances provider is scoped to a cluster.
+    return Status::InvalidParameter(
+        "cluster can only be specified for a capacity provider with managedInstancesProvider.");
+  }
+  return out;
+}
+
+void WriteProvider(JsonWriter& w, const model::CapacityProvider& cp, const model::TagList* tags) {
+  const model::ManagedScaling& ms = cp.managed_scaling;
+  w.StartObject()
+      .Member("capacityProviderArn", cp.arn)
+      .Member("name", cp.name)
+      .Member("status", model::ToString(cp.status));
+  w.Key("autoScalingGroupProvider")
+      .StartObject()
+      .Member("autoScalingGroupArn", cp.auto_scaling_group_arn);
+  w.Key("managedScaling")
+      .StartObject()
+      .Member("status", kOnOff[ms.enabled ? 1 : 0])
+      .Member("targetCapacity", ms.target_capacity)
+      .Member("minimumScalingStepSize", ms.minimum_scaling_step_size)
+      .Member("maximumScalingStepSize", ms.maximum_scaling_step_size)
+      .Member("instanceWarmupPeriod", ms.instance_warmup_period)
+      .EndObject();
+  w.Member("managedTerminationProtection", kOnOff[cp.managed_termination_protection ? 1 : 0])
+      .Member("managedDraining", kOnOff[cp.managed_draining ? 1 : 0])
+      .EndObject();
+  if (cp.update_status != model::CapacityProviderUpdateStatus::kNone) {
+    w.Member("updateStatus", model::ToString(cp.update_status));
+  }
+  if (!cp.update_status_reason.empty()) {
+    w.Member("updateStatusReason", cp.update_status_reason);
+  }
+  if (tags) WriteTags(w, "tags", *tags);
+  w.Member("type", "EC2_AUTOSCALING").EndObject();
+}
+
+std::string ProviderReply(OpContext& op, const model::CapacityProvider& cp) {
+  JsonWriter w;
+  w.StartObject().Key("capacityProvider");
+  WriteProvider(w, cp, &op.control.TagsOf(cp.arn));
+  w.EndObject();
+  return w.str();
+}
+
+}  // namespace
+
+Result<std::string> CreateCapacityProvider(OpContext& op) {
+  auto in = ReadProviderInput(op.in);
+  auto tags = ReadTags(op.in, "tags");
+  if (!op.in.ok()) return op.in.status();
+  if (!in.ok()) return in.status();
+  if (tags) in->tags = std::move(*tags);
+  auto cp = op.control.CreateCapacityProvider(op.ctx, std::move(*in));
+  if (!cp.ok()) return cp.status();
+  return ProviderReply(op, **cp);
+}
+
+Result<std::string> UpdateCapacityProvider(OpContext& op) {
+  auto in = ReadProviderInput(op.in);
+  if (!in.ok()) return in.status();
+  auto cp = op.control.UpdateCapacityProvider(op.ctx, *in);
+  if (!cp.ok()) return cp.status();
+  return ProviderReply(op, **cp);
+}
+
+Result<std::string> DeleteCapacityProvider(OpContext& op) {
+  const std::string id = ReadRequiredString(op.in, "capacityProvider");
+  const bool cluster = op.in.Has("cluster");
+  if (!op.in.ok()) return op.in.status();
+  if (cluster) {
+    // [I] text: only Managed Instances providers (not built) are deleted within a cluster.
+    return Status::InvalidParameter(
+        "cluster can only be specified for a capacity provider with managedInstancesProvider.");
+  }
+  auto cp = op.control.DeleteCapacityProvider(op.ctx, id);
+  if (!cp.ok()) return cp.status();
+  return ProviderReply(op, **cp);
+}
 
 Result<std::string> DescribeCapacityProviders(OpContext& op) {
   auto ids = op.in.StringList("capacityProviders").value_or(std::vector<std::string>{});
@@ -19,15 +142,21 @@ Result<std::string> DescribeCapacityProviders(OpContext& op) {
   }
   auto found = op.control.DescribeCapacityProviders(op.ctx, ids, cluster, page);
   if (!found.ok()) return found.status();
+  const bool with_tags = include.count("TAGS") > 0;
   JsonWriter w;
   w.StartObject().Key("capacityProviders").StartArray();
   for (const auto& name : found->names) {
+    const std::string arn = control::CapacityProviderArn(op.ctx.tenant, name);
+    if (const model::CapacityProvider* cp = op.control.FindCapacityProvider(op.ctx.tenant, name)) {
+      WriteProvider(w, *cp, with_tags ? &op.control.TagsOf(arn) : nullptr);
+      continue;
+    }
+    // A built-in: no settings, and no tags (the list is there only when asked for).
     w.StartObject()
-        .Member("capacityProviderArn", control::CapacityProviderArn(op.ctx.tenant, name))
+        .Member("capacityProviderArn", arn)
         .Member("name", name)
         .Member("status", "ACTIVE");
-    // The built-ins carry no tags; the list is there only when asked for.
-    if (include.count("TAGS")) WriteTags(w, "tags", {});
+    if (with_tags) WriteTags(w, "tags", {});
     w.EndObject();
   }
   w.EndArray();

@@ -9,7 +9,7 @@ const std::vector<OperationEntry>& OperationTable() {
   // Sorted by name (binary search below). All 77 operations of the 2014-11-13 model.
   static const std::vector<OperationEntry> kTable = {
       {"ContinueServiceDeployment", nullptr},
-      {"CreateCapacityProvider", nullptr},
+      {"CreateCapacityProvider", CreateCapacityProvider},
       {"CreateCluster", CreateCluster},
       {"CreateDaemon", nullptr},
       {"CreateExpressGatewayService", nullptr},
@@ -17,7 +17,7 @@ const std::vector<OperationEntry>& OperationTable() {
       {"CreateTaskSet", nullptr},
       {"DeleteAccountSetting", DeleteAccountSetting},
       {"DeleteAttributes", DeleteAttributes},
-      {"DeleteCapacityProvider", nullptr},
+      {"DeleteCapacityProvider", DeleteCapacityProvider},
       {"DeleteCluster", DeleteCluster},
       {"DeleteDaemon", nullptr},
       {"DeleteDaemonTaskDefinition", nullptr},
@@ -74,7 +74,7 @@ const std::vector<OperationEntry>& OperationTable() {
       {"SubmitTaskStateChange", SubmitTaskStateChange},
       {"TagResource", TagResource},
       {"UntagResource", UntagResource},
-      {"UpdateCapacityProvider", nullptr},
+      {"UpdateCapacityProvider", UpdateCapacityProvider},
       {"UpdateCluster", UpdateCluster},
       {"UpdateClusterSettings", UpdateClusterSettings},
       {"UpdateContainerAgent", UpdateContainerAgent},

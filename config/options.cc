@@ -74,16 +74,30 @@ Result<control::FleetInput> ParseFleetSpec(const std::string& spec) {
       auto n = ParseCount(value);
       if (!n || *n < 1) return Status::InvalidParameter(key + " must be a positive integer");
       (key == "cpu" ? f.cpu : f.memory) = n;
+    } else if (key == "autoScalingGroup" || key == "asg") {
+      f.auto_scaling_group = value;
+    } else if (key == "min" || key == "max" || key == "desired") {
+      auto n = ParseCount(value);
+      if (!n || *n > 5000) return Status::InvalidParameter(key + " must be 0..5000");
+      (key == "min" ? f.group_min : key == "max" ? f.group_max : f.group_desired) = n;
     } else if (key == "azs" || key == "zones") {
       for (const auto& z : Split(value, ":/")) {
         if (!z.empty()) f.availability_zones.push_back(z);
       }
     } else {
-      return Status::InvalidParameter("unknown key '" + key +
-                                      "' (cluster, count, type, cpu, memory, azs)");
+      return Status::InvalidParameter(
+          "unknown key '" + key +
+          "' (cluster, count, type, cpu, memory, azs, autoScalingGroup, min, max, desired)");
     }
   }
-  if (!has_count) return Status::InvalidParameter("count is required");
+  if (!f.auto_scaling_group.empty()) {
+    if (has_count) return Status::InvalidParameter("an autoScalingGroup takes desired, not count");
+    if (!f.group_max) return Status::InvalidParameter("max is required with autoScalingGroup");
+  } else if (f.group_min || f.group_max || f.group_desired) {
+    return Status::InvalidParameter("min, max and desired need autoScalingGroup");
+  } else if (!has_count) {
+    return Status::InvalidParameter("count is required");
+  }
   if (!control::FindInstanceType(f.instance_type) && (!f.cpu || !f.memory)) {
     return Status::InvalidParameter("unknown instance type '" + f.instance_type +
                                     "': give cpu= and memory=");

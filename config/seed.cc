@@ -121,7 +121,15 @@ Status ReadFleets(const rapidjson::Value& list, const std::string& where,
     f.memory = in.Int("memory");
     f.availability_zones = in.StringList("availabilityZones").value_or(std::vector<std::string>{});
     f.create_cluster = in.Bool("createCluster").value_or(true);  // a seed declares its clusters
+    f.auto_scaling_group = in.String("autoScalingGroup").value_or("");
+    f.group_min = in.Int("min");
+    f.group_max = in.Int("max");
+    f.group_desired = in.Int("desired");
+    const bool has_count = in.Int("count").has_value();
     if (!in.ok()) return in.status();
+    if (!f.auto_scaling_group.empty() && has_count) {
+      return Status::InvalidParameter(at + ": an autoScalingGroup takes desired, not count");
+    }
     if (!cluster) return Status::InvalidParameter(at + ".cluster is required");
     f.cluster = *cluster;
     out->push_back(std::move(f));

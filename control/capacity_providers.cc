@@ -1,12 +1,15 @@
-// Capacity providers: the built-in FARGATE and FARGATE_SPOT, PutClusterCapacityProviders,
-// DescribeCapacityProviders, and the rules a strategy obeys on a cluster (docs/scheduling.md
-// §8.6). Auto Scaling group providers (CreateCapacityProvider and its kin) are not built yet: the
-// operations answer "not implemented", so only the Fargate providers can be associated.
+// Capacity providers: the built-in FARGATE and FARGATE_SPOT, Auto Scaling group providers
+// (Create/Update/DeleteCapacityProvider), PutClusterCapacityProviders, DescribeCapacityProviders,
+// and the rules a strategy obeys on a cluster (docs/scheduling.md §8.6, docs/resources.md §9).
+// The simulated Auto Scaling group behind a provider (managed scaling) is not built yet: a
+// strategy that would launch on one is refused (RejectAutoScalingGroupStrategy).
 #include "control/capacity_providers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
+#include "common/arn_check.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
 #include "scheduler/capacity_strategy.h"
@@ -28,6 +31,28 @@ Status NotAssociated() {
       "a valid capacity provider and try again.");
 }
 
+// [I] the text; ECS answers a name it does not know, or one already deleted, with a
+// ClientException.
+Status ProviderDoesNotExist() {
+  return Status::Client(
+      "The specified capacity provider does not exist. Specify a valid name or ARN and try "
+      "again.");
+}
+
+Status NoMix(const model::CapacityProviderStrategy& strategy) {
+  const bool fargate = model::UsesFargate(strategy);
+  const bool all_fargate = std::all_of(strategy.begin(), strategy.end(), [](const auto& item) {
+    return model::IsFargateProvider(item.capacity_provider);
+  });
+  if (fargate && !all_fargate) {
+    return Status::InvalidParameter(
+        "The specified capacity provider strategy cannot contain a mix of capacity providers "
+        "using Auto Scaling groups and Fargate providers. Specify one or the other and try "
+        "again.");
+  }
+  return Status::Ok();
+}
+
 // Whether a service or a running task of the cluster uses `provider` (it may not be removed).
 bool ProviderInUse(const ClusterState& cs, const std::string& provider) {
   for (const auto& [name, svc] : cs.services) {
@@ -43,27 +68,146 @@ bool ProviderInUse(const ClusterState& cs, const std::string& provider) {
   });
 }
 
+// An ACTIVE provider not being deleted: the only kind a cluster may take.
+bool Usable(const model::CapacityProvider* cp) {
+  return cp && cp->is_active() &&
+         cp->update_status != model::CapacityProviderUpdateStatus::kDeleteInProgress;
+}
+
+// The ACTIVE cluster other than `except` that has `provider` associated, or nullptr.
+const model::Cluster* ClusterWith(const State& state, const Tenant& t, const std::string& provider,
+                                  const std::string& except) {
+  const TenantState* ts = state.index.FindTenant(t);
+  if (!ts) return nullptr;
+  for (const auto& [name, c] : ts->clusters) {
+    if (name == except || c.status != model::ClusterStatus::kActive) continue;
+    if (Contains(c.capacity_providers, provider)) return &c;
+  }
+  return nullptr;
+}
+
+// ≤ 255 of [A-Za-z0-9_-], not starting with aws, ecs or fargate in any case (the AWS CDK fixed
+// the same check for "Ecs..." stack names: ECS compares without case).
+Status ValidateProviderName(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 255;
+  std::string lower;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    ok = ok && (std::isalnum(c) || ch == '_' || ch == '-');
+    lower.push_back(static_cast<char>(std::tolower(c)));
+  }
+  if (!ok || lower.starts_with("aws") || lower.starts_with("ecs") || lower.starts_with("fargate")) {
+    // [O] the text (CloudFormation and the AWS CDK quote it); [I] ClientException.
+    return Status::Client(
+        "The specified capacity provider name is invalid. Up to 255 characters are allowed, "
+        "including letters (upper and lowercase), numbers, underscores, and hyphens. The name "
+        "cannot be prefixed with \"aws\", \"ecs\", or \"fargate\". Specify a valid name and "
+        "try again.");
+  }
+  return Status::Ok();
+}
+
+Status CheckRange(const char* member, int64_t value, int64_t low, int64_t high) {
+  if (value >= low && value <= high) return Status::Ok();
+  // [I] text; the bounds are the model's.
+  return Status::InvalidParameter("managedScaling." + std::string(member) + " must be between " +
+                                  std::to_string(low) + " and " + std::to_string(high) + ".");
+}
+
+// The bounds of the model's ManagedScaling, and managed termination protection only with
+// managed scaling (the model: "managed scaling must also be used").
+Status CheckScalingSettings(const model::CapacityProvider& cp) {
+  const model::ManagedScaling& ms = cp.managed_scaling;
+  ECS_RETURN_IF_ERROR(CheckRange("targetCapacity", ms.target_capacity, 1, 100));
+  ECS_RETURN_IF_ERROR(CheckRange("minimumScalingStepSize", ms.minimum_scaling_step_size, 1, 10000));
+  ECS_RETURN_IF_ERROR(CheckRange("maximumScalingStepSize", ms.maximum_scaling_step_size, 1, 10000));
+  ECS_RETURN_IF_ERROR(CheckRange("instanceWarmupPeriod", ms.instance_warmup_period, 0, 10000));
+  if (ms.minimum_scaling_step_size > ms.maximum_scaling_step_size) {
+    // [I] text.
+    return Status::InvalidParameter(
+        "managedScaling.minimumScalingStepSize cannot be greater than "
+        "managedScaling.maximumScalingStepSize.");
+  }
+  if (cp.managed_termination_protection && !ms.enabled) {
+    // [O] the first sentence (ECS console); [I] the second.
+    return Status::Client(
+        "The managed termination protection setting for the capacity provider is invalid. To "
+        "enable managed termination protection for a capacity provider, managed scaling must "
+        "also be enabled.");
+  }
+  return Status::Ok();
+}
+
+// The Auto Scaling group a provider names: its name, whether given as a name or as an ARN
+// (arn:aws:autoscaling:R:A:autoScalingGroup:<uuid>:autoScalingGroupName/<name>).
+std::string GroupName(const std::string& name_or_arn) {
+  constexpr std::string_view kMarker = ":autoScalingGroupName/";
+  const size_t at = name_or_arn.find(kMarker);
+  return at == std::string::npos ? name_or_arn : name_or_arn.substr(at + kMarker.size());
+}
+
+// Whether another provider of the tenant that is not INACTIVE uses the same group.
+bool GroupInUse(const State& state, const Tenant& t, const std::string& group) {
+  auto ti = state.capacity_providers.find(t);
+  if (ti == state.capacity_providers.end()) return false;
+  return std::any_of(ti->second.begin(), ti->second.end(), [&](const auto& entry) {
+    return entry.second.is_active() &&
+           GroupName(entry.second.auto_scaling_group_arn) == GroupName(group);
+  });
+}
+
+Status RejectManagedInstances(const CapacityProviderInput& in) {
+  if (!in.has_managed_instances_provider) return Status::Ok();
+  return Status(ErrorCode::kUnsupportedFeatureException,
+                "managedInstancesProvider is not supported by ecs-emulator yet (Amazon ECS "
+                "Managed Instances); use autoScalingGroupProvider.");
+}
+
+// The settings an update or a create gives, over what `cp` has.
+void ApplySettings(const CapacityProviderInput& in, model::CapacityProvider& cp) {
+  if (in.managed_scaling) cp.managed_scaling = *in.managed_scaling;
+  if (in.managed_termination_protection) {
+    cp.managed_termination_protection = *in.managed_termination_protection;
+  }
+  if (in.managed_draining) cp.managed_draining = *in.managed_draining;
+}
+
+// The name an identifier (name or capacity-provider ARN) stands for.
+std::string ProviderName(const std::string& identifier) {
+  return std::string(LastSegment(identifier));
+}
+
 }  // namespace
 
 std::string CapacityProviderArn(const Tenant& t, std::string_view name) {
   return ArnPrefix(t) + "capacity-provider/" + std::string(name);
 }
 
-Status CheckClusterProviders(const std::vector<std::string>& providers,
+Status CheckClusterProviders(const State& state, const Tenant& tenant,
+                             const std::string& cluster_name,
+                             const std::vector<std::string>& providers,
                              const model::CapacityProviderStrategy& default_strategy) {
   for (const auto& cp : providers) {
-    if (!model::IsFargateProvider(cp)) {
-      // [I] ECS's text for a provider that is not ACTIVE; none but the built-ins exists here.
+    if (model::IsFargateProvider(cp)) continue;
+    if (!Usable(state.FindCapacityProvider(tenant, cp))) {
+      // [I] ECS's text for a provider that is not ACTIVE (or does not exist).
       return Status::InvalidParameter("The specified capacity provider " + cp +
                                       " is not in an ACTIVE state. Specify a valid capacity "
                                       "provider and try again.");
+    }
+    if (const model::Cluster* other = ClusterWith(state, tenant, cp, cluster_name)) {
+      // [I] text: an Auto Scaling group provider serves one cluster (docs/operations.md B1).
+      return Status::InvalidParameter("The specified capacity provider " + cp +
+                                      " is already associated with the cluster " + other->name +
+                                      ". A capacity provider can only be associated with one "
+                                      "cluster.");
     }
   }
   ECS_RETURN_IF_ERROR(scheduler::ValidateStrategyShape(default_strategy));
   for (const auto& item : default_strategy) {
     if (!Contains(providers, item.capacity_provider)) return NotAssociated();
   }
-  return Status::Ok();
+  return NoMix(default_strategy);
 }
 
 Status CheckStrategyForCluster(const model::Cluster& cluster,
@@ -72,16 +216,7 @@ Status CheckStrategyForCluster(const model::Cluster& cluster,
   for (const auto& item : strategy) {
     if (!Contains(cluster.capacity_providers, item.capacity_provider)) return NotAssociated();
   }
-  const bool fargate = model::UsesFargate(strategy);
-  const bool all_fargate = std::all_of(strategy.begin(), strategy.end(), [](const auto& item) {
-    return model::IsFargateProvider(item.capacity_provider);
-  });
-  if (fargate && !all_fargate) {
-    return Status::InvalidParameter(
-        "The specified capacity provider strategy cannot contain a mix of capacity providers "
-        "using Auto Scaling groups and Fargate providers. Specify one or the other and try "
-        "again.");
-  }
+  ECS_RETURN_IF_ERROR(NoMix(strategy));
   // The model: several providers that all weigh 0 make RunTask / CreateService fail; a single
   // provider of weight 0 takes every task (DistributeTasks).
   if (strategy.size() > 1 && !scheduler::HasPositiveWeight(strategy)) {
@@ -93,12 +228,26 @@ Status CheckStrategyForCluster(const model::Cluster& cluster,
   return Status::Ok();
 }
 
+Status RejectAutoScalingGroupStrategy(const model::CapacityProviderStrategy& strategy) {
+  for (const auto& item : strategy) {
+    if (model::IsFargateProvider(item.capacity_provider)) continue;
+    return Status(ErrorCode::kUnsupportedFeatureException,
+                  "Launching tasks on the Auto Scaling group capacity provider " +
+                      item.capacity_provider +
+                      " is not supported by ecs-emulator yet: the simulated Auto Scaling group "
+                      "behind a provider (managed scaling) is not built. Use a launch type or "
+                      "the FARGATE and FARGATE_SPOT providers.");
+  }
+  return Status::Ok();
+}
+
 Result<const model::Cluster*> ControlPlane::PutClusterCapacityProviders(
     const RequestContext& ctx, const std::string& identifier, std::vector<std::string> providers,
     model::CapacityProviderStrategy default_strategy) {
   auto ref = ResolveCluster(ctx, identifier, /*require_active=*/true);
   if (!ref.ok()) return ref.status();
-  ECS_RETURN_IF_ERROR(CheckClusterProviders(providers, default_strategy));
+  ECS_RETURN_IF_ERROR(
+      CheckClusterProviders(state_, ctx.tenant, ref->cluster->name, providers, default_strategy));
   for (const auto& old : ref->cluster->capacity_providers) {
     if (!Contains(providers, old) && ProviderInUse(*ref->state, old)) {
       return Status(ErrorCode::kResourceInUseException,
@@ -115,18 +264,158 @@ Result<const model::Cluster*> ControlPlane::PutClusterCapacityProviders(
   return &slot;
 }
 
+Result<const model::CapacityProvider*> ControlPlane::CreateCapacityProvider(
+    const RequestContext& ctx, CapacityProviderInput in) {
+  ECS_RETURN_IF_ERROR(ValidateProviderName(in.name));
+  ECS_RETURN_IF_ERROR(RejectManagedInstances(in));
+  if (!in.has_auto_scaling_group_provider || in.auto_scaling_group_arn.empty()) {
+    // [I] text: exactly one of the two providers is required (docs/operations.md B1).
+    return Status::InvalidParameter(
+        "autoScalingGroupProvider.autoScalingGroupArn can not be empty: a capacity provider "
+        "needs an Auto Scaling group.");
+  }
+  ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
+  model::CapacityProvider cp;
+  cp.tenant = ctx.tenant;
+  cp.name = in.name;
+  cp.arn = CapacityProviderArn(ctx.tenant, in.name);
+  cp.auto_scaling_group_arn = in.auto_scaling_group_arn;
+  ApplySettings(in, cp);
+  ECS_RETURN_IF_ERROR(CheckScalingSettings(cp));
+  const model::CapacityProvider* existing = state_.FindCapacityProvider(ctx.tenant, in.name);
+  if (existing && existing->is_active()) {
+    // [O] text (Terraform and CDK users quote it).
+    return Status::Client(
+        "The specified capacity provider already exists. To change the configuration of an "
+        "existing capacity provider, update the capacity provider.");
+  }
+  if (GroupInUse(state_, ctx.tenant, in.auto_scaling_group_arn)) {
+    // [O] text (aws/containers-roadmap#632).
+    return Status::Client(
+        "The specified Auto Scaling group ARN is already being used by another capacity "
+        "provider. Specify a unique Auto Scaling group ARN and try again.");
+  }
+  cp.seq = state_.NextSeq();
+  storage::ChangeSet changes;
+  changes.PutCapacityProvider(cp);
+  // A name used again is a new resource: the INACTIVE predecessor's tags do not carry over.
+  changes.PutTags(cp.arn, in.tags);
+  state_.tags.Set(cp.arn, std::move(in.tags));
+  auto& slot = state_.capacity_providers[ctx.tenant][cp.name];
+  slot = std::move(cp);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
+Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
+    const RequestContext& ctx, const CapacityProviderInput& in) {
+  const std::string name = ProviderName(in.name);
+  if (model::IsFargateProvider(name)) {
+    // [I] text: the built-ins have no settings to change.
+    return Status::Client("The " + name + " capacity provider is reserved and cannot be updated.");
+  }
+  ECS_RETURN_IF_ERROR(RejectManagedInstances(in));
+  const model::CapacityProvider* found = state_.FindCapacityProvider(ctx.tenant, name);
+  if (!Usable(found)) return ProviderDoesNotExist();
+  if (!in.has_auto_scaling_group_provider) {
+    // [I] text.
+    return Status::InvalidParameter(
+        "autoScalingGroupProvider can not be empty: specify the settings to update.");
+  }
+  model::CapacityProvider next = *found;
+  ApplySettings(in, next);
+  ECS_RETURN_IF_ERROR(CheckScalingSettings(next));
+  // [I] ECS moves through UPDATE_IN_PROGRESS; the settings apply at once here.
+  next.update_status = model::CapacityProviderUpdateStatus::kUpdateComplete;
+  next.update_status_reason.clear();
+  storage::ChangeSet changes;
+  changes.PutCapacityProvider(next);
+  auto& slot = state_.capacity_providers[ctx.tenant][name];
+  slot = std::move(next);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
+Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
+    const RequestContext& ctx, const std::string& identifier) {
+  ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, identifier, ArnResource::kCapacityProvider));
+  const std::string name = ProviderName(identifier);
+  if (model::IsFargateProvider(name)) {
+    // [I] text; the model: "FARGATE and FARGATE_SPOT ... are reserved and can't be deleted".
+    return Status::Client("The " + name + " capacity provider is reserved and cannot be deleted.");
+  }
+  const model::CapacityProvider* found = state_.FindCapacityProvider(ctx.tenant, name);
+  if (!Usable(found)) return ProviderDoesNotExist();
+  model::CapacityProvider next = *found;
+  if (const model::Cluster* c = ClusterWith(state_, ctx.tenant, name, "")) {
+    // Not an error: ECS answers with updateStatus DELETE_FAILED and this reason, the provider
+    // staying ACTIVE ([O] hashicorp/terraform-provider-aws#48156, ekristen/aws-nuke#542; this
+    // supersedes docs/operations.md B1's "IP/Cl").
+    next.update_status = model::CapacityProviderUpdateStatus::kDeleteFailed;
+    next.update_status_reason =
+        "The capacity provider cannot be deleted because it is "
+        "associated with cluster: " +
+        c->name +
+        ". Remove the capacity provider from the cluster and "
+        "try again.";
+  } else {
+    // INACTIVE / DELETE_COMPLETE follows on the next reconciler pass (FinishProviderDeletes).
+    next.update_status = model::CapacityProviderUpdateStatus::kDeleteInProgress;
+    next.update_status_reason.clear();
+  }
+  storage::ChangeSet changes;
+  changes.PutCapacityProvider(next);
+  auto& slot = state_.capacity_providers[ctx.tenant][name];
+  slot = std::move(next);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
+void FinishProviderDeletes(State& state, storage::ChangeSet& changes) {
+  for (auto& [tenant, providers] : state.capacity_providers) {
+    for (auto& [name, cp] : providers) {
+      if (cp.update_status != model::CapacityProviderUpdateStatus::kDeleteInProgress) continue;
+      cp.status = model::CapacityProviderStatus::kInactive;
+      cp.update_status = model::CapacityProviderUpdateStatus::kDeleteComplete;
+      changes.PutCapacityProvider(cp);
+    }
+  }
+}
+
+namespace {
+
+// The providers DescribeCapacityProviders lists, in its order: the built-ins, then the tenant's
+// Auto Scaling group providers in creation order; with `cluster`, those associated with it.
+std::vector<std::string> ListedProviders(const State& state, const Tenant& t,
+                                         const model::Cluster* cluster) {
+  std::vector<std::string> listed(std::begin(kBuiltIn), std::end(kBuiltIn));
+  auto ti = state.capacity_providers.find(t);
+  if (ti != state.capacity_providers.end()) {
+    std::vector<const model::CapacityProvider*> own;
+    for (const auto& [name, cp] : ti->second) own.push_back(&cp);
+    std::sort(own.begin(), own.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+    for (const auto* cp : own) listed.push_back(cp->name);
+  }
+  if (cluster) {
+    std::erase_if(listed,
+                  [&](const std::string& n) { return !Contains(cluster->capacity_providers, n); });
+  }
+  return listed;
+}
+
+}  // namespace
+
 Result<CapacityProviderPage> ControlPlane::DescribeCapacityProviders(
     const RequestContext& ctx, const std::vector<std::string>& identifiers,
     const std::optional<std::string>& cluster, const PageRequest& request) const {
   CapacityProviderPage out;
-  // With `cluster`, only the providers associated with it.
-  std::vector<std::string> listed(std::begin(kBuiltIn), std::end(kBuiltIn));
+  const model::Cluster* in_cluster = nullptr;
   if (cluster) {
     auto c = FindCluster(ctx, *cluster, /*require_active=*/true);
     if (!c.ok()) return c.status();
-    std::erase_if(listed,
-                  [&](const std::string& n) { return !Contains((*c)->capacity_providers, n); });
+    in_cluster = *c;
   }
+  const std::vector<std::string> listed = ListedProviders(state_, ctx.tenant, in_cluster);
   if (!identifiers.empty()) {
     // Named: each once, unknown ones as MISSING failures; no paging.
     for (const auto& id : identifiers) {

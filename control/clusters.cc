@@ -83,7 +83,8 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   ECS_RETURN_IF_ERROR(ValidateClusterName(name));
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
   if (in.fields.settings) ECS_RETURN_IF_ERROR(ValidateSettings(*in.fields.settings));
-  ECS_RETURN_IF_ERROR(CheckClusterProviders(in.capacity_providers, in.default_strategy));
+  ECS_RETURN_IF_ERROR(
+      CheckClusterProviders(state_, ctx.tenant, name, in.capacity_providers, in.default_strategy));
   auto existing = FindCluster(ctx, name, /*require_active=*/true);
   if (existing.ok()) return existing;  // ECS answers an existing ACTIVE name with that cluster.
   ECS_RETURN_IF_ERROR(CheckClusterQuota(state_.index.FindTenant(ctx.tenant)));

@@ -183,6 +183,8 @@ model::ContainerInstance BuildInstance(const RequestContext& ctx, const std::str
     ci.registered_at = now;
   }
   ci.ec2_instance_id = ec2_id;
+  if (!in.auto_scaling_group.empty()) ci.auto_scaling_group = in.auto_scaling_group;
+  if (!in.capacity_provider_name.empty()) ci.capacity_provider_name = in.capacity_provider_name;
   ci.status = model::InstanceStatus::kActive;
   ci.status_reason.clear();
   ci.agent_connected = true;
@@ -246,11 +248,36 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
   return &slot;
 }
 
-Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
-    const RequestContext& ctx, const FleetInput& in) {
-  if (in.count < 1 || in.count > 5000) {
-    return Status::InvalidParameter("count must be between 1 and 5000.");
+const model::ContainerInstance& ControlPlane::AddInstance(const RequestContext& ctx,
+                                                          ClusterState& cs,
+                                                          const RegisterInstanceInput& in,
+                                                          Millis now, storage::ChangeSet& changes) {
+  model::ContainerInstance ci =
+      BuildInstance(ctx, in.cluster, in, nullptr, state_.ids, state_.NextSeq(), now,
+                    ctx.tenant.region + state_.options.az_suffixes.front());
+  changes.PutContainerInstance(ci);
+  return state_.index.PutInstance(cs, std::move(ci));
+}
+
+void ControlPlane::TerminateInstance(ClusterState& cs, model::ContainerInstance& ci,
+                                     const std::string& reason, Millis now,
+                                     storage::ChangeSet& changes) {
+  state_.index.UpdateInstance(cs, ci, [](model::ContainerInstance& i) {
+    i.status = model::InstanceStatus::kInactive;
+    i.agent_connected = false;
+    ++i.version;
+  });
+  changes.PutContainerInstance(ci);
+  // The instance is gone, so its tasks stop with it; services replace theirs elsewhere.
+  for (auto& [id, t] : cs.tasks) {
+    if (t.container_instance_id == ci.id && !t.is_stopped()) {
+      lifecycle_.RequestStop(cs, t, model::StopCode::kTerminationNotice, reason, now, changes);
+    }
   }
+}
+
+Result<std::pair<int64_t, int64_t>> ControlPlane::CheckFleetShape(const RequestContext& ctx,
+                                                                  const FleetInput& in) {
   const auto type_info = FindInstanceType(in.instance_type);
   if (!type_info && (!in.cpu || !in.memory)) {
     return Status::InvalidParameter("Unknown instance type '" + in.instance_type +
@@ -272,6 +299,19 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
     auto created = CreateCluster(ctx, std::move(create));
     if (!created.ok()) return created.status();
   }
+  return std::pair<int64_t, int64_t>{in.cpu.value_or(type_info ? type_info->cpu : 0),
+                                     in.memory.value_or(type_info ? type_info->memory : 0)};
+}
+
+Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
+    const RequestContext& ctx, const FleetInput& in) {
+  if (!in.auto_scaling_group.empty()) return CreateAutoScalingGroupFleet(ctx, in);
+  if (in.count < 1 || in.count > 5000) {
+    return Status::InvalidParameter("count must be between 1 and 5000.");
+  }
+  auto shape = CheckFleetShape(ctx, in);
+  if (!shape.ok()) return shape.status();
+  const std::string cluster_name = ClusterNameFromIdentifier(in.cluster);
   std::vector<std::string> azs = in.availability_zones;
   if (azs.empty()) {
     for (const auto& s : state_.options.az_suffixes) azs.push_back(ctx.tenant.region + s);
@@ -282,10 +322,8 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateFleet(
     reg.cluster = cluster_name;
     reg.instance_type = in.instance_type;
     reg.availability_zone = azs[static_cast<size_t>(i) % azs.size()];
-    reg.total_resources.push_back(
-        IntegerResource("CPU", in.cpu.value_or(type_info ? type_info->cpu : 0)));
-    reg.total_resources.push_back(
-        IntegerResource("MEMORY", in.memory.value_or(type_info ? type_info->memory : 0)));
+    reg.total_resources.push_back(IntegerResource("CPU", shape->first));
+    reg.total_resources.push_back(IntegerResource("MEMORY", shape->second));
     reg.attributes = in.attributes;
     auto ci = RegisterContainerInstance(ctx, reg);
     if (!ci.ok()) return ci.status();
@@ -317,19 +355,8 @@ Result<const model::ContainerInstance*> ControlPlane::DeregisterContainerInstanc
     return Status::InvalidParameter(
         "Found running tasks on the instance. Stop the tasks or deregister with force.");
   }
-  const Millis now = Now();
   storage::ChangeSet changes;
-  state_.index.UpdateInstance(cs, *ci, [](model::ContainerInstance& i) {
-    i.status = model::InstanceStatus::kInactive;
-    i.agent_connected = false;
-    ++i.version;
-  });
-  changes.PutContainerInstance(*ci);
-  // The instance is gone, so its tasks stop with it; services replace theirs elsewhere.
-  for (model::Task* t : on_instance) {
-    lifecycle_.RequestStop(cs, *t, model::StopCode::kTerminationNotice,
-                           "Container instance deregistration forced by user", now, changes);
-  }
+  TerminateInstance(cs, *ci, "Container instance deregistration forced by user", Now(), changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return ci;
 }

@@ -47,6 +47,16 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
   for (const auto& s : snap.account_settings) {
     state_.account_settings[s.tenant][{s.principal_arn, s.name}] = s.value;
   }
+  for (auto& cp : snap.capacity_providers) {
+    see(cp.seq);
+    auto& slot = state_.capacity_providers[cp.tenant][cp.name];
+    slot = std::move(cp);
+  }
+  for (auto& g : snap.auto_scaling_groups) {
+    see(g.seq);
+    auto& slot = state_.auto_scaling_groups[g.tenant][g.name];
+    slot = std::move(g);
+  }
   for (auto& ci : snap.container_instances) {
     see(ci.seq);
     ClusterState& cs = state_.index.GetCluster(ci.tenant, ci.cluster);
@@ -116,6 +126,14 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
     for (const auto& [key, value] : settings) {
       rows.PutAccountSetting({tenant, key.first, key.second, value});
     }
+  }
+  for (const auto& [tenant, providers] : state_.capacity_providers) {
+    if (!keep(tenant)) continue;
+    for (const auto& [name, cp] : providers) rows.PutCapacityProvider(cp);
+  }
+  for (const auto& [tenant, groups] : state_.auto_scaling_groups) {
+    if (!keep(tenant)) continue;
+    for (const auto& [name, g] : groups) rows.PutAutoScalingGroup(g);
   }
   return rows;
 }

@@ -30,6 +30,7 @@
 #include "control/state.h"
 #include "control/task_launcher.h"
 #include "control/task_lifecycle.h"
+#include "scheduler/managed_scaling.h"
 #include "storage/store.h"
 #include "taskdef/spec.h"
 
@@ -87,7 +88,20 @@ class ControlPlane {
                                               const std::string& identifier, ClusterFields in);
   ClusterCounts CountsFor(const model::Cluster& c) const;
 
-  // Capacity providers (capacity_providers.cc). Only FARGATE and FARGATE_SPOT exist.
+  // Capacity providers (capacity_providers.cc): the built-in FARGATE and FARGATE_SPOT, and Auto
+  // Scaling group providers.
+  Result<const model::CapacityProvider*> CreateCapacityProvider(const RequestContext& ctx,
+                                                                CapacityProviderInput in);
+  Result<const model::CapacityProvider*> UpdateCapacityProvider(const RequestContext& ctx,
+                                                                const CapacityProviderInput& in);
+  // An associated provider is not deleted: ECS answers it with updateStatus DELETE_FAILED.
+  Result<const model::CapacityProvider*> DeleteCapacityProvider(const RequestContext& ctx,
+                                                                const std::string& identifier);
+  // The tenant's Auto Scaling group provider of that name, or nullptr (built-ins, unknown).
+  const model::CapacityProvider* FindCapacityProvider(const Tenant& t,
+                                                      const std::string& name) const {
+    return state_.FindCapacityProvider(t, name);
+  }
   Result<const model::Cluster*> PutClusterCapacityProviders(
       const RequestContext& ctx, const std::string& cluster, std::vector<std::string> providers,
       model::CapacityProviderStrategy default_strategy);
@@ -105,6 +119,9 @@ class ControlPlane {
       const RequestContext& ctx, const RegisterInstanceInput& in);
   Result<std::vector<const model::ContainerInstance*>> CreateFleet(const RequestContext& ctx,
                                                                    const FleetInput& in);
+  // The tenant's simulated Auto Scaling group of that name, or nullptr.
+  const model::AutoScalingGroup* FindAutoScalingGroup(const Tenant& t,
+                                                      const std::string& name) const;
   Result<const model::ContainerInstance*> DeregisterContainerInstance(const RequestContext& ctx,
                                                                       const std::string& cluster,
                                                                       const std::string& instance,
@@ -174,7 +191,8 @@ class ControlPlane {
   // says so, so API requests queued on the state strand run between slices. Each slice commits
   // its own ChangeSet. Returns whether work due by `now` remains (call again).
   Result<bool> RunDueSlice(Millis now, const std::function<bool()>& out_of_time);
-  std::optional<Millis> NextDue() const { return state_.index.NextDue(); }
+  // The earliest instant something is due: a task step, or an Auto Scaling group instance joining.
+  std::optional<Millis> NextDue() const;
   // Right after a request (the server calls it before the reply leaves): when anything was
   // committed since the last call, runs what is due by `now` in rounds — a lifecycle step can
   // make the scheduler launch or stop, which makes more steps due — until a round commits
@@ -305,6 +323,30 @@ class ControlPlane {
   };
   Result<ClusterRef> ResolveCluster(const RequestContext& ctx, const std::string& identifier,
                                     bool require_active);
+  // A fleet's instance type or size, its cluster (created when it asks) and the quota; the cpu
+  // and memory of each instance.
+  Result<std::pair<int64_t, int64_t>> CheckFleetShape(const RequestContext& ctx,
+                                                      const FleetInput& in);
+  // CreateFleet of a simulated Auto Scaling group (auto_scaling_groups.cc).
+  Result<std::vector<const model::ContainerInstance*>> CreateAutoScalingGroupFleet(
+      const RequestContext& ctx, const FleetInput& in);
+  // What registering one more instance of the group takes.
+  RegisterInstanceInput GroupInstanceInput(const model::AutoScalingGroup& g) const;
+  // The reconciler's part: instances whose warm-up is over join, and each group an ACTIVE
+  // provider with managed scaling ENABLED names takes one scaling round.
+  void ScaleAutoScalingGroups(Millis now, storage::ChangeSet& changes);
+  bool JoinWarmedUpInstances(model::AutoScalingGroup& g, Millis now, storage::ChangeSet& changes);
+  bool ScaleGroup(model::AutoScalingGroup& g, Millis now, storage::ChangeSet& changes);
+  void RetireGroupInstances(ClusterState& cs, const model::AutoScalingGroup& g,
+                            const scheduler::ScalingPlan& plan, Millis now,
+                            storage::ChangeSet& changes);
+  // A new instance registered into `cs` within `changes` (no checks: the caller made them).
+  const model::ContainerInstance& AddInstance(const RequestContext& ctx, ClusterState& cs,
+                                              const RegisterInstanceInput& in, Millis now,
+                                              storage::ChangeSet& changes);
+  // The instance leaves the cluster (INACTIVE) and the tasks on it stop with `reason`.
+  void TerminateInstance(ClusterState& cs, model::ContainerInstance& ci, const std::string& reason,
+                         Millis now, storage::ChangeSet& changes);
   Status CheckTaggable(const RequestContext& ctx, const std::string& arn) const;
   bool ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const;
   void LoadSnapshot(storage::Snapshot& snap);

@@ -31,6 +31,9 @@ struct LifecycleConfig {
   // POST /_emulator/targets/<arn> set its own: by default every check passes at registration
   // and deregistration takes no time.
   scheduler::TargetHealthConfig target_health;
+  // Whether an Auto Scaling group's new instance waits the provider's instanceWarmupPeriod before
+  // it joins the cluster (realistic), or joins at once (instant).
+  bool instance_warmup = true;
 };
 
 // The server's default: every step the agent takes by itself is immediate, and the server
@@ -41,6 +44,7 @@ struct LifecycleConfig {
 inline LifecycleConfig InstantTiming() {
   LifecycleConfig lc;
   lc.provisioning = lc.pending = lc.stopping = lc.deprovisioning = 0;
+  lc.instance_warmup = false;
   return lc;
 }
 
@@ -88,6 +92,10 @@ struct FleetInput {
   // A cluster that does not exist is created (--fleet, seed files); otherwise it is
   // ClusterNotFoundException, as for RegisterContainerInstance.
   bool create_cluster = false;
+  // The fleet is a simulated Auto Scaling group of this name (or ARN): `desired` instances now
+  // (instead of `count`), within [min, max] as managed scaling later moves it.
+  std::string auto_scaling_group;
+  std::optional<int64_t> group_min, group_max, group_desired;
 };
 
 }  // namespace ecs::control

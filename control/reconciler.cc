@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "control/capacity_providers.h"
 #include "control/control_plane.h"
 
 namespace ecs::control {
@@ -13,6 +14,8 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
     // At most ~20,000 steps per ChangeSet; the caller calls again for the rest.
     int checks_left = 20000 / 64;
     lifecycle_.StepDue(now, changes, [&] { return --checks_left <= 0; });
+    FinishProviderDeletes(state_, changes);
+    ScaleAutoScalingGroups(now, changes);
   }
   scheduler_.ReconcileServices(now, changes);
   return Commit(changes);
@@ -21,6 +24,10 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
 Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& out_of_time) {
   storage::ChangeSet changes;
   bool more = !state_.clock->frozen() && !lifecycle_.StepDue(now, changes, out_of_time);
+  if (!state_.clock->frozen()) {
+    FinishProviderDeletes(state_, changes);
+    ScaleAutoScalingGroups(now, changes);
+  }
   // Services see every task step due by now first, as in RunDue.
   if (!more) more = !scheduler_.ReconcileServices(now, changes, &out_of_time);
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "common/tenant.h"
+#include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
 #include "model/launch.h"
@@ -74,6 +75,19 @@ struct DescribeFailure {
   std::string arn;
   std::string reason;
   std::string detail;
+};
+
+// CreateCapacityProvider / UpdateCapacityProvider: the autoScalingGroupProvider members given
+// (nullopt: not given; Create fills the model's defaults, Update keeps what is there).
+struct CapacityProviderInput {
+  std::string name;
+  bool has_auto_scaling_group_provider = false;
+  bool has_managed_instances_provider = false;  // issue 16: refused, naming the member
+  std::string auto_scaling_group_arn;
+  std::optional<model::ManagedScaling> managed_scaling;  // omitted members at their defaults
+  std::optional<bool> managed_termination_protection;
+  std::optional<bool> managed_draining;
+  model::TagList tags;
 };
 
 // DescribeCapacityProviders: the providers found (names) and the identifiers not found.
@@ -161,6 +175,8 @@ struct RegisterInstanceInput {
   // Fleet-only knobs (not part of the ECS request).
   std::string instance_type;
   std::string availability_zone;
+  std::string auto_scaling_group;  // a simulated group's instance (its name)
+  std::string capacity_provider_name;
 };
 
 struct ListContainerInstancesInput {

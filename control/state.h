@@ -19,6 +19,8 @@
 #include "control/placement_traces.h"
 #include "control/tags.h"
 #include "control/task_definition_registry.h"
+#include "model/auto_scaling_group.h"
+#include "model/capacity_provider.h"
 #include "model/task_behavior.h"
 #include "storage/store.h"
 
@@ -45,6 +47,11 @@ struct State {
   TaskDefinitionRegistry task_definitions;
   TagIndex tags;
   std::map<Tenant, AccountSettingValues> account_settings;
+  // Auto Scaling group capacity providers by tenant and name (INACTIVE ones too, until the name
+  // is reused); FARGATE and FARGATE_SPOT are built in and not here.
+  std::map<Tenant, std::map<std::string, model::CapacityProvider>> capacity_providers;
+  // Simulated Auto Scaling groups (POST /_emulator/fleets with autoScalingGroup) by tenant, name.
+  std::map<Tenant, std::map<std::string, model::AutoScalingGroup>> auto_scaling_groups;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
   std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
@@ -68,12 +75,22 @@ struct State {
     return it == behavior_rules.end() ? kNone : it->second;
   }
   int64_t NextSeq() { return next_seq++; }
+  // The tenant's Auto Scaling group provider of that name (any status), or nullptr.
+  const model::CapacityProvider* FindCapacityProvider(const Tenant& t,
+                                                      const std::string& name) const {
+    auto ti = capacity_providers.find(t);
+    if (ti == capacity_providers.end()) return nullptr;
+    auto it = ti->second.find(name);
+    return it == ti->second.end() ? nullptr : &it->second;
+  }
   // Forgets everything in memory (not the store).
   void Clear() {
     index.Clear();
     task_definitions.Clear();
     tags.Clear();
     account_settings.clear();
+    capacity_providers.clear();
+    auto_scaling_groups.clear();
     failing_task_definitions.clear();
     next_seq = 1;
   }

@@ -135,6 +135,10 @@ bool ControlPlane::ResourceExists(const RequestContext& ctx, const ParsedArn& ar
            (ref && ref->revision &&
             state_.task_definitions.Find(ctx.tenant, ref->family, *ref->revision));
   }
+  if (arn.resource_type == "capacity-provider") {
+    const model::CapacityProvider* cp = state_.FindCapacityProvider(ctx.tenant, arn.resource);
+    return cp && cp->is_active();
+  }
   const ClusterState* cs = state_.index.FindCluster(ctx.tenant, cluster);
   if (!cs) return false;
   if (arn.resource_type == "container-instance") {

@@ -194,7 +194,8 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
   launch.launch_type = in.launch_type.value_or(model::LaunchType::kEc2);
   if (strategy) {
     ECS_RETURN_IF_ERROR(CheckStrategyForCluster(cluster, *strategy));
-    // Only Fargate providers can be associated (capacity_providers.h), so a strategy is Fargate.
+    ECS_RETURN_IF_ERROR(RejectAutoScalingGroupStrategy(*strategy));
+    // Auto Scaling group providers are refused above, so a strategy is Fargate.
     launch.launch_type = model::LaunchType::kFargate;
     launch.providers = ProvidersFor(*strategy, in);
   }

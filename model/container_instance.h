@@ -97,6 +97,8 @@ struct ContainerInstance {
   Millis agent_update_started_at = 0;
   std::string agent_version_before_update;  // versionInfo shown until the update is UPDATED
   std::string capacity_provider_name;
+  std::string
+      auto_scaling_group;  // the simulated group that launched it (model/auto_scaling_group.h)
   Millis registered_at = 0;
   int64_t version = 1;
 

@@ -98,4 +98,50 @@ std::vector<size_t> PickInstancesToTerminate(std::span<const GroupInstance> inst
   return picked;
 }
 
+ScalingPlan PlanScalingRound(const GroupScaling& settings, std::span<const GroupMember> members,
+                             std::span<const WaitingDemand> waiting, Millis now) {
+  ScalingPlan plan;
+  ScalingInput in;
+  in.target_capacity = settings.target_capacity;
+  in.minimum_step = settings.minimum_step;
+  in.maximum_step = settings.maximum_step;
+  in.group_min = settings.group_min;
+  in.group_max = settings.group_max;
+  std::vector<GroupInstance> candidates;  // joined, not draining: what scale-in may pick
+  for (const GroupMember& m : members) {
+    if (m.draining) {
+      if (m.tasks == 0) plan.terminate.push_back(m.id);
+      continue;
+    }
+    ++in.instances;
+    if (m.tasks > 0) ++in.instances_needed;
+    if (m.joined) {
+      candidates.push_back({m.id, m.availability_zone, m.launched_at,
+                            settings.termination_protection && m.tasks > 0});
+    }
+  }
+  in.instances_needed +=
+      InstancesForWaitingTasks(waiting, settings.instance_cpu, settings.instance_memory);
+  plan.reservation = CapacityProviderReservation(in.instances_needed, in.instances);
+  const ScalingDecision decision = DecideScaling(in);
+  plan.desired = decision.desired;
+  if (decision.action == ScalingDecision::Action::kScaleOut) {
+    plan.launch = decision.desired - in.instances;
+    plan.join_at = now + settings.warmup;
+  } else if (decision.action == ScalingDecision::Action::kScaleIn) {
+    const std::vector<size_t> picked =
+        PickInstancesToTerminate(candidates, in.instances - decision.desired, now);
+    for (size_t i : picked) {
+      const GroupInstance& chosen = candidates[i];
+      auto member = std::find_if(members.begin(), members.end(),
+                                 [&](const GroupMember& m) { return m.id == chosen.id; });
+      const bool busy = member->tasks > 0;
+      (busy && settings.managed_draining ? plan.drain : plan.terminate).push_back(chosen.id);
+    }
+    // Fewer may have been picked (protected members): the group keeps them.
+    plan.desired = in.instances - static_cast<int64_t>(picked.size());
+  }
+  return plan;
+}
+
 }  // namespace ecs::scheduler

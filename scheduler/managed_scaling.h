@@ -73,4 +73,50 @@ struct GroupInstance {
 std::vector<size_t> PickInstancesToTerminate(std::span<const GroupInstance> instances,
                                              int64_t count, Millis now);
 
+// --- One managed-scaling round over a simulated Auto Scaling group ---
+
+// One instance of the group as a scaling round sees it.
+struct GroupMember {
+  std::string id;
+  std::string availability_zone;
+  Millis launched_at = 0;
+  bool joined = false;    // registered with the cluster (its warm-up is over)
+  bool draining = false;  // being emptied before termination (managed draining)
+  int64_t tasks = 0;      // tasks on it that are not STOPPED
+};
+
+// The provider's settings and its group's bounds.
+struct GroupScaling {
+  int64_t target_capacity = 100;
+  int64_t minimum_step = 1;
+  int64_t maximum_step = 10000;
+  Millis warmup = 300'000;
+  bool termination_protection = false;  // managed termination protection
+  bool managed_draining = true;
+  int64_t group_min = 0;
+  int64_t group_max = 0;
+  int64_t instance_cpu = 2048;
+  int64_t instance_memory = 8192;
+};
+
+// What the round does. New instances join the cluster at `join_at`; `drain` become DRAINING
+// (their tasks move away first), `terminate` leave the group and the cluster now.
+struct ScalingPlan {
+  int64_t reservation = 100;  // CapacityProviderReservation this round saw
+  int64_t desired = 0;        // the group's desired capacity afterwards
+  int64_t launch = 0;
+  Millis join_at = 0;
+  std::vector<std::string> drain;
+  std::vector<std::string> terminate;
+};
+
+// N counts the members not draining; M those running tasks plus the binpack of `waiting` onto
+// empty instances. Scale-out launches within the step sizes and the group's max. Scale-in
+// shrinks to the target by the group's termination policy over joined members: with managed
+// termination protection a member running tasks is never chosen; with managed draining a
+// chosen member running tasks is drained first, without it terminated at once. A draining
+// member is terminated once it runs nothing. Launching members are left to join.
+ScalingPlan PlanScalingRound(const GroupScaling& settings, std::span<const GroupMember> members,
+                             std::span<const WaitingDemand> waiting, Millis now);
+
 }  // namespace ecs::scheduler

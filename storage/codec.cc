@@ -1,4 +1,5 @@
-// Row bodies for clusters, tags, task definitions, account settings and revision counters.
+// Row bodies for clusters, tags, task definitions, account settings, capacity providers, simulated
+// Auto Scaling groups and revision counters.
 #include "storage/codec.h"
 
 #include "common/json.h"
@@ -161,6 +162,122 @@ Result<StoredAccountSetting> DecodeAccountSetting(std::string_view key, std::str
   if (r.ok() && s.name.empty()) r.Fail("name", "is empty");
   if (!r.ok()) return r.status();
   return s;
+}
+
+std::string EncodeCapacityProvider(const model::CapacityProvider& cp) {
+  const model::ManagedScaling& ms = cp.managed_scaling;
+  JsonWriter w;
+  w.StartObject()
+      .Member("account", cp.tenant.account)
+      .Member("region", cp.tenant.region)
+      .Member("name", cp.name)
+      .Member("arn", cp.arn)
+      .Member("seq", cp.seq)
+      .Member("status", model::ToString(cp.status))
+      .Member("updateStatus", model::ToString(cp.update_status))
+      .Member("updateStatusReason", cp.update_status_reason)
+      .Member("autoScalingGroupArn", cp.auto_scaling_group_arn)
+      .Member("managedScalingEnabled", ms.enabled)
+      .Member("targetCapacity", ms.target_capacity)
+      .Member("minimumScalingStepSize", ms.minimum_scaling_step_size)
+      .Member("maximumScalingStepSize", ms.maximum_scaling_step_size)
+      .Member("instanceWarmupPeriod", ms.instance_warmup_period)
+      .Member("managedTerminationProtection", cp.managed_termination_protection)
+      .Member("managedDraining", cp.managed_draining)
+      .EndObject();
+  return w.str();
+}
+
+Result<model::CapacityProvider> DecodeCapacityProvider(std::string_view key,
+                                                       std::string_view body) {
+  RowReader r("capacity provider", key, body);
+  model::CapacityProvider cp;
+  cp.tenant = {r.String("account"), r.String("region")};
+  cp.name = r.String("name");
+  cp.arn = r.String("arn");
+  cp.seq = r.Int("seq");
+  cp.status = r.Enum<model::CapacityProviderStatus>("status");
+  cp.update_status = r.Enum<model::CapacityProviderUpdateStatus>("updateStatus");
+  cp.update_status_reason = r.OptString("updateStatusReason");
+  cp.auto_scaling_group_arn = r.String("autoScalingGroupArn");
+  model::ManagedScaling& ms = cp.managed_scaling;
+  ms.enabled = r.Bool("managedScalingEnabled");
+  ms.target_capacity = r.Int("targetCapacity");
+  ms.minimum_scaling_step_size = r.Int("minimumScalingStepSize");
+  ms.maximum_scaling_step_size = r.Int("maximumScalingStepSize");
+  ms.instance_warmup_period = r.Int("instanceWarmupPeriod");
+  cp.managed_termination_protection = r.Bool("managedTerminationProtection");
+  cp.managed_draining = r.Bool("managedDraining");
+  if (r.ok() && cp.name.empty()) r.Fail("name", "is empty");
+  if (!r.ok()) return r.status();
+  return cp;
+}
+
+std::string EncodeAutoScalingGroup(const model::AutoScalingGroup& g) {
+  JsonWriter w;
+  w.StartObject()
+      .Member("account", g.tenant.account)
+      .Member("region", g.tenant.region)
+      .Member("name", g.name)
+      .Member("arn", g.arn)
+      .Member("seq", g.seq)
+      .Member("cluster", g.cluster)
+      .Member("minSize", g.min_size)
+      .Member("maxSize", g.max_size)
+      .Member("desiredCapacity", g.desired_capacity)
+      .Member("instanceType", g.instance_type)
+      .Member("cpu", g.cpu)
+      .Member("memory", g.memory)
+      .StringArray("availabilityZones", g.availability_zones);
+  w.Key("attributes").StartArray();
+  for (const auto& a : g.attributes) {
+    w.StartObject().Member("name", a.name);
+    if (a.value) w.Member("value", *a.value);
+    w.EndObject();
+  }
+  w.EndArray().Key("launching").StartArray();
+  for (const auto& l : g.launching) {
+    w.StartObject()
+        .Member("ec2InstanceId", l.ec2_instance_id)
+        .Member("availabilityZone", l.availability_zone)
+        .Member("launchedAt", l.launched_at)
+        .Member("joinAt", l.join_at)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+Result<model::AutoScalingGroup> DecodeAutoScalingGroup(std::string_view key,
+                                                       std::string_view body) {
+  RowReader r("auto scaling group", key, body);
+  model::AutoScalingGroup g;
+  g.tenant = {r.String("account"), r.String("region")};
+  g.name = r.String("name");
+  g.arn = r.String("arn");
+  g.seq = r.Int("seq");
+  g.cluster = r.String("cluster");
+  g.min_size = r.Int("minSize");
+  g.max_size = r.Int("maxSize");
+  g.desired_capacity = r.Int("desiredCapacity");
+  g.instance_type = r.String("instanceType");
+  g.cpu = r.Int("cpu");
+  g.memory = r.Int("memory");
+  g.availability_zones = ReadStrings(r, r.Array("availabilityZones"), "availabilityZones");
+  for (const auto& a : r.Array("attributes").GetArray()) {
+    RowReader item = r.Nested(a);
+    model::Attribute attr{item.String("name"), std::nullopt};
+    if (a.IsObject() && a.HasMember("value")) attr.value = item.String("value");
+    g.attributes.push_back(std::move(attr));
+  }
+  for (const auto& l : r.Array("launching").GetArray()) {
+    RowReader item = r.Nested(l);
+    g.launching.push_back({item.String("ec2InstanceId"), item.String("availabilityZone"),
+                           item.Int("launchedAt"), item.Int("joinAt")});
+  }
+  if (r.ok() && g.name.empty()) r.Fail("name", "is empty");
+  if (!r.ok()) return r.status();
+  return g;
 }
 
 std::string RevisionCounterKey(const Tenant& t, std::string_view family) {

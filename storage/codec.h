@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "model/auto_scaling_group.h"
+#include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
 #include "model/service.h"
@@ -34,6 +36,10 @@ std::string AccountSettingKey(const Tenant& t, std::string_view principal_arn,
                               std::string_view name);
 std::string EncodeAccountSetting(const StoredAccountSetting& s);
 Result<StoredAccountSetting> DecodeAccountSetting(std::string_view key, std::string_view body);
+std::string EncodeCapacityProvider(const model::CapacityProvider& cp);
+Result<model::CapacityProvider> DecodeCapacityProvider(std::string_view key, std::string_view body);
+std::string EncodeAutoScalingGroup(const model::AutoScalingGroup& g);
+Result<model::AutoScalingGroup> DecodeAutoScalingGroup(std::string_view key, std::string_view body);
 std::string RevisionCounterKey(const Tenant& t, std::string_view family);
 // (tenant, family) of a revision counter's key; Corrupt when the key is not one.
 Result<std::pair<Tenant, std::string>> DecodeRevisionCounterKey(std::string_view key);

@@ -315,6 +315,7 @@ std::string EncodeContainerInstance(const model::ContainerInstance& ci) {
       .Member("agentUpdateStartedAt", ci.agent_update_started_at)
       .Member("agentVersionBeforeUpdate", ci.agent_version_before_update)
       .Member("capacityProviderName", ci.capacity_provider_name)
+      .Member("autoScalingGroup", ci.auto_scaling_group)
       .Member("registeredAt", ci.registered_at)
       .Member("version", ci.version);
   WriteResources(w, ci.registered_resources);
@@ -349,6 +350,7 @@ Result<model::ContainerInstance> DecodeContainerInstance(std::string_view key,
   ci.agent_update_started_at = r.OptInt("agentUpdateStartedAt", 0);
   ci.agent_version_before_update = r.OptString("agentVersionBeforeUpdate");
   ci.capacity_provider_name = r.OptString("capacityProviderName");
+  ci.auto_scaling_group = r.OptString("autoScalingGroup");
   ci.registered_at = r.OptInt("registeredAt", 0);
   ci.version = r.OptInt("version", 1);
   ci.registered_resources = ReadResources(r);

@@ -60,6 +60,10 @@ std::string_view KindName(Kind kind) {
       return "task";
     case Kind::kService:
       return "service";
+    case Kind::kCapacityProvider:
+      return "capacity provider";
+    case Kind::kAutoScalingGroup:
+      return "auto scaling group";
   }
   return "unknown";
 }
@@ -114,6 +118,14 @@ void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& princip
                                      const std::string& name) {
   rows_.push_back(
       {Kind::kAccountSetting, AccountSettingKey(t, principal_arn, name), 0, std::nullopt});
+}
+
+void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
+  rows_.push_back({Kind::kCapacityProvider, cp.arn, cp.seq, EncodeCapacityProvider(cp)});
+}
+
+void ChangeSet::PutAutoScalingGroup(const model::AutoScalingGroup& g) {
+  rows_.push_back({Kind::kAutoScalingGroup, g.arn, g.seq, EncodeAutoScalingGroup(g)});
 }
 
 void ChangeSet::Append(const ChangeSet& other) {
@@ -238,6 +250,10 @@ Status AddRow(Snapshot& snap, Kind kind, std::string key, int64_t seq, const std
       return take(DecodeTaskDefinition(key, seq, body), snap.task_definitions);
     case Kind::kAccountSetting:
       return take(DecodeAccountSetting(key, body), snap.account_settings);
+    case Kind::kCapacityProvider:
+      return take(DecodeCapacityProvider(key, body), snap.capacity_providers);
+    case Kind::kAutoScalingGroup:
+      return take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
     case Kind::kTags: {
       auto tags = DecodeTags(key, body);
       if (!tags.ok()) return tags.status();
@@ -265,6 +281,8 @@ void SortByCreation(Snapshot& snap) {
   std::stable_sort(snap.tasks.begin(), snap.tasks.end(), by_seq);
   std::stable_sort(snap.services.begin(), snap.services.end(), by_seq);
   std::stable_sort(snap.task_definitions.begin(), snap.task_definitions.end(), by_seq);
+  std::stable_sort(snap.capacity_providers.begin(), snap.capacity_providers.end(), by_seq);
+  std::stable_sort(snap.auto_scaling_groups.begin(), snap.auto_scaling_groups.end(), by_seq);
 }
 
 }  // namespace

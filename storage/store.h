@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "model/auto_scaling_group.h"
+#include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
 #include "model/service.h"
@@ -38,6 +40,8 @@ enum class Kind : int {
   kContainerInstance = 7,
   kTask = 8,
   kService = 9,
+  kCapacityProvider = 10,
+  kAutoScalingGroup = 11,
 };
 std::string_view KindName(Kind kind);  // "cluster", "task", ... for messages
 
@@ -85,6 +89,10 @@ class ChangeSet {
   void PutAccountSetting(const StoredAccountSetting& s);
   void DeleteAccountSetting(const Tenant& t, const std::string& principal_arn,
                             const std::string& name);
+  // Auto Scaling group providers (the built-in Fargate ones have no row).
+  void PutCapacityProvider(const model::CapacityProvider& cp);
+  // Simulated Auto Scaling groups (their in-service instances are container instance rows).
+  void PutAutoScalingGroup(const model::AutoScalingGroup& g);
 
   bool empty() const { return rows_.empty(); }
   const std::vector<Row>& rows() const { return rows_; }
@@ -104,6 +112,8 @@ struct Snapshot {
   std::vector<StoredTaskDefinition> task_definitions;                   // in creation order
   std::map<std::pair<Tenant, std::string>, int64_t> revision_counters;  // (tenant, family)
   std::vector<StoredAccountSetting> account_settings;
+  std::vector<model::CapacityProvider> capacity_providers;   // in creation order
+  std::vector<model::AutoScalingGroup> auto_scaling_groups;  // in creation order
 };
 
 // Rows -> a Snapshot, as Load reads them: every row decoded by its kind's codec (Corrupt naming

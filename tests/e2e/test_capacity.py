@@ -95,12 +95,6 @@ def test_strategy_errors(ecs):
         ecs.put_cluster_capacity_providers(cluster="nope", capacityProviders=[],
                                            defaultCapacityProviderStrategy=[])
     assert error_code(e) == "ClusterNotFoundException"
-    # Auto Scaling group providers are not built: a clear error, not a fake success.
-    with pytest.raises(ClientError) as e:
-        ecs.create_capacity_provider(name="cp1", autoScalingGroupProvider={
-            "autoScalingGroupArn": "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:"
-                                   "a:autoScalingGroupName/asg"})
-    assert "not implemented" in error_message(e)
 
 
 def test_describe_capacity_providers_and_cluster(aws, ecs, server):

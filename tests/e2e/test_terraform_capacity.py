@@ -2,7 +2,8 @@
 capacity_provider_strategy apply, plan clean, update and destroy. Runs only where `terraform`
 and the hashicorp/aws provider (a local mirror or plugin cache; no registry is reachable here)
 are installed, and is skipped with the reason otherwise. aws_ecs_capacity_provider (an Auto
-Scaling group provider) is not part of it: CreateCapacityProvider is not built yet."""
+Scaling group provider) is not part of it yet: the provider's CRUD is built, but a service
+cannot launch on one until the simulated Auto Scaling group behind it is."""
 import os
 import shutil
 import subprocess

@@ -93,3 +93,84 @@ TEST_CASE("Termination takes the fullest zone, then the nearest billing hour; ne
 
 }  // namespace
 }  // namespace ecs::scheduler
+
+namespace ecs::scheduler {
+namespace {
+
+GroupScaling Group(int64_t max) {
+  GroupScaling g;
+  g.group_max = max;
+  g.warmup = 60'000;
+  g.instance_cpu = 1024;
+  g.instance_memory = 2048;
+  return g;
+}
+
+GroupMember Member(const std::string& id, int64_t tasks, bool joined = true) {
+  return {id, "us-east-1a", 0, joined, false, tasks};
+}
+
+TEST_CASE("A scaling round launches for waiting tasks, joining after the warm-up", "[scaling]") {
+  const std::vector<WaitingDemand> three = {{512, 1024}, {512, 1024}, {512, 1024}};
+  SECTION("from an empty group: two instances fit three half-instance tasks") {
+    const ScalingPlan plan = PlanScalingRound(Group(10), {}, three, 5'000);
+    CHECK(plan.reservation == 200);
+    CHECK(plan.launch == 2);
+    CHECK(plan.desired == 2);
+    CHECK(plan.join_at == 65'000);
+  }
+  SECTION("instances still warming up count: no second launch for the same demand") {
+    const std::vector<GroupMember> launching = {Member("i-1", 0, false), Member("i-2", 0, false)};
+    const ScalingPlan plan = PlanScalingRound(Group(10), launching, three, 10'000);
+    CHECK(plan.launch == 0);
+    CHECK(plan.reservation == 100);
+  }
+  SECTION("the group's max and the maximum step bound it") {
+    GroupScaling g = Group(1);
+    CHECK(PlanScalingRound(g, {}, three, 0).launch == 1);
+    g = Group(10);
+    g.maximum_step = 1;
+    CHECK(PlanScalingRound(g, {}, three, 0).launch == 1);
+  }
+}
+
+TEST_CASE("A scaling round terminates empty instances, never protected busy ones", "[scaling]") {
+  const std::vector<GroupMember> members = {Member("i-busy", 2), Member("i-empty-1", 0),
+                                            Member("i-empty-2", 0)};
+  GroupScaling g = Group(10);
+  g.termination_protection = true;
+  ScalingPlan plan = PlanScalingRound(g, members, {}, 0);
+  CHECK(plan.reservation == 34);
+  CHECK(plan.desired == 1);
+  CHECK(plan.terminate == std::vector<std::string>{"i-empty-1", "i-empty-2"});
+  CHECK(plan.drain.empty());
+  SECTION("the service went to 0: everything goes, down to the group's min") {
+    std::vector<GroupMember> idle = members;
+    idle[0].tasks = 0;
+    g.group_min = 1;
+    plan = PlanScalingRound(g, idle, {}, 0);
+    CHECK(plan.terminate.size() == 2);
+    CHECK(plan.desired == 1);
+  }
+}
+
+TEST_CASE("Without protection a busy instance picked for scale-in is drained first", "[scaling]") {
+  // target 100 wants 1 instance for 1 busy one; the policy's pick may be the busy one.
+  std::vector<GroupMember> members = {Member("i-a", 1), Member("i-b", 0)};
+  members[1].launched_at = 3'000'000;  // i-a is nearer its billing hour at now = 3'599'000
+  GroupScaling g = Group(10);
+  ScalingPlan plan = PlanScalingRound(g, members, {}, 3'599'000);
+  CHECK(plan.drain == std::vector<std::string>{"i-a"});
+  CHECK(plan.terminate.empty());
+  g.managed_draining = false;
+  plan = PlanScalingRound(g, members, {}, 3'599'000);
+  CHECK(plan.terminate == std::vector<std::string>{"i-a"});
+  // A draining member leaves once it runs nothing, and no longer counts toward N.
+  members[0].draining = true;
+  members[0].tasks = 0;
+  plan = PlanScalingRound(Group(10), members, {}, 3'599'000);
+  CHECK(plan.terminate == std::vector<std::string>{"i-a", "i-b"});
+}
+
+}  // namespace
+}  // namespace ecs::scheduler

@@ -350,3 +350,59 @@ TEST_CASE("A new database file is built without fsyncs, then commits at synchron
   REQUIRE((*reopened)->Migrate(Migrations()).ok());
   CHECK(SynchronousLevel(**reopened) == kNormal);
 }
+
+TEST_CASE("A capacity provider round-trips; a damaged row names its member", "[storage]") {
+  model::CapacityProvider cp;
+  cp.tenant = {"000000000000", "us-east-1"};
+  cp.name = "asg-cp";
+  cp.arn = ArnPrefix(cp.tenant) + "capacity-provider/asg-cp";
+  cp.seq = 9;
+  cp.status = model::CapacityProviderStatus::kActive;
+  cp.update_status = model::CapacityProviderUpdateStatus::kDeleteFailed;
+  cp.update_status_reason = "associated with cluster: c";
+  cp.auto_scaling_group_arn = "asg-1";
+  cp.managed_scaling = {true, 80, 2, 30, 45};
+  cp.managed_termination_protection = true;
+  cp.managed_draining = false;
+  auto store = std::move(*Store::Open(":memory:"));
+  ChangeSet changes;
+  changes.PutCapacityProvider(cp);
+  REQUIRE(store->Commit(changes).ok());
+  auto snap = store->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->capacity_providers.size() == 1);
+  CHECK(snap->capacity_providers[0] == cp);
+  auto damaged = DecodeCapacityProvider(cp.arn, R"({"account":"a","region":"r","name":"n"})");
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().code() == ErrorCode::kCorrupt);
+  CHECK(damaged.status().message().find("capacity provider") != std::string::npos);
+}
+
+TEST_CASE("A simulated Auto Scaling group round-trips with its warming-up instances", "[storage]") {
+  model::AutoScalingGroup g;
+  g.tenant = {"000000000000", "us-east-1"};
+  g.name = "web-asg";
+  g.arn = "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:1:autoScalingGroupName/web";
+  g.seq = 4;
+  g.cluster = "c";
+  g.min_size = 1;
+  g.max_size = 6;
+  g.desired_capacity = 3;
+  g.instance_type = "m5.large";
+  g.cpu = 2048;
+  g.memory = 8192;
+  g.availability_zones = {"us-east-1a", "us-east-1b"};
+  g.attributes = {{"stack", "blue"}, {"bare", std::nullopt}};
+  g.launching = {{"i-0123", "us-east-1b", 100, 60'100}};
+  auto store = std::move(*Store::Open(":memory:"));
+  ChangeSet changes;
+  changes.PutAutoScalingGroup(g);
+  REQUIRE(store->Commit(changes).ok());
+  auto snap = store->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->auto_scaling_groups.size() == 1);
+  CHECK(snap->auto_scaling_groups[0] == g);
+  auto damaged = DecodeAutoScalingGroup(g.arn, R"({"account":"a","region":"r","name":"n"})");
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().message().find("auto scaling group") != std::string::npos);
+}
