@@ -398,9 +398,9 @@ class PlacementRun {
   PlacementFailure Closest() const {
     PlacementFailure failure;
     if (pool_.empty()) return failure;  // kNoContainerInstances
-    const Candidate* closest = nullptr;
+    const Candidate* closest = &pool_.front();
     for (const Candidate& c : pool_) {
-      if (closest == nullptr || c.stage > closest->stage ||
+      if (c.stage > closest->stage ||
           (c.stage == closest->stage && c.view->arn < closest->view->arn)) {
         closest = &c;
       }
