@@ -51,6 +51,10 @@ class ServiceScheduler {
   // What the service operations share with the scheduler.
   model::Deployment NewDeployment(const model::Service& svc, Millis now);
   void AddEvent(model::Service& svc, const std::string& message, Millis now);
+  // AddEvent of `before` + count + `after`, counting up an event of the same instant instead
+  // ("registered 2 targets in ...").
+  void AddCountedEvent(model::Service& svc, const std::string& before, const std::string& after,
+                       Millis now);
   // Makes the last COMPLETED deployment PRIMARY again (circuit breaker, StopServiceDeployment).
   // False when there is none to go back to.
   bool RollBack(model::Service& svc, bool circuit_breaker, const std::string& status_reason,

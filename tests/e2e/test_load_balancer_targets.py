@@ -74,7 +74,8 @@ def test_instant_profile_targets_are_healthy_at_once_and_waiters_pass_first_poll
         assert t["targetGroupArn"] == TG and t["cluster"] == "lb" and t["serviceName"] == "web"
         # A bridge task is an `instance` target: the EC2 instance and the dynamic host port.
         assert t["id"].startswith("i-") and t["port"] == binding["hostPort"] != 80
-    assert f"(service web) registered 1 targets in (target-group {TG})" in messages(ecs)
+    # Two tasks registered at one instant: one event counts both, as ECS writes it.
+    assert f"(service web) registered 2 targets in (target-group {TG})" in messages(ecs)
     assert targets(server, targetGroupArn="arn:other") == []
     assert len(targets(server, service="web", cluster="lb")) == 2
     server.reset()
