@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scheduler/tie_break.h"
+
 namespace ecs::control {
 
 namespace {
@@ -111,6 +113,7 @@ model::ContainerInstance& ClusterIndex::PutInstance(ClusterState& cs, model::Con
 void ClusterIndex::RefreshView(ClusterState& cs, const model::ContainerInstance& ci) {
   scheduler::InstanceView& v = cs.views[ci.id];
   v.arn = ci.arn;
+  v.arn_hash = scheduler::HashArn(ci.arn);
   v.ec2_instance_id = ci.ec2_instance_id;
   v.status = ci.status;
   v.agent_connected = ci.agent_connected;

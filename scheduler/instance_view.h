@@ -32,6 +32,10 @@ inline constexpr size_t kMaxReservedPorts = 100;
 
 struct InstanceView {
   std::string arn;
+  // HashArn(arn) (scheduler/tie_break.h), set with the ARN by whoever builds the view; 0 = not
+  // set. Placement breaks ties with it on every candidate, and reading a 5,000-instance cluster's
+  // ARN strings (one heap line each) cost more than the rest of the pick.
+  uint64_t arn_hash = 0;
   std::string ec2_instance_id;
   model::InstanceStatus status = model::InstanceStatus::kActive;
   bool agent_connected = true;

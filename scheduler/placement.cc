@@ -352,7 +352,7 @@ class PlacementRun {
   uint64_t Score(size_t i, uint64_t salt) {
     Candidate& c = pool_[i];
     if (!c.hashed) {
-      c.arn_hash = HashArn(c.view->arn);
+      c.arn_hash = c.view->arn_hash != 0 ? c.view->arn_hash : HashArn(c.view->arn);
       c.hashed = true;
     }
     return TieScore(c.arn_hash, salt);
