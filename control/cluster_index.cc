@@ -230,7 +230,7 @@ void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before) 
   t.generation = ++last_generation_;
 }
 
-model::Task& ClusterIndex::AddTask(ClusterState& cs, model::Task task) {
+model::Task& ClusterIndex::AddTask(ClusterState& cs, model::Task&& task) {
   std::string id = task.id;
   model::Task& slot = cs.tasks.insert_or_assign(std::move(id), std::move(task)).first->second;
   cs.tasks_by_seq[slot.seq] = &slot;

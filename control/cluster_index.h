@@ -98,7 +98,7 @@ class ClusterIndex {
   }
 
   // --- Tasks ---
-  model::Task& AddTask(ClusterState& cs, model::Task task);
+  model::Task& AddTask(ClusterState& cs, model::Task&& task);
   // Applies `change` to the task between taking it out of every count and index and putting it
   // back, and reschedules it when next_transition_at changed.
   template <typename F>

@@ -36,6 +36,12 @@ std::string Statement::ColumnText(int index) const {
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, index))) : "";
 }
 
+std::string_view Statement::ColumnView(int index) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+  return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, index)))
+           : std::string_view();
+}
+
 int64_t Statement::ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {

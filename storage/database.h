@@ -30,6 +30,8 @@ class Statement {
   // SQLITE_ROW -> true, SQLITE_DONE -> false; other results set *status.
   bool Step(Status* status);
   std::string ColumnText(int index) const;
+  // The column's text without a copy; valid until the next Step or the statement's end.
+  std::string_view ColumnView(int index) const;
   int64_t ColumnInt(int index) const;
 
  private:
