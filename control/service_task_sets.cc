@@ -11,8 +11,6 @@ namespace ecs::control {
 
 namespace {
 
-constexpr Millis kPlacementRetry = 1000;  // nothing placeable: try again a second later
-
 scheduler::TaskSetTask PlannerTask(const model::Task& t, Millis now) {
   scheduler::TaskSetTask out;
   out.arn = t.arn;
@@ -150,9 +148,8 @@ int64_t ServiceScheduler::LaunchTaskSetTasks(model::Service& svc, const model::T
                 out->failures.front().reason;
     }
   }
-  const int64_t n = ReportLaunch(svc, started, failure, now);
-  if (failure) svc.next_launch_at = std::max(svc.next_launch_at, now + kPlacementRetry);
-  return n;
+  // Also the retry a second later when something could not be placed.
+  return ReportLaunch(svc, started, failure, now);
 }
 
 }  // namespace ecs::control

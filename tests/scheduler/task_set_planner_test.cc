@@ -30,6 +30,7 @@ TEST_CASE("computedDesiredCount is desiredCount x scale %, rounded up") {
 
 std::vector<TaskSetTask> Tasks(const std::vector<Phase>& phases) {
   std::vector<TaskSetTask> out;
+  out.reserve(phases.size());
   for (size_t i = 0; i < phases.size(); ++i) out.push_back({"t" + std::to_string(i), phases[i]});
   return out;
 }
