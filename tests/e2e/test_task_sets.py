@@ -10,7 +10,7 @@ import botocore.exceptions
 import pytest
 
 from conftest import AwsCliError, error_code, error_message
-from svchelpers import definition, describe, fleet, service_tasks
+from svchelpers import definition, describe, fargate_definition, fleet, service_tasks
 
 TASK_SET_ID = re.compile(r"^ecs-svc/\d{19}$")
 NOT_EXTERNAL = ("Amazon ECS only supports task set management on services configured to use "
@@ -261,3 +261,30 @@ def test_task_sets_survive_kill9(emulators):
     assert after == before
     assert after[0]["status"] == "PRIMARY" and after[0]["runningCount"] == 2
     assert describe(ecs, "ts", "web")["taskDefinition"] == td
+
+
+def test_fargate_task_set_with_network_and_the_operations_list(server):
+    ecs = server.client()
+    ecs.create_cluster(clusterName="ts")
+    td = fargate_definition(ecs)
+    external_service(ecs, desired=2)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ecs.create_task_set(cluster="ts", service="web", taskDefinition=td, launchType="FARGATE")
+    assert error_message(e) == ("Network Configuration must be provided when networkMode "
+                                "'awsvpc' is specified.")
+    net = {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}}
+    ts = ecs.create_task_set(cluster="ts", service="web", taskDefinition=td, launchType="FARGATE",
+                             platformVersion="LATEST", networkConfiguration=net,
+                             scale={"value": 100, "unit": "PERCENT"})["taskSet"]
+    assert (ts["launchType"], ts["platformVersion"], ts["platformFamily"]) == (
+        "FARGATE", "1.4.0", "Linux")
+    assert ts["networkConfiguration"]["awsvpcConfiguration"]["subnets"] == ["subnet-1"]
+    tasks = service_tasks(ecs, "ts", "web")
+    assert len(tasks) == 2
+    assert {(t["launchType"], t["startedBy"], t["group"]) for t in tasks} == {
+        ("FARGATE", ts["id"], "service:web")}
+    status, ops = server.get_json("/_emulator/operations")
+    assert status == 200
+    for op in ("CreateTaskSet", "DescribeTaskSets", "UpdateTaskSet",
+               "UpdateServicePrimaryTaskSet", "DeleteTaskSet"):
+        assert op in ops["implemented"]
