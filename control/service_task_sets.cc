@@ -11,7 +11,7 @@ namespace ecs::control {
 
 namespace {
 
-scheduler::TaskSetTask PlannerTask(const model::Task& t, Millis now) {
+scheduler::TaskSetTask TaskSetTaskOf(const model::Task& t, Millis now) {
   scheduler::TaskSetTask out;
   out.arn = t.arn;
   out.phase = scheduler::TaskSetTask::Phase::kStopping;
@@ -77,7 +77,7 @@ bool ServiceScheduler::ReconcileTaskSet(ClusterState& cs, model::Service& svc, m
   for (model::Task* t : tasks) {
     if (t->started_by != set.id) continue;
     own.push_back(t);
-    planner_tasks.push_back(PlannerTask(*t, now));
+    planner_tasks.push_back(TaskSetTaskOf(*t, now));
   }
   const scheduler::TaskSetPlan plan = scheduler::PlanTaskSet(computed, planner_tasks);
   std::vector<std::string> stopped;
