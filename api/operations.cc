@@ -14,7 +14,7 @@ const std::vector<OperationEntry>& OperationTable() {
       {"CreateDaemon", nullptr},
       {"CreateExpressGatewayService", nullptr},
       {"CreateService", CreateService},
-      {"CreateTaskSet", nullptr},
+      {"CreateTaskSet", CreateTaskSet},
       {"DeleteAccountSetting", DeleteAccountSetting},
       {"DeleteAttributes", DeleteAttributes},
       {"DeleteCapacityProvider", DeleteCapacityProvider},
@@ -24,7 +24,7 @@ const std::vector<OperationEntry>& OperationTable() {
       {"DeleteExpressGatewayService", nullptr},
       {"DeleteService", DeleteService},
       {"DeleteTaskDefinitions", DeleteTaskDefinitions},
-      {"DeleteTaskSet", nullptr},
+      {"DeleteTaskSet", DeleteTaskSet},
       {"DeregisterContainerInstance", DeregisterContainerInstance},
       {"DeregisterTaskDefinition", DeregisterTaskDefinition},
       {"DescribeCapacityProviders", DescribeCapacityProviders},
@@ -39,7 +39,7 @@ const std::vector<OperationEntry>& OperationTable() {
       {"DescribeServiceRevisions", DescribeServiceRevisions},
       {"DescribeServices", DescribeServices},
       {"DescribeTaskDefinition", DescribeTaskDefinition},
-      {"DescribeTaskSets", nullptr},
+      {"DescribeTaskSets", DescribeTaskSets},
       {"DescribeTasks", DescribeTasks},
       {"DiscoverPollEndpoint", DiscoverPollEndpoint},
       {"ExecuteCommand", ExecuteCommand},
@@ -82,9 +82,9 @@ const std::vector<OperationEntry>& OperationTable() {
       {"UpdateDaemon", nullptr},
       {"UpdateExpressGatewayService", nullptr},
       {"UpdateService", UpdateService},
-      {"UpdateServicePrimaryTaskSet", nullptr},
+      {"UpdateServicePrimaryTaskSet", UpdateServicePrimaryTaskSet},
       {"UpdateTaskProtection", UpdateTaskProtection},
-      {"UpdateTaskSet", nullptr},
+      {"UpdateTaskSet", UpdateTaskSet},
   };
   return kTable;
 }

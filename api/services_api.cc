@@ -2,6 +2,7 @@
 #include "api/decode.h"
 #include "api/encode.h"
 #include "api/operations.h"
+#include "api/service_members.h"
 
 namespace ecs::api {
 
@@ -75,7 +76,9 @@ void ReadEchoedMembers(JsonObjectReader& in, control::ServiceInput& s) {
   s.role_arn = in.String("role");
 }
 
-// Members CreateService and UpdateService share.
+}  // namespace
+
+// Members CreateService and UpdateService share (and CreateTaskSet, api/task_sets_api.cc).
 control::ServiceInput ReadServiceInput(JsonObjectReader& in) {
   control::ServiceInput s;
   s.cluster = in.String("cluster").value_or("");
@@ -116,6 +119,8 @@ void WriteStrategyOrLaunch(JsonWriter& w, const std::optional<model::LaunchType>
   }
   if (!platform.empty()) w.Member("platformVersion", platform).Member("platformFamily", "Linux");
 }
+
+namespace {
 
 std::pair<int64_t, int64_t> CountsOf(const control::ServiceCounts& n, const std::string& id) {
   auto it = n.by_deployment.find(id);
@@ -200,6 +205,8 @@ void WriteCurrentRevisions(JsonWriter& w, const model::Service& s,
   w.EndArray();
 }
 
+}  // namespace
+
 void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& lbs) {
   w.Key("loadBalancers").StartArray();
   for (const auto& lb : lbs) {
@@ -212,6 +219,8 @@ void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& l
   }
   w.EndArray();
 }
+
+namespace {
 
 void WriteService(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& cache,
                   const model::Service& s, bool include_tags) {
@@ -227,9 +236,16 @@ void WriteService(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& c
       .Member("runningCount", n.running)
       .Member("pendingCount", n.pending);
   WriteStrategyOrLaunch(w, s.launch_type, s.capacity_provider_strategy, s.platform_version);
-  w.Member("taskDefinition", s.task_definition_arn);
+  // An EXTERNAL service without a PRIMARY task set has none (the deployment type's
+  // documentation: "the task set fields will be null").
+  if (!s.task_definition_arn.empty()) w.Member("taskDefinition", s.task_definition_arn);
   WriteDeploymentConfiguration(w, s);
   WriteDeployments(w, s, n);
+  if (s.uses_task_sets()) {
+    w.Key("taskSets").StartArray();
+    for (const auto& t : s.task_sets) WriteTaskSet(w, s, t, n, /*tags=*/nullptr);
+    w.EndArray();
+  }
   if (!s.role_arn.empty()) w.Member("roleArn", s.role_arn);
   WriteEvents(w, cache, s);
   w.Key("createdAt").Timestamp(s.created_at);

@@ -258,6 +258,23 @@ class ControlPlane {
   static std::string ServiceDeploymentArn(const model::Service& s, const model::Deployment& d);
   static std::string ServiceRevisionArn(const model::Service& s, const model::Deployment& d);
 
+  // --- Task sets of EXTERNAL services (task_sets.cc); DescribeTaskSets also on CODE_DEPLOY ---
+  Result<TaskSetView> CreateTaskSet(const RequestContext& ctx, TaskSetInput in);
+  Status DescribeTaskSets(const RequestContext& ctx, const std::string& cluster,
+                          const std::string& service, const std::vector<std::string>& ids,
+                          std::vector<TaskSetView>* found,
+                          std::vector<DescribeFailure>* failures) const;
+  Result<TaskSetView> UpdateTaskSet(const RequestContext& ctx, const std::string& cluster,
+                                    const std::string& service, const std::string& task_set,
+                                    double scale, const std::string& unit);
+  Result<TaskSetView> UpdateServicePrimaryTaskSet(const RequestContext& ctx,
+                                                  const std::string& cluster,
+                                                  const std::string& service,
+                                                  const std::string& task_set);
+  Result<TaskSetView> DeleteTaskSet(const RequestContext& ctx, const std::string& cluster,
+                                    const std::string& service, const std::string& task_set,
+                                    bool force);
+
   // --- Faults (faults.cc): things failing the way they do in real clusters ---
   Status FailTask(const RequestContext& ctx, const std::string& cluster, const std::string& task,
                   int64_t exit_code, const std::string& reason);
@@ -321,6 +338,12 @@ class ControlPlane {
     const model::Cluster* cluster;
     ClusterState* state;
   };
+  // The service a task-set operation names: ACTIVE, and EXTERNAL (CODE_DEPLOY too when
+  // `reading`), else ECS's error (task_sets.cc).
+  Result<const model::Service*> TaskSetService(const RequestContext& ctx,
+                                               const std::string& cluster,
+                                               const std::string& service, bool reading) const;
+  model::Service& MutableService(const model::Service& svc);
   Result<ClusterRef> ResolveCluster(const RequestContext& ctx, const std::string& identifier,
                                     bool require_active);
   // A fleet's instance type or size, its cluster (created when it asks) and the quota; the cpu

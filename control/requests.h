@@ -316,6 +316,22 @@ struct ServiceInput {
   bool force_new_deployment = false;
 };
 
+// CreateTaskSet: the members a task set shares with CreateService (taskDefinition, launchType or
+// capacityProviderStrategy, platformVersion, networkConfiguration, loadBalancers,
+// serviceRegistries, clientToken, tags) in `members`, validated by the same rules.
+struct TaskSetInput {
+  ServiceInput members;  // .cluster and .service name the service
+  std::string external_id;
+  std::optional<double> scale;  // PERCENT; unset = 0 (docs/operations.md B4 [O])
+  std::string scale_unit;       // "" or PERCENT
+};
+
+// A task set as the task-set operations return it, with its service (for the ARNs and counts).
+struct TaskSetView {
+  const model::Service* service = nullptr;
+  model::TaskSet task_set;
+};
+
 struct ListServicesInput {
   std::string cluster;
   std::optional<model::LaunchType> launch_type;

@@ -2,6 +2,8 @@
 #include "control/service_input.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "control/capacity_providers.h"
 #include "control/quotas.h"
@@ -27,6 +29,12 @@ class Applier {
   Result<bool> Run() {
     ECS_RETURN_IF_ERROR(Scheduling());
     ECS_RETURN_IF_ERROR(Controller());
+    if (svc_.deployment_controller == model::DeploymentControllerType::kExternal) {
+      return ExternalService();
+    }
+    if (svc_.deployment_controller == model::DeploymentControllerType::kCodeDeploy && !creating_) {
+      ECS_RETURN_IF_ERROR(CodeDeployUpdate());
+    }
     ECS_RETURN_IF_ERROR(LaunchTypeOrStrategy());
     ECS_RETURN_IF_ERROR(PlatformVersion());
     ECS_RETURN_IF_ERROR(TaskDefinition());
@@ -41,6 +49,10 @@ class Applier {
  private:
   Status Scheduling();
   Status Controller();
+  Result<bool> ExternalService();
+  Status CodeDeployUpdate();
+  // The task-set members a request sets ("taskDefinition", ...), as the model names them.
+  std::vector<std::string> TaskSetMembersGiven() const;
   Status LaunchTypeOrStrategy();
   Status PlatformVersion();
   Status TaskDefinition();
@@ -91,13 +103,65 @@ Status Applier::Scheduling() {
 }
 
 Status Applier::Controller() {
-  if (!in_.deployment_controller) return Status::Ok();
-  if (*in_.deployment_controller != model::DeploymentControllerType::kEcs) {
-    return Status(ErrorCode::kUnsupportedFeatureException,
-                  "The " + std::string(model::ToString(*in_.deployment_controller)) +
-                      " deployment controller is not supported by ecs-emulator yet; use ECS.");
+  if (in_.deployment_controller) {
+    if (!creating_ && *in_.deployment_controller != svc_.deployment_controller) {
+      return Status(ErrorCode::kUnsupportedFeatureException,
+                    "Changing the deployment controller of a service is not supported by "
+                    "ecs-emulator yet.");
+    }
+    svc_.deployment_controller = *in_.deployment_controller;
   }
-  svc_.deployment_controller = model::DeploymentControllerType::kEcs;
+  if (daemon() && svc_.uses_task_sets()) {
+    // [I] the text; the rule is the EXTERNAL deployment type documentation's [D].
+    return Status::InvalidParameter("The daemon scheduling strategy does not support the " +
+                                    std::string(model::ToString(svc_.deployment_controller)) +
+                                    " deployment controller.");
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> Applier::TaskSetMembersGiven() const {
+  std::vector<std::string> given;
+  if (in_.task_definition) given.emplace_back("taskDefinition");
+  if (in_.launch_type) given.emplace_back("launchType");
+  if (in_.capacity_provider_strategy) given.emplace_back("capacityProviderStrategy");
+  if (in_.platform_version) given.emplace_back("platformVersion");
+  if (in_.network_configuration) given.emplace_back("networkConfiguration");
+  if (in_.load_balancers) given.emplace_back("loadBalancers");
+  if (in_.service_registries) given.emplace_back("serviceRegistries");
+  if (in_.service_connect_configuration) given.emplace_back("serviceConnectConfiguration");
+  if (in_.force_new_deployment) given.emplace_back("forceNewDeployment");
+  return given;
+}
+
+// EXTERNAL (the deployment type's documentation [D]): the service holds only the desired count,
+// deployment configuration, grace period, placement, tags and tag propagation; what tasks run is
+// each task set's. [I] the text of the rejection, which names the member.
+Result<bool> Applier::ExternalService() {
+  const std::vector<std::string> given = TaskSetMembersGiven();
+  if (!given.empty()) {
+    return Status::InvalidParameter(
+        given.front() +
+        " cannot be set on a service with the EXTERNAL deployment controller; it is "
+        "specified on its task sets (CreateTaskSet).");
+  }
+  ECS_RETURN_IF_ERROR(DeploymentConfiguration());
+  ECS_RETURN_IF_ERROR(Placement());
+  ECS_RETURN_IF_ERROR(EchoedMembers());
+  return false;
+}
+
+// CODE_DEPLOY: CodeDeploy deploys, so UpdateService refuses what would start a deployment.
+// AWS's text for taskDefinition (fabfuel/ecs-deploy#120); the same form for the others [I].
+Status Applier::CodeDeployUpdate() {
+  const std::vector<std::string> given = TaskSetMembersGiven();
+  if (!given.empty()) {
+    const std::string& member = given.front();
+    const std::string what = member == "taskDefinition" ? "task definition" : member;
+    return Status::InvalidParameter("Unable to update " + what +
+                                    " on services with a CODE_DEPLOY deployment controller. Use "
+                                    "AWS CodeDeploy to trigger a new deployment.");
+  }
   return Status::Ok();
 }
 
@@ -220,7 +284,9 @@ Status Applier::Placement() {
           "Task placement constraints are not supported for the "
           "Fargate launch type.");
     }
-    if (constraints.size() + td_->spec.member_of_expressions.size() > 10) {
+    // An EXTERNAL service has no task definition of its own.
+    const size_t from_definition = td_ ? td_->spec.member_of_expressions.size() : 0;
+    if (constraints.size() + from_definition > 10) {
       return Status::InvalidParameter(
           "A service can have at most 10 placement constraints, "
           "counting the task definition's.");

@@ -25,10 +25,6 @@ using model::DeploymentStatus;
 using model::RolloutState;
 using model::ServiceDeploymentStatus;
 
-std::string ScalingReason(const model::Service& svc) {
-  return "Scaling activity initiated by (deployment " + svc.deployments.front().id + ")";
-}
-
 std::string PlacementFailureEvent(const model::Service& svc, const std::string& reason,
                                   const std::string& instance_arn) {
   std::string head = ServiceTag(svc) +
@@ -415,6 +411,7 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
                                         storage::ChangeSet& changes) {
   svc.dirty = false;
   svc.settled = false;
+  if (svc.uses_task_sets()) return ReconcileTaskSets(cs, svc, now, changes);
   if (svc.deployments.empty()) return;
   const std::string events_before = svc.events.empty() ? "" : svc.events.front().id;
   std::vector<model::Task*> tasks = LiveServiceTasks(cs, svc);
@@ -448,14 +445,21 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
 
 RunTaskInput ServiceScheduler::ServiceTaskInput(const model::Service& svc) const {
   const model::Deployment& primary = svc.deployments.front();
+  return ServiceTaskInput(svc, primary.task_definition_arn, primary.id,
+                          primary.network_configuration);
+}
+
+RunTaskInput ServiceScheduler::ServiceTaskInput(
+    const model::Service& svc, const std::string& task_definition, const std::string& started_by,
+    const std::optional<model::NetworkConfiguration>& network) const {
   RunTaskInput in;
   in.cluster = svc.cluster;
-  in.task_definition = primary.task_definition_arn;
+  in.task_definition = task_definition;
   in.group = "service:" + svc.name;
-  in.started_by = primary.id;
+  in.started_by = started_by;
   in.service_name = svc.name;
   in.is_service = true;
-  if (primary.network_configuration) in.network = primary.network_configuration->awsvpc;
+  if (network) in.network = network->awsvpc;
   in.enable_ecs_managed_tags = svc.enable_ecs_managed_tags;
   in.enable_execute_command = svc.enable_execute_command;
   if (svc.propagate_tags == model::PropagateTags::kService) in.tags = state_.tags.Of(svc.arn);

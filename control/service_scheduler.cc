@@ -129,7 +129,9 @@ std::vector<model::Task*> ServiceScheduler::LiveServiceTasks(ClusterState& cs,
     if (t->is_stopped()) continue;
     // Tasks carry their deployment id; a deleted service of the same name had other ids.
     bool ours = std::any_of(svc.deployments.begin(), svc.deployments.end(),
-                            [&](const model::Deployment& d) { return d.id == t->started_by; });
+                            [&](const model::Deployment& d) { return d.id == t->started_by; }) ||
+                std::any_of(svc.task_sets.begin(), svc.task_sets.end(),
+                            [&](const model::TaskSet& s) { return s.id == t->started_by; });
     if (ours) out.push_back(t);
   }
   std::sort(out.begin(), out.end(),

@@ -30,6 +30,17 @@ namespace ecs::control {
 // How a service event names its service: "(service web)".
 inline std::string ServiceTag(const model::Service& s) { return "(service " + s.name + ")"; }
 
+// The reason a service's scaling stops a task with: its PRIMARY deployment or task set.
+inline std::string ScalingReason(const model::Service& s) {
+  std::string id;
+  if (!s.deployments.empty()) {
+    id = s.deployments.front().id;
+  } else if (!s.task_sets.empty()) {
+    id = s.task_sets.front().id;
+  }
+  return "Scaling activity initiated by (deployment " + id + ")";
+}
+
 class ServiceScheduler {
  public:
   ServiceScheduler(State& state, TaskLifecycle& lifecycle, TaskLauncher& launcher)
@@ -80,6 +91,17 @@ class ServiceScheduler {
   TickPlan PlanReplicaTick(ClusterState& cs, const model::Service& svc,
                            const std::vector<model::Task*>& tasks, Millis now) const;
   bool Healthy(const model::Service& svc, const model::Task& t, Millis now) const;
+  // EXTERNAL / CODE_DEPLOY services: each task set kept at its computedDesiredCount
+  // (control/service_task_sets.cc).
+  void ReconcileTaskSets(ClusterState& cs, model::Service& svc, Millis now,
+                         storage::ChangeSet& changes);
+  // One task set's tick: stops, launches, stability; true when the set changed.
+  bool ReconcileTaskSet(ClusterState& cs, model::Service& svc, model::TaskSet& set,
+                        const std::vector<model::Task*>& tasks, Millis now,
+                        storage::ChangeSet& changes, std::vector<std::string>* stopped_ids,
+                        int64_t* launched);
+  int64_t LaunchTaskSetTasks(model::Service& svc, const model::TaskSet& set, int64_t count,
+                             Millis now, storage::ChangeSet& changes);
   // Replaces the tasks whose container health checks failed once the service's
   // healthCheckGracePeriodSeconds is over (control/service_health.cc); true when it stopped one.
   bool StopUnhealthy(ClusterState& cs, model::Service& svc, const std::vector<model::Task*>& tasks,
@@ -98,6 +120,10 @@ class ServiceScheduler {
                             Millis now, storage::ChangeSet& changes);
   // What every task a service starts shares (group, startedBy, network, tags, ...).
   RunTaskInput ServiceTaskInput(const model::Service& svc) const;
+  // The same for a task of one deployment or task set (its definition, id and network).
+  RunTaskInput ServiceTaskInput(const model::Service& svc, const std::string& task_definition,
+                                const std::string& started_by,
+                                const std::optional<model::NetworkConfiguration>& network) const;
   Result<RunTaskOutput> LaunchFor(const model::Service& svc, const RunTaskInput& in,
                                   storage::ChangeSet& changes);
   // The "has started" event and the once-only placement-failure event; returns started.size().

@@ -8,6 +8,8 @@
 #include "control/control_plane.h"
 #include "control/quotas.h"
 #include "control/service_input.h"
+#include "control/task_sets.h"
+#include "scheduler/task_set_planner.h"
 
 namespace ecs::control {
 
@@ -83,7 +85,17 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   if (svc.is_daemon()) {
     svc.desired_count = static_cast<int64_t>(scheduler_.DaemonInstances(cs, svc).size());
   }
-  svc.deployments.push_back(scheduler_.NewDeployment(svc, svc.created_at));
+  if (svc.deployment_controller == model::DeploymentControllerType::kCodeDeploy) {
+    // CODE_DEPLOY: ECS starts the service on a first PRIMARY task set at 100 %, and shows no
+    // deployments (docs/operations.md CreateService [D][I]).
+    model::TaskSet first = NewTaskSet(state_, svc, svc, 100, svc.created_at);
+    first.status = model::TaskSetStatus::kPrimary;
+    first.started_by = "CODE_DEPLOY";
+    svc.task_sets.push_back(std::move(first));
+    ShowPrimaryOnService(svc);
+  } else if (!svc.uses_task_sets()) {
+    svc.deployments.push_back(scheduler_.NewDeployment(svc, svc.created_at));
+  }
 
   storage::ChangeSet changes;
   changes.PutService(svc);
@@ -120,6 +132,11 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
       d.updated_at = now;
     }
   }
+  // Task sets follow the service's desired count at once (the scheduler starts the tasks).
+  for (auto& t : next.task_sets) {
+    if (t.status == model::TaskSetStatus::kDraining) continue;
+    t.computed_desired_count = scheduler::ComputedDesiredCount(next.desired_count, t.scale);
+  }
   next.dirty = true;
   storage::ChangeSet changes;
   changes.PutService(next);
@@ -153,10 +170,8 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
   // at least STOPPING (the reconciler watches), or is INACTIVE at once when none is left.
   bool running = false;
   for (model::Task* t : ServiceScheduler::LiveServiceTasks(cs, *svc)) {
-    lifecycle_.RequestStop(
-        cs, *t, model::StopCode::kServiceSchedulerInitiated,
-        "Scaling activity initiated by (deployment " + svc->deployments.front().id + ")", now,
-        changes);
+    lifecycle_.RequestStop(cs, *t, model::StopCode::kServiceSchedulerInitiated, ScalingReason(*svc),
+                           now, changes);
     running = running || t->last_status < model::TaskState::kStopping;
   }
   svc->status = running ? model::ServiceStatus::kDraining : model::ServiceStatus::kInactive;
@@ -167,6 +182,12 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
     if (d.status == model::DeploymentStatus::kInactive) continue;
     d.desired_count = 0;
     d.updated_at = now;
+  }
+  // An EXTERNAL or CODE_DEPLOY service's task sets drain with it [I].
+  for (auto& t : svc->task_sets) {
+    t.status = model::TaskSetStatus::kDraining;
+    t.computed_desired_count = 0;
+    t.updated_at = now;
   }
   changes.PutService(*svc);
   ClusterIndex::RecountServices(cs);

@@ -153,6 +153,15 @@ bool ControlPlane::ResourceExists(const RequestContext& ctx, const ParsedArn& ar
     const model::Service* s = cs->FindService(id);
     return s && s->status != model::ServiceStatus::kInactive;
   }
+  if (arn.resource_type == "task-set") {
+    // task-set/<cluster>/<service>/ecs-svc/<digits>; a DRAINING set is being deleted.
+    const model::Service* s = cs->FindService(id.substr(0, id.find('/')));
+    if (!s || s->status == model::ServiceStatus::kInactive) return false;
+    const std::string full = ArnPrefix(ctx.tenant) + "task-set/" + arn.resource;
+    return std::any_of(s->task_sets.begin(), s->task_sets.end(), [&](const model::TaskSet& t) {
+      return t.arn == full && t.status != model::TaskSetStatus::kDraining;
+    });
+  }
   return false;
 }
 

@@ -144,6 +144,46 @@ struct Deployment {
   bool operator==(const Deployment&) const = default;
 };
 
+// TaskSet.status: PRIMARY serves production traffic, ACTIVE does not, DRAINING is being deleted.
+enum class TaskSetStatus { kPrimary, kActive, kDraining };
+template <>
+struct WireNames<TaskSetStatus> {
+  static constexpr std::array<std::string_view, 3> kNames = {"PRIMARY", "ACTIVE", "DRAINING"};
+};
+
+enum class StabilityStatus { kSteadyState, kStabilizing };
+template <>
+struct WireNames<StabilityStatus> {
+  static constexpr std::array<std::string_view, 2> kNames = {"STEADY_STATE", "STABILIZING"};
+};
+
+// One task set of an EXTERNAL or CODE_DEPLOY service (docs/scheduling.md §8.7): it keeps
+// ceil(service desiredCount x scale %) tasks of its own definition; its tasks carry its id in
+// startedBy. Kept inside the service's row, as deployments are.
+struct TaskSet {
+  std::string id;  // ecs-svc/<19 digits>
+  std::string arn;
+  std::string started_by;  // "CODE_DEPLOY" for the set CreateService makes; else ""
+  std::string external_id;
+  TaskSetStatus status = TaskSetStatus::kActive;
+  std::string task_definition_arn;
+  std::optional<LaunchType> launch_type;  // unset when a capacity-provider strategy is used
+  CapacityProviderStrategy capacity_provider_strategy;
+  std::string platform_version;  // Fargate only
+  std::string platform_family;   // Fargate only
+  std::optional<NetworkConfiguration> network_configuration;
+  std::vector<LoadBalancer> load_balancers;
+  RawJson service_registries;  // empty = []
+  double scale = 100;          // PERCENT
+  int64_t computed_desired_count = 0;
+  StabilityStatus stability_status = StabilityStatus::kStabilizing;
+  Millis stability_status_at = 0;
+  Millis created_at = 0;
+  Millis updated_at = 0;
+  std::string client_token;
+  bool operator==(const TaskSet&) const = default;
+};
+
 struct Service {
   Tenant tenant;
   std::string cluster;
@@ -183,6 +223,8 @@ struct Service {
   // first, bounded). A rollback moves an older deployment back to the front.
   std::vector<Deployment> deployments;
   std::deque<ServiceEvent> events;  // newest first, at most 100
+  // EXTERNAL / CODE_DEPLOY services only (they have no deployments): PRIMARY first if any.
+  std::vector<TaskSet> task_sets;
 
   // Runtime only (not persisted; a restart at worst repeats one event or one launch attempt).
   Millis next_launch_at = 0;                // launch back-off (nothing placeable, start failures)
@@ -199,6 +241,8 @@ struct Service {
   uint64_t instances_signature = 0;
 
   bool is_daemon() const { return scheduling_strategy == SchedulingStrategy::kDaemon; }
+  // Task sets instead of rolling deployments (EXTERNAL or CODE_DEPLOY controller).
+  bool uses_task_sets() const { return deployment_controller != DeploymentControllerType::kEcs; }
   // Whether its tasks run on Fargate (launch type or capacity providers).
   bool uses_fargate() const {
     return launch_type == LaunchType::kFargate || UsesFargate(capacity_provider_strategy);

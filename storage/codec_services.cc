@@ -146,6 +146,58 @@ model::Deployment ReadDeployment(RowReader& e) {
   return dep;
 }
 
+void WriteTaskSet(JsonWriter& w, const model::TaskSet& t) {
+  w.StartObject()
+      .Member("id", t.id)
+      .Member("arn", t.arn)
+      .Member("startedBy", t.started_by)
+      .Member("externalId", t.external_id)
+      .Member("status", model::ToString(t.status))
+      .Member("taskDefinition", t.task_definition_arn)
+      .Member("launchType", LaunchTypeText(t.launch_type))
+      .Member("capacityProviderStrategy", StrategyText(t.capacity_provider_strategy))
+      .Member("platformVersion", t.platform_version)
+      .Member("platformFamily", t.platform_family)
+      .Member("networkConfiguration", NetworkText(t.network_configuration));
+  WriteLoadBalancers(w, t.load_balancers);
+  w.Member("serviceRegistries", t.service_registries.text())
+      .Key("scale")
+      .Double(t.scale)
+      .Member("computedDesiredCount", t.computed_desired_count)
+      .Member("stabilityStatus", model::ToString(t.stability_status))
+      .Member("stabilityStatusAt", t.stability_status_at)
+      .Member("createdAt", t.created_at)
+      .Member("updatedAt", t.updated_at)
+      .Member("clientToken", t.client_token)
+      .EndObject();
+}
+
+model::TaskSet ReadTaskSet(RowReader& e) {
+  model::TaskSet t;
+  t.id = e.String("id");
+  t.arn = e.String("arn");
+  t.started_by = e.OptString("startedBy");
+  t.external_id = e.OptString("externalId");
+  t.status = e.Enum<model::TaskSetStatus>("status");
+  t.task_definition_arn = e.String("taskDefinition");
+  t.launch_type = e.OptEnum<model::LaunchType>("launchType");
+  t.capacity_provider_strategy = ReadStrategyText(e, "capacityProviderStrategy");
+  t.platform_version = e.OptString("platformVersion");
+  t.platform_family = e.OptString("platformFamily");
+  t.network_configuration = ReadNetworkText(e, "networkConfiguration");
+  t.load_balancers = ReadLoadBalancerArray(e, "loadBalancerEntries");
+  t.service_registries = model::RawJson::FromText(e.OptString("serviceRegistries"));
+  t.scale = e.OptDouble("scale", 100);
+  t.computed_desired_count = e.OptInt("computedDesiredCount", 0);
+  t.stability_status = e.OptEnum<model::StabilityStatus>("stabilityStatus")
+                           .value_or(model::StabilityStatus::kStabilizing);
+  t.stability_status_at = e.OptInt("stabilityStatusAt", 0);
+  t.created_at = e.OptInt("createdAt", 0);
+  t.updated_at = e.OptInt("updatedAt", 0);
+  t.client_token = e.OptString("clientToken");
+  return t;
+}
+
 // What a service runs and how: everything CreateService / UpdateService set.
 void WriteConfiguration(JsonWriter& w, const model::Service& s) {
   w.Member("desiredCount", s.desired_count)
@@ -223,6 +275,8 @@ std::string EncodeService(const model::Service& s) {
       .Member("createdBy", s.created_by);
   w.Key("deployments").StartArray();
   for (const auto& d : s.deployments) WriteDeployment(w, d);
+  w.EndArray().Key("taskSets").StartArray();
+  for (const auto& t : s.task_sets) WriteTaskSet(w, t);
   w.EndArray().Key("events").StartArray();
   for (const auto& e : s.events) {
     w.StartObject()
@@ -251,6 +305,10 @@ Result<model::Service> DecodeService(std::string_view key, std::string_view body
   for (const auto& e : r.Array("deployments").GetArray()) {
     RowReader d = r.Nested(e);
     s.deployments.push_back(ReadDeployment(d));
+  }
+  for (const auto& e : r.Array("taskSets").GetArray()) {
+    RowReader t = r.Nested(e);
+    s.task_sets.push_back(ReadTaskSet(t));
   }
   for (const auto& e : r.Array("events").GetArray()) {
     RowReader ev = r.Nested(e);

@@ -1230,3 +1230,69 @@ TEST_CASE("Load-balanced tasks count once their targets are healthy, and drain b
   CHECK(f.CountEvents("s", "has begun draining connections on 1 tasks.") == 1);
   CHECK(f.CountEvents("s", "deregistered 1 targets in (target-group " + lb.target_group_arn) == 1);
 }
+
+// Task sets (docs/scheduling.md §8.7): an EXTERNAL service's sets each keep
+// ceil(desiredCount x scale %) tasks, follow desiredCount, drain when deleted, settle to no
+// writes, and survive a reload from the store.
+TEST_CASE("Task sets keep their computed counts, drain, settle and reload",
+          "[services][tasksets]") {
+  ServiceFixture f;
+  f.Fleet(3);
+  auto td = f.Definition("web", 128, 128);
+  ServiceInput svc;
+  svc.cluster = "c";
+  svc.service = "ext";
+  svc.desired_count = 3;
+  svc.deployment_controller = model::DeploymentControllerType::kExternal;
+  REQUIRE(f.Create(svc)->deployments.empty());
+  auto create = [&](double scale) {
+    TaskSetInput in;
+    in.members.cluster = "c";
+    in.members.service = "ext";
+    in.members.task_definition = td;
+    in.scale = scale;
+    auto made = f.cp->CreateTaskSet(f.ctx, std::move(in));
+    INFO(made.status().message());
+    REQUIRE(made.ok());
+    return made->task_set.id;
+  };
+  const std::string a = create(50);  // ceil(1.5) = 2
+  const std::string b = create(0);
+  auto per_set = [&] {
+    std::map<std::string, int> n;
+    for (const auto* t : f.Live("ext")) {
+      if (t->wants_running()) ++n[t->started_by];
+    }
+    return n;
+  };
+  auto set = [&](const std::string& id) {
+    for (const auto& t : f.Get("ext")->task_sets) {
+      if (t.id == id) return t;
+    }
+    FAIL("no task set " << id);
+    return model::TaskSet{};
+  };
+  f.RunUntil([&] { return set(a).stability_status == model::StabilityStatus::kSteadyState; });
+  CHECK(per_set() == std::map<std::string, int>{{a, 2}});
+  CHECK(set(b).stability_status == model::StabilityStatus::kSteadyState);
+
+  svc.desired_count = 4;
+  svc.deployment_controller.reset();
+  f.Update(svc);
+  REQUIRE(f.cp->UpdateTaskSet(f.ctx, "c", "ext", b, 100, "PERCENT").ok());
+  f.RunUntil([&] { return per_set() == std::map<std::string, int>{{a, 2}, {b, 4}}; });
+  f.RunUntil([&] {
+    return f.Get("ext")->task_sets[1].stability_status == model::StabilityStatus::kSteadyState;
+  });
+  f.RequireNoWrites(20);
+
+  f.Reload();
+  CHECK(set(a).computed_desired_count == 2);
+  CHECK(set(b).computed_desired_count == 4);
+  REQUIRE(f.cp->UpdateServicePrimaryTaskSet(f.ctx, "c", "ext", b).ok());
+  CHECK(f.Get("ext")->task_definition_arn == td);
+  REQUIRE(f.cp->DeleteTaskSet(f.ctx, "c", "ext", a, /*force=*/true).ok());
+  f.RunUntil([&] { return f.Get("ext")->task_sets.size() == 1; });
+  CHECK(per_set() == std::map<std::string, int>{{b, 4}});
+  CHECK(f.Get("ext")->task_sets[0].status == model::TaskSetStatus::kPrimary);
+}
