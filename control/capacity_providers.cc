@@ -1,8 +1,8 @@
 // Capacity providers: the built-in FARGATE and FARGATE_SPOT, Auto Scaling group providers
 // (Create/Update/DeleteCapacityProvider), PutClusterCapacityProviders, DescribeCapacityProviders,
 // and the rules a strategy obeys on a cluster (docs/scheduling.md §8.6, docs/resources.md §9).
-// The simulated Auto Scaling group behind a provider (managed scaling) is not built yet: a
-// strategy that would launch on one is refused (RejectAutoScalingGroupStrategy).
+// The simulated Auto Scaling group behind a provider is control/auto_scaling_groups.cc; tasks
+// launched on one are placed on its instances or wait for them (control/task_launcher.cc).
 #include "control/capacity_providers.h"
 
 #include <algorithm>
@@ -224,19 +224,6 @@ Status CheckStrategyForCluster(const model::Cluster& cluster,
     return Status::InvalidParameter(
         "The specified capacity provider strategy must contain at least one capacity provider "
         "with a weight value greater than 0.");
-  }
-  return Status::Ok();
-}
-
-Status RejectAutoScalingGroupStrategy(const model::CapacityProviderStrategy& strategy) {
-  for (const auto& item : strategy) {
-    if (model::IsFargateProvider(item.capacity_provider)) continue;
-    return Status(ErrorCode::kUnsupportedFeatureException,
-                  "Launching tasks on the Auto Scaling group capacity provider " +
-                      item.capacity_provider +
-                      " is not supported by ecs-emulator yet: the simulated Auto Scaling group "
-                      "behind a provider (managed scaling) is not built. Use a launch type or "
-                      "the FARGATE and FARGATE_SPOT providers.");
   }
   return Status::Ok();
 }

@@ -337,6 +337,11 @@ class ControlPlane {
   void ScaleAutoScalingGroups(Millis now, storage::ChangeSet& changes);
   bool JoinWarmedUpInstances(model::AutoScalingGroup& g, Millis now, storage::ChangeSet& changes);
   bool ScaleGroup(model::AutoScalingGroup& g, Millis now, storage::ChangeSet& changes);
+  // Every task waiting in PROVISIONING for an Auto Scaling group provider's capacity that an
+  // instance of its provider fits now is placed there, oldest first.
+  void PlaceWaitingTasks(storage::ChangeSet& changes);
+  std::vector<scheduler::WaitingDemand> WaitingFor(const model::CapacityProvider& cp,
+                                                   const ClusterState* cs) const;
   void RetireGroupInstances(ClusterState& cs, const model::AutoScalingGroup& g,
                             const scheduler::ScalingPlan& plan, Millis now,
                             storage::ChangeSet& changes);

@@ -149,6 +149,8 @@ struct ClusterCounts {
   int64_t pending_ec2_tasks = 0, pending_fargate_tasks = 0;
   int64_t active_ec2_services = 0, active_fargate_services = 0;
   int64_t draining_ec2_services = 0, draining_fargate_services = 0;
+  // Tasks waiting in PROVISIONING for an Auto Scaling group provider's capacity.
+  int64_t awaiting_capacity_tasks = 0;
   bool operator==(const ClusterCounts&) const = default;
 };
 
