@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "common/arn_check.h"
+#include "common/sigv4.h"
 #include "common/pagination.h"
 #include "control/control_plane.h"
 #include "scheduler/capacity_strategy.h"
@@ -226,6 +227,41 @@ Status CheckStrategyForCluster(const model::Cluster& cluster,
         "with a weight value greater than 0.");
   }
   return Status::Ok();
+}
+
+namespace {
+
+// A UUID-shaped id that is the same for the same seed: an attachment keeps its id and its
+// scaling policy's name while its provider stays associated, restarts included, without a row.
+std::string StableUuid(std::string_view seed) {
+  const std::string h = Sha256Hex(seed);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20, 12);
+}
+
+}  // namespace
+
+ClusterAttachments ControlPlane::AttachmentsOf(const model::Cluster& c) const {
+  // ECS gives a cluster one `as_policy` attachment per associated Auto Scaling group provider
+  // with managed scaling: the target-tracking policy it puts on the group (shape: the ECS
+  // API's Attachment with details capacityProviderName and scalingPolicyName
+  // "ECSManagedAutoScalingPolicy-<uuid>" [O]). The emulator shows them as ECS does once the
+  // update is over: CREATED and UPDATE_COMPLETE, as the cluster itself goes straight to ACTIVE.
+  ClusterAttachments out;
+  if (c.capacity_providers.empty()) return out;
+  out.status = "UPDATE_COMPLETE";
+  for (const auto& name : c.capacity_providers) {
+    const model::CapacityProvider* cp = state_.FindCapacityProvider(c.tenant, name);
+    if (!cp || !cp->managed_scaling.enabled) continue;
+    const std::string seed = c.arn + "|" + cp->arn;
+    out.attachments.push_back(
+        {StableUuid(seed + "|attachment"),
+         "as_policy",
+         "CREATED",
+         {{"capacityProviderName", cp->name},
+          {"scalingPolicyName", "ECSManagedAutoScalingPolicy-" + StableUuid(seed + "|policy")}}});
+  }
+  return out;
 }
 
 Result<const model::Cluster*> ControlPlane::PutClusterCapacityProviders(

@@ -105,6 +105,7 @@ class ControlPlane {
   Result<const model::Cluster*> PutClusterCapacityProviders(
       const RequestContext& ctx, const std::string& cluster, std::vector<std::string> providers,
       model::CapacityProviderStrategy default_strategy);
+  ClusterAttachments AttachmentsOf(const model::Cluster& c) const;
   Result<CapacityProviderPage> DescribeCapacityProviders(
       const RequestContext& ctx, const std::vector<std::string>& identifiers,
       const std::optional<std::string>& cluster, const PageRequest& page) const;

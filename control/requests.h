@@ -154,6 +154,20 @@ struct ClusterCounts {
   bool operator==(const ClusterCounts&) const = default;
 };
 
+// A cluster's attachments as DescribeClusters shows them with include ATTACHMENTS: one
+// `as_policy` per Auto Scaling group provider with managed scaling, and the status of the
+// cluster's capacity-provider update ("" when it never had providers).
+struct ClusterAttachment {
+  std::string id;
+  std::string type;
+  std::string status;
+  std::vector<std::pair<std::string, std::string>> details;  // name, value
+};
+struct ClusterAttachments {
+  std::vector<ClusterAttachment> attachments;
+  std::string status;
+};
+
 // --- Container instances and attributes ---
 
 // What an instance identity document says (all optional).

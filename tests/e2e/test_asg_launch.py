@@ -4,6 +4,8 @@ set), count as demand for managed scaling, and are placed when the instances it 
 by the strategy's split; a service on an empty group scales it out and, at desiredCount 0, back
 in; waiting tasks survive a restart. Where timing matters the server runs `--timing realistic`
 under a frozen clock (POST /_emulator/clock) and the test advances it: nothing sleeps."""
+import re
+
 import pytest
 
 from svchelpers import admin, clock, definition
@@ -147,3 +149,32 @@ def test_waiting_tasks_survive_a_restart_and_are_placed_after(emulators):
     assert [t["lastStatus"] for t in tasks] == ["RUNNING", "RUNNING"]
     assert len(active_instances(ecs, "asg-rs")) == 1
 
+
+def test_describe_clusters_shows_an_as_policy_attachment_per_managed_provider(ecs, server):
+    group(server, "g-att", "asg-a", min=0, max=2, desired=0)
+    group(server, "g-man", "asg-a", min=0, max=2, desired=0)
+    ecs.create_capacity_provider(name="cp-att", autoScalingGroupProvider={
+        "autoScalingGroupArn": GROUP + "g-att", "managedScaling": {"status": "ENABLED"}})
+    ecs.create_capacity_provider(name="cp-man", autoScalingGroupProvider={
+        "autoScalingGroupArn": GROUP + "g-man", "managedScaling": {"status": "DISABLED"}})
+    ecs.put_cluster_capacity_providers(cluster="asg-a",
+                                       capacityProviders=["cp-att", "cp-man", "FARGATE"],
+                                       defaultCapacityProviderStrategy=[])
+    plain = ecs.describe_clusters(clusters=["asg-a"])["clusters"][0]
+    assert "attachments" not in plain and "attachmentsStatus" not in plain
+    c = ecs.describe_clusters(clusters=["asg-a"], include=["ATTACHMENTS"])["clusters"][0]
+    assert c["attachmentsStatus"] == "UPDATE_COMPLETE"
+    # Only the provider with managed scaling has a scaling policy on its group.
+    assert len(c["attachments"]) == 1
+    a = c["attachments"][0]
+    assert (a["type"], a["status"]) == ("as_policy", "CREATED")
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", a["id"])
+    details = {d["name"]: d["value"] for d in a["details"]}
+    assert details["capacityProviderName"] == "cp-att"
+    assert re.fullmatch(r"ECSManagedAutoScalingPolicy-[0-9a-f-]{36}", details["scalingPolicyName"])
+    again = ecs.describe_clusters(clusters=["asg-a"], include=["ATTACHMENTS"])["clusters"][0]
+    assert again["attachments"] == c["attachments"]  # the same policy, not a new one each time
+    ecs.put_cluster_capacity_providers(cluster="asg-a", capacityProviders=["FARGATE"],
+                                       defaultCapacityProviderStrategy=[])
+    c = ecs.describe_clusters(clusters=["asg-a"], include=["ATTACHMENTS"])["clusters"][0]
+    assert c["attachments"] == [] and c["attachmentsStatus"] == "UPDATE_COMPLETE"
