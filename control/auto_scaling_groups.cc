@@ -220,8 +220,8 @@ void ControlPlane::PlaceWaitingTasks(storage::ChangeSet& changes) {
 
 // Tasks waiting in PROVISIONING for `cp`'s capacity in the group's cluster, as a scaling round
 // counts them.
-std::vector<scheduler::WaitingDemand> ControlPlane::WaitingFor(
-    const model::CapacityProvider& cp, const ClusterState* cs) const {
+std::vector<scheduler::WaitingDemand> ControlPlane::WaitingFor(const model::CapacityProvider& cp,
+                                                               const ClusterState* cs) const {
   std::vector<scheduler::WaitingDemand> waiting;
   if (!cs || cs->counts.awaiting_capacity_tasks == 0) return waiting;
   for (const auto& [id, t] : cs->tasks) {

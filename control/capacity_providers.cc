@@ -10,8 +10,8 @@
 #include <charconv>
 
 #include "common/arn_check.h"
-#include "common/sigv4.h"
 #include "common/pagination.h"
+#include "common/sigv4.h"
 #include "control/control_plane.h"
 #include "scheduler/capacity_strategy.h"
 
@@ -330,6 +330,16 @@ Result<const model::CapacityProvider*> ControlPlane::CreateCapacityProvider(
   return &slot;
 }
 
+Result<const model::CapacityProvider*> ControlPlane::StoreCapacityProvider(
+    const Tenant& t, model::CapacityProvider next) {
+  storage::ChangeSet changes;
+  changes.PutCapacityProvider(next);
+  auto& slot = state_.capacity_providers[t][next.name];
+  slot = std::move(next);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
 Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
     const RequestContext& ctx, const CapacityProviderInput& in) {
   const std::string name = ProviderName(in.name);
@@ -351,12 +361,7 @@ Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
   // [I] ECS moves through UPDATE_IN_PROGRESS; the settings apply at once here.
   next.update_status = model::CapacityProviderUpdateStatus::kUpdateComplete;
   next.update_status_reason.clear();
-  storage::ChangeSet changes;
-  changes.PutCapacityProvider(next);
-  auto& slot = state_.capacity_providers[ctx.tenant][name];
-  slot = std::move(next);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return &slot;
+  return StoreCapacityProvider(ctx.tenant, std::move(next));
 }
 
 Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
@@ -386,12 +391,7 @@ Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
     next.update_status = model::CapacityProviderUpdateStatus::kDeleteInProgress;
     next.update_status_reason.clear();
   }
-  storage::ChangeSet changes;
-  changes.PutCapacityProvider(next);
-  auto& slot = state_.capacity_providers[ctx.tenant][name];
-  slot = std::move(next);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return &slot;
+  return StoreCapacityProvider(ctx.tenant, std::move(next));
 }
 
 void FinishProviderDeletes(State& state, storage::ChangeSet& changes) {

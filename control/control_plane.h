@@ -328,6 +328,9 @@ class ControlPlane {
   // and memory of each instance.
   Result<std::pair<int64_t, int64_t>> CheckFleetShape(const RequestContext& ctx,
                                                       const FleetInput& in);
+  // The provider `next` replaces the tenant's of its name, in memory and in one commit.
+  Result<const model::CapacityProvider*> StoreCapacityProvider(const Tenant& t,
+                                                               model::CapacityProvider next);
   // CreateFleet of a simulated Auto Scaling group (auto_scaling_groups.cc).
   Result<std::vector<const model::ContainerInstance*>> CreateAutoScalingGroupFleet(
       const RequestContext& ctx, const FleetInput& in);

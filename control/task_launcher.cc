@@ -459,8 +459,8 @@ Result<bool> TaskLauncher::PlaceWaiting(ClusterState& cs, model::Task& t,
   req->count = 1;
   const ProviderPool pool = PoolOf(cs, t.capacity_provider_name);
   if (pool.views.empty()) return false;
-  auto placed = scheduler::PlaceTasks(
-      std::span<const scheduler::InstanceView* const>(pool.views), *req, nullptr);
+  auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(pool.views),
+                                      *req, nullptr);
   if (!placed.ok()) return placed.status();
   const scheduler::TaskPlacement& p = placed->front();
   if (!p.placed) return false;

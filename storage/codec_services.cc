@@ -11,7 +11,6 @@ std::string_view LaunchTypeText(const std::optional<model::LaunchType>& t) {
   return t ? model::ToString(*t) : "";
 }
 
-
 void WritePlacement(JsonWriter& w, const model::Service& s) {
   WritePlacementItems(w, s.placement_constraints, s.placement_strategy);
 }

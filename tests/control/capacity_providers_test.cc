@@ -208,8 +208,8 @@ TEST_CASE("A cluster shows an as_policy attachment per provider with managed sca
   CHECK(policy.status == "CREATED");
   CHECK(policy.id.size() == 36);
   REQUIRE(policy.details.size() == 2);
-  CHECK(policy.details[0] == std::make_pair(std::string("capacityProviderName"),
-                                            std::string("scaled")));
+  CHECK(policy.details[0] ==
+        std::make_pair(std::string("capacityProviderName"), std::string("scaled")));
   CHECK(policy.details[1].first == "scalingPolicyName");
   CHECK(policy.details[1].second.starts_with("ECSManagedAutoScalingPolicy-"));
   // The same attachment each time: its id and policy name are the provider's in this cluster.

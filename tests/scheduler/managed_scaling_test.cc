@@ -172,7 +172,8 @@ TEST_CASE("Without protection a busy instance picked for scale-in is drained fir
   CHECK(plan.terminate == std::vector<std::string>{"i-a", "i-b"});
 }
 
-TEST_CASE("Waiting tasks scale out by at least the minimum step, at most the maximum", "[scaling]") {
+TEST_CASE("Waiting tasks scale out by at least the minimum step, at most the maximum",
+          "[scaling]") {
   // Five one-instance tasks waiting, one busy member: M = 6, N = 1, reservation 600.
   const std::vector<WaitingDemand> five(5, WaitingDemand{1024, 2048});
   const std::vector<GroupMember> one = {Member("i-1", 1)};
