@@ -10,6 +10,22 @@ namespace {
 
 using Includes = std::set<std::string>;
 
+// attachments and attachmentsStatus (that one only once the cluster had capacity providers).
+void WriteAttachments(JsonWriter& w, const control::ClusterAttachments& a) {
+  w.Key("attachments").StartArray();
+  for (const auto& at : a.attachments) {
+    w.StartObject().Member("id", at.id).Member("type", at.type).Member("status", at.status);
+    w.Key("details").StartArray();
+    for (const auto& [name, value] : at.details) {
+      w.StartObject().Member("name", name).Member("value", value).EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  if (!a.status.empty()) w.Member("attachmentsStatus", a.status);
+}
+
 void WriteCluster(JsonWriter& w, const control::ControlPlane& cp, const model::Cluster& c,
                   const Includes& include, bool echo_all) {
   control::ClusterCounts n = cp.CountsFor(c);
@@ -49,7 +65,7 @@ void WriteCluster(JsonWriter& w, const control::ControlPlane& cp, const model::C
   }
   w.StringArray("capacityProviders", c.capacity_providers);
   WriteStrategy(w, "defaultCapacityProviderStrategy", c.default_capacity_provider_strategy);
-  if (include.count("ATTACHMENTS")) w.Key("attachments").StartArray().EndArray();
+  if (include.count("ATTACHMENTS")) WriteAttachments(w, cp.AttachmentsOf(c));
   if (!c.service_connect_namespace_arn.empty()) {
     w.Key("serviceConnectDefaults")
         .StartObject()

@@ -2,8 +2,11 @@
 // an ACTIVE provider naming it runs on each reconciler pass (scheduler/managed_scaling.h decides;
 // this file applies the plan: launches that join after the warm-up, drains, terminations).
 #include <algorithm>
+#include <charconv>
 #include <map>
+#include <set>
 
+#include "common/log.h"
 #include "control/control_plane.h"
 #include "control/quotas.h"
 #include "scheduler/managed_scaling.h"
@@ -13,6 +16,21 @@ namespace ecs::control {
 namespace {
 
 constexpr int64_t kMaxGroupSize = 5000;  // as a plain fleet's count
+
+int64_t SizeOf(const std::string& text) {  // a task's cpu or memory as shown
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+// A waiting task that could not even be tried (a constraint of its request no longer parses):
+// it keeps waiting; the log says why.
+void LogWaitingFailure(const model::Task& t, const Status& status) {
+  LogEvent(LogLevel::kWarn, "waiting-task-placement")
+      .Str("task", t.arn)
+      .Str("error", status.message())
+      .Write();
+}
 
 // The ACTIVE provider whose group is `g`, or nullptr (one provider per group).
 const model::CapacityProvider* ProviderOf(const State& state, const model::AutoScalingGroup& g) {
@@ -169,13 +187,50 @@ std::optional<Millis> ControlPlane::NextDue() const {
 }
 
 void ControlPlane::ScaleAutoScalingGroups(Millis now, storage::ChangeSet& changes) {
+  std::set<std::pair<Tenant, std::string>> changed;  // groups, by tenant and name
   for (auto& [tenant, groups] : state_.auto_scaling_groups) {
     for (auto& [name, g] : groups) {
-      bool changed = JoinWarmedUpInstances(g, now, changes);
-      changed = ScaleGroup(g, now, changes) || changed;
-      if (changed) changes.PutAutoScalingGroup(g);
+      if (JoinWarmedUpInstances(g, now, changes)) changed.insert({tenant, name});
     }
   }
+  // The tasks waiting for capacity take what joined before a round counts what they still need.
+  PlaceWaitingTasks(changes);
+  for (auto& [tenant, groups] : state_.auto_scaling_groups) {
+    for (auto& [name, g] : groups) {
+      if (ScaleGroup(g, now, changes)) changed.insert({tenant, name});
+      if (changed.count({tenant, name})) changes.PutAutoScalingGroup(g);
+    }
+  }
+}
+
+void ControlPlane::PlaceWaitingTasks(storage::ChangeSet& changes) {
+  for (const auto& [tenant, ts] : state_.index.tenants()) {
+    for (const auto& [name, cluster] : ts.cluster_state) {
+      if (cluster.counts.awaiting_capacity_tasks == 0) continue;
+      ClusterState& cs = *state_.index.FindCluster(tenant, name);
+      // Oldest first, as they were launched. Placing one changes no key of tasks_by_seq.
+      for (auto& [seq, task] : cs.tasks_by_seq) {
+        if (!task->awaiting_capacity() || !task->wants_running()) continue;
+        auto placed = launcher_.PlaceWaiting(cs, *task, changes);
+        if (!placed.ok()) LogWaitingFailure(*task, placed.status());
+      }
+    }
+  }
+}
+
+// Tasks waiting in PROVISIONING for `cp`'s capacity in the group's cluster, as a scaling round
+// counts them.
+std::vector<scheduler::WaitingDemand> ControlPlane::WaitingFor(const model::CapacityProvider& cp,
+                                                               const ClusterState* cs) const {
+  std::vector<scheduler::WaitingDemand> waiting;
+  if (!cs || cs->counts.awaiting_capacity_tasks == 0) return waiting;
+  for (const auto& [id, t] : cs->tasks) {
+    if (!t.awaiting_capacity() || !t.wants_running() || t.capacity_provider_name != cp.name) {
+      continue;
+    }
+    waiting.push_back({SizeOf(t.cpu), SizeOf(t.memory)});
+  }
+  return waiting;
 }
 
 bool ControlPlane::JoinWarmedUpInstances(model::AutoScalingGroup& g, Millis now,
@@ -231,8 +286,8 @@ bool ControlPlane::ScaleGroup(model::AutoScalingGroup& g, Millis now, storage::C
   settings.group_max = g.max_size;
   settings.instance_cpu = g.cpu;
   settings.instance_memory = g.memory;
-  // Tasks waiting in PROVISIONING for this provider's capacity are not built yet: nothing waits.
-  const scheduler::ScalingPlan plan = scheduler::PlanScalingRound(settings, members, {}, now);
+  const std::vector<scheduler::WaitingDemand> waiting = WaitingFor(*cp, cs);
+  const scheduler::ScalingPlan plan = scheduler::PlanScalingRound(settings, members, waiting, now);
   bool changed = plan.desired != g.desired_capacity;
   g.desired_capacity = plan.desired;
   std::vector<scheduler::GroupMember> growing = members;

@@ -1,8 +1,8 @@
 // Capacity providers: the built-in FARGATE and FARGATE_SPOT, Auto Scaling group providers
 // (Create/Update/DeleteCapacityProvider), PutClusterCapacityProviders, DescribeCapacityProviders,
 // and the rules a strategy obeys on a cluster (docs/scheduling.md §8.6, docs/resources.md §9).
-// The simulated Auto Scaling group behind a provider (managed scaling) is not built yet: a
-// strategy that would launch on one is refused (RejectAutoScalingGroupStrategy).
+// The simulated Auto Scaling group behind a provider is control/auto_scaling_groups.cc; tasks
+// launched on one are placed on its instances or wait for them (control/task_launcher.cc).
 #include "control/capacity_providers.h"
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 
 #include "common/arn_check.h"
 #include "common/pagination.h"
+#include "common/sigv4.h"
 #include "control/control_plane.h"
 #include "scheduler/capacity_strategy.h"
 
@@ -228,17 +229,39 @@ Status CheckStrategyForCluster(const model::Cluster& cluster,
   return Status::Ok();
 }
 
-Status RejectAutoScalingGroupStrategy(const model::CapacityProviderStrategy& strategy) {
-  for (const auto& item : strategy) {
-    if (model::IsFargateProvider(item.capacity_provider)) continue;
-    return Status(ErrorCode::kUnsupportedFeatureException,
-                  "Launching tasks on the Auto Scaling group capacity provider " +
-                      item.capacity_provider +
-                      " is not supported by ecs-emulator yet: the simulated Auto Scaling group "
-                      "behind a provider (managed scaling) is not built. Use a launch type or "
-                      "the FARGATE and FARGATE_SPOT providers.");
+namespace {
+
+// A UUID-shaped id that is the same for the same seed: an attachment keeps its id and its
+// scaling policy's name while its provider stays associated, restarts included, without a row.
+std::string StableUuid(std::string_view seed) {
+  const std::string h = Sha256Hex(seed);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20, 12);
+}
+
+}  // namespace
+
+ClusterAttachments ControlPlane::AttachmentsOf(const model::Cluster& c) const {
+  // ECS gives a cluster one `as_policy` attachment per associated Auto Scaling group provider
+  // with managed scaling: the target-tracking policy it puts on the group (shape: the ECS
+  // API's Attachment with details capacityProviderName and scalingPolicyName
+  // "ECSManagedAutoScalingPolicy-<uuid>" [O]). The emulator shows them as ECS does once the
+  // update is over: CREATED and UPDATE_COMPLETE, as the cluster itself goes straight to ACTIVE.
+  ClusterAttachments out;
+  if (c.capacity_providers.empty()) return out;
+  out.status = "UPDATE_COMPLETE";
+  for (const auto& name : c.capacity_providers) {
+    const model::CapacityProvider* cp = state_.FindCapacityProvider(c.tenant, name);
+    if (!cp || !cp->managed_scaling.enabled) continue;
+    const std::string seed = c.arn + "|" + cp->arn;
+    out.attachments.push_back(
+        {StableUuid(seed + "|attachment"),
+         "as_policy",
+         "CREATED",
+         {{"capacityProviderName", cp->name},
+          {"scalingPolicyName", "ECSManagedAutoScalingPolicy-" + StableUuid(seed + "|policy")}}});
   }
-  return Status::Ok();
+  return out;
 }
 
 Result<const model::Cluster*> ControlPlane::PutClusterCapacityProviders(
@@ -307,6 +330,16 @@ Result<const model::CapacityProvider*> ControlPlane::CreateCapacityProvider(
   return &slot;
 }
 
+Result<const model::CapacityProvider*> ControlPlane::StoreCapacityProvider(
+    const Tenant& t, model::CapacityProvider next) {
+  storage::ChangeSet changes;
+  changes.PutCapacityProvider(next);
+  auto& slot = state_.capacity_providers[t][next.name];
+  slot = std::move(next);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
 Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
     const RequestContext& ctx, const CapacityProviderInput& in) {
   const std::string name = ProviderName(in.name);
@@ -328,12 +361,7 @@ Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
   // [I] ECS moves through UPDATE_IN_PROGRESS; the settings apply at once here.
   next.update_status = model::CapacityProviderUpdateStatus::kUpdateComplete;
   next.update_status_reason.clear();
-  storage::ChangeSet changes;
-  changes.PutCapacityProvider(next);
-  auto& slot = state_.capacity_providers[ctx.tenant][name];
-  slot = std::move(next);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return &slot;
+  return StoreCapacityProvider(ctx.tenant, std::move(next));
 }
 
 Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
@@ -363,12 +391,7 @@ Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
     next.update_status = model::CapacityProviderUpdateStatus::kDeleteInProgress;
     next.update_status_reason.clear();
   }
-  storage::ChangeSet changes;
-  changes.PutCapacityProvider(next);
-  auto& slot = state_.capacity_providers[ctx.tenant][name];
-  slot = std::move(next);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return &slot;
+  return StoreCapacityProvider(ctx.tenant, std::move(next));
 }
 
 void FinishProviderDeletes(State& state, storage::ChangeSet& changes) {

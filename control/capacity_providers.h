@@ -32,10 +32,6 @@ Status CheckClusterProviders(const State& state, const Tenant& tenant,
                              const std::vector<std::string>& providers,
                              const model::CapacityProviderStrategy& default_strategy);
 
-// Auto Scaling group providers cannot launch tasks yet (managed scaling of simulated groups is
-// not built): a strategy naming one answers this error, naming the provider.
-Status RejectAutoScalingGroupStrategy(const model::CapacityProviderStrategy& strategy);
-
 // The reconciler's part: every provider DeleteCapacityProvider left DELETE_IN_PROGRESS becomes
 // INACTIVE with updateStatus DELETE_COMPLETE.
 void FinishProviderDeletes(State& state, storage::ChangeSet& changes);

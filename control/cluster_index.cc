@@ -180,6 +180,7 @@ void ClusterIndex::Account(ClusterState& cs, const model::Task& t, int sign) {
     n.pending_tasks += sign;
     (fargate ? n.pending_fargate_tasks : n.pending_ec2_tasks) += sign;
   }
+  if (t.awaiting_capacity()) n.awaiting_capacity_tasks += sign;
   if (!t.service_name.empty() && t.last_status <= model::TaskState::kRunning) {
     auto& per_deployment = cs.service_counts[t.service_name];
     auto& [running, pending] = per_deployment[t.started_by];

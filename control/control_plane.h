@@ -105,6 +105,7 @@ class ControlPlane {
   Result<const model::Cluster*> PutClusterCapacityProviders(
       const RequestContext& ctx, const std::string& cluster, std::vector<std::string> providers,
       model::CapacityProviderStrategy default_strategy);
+  ClusterAttachments AttachmentsOf(const model::Cluster& c) const;
   Result<CapacityProviderPage> DescribeCapacityProviders(
       const RequestContext& ctx, const std::vector<std::string>& identifiers,
       const std::optional<std::string>& cluster, const PageRequest& page) const;
@@ -350,6 +351,9 @@ class ControlPlane {
   // and memory of each instance.
   Result<std::pair<int64_t, int64_t>> CheckFleetShape(const RequestContext& ctx,
                                                       const FleetInput& in);
+  // The provider `next` replaces the tenant's of its name, in memory and in one commit.
+  Result<const model::CapacityProvider*> StoreCapacityProvider(const Tenant& t,
+                                                               model::CapacityProvider next);
   // CreateFleet of a simulated Auto Scaling group (auto_scaling_groups.cc).
   Result<std::vector<const model::ContainerInstance*>> CreateAutoScalingGroupFleet(
       const RequestContext& ctx, const FleetInput& in);
@@ -360,6 +364,11 @@ class ControlPlane {
   void ScaleAutoScalingGroups(Millis now, storage::ChangeSet& changes);
   bool JoinWarmedUpInstances(model::AutoScalingGroup& g, Millis now, storage::ChangeSet& changes);
   bool ScaleGroup(model::AutoScalingGroup& g, Millis now, storage::ChangeSet& changes);
+  // Every task waiting in PROVISIONING for an Auto Scaling group provider's capacity that an
+  // instance of its provider fits now is placed there, oldest first.
+  void PlaceWaitingTasks(storage::ChangeSet& changes);
+  std::vector<scheduler::WaitingDemand> WaitingFor(const model::CapacityProvider& cp,
+                                                   const ClusterState* cs) const;
   void RetireGroupInstances(ClusterState& cs, const model::AutoScalingGroup& g,
                             const scheduler::ScalingPlan& plan, Millis now,
                             storage::ChangeSet& changes);

@@ -149,7 +149,23 @@ struct ClusterCounts {
   int64_t pending_ec2_tasks = 0, pending_fargate_tasks = 0;
   int64_t active_ec2_services = 0, active_fargate_services = 0;
   int64_t draining_ec2_services = 0, draining_fargate_services = 0;
+  // Tasks waiting in PROVISIONING for an Auto Scaling group provider's capacity.
+  int64_t awaiting_capacity_tasks = 0;
   bool operator==(const ClusterCounts&) const = default;
+};
+
+// A cluster's attachments as DescribeClusters shows them with include ATTACHMENTS: one
+// `as_policy` per Auto Scaling group provider with managed scaling, and the status of the
+// cluster's capacity-provider update ("" when it never had providers).
+struct ClusterAttachment {
+  std::string id;
+  std::string type;
+  std::string status;
+  std::vector<std::pair<std::string, std::string>> details;  // name, value
+};
+struct ClusterAttachments {
+  std::vector<ClusterAttachment> attachments;
+  std::string status;
 };
 
 // --- Container instances and attributes ---

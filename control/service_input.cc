@@ -196,8 +196,6 @@ Status Applier::LaunchTypeOrStrategy() {
       svc_.launch_type.reset();
     }
   }
-  // Also the cluster's default strategy taken above.
-  ECS_RETURN_IF_ERROR(RejectAutoScalingGroupStrategy(svc_.capacity_provider_strategy));
   if (daemon() && fargate()) {
     return Status::InvalidParameter(
         "The daemon scheduling strategy is not supported with the "

@@ -1,6 +1,7 @@
 #include "control/task_launcher.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <span>
@@ -9,6 +10,7 @@
 #include "common/log.h"
 #include "control/capacity_providers.h"
 #include "control/task_lifecycle.h"
+#include "model/quotas.h"
 #include "scheduler/behavior_rules.h"
 #include "scheduler/capacity_strategy.h"
 #include "scheduler/placement.h"
@@ -194,9 +196,10 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
   launch.launch_type = in.launch_type.value_or(model::LaunchType::kEc2);
   if (strategy) {
     ECS_RETURN_IF_ERROR(CheckStrategyForCluster(cluster, *strategy));
-    ECS_RETURN_IF_ERROR(RejectAutoScalingGroupStrategy(*strategy));
-    // Auto Scaling group providers are refused above, so a strategy is Fargate.
-    launch.launch_type = model::LaunchType::kFargate;
+    // A strategy is all Fargate or all Auto Scaling group providers (CheckStrategyForCluster).
+    launch.launch_type = model::IsFargateProvider(strategy->front().capacity_provider)
+                             ? model::LaunchType::kFargate
+                             : model::LaunchType::kEc2;
     launch.providers = ProvidersFor(*strategy, in);
   }
   if (launch.start_task) launch.launch_type = model::LaunchType::kEc2;
@@ -287,26 +290,11 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
                                                             const RunTaskInput& in,
                                                             RunTaskOutput& out) {
   if (launch.fargate) return std::vector<Slot>(static_cast<size_t>(in.count));  // no placement
-  scheduler::PlacementRequest req;
-  req.demand = launch.demand;
-  req.is_service = in.is_service;
-  req.seed = state_.ids.Next();
-  for (const auto& expr : launch.def->spec.member_of_expressions) {
-    auto pc = scheduler::MakePlacementConstraint("memberOf", expr);
-    if (!pc.ok()) return pc.status();
-    req.constraints.push_back(std::move(*pc));
-  }
+  auto request = RequestFor(launch, in);
+  if (!request.ok()) return request.status();
+  scheduler::PlacementRequest& req = *request;
   if (launch.start_task) return PlaceOnNamed(ctx, cs, launch, req, in, out);
-  for (const auto& c : in.constraints) {
-    auto pc = scheduler::MakePlacementConstraint(c.type, c.expression);
-    if (!pc.ok()) return pc.status();
-    req.constraints.push_back(std::move(*pc));
-  }
-  for (const auto& p : in.strategies) {
-    auto ps = scheduler::MakePlacementStrategy(p.type, p.field);
-    if (!ps.ok()) return ps.status();
-    req.strategies.push_back(std::move(*ps));
-  }
+  if (!launch.providers.empty()) return PlaceOnProviders(cs, launch, req, out);
   const auto& views = cs.candidate_views();
   const auto& instances = cs.candidate_instances();
   bool any_active = std::any_of(instances.begin(), instances.end(), [](const auto* ci) {
@@ -344,6 +332,167 @@ Result<std::vector<TaskLauncher::Slot>> TaskLauncher::Place(const RequestContext
     }
   }
   return slots;
+}
+
+Result<scheduler::PlacementRequest> TaskLauncher::RequestFor(const LaunchPlan& launch,
+                                                             const RunTaskInput& in) const {
+  scheduler::PlacementRequest req;
+  req.demand = launch.demand;
+  req.is_service = in.is_service;
+  req.seed = state_.ids.Next();
+  for (const auto& expr : launch.def->spec.member_of_expressions) {
+    auto pc = scheduler::MakePlacementConstraint("memberOf", expr);
+    if (!pc.ok()) return pc.status();
+    req.constraints.push_back(std::move(*pc));
+  }
+  if (launch.start_task) return req;  // StartTask: the named instances, no strategies
+  for (const auto& c : in.constraints) {
+    auto pc = scheduler::MakePlacementConstraint(c.type, c.expression);
+    if (!pc.ok()) return pc.status();
+    req.constraints.push_back(std::move(*pc));
+  }
+  for (const auto& p : in.strategies) {
+    auto ps = scheduler::MakePlacementStrategy(p.type, p.field);
+    if (!ps.ok()) return ps.status();
+    req.strategies.push_back(std::move(*ps));
+  }
+  return req;
+}
+
+TaskLauncher::ProviderPool TaskLauncher::PoolOf(ClusterState& cs, const std::string& provider) {
+  ProviderPool pool;
+  const auto& views = cs.candidate_views();
+  const auto& instances = cs.candidate_instances();
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (instances[i]->capacity_provider_name != provider) continue;
+    pool.views.push_back(views[i]);
+    pool.instances.push_back(instances[i]);
+  }
+  return pool;
+}
+
+Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnProviders(
+    ClusterState& cs, const LaunchPlan& launch, const scheduler::PlacementRequest& req,
+    RunTaskOutput& out) {
+  // Each provider's share (launch.providers lists them in runs) is placed on that provider's
+  // instances; a task that does not fit waits in PROVISIONING for the capacity managed scaling
+  // adds, as ECS does, up to the cluster's quota of such tasks. Past it the task is a failure
+  // (ECS's reason there is not documented: this one names the quota).
+  std::vector<Slot> slots;
+  int64_t room = quotas::kProvisioningTasksPerCluster - cs.counts.awaiting_capacity_tasks;
+  for (size_t first = 0; first < launch.providers.size();) {
+    const std::string& provider = launch.providers[first];
+    size_t last = first;
+    while (last < launch.providers.size() && launch.providers[last] == provider) ++last;
+    const ProviderPool pool = PoolOf(cs, provider);
+    std::vector<scheduler::TaskPlacement> placed(last - first);
+    if (!pool.views.empty()) {
+      scheduler::PlacementRequest share = req;
+      share.count = static_cast<int32_t>(last - first);
+      auto result = scheduler::PlaceTasks(
+          std::span<const scheduler::InstanceView* const>(pool.views), share, nullptr);
+      if (!result.ok()) return result.status();
+      placed = std::move(*result);
+    }
+    for (const auto& p : placed) {
+      if (p.placed) {
+        ++state_.placements.placed;
+        slots.push_back({pool.instances[p.instance_index], p, provider});
+      } else if (room-- > 0) {
+        slots.push_back({nullptr, {}, provider});  // waits for capacity
+      } else {
+        out.failures.push_back(
+            {launch.cluster->arn, "RESOURCE:PROVISIONING",
+             "The cluster has " + std::to_string(quotas::kProvisioningTasksPerCluster) +
+                 " tasks in the PROVISIONING state, its quota (Tasks in PROVISIONING state per "
+                 "cluster)."});
+      }
+    }
+    first = last;
+  }
+  return slots;
+}
+
+namespace {
+
+// The hostPort-0 mappings of a task placed after it was built get the host ports placement
+// handed out, in order (BuildContainers left them 0).
+void FillDynamicHostPorts(const scheduler::TaskPlacement& placement, model::Task& t) {
+  size_t tcp = 0, udp = 0;
+  for (auto& c : t.containers) {
+    for (auto& b : c.planned_bindings) {
+      if (b.host_port != 0) continue;
+      const bool is_udp = b.protocol == "udp";
+      const auto& ports = is_udp ? placement.dynamic_udp_ports : placement.dynamic_tcp_ports;
+      size_t& next = is_udp ? udp : tcp;
+      if (next < ports.size()) b.host_port = ports[next++];
+    }
+  }
+}
+
+int64_t ParseSize(const std::string& text) {
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+}  // namespace
+
+Result<bool> TaskLauncher::PlaceWaiting(ClusterState& cs, model::Task& t,
+                                        storage::ChangeSet& changes) {
+  auto td = state_.task_definitions.Resolve(t.tenant, t.task_definition_arn);
+  if (!td.ok()) return false;  // its definition was deleted: nothing to size it by
+  LaunchPlan launch;
+  launch.def = *td;
+  launch.awsvpc = launch.def->spec.awsvpc();
+  RunTaskInput in;
+  in.group = t.group;
+  in.is_service = !t.service_name.empty();
+  in.constraints = t.placement_constraints;
+  in.strategies = t.placement_strategy;
+  launch.demand = Demand(launch, in);
+  // The size the request's overrides gave the task when it was built.
+  launch.demand.cpu = ParseSize(t.cpu);
+  launch.demand.memory = ParseSize(t.memory);
+  auto req = RequestFor(launch, in);
+  if (!req.ok()) return req.status();
+  req->count = 1;
+  const ProviderPool pool = PoolOf(cs, t.capacity_provider_name);
+  if (pool.views.empty()) return false;
+  auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(pool.views),
+                                      *req, nullptr);
+  if (!placed.ok()) return placed.status();
+  const scheduler::TaskPlacement& p = placed->front();
+  if (!p.placed) return false;
+  ++state_.placements.placed;
+  const Slot slot{pool.instances[p.instance_index], p, t.capacity_provider_name};
+  const Millis now = state_.Now();
+  state_.index.UpdateTask(cs, t, [&](model::Task& task) {
+    AssignInstance(launch.demand, slot, task);
+    FillDynamicHostPorts(p, task);
+    task.placement_constraints.clear();
+    task.placement_strategy.clear();
+    ++task.version;
+    task.next_transition_at = now + StepDelay(state_, state_.options.lifecycle.provisioning);
+  });
+  if (LogEnabled(LogLevel::kDebug)) LogPlaced(t);
+  changes.PutTask(t);
+  return true;
+}
+
+void TaskLauncher::AssignInstance(const scheduler::TaskDemand& demand, const Slot& slot,
+                                  model::Task& t) {
+  t.container_instance_id = slot.instance->id;
+  t.ec2_instance_id = slot.instance->ec2_instance_id;
+  t.availability_zone = slot.instance->availability_zone();
+  t.reserved_cpu = demand.cpu;
+  t.reserved_memory = demand.memory;
+  t.reserved_tcp_ports.assign(demand.static_tcp_ports.begin(), demand.static_tcp_ports.end());
+  t.reserved_udp_ports.assign(demand.static_udp_ports.begin(), demand.static_udp_ports.end());
+  t.dynamic_tcp_ports.assign(slot.placement.dynamic_tcp_ports.begin(),
+                             slot.placement.dynamic_tcp_ports.end());
+  t.dynamic_udp_ports.assign(slot.placement.dynamic_udp_ports.begin(),
+                             slot.placement.dynamic_udp_ports.end());
 }
 
 Result<std::vector<TaskLauncher::Slot>> TaskLauncher::PlaceOnNamed(
@@ -493,7 +642,11 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
   t.task_definition_arn = launch.def->reg.arn;
   t.family = spec.family;
   t.launch_type = launch.launch_type;
-  if (index < launch.providers.size()) t.capacity_provider_name = launch.providers[index];
+  if (!slot.provider.empty()) {
+    t.capacity_provider_name = slot.provider;
+  } else if (index < launch.providers.size()) {
+    t.capacity_provider_name = launch.providers[index];
+  }
   t.network_mode = spec.network_mode;
   t.group = demand.group;
   t.started_by = in.started_by;
@@ -512,25 +665,21 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
     azs.reserve(state_.options.az_suffixes.size());
     for (const auto& s : state_.options.az_suffixes) azs.push_back(ctx.tenant.region + s);
     t.availability_zone = azs[std::hash<std::string>{}(subnet) % azs.size()];
+  } else if (slot.instance) {
+    AssignInstance(demand, slot, t);
   } else {
-    t.container_instance_id = slot.instance->id;
-    t.ec2_instance_id = slot.instance->ec2_instance_id;
-    t.availability_zone = slot.instance->availability_zone();
-    t.reserved_cpu = demand.cpu;
-    t.reserved_memory = demand.memory;
-    t.reserved_tcp_ports.assign(demand.static_tcp_ports.begin(), demand.static_tcp_ports.end());
-    t.reserved_udp_ports.assign(demand.static_udp_ports.begin(), demand.static_udp_ports.end());
-    t.dynamic_tcp_ports.assign(slot.placement.dynamic_tcp_ports.begin(),
-                               slot.placement.dynamic_tcp_ports.end());
-    t.dynamic_udp_ports.assign(slot.placement.dynamic_udp_ports.begin(),
-                               slot.placement.dynamic_udp_ports.end());
+    // Waits for its Auto Scaling group provider's capacity, placed later by these.
+    t.placement_constraints = in.constraints;
+    t.placement_strategy = in.strategies;
   }
   BuildContainers(ctx, launch, in, slot, t);
   t.overrides = in.overrides;
   if (launch.awsvpc) t.eni = BuildEni(ctx, subnet);
   const bool attaches = launch.awsvpc || launch.fargate;
-  t.last_status = attaches ? model::TaskState::kProvisioning : model::TaskState::kPending;
+  const bool waits = !launch.fargate && !slot.instance;  // in PROVISIONING, until placed
+  t.last_status = attaches || waits ? model::TaskState::kProvisioning : model::TaskState::kPending;
   if (LogEnabled(LogLevel::kDebug)) LogPlaced(t);
+  if (waits) return t;  // nothing scheduled: PlaceWaiting moves it on
   if (!attaches) t.pull_started_at = now;
   const LifecycleConfig& lc = state_.options.lifecycle;
   t.next_transition_at = now + StepDelay(state_, attaches ? lc.provisioning : lc.pending);

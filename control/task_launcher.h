@@ -31,13 +31,26 @@ class TaskLauncher {
   Result<RunTaskOutput> Launch(const RequestContext& ctx, const model::Cluster& cluster,
                                const RunTaskInput& in, storage::ChangeSet& changes);
 
+  // Places a task waiting for its Auto Scaling group provider's capacity (awaiting_capacity) on
+  // one of the provider's instances, by the request's constraints and strategies, if one fits
+  // now; it then goes on from PROVISIONING. False when nothing fits (it keeps waiting).
+  Result<bool> PlaceWaiting(ClusterState& cs, model::Task& t, storage::ChangeSet& changes);
+
  private:
   // Everything a launch decided before placement.
   struct LaunchPlan;
-  // One placed task: its instance (nullptr on Fargate) and placement.
+  // One placed task: its instance (nullptr on Fargate, and for a task that waits for its Auto
+  // Scaling group provider's capacity) and placement; `provider` names the Auto Scaling group
+  // provider it launches on ("" otherwise).
   struct Slot {
     const model::ContainerInstance* instance = nullptr;
     scheduler::TaskPlacement placement;
+    std::string provider;
+  };
+  // The instances of one capacity provider, as placement sees them.
+  struct ProviderPool {
+    std::vector<const scheduler::InstanceView*> views;
+    std::vector<const model::ContainerInstance*> instances;
   };
 
   Result<LaunchPlan> Validate(const RequestContext& ctx, const model::Cluster& cluster,
@@ -46,6 +59,16 @@ class TaskLauncher {
   Result<std::vector<Slot>> Place(const RequestContext& ctx, ClusterState& cs,
                                   const LaunchPlan& launch, const RunTaskInput& in,
                                   RunTaskOutput& out);
+  // The placement request of a launch: the definition's memberOf constraints, then the request's
+  // constraints and strategies.
+  Result<scheduler::PlacementRequest> RequestFor(const LaunchPlan& launch,
+                                                 const RunTaskInput& in) const;
+  static ProviderPool PoolOf(ClusterState& cs, const std::string& provider);
+  Result<std::vector<Slot>> PlaceOnProviders(ClusterState& cs, const LaunchPlan& launch,
+                                             const scheduler::PlacementRequest& req,
+                                             RunTaskOutput& out);
+  // Puts a task on the slot's instance: what it reserves there and its host ports.
+  static void AssignInstance(const scheduler::TaskDemand& demand, const Slot& slot, model::Task& t);
   Result<std::vector<Slot>> PlaceOnNamed(const RequestContext& ctx, ClusterState& cs,
                                          const LaunchPlan& launch,
                                          const scheduler::PlacementRequest& req,

@@ -245,7 +245,10 @@ void TaskLifecycle::Step(ClusterState& cs, model::Task& t, Millis now,
     }
     return;
   }
-  if (t.last_status == S::kProvisioning) {
+  if (t.awaiting_capacity()) {
+    // Not placed yet: only PlaceWaiting moves it on, once an instance of its provider fits it.
+    state_.index.UpdateTask(cs, t, [](model::Task& task) { task.next_transition_at = 0; });
+  } else if (t.last_status == S::kProvisioning) {
     Transition(cs, t, S::kPending, now, changes);
   } else if (t.last_status < S::kRunning) {
     if (state_.failing_task_definitions.count(t.task_definition_arn)) {

@@ -26,5 +26,8 @@ inline constexpr int64_t kContainersPerTaskDefinition = 10;
 inline constexpr int64_t kSubnetsPerAwsvpcConfiguration = 16;
 inline constexpr int64_t kSecurityGroupsPerAwsvpcConfiguration = 5;
 inline constexpr int64_t kTargetGroupsPerService = 5;
+// "Tasks in PROVISIONING state per cluster" (L-B7718569): tasks waiting for an Auto Scaling group
+// provider's capacity. 500 in the current table; older copies of it say 300.
+inline constexpr int64_t kProvisioningTasksPerCluster = 500;
 
 }  // namespace ecs::quotas

@@ -185,6 +185,10 @@ struct Task {
   bool failed_to_start = false;
   // Task scale-in protection (UpdateTaskProtection): protected until this time.
   std::optional<Millis> protection_expires_at;
+  // The request's placementConstraints / placementStrategy, kept only while the task waits for
+  // capacity (awaiting_capacity), so it is placed by them when instances join.
+  std::vector<PlacementConstraintItem> placement_constraints;
+  std::vector<PlacementStrategyItem> placement_strategy;
 
   // Not persisted: a new value from control's ClusterIndex on every change of the task (unique
   // across reloads), so api/ can keep a task's encoding until the task changes.
@@ -192,6 +196,12 @@ struct Task {
 
   bool is_stopped() const { return last_status == TaskState::kStopped; }
   bool wants_running() const { return desired_status == DesiredStatus::kRunning; }
+  // Waiting in PROVISIONING for an instance of its Auto Scaling group capacity provider: not
+  // placed yet, so no instance and nothing reserved (docs/scheduling.md §8.6).
+  bool awaiting_capacity() const {
+    return launch_type == LaunchType::kEc2 && container_instance_id.empty() &&
+           !capacity_provider_name.empty() && last_status == TaskState::kProvisioning;
+  }
   bool protected_at(Millis now) const {
     return protection_expires_at && *protection_expires_at > now;
   }

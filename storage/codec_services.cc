@@ -11,40 +11,12 @@ std::string_view LaunchTypeText(const std::optional<model::LaunchType>& t) {
   return t ? model::ToString(*t) : "";
 }
 
-void WritePairs(JsonWriter& w, const char* k,
-                const std::vector<std::pair<std::string, std::string>>& pairs) {
-  w.Key(k).StartArray();
-  for (const auto& [a, b] : pairs) w.StartArray().String(a).String(b).EndArray();
-  w.EndArray();
-}
-
-std::vector<std::pair<std::string, std::string>> ReadPairs(RowReader& r, const char* k) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& e : r.Array(k).GetArray()) {
-    if (!e.IsArray() || e.Size() != 2) {
-      r.Fail(k, "has an element that is not a pair");
-      break;
-    }
-    out.emplace_back(r.Element(e[0], k), r.Element(e[1], k));
-  }
-  return out;
-}
-
 void WritePlacement(JsonWriter& w, const model::Service& s) {
-  std::vector<std::pair<std::string, std::string>> constraints, strategy;
-  for (const auto& c : s.placement_constraints) constraints.emplace_back(c.type, c.expression);
-  for (const auto& p : s.placement_strategy) strategy.emplace_back(p.type, p.field);
-  WritePairs(w, "placementConstraints", constraints);
-  WritePairs(w, "placementStrategy", strategy);
+  WritePlacementItems(w, s.placement_constraints, s.placement_strategy);
 }
 
 void ReadPlacement(RowReader& r, model::Service& s) {
-  for (auto& [type, expression] : ReadPairs(r, "placementConstraints")) {
-    s.placement_constraints.push_back({std::move(type), std::move(expression)});
-  }
-  for (auto& [type, field] : ReadPairs(r, "placementStrategy")) {
-    s.placement_strategy.push_back({std::move(type), std::move(field)});
-  }
+  ReadPlacementItems(r, s.placement_constraints, s.placement_strategy);
 }
 
 void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& lbs) {

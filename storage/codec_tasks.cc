@@ -390,6 +390,9 @@ std::string EncodeTask(const model::Task& t) {
       .Member("nextTransitionAt", t.next_transition_at)
       .Member("failedToStart", t.failed_to_start);
   if (t.protection_expires_at) w.Member("protectionExpiresAt", *t.protection_expires_at);
+  if (!t.placement_constraints.empty() || !t.placement_strategy.empty()) {
+    WritePlacementItems(w, t.placement_constraints, t.placement_strategy);
+  }
   w.EndObject();
   return w.str();
 }
@@ -420,6 +423,7 @@ Result<model::Task> DecodeTask(std::string_view key, std::string_view body) {
   t.next_transition_at = r.OptInt("nextTransitionAt", 0);
   t.failed_to_start = r.OptBool("failedToStart");
   t.protection_expires_at = r.OptInt("protectionExpiresAt");
+  ReadPlacementItems(r, t.placement_constraints, t.placement_strategy, /*required=*/false);
   if (!r.ok()) return r.status();
   return t;
 }

@@ -106,4 +106,47 @@ std::vector<std::string> ReadStrings(RowReader& r, const rapidjson::Value& array
   return out;
 }
 
+namespace {
+
+void WritePairs(JsonWriter& w, const char* k,
+                const std::vector<std::pair<std::string, std::string>>& pairs) {
+  w.Key(k).StartArray();
+  for (const auto& [a, b] : pairs) w.StartArray().String(a).String(b).EndArray();
+  w.EndArray();
+}
+
+std::vector<std::pair<std::string, std::string>> ReadPairs(RowReader& r, const char* k) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : r.Array(k).GetArray()) {
+    if (!e.IsArray() || e.Size() != 2) {
+      r.Fail(k, "has an element that is not a pair");
+      break;
+    }
+    out.emplace_back(r.Element(e[0], k), r.Element(e[1], k));
+  }
+  return out;
+}
+
+}  // namespace
+
+void WritePlacementItems(JsonWriter& w, const std::vector<model::PlacementConstraintItem>& c,
+                         const std::vector<model::PlacementStrategyItem>& s) {
+  std::vector<std::pair<std::string, std::string>> constraints, strategy;
+  for (const auto& i : c) constraints.emplace_back(i.type, i.expression);
+  for (const auto& i : s) strategy.emplace_back(i.type, i.field);
+  WritePairs(w, "placementConstraints", constraints);
+  WritePairs(w, "placementStrategy", strategy);
+}
+
+void ReadPlacementItems(RowReader& r, std::vector<model::PlacementConstraintItem>& c,
+                        std::vector<model::PlacementStrategyItem>& s, bool required) {
+  if (!required && !r.root().HasMember("placementConstraints")) return;
+  for (auto& [type, expression] : ReadPairs(r, "placementConstraints")) {
+    c.push_back({std::move(type), std::move(expression)});
+  }
+  for (auto& [type, field] : ReadPairs(r, "placementStrategy")) {
+    s.push_back({std::move(type), std::move(field)});
+  }
+}
+
 }  // namespace ecs::storage

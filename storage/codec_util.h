@@ -24,6 +24,13 @@ std::optional<model::NetworkConfiguration> ReadNetworkText(RowReader& r, const c
 void WriteTagArray(JsonWriter& w, const model::TagList& tags);
 model::TagList ReadTagArray(RowReader& r, const rapidjson::Value& array);
 
+// placementConstraints / placementStrategy as [type, expression|field] pairs. Read: the members
+// must be there when `required`, else a missing member reads as none.
+void WritePlacementItems(JsonWriter& w, const std::vector<model::PlacementConstraintItem>& c,
+                         const std::vector<model::PlacementStrategyItem>& s);
+void ReadPlacementItems(RowReader& r, std::vector<model::PlacementConstraintItem>& c,
+                        std::vector<model::PlacementStrategyItem>& s, bool required = true);
+
 std::vector<std::string> ReadStrings(RowReader& r, const rapidjson::Value& array, const char* what);
 
 }  // namespace ecs::storage

@@ -150,7 +150,7 @@ TEST_CASE("A provider serves one cluster and is deleted only once free", "[capac
   CHECK(f.cp.CreateCapacityProvider(f.ctx, Asg("d")).ok());
 }
 
-TEST_CASE("Strategies may not mix Fargate and ASG providers nor launch on ASG", "[capacity]") {
+TEST_CASE("Strategies may not mix Fargate and ASG providers", "[capacity]") {
   Fixture f;
   REQUIRE(f.cp.CreateCapacityProvider(f.ctx, Asg("m")).ok());
   model::CapacityProviderStrategy mixed = {{"m", 1, 0}, {"FARGATE", 1, 0}};
@@ -163,9 +163,6 @@ TEST_CASE("Strategies may not mix Fargate and ASG providers nor launch on ASG", 
   REQUIRE(c.ok());
   CHECK(CheckStrategyForCluster(**c, mixed).message().find("cannot contain a mix") !=
         std::string::npos);
-  CHECK(RejectAutoScalingGroupStrategy({{"m", 1, 0}}).code() ==
-        ErrorCode::kUnsupportedFeatureException);
-  CHECK(RejectAutoScalingGroupStrategy({{"FARGATE", 1, 0}}).ok());
 }
 
 TEST_CASE("Capacity providers survive a restart", "[capacity]") {
@@ -187,4 +184,35 @@ TEST_CASE("Capacity providers survive a restart", "[capacity]") {
   CHECK(restarted.TagsOf(kept->arn).size() == 1);
   CHECK(restarted.FindCapacityProvider(f.ctx.tenant, "gone")->update_status ==
         model::CapacityProviderUpdateStatus::kDeleteInProgress);
+}
+
+TEST_CASE("A cluster shows an as_policy attachment per provider with managed scaling",
+          "[capacity]") {
+  Fixture f;
+  auto managed = Asg("scaled");
+  managed.managed_scaling = model::ManagedScaling{true, 100, 1, 10000, 300};
+  REQUIRE(f.cp.CreateCapacityProvider(f.ctx, managed).ok());
+  REQUIRE(f.cp.CreateCapacityProvider(f.ctx, Asg("plain", "asg-2")).ok());
+  auto plain_cluster = f.cp.CreateCluster(f.ctx, ClusterWithProviders("none", {}));
+  REQUIRE(plain_cluster.ok());
+  const ClusterAttachments none = f.cp.AttachmentsOf(**plain_cluster);
+  CHECK(none.attachments.empty());
+  CHECK(none.status.empty());  // never had capacity providers
+  auto c = f.cp.CreateCluster(f.ctx, ClusterWithProviders("c", {"scaled", "plain", "FARGATE"}));
+  REQUIRE(c.ok());
+  const ClusterAttachments a = f.cp.AttachmentsOf(**c);
+  CHECK(a.status == "UPDATE_COMPLETE");
+  REQUIRE(a.attachments.size() == 1);
+  const ClusterAttachment& policy = a.attachments.front();
+  CHECK(policy.type == "as_policy");
+  CHECK(policy.status == "CREATED");
+  CHECK(policy.id.size() == 36);
+  REQUIRE(policy.details.size() == 2);
+  CHECK(policy.details[0] ==
+        std::make_pair(std::string("capacityProviderName"), std::string("scaled")));
+  CHECK(policy.details[1].first == "scalingPolicyName");
+  CHECK(policy.details[1].second.starts_with("ECSManagedAutoScalingPolicy-"));
+  // The same attachment each time: its id and policy name are the provider's in this cluster.
+  CHECK(f.cp.AttachmentsOf(**c).attachments.front().id == policy.id);
+  CHECK(f.cp.AttachmentsOf(**c).attachments.front().details == policy.details);
 }

@@ -188,13 +188,11 @@ def test_association_mix_and_launch(ecs, server):
                                                       {"capacityProvider": "FARGATE",
                                                        "weight": 1}])
     assert code == "InvalidParameterException" and "cannot contain a mix" in message
-    # Launching on an Auto Scaling group provider is not built: a clear error naming it.
-    for call, kw in [(ecs.run_task, {}), (ecs.create_service, {"serviceName": "s",
-                                                               "desiredCount": 1})]:
-        code, message = refused(call, cluster="cp-one", taskDefinition="fg",
-                                networkConfiguration=NET, **kw)
-        assert code == "UnsupportedFeatureException" and "asg-a" in message
-    assert ecs.list_tasks(cluster="cp-one")["taskArns"] == []
+    # The default strategy launches on the Auto Scaling group provider (EC2; the definition is
+    # compatible with both): with no instance of it yet the task waits in PROVISIONING.
+    task = ecs.run_task(cluster="cp-one", taskDefinition="fg", networkConfiguration=NET)["tasks"][0]
+    assert (task["lastStatus"], task["launchType"]) == ("PROVISIONING", "EC2")
+    assert task["capacityProviderName"] == "asg-a" and "containerInstanceArn" not in task
     assert ecs.list_services(cluster="cp-one")["serviceArns"] == []
     newer = new_model_client(server)  # botocore 1.29 does not know the `cluster` member
     if newer is not None:

@@ -172,5 +172,25 @@ TEST_CASE("Without protection a busy instance picked for scale-in is drained fir
   CHECK(plan.terminate == std::vector<std::string>{"i-a", "i-b"});
 }
 
+TEST_CASE("Waiting tasks scale out by at least the minimum step, at most the maximum",
+          "[scaling]") {
+  // Five one-instance tasks waiting, one busy member: M = 6, N = 1, reservation 600.
+  const std::vector<WaitingDemand> five(5, WaitingDemand{1024, 2048});
+  const std::vector<GroupMember> one = {Member("i-1", 1)};
+  GroupScaling g = Group(20);
+  ScalingPlan plan = PlanScalingRound(g, one, five, 0);
+  CHECK(plan.reservation == 600);
+  CHECK(plan.launch == 5);
+  g.maximum_step = 2;
+  CHECK(PlanScalingRound(g, one, five, 0).launch == 2);
+  // One task waiting, minimum step 3: three launch (target 80 % would want two).
+  g = Group(20);
+  g.minimum_step = 3;
+  g.target_capacity = 80;
+  plan = PlanScalingRound(g, one, {five.begin(), five.begin() + 1}, 0);
+  CHECK(plan.launch == 3);
+  CHECK(plan.desired == 4);
+}
+
 }  // namespace
 }  // namespace ecs::scheduler
