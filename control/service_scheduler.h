@@ -100,8 +100,10 @@ class ServiceScheduler {
                         const std::vector<model::Task*>& tasks, Millis now,
                         storage::ChangeSet& changes, std::vector<std::string>* stopped_ids,
                         int64_t* launched);
+  // `strategy_existing`: the set's tasks that stay, per provider of its strategy.
   int64_t LaunchTaskSetTasks(model::Service& svc, const model::TaskSet& set, int64_t count,
-                             Millis now, storage::ChangeSet& changes);
+                             const std::vector<int64_t>& strategy_existing, Millis now,
+                             storage::ChangeSet& changes);
   // Replaces the tasks whose container health checks failed once the service's
   // healthCheckGracePeriodSeconds is over (control/service_health.cc); true when it stopped one.
   bool StopUnhealthy(ClusterState& cs, model::Service& svc, const std::vector<model::Task*>& tasks,

@@ -11,6 +11,26 @@ namespace ecs::control {
 
 namespace {
 
+// The set's tasks that stay after `plan` on each provider of its strategy: what new tasks are
+// split against, so a set keeps its base/weight split as it replaces and scales, as a rolling
+// service does (capacity_strategy.h).
+std::vector<int64_t> KeptPerSetProvider(const model::TaskSet& set,
+                                        const std::vector<model::Task*>& own,
+                                        const scheduler::TaskSetPlan& plan) {
+  const auto& strategy = set.capacity_provider_strategy;
+  std::vector<int64_t> kept(strategy.size(), 0);
+  for (const model::Task* t : own) {
+    if (!t->wants_running() ||
+        std::find(plan.stops.begin(), plan.stops.end(), t->arn) != plan.stops.end()) {
+      continue;
+    }
+    for (size_t i = 0; i < strategy.size(); ++i) {
+      if (strategy[i].capacity_provider == t->capacity_provider_name) ++kept[i];
+    }
+  }
+  return kept;
+}
+
 scheduler::TaskSetTask TaskSetTaskOf(const model::Task& t, Millis now) {
   scheduler::TaskSetTask out;
   out.arn = t.arn;
@@ -100,7 +120,8 @@ bool ServiceScheduler::ReconcileTaskSet(ClusterState& cs, model::Service& svc, m
   }
   int64_t started = 0;
   if (plan.start > 0 && now >= svc.next_launch_at) {
-    started = LaunchTaskSetTasks(svc, set, plan.start, now, changes);
+    started =
+        LaunchTaskSetTasks(svc, set, plan.start, KeptPerSetProvider(set, own, plan), now, changes);
     *launched += started;
   }
   const bool steady = plan.steady && plan.stops.empty() && started == 0;
@@ -120,14 +141,16 @@ bool ServiceScheduler::ReconcileTaskSet(ClusterState& cs, model::Service& svc, m
 }
 
 int64_t ServiceScheduler::LaunchTaskSetTasks(model::Service& svc, const model::TaskSet& set,
-                                             int64_t count, Millis now,
-                                             storage::ChangeSet& changes) {
+                                             int64_t count,
+                                             const std::vector<int64_t>& strategy_existing,
+                                             Millis now, storage::ChangeSet& changes) {
   RunTaskInput in =
       ServiceTaskInput(svc, set.task_definition_arn, set.id, set.network_configuration);
   in.count = count;
   in.launch_type = set.launch_type;
   if (!set.launch_type) {
     in.capacity_provider_strategy = set.capacity_provider_strategy;
+    in.strategy_existing = strategy_existing;
     if (in.capacity_provider_strategy.empty()) in.launch_type = model::LaunchType::kEc2;
   }
   if (!set.platform_version.empty()) in.platform_version = set.platform_version;

@@ -288,3 +288,36 @@ def test_fargate_task_set_with_network_and_the_operations_list(server):
     for op in ("CreateTaskSet", "DescribeTaskSets", "UpdateTaskSet",
                "UpdateServicePrimaryTaskSet", "DeleteTaskSet"):
         assert op in ops["implemented"]
+
+
+def test_task_set_keeps_its_capacity_provider_split_as_it_replaces_tasks(server):
+    """FARGATE base 2 weight 1 / FARGATE_SPOT weight 3 over 10 tasks is 4/6. When the Spot tasks
+    stop, their replacements are split against the tasks that stay, so the set is 4/6 again
+    (a fresh split of the 6 would put 3 more on FARGATE)."""
+    ecs = server.client()
+    ecs.create_cluster(clusterName="tscp", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    td = fargate_definition(ecs)
+    external_service(ecs, cluster="tscp", desired=10)
+    net = {"awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}}
+    ts = ecs.create_task_set(
+        cluster="tscp", service="web", taskDefinition=td, networkConfiguration=net,
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "base": 2, "weight": 1},
+                                  {"capacityProvider": "FARGATE_SPOT", "weight": 3}],
+        scale={"value": 100, "unit": "PERCENT"})["taskSet"]
+    assert ts["capacityProviderStrategy"][0] == {"capacityProvider": "FARGATE", "base": 2,
+                                                 "weight": 1}
+
+    def split():
+        counts = {}
+        for t in service_tasks(ecs, "tscp", "web"):
+            if t["desiredStatus"] == "RUNNING":
+                counts[t["capacityProviderName"]] = counts.get(t["capacityProviderName"], 0) + 1
+        return counts
+
+    assert split() == {"FARGATE": 4, "FARGATE_SPOT": 6}
+    for t in service_tasks(ecs, "tscp", "web"):
+        if t["capacityProviderName"] == "FARGATE_SPOT":
+            ecs.stop_task(cluster="tscp", task=t["taskArn"], reason="spot interruption")
+    # Instant timing: the replacements were launched before StopTask's last reply.
+    assert split() == {"FARGATE": 4, "FARGATE_SPOT": 6}
+    assert task_set(ecs, "tscp", "web", ts["id"])["runningCount"] == 10
