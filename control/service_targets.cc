@@ -4,6 +4,7 @@
 // targets in (target-group ARN)" (no final period on the target-group ones). A Classic Load
 // Balancer's say "instances in (elb NAME)". Targets changed at one instant share one event.
 #include <string>
+#include <utility>
 
 #include "control/service_scheduler.h"
 
@@ -28,7 +29,10 @@ bool BumpCount(model::Service& svc, const std::string& before, const std::string
         digits.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
-    e.message = before + std::to_string(std::stoi(digits) + 1) + after;
+    std::string counted = before;
+    counted += std::to_string(std::stoi(digits) + 1);
+    counted += after;
+    e.message = std::move(counted);
     return true;
   }
   return false;
@@ -38,7 +42,11 @@ bool BumpCount(model::Service& svc, const std::string& before, const std::string
 
 void ServiceScheduler::AddCountedEvent(model::Service& svc, const std::string& before,
                                        const std::string& after, Millis now) {
-  if (!BumpCount(svc, before, after, now)) AddEvent(svc, before + "1" + after, now);
+  if (BumpCount(svc, before, after, now)) return;
+  std::string first = before;
+  first += '1';
+  first += after;
+  AddEvent(svc, first, now);
 }
 
 void ServiceScheduler::OnTargetsChanged(ClusterState& cs, const model::Task& t,
