@@ -13,7 +13,8 @@ import pytest
 
 from svchelpers import admin
 
-CONFIG = textwrap.dedent("""
+# The AWS provider pointed at the emulator; both configurations start with it.
+PROVIDER = """
     terraform {{
       required_providers {{
         aws = {{ source = "hashicorp/aws" }}
@@ -30,6 +31,9 @@ CONFIG = textwrap.dedent("""
         ecs = "{url}"
       }}
     }}
+"""
+
+CONFIG = textwrap.dedent(PROVIDER + """
     resource "aws_ecs_cluster" "c" {{
       name = "tf-cp"
     }}
@@ -72,23 +76,7 @@ CONFIG = textwrap.dedent("""
 """)
 
 
-ASG_CONFIG = textwrap.dedent("""
-    terraform {{
-      required_providers {{
-        aws = {{ source = "hashicorp/aws" }}
-      }}
-    }}
-    provider "aws" {{
-      region                      = "us-east-1"
-      access_key                  = "AKIAEXAMPLE"
-      secret_key                  = "secret"
-      skip_credentials_validation = true
-      skip_requesting_account_id  = true
-      skip_metadata_api_check     = true
-      endpoints {{
-        ecs = "{url}"
-      }}
-    }}
+ASG_CONFIG = textwrap.dedent(PROVIDER + """
     resource "aws_ecs_cluster" "a" {{
       name = "tf-asg"
     }}
