@@ -125,20 +125,29 @@ Result<int> Database::SchemaVersion() {
   return 0;
 }
 
-Status Database::Migrate(const std::vector<std::string>& migrations) {
+Status Database::ApplySchemaStep(const std::string& sql, size_t version) {
+  Transaction tx(this);
+  ECS_RETURN_IF_ERROR(tx.Begin());
+  ECS_RETURN_IF_ERROR(Execute(sql));
+  auto stmt = Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, std::to_string(version));
+  Status st;
+  (*stmt)->Step(&st);
+  ECS_RETURN_IF_ERROR(st);
+  return tx.Commit();
+}
+
+Status Database::Migrate(const std::vector<std::string>& migrations,
+                         const std::string& current_schema) {
   auto version = SchemaVersion();
   if (!version.ok()) return version.status();
-  for (size_t i = static_cast<size_t>(*version); i < migrations.size(); ++i) {
-    Transaction tx(this);
-    ECS_RETURN_IF_ERROR(tx.Begin());
-    ECS_RETURN_IF_ERROR(Execute(migrations[i]));
-    auto stmt = Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)");
-    if (!stmt.ok()) return stmt.status();
-    (*stmt)->Bind(1, std::to_string(i + 1));
-    Status st;
-    (*stmt)->Step(&st);
-    ECS_RETURN_IF_ERROR(st);
-    ECS_RETURN_IF_ERROR(tx.Commit());
+  if (*version == 0 && !migrations.empty()) {
+    ECS_RETURN_IF_ERROR(ApplySchemaStep(current_schema, migrations.size()));
+  } else {
+    for (size_t i = static_cast<size_t>(*version); i < migrations.size(); ++i) {
+      ECS_RETURN_IF_ERROR(ApplySchemaStep(migrations[i], i + 1));
+    }
   }
   if (creating_) {
     // The schema is there: from now on every commit is what the durability rule promises.

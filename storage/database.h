@@ -55,15 +55,19 @@ class Database {
   Status Run(const std::string& sql);
 
   // Applies migrations[i] for every i >= current schema version, each in its own transaction,
-  // recording the new version in `meta`. A database file Open() created is synchronous=NORMAL
-  // from the end of its first Migrate() (see Open()).
-  Status Migrate(const std::vector<std::string>& migrations);
+  // recording the new version in `meta`. An empty database (version 0) gets `current_schema`
+  // instead, the result of all of them, in one transaction: a new data dir need not build and
+  // drop the tables of every past version. A database file Open() created is
+  // synchronous=NORMAL from the end of its first Migrate() (see Open()).
+  Status Migrate(const std::vector<std::string>& migrations, const std::string& current_schema);
   Result<int> SchemaVersion();
 
   sqlite3* handle() { return db_; }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  // Runs one schema change and records `version` in `meta`, in one transaction.
+  Status ApplySchemaStep(const std::string& sql, size_t version);
   sqlite3* db_;
   bool creating_ = false;  // a new file, synchronous=OFF until its schema exists
   std::unordered_map<std::string, sqlite3_stmt*> cache_;

@@ -160,7 +160,7 @@ class Store {
   // WAL checkpoints from now on run on a thread of their own (storage/checkpointer.h), not
   // inside a commit. A no-op for the ephemeral store.
   Status StartBackgroundCheckpoints();
-  Result<int> SchemaVersion() { return db_->SchemaVersion(); }
+  Result<int> SchemaVersion() { return db_->SchemaVersion(); }  // REQUIRES: not ephemeral
 
   // Test hook: the next WriteBatch of a non-empty batch fails (and rolls back).
   void FailNextFlush() { fail_next_flush_ = true; }
@@ -179,7 +179,7 @@ class Store {
   std::unique_ptr<Checkpointer> checkpointer_;  // after db_: stops before db_ closes
   int fail_after_ = 0;
   bool injected_failure_armed_ = false;
-  bool discard_writes_ = false;  // OpenEphemeral
+  bool discard_writes_ = false;  // OpenEphemeral (db_ is null then)
   bool group_commit_ = false;
   Batch pending_;
   std::atomic<bool> fail_next_flush_ = false;
@@ -190,5 +190,7 @@ class Store {
 
 // The schema, one entry per version. Append only.
 const std::vector<std::string>& Migrations();
+// The schema all of Migrations() produce, created at once in a new database.
+const std::string& CurrentSchema();
 
 }  // namespace ecs::storage

@@ -152,12 +152,48 @@ TEST_CASE("The ephemeral store keeps nothing but still fails on demand", "[stora
   CHECK((*store)->Commit(cs).ok());
 }
 
+// Every table's columns, keys, indexes and WITHOUT ROWID flag, one line each.
+std::vector<std::string> SchemaShape(Database& db) {
+  std::vector<std::string> lines;
+  for (const char* sql :
+       {"SELECT name || ' ' || ncol || ' wr=' || wr FROM pragma_table_list WHERE schema = 'main' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT m.name || '.' || p.name || ' ' || p.type || ' nn=' || p.\"notnull\" || ' pk=' || "
+        "p.pk FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
+        "ORDER BY m.name, p.cid",
+        "SELECT m.name || ' ' || il.origin || ' u=' || il.\"unique\" || ' ' || ii.seqno || ':' || "
+        "ii.name FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_info(il.name) "
+        "ii WHERE m.type = 'table' ORDER BY m.name, il.origin, il.name, ii.seqno"}) {
+    auto stmt = db.Prepare(sql);
+    REQUIRE(stmt.ok());
+    Status st;
+    while ((*stmt)->Step(&st)) lines.push_back((*stmt)->ColumnText(0));
+    REQUIRE(st.ok());
+  }
+  return lines;
+}
+
+TEST_CASE("A new database gets the schema that every migration in turn builds", "[storage]") {
+  auto stepwise = Database::Open(":memory:");
+  REQUIRE(stepwise.ok());
+  REQUIRE((*stepwise)->Migrate({Migrations()[0]}, Migrations()[0]).ok());
+  REQUIRE((*stepwise)->Migrate(Migrations(), CurrentSchema()).ok());
+  auto fresh = Database::Open(":memory:");
+  REQUIRE(fresh.ok());
+  REQUIRE((*fresh)->Migrate(Migrations(), CurrentSchema()).ok());
+  CHECK(*(*fresh)->SchemaVersion() == static_cast<int>(Migrations().size()));
+  CHECK(*(*stepwise)->SchemaVersion() == static_cast<int>(Migrations().size()));
+  const auto shape = SchemaShape(**fresh);
+  CHECK(shape.size() >= 7);  // meta and resources, their columns and primary keys
+  CHECK(shape == SchemaShape(**stepwise));
+}
+
 TEST_CASE("A version-1 database is migrated with its rows", "[storage]") {
   const std::string path = TempDbPath();
   {
     auto db = Database::Open(path);
     REQUIRE(db.ok());
-    REQUIRE((*db)->Migrate({Migrations()[0]}).ok());
+    REQUIRE((*db)->Migrate({Migrations()[0]}, Migrations()[0]).ok());
     REQUIRE(*(*db)->SchemaVersion() == 1);
     const model::Cluster c = MakeCluster("old", 7);
     REQUIRE((*db)
@@ -208,7 +244,7 @@ TEST_CASE("Load returns each kind in creation (seq) order, whatever the row orde
   // The (kind, seq) index is gone since migration 3: inserts maintain one index, not two.
   auto db = Database::Open(":memory:");
   REQUIRE(db.ok());
-  REQUIRE((*db)->Migrate(Migrations()).ok());
+  REQUIRE((*db)->Migrate(Migrations(), CurrentSchema()).ok());
   auto indexes = (*db)->Prepare(
       "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = "
       "'resources_by_kind_seq'");
@@ -341,13 +377,13 @@ TEST_CASE("A new database file is built without fsyncs, then commits at synchron
     auto db = Database::Open(path);
     REQUIRE(db.ok());
     CHECK(SynchronousLevel(**db) == kOff);  // nothing acknowledged yet
-    REQUIRE((*db)->Migrate(Migrations()).ok());
+    REQUIRE((*db)->Migrate(Migrations(), CurrentSchema()).ok());
     CHECK(SynchronousLevel(**db) == kNormal);
   }
   auto reopened = Database::Open(path);  // an existing file is never relaxed
   REQUIRE(reopened.ok());
   CHECK(SynchronousLevel(**reopened) == kNormal);
-  REQUIRE((*reopened)->Migrate(Migrations()).ok());
+  REQUIRE((*reopened)->Migrate(Migrations(), CurrentSchema()).ok());
   CHECK(SynchronousLevel(**reopened) == kNormal);
 }
 
