@@ -4,10 +4,12 @@ namespace ecs::api {
 
 void EncodeCache::Trim() {
   // Superseded task generations, purged tasks and deleted services are never asked for again:
-  // dropping everything
-  // now and then keeps them from piling up, at the cost of re-encoding the live ones once.
-  if (tasks_.size() >= max_entries_) tasks_.clear();
-  if (events_.size() >= max_entries_) events_.clear();
+  // dropping everything now and then keeps them from piling up, at the cost of re-encoding the
+  // live ones once.
+  if (bytes_ < max_bytes_) return;
+  tasks_.clear();
+  events_.clear();
+  bytes_ = 0;
 }
 
 const std::string* EncodeCache::FindTask(const model::Task& t) const {
@@ -17,9 +19,11 @@ const std::string* EncodeCache::FindTask(const model::Task& t) const {
 }
 
 const std::string& EncodeCache::PutTask(const model::Task& t, std::string json) {
-  std::string& slot = tasks_[t.generation];
-  slot = std::move(json);
-  return slot;
+  auto [it, added] = tasks_.try_emplace(t.generation);
+  if (added) bytes_ += kEntryOverhead;
+  bytes_ = bytes_ - it->second.size() + json.size();
+  it->second = std::move(json);
+  return it->second;
 }
 
 const std::string* EncodeCache::FindEvents(const model::Service& s) const {
@@ -33,10 +37,14 @@ const std::string* EncodeCache::FindEvents(const model::Service& s) const {
 }
 
 const std::string& EncodeCache::PutEvents(const model::Service& s, std::string json) {
-  Events& e = events_[s.arn];
+  auto [it, added] = events_.try_emplace(s.arn);
+  Events& e = it->second;
+  if (added) bytes_ += kEntryOverhead + s.arn.size();
+  bytes_ -= e.newest_event.size() + e.json.size();
   e.newest_event = s.events.empty() ? "" : s.events.front().id;
   e.event_count = s.events.size();
   e.json = std::move(json);
+  bytes_ += e.newest_event.size() + e.json.size();
   return e.json;
 }
 

@@ -69,9 +69,9 @@ TEST_CASE("The events cache follows the newest event and the count", "[encode][c
   CHECK(cache.FindEvents(s) == nullptr);
 }
 
-TEST_CASE("The cache is bounded: past its limit it starts over between requests",
+TEST_CASE("The cache is bounded: past its byte budget it starts over between requests",
           "[encode][cache]") {
-  EncodeCache cache(/*max_entries=*/2);
+  EncodeCache cache(/*max_bytes=*/250);  // two entries' overhead and text, not three
   model::Task a = TwoContainers(), b = TwoContainers(), c = TwoContainers();
   a.generation = 1;
   b.generation = 2;
@@ -84,10 +84,21 @@ TEST_CASE("The cache is bounded: past its limit it starts over between requests"
   cache.Trim();  // the next request: over the limit, the stale entries go
   CHECK(cache.FindTask(a) == nullptr);
   CHECK(cache.FindTask(c) == nullptr);
-  cache.Trim();  // under the limit: kept
+  CHECK(cache.bytes() == 0);
+  cache.Trim();  // under the budget: kept
   cache.PutTask(c, "C");
+  cache.PutTask(c, "CC");  // a replaced encoding counts once
   cache.Trim();
-  CHECK(*cache.FindTask(c) == "C");
+  CHECK(*cache.FindTask(c) == "CC");
+  CHECK(cache.bytes() < 250);
+  model::Service s;
+  s.arn = "arn:aws:ecs:us-east-1:000000000000:service/c/s";
+  s.events.push_front({"e1", 1, "one"});
+  cache.PutEvents(s, std::string(200, 'x'));  // events count too: now over the budget
+  CHECK(cache.bytes() > 250);
+  cache.Trim();
+  CHECK(cache.FindTask(c) == nullptr);
+  CHECK(cache.FindEvents(s) == nullptr);
 }
 
 TEST_CASE("A task definition shows its body with the registration spliced in", "[encode]") {
