@@ -156,9 +156,9 @@ bool ServiceScheduler::ReconcileServices(Millis now, storage::ChangeSet& changes
     ClusterState* cs = state_.index.FindCluster(key.tenant, key.cluster);
     if (!cs) continue;
     model::Service* svc = cs->FindService(key.service);
-    const bool idle = !svc || svc->status == model::ServiceStatus::kInactive ||
-                      (!svc->dirty && svc->settled &&
-                       svc->instances_generation == cs->instances_generation);
+    const bool idle =
+        !svc || svc->status == model::ServiceStatus::kInactive ||
+        (!svc->dirty && svc->settled && svc->instances_generation == cs->instances_generation);
     if (!idle) {
       const model::ServiceStatus status = svc->status;
       svc->instances_generation = cs->instances_generation;
