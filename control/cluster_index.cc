@@ -36,6 +36,10 @@ model::Service* ClusterState::FindService(std::string_view name) { return FindIn
 const model::Service* ClusterState::FindService(std::string_view name) const {
   return FindIn(services, name);
 }
+void ClusterState::WakeService(model::Service& svc) {
+  svc.dirty = true;
+  services_to_visit.insert(svc.name);  // no allocation when listed already
+}
 
 void ClusterState::RebuildCandidates() {
   if (!candidates_stale_) return;
@@ -111,6 +115,7 @@ model::ContainerInstance& ClusterIndex::PutInstance(ClusterState& cs, model::Con
 }
 
 void ClusterIndex::RefreshView(ClusterState& cs, const model::ContainerInstance& ci) {
+  ++cs.instances_generation;  // every service must see the new instance set
   scheduler::InstanceView& v = cs.views[ci.id];
   v.arn = ci.arn;
   v.arn_hash = scheduler::HashArn(ci.arn);
@@ -269,6 +274,7 @@ model::Service& ClusterIndex::PutService(ClusterState& cs, model::Service svc) {
   std::string name = svc.name;
   model::Service& slot =
       cs.services.insert_or_assign(std::move(name), std::move(svc)).first->second;
+  cs.services_to_visit.insert(slot.name);  // created, changed or loaded: planned next pass
   RecountServices(cs);
   return slot;
 }

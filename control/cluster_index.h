@@ -49,6 +49,19 @@ struct ClusterState {
   // Each service's tasks that are not STOPPED, for the scheduler and the counts.
   std::map<std::string, std::set<model::Task*>> service_tasks;
 
+  // The service scheduler's work list, so a pass costs what changed, not the cluster's size:
+  // the names of the services that may have work (dirty or not settled), and a generation of
+  // the instance set, bumped whenever an instance is put or updated (RefreshView; every change
+  // of status, agent connection or attributes goes through it). A service not listed, settled,
+  // and whose instances_generation is current has nothing to do, and a pass does not look at it.
+  std::set<std::string, std::less<>> services_to_visit;
+  uint64_t instances_generation = 0;
+  // The generation for which every service was listed (a pass lists them all when it moved on).
+  uint64_t instances_generation_listed = 0;
+  // Marks a service of this cluster for the scheduler's next pass (its tasks, deployments or
+  // settings changed).
+  void WakeService(model::Service& svc);
+
   // RunTask's candidates: the instances that are not INACTIVE and their views, in id order.
   // Rebuilt on demand after an instance changed.
   const std::vector<const scheduler::InstanceView*>& candidate_views();

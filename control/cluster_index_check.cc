@@ -12,6 +12,20 @@ Status Broken(const Tenant& t, const std::string& cluster, const std::string& wh
                         cluster + ": " + what);
 }
 
+// The scheduler's work list holds every service that may have work: dirty, not settled, or not
+// planned against the instances as they are (once they were listed for that generation).
+Status CheckServicesToVisit(const Tenant& t, const std::string& name, const ClusterState& cs) {
+  const bool generation_listed = cs.instances_generation_listed == cs.instances_generation;
+  for (const auto& [service, svc] : cs.services) {
+    if (svc.status == model::ServiceStatus::kInactive) continue;
+    const bool behind = generation_listed && svc.instances_generation != cs.instances_generation;
+    if ((svc.dirty || !svc.settled || behind) && !cs.services_to_visit.contains(service)) {
+      return Broken(t, name, "services_to_visit misses " + service);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ClusterIndex::CheckCluster(const Tenant& t, const std::string& name,
@@ -57,7 +71,7 @@ Status ClusterIndex::CheckCluster(const Tenant& t, const std::string& name,
     live.erase(service);
   }
   if (!live.empty()) return Broken(t, name, "service_tasks misses " + live.begin()->first);
-  return Status::Ok();
+  return CheckServicesToVisit(t, name, cs);
 }
 
 Status ClusterIndex::CheckInvariants() const {

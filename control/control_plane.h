@@ -53,6 +53,8 @@ class ControlPlane {
   Status RecoverFromFailedCommit();
   // Every derived index recomputed and compared (ClusterIndex::CheckInvariants).
   Status CheckInvariants() const { return state_.index.CheckInvariants(); }
+  // What is in memory, read-only (unit tests look at the scheduler's work list).
+  const ClusterIndex& index() const { return state_.index; }
   // Everything held in memory as the rows that store it (what a restart would load); with a
   // scope, the rows of those tenants only.
   storage::ChangeSet DumpRows(const StateScope& scope = {}) const;

@@ -134,7 +134,7 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
     d.status_reason = "Stopped by StopServiceDeployment.";
     d.stopped_at = now;
   }
-  svc.dirty = true;
+  cs.WakeService(svc);
   storage::ChangeSet changes;
   changes.PutService(svc);
   ClusterIndex::RecountServices(cs);

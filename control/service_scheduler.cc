@@ -16,21 +16,6 @@ constexpr int64_t kThrottleAfter = 3;
 constexpr Millis kThrottleBase = 10'000;
 constexpr Millis kThrottleMax = Millis{15} * 60'000;
 
-// Changes whenever an instance appears, goes, changes status, agent connection or attributes
-// (every such change bumps the instance's version).
-uint64_t InstancesSignature(
-    const std::map<std::string, model::ContainerInstance, std::less<>>& instances) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
-  for (const auto& [id, ci] : instances) {
-    mix(std::hash<std::string>{}(id));
-    mix(static_cast<uint64_t>(ci.version));
-    mix(static_cast<uint64_t>(ci.status));
-    mix(ci.agent_connected ? 1 : 2);
-  }
-  return h;
-}
-
 }  // namespace
 
 model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Millis now) {
@@ -116,6 +101,7 @@ bool ServiceScheduler::RollBack(model::Service& svc, bool circuit_breaker,
   svc.next_launch_at = 0;
   svc.throttle_reported = false;
   svc.placement_failure_reported = false;
+  // Listed by the caller: the scheduler's pass is visiting it, or StopServiceDeployment wakes it.
   svc.dirty = true;
   return true;
 }
@@ -144,38 +130,46 @@ void ServiceScheduler::ForgetPass() {
   pass_next_ = 0;
 }
 
-bool ServiceScheduler::ReconcileServices(Millis now, storage::ChangeSet& changes,
-                                         const std::function<bool()>* out_of_time) {
-  if (!out_of_time || pass_next_ >= pass_.size()) {
-    ForgetPass();
-    for (const auto& [tenant, ts] : state_.index.tenants()) {
-      for (const auto& [cluster, cs] : ts.cluster_state) {
+void ServiceScheduler::ListPass() {
+  ForgetPass();
+  for (const auto& [tenant, listed] : state_.index.tenants()) {
+    for (auto& [cluster, cs] : state_.index.FindTenant(tenant)->cluster_state) {
+      // The instances changed since the last listing: every service plans against them.
+      if (cs.instances_generation != cs.instances_generation_listed) {
         for (const auto& [name, svc] : cs.services) {
-          if (svc.status != model::ServiceStatus::kInactive)
-            pass_.push_back({tenant, cluster, name});
+          if (svc.status != model::ServiceStatus::kInactive) cs.services_to_visit.insert(name);
         }
+        cs.instances_generation_listed = cs.instances_generation;
       }
+      for (const std::string& name : cs.services_to_visit) pass_.push_back({tenant, cluster, name});
     }
   }
-  // Instance signatures of the clusters visited by this call (clusters change between calls).
-  std::map<const ClusterState*, uint64_t> signatures;
+}
+
+bool ServiceScheduler::ReconcileServices(Millis now, storage::ChangeSet& changes,
+                                         const std::function<bool()>* out_of_time) {
+  if (!out_of_time || pass_next_ >= pass_.size()) ListPass();
   bool worked = false;  // every call makes progress, however short its time
   while (pass_next_ < pass_.size()) {
     if (worked && out_of_time && (*out_of_time)()) return false;
     const ServiceKey& key = pass_[pass_next_++];
     ClusterState* cs = state_.index.FindCluster(key.tenant, key.cluster);
-    model::Service* svc = cs ? cs->FindService(key.service) : nullptr;
-    if (!svc || svc->status == model::ServiceStatus::kInactive) continue;
-    auto sig = signatures.find(cs);
-    if (sig == signatures.end()) {
-      sig = signatures.emplace(cs, InstancesSignature(cs->instances)).first;
+    if (!cs) continue;
+    model::Service* svc = cs->FindService(key.service);
+    const bool idle =
+        !svc || svc->status == model::ServiceStatus::kInactive ||
+        (!svc->dirty && svc->settled && svc->instances_generation == cs->instances_generation);
+    if (!idle) {
+      const model::ServiceStatus status = svc->status;
+      svc->instances_generation = cs->instances_generation;
+      worked = true;
+      ReconcileService(*cs, *svc, now, changes);
+      if (svc->status != status) ClusterIndex::RecountServices(*cs);
     }
-    if (!svc->dirty && svc->settled && svc->instances_signature == sig->second) continue;
-    const model::ServiceStatus status = svc->status;
-    svc->instances_signature = sig->second;
-    worked = true;
-    ReconcileService(*cs, *svc, now, changes);
-    if (svc->status != status) ClusterIndex::RecountServices(*cs);
+    // Listed again by whatever gives it work: a task change, an update, an instance change.
+    if (idle || (!svc->dirty && svc->settled) || svc->status == model::ServiceStatus::kInactive) {
+      cs->services_to_visit.erase(key.service);
+    }
   }
   return true;
 }
@@ -185,7 +179,7 @@ void ServiceScheduler::OnTaskChanged(ClusterState& cs, model::Task& t, Millis no
   if (t.service_name.empty()) return;
   model::Service* svc = cs.FindService(t.service_name);
   if (!svc) return;
-  svc->dirty = true;
+  cs.WakeService(*svc);
   auto d = std::find_if(svc->deployments.begin(), svc->deployments.end(),
                         [&](const model::Deployment& dep) { return dep.id == t.started_by; });
   if (d == svc->deployments.end()) return;

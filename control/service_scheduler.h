@@ -6,9 +6,11 @@
 // service operations share with it: new deployments, events, rollbacks.
 //
 // Cost. A service that is settled (steady, nothing to do) is skipped until one of its tasks
-// changes, it is updated, or its cluster's instances change (a signature over id, status,
-// version and agent connection). A service is written to the store only when the tick changed
-// something about it, so an idle cluster commits nothing.
+// changes, it is updated, or its cluster's instances change. A pass lists only the services
+// that may have work (ClusterState::services_to_visit, all of a cluster's once its instance
+// generation moved), so at 5,000 services a request that touches one pays for one. A service is
+// written to the store only when the tick changed something about it, so an idle cluster
+// commits nothing.
 //
 // THREADING: state strand only.
 #pragma once
@@ -58,6 +60,8 @@ class ServiceScheduler {
                         Millis now, storage::ChangeSet& changes);
   // Forgets the pass in progress (after a reset or reload).
   void ForgetPass();
+  // Starts a pass: lists every cluster's services to visit.
+  void ListPass();
 
   // What the service operations share with the scheduler.
   model::Deployment NewDeployment(const model::Service& svc, Millis now);

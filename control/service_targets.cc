@@ -68,7 +68,7 @@ void ServiceScheduler::OnTargetsChanged(ClusterState& cs, const model::Task& t,
                       now);
     }
   }
-  svc->dirty = true;  // the scheduler's pass over it, which writes the row, comes next
+  cs.WakeService(*svc);  // the scheduler's pass over it, which writes the row, comes next
   svc->unsaved_events = true;
 }
 

@@ -137,10 +137,10 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
     if (t.status == model::TaskSetStatus::kDraining) continue;
     t.computed_desired_count = scheduler::ComputedDesiredCount(next.desired_count, t.scale);
   }
-  next.dirty = true;
   storage::ChangeSet changes;
   changes.PutService(next);
   *current = std::move(next);
+  c->state->WakeService(*current);
   ClusterIndex::RecountServices(*c->state);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return current;
@@ -162,7 +162,7 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
   }
   const Millis now = Now();
   svc->desired_count = 0;
-  svc->dirty = true;
+  cs.WakeService(*svc);
   storage::ChangeSet changes;
   changes.PutTags(svc->arn, {});  // tags go with the service
   state_.tags.Erase(svc->arn);

@@ -77,7 +77,7 @@ Result<scheduler::TargetHealthConfig> ControlPlane::SetTargetGroup(
     for (auto& [id, t] : cs.tasks) {
       model::Service* svc = t.service_name.empty() ? nullptr : cs.FindService(t.service_name);
       if (!svc || t.is_stopped() || !t.wants_running() || !IsTarget(*svc, t)) continue;
-      svc->dirty = true;
+      cs.WakeService(*svc);
       state_.index.UpdateTask(cs, t, [&](model::Task& task) { task.next_transition_at = now; });
       changes.PutTask(t);
     }

@@ -55,7 +55,9 @@ Result<TaskProtectionResult> ControlPlane::UpdateTaskProtection(
     });
     changes.PutTask(*t);
     // Its service may now scale in or finish a deployment it was waiting on.
-    if (model::Service* svc = c->state->FindService(t->service_name)) svc->dirty = true;
+    if (model::Service* svc = c->state->FindService(t->service_name)) {
+      c->state->WakeService(*svc);
+    }
     out.tasks.push_back({t->arn, enabled, t->protection_expires_at});
   }
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -47,6 +47,11 @@ Status CheckScale(double scale, const std::string& unit) {
   return Status::Ok();
 }
 
+// Lists a task set's service for the scheduler's next pass.
+void Wake(State& state, model::Service& svc) {
+  state.index.FindCluster(svc.tenant, svc.cluster)->WakeService(svc);
+}
+
 }  // namespace
 
 model::TaskSet NewTaskSet(State& state, const model::Service& svc, const model::Service& validated,
@@ -164,7 +169,7 @@ Result<TaskSetView> ControlPlane::CreateTaskSet(const RequestContext& ctx, TaskS
   set.external_id = in.external_id;
   set.client_token = in.members.client_token;
   svc.task_sets.push_back(set);
-  svc.dirty = true;
+  Wake(state_, svc);
   storage::ChangeSet changes;
   changes.PutService(svc);
   changes.PutTags(set.arn, in.members.tags);
@@ -212,7 +217,7 @@ Result<TaskSetView> ControlPlane::UpdateTaskSet(const RequestContext& ctx,
   t->scale = scale;
   t->computed_desired_count = scheduler::ComputedDesiredCount(svc.desired_count, scale);
   t->updated_at = Now();
-  svc.dirty = true;
+  Wake(state_, svc);
   storage::ChangeSet changes;
   changes.PutService(svc);
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -246,7 +251,7 @@ Result<TaskSetView> ControlPlane::UpdateServicePrimaryTaskSet(const RequestConte
     return s.status == model::TaskSetStatus::kPrimary;
   });
   ShowPrimaryOnService(svc);
-  svc.dirty = true;
+  Wake(state_, svc);
   storage::ChangeSet changes;
   changes.PutService(svc);
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -276,7 +281,7 @@ Result<TaskSetView> ControlPlane::DeleteTaskSet(const RequestContext& ctx,
   t->updated_at = Now();
   TaskSetView out{&svc, *t};
   if (was_primary) ShowPrimaryOnService(svc);
-  svc.dirty = true;
+  Wake(state_, svc);
   storage::ChangeSet changes;
   changes.PutService(svc);
   changes.PutTags(t->arn, {});  // tags go with the set

@@ -232,13 +232,14 @@ struct Service {
   bool placement_failure_reported = false;  // "unable to place" said once until placement works
   bool throttle_reported = false;           // "unable to consistently start" said once
   // The reconciler skips a settled service (steady, nothing to do) until one of its tasks changes,
-  // the service is updated, or the cluster's instances change (instances_signature).
+  // the service is updated, or the cluster's instances change (instances_generation; the
+  // cluster's list of services to visit is control/cluster_index.h).
   bool dirty = true;
   bool settled = false;
   // Events added outside the scheduler's pass (target registrations): the pass writes the row
   // once, instead of one encoding of the whole service per event.
   bool unsaved_events = false;
-  uint64_t instances_signature = 0;
+  uint64_t instances_generation = 0;  // of its cluster's instances, when last planned
 
   bool is_daemon() const { return scheduling_strategy == SchedulingStrategy::kDaemon; }
   // Task sets instead of rolling deployments (EXTERNAL or CODE_DEPLOY controller).

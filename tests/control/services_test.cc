@@ -372,6 +372,68 @@ int64_t RollAndCheck(ServiceFixture& f, RollCase c, int instances) {
 
 }  // namespace
 
+namespace {
+
+// The services the scheduler's next pass visits, and the instance generation each was planned
+// against, in cluster "c".
+std::set<std::string> ToVisit(const ServiceFixture& f) {
+  const ClusterState* cs = f.cp->index().FindCluster(f.ctx.tenant, "c");
+  REQUIRE(cs);
+  return {cs->services_to_visit.begin(), cs->services_to_visit.end()};
+}
+
+bool PlannedAgainstCurrentInstances(const ServiceFixture& f, const std::string& service) {
+  const ClusterState* cs = f.cp->index().FindCluster(f.ctx.tenant, "c");
+  REQUIRE(cs);
+  return cs->FindService(service)->instances_generation == cs->instances_generation;
+}
+
+}  // namespace
+
+TEST_CASE("A pass visits only the services whose tasks, settings or instances changed",
+          "[services][scale]") {
+  ServiceFixture f;
+  f.Fleet(3);
+  auto td = f.Definition("app");
+  f.Create(f.Input("a", td, 2));
+  f.Create(f.Input("b", td, 2));
+  CHECK(ToVisit(f) == std::set<std::string>{"a", "b"});  // new services are planned
+  f.RunUntil([&] { return f.Stable("a") && f.Stable("b") && ToVisit(f).empty(); });
+
+  // Settled and nothing changed: neither is listed, tick after tick.
+  f.RunFor(2000);
+  CHECK(ToVisit(f).empty());
+
+  // An update lists that service alone.
+  ServiceInput up;
+  up.cluster = "c";
+  up.service = "a";
+  up.desired_count = 3;
+  f.Update(up);
+  CHECK(ToVisit(f) == std::set<std::string>{"a"});
+  f.RunUntil([&] { return f.Live("a").size() == 3 && ToVisit(f).empty(); });
+
+  // A task change lists its service alone.
+  const std::string victim = f.Live("b").front()->arn;
+  REQUIRE(f.cp->StopTask(f.ctx, "c", victim, "test").ok());
+  CHECK(ToVisit(f) == std::set<std::string>{"b"});
+  f.RunUntil([&] { return f.Stable("b") && ToVisit(f).empty(); });
+
+  // An instance change: every service is planned against the new instance set.
+  REQUIRE(PlannedAgainstCurrentInstances(f, "a"));
+  const std::vector<std::string> more = f.Fleet(1);
+  CHECK_FALSE(PlannedAgainstCurrentInstances(f, "a"));
+  CHECK_FALSE(PlannedAgainstCurrentInstances(f, "b"));
+  f.Tick();
+  CHECK(PlannedAgainstCurrentInstances(f, "a"));
+  CHECK(PlannedAgainstCurrentInstances(f, "b"));
+  f.RunUntil([&] { return ToVisit(f).empty(); });
+  REQUIRE(f.cp->SetAgentConnected(f.ctx, "c", more.front(), false).ok());
+  f.Tick();
+  CHECK(PlannedAgainstCurrentInstances(f, "a"));
+  CHECK(PlannedAgainstCurrentInstances(f, "b"));
+}
+
 TEST_CASE("Rolling deployments keep the min/max bounds at every tick", "[services][deploy]") {
   SECTION("desiredCount 4, 50/200: start 4, stop 2 at once, then the rest") {
     ServiceFixture f;
