@@ -126,8 +126,18 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
   d.updated_at = now;
   d.rollout_state_reason = "ECS deployment " + d.id + (rollback ? " rolled back" : " stopped") +
                            " by StopServiceDeployment.";
-  if (!rollback ||
-      !scheduler_.RollBack(svc, false, "Rollback requested by StopServiceDeployment.", now)) {
+  const std::string stopped_id = d.service_deployment_id;
+  const bool blue_green = d.strategy == model::DeploymentStrategy::kBlueGreen;
+  if (rollback &&
+      scheduler_.RollBack(svc, false, "Rollback requested by StopServiceDeployment.", now)) {
+    // A blue/green rollback is observable as ROLLBACK_REQUESTED first (traffic and tasks
+    // already go back to blue); the scheduler moves it on (ServiceScheduler::AdvanceRollbacks).
+    for (auto& other : svc.deployments) {
+      if (blue_green && other.service_deployment_id == stopped_id) {
+        other.deployment_status = ServiceDeploymentStatus::kRollbackRequested;
+      }
+    }
+  } else {
     // ABORT (or nothing to roll back to): the deployment stops where it is; its tasks keep
     // running and it starts no more.
     d.deployment_status = ServiceDeploymentStatus::kStopped;

@@ -43,6 +43,7 @@ class Applier {
     ECS_RETURN_IF_ERROR(Network());
     ECS_RETURN_IF_ERROR(EchoedMembers());
     ECS_RETURN_IF_ERROR(LoadBalancers());
+    ECS_RETURN_IF_ERROR(DeploymentStrategy());
     return new_deployment_;
   }
 
@@ -61,6 +62,8 @@ class Applier {
   Status Network();
   Status EchoedMembers();
   Status LoadBalancers();
+  Status DeploymentStrategy();
+  Status BlueGreenLoadBalancers() const;
   bool daemon() const { return svc_.is_daemon(); }
   bool fargate() const { return svc_.uses_fargate(); }
   // A member whose change starts a new deployment on update.
@@ -370,6 +373,88 @@ Status Applier::LoadBalancers() {
       return Status::InvalidParameter("The container " + lb.container_name +
                                       " did not have a container port " + std::to_string(port) +
                                       " defined.");
+    }
+  }
+  return Status::Ok();
+}
+
+// deploymentConfiguration.strategy and the members only BLUE_GREEN uses (issue #13): checked on
+// the service as it will be, so an update that changes one of them alone is checked too.
+// LINEAR and CANARY are refused by the API before this (not simulated yet).
+Status Applier::DeploymentStrategy() {
+  if (in_.deployment_strategy) svc_.deployment_strategy = *in_.deployment_strategy;
+  if (in_.bake_time_minutes) {
+    if (*in_.bake_time_minutes < 0 || *in_.bake_time_minutes > 1440) {
+      return Status::InvalidParameter("bakeTimeInMinutes must be between 0 and 1440.");
+    }
+    svc_.bake_time_minutes = *in_.bake_time_minutes;
+  }
+  const bool blue_green = svc_.deployment_strategy == model::DeploymentStrategy::kBlueGreen;
+  if (!blue_green) {
+    if (in_.bake_time_minutes) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.bakeTimeInMinutes is only valid with the BLUE_GREEN, LINEAR "
+          "or CANARY deployment strategy.");
+    }
+    svc_.bake_time_minutes = -1;
+    for (const model::LoadBalancer& lb : svc_.load_balancers) {
+      if (lb.advanced) {
+        return Status::InvalidParameter(
+            "loadBalancers.advancedConfiguration is only valid with the BLUE_GREEN, LINEAR or "
+            "CANARY deployment strategy.");
+      }
+    }
+    return Status::Ok();
+  }
+  if (svc_.deployment_controller != model::DeploymentControllerType::kEcs) {
+    return Status::InvalidParameter(
+        "The BLUE_GREEN deployment strategy requires the ECS deployment controller.");
+  }
+  if (daemon()) {
+    return Status::InvalidParameter(
+        "The daemon scheduling strategy does not support the BLUE_GREEN deployment strategy.");
+  }
+  // The model's DeploymentConfiguration documentation: "You must provide this parameter when you
+  // use the BLUE_GREEN deployment strategy."
+  if (svc_.bake_time_minutes < 0) {
+    return Status::InvalidParameter(
+        "deploymentConfiguration.bakeTimeInMinutes is required with the BLUE_GREEN deployment "
+        "strategy.");
+  }
+  return BlueGreenLoadBalancers();
+}
+
+// Blue/green traffic shifting needs, for each target group, the alternate target group, the
+// production listener rule and the role that may change them (AdvancedConfiguration in the model);
+// the test listener rule is optional.
+Status Applier::BlueGreenLoadBalancers() const {
+  for (const model::LoadBalancer& lb : svc_.load_balancers) {
+    if (!lb.load_balancer_name.empty()) {
+      return Status::InvalidParameter(
+          "The BLUE_GREEN deployment strategy does not support Classic Load Balancers: specify a "
+          "targetGroupArn with an advancedConfiguration.");
+    }
+    if (!lb.advanced) {
+      return Status::InvalidParameter(
+          "loadBalancers.advancedConfiguration is required for each load balancer with the "
+          "BLUE_GREEN deployment strategy.");
+    }
+    const model::LoadBalancer::Advanced& a = *lb.advanced;
+    for (const auto& [member, value] :
+         {std::pair<const char*, const std::string&>{"alternateTargetGroupArn",
+                                                     a.alternate_target_group_arn},
+          {"productionListenerRule", a.production_listener_rule},
+          {"roleArn", a.role_arn}}) {
+      if (value.empty()) {
+        return Status::InvalidParameter("loadBalancers.advancedConfiguration." +
+                                        std::string(member) +
+                                        " is required with the BLUE_GREEN deployment strategy.");
+      }
+    }
+    if (a.alternate_target_group_arn == lb.target_group_arn) {
+      return Status::InvalidParameter(
+          "loadBalancers.advancedConfiguration.alternateTargetGroupArn must differ from the "
+          "targetGroupArn.");
     }
   }
   return Status::Ok();

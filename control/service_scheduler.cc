@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "scheduler/blue_green_planner.h"
 
 namespace ecs::control {
 
@@ -58,6 +59,17 @@ model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Mil
       d.source_revision_id = prev.revision_number();
       break;
     }
+  }
+  if (svc.deployment_strategy == model::DeploymentStrategy::kBlueGreen) {
+    // PENDING until the scheduler runs its first stage (scheduler/blue_green_planner.h).
+    const auto older_active = std::count_if(
+        svc.deployments.begin(), svc.deployments.end(),
+        [](const model::Deployment& o) { return o.status != model::DeploymentStatus::kInactive; });
+    d.strategy = model::DeploymentStrategy::kBlueGreen;
+    d.bake_time_minutes = svc.bake_time_minutes;
+    d.lifecycle_stage = scheduler::FirstStage(static_cast<int>(older_active));
+    d.stage_entered_at = now;
+    d.deployment_status = model::ServiceDeploymentStatus::kPending;
   }
   return d;
 }

@@ -113,6 +113,14 @@ class ServiceScheduler {
                 storage::ChangeSet& changes, std::vector<std::string>* stopped_ids);
   bool RetireDrained(model::Service& svc, const TickPlan& plan, Millis now);
   bool Complete(model::Service& svc, Millis now);
+  // A BLUE_GREEN PRIMARY's stage step (scheduler/blue_green_planner.h) recorded in the
+  // deployment: stage, traffic, PENDING -> IN_PROGRESS. True when something changed.
+  bool AdvanceBlueGreen(model::Service& svc, const TickPlan& plan, Millis now);
+  // A blue/green deployment rolled back by StopServiceDeployment: ROLLBACK_REQUESTED ->
+  // ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL once the revision it went back to completed,
+  // each step at least one dwell apart (observable under a frozen clock). True when something
+  // changed; `*waiting` when a step is still to come.
+  bool AdvanceRollbacks(model::Service& svc, Millis now, bool* waiting);
   bool UpdateDeploymentCounts(ClusterState& cs, model::Service& svc);
   int64_t LaunchServiceTasks(model::Service& svc, int64_t count,
                              const std::vector<int64_t>& strategy_existing, Millis now,

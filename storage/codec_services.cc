@@ -27,6 +27,15 @@ void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& l
         .Member("loadBalancerName", lb.load_balancer_name)
         .Member("containerName", lb.container_name);
     if (lb.container_port) w.Member("containerPort", *lb.container_port);
+    if (lb.advanced) {
+      w.Key("advanced")
+          .StartObject()
+          .Member("alternateTargetGroupArn", lb.advanced->alternate_target_group_arn)
+          .Member("productionListenerRule", lb.advanced->production_listener_rule)
+          .Member("testListenerRule", lb.advanced->test_listener_rule)
+          .Member("roleArn", lb.advanced->role_arn)
+          .EndObject();
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -41,6 +50,12 @@ std::vector<model::LoadBalancer> ReadLoadBalancerArray(RowReader& r, const char*
     lb.load_balancer_name = entry.OptString("loadBalancerName");
     lb.container_name = entry.OptString("containerName");
     lb.container_port = entry.OptInt("containerPort");
+    if (const rapidjson::Value* advanced = entry.Object("advanced")) {
+      RowReader a = entry.Nested(*advanced);
+      lb.advanced = model::LoadBalancer::Advanced{
+          a.OptString("alternateTargetGroupArn"), a.OptString("productionListenerRule"),
+          a.OptString("testListenerRule"), a.OptString("roleArn")};
+    }
     out.push_back(std::move(lb));
   }
   return out;
@@ -83,6 +98,14 @@ void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
       .Member("circuitBreakerStatus", model::ToString(d.circuit_breaker_status))
       .Member("rolledBackTo", d.rolled_back_to)
       .Member("rollbackStartedAt", d.rollback_started_at)
+      .Member("strategy", model::ToString(d.strategy))
+      .Member("lifecycleStage", d.lifecycle_stage ? model::ToString(*d.lifecycle_stage) : "")
+      .Member("stageEnteredAt", d.stage_entered_at)
+      .Member("bakeTimeInMinutes", d.bake_time_minutes)
+      .Key("productionTraffic")
+      .Double(d.production_traffic)
+      .Key("testTraffic")
+      .Double(d.test_traffic)
       .EndObject();
 }
 
@@ -115,6 +138,13 @@ model::Deployment ReadDeployment(RowReader& e) {
                                    .value_or(model::CircuitBreakerStatus::kDisabled);
   dep.rolled_back_to = e.OptString("rolledBackTo");
   dep.rollback_started_at = e.OptInt("rollbackStartedAt", 0);
+  dep.strategy = e.OptEnum<model::DeploymentStrategy>("strategy")
+                     .value_or(model::DeploymentStrategy::kRolling);
+  dep.lifecycle_stage = e.OptEnum<model::LifecycleStage>("lifecycleStage");
+  dep.stage_entered_at = e.OptInt("stageEnteredAt", 0);
+  dep.bake_time_minutes = e.OptInt("bakeTimeInMinutes", 0);
+  dep.production_traffic = e.OptDouble("productionTraffic");
+  dep.test_traffic = e.OptDouble("testTraffic");
   return dep;
 }
 
@@ -183,6 +213,8 @@ void WriteConfiguration(JsonWriter& w, const model::Service& s) {
       .Member("circuitBreakerEnable", s.circuit_breaker_enable)
       .Member("circuitBreakerRollback", s.circuit_breaker_rollback)
       .Member("alarms", s.alarms.text())
+      .Member("deploymentStrategy", model::ToString(s.deployment_strategy))
+      .Member("bakeTimeInMinutes", s.bake_time_minutes)
       .Member("deploymentController", model::ToString(s.deployment_controller));
   WritePlacement(w, s);
   w.Member("networkConfiguration", NetworkText(s.network_configuration));
@@ -210,6 +242,9 @@ void ReadConfiguration(RowReader& r, model::Service& s) {
   s.circuit_breaker_enable = r.OptBool("circuitBreakerEnable");
   s.circuit_breaker_rollback = r.OptBool("circuitBreakerRollback");
   s.alarms = model::RawJson::FromText(r.OptString("alarms"));
+  s.deployment_strategy = r.OptEnum<model::DeploymentStrategy>("deploymentStrategy")
+                              .value_or(model::DeploymentStrategy::kRolling);
+  s.bake_time_minutes = r.OptInt("bakeTimeInMinutes", -1);
   s.deployment_controller = r.OptEnum<model::DeploymentControllerType>("deploymentController")
                                 .value_or(model::DeploymentControllerType::kEcs);
   ReadPlacement(r, s);
