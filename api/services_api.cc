@@ -9,6 +9,47 @@ namespace ecs::api {
 
 namespace {
 
+// deploymentConfiguration.lifecycleHooks. Members are decoded here; which combinations ECS
+// accepts is checked in control/service_input.cc. AWS_LAMBDA hooks (the model's default type)
+// are not simulated yet: refused by name.
+std::vector<model::LifecycleHook> ReadLifecycleHooks(JsonObjectReader& d,
+                                                     const rapidjson::Value& list) {
+  std::vector<model::LifecycleHook> hooks;
+  for (const auto& e : list.GetArray()) {
+    JsonObjectReader r = d.Nested(e, "lifecycleHooks");
+    model::LifecycleHook h;
+    auto type = ReadEnum(r, "targetType", {"AWS_LAMBDA", "PAUSE"});
+    if (type.value_or("AWS_LAMBDA") == "AWS_LAMBDA") {
+      r.Fail(Status::InvalidParameter(
+          "deploymentConfiguration.lifecycleHooks targetType AWS_LAMBDA is not supported by "
+          "ecs-emulator yet: only PAUSE hooks are simulated."));
+    }
+    h.hook_target_arn = r.String("hookTargetArn").value_or("");
+    h.role_arn = r.String("roleArn").value_or("");
+    for (const auto& stage : r.StringList("lifecycleStages").value_or(std::vector<std::string>{})) {
+      auto parsed = model::Parse<model::LifecycleStage>(stage);
+      if (!parsed) {
+        r.Fail(Status::InvalidParameter("Invalid lifecycleStages value: " + stage + "."));
+        break;
+      }
+      h.stages.push_back(*parsed);
+    }
+    // hookDetails is a document: any JSON value, echoed.
+    if (auto m = e.FindMember("hookDetails"); m != e.MemberEnd() && !m->value.IsNull()) {
+      h.hook_details = Raw(m->value);
+    }
+    if (const rapidjson::Value* tc = r.Object("timeoutConfiguration")) {
+      JsonObjectReader t = r.Nested(*tc, "timeoutConfiguration");
+      h.timeout_minutes = t.Int("timeoutInMinutes");
+      if (auto action = ReadEnum(t, "action", {"ROLLBACK", "CONTINUE"})) {
+        h.timeout_action = model::Parse<model::HookAction>(*action);
+      }
+    }
+    hooks.push_back(std::move(h));
+  }
+  return hooks;
+}
+
 void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s) {
   const rapidjson::Value* dc = in.Object("deploymentConfiguration");
   if (!dc) return;
@@ -37,7 +78,10 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
   }
   if (strategy) s.deployment_strategy = model::Parse<model::DeploymentStrategy>(*strategy);
   s.bake_time_minutes = d.Int("bakeTimeInMinutes");
-  for (const char* member : {"lifecycleHooks", "linearConfiguration", "canaryConfiguration"}) {
+  if (const rapidjson::Value* hooks = d.Array("lifecycleHooks")) {
+    s.lifecycle_hooks = ReadLifecycleHooks(d, *hooks);
+  }
+  for (const char* member : {"linearConfiguration", "canaryConfiguration"}) {
     if (d.Has(member)) {
       d.Fail(Status::InvalidParameter("deploymentConfiguration." + std::string(member) +
                                       " is not supported by ecs-emulator yet."));
@@ -141,6 +185,46 @@ std::pair<int64_t, int64_t> CountsOf(const control::ServiceCounts& n, const std:
   return it == n.by_deployment.end() ? std::make_pair(int64_t{0}, int64_t{0}) : it->second;
 }
 
+void WriteLifecycleHooks(JsonWriter& w, const std::vector<model::LifecycleHook>& hooks) {
+  w.Key("lifecycleHooks").StartArray();
+  for (const model::LifecycleHook& h : hooks) {
+    w.StartObject().Member("targetType", model::ToString(h.target_type));
+    if (!h.hook_target_arn.empty()) w.Member("hookTargetArn", h.hook_target_arn);
+    if (!h.role_arn.empty()) w.Member("roleArn", h.role_arn);
+    w.Key("lifecycleStages").StartArray();
+    for (model::LifecycleStage stage : h.stages) w.String(model::ToString(stage));
+    w.EndArray();
+    if (!h.hook_details.empty()) w.Key("hookDetails").Raw(h.hook_details.text());
+    if (h.timeout_minutes || h.timeout_action) {
+      w.Key("timeoutConfiguration").StartObject();
+      if (h.timeout_minutes) w.Member("timeoutInMinutes", *h.timeout_minutes);
+      if (h.timeout_action) w.Member("action", model::ToString(*h.timeout_action));
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// Every hook the deployment has run so far, in order (DeploymentLifecycleHookDetail).
+void WriteHookDetails(JsonWriter& w, const model::Deployment& d) {
+  if (d.hook_runs.empty()) return;
+  w.Key("lifecycleHookDetails").StartArray();
+  for (const model::HookRun& run : d.hook_runs) {
+    w.StartObject()
+        .Member("hookId", run.hook_id)
+        .Member("targetType", model::ToString(run.target_type));
+    if (!run.target_arn.empty()) w.Member("targetArn", run.target_arn);
+    w.Member("status", model::ToString(run.status));
+    if (run.expires_at) {
+      w.Key("expiresAt").Timestamp(run.expires_at);
+      w.Member("timeoutAction", model::ToString(run.timeout_action));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 // The service's deploymentConfiguration; a ServiceDeployment shows the strategy and bake time
 // its own deployment ran with.
 void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
@@ -161,6 +245,7 @@ void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
   if (strategy != model::DeploymentStrategy::kRolling && bake >= 0) {
     w.Member("bakeTimeInMinutes", bake);
   }
+  if (!s.lifecycle_hooks.empty()) WriteLifecycleHooks(w, s.lifecycle_hooks);
   w.EndObject();
 }
 
@@ -353,6 +438,7 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, cons
   w.Member("status", model::ToString(d.deployment_status));
   if (!d.status_reason.empty()) w.Member("statusReason", d.status_reason);
   if (d.lifecycle_stage) w.Member("lifecycleStage", model::ToString(*d.lifecycle_stage));
+  WriteHookDetails(w, d);
   WriteDeploymentConfiguration(w, s, &d);
   if (!d.rolled_back_to.empty()) {
     // The revision this deployment was rolled back to.
@@ -565,6 +651,20 @@ Result<std::string> StopServiceDeployment(OpContext& op) {
   auto type = ReadEnum(op.in, "stopType", {"ABORT", "ROLLBACK"});
   if (!op.in.ok()) return op.in.status();
   auto out = op.control.StopServiceDeployment(op.ctx, arn, type.value_or("ROLLBACK") == "ROLLBACK");
+  if (!out.ok()) return out.status();
+  JsonWriter w;
+  w.StartObject().Member("serviceDeploymentArn", *out).EndObject();
+  return w.str();
+}
+
+Result<std::string> ContinueServiceDeployment(OpContext& op) {
+  std::string arn = ReadRequiredString(op.in, "serviceDeploymentArn");
+  std::string hook_id = ReadRequiredString(op.in, "hookId");
+  auto action = ReadEnum(op.in, "action", {"ROLLBACK", "CONTINUE"});
+  if (!op.in.ok()) return op.in.status();
+  // The model: "If no value is specified, the default action is CONTINUE."
+  auto out = op.control.ContinueServiceDeployment(op.ctx, arn, hook_id,
+                                                  action.value_or("CONTINUE") == "ROLLBACK");
   if (!out.ok()) return out.status();
   JsonWriter w;
   w.StartObject().Member("serviceDeploymentArn", *out).EndObject();

@@ -64,6 +64,7 @@ class Applier {
   Status LoadBalancers();
   Status DeploymentStrategy();
   Status BlueGreenLoadBalancers() const;
+  Status LifecycleHooks();
   bool daemon() const { return svc_.is_daemon(); }
   bool fargate() const { return svc_.uses_fargate(); }
   // A member whose change starts a new deployment on update.
@@ -390,6 +391,7 @@ Status Applier::DeploymentStrategy() {
     svc_.bake_time_minutes = *in_.bake_time_minutes;
   }
   const bool blue_green = svc_.deployment_strategy == model::DeploymentStrategy::kBlueGreen;
+  ECS_RETURN_IF_ERROR(LifecycleHooks());
   if (!blue_green) {
     if (in_.bake_time_minutes) {
       return Status::InvalidParameter(
@@ -422,6 +424,41 @@ Status Applier::DeploymentStrategy() {
         "strategy.");
   }
   return BlueGreenLoadBalancers();
+}
+
+// deploymentConfiguration.lifecycleHooks (PAUSE only: the API refuses AWS_LAMBDA for now). The
+// stages a hook may run at are the model's DeploymentLifecycleHook.lifecycleStages list.
+Status Applier::LifecycleHooks() {
+  if (in_.lifecycle_hooks) svc_.lifecycle_hooks = *in_.lifecycle_hooks;
+  if (svc_.lifecycle_hooks.empty()) return Status::Ok();
+  if (svc_.deployment_strategy != model::DeploymentStrategy::kBlueGreen) {
+    return Status::InvalidParameter(
+        "deploymentConfiguration.lifecycleHooks is only supported by ecs-emulator with the "
+        "BLUE_GREEN deployment strategy.");
+  }
+  using model::LifecycleStage;
+  for (const model::LifecycleHook& h : svc_.lifecycle_hooks) {
+    if (h.stages.empty()) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.lifecycleHooks.lifecycleStages is required.");
+    }
+    for (LifecycleStage stage : h.stages) {
+      if (stage == LifecycleStage::kScaleUp || stage == LifecycleStage::kBakeTime ||
+          stage == LifecycleStage::kCleanUp) {
+        return Status::InvalidParameter(
+            "A lifecycle hook cannot run at " + std::string(model::ToString(stage)) +
+            ": valid lifecycleStages are RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, "
+            "TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT and "
+            "POST_PRODUCTION_TRAFFIC_SHIFT.");
+      }
+    }
+    if (h.timeout_minutes && (*h.timeout_minutes < 1 || *h.timeout_minutes > 20160)) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.lifecycleHooks.timeoutConfiguration.timeoutInMinutes must be "
+          "between 1 and 20160.");
+    }
+  }
+  return Status::Ok();
 }
 
 // Blue/green traffic shifting needs, for each target group, the alternate target group, the

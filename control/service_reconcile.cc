@@ -131,6 +131,11 @@ scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
   bg.stage_dwell = dwell;
   bg.bake_time = prim.bake_time_minutes * 60'000;
   bg.desired_count = in.desired_count;
+  bg.hooks_pending =
+      std::any_of(prim.hook_runs.begin(), prim.hook_runs.end(), [&](const model::HookRun& r) {
+        return r.stage == bg.stage && (r.status == model::HookStatus::kAwaitingAction ||
+                                       r.status == model::HookStatus::kInProgress);
+      });
   for (const auto& t : in.tasks) {
     if (t.deployment_id != prim.id) {
       ++bg.blue_live;
@@ -421,11 +426,13 @@ bool ServiceScheduler::AdvanceBlueGreen(model::Service& svc, const TickPlan& pla
   if (plan.begin_blue_green) {
     p.deployment_status = ServiceDeploymentStatus::kInProgress;
     p.stage_entered_at = now;  // the first stage's dwell starts now
+    StartHooks(svc, *p.lifecycle_stage, now);
     changed = true;
   }
   if (step.entered) {
     p.lifecycle_stage = step.stage;
     p.stage_entered_at = now;
+    StartHooks(svc, step.stage, now);
     changed = true;
   }
   if (p.production_traffic != step.production_traffic || p.test_traffic != step.test_traffic) {
@@ -530,6 +537,7 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
 
   bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
   changed = TripCircuitBreaker(svc, now) || changed;
+  changed = ExpireHooks(svc, now) || changed;
   TickPlan plan = svc.is_daemon() ? PlanDaemonTick(cs, svc, tasks, now, &changed)
                                   : PlanReplicaTick(cs, svc, tasks, now);
   // Completion means no other deployment has a task left, so every older one is drained on

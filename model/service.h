@@ -115,6 +115,50 @@ struct WireNames<LifecycleStage> {
                                                               "CLEAN_UP"};
 };
 
+// A deployment lifecycle hook (DeploymentLifecycleHook). Only PAUSE hooks are simulated; the API
+// refuses AWS_LAMBDA ones by name for now.
+enum class HookTargetType { kAwsLambda, kPause };
+template <>
+struct WireNames<HookTargetType> {
+  static constexpr std::array<std::string_view, 2> kNames = {"AWS_LAMBDA", "PAUSE"};
+};
+
+enum class HookStatus { kAwaitingAction, kInProgress, kSucceeded, kFailed, kTimedOut };
+template <>
+struct WireNames<HookStatus> {
+  static constexpr std::array<std::string_view, 5> kNames = {"AWAITING_ACTION", "IN_PROGRESS",
+                                                             "SUCCEEDED", "FAILED", "TIMED_OUT"};
+};
+
+enum class HookAction { kRollback, kContinue };
+template <>
+struct WireNames<HookAction> {
+  static constexpr std::array<std::string_view, 2> kNames = {"ROLLBACK", "CONTINUE"};
+};
+
+struct LifecycleHook {
+  HookTargetType target_type = HookTargetType::kPause;
+  std::string hook_target_arn;
+  std::string role_arn;
+  std::vector<LifecycleStage> stages;
+  RawJson hook_details;                    // echoed; empty = not set
+  std::optional<int64_t> timeout_minutes;  // timeoutConfiguration; unset = waits for ever
+  std::optional<HookAction> timeout_action;
+  bool operator==(const LifecycleHook&) const = default;
+};
+
+// One hook as it runs at one stage of one deployment (DeploymentLifecycleHookDetail).
+struct HookRun {
+  std::string hook_id;
+  LifecycleStage stage = LifecycleStage::kPreScaleUp;
+  HookTargetType target_type = HookTargetType::kPause;
+  std::string target_arn;
+  HookStatus status = HookStatus::kAwaitingAction;
+  Millis expires_at = 0;  // 0 = no timeout
+  HookAction timeout_action = HookAction::kRollback;
+  bool operator==(const HookRun&) const = default;
+};
+
 enum class CircuitBreakerStatus { kTriggered, kMonitoring, kMonitoringComplete, kDisabled };
 template <>
 struct WireNames<CircuitBreakerStatus> {
@@ -194,6 +238,7 @@ struct Deployment {
   int64_t bake_time_minutes = 0;
   double production_traffic = 0;
   double test_traffic = 0;
+  std::vector<HookRun> hook_runs;  // the hooks run so far, in the order they started
 
   std::string revision_number() const { return id.substr(id.find('/') + 1); }
   bool operator==(const Deployment&) const = default;
@@ -259,6 +304,7 @@ struct Service {
   RawJson alarms;  // DeploymentAlarms as shown; empty = not set
   DeploymentStrategy deployment_strategy = DeploymentStrategy::kRolling;
   int64_t bake_time_minutes = -1;  // -1 = not set
+  std::vector<LifecycleHook> lifecycle_hooks;
   DeploymentControllerType deployment_controller = DeploymentControllerType::kEcs;
   std::vector<PlacementConstraintItem> placement_constraints;
   std::vector<PlacementStrategyItem> placement_strategy;

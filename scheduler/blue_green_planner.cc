@@ -21,6 +21,7 @@ namespace {
 
 // Whether the deployment may leave `in.stage` now (the dwell aside).
 bool StageDone(const BlueGreenInput& in) {
+  if (in.hooks_pending) return false;
   switch (in.stage) {
     case LifecycleStage::kScaleUp:
       return in.green_healthy >= in.desired_count;

@@ -34,6 +34,9 @@ struct BlueGreenInput {
   int64_t desired_count = 0;
   int64_t green_healthy = 0;  // green tasks RUNNING and healthy
   int64_t blue_live = 0;      // tasks of older revisions not yet STOPPED (any phase)
+  // A lifecycle hook of this stage has not resolved yet (a PAUSE hook AWAITING_ACTION): the stage
+  // holds, whatever else it waits for.
+  bool hooks_pending = false;
 };
 
 struct BlueGreenStep {

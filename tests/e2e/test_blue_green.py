@@ -78,7 +78,7 @@ def walk(emu, client, arn, stop_at=None, bake_minutes=5):
             seen.append((stage, d, counts(client)[0], traffic(emu)))
         if stage == stop_at or d["status"] not in ("PENDING", "IN_PROGRESS"):
             return seen, d
-        if stage == "BAKE_TIME":
+        if stage == "BAKE_TIME" and bake_minutes > 0:
             # The bake holds until bakeTimeInMinutes has passed on the simulated clock.
             clock(emu, "advance", by=f"{bake_minutes * 60 - 1}s")
             assert deployment(client, arn)["lifecycleStage"] == "BAKE_TIME"
@@ -254,3 +254,130 @@ def test_blue_green_validation(bg, raw):
     # The traffic route answers for blue/green services only.
     status, _, body = emu.http("GET", "/_emulator/services/bg/nope/traffic")
     assert status == 400 and json.loads(body)["__type"] == "ServiceNotFoundException"
+
+
+def update_with_hooks(client, hooks, bake=0):
+    svc = client.update_service(
+        cluster=CLUSTER, service="web", taskDefinition=register(client, "nginx:2"),
+        deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": bake,
+                                 "lifecycleHooks": hooks})["service"]
+    return svc["currentServiceDeployment"], svc["deployments"][0]["id"]
+
+
+def paused_at(emu, client, arn, stage):
+    """Walks to `stage`, checks that the deployment holds there, and returns its hook details."""
+    walk(emu, client, arn, stop_at=stage)
+    clock(emu, "advance", by="10s")
+    d = deployment(client, arn)
+    assert d["lifecycleStage"] == stage and d["status"] == "IN_PROGRESS", d
+    return d["lifecycleHookDetails"]
+
+
+def test_pause_hook_waits_for_continue_service_deployment(bg):
+    emu, client = bg
+    blue = deployed(emu, client)
+    hooks = [{"targetType": "PAUSE", "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+              "hookDetails": {"owner": "qa"}}]
+    arn, green = update_with_hooks(client, hooks)
+    config = deployment(client, arn)["deploymentConfiguration"]
+    assert config["lifecycleHooks"] == [{"targetType": "PAUSE",
+                                         "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"],
+                                         "hookDetails": {"owner": "qa"}}]
+    details = paused_at(emu, client, arn, "POST_TEST_TRAFFIC_SHIFT")
+    assert len(details) == 1 and details[0]["targetType"] == "PAUSE", details
+    assert details[0]["status"] == "AWAITING_ACTION" and "targetArn" not in details[0]
+    # Green has test traffic only while it waits; blue serves production.
+    split = {r["deploymentId"]: r for r in traffic(emu)["revisions"]}
+    assert split[green]["testTrafficWeight"] == 100.0 and split[blue]["productionTrafficWeight"] == 100.0
+    out = client.continue_service_deployment(serviceDeploymentArn=arn, hookId=details[0]["hookId"],
+                                             action="CONTINUE")
+    assert out["serviceDeploymentArn"] == arn
+    assert deployment(client, arn)["lifecycleHookDetails"][0]["status"] == "SUCCEEDED"
+    _, final = walk(emu, client, arn, bake_minutes=0)
+    assert final["status"] == "SUCCESSFUL"
+    assert counts(client)[0] == {green: DESIRED}
+    wait_stable(emu)
+
+
+def test_pause_hook_rolled_back_with_continue_service_deployment(bg):
+    emu, client = bg
+    blue = deployed(emu, client)
+    arn, green = update_with_hooks(client, [{"targetType": "PAUSE",
+                                             "lifecycleStages": ["POST_SCALE_UP"]}])
+    details = paused_at(emu, client, arn, "POST_SCALE_UP")
+    assert counts(client)[0] == {blue: DESIRED, green: DESIRED}
+    client.continue_service_deployment(serviceDeploymentArn=arn, hookId=details[0]["hookId"],
+                                       action="ROLLBACK")
+    d = deployment(client, arn)
+    assert d["status"] == "ROLLBACK_REQUESTED" and d["lifecycleHookDetails"][0]["status"] == "FAILED"
+    for _ in range(200):
+        if deployment(client, arn)["status"] == "ROLLBACK_SUCCESSFUL":
+            break
+        clock(emu, "advance", by="100ms")
+    assert deployment(client, arn)["status"] == "ROLLBACK_SUCCESSFUL"
+    assert counts(client)[0] == {blue: DESIRED}
+    wait_stable(emu)
+
+
+@pytest.mark.parametrize("action,outcome", [("CONTINUE", "SUCCESSFUL"),
+                                            ("ROLLBACK", "ROLLBACK_SUCCESSFUL")])
+def test_pause_hook_timeout_takes_its_action(bg, action, outcome):
+    emu, client = bg
+    deployed(emu, client)
+    arn, _ = update_with_hooks(client, [{
+        "targetType": "PAUSE", "lifecycleStages": ["PRE_SCALE_UP"],
+        "timeoutConfiguration": {"timeoutInMinutes": 2, "action": action}}])
+    details = paused_at(emu, client, arn, "PRE_SCALE_UP")
+    assert details[0]["timeoutAction"] == action and "expiresAt" in details[0]
+    clock(emu, "advance", by="1m")
+    assert deployment(client, arn)["lifecycleHookDetails"][0]["status"] == "AWAITING_ACTION"
+    clock(emu, "advance", by="1m")
+    d = deployment(client, arn)
+    assert d["lifecycleHookDetails"][0]["status"] == "TIMED_OUT", d
+    for _ in range(300):
+        d = deployment(client, arn)
+        if d["status"] == outcome:
+            break
+        clock(emu, "advance", by="100ms")
+    assert d["status"] == outcome, d
+    wait_stable(emu)
+
+
+def test_hook_and_continue_errors(bg):
+    emu, client = bg
+    register(client, "nginx:1")
+
+    def create_raw(hooks):
+        body = {"cluster": CLUSTER, "serviceName": "h", "taskDefinition": "web", "desiredCount": 1,
+                "loadBalancers": load_balancers(),
+                "deploymentConfiguration": {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1,
+                                            "lifecycleHooks": hooks}}
+        status, _, out = emu.raw("CreateService", body)
+        return status, json.loads(out)
+
+    lam = "arn:aws:lambda:us-east-1:000000000000:function:check"
+    for hooks, text in [
+        ([{"hookTargetArn": lam, "lifecycleStages": ["POST_SCALE_UP"]}], "AWS_LAMBDA"),
+        ([{"targetType": "PAUSE", "lifecycleStages": ["BAKE_TIME"]}], "cannot run at BAKE_TIME"),
+        ([{"targetType": "PAUSE", "lifecycleStages": []}], "lifecycleStages is required"),
+        ([{"targetType": "PAUSE", "lifecycleStages": ["NOPE"]}], "NOPE"),
+        ([{"targetType": "PAUSE", "lifecycleStages": ["PRE_SCALE_UP"],
+           "timeoutConfiguration": {"timeoutInMinutes": 0}}], "timeoutInMinutes"),
+    ]:
+        status, out = create_raw(hooks)
+        assert status == 400 and out["__type"] == "InvalidParameterException", (hooks, out)
+        assert text in out["message"], (text, out)
+    blue = deployed(emu, client)  # noqa: F841
+    arn = describe(client, CLUSTER, "web")["currentServiceDeployment"]
+    with pytest.raises(client.exceptions.InvalidParameterException) as e:
+        client.continue_service_deployment(serviceDeploymentArn=arn, hookId="nope")
+    assert "not in progress" in str(e.value)
+    with pytest.raises(client.exceptions.ServiceDeploymentNotFoundException):
+        client.continue_service_deployment(serviceDeploymentArn=arn + "x", hookId="nope")
+    arn, _ = update_with_hooks(client, [{"targetType": "PAUSE", "lifecycleStages": ["PRE_SCALE_UP"]}])
+    paused_at(emu, client, arn, "PRE_SCALE_UP")
+    with pytest.raises(client.exceptions.InvalidParameterException) as e:
+        client.continue_service_deployment(serviceDeploymentArn=arn, hookId="nope")
+    assert "does not exist" in str(e.value)
+    status, _, body = emu.http("GET", "/_emulator/operations")
+    assert "ContinueServiceDeployment" in json.loads(body)["implemented"]

@@ -186,6 +186,23 @@ TEST_CASE("RECONCILE_SERVICE only with more than one older revision still ACTIVE
   CHECK(StepBlueGreen(in).stage == LifecycleStage::kPreScaleUp);
 }
 
+TEST_CASE("a stage holds while one of its lifecycle hooks has not resolved") {
+  for (LifecycleStage stage :
+       {LifecycleStage::kPreScaleUp, LifecycleStage::kPostScaleUp,
+        LifecycleStage::kTestTrafficShift, LifecycleStage::kPostProductionTrafficShift}) {
+    BlueGreenInput in;
+    in.stage = stage;
+    in.now = 10 * kMinute;  // long past the dwell
+    in.hooks_pending = true;
+    auto step = StepBlueGreen(in);
+    CHECK(step.stage == stage);
+    CHECK_FALSE(step.entered);
+    CHECK(step.production_traffic == GreenTraffic(stage).production);
+    in.hooks_pending = false;
+    CHECK(StepBlueGreen(in).entered);
+  }
+}
+
 TEST_CASE("CLEAN_UP finishes only once no blue task is left") {
   BlueGreenInput in;
   in.stage = LifecycleStage::kCleanUp;
