@@ -288,8 +288,13 @@ def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
         "strategy": "ROLLING", "bakeTimeInMinutes": 5}})
     assert status == 400 and "bakeTimeInMinutes" in out["message"], out
     status, out = call("CreateService", {**create, "deploymentConfiguration": {
-        "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "lifecycleHooks": []}})
-    assert status == 400 and "lifecycleHooks is not supported" in out["message"], out
+        "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "canaryConfiguration": {}}})
+    assert status == 400 and "canaryConfiguration is not supported" in out["message"], out
+    status, out = call("CreateService", {**create, "deploymentConfiguration": {
+        "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "lifecycleHooks": [{
+            "hookTargetArn": "arn:aws:lambda:us-east-1:000000000000:function:f",
+            "lifecycleStages": ["POST_SCALE_UP"]}]}})
+    assert status == 400 and "AWS_LAMBDA is not supported" in out["message"], out
     assert ecs.describe_services(cluster=cluster, services=["bg"])["failures"][0]["reason"] == "MISSING"
     # ROLLING itself is served, and UpdateService refuses a switch without changing anything.
     status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": "ROLLING"}})
