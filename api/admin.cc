@@ -61,6 +61,10 @@ const std::vector<AdminRoute>& AdminRoutes() {
        "{\"healthCheckIntervalSeconds\", \"unhealthyThresholdCount\", "
        "\"deregistrationDelaySeconds\"})",
        nullptr, TargetsRoute},
+      {"/_emulator/services/{cluster}/{service}/traffic", "GET",
+       "the simulated production and test traffic weights of each revision of a BLUE_GREEN "
+       "service",
+       nullptr, ServiceTrafficRoute},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},
       {"/_emulator/placement", "GET",

@@ -64,11 +64,12 @@ HttpReply AdminError(const Status& status, int http_status = 0);
 HttpReply SnapshotRoute(PreparedCall& call, AdminContext& admin);  // api/snapshot.cc
 HttpReply StateRoute(PreparedCall& call, AdminContext& admin);     // api/web_view.cc
 HttpReply WebAssetRoute(const HttpCall& call, const ApiOptions& options,
-                        const std::string& arg);                        // api/web_view.cc
-HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);        // api/metrics_text.cc
-HttpReply PlacementRoute(PreparedCall& call, AdminContext& admin);      // api/placement_traces.cc
-HttpReply TaskBehaviorsRoute(PreparedCall& call, AdminContext& admin);  // api/behaviors_admin.cc
-HttpReply TaskBehaviorRoute(PreparedCall& call, AdminContext& admin);   // api/behaviors_admin.cc
-HttpReply TargetsRoute(PreparedCall& call, AdminContext& admin);        // api/targets_admin.cc
+                        const std::string& arg);                         // api/web_view.cc
+HttpReply MetricsRoute(PreparedCall& call, AdminContext& admin);         // api/metrics_text.cc
+HttpReply PlacementRoute(PreparedCall& call, AdminContext& admin);       // api/placement_traces.cc
+HttpReply TaskBehaviorsRoute(PreparedCall& call, AdminContext& admin);   // api/behaviors_admin.cc
+HttpReply TaskBehaviorRoute(PreparedCall& call, AdminContext& admin);    // api/behaviors_admin.cc
+HttpReply TargetsRoute(PreparedCall& call, AdminContext& admin);         // api/targets_admin.cc
+HttpReply ServiceTrafficRoute(PreparedCall& call, AdminContext& admin);  // api/traffic_admin.cc
 
 }  // namespace ecs::api

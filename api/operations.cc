@@ -8,7 +8,7 @@ namespace ecs::api {
 const std::vector<OperationEntry>& OperationTable() {
   // Sorted by name (binary search below). All 77 operations of the 2014-11-13 model.
   static const std::vector<OperationEntry> kTable = {
-      {"ContinueServiceDeployment", nullptr},
+      {"ContinueServiceDeployment", ContinueServiceDeployment},
       {"CreateCapacityProvider", CreateCapacityProvider},
       {"CreateCluster", CreateCluster},
       {"CreateDaemon", nullptr},

@@ -56,6 +56,7 @@ Result<std::string> ListServiceDeployments(OpContext& op);
 Result<std::string> DescribeServiceDeployments(OpContext& op);
 Result<std::string> DescribeServiceRevisions(OpContext& op);
 Result<std::string> StopServiceDeployment(OpContext& op);
+Result<std::string> ContinueServiceDeployment(OpContext& op);
 Result<std::string> RegisterTaskDefinition(OpContext& op);
 void NormalizeTaskDefinitionRequest(const rapidjson::Value& body, Precomputed& out);
 Result<std::string> DescribeTaskDefinition(OpContext& op);

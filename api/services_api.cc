@@ -3,10 +3,52 @@
 #include "api/encode.h"
 #include "api/operations.h"
 #include "api/service_members.h"
+#include "control/traffic_split.h"
 
 namespace ecs::api {
 
 namespace {
+
+// deploymentConfiguration.lifecycleHooks. Members are decoded here; which combinations ECS
+// accepts is checked in control/service_input.cc. AWS_LAMBDA hooks (the model's default type)
+// are not simulated yet: refused by name.
+std::vector<model::LifecycleHook> ReadLifecycleHooks(JsonObjectReader& d,
+                                                     const rapidjson::Value& list) {
+  std::vector<model::LifecycleHook> hooks;
+  for (const auto& e : list.GetArray()) {
+    JsonObjectReader r = d.Nested(e, "lifecycleHooks");
+    model::LifecycleHook h;
+    auto type = ReadEnum(r, "targetType", {"AWS_LAMBDA", "PAUSE"});
+    if (type.value_or("AWS_LAMBDA") == "AWS_LAMBDA") {
+      r.Fail(Status::InvalidParameter(
+          "deploymentConfiguration.lifecycleHooks targetType AWS_LAMBDA is not supported by "
+          "ecs-emulator yet: only PAUSE hooks are simulated."));
+    }
+    h.hook_target_arn = r.String("hookTargetArn").value_or("");
+    h.role_arn = r.String("roleArn").value_or("");
+    for (const auto& stage : r.StringList("lifecycleStages").value_or(std::vector<std::string>{})) {
+      auto parsed = model::Parse<model::LifecycleStage>(stage);
+      if (!parsed) {
+        r.Fail(Status::InvalidParameter("Invalid lifecycleStages value: " + stage + "."));
+        break;
+      }
+      h.stages.push_back(*parsed);
+    }
+    // hookDetails is a document: any JSON value, echoed.
+    if (auto m = e.FindMember("hookDetails"); m != e.MemberEnd() && !m->value.IsNull()) {
+      h.hook_details = Raw(m->value);
+    }
+    if (const rapidjson::Value* tc = r.Object("timeoutConfiguration")) {
+      JsonObjectReader t = r.Nested(*tc, "timeoutConfiguration");
+      h.timeout_minutes = t.Int("timeoutInMinutes");
+      if (auto action = ReadEnum(t, "action", {"ROLLBACK", "CONTINUE"})) {
+        h.timeout_action = model::Parse<model::HookAction>(*action);
+      }
+    }
+    hooks.push_back(std::move(h));
+  }
+  return hooks;
+}
 
 void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s) {
   const rapidjson::Value* dc = in.Object("deploymentConfiguration");
@@ -26,22 +68,37 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
     (void)a.Bool("rollback");
     s.alarms = Raw(*al);
   }
-  // Native blue/green, linear and canary deployments (issue #13) are not simulated yet: refuse
-  // them by name rather than run them as ROLLING, and the members only they use with them.
+  // BLUE_GREEN is simulated (issue #13); LINEAR, CANARY and lifecycle hooks not yet: refuse
+  // them by name rather than run them as something else.
   auto strategy = ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
-  if (strategy && *strategy != "ROLLING") {
+  if (strategy && (*strategy == "LINEAR" || *strategy == "CANARY")) {
     d.Fail(Status::InvalidParameter("deploymentConfiguration.strategy " + *strategy +
-                                    " is not supported by ecs-emulator yet: only ROLLING "
-                                    "deployments are simulated."));
+                                    " is not supported by ecs-emulator yet: only ROLLING and "
+                                    "BLUE_GREEN deployments are simulated."));
   }
-  for (const char* member :
-       {"bakeTimeInMinutes", "lifecycleHooks", "linearConfiguration", "canaryConfiguration"}) {
+  if (strategy) s.deployment_strategy = model::Parse<model::DeploymentStrategy>(*strategy);
+  s.bake_time_minutes = d.Int("bakeTimeInMinutes");
+  if (const rapidjson::Value* hooks = d.Array("lifecycleHooks")) {
+    s.lifecycle_hooks = ReadLifecycleHooks(d, *hooks);
+  }
+  for (const char* member : {"linearConfiguration", "canaryConfiguration"}) {
     if (d.Has(member)) {
       d.Fail(Status::InvalidParameter("deploymentConfiguration." + std::string(member) +
-                                      " is not supported by ecs-emulator yet: it belongs to "
-                                      "BLUE_GREEN, LINEAR and CANARY deployments."));
+                                      " is not supported by ecs-emulator yet."));
     }
   }
+}
+
+std::optional<model::LoadBalancer::Advanced> ReadAdvancedConfiguration(JsonObjectReader& lb) {
+  const rapidjson::Value* ac = lb.Object("advancedConfiguration");
+  if (!ac) return std::nullopt;
+  JsonObjectReader r = lb.Nested(*ac, "advancedConfiguration");
+  model::LoadBalancer::Advanced a;
+  a.alternate_target_group_arn = r.String("alternateTargetGroupArn").value_or("");
+  a.production_listener_rule = r.String("productionListenerRule").value_or("");
+  a.test_listener_rule = r.String("testListenerRule").value_or("");
+  a.role_arn = r.String("roleArn").value_or("");
+  return a;
 }
 
 // The members ECS stores and shows back without acting on them.
@@ -55,6 +112,7 @@ void ReadEchoedMembers(JsonObjectReader& in, control::ServiceInput& s) {
       entry.load_balancer_name = r.String("loadBalancerName").value_or("");
       entry.container_name = r.String("containerName").value_or("");
       entry.container_port = r.Int("containerPort");
+      entry.advanced = ReadAdvancedConfiguration(r);
       // An entry names a Classic Load Balancer or a target group, never both (AWS's text,
       // observed in aws/amazon-ecs-cli#211).
       if (!entry.target_group_arn.empty() && !entry.load_balancer_name.empty()) {
@@ -127,7 +185,50 @@ std::pair<int64_t, int64_t> CountsOf(const control::ServiceCounts& n, const std:
   return it == n.by_deployment.end() ? std::make_pair(int64_t{0}, int64_t{0}) : it->second;
 }
 
-void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s) {
+void WriteLifecycleHooks(JsonWriter& w, const std::vector<model::LifecycleHook>& hooks) {
+  w.Key("lifecycleHooks").StartArray();
+  for (const model::LifecycleHook& h : hooks) {
+    w.StartObject().Member("targetType", model::ToString(h.target_type));
+    if (!h.hook_target_arn.empty()) w.Member("hookTargetArn", h.hook_target_arn);
+    if (!h.role_arn.empty()) w.Member("roleArn", h.role_arn);
+    w.Key("lifecycleStages").StartArray();
+    for (model::LifecycleStage stage : h.stages) w.String(model::ToString(stage));
+    w.EndArray();
+    if (!h.hook_details.empty()) w.Key("hookDetails").Raw(h.hook_details.text());
+    if (h.timeout_minutes || h.timeout_action) {
+      w.Key("timeoutConfiguration").StartObject();
+      if (h.timeout_minutes) w.Member("timeoutInMinutes", *h.timeout_minutes);
+      if (h.timeout_action) w.Member("action", model::ToString(*h.timeout_action));
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// Every hook the deployment has run so far, in order (DeploymentLifecycleHookDetail).
+void WriteHookDetails(JsonWriter& w, const model::Deployment& d) {
+  if (d.hook_runs.empty()) return;
+  w.Key("lifecycleHookDetails").StartArray();
+  for (const model::HookRun& run : d.hook_runs) {
+    w.StartObject()
+        .Member("hookId", run.hook_id)
+        .Member("targetType", model::ToString(run.target_type));
+    if (!run.target_arn.empty()) w.Member("targetArn", run.target_arn);
+    w.Member("status", model::ToString(run.status));
+    if (run.expires_at) {
+      w.Key("expiresAt").Timestamp(run.expires_at);
+      w.Member("timeoutAction", model::ToString(run.timeout_action));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// The service's deploymentConfiguration; a ServiceDeployment shows the strategy and bake time
+// its own deployment ran with.
+void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
+                                  const model::Deployment* d = nullptr) {
   w.Key("deploymentConfiguration")
       .StartObject()
       .Key("deploymentCircuitBreaker")
@@ -138,7 +239,14 @@ void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s) {
       .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
       .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent));
   if (!s.alarms.empty()) w.Key("alarms").Raw(s.alarms.text());
-  w.Member("strategy", "ROLLING").EndObject();
+  const model::DeploymentStrategy strategy = d ? d->strategy : s.deployment_strategy;
+  w.Member("strategy", model::ToString(strategy));
+  const int64_t bake = d ? d->bake_time_minutes : s.bake_time_minutes;
+  if (strategy != model::DeploymentStrategy::kRolling && bake >= 0) {
+    w.Member("bakeTimeInMinutes", bake);
+  }
+  if (!s.lifecycle_hooks.empty()) WriteLifecycleHooks(w, s.lifecycle_hooks);
+  w.EndObject();
 }
 
 void WriteDeployments(JsonWriter& w, const model::Service& s, const control::ServiceCounts& n) {
@@ -215,6 +323,16 @@ void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& l
     if (!lb.load_balancer_name.empty()) w.Member("loadBalancerName", lb.load_balancer_name);
     if (!lb.container_name.empty()) w.Member("containerName", lb.container_name);
     if (lb.container_port) w.Member("containerPort", *lb.container_port);
+    if (lb.advanced) {
+      w.Key("advancedConfiguration")
+          .StartObject()
+          .Member("alternateTargetGroupArn", lb.advanced->alternate_target_group_arn)
+          .Member("productionListenerRule", lb.advanced->production_listener_rule);
+      if (!lb.advanced->test_listener_rule.empty()) {
+        w.Member("testListenerRule", lb.advanced->test_listener_rule);
+      }
+      w.Member("roleArn", lb.advanced->role_arn).EndObject();
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -288,8 +406,14 @@ void WriteRevisionSummary(JsonWriter& w, const control::ControlPlane& cp, const 
       .Member("requestedTaskCount",
               d.status == model::DeploymentStatus::kInactive ? 0 : d.desired_count)
       .Member("runningTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.first)
-      .Member("pendingTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.second)
-      .EndObject();
+      .Member("pendingTaskCount", counts == n.by_deployment.end() ? 0 : counts->second.second);
+  // The simulated traffic split of a blue/green service (control::TrafficSplit).
+  for (const control::RevisionTraffic& t : control::TrafficSplit(s)) {
+    if (t.deployment != &d) continue;
+    w.Key("requestedTestTrafficWeight").Double(t.test);
+    w.Key("requestedProductionTrafficWeight").Double(t.production);
+  }
+  w.EndObject();
 }
 
 void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, const model::Service& s,
@@ -313,17 +437,9 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, cons
   WriteRevisionSummary(w, cp, s, d);
   w.Member("status", model::ToString(d.deployment_status));
   if (!d.status_reason.empty()) w.Member("statusReason", d.status_reason);
-  w.Key("deploymentConfiguration")
-      .StartObject()
-      .Key("deploymentCircuitBreaker")
-      .StartObject()
-      .Member("enable", s.circuit_breaker_enable)
-      .Member("rollback", s.circuit_breaker_rollback)
-      .EndObject()
-      .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
-      .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent))
-      .Member("strategy", "ROLLING")
-      .EndObject();
+  if (d.lifecycle_stage) w.Member("lifecycleStage", model::ToString(*d.lifecycle_stage));
+  WriteHookDetails(w, d);
+  WriteDeploymentConfiguration(w, s, &d);
   if (!d.rolled_back_to.empty()) {
     // The revision this deployment was rolled back to.
     w.Key("rollback").StartObject().Member("reason", d.status_reason);
@@ -535,6 +651,20 @@ Result<std::string> StopServiceDeployment(OpContext& op) {
   auto type = ReadEnum(op.in, "stopType", {"ABORT", "ROLLBACK"});
   if (!op.in.ok()) return op.in.status();
   auto out = op.control.StopServiceDeployment(op.ctx, arn, type.value_or("ROLLBACK") == "ROLLBACK");
+  if (!out.ok()) return out.status();
+  JsonWriter w;
+  w.StartObject().Member("serviceDeploymentArn", *out).EndObject();
+  return w.str();
+}
+
+Result<std::string> ContinueServiceDeployment(OpContext& op) {
+  std::string arn = ReadRequiredString(op.in, "serviceDeploymentArn");
+  std::string hook_id = ReadRequiredString(op.in, "hookId");
+  auto action = ReadEnum(op.in, "action", {"ROLLBACK", "CONTINUE"});
+  if (!op.in.ok()) return op.in.status();
+  // The model: "If no value is specified, the default action is CONTINUE."
+  auto out = op.control.ContinueServiceDeployment(op.ctx, arn, hook_id,
+                                                  action.value_or("CONTINUE") == "ROLLBACK");
   if (!out.ok()) return out.status();
   JsonWriter w;
   w.StartObject().Member("serviceDeploymentArn", *out).EndObject();

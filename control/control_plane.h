@@ -258,6 +258,10 @@ class ControlPlane {
                                   std::vector<DescribeFailure>* failures) const;
   Result<std::string> StopServiceDeployment(const RequestContext& ctx, const std::string& arn,
                                             bool rollback);
+  // Acts on a PAUSE lifecycle hook AWAITING_ACTION of the deployment in progress: CONTINUE lets
+  // its stage go on, ROLLBACK rolls the deployment back (service_deployments.cc).
+  Result<std::string> ContinueServiceDeployment(const RequestContext& ctx, const std::string& arn,
+                                                const std::string& hook_id, bool rollback);
   static std::string ServiceDeploymentArn(const model::Service& s, const model::Deployment& d);
   static std::string ServiceRevisionArn(const model::Service& s, const model::Deployment& d);
 

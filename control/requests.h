@@ -312,6 +312,9 @@ struct ServiceInput {
   std::optional<int64_t> minimum_healthy_percent, maximum_percent;
   std::optional<bool> circuit_breaker_enable, circuit_breaker_rollback;
   std::optional<model::RawJson> alarms;
+  std::optional<model::DeploymentStrategy> deployment_strategy;
+  std::optional<int64_t> bake_time_minutes;
+  std::optional<std::vector<model::LifecycleHook>> lifecycle_hooks;
   std::optional<model::DeploymentControllerType> deployment_controller;
   std::optional<std::vector<model::PlacementConstraintItem>> placement_constraints;
   std::optional<std::vector<model::PlacementStrategyItem>> placement_strategy;

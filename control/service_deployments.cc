@@ -126,8 +126,9 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
   d.updated_at = now;
   d.rollout_state_reason = "ECS deployment " + d.id + (rollback ? " rolled back" : " stopped") +
                            " by StopServiceDeployment.";
-  if (!rollback ||
-      !scheduler_.RollBack(svc, false, "Rollback requested by StopServiceDeployment.", now)) {
+  if (rollback &&
+      scheduler_.RequestRollBack(svc, "Rollback requested by StopServiceDeployment.", now)) {
+  } else {
     // ABORT (or nothing to roll back to): the deployment stops where it is; its tasks keep
     // running and it starts no more.
     d.deployment_status = ServiceDeploymentStatus::kStopped;
@@ -135,6 +136,54 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
     d.stopped_at = now;
   }
   cs.WakeService(svc);
+  storage::ChangeSet changes;
+  changes.PutService(svc);
+  ClusterIndex::RecountServices(cs);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return arn;
+}
+
+Result<std::string> ControlPlane::ContinueServiceDeployment(const RequestContext& ctx,
+                                                            const std::string& arn,
+                                                            const std::string& hook_id,
+                                                            bool rollback) {
+  std::vector<ServiceDeploymentRef> found;
+  std::vector<DescribeFailure> failures;
+  DescribeServiceDeployments(ctx, {arn}, false, &found, &failures);
+  if (found.empty()) {
+    return Status(ErrorCode::kServiceDeploymentNotFoundException,
+                  "The service deployment " + arn + " does not exist.");
+  }
+  ClusterState& cs = *state_.index.FindCluster(ctx.tenant, found.front().service->cluster);
+  model::Service& svc = *cs.FindService(found.front().service->name);
+  model::Deployment& d = svc.deployments.front();
+  if (d.service_deployment_id != found.front().deployment->service_deployment_id ||
+      d.deployment_status != model::ServiceDeploymentStatus::kInProgress) {
+    return Status::InvalidParameter("The service deployment is not in progress.");
+  }
+  auto run = std::find_if(d.hook_runs.begin(), d.hook_runs.end(),
+                          [&](const model::HookRun& r) { return r.hook_id == hook_id; });
+  if (run == d.hook_runs.end()) {
+    return Status::InvalidParameter("The lifecycle hook " + hook_id +
+                                    " does not exist for the service deployment.");
+  }
+  if (run->status != model::HookStatus::kAwaitingAction) {
+    return Status::InvalidParameter("The lifecycle hook " + hook_id + " is not awaiting action.");
+  }
+  const Millis now = Now();
+  run->status = rollback ? model::HookStatus::kFailed : model::HookStatus::kSucceeded;
+  d.updated_at = now;
+  if (rollback) {
+    d.rollout_state = model::RolloutState::kFailed;
+    d.rollout_state_reason =
+        "ECS deployment " + d.id + " rolled back by ContinueServiceDeployment.";
+    if (!scheduler_.RequestRollBack(svc, "Rollback requested by ContinueServiceDeployment.", now)) {
+      d.deployment_status = model::ServiceDeploymentStatus::kStopped;
+      d.status_reason = "Stopped by ContinueServiceDeployment: no revision to roll back to.";
+      d.stopped_at = now;
+    }
+  }
+  svc.dirty = true;
   storage::ChangeSet changes;
   changes.PutService(svc);
   ClusterIndex::RecountServices(cs);

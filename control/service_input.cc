@@ -43,6 +43,7 @@ class Applier {
     ECS_RETURN_IF_ERROR(Network());
     ECS_RETURN_IF_ERROR(EchoedMembers());
     ECS_RETURN_IF_ERROR(LoadBalancers());
+    ECS_RETURN_IF_ERROR(DeploymentStrategy());
     return new_deployment_;
   }
 
@@ -61,6 +62,9 @@ class Applier {
   Status Network();
   Status EchoedMembers();
   Status LoadBalancers();
+  Status DeploymentStrategy();
+  Status BlueGreenLoadBalancers() const;
+  Status LifecycleHooks();
   bool daemon() const { return svc_.is_daemon(); }
   bool fargate() const { return svc_.uses_fargate(); }
   // A member whose change starts a new deployment on update.
@@ -370,6 +374,124 @@ Status Applier::LoadBalancers() {
       return Status::InvalidParameter("The container " + lb.container_name +
                                       " did not have a container port " + std::to_string(port) +
                                       " defined.");
+    }
+  }
+  return Status::Ok();
+}
+
+// deploymentConfiguration.strategy and the members only BLUE_GREEN uses (issue #13): checked on
+// the service as it will be, so an update that changes one of them alone is checked too.
+// LINEAR and CANARY are refused by the API before this (not simulated yet).
+Status Applier::DeploymentStrategy() {
+  if (in_.deployment_strategy) svc_.deployment_strategy = *in_.deployment_strategy;
+  if (in_.bake_time_minutes) {
+    if (*in_.bake_time_minutes < 0 || *in_.bake_time_minutes > 1440) {
+      return Status::InvalidParameter("bakeTimeInMinutes must be between 0 and 1440.");
+    }
+    svc_.bake_time_minutes = *in_.bake_time_minutes;
+  }
+  const bool blue_green = svc_.deployment_strategy == model::DeploymentStrategy::kBlueGreen;
+  ECS_RETURN_IF_ERROR(LifecycleHooks());
+  if (!blue_green) {
+    if (in_.bake_time_minutes) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.bakeTimeInMinutes is only valid with the BLUE_GREEN, LINEAR "
+          "or CANARY deployment strategy.");
+    }
+    svc_.bake_time_minutes = -1;
+    for (const model::LoadBalancer& lb : svc_.load_balancers) {
+      if (lb.advanced) {
+        return Status::InvalidParameter(
+            "loadBalancers.advancedConfiguration is only valid with the BLUE_GREEN, LINEAR or "
+            "CANARY deployment strategy.");
+      }
+    }
+    return Status::Ok();
+  }
+  if (svc_.deployment_controller != model::DeploymentControllerType::kEcs) {
+    return Status::InvalidParameter(
+        "The BLUE_GREEN deployment strategy requires the ECS deployment controller.");
+  }
+  if (daemon()) {
+    return Status::InvalidParameter(
+        "The daemon scheduling strategy does not support the BLUE_GREEN deployment strategy.");
+  }
+  // The model's DeploymentConfiguration documentation: "You must provide this parameter when you
+  // use the BLUE_GREEN deployment strategy."
+  if (svc_.bake_time_minutes < 0) {
+    return Status::InvalidParameter(
+        "deploymentConfiguration.bakeTimeInMinutes is required with the BLUE_GREEN deployment "
+        "strategy.");
+  }
+  return BlueGreenLoadBalancers();
+}
+
+// deploymentConfiguration.lifecycleHooks (PAUSE only: the API refuses AWS_LAMBDA for now). The
+// stages a hook may run at are the model's DeploymentLifecycleHook.lifecycleStages list.
+Status Applier::LifecycleHooks() {
+  if (in_.lifecycle_hooks) svc_.lifecycle_hooks = *in_.lifecycle_hooks;
+  if (svc_.lifecycle_hooks.empty()) return Status::Ok();
+  if (svc_.deployment_strategy != model::DeploymentStrategy::kBlueGreen) {
+    return Status::InvalidParameter(
+        "deploymentConfiguration.lifecycleHooks is only supported by ecs-emulator with the "
+        "BLUE_GREEN deployment strategy.");
+  }
+  using model::LifecycleStage;
+  for (const model::LifecycleHook& h : svc_.lifecycle_hooks) {
+    if (h.stages.empty()) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.lifecycleHooks.lifecycleStages is required.");
+    }
+    for (LifecycleStage stage : h.stages) {
+      if (stage == LifecycleStage::kScaleUp || stage == LifecycleStage::kBakeTime ||
+          stage == LifecycleStage::kCleanUp) {
+        return Status::InvalidParameter(
+            "A lifecycle hook cannot run at " + std::string(model::ToString(stage)) +
+            ": valid lifecycleStages are RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, "
+            "TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT and "
+            "POST_PRODUCTION_TRAFFIC_SHIFT.");
+      }
+    }
+    if (h.timeout_minutes && (*h.timeout_minutes < 1 || *h.timeout_minutes > 20160)) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.lifecycleHooks.timeoutConfiguration.timeoutInMinutes must be "
+          "between 1 and 20160.");
+    }
+  }
+  return Status::Ok();
+}
+
+// Blue/green traffic shifting needs, for each target group, the alternate target group, the
+// production listener rule and the role that may change them (AdvancedConfiguration in the model);
+// the test listener rule is optional.
+Status Applier::BlueGreenLoadBalancers() const {
+  for (const model::LoadBalancer& lb : svc_.load_balancers) {
+    if (!lb.load_balancer_name.empty()) {
+      return Status::InvalidParameter(
+          "The BLUE_GREEN deployment strategy does not support Classic Load Balancers: specify a "
+          "targetGroupArn with an advancedConfiguration.");
+    }
+    if (!lb.advanced) {
+      return Status::InvalidParameter(
+          "loadBalancers.advancedConfiguration is required for each load balancer with the "
+          "BLUE_GREEN deployment strategy.");
+    }
+    const model::LoadBalancer::Advanced& a = *lb.advanced;
+    for (const auto& [member, value] :
+         {std::pair<const char*, const std::string&>{"alternateTargetGroupArn",
+                                                     a.alternate_target_group_arn},
+          {"productionListenerRule", a.production_listener_rule},
+          {"roleArn", a.role_arn}}) {
+      if (value.empty()) {
+        return Status::InvalidParameter("loadBalancers.advancedConfiguration." +
+                                        std::string(member) +
+                                        " is required with the BLUE_GREEN deployment strategy.");
+      }
+    }
+    if (a.alternate_target_group_arn == lb.target_group_arn) {
+      return Status::InvalidParameter(
+          "loadBalancers.advancedConfiguration.alternateTargetGroupArn must differ from the "
+          "targetGroupArn.");
     }
   }
   return Status::Ok();

@@ -8,6 +8,7 @@
 
 #include "control/load_balancer_targets.h"
 #include "control/service_scheduler.h"
+#include "scheduler/blue_green_planner.h"
 #include "scheduler/deployment_planner.h"
 #include "scheduler/placement_types.h"
 #include "scheduler/query_language.h"
@@ -82,6 +83,10 @@ struct ServiceScheduler::TickPlan {
   std::vector<std::string> drained;  // older deployments without a task left
   // The PRIMARY's tasks kept on each provider of its strategy (new tasks keep the split).
   std::vector<int64_t> strategy_existing;
+  // A BLUE_GREEN PRIMARY in progress: this tick's stage step; for a PENDING one, whether it
+  // turns IN_PROGRESS now (its stages start then).
+  std::optional<scheduler::BlueGreenStep> blue_green;
+  bool begin_blue_green = false;
 };
 
 namespace {
@@ -106,6 +111,39 @@ std::vector<int64_t> KeptPerProvider(const scheduler::PlanInput& in, const sched
     }
   }
   return kept;
+}
+
+// A BLUE_GREEN PRIMARY whose deployment is still running its stages.
+bool RunsBlueGreenStages(const model::Deployment& d) {
+  return d.lifecycle_stage && d.rollout_state == RolloutState::kInProgress &&
+         (d.deployment_status == ServiceDeploymentStatus::kPending ||
+          d.deployment_status == ServiceDeploymentStatus::kInProgress);
+}
+
+// This tick's stage step of a BLUE_GREEN PRIMARY, from the tasks as the rolling planner sees them.
+scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
+                                          const scheduler::PlanInput& in, Millis now,
+                                          Millis dwell) {
+  scheduler::BlueGreenInput bg;
+  bg.stage = *prim.lifecycle_stage;
+  bg.entered_at = prim.stage_entered_at;
+  bg.now = now;
+  bg.stage_dwell = dwell;
+  bg.bake_time = prim.bake_time_minutes * 60'000;
+  bg.desired_count = in.desired_count;
+  bg.hooks_pending =
+      std::any_of(prim.hook_runs.begin(), prim.hook_runs.end(), [&](const model::HookRun& r) {
+        return r.stage == bg.stage && (r.status == model::HookStatus::kAwaitingAction ||
+                                       r.status == model::HookStatus::kInProgress);
+      });
+  for (const auto& t : in.tasks) {
+    if (t.deployment_id != prim.id) {
+      ++bg.blue_live;
+    } else if (t.phase == scheduler::PlannerTask::Phase::kRunning && t.healthy) {
+      ++bg.green_healthy;
+    }
+  }
+  return scheduler::StepBlueGreen(bg);
 }
 
 }  // namespace
@@ -286,8 +324,31 @@ ServiceScheduler::TickPlan ServiceScheduler::PlanReplicaTick(ClusterState& cs,
     input.tasks.push_back(std::move(pt));
   }
   input.capacity_provider_strategy = prim.capacity_provider_strategy;
-  scheduler::Plan p = scheduler::PlanStep(input);
   TickPlan plan;
+  if (RunsBlueGreenStages(prim)) {
+    // Green beside a whole blue: the rolling planner at 100 % / 200 % (blue_green_planner.h).
+    const Millis dwell = StepDelay(state_, 0);
+    if (prim.deployment_status == ServiceDeploymentStatus::kPending) {
+      // Nothing runs until the deployment is IN_PROGRESS, one dwell after its creation.
+      plan.blue_green = scheduler::StepBlueGreen(
+          {*prim.lifecycle_stage, now, now, 1, 0, input.desired_count, 0, 0});
+      plan.begin_blue_green = now - prim.stage_entered_at >= dwell;
+    } else {
+      plan.blue_green = BlueGreenStepFor(prim, input, now, dwell);
+    }
+    input.minimum_healthy_percent = 100;
+    input.maximum_percent = std::max(200, input.maximum_percent);
+  }
+  scheduler::Plan p = scheduler::PlanStep(input);
+  if (plan.blue_green) {
+    if (!plan.blue_green->scale_up_green) p.start_primary = 0;
+    if (!plan.blue_green->scale_in_blue) {
+      std::erase_if(p.stops, [](const scheduler::PlannedStop& s) {
+        return s.reason == scheduler::PlannedStop::Reason::kReplacedByDeployment;
+      });
+    }
+    p.primary_completed = p.primary_completed && plan.blue_green->finished;
+  }
   plan.strategy_existing = KeptPerProvider(input, p);
   for (const auto& stop : p.stops) {
     for (size_t i = 0; i < input.tasks.size(); ++i) {
@@ -357,6 +418,58 @@ bool ServiceScheduler::RetireDrained(model::Service& svc, const TickPlan& plan, 
   return changed;
 }
 
+bool ServiceScheduler::AdvanceBlueGreen(model::Service& svc, const TickPlan& plan, Millis now) {
+  if (!plan.blue_green) return false;
+  model::Deployment& p = svc.deployments.front();
+  const scheduler::BlueGreenStep& step = *plan.blue_green;
+  bool changed = false;
+  if (plan.begin_blue_green) {
+    p.deployment_status = ServiceDeploymentStatus::kInProgress;
+    p.stage_entered_at = now;  // the first stage's dwell starts now
+    StartHooks(svc, *p.lifecycle_stage, now);
+    changed = true;
+  }
+  if (step.entered) {
+    p.lifecycle_stage = step.stage;
+    p.stage_entered_at = now;
+    StartHooks(svc, step.stage, now);
+    changed = true;
+  }
+  if (p.production_traffic != step.production_traffic || p.test_traffic != step.test_traffic) {
+    p.production_traffic = step.production_traffic;
+    p.test_traffic = step.test_traffic;
+    changed = true;
+  }
+  if (changed) p.updated_at = now;
+  return changed;
+}
+
+bool ServiceScheduler::AdvanceRollbacks(model::Service& svc, Millis now, bool* waiting) {
+  const Millis dwell = StepDelay(state_, 0);
+  const model::Deployment& primary = svc.deployments.front();
+  bool changed = false;
+  for (auto& d : svc.deployments) {
+    if (d.strategy != model::DeploymentStrategy::kBlueGreen) continue;
+    const bool due = now - d.updated_at >= dwell;
+    if (d.deployment_status == ServiceDeploymentStatus::kRollbackRequested) {
+      *waiting = true;
+      if (!due) continue;
+      d.deployment_status = ServiceDeploymentStatus::kRollbackInProgress;
+    } else if (d.deployment_status == ServiceDeploymentStatus::kRollbackInProgress &&
+               d.rolled_back_to == primary.id) {
+      *waiting = true;
+      if (!due || primary.rollout_state != RolloutState::kCompleted) continue;
+      d.deployment_status = ServiceDeploymentStatus::kRollbackSuccessful;
+      d.finished_at = now;
+    } else {
+      continue;
+    }
+    d.updated_at = now;
+    changed = true;
+  }
+  return changed;
+}
+
 bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
   model::Deployment& p = svc.deployments.front();
   if (p.rollout_state != RolloutState::kInProgress) return false;
@@ -370,8 +483,9 @@ bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
     p.circuit_breaker_status = model::CircuitBreakerStatus::kMonitoringComplete;
   }
   for (auto& d : svc.deployments) {
+    // Blue/green rollbacks finish one dwell later (AdvanceRollbacks).
     if (d.deployment_status == ServiceDeploymentStatus::kRollbackInProgress &&
-        d.rolled_back_to == p.id) {
+        d.rolled_back_to == p.id && d.strategy != model::DeploymentStrategy::kBlueGreen) {
       d.deployment_status = ServiceDeploymentStatus::kRollbackSuccessful;
       d.finished_at = now;
       d.updated_at = now;
@@ -423,15 +537,19 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
 
   bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
   changed = TripCircuitBreaker(svc, now) || changed;
+  changed = ExpireHooks(svc, now) || changed;
   TickPlan plan = svc.is_daemon() ? PlanDaemonTick(cs, svc, tasks, now, &changed)
                                   : PlanReplicaTick(cs, svc, tasks, now);
   // Completion means no other deployment has a task left, so every older one is drained on
   // this very tick: the service is steady now, not one tick later.
   plan.steady = plan.completed;
+  changed = AdvanceBlueGreen(svc, plan, now) || changed;
   std::vector<std::string> stopped_ids;
   const int64_t launched = Apply(cs, svc, plan, now, changes, &stopped_ids);
   changed = RetireDrained(svc, plan, now) || changed;
   if (plan.completed) changed = Complete(svc, now) || changed;
+  bool rollback_waiting = false;
+  changed = AdvanceRollbacks(svc, now, &rollback_waiting) || changed;
   if (plan.steady) AddEvent(svc, ServiceTag(svc) + " has reached a steady state.", now);
   changed = UpdateDeploymentCounts(cs, svc) || changed;
 
@@ -440,7 +558,8 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
     changes.PutService(svc);
   }
   svc.unsaved_events = false;
-  svc.settled = plan.steady && stopped_ids.empty() && launched == 0 && !changed;
+  svc.settled =
+      plan.steady && stopped_ids.empty() && launched == 0 && !changed && !rollback_waiting;
 }
 
 RunTaskInput ServiceScheduler::ServiceTaskInput(const model::Service& svc) const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "scheduler/blue_green_planner.h"
 
 namespace ecs::control {
 
@@ -43,6 +44,17 @@ model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Mil
       d.source_revision_id = prev.revision_number();
       break;
     }
+  }
+  if (svc.deployment_strategy == model::DeploymentStrategy::kBlueGreen) {
+    // PENDING until the scheduler runs its first stage (scheduler/blue_green_planner.h).
+    const auto older_active = std::count_if(
+        svc.deployments.begin(), svc.deployments.end(),
+        [](const model::Deployment& o) { return o.status != model::DeploymentStatus::kInactive; });
+    d.strategy = model::DeploymentStrategy::kBlueGreen;
+    d.bake_time_minutes = svc.bake_time_minutes;
+    d.lifecycle_stage = scheduler::FirstStage(static_cast<int>(older_active));
+    d.stage_entered_at = now;
+    d.deployment_status = model::ServiceDeploymentStatus::kPending;
   }
   return d;
 }
@@ -103,6 +115,65 @@ bool ServiceScheduler::RollBack(model::Service& svc, bool circuit_breaker,
   svc.placement_failure_reported = false;
   // Listed by the caller: the scheduler's pass is visiting it, or StopServiceDeployment wakes it.
   svc.dirty = true;
+  return true;
+}
+
+bool ServiceScheduler::RequestRollBack(model::Service& svc, const std::string& status_reason,
+                                       Millis now) {
+  const std::string stopped_id = svc.deployments.front().service_deployment_id;
+  const bool blue_green = svc.deployments.front().strategy == model::DeploymentStrategy::kBlueGreen;
+  if (!RollBack(svc, false, status_reason, now)) return false;
+  for (auto& d : svc.deployments) {
+    if (blue_green && d.service_deployment_id == stopped_id) {
+      d.deployment_status = model::ServiceDeploymentStatus::kRollbackRequested;
+    }
+  }
+  return true;
+}
+
+void ServiceScheduler::StartHooks(model::Service& svc, model::LifecycleStage stage, Millis now) {
+  model::Deployment& p = svc.deployments.front();
+  for (const model::LifecycleHook& h : svc.lifecycle_hooks) {
+    if (std::find(h.stages.begin(), h.stages.end(), stage) == h.stages.end()) continue;
+    model::HookRun run;
+    run.hook_id = state_.ids.Uuid();
+    run.stage = stage;
+    run.target_type = h.target_type;
+    run.target_arn = h.hook_target_arn;
+    run.status = model::HookStatus::kAwaitingAction;
+    if (h.timeout_minutes) run.expires_at = now + *h.timeout_minutes * 60'000;
+    // The model names no default timeout action; rolling back is the cautious one.
+    run.timeout_action = h.timeout_action.value_or(model::HookAction::kRollback);
+    p.hook_runs.push_back(std::move(run));
+  }
+}
+
+bool ServiceScheduler::ExpireHooks(model::Service& svc, Millis now) {
+  model::Deployment& p = svc.deployments.front();
+  if (!p.lifecycle_stage || p.deployment_status != model::ServiceDeploymentStatus::kInProgress) {
+    return false;
+  }
+  bool rollback = false, changed = false;
+  for (model::HookRun& run : p.hook_runs) {
+    if (run.status != model::HookStatus::kAwaitingAction || run.expires_at == 0 ||
+        now < run.expires_at) {
+      continue;
+    }
+    run.status = model::HookStatus::kTimedOut;
+    rollback = rollback || run.timeout_action == model::HookAction::kRollback;
+    changed = true;
+  }
+  if (!rollback) return changed;
+  const char* reason = "A lifecycle hook timed out.";
+  p.rollout_state = model::RolloutState::kFailed;
+  p.rollout_state_reason = "ECS deployment " + p.id + " rolled back: " + reason;
+  p.updated_at = now;
+  if (!RequestRollBack(svc, reason, now)) {
+    // Nothing to roll back to (the service's first deployment): it stops where it is.
+    p.deployment_status = model::ServiceDeploymentStatus::kStopped;
+    p.status_reason = reason;
+    p.stopped_at = now;
+  }
   return true;
 }
 

@@ -74,6 +74,9 @@ class ServiceScheduler {
   // False when there is none to go back to.
   bool RollBack(model::Service& svc, bool circuit_breaker, const std::string& status_reason,
                 Millis now);
+  // RollBack for a request (StopServiceDeployment, ContinueServiceDeployment, a hook's timeout):
+  // a BLUE_GREEN deployment shows ROLLBACK_REQUESTED first (AdvanceRollbacks moves it on).
+  bool RequestRollBack(model::Service& svc, const std::string& status_reason, Millis now);
   // The service's tasks that are not STOPPED, of this incarnation (a reused name's old tasks are
   // left out), in creation order.
   static std::vector<model::Task*> LiveServiceTasks(ClusterState& cs, const model::Service& svc);
@@ -117,6 +120,19 @@ class ServiceScheduler {
                 storage::ChangeSet& changes, std::vector<std::string>* stopped_ids);
   bool RetireDrained(model::Service& svc, const TickPlan& plan, Millis now);
   bool Complete(model::Service& svc, Millis now);
+  // A BLUE_GREEN PRIMARY's stage step (scheduler/blue_green_planner.h) recorded in the
+  // deployment: stage, traffic, PENDING -> IN_PROGRESS. True when something changed.
+  bool AdvanceBlueGreen(model::Service& svc, const TickPlan& plan, Millis now);
+  // A blue/green deployment rolled back by StopServiceDeployment: ROLLBACK_REQUESTED ->
+  // ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL once the revision it went back to completed,
+  // each step at least one dwell apart (observable under a frozen clock). True when something
+  // changed; `*waiting` when a step is still to come.
+  bool AdvanceRollbacks(model::Service& svc, Millis now, bool* waiting);
+  // The lifecycle hooks of `stage` start on the PRIMARY (PAUSE: AWAITING_ACTION until
+  // ContinueServiceDeployment or their timeout).
+  void StartHooks(model::Service& svc, model::LifecycleStage stage, Millis now);
+  // PAUSE hooks past their timeout: TIMED_OUT, then CONTINUE or a rollback. True when changed.
+  bool ExpireHooks(model::Service& svc, Millis now);
   bool UpdateDeploymentCounts(ClusterState& cs, model::Service& svc);
   int64_t LaunchServiceTasks(model::Service& svc, int64_t count,
                              const std::vector<int64_t>& strategy_existing, Millis now,

@@ -80,6 +80,85 @@ struct WireNames<ServiceDeploymentStatus> {
                                                              "ROLLBACK_FAILED"};
 };
 
+// DeploymentConfiguration.strategy. LINEAR and CANARY are refused by the API for now (issue #13).
+enum class DeploymentStrategy { kRolling, kBlueGreen, kLinear, kCanary };
+template <>
+struct WireNames<DeploymentStrategy> {
+  static constexpr std::array<std::string_view, 4> kNames = {"ROLLING", "BLUE_GREEN", "LINEAR",
+                                                             "CANARY"};
+};
+
+// ServiceDeployment.lifecycleStage of a BLUE_GREEN deployment, in the order the stages run.
+enum class LifecycleStage {
+  kReconcileService,
+  kPreScaleUp,
+  kScaleUp,
+  kPostScaleUp,
+  kTestTrafficShift,
+  kPostTestTrafficShift,
+  kProductionTrafficShift,
+  kPostProductionTrafficShift,
+  kBakeTime,
+  kCleanUp,
+};
+template <>
+struct WireNames<LifecycleStage> {
+  static constexpr std::array<std::string_view, 10> kNames = {"RECONCILE_SERVICE",
+                                                              "PRE_SCALE_UP",
+                                                              "SCALE_UP",
+                                                              "POST_SCALE_UP",
+                                                              "TEST_TRAFFIC_SHIFT",
+                                                              "POST_TEST_TRAFFIC_SHIFT",
+                                                              "PRODUCTION_TRAFFIC_SHIFT",
+                                                              "POST_PRODUCTION_TRAFFIC_SHIFT",
+                                                              "BAKE_TIME",
+                                                              "CLEAN_UP"};
+};
+
+// A deployment lifecycle hook (DeploymentLifecycleHook). Only PAUSE hooks are simulated; the API
+// refuses AWS_LAMBDA ones by name for now.
+enum class HookTargetType { kAwsLambda, kPause };
+template <>
+struct WireNames<HookTargetType> {
+  static constexpr std::array<std::string_view, 2> kNames = {"AWS_LAMBDA", "PAUSE"};
+};
+
+enum class HookStatus { kAwaitingAction, kInProgress, kSucceeded, kFailed, kTimedOut };
+template <>
+struct WireNames<HookStatus> {
+  static constexpr std::array<std::string_view, 5> kNames = {"AWAITING_ACTION", "IN_PROGRESS",
+                                                             "SUCCEEDED", "FAILED", "TIMED_OUT"};
+};
+
+enum class HookAction { kRollback, kContinue };
+template <>
+struct WireNames<HookAction> {
+  static constexpr std::array<std::string_view, 2> kNames = {"ROLLBACK", "CONTINUE"};
+};
+
+struct LifecycleHook {
+  HookTargetType target_type = HookTargetType::kPause;
+  std::string hook_target_arn;
+  std::string role_arn;
+  std::vector<LifecycleStage> stages;
+  RawJson hook_details;                    // echoed; empty = not set
+  std::optional<int64_t> timeout_minutes;  // timeoutConfiguration; unset = waits for ever
+  std::optional<HookAction> timeout_action;
+  bool operator==(const LifecycleHook&) const = default;
+};
+
+// One hook as it runs at one stage of one deployment (DeploymentLifecycleHookDetail).
+struct HookRun {
+  std::string hook_id;
+  LifecycleStage stage = LifecycleStage::kPreScaleUp;
+  HookTargetType target_type = HookTargetType::kPause;
+  std::string target_arn;
+  HookStatus status = HookStatus::kAwaitingAction;
+  Millis expires_at = 0;  // 0 = no timeout
+  HookAction timeout_action = HookAction::kRollback;
+  bool operator==(const HookRun&) const = default;
+};
+
 enum class CircuitBreakerStatus { kTriggered, kMonitoring, kMonitoringComplete, kDisabled };
 template <>
 struct WireNames<CircuitBreakerStatus> {
@@ -95,6 +174,16 @@ struct LoadBalancer {
   std::string load_balancer_name;  // "" for a target group
   std::string container_name;
   std::optional<int64_t> container_port;
+  // LoadBalancer.advancedConfiguration: the blue/green traffic-shifting resources. Simulated:
+  // no ELB call is made; the traffic split lives in the deployment (Deployment::traffic).
+  struct Advanced {
+    std::string alternate_target_group_arn;
+    std::string production_listener_rule;
+    std::string test_listener_rule;  // optional
+    std::string role_arn;
+    bool operator==(const Advanced&) const = default;
+  };
+  std::optional<Advanced> advanced;
   // What the target health is keyed by: the target group, or the Classic Load Balancer's name.
   const std::string& group() const {
     return target_group_arn.empty() ? load_balancer_name : target_group_arn;
@@ -139,6 +228,17 @@ struct Deployment {
   // Set on a deployment that was rolled back: the deployment made PRIMARY again, and when.
   std::string rolled_back_to;
   Millis rollback_started_at = 0;
+  // BLUE_GREEN (scheduler/blue_green_planner.h): the strategy this deployment runs, its current
+  // lifecycle stage (unset for ROLLING), when it entered it, and the simulated traffic this
+  // (green) revision receives, in percent of production and of test traffic. The blue revision
+  // receives the rest.
+  DeploymentStrategy strategy = DeploymentStrategy::kRolling;
+  std::optional<LifecycleStage> lifecycle_stage;
+  Millis stage_entered_at = 0;
+  int64_t bake_time_minutes = 0;
+  double production_traffic = 0;
+  double test_traffic = 0;
+  std::vector<HookRun> hook_runs;  // the hooks run so far, in the order they started
 
   std::string revision_number() const { return id.substr(id.find('/') + 1); }
   bool operator==(const Deployment&) const = default;
@@ -202,6 +302,9 @@ struct Service {
   bool circuit_breaker_enable = false;
   bool circuit_breaker_rollback = false;
   RawJson alarms;  // DeploymentAlarms as shown; empty = not set
+  DeploymentStrategy deployment_strategy = DeploymentStrategy::kRolling;
+  int64_t bake_time_minutes = -1;  // -1 = not set
+  std::vector<LifecycleHook> lifecycle_hooks;
   DeploymentControllerType deployment_controller = DeploymentControllerType::kEcs;
   std::vector<PlacementConstraintItem> placement_constraints;
   std::vector<PlacementStrategyItem> placement_strategy;

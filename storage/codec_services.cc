@@ -27,6 +27,15 @@ void WriteLoadBalancers(JsonWriter& w, const std::vector<model::LoadBalancer>& l
         .Member("loadBalancerName", lb.load_balancer_name)
         .Member("containerName", lb.container_name);
     if (lb.container_port) w.Member("containerPort", *lb.container_port);
+    if (lb.advanced) {
+      w.Key("advanced")
+          .StartObject()
+          .Member("alternateTargetGroupArn", lb.advanced->alternate_target_group_arn)
+          .Member("productionListenerRule", lb.advanced->production_listener_rule)
+          .Member("testListenerRule", lb.advanced->test_listener_rule)
+          .Member("roleArn", lb.advanced->role_arn)
+          .EndObject();
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -41,6 +50,12 @@ std::vector<model::LoadBalancer> ReadLoadBalancerArray(RowReader& r, const char*
     lb.load_balancer_name = entry.OptString("loadBalancerName");
     lb.container_name = entry.OptString("containerName");
     lb.container_port = entry.OptInt("containerPort");
+    if (const rapidjson::Value* advanced = entry.Object("advanced")) {
+      RowReader a = entry.Nested(*advanced);
+      lb.advanced = model::LoadBalancer::Advanced{
+          a.OptString("alternateTargetGroupArn"), a.OptString("productionListenerRule"),
+          a.OptString("testListenerRule"), a.OptString("roleArn")};
+    }
     out.push_back(std::move(lb));
   }
   return out;
@@ -54,6 +69,82 @@ std::vector<model::LoadBalancer> ReadLoadBalancers(RowReader& r) {
   auto lbs = ReadLoadBalancerArray(old, "entries");
   if (!old.ok()) r.Fail("loadBalancers", old.status().message());
   return lbs;
+}
+
+void WriteHooks(JsonWriter& w, const std::vector<model::LifecycleHook>& hooks) {
+  w.Key("lifecycleHooks").StartArray();
+  for (const model::LifecycleHook& h : hooks) {
+    w.StartObject()
+        .Member("targetType", model::ToString(h.target_type))
+        .Member("hookTargetArn", h.hook_target_arn)
+        .Member("roleArn", h.role_arn)
+        .Member("hookDetails", h.hook_details.text());
+    w.Key("stages").StartArray();
+    for (model::LifecycleStage stage : h.stages) w.String(model::ToString(stage));
+    w.EndArray();
+    if (h.timeout_minutes) w.Member("timeoutInMinutes", *h.timeout_minutes);
+    if (h.timeout_action) w.Member("timeoutAction", model::ToString(*h.timeout_action));
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::vector<model::LifecycleHook> ReadHooks(RowReader& r) {
+  std::vector<model::LifecycleHook> out;
+  for (const auto& e : r.Array("lifecycleHooks").GetArray()) {
+    RowReader h = r.Nested(e);
+    model::LifecycleHook hook;
+    hook.target_type =
+        h.OptEnum<model::HookTargetType>("targetType").value_or(model::HookTargetType::kPause);
+    hook.hook_target_arn = h.OptString("hookTargetArn");
+    hook.role_arn = h.OptString("roleArn");
+    hook.hook_details = model::RawJson::FromText(h.OptString("hookDetails"));
+    for (const auto& stage : h.Array("stages").GetArray()) {
+      auto parsed = model::Parse<model::LifecycleStage>(h.Element(stage, "stages"));
+      if (!parsed) {
+        h.Fail("stages", "unknown lifecycle stage");
+        break;
+      }
+      hook.stages.push_back(*parsed);
+    }
+    hook.timeout_minutes = h.OptInt("timeoutInMinutes");
+    hook.timeout_action = h.OptEnum<model::HookAction>("timeoutAction");
+    out.push_back(std::move(hook));
+  }
+  return out;
+}
+
+void WriteHookRuns(JsonWriter& w, const std::vector<model::HookRun>& runs) {
+  w.Key("hookRuns").StartArray();
+  for (const model::HookRun& run : runs) {
+    w.StartObject()
+        .Member("hookId", run.hook_id)
+        .Member("stage", model::ToString(run.stage))
+        .Member("targetType", model::ToString(run.target_type))
+        .Member("targetArn", run.target_arn)
+        .Member("status", model::ToString(run.status))
+        .Member("expiresAt", run.expires_at)
+        .Member("timeoutAction", model::ToString(run.timeout_action))
+        .EndObject();
+  }
+  w.EndArray();
+}
+
+std::vector<model::HookRun> ReadHookRuns(RowReader& r) {
+  std::vector<model::HookRun> out;
+  for (const auto& e : r.Array("hookRuns").GetArray()) {
+    RowReader h = r.Nested(e);
+    model::HookRun run;
+    run.hook_id = h.String("hookId");
+    run.stage = h.Enum<model::LifecycleStage>("stage");
+    run.target_type = h.Enum<model::HookTargetType>("targetType");
+    run.target_arn = h.OptString("targetArn");
+    run.status = h.Enum<model::HookStatus>("status");
+    run.expires_at = h.OptInt("expiresAt", 0);
+    run.timeout_action = h.Enum<model::HookAction>("timeoutAction");
+    out.push_back(std::move(run));
+  }
+  return out;
 }
 
 void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
@@ -83,7 +174,16 @@ void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
       .Member("circuitBreakerStatus", model::ToString(d.circuit_breaker_status))
       .Member("rolledBackTo", d.rolled_back_to)
       .Member("rollbackStartedAt", d.rollback_started_at)
-      .EndObject();
+      .Member("strategy", model::ToString(d.strategy))
+      .Member("lifecycleStage", d.lifecycle_stage ? model::ToString(*d.lifecycle_stage) : "")
+      .Member("stageEnteredAt", d.stage_entered_at)
+      .Member("bakeTimeInMinutes", d.bake_time_minutes)
+      .Key("productionTraffic")
+      .Double(d.production_traffic)
+      .Key("testTraffic")
+      .Double(d.test_traffic);
+  WriteHookRuns(w, d.hook_runs);
+  w.EndObject();
 }
 
 model::Deployment ReadDeployment(RowReader& e) {
@@ -115,6 +215,14 @@ model::Deployment ReadDeployment(RowReader& e) {
                                    .value_or(model::CircuitBreakerStatus::kDisabled);
   dep.rolled_back_to = e.OptString("rolledBackTo");
   dep.rollback_started_at = e.OptInt("rollbackStartedAt", 0);
+  dep.strategy = e.OptEnum<model::DeploymentStrategy>("strategy")
+                     .value_or(model::DeploymentStrategy::kRolling);
+  dep.lifecycle_stage = e.OptEnum<model::LifecycleStage>("lifecycleStage");
+  dep.stage_entered_at = e.OptInt("stageEnteredAt", 0);
+  dep.bake_time_minutes = e.OptInt("bakeTimeInMinutes", 0);
+  dep.production_traffic = e.OptDouble("productionTraffic");
+  dep.test_traffic = e.OptDouble("testTraffic");
+  dep.hook_runs = ReadHookRuns(e);
   return dep;
 }
 
@@ -183,7 +291,10 @@ void WriteConfiguration(JsonWriter& w, const model::Service& s) {
       .Member("circuitBreakerEnable", s.circuit_breaker_enable)
       .Member("circuitBreakerRollback", s.circuit_breaker_rollback)
       .Member("alarms", s.alarms.text())
+      .Member("deploymentStrategy", model::ToString(s.deployment_strategy))
+      .Member("bakeTimeInMinutes", s.bake_time_minutes)
       .Member("deploymentController", model::ToString(s.deployment_controller));
+  WriteHooks(w, s.lifecycle_hooks);
   WritePlacement(w, s);
   w.Member("networkConfiguration", NetworkText(s.network_configuration));
   WriteLoadBalancers(w, s.load_balancers);
@@ -210,6 +321,10 @@ void ReadConfiguration(RowReader& r, model::Service& s) {
   s.circuit_breaker_enable = r.OptBool("circuitBreakerEnable");
   s.circuit_breaker_rollback = r.OptBool("circuitBreakerRollback");
   s.alarms = model::RawJson::FromText(r.OptString("alarms"));
+  s.deployment_strategy = r.OptEnum<model::DeploymentStrategy>("deploymentStrategy")
+                              .value_or(model::DeploymentStrategy::kRolling);
+  s.bake_time_minutes = r.OptInt("bakeTimeInMinutes", -1);
+  s.lifecycle_hooks = ReadHooks(r);
   s.deployment_controller = r.OptEnum<model::DeploymentControllerType>("deploymentController")
                                 .value_or(model::DeploymentControllerType::kEcs);
   ReadPlacement(r, s);

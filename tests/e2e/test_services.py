@@ -270,7 +270,8 @@ def test_create_and_update_errors(ecs, cluster):
 
 
 def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
-    # BLUE_GREEN / LINEAR / CANARY (issue #13) must never run as ROLLING behind the client's back.
+    # LINEAR / CANARY (issue #13) must never run as ROLLING behind the client's back (BLUE_GREEN is
+    # simulated: tests/e2e/test_blue_green.py).
     # Raw requests: the clients' models on a bookworm machine predate these members.
     definition(ecs, "bg")
 
@@ -279,13 +280,21 @@ def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
         return status, json.loads(raw)
 
     create = {"serviceName": "bg", "taskDefinition": "bg", "desiredCount": 0}
-    for strategy in ("BLUE_GREEN", "LINEAR", "CANARY"):
+    for strategy in ("LINEAR", "CANARY"):
         status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": strategy}})
         assert status == 400 and out["__type"] == "InvalidParameterException", out
         assert f"strategy {strategy} is not supported by ecs-emulator yet" in out["message"]
     status, out = call("CreateService", {**create, "deploymentConfiguration": {
         "strategy": "ROLLING", "bakeTimeInMinutes": 5}})
     assert status == 400 and "bakeTimeInMinutes" in out["message"], out
+    status, out = call("CreateService", {**create, "deploymentConfiguration": {
+        "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "canaryConfiguration": {}}})
+    assert status == 400 and "canaryConfiguration is not supported" in out["message"], out
+    status, out = call("CreateService", {**create, "deploymentConfiguration": {
+        "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "lifecycleHooks": [{
+            "hookTargetArn": "arn:aws:lambda:us-east-1:000000000000:function:f",
+            "lifecycleStages": ["POST_SCALE_UP"]}]}})
+    assert status == 400 and "AWS_LAMBDA is not supported" in out["message"], out
     assert ecs.describe_services(cluster=cluster, services=["bg"])["failures"][0]["reason"] == "MISSING"
     # ROLLING itself is served, and UpdateService refuses a switch without changing anything.
     status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": "ROLLING"}})

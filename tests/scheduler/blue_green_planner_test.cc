@@ -1,0 +1,217 @@
+// BLUE_GREEN stage machine: whole deployments on a manual clock, driven together with the rolling
+// planner as the service scheduler drives them (min 100 %, max 200 %, blue's stops held back until
+// CLEAN_UP). After every step: the stage order, blue and green task counts, traffic shares and the
+// bake time.
+#include "scheduler/blue_green_planner.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "scheduler/deployment_planner.h"
+
+namespace ecs::scheduler {
+namespace {
+
+using model::LifecycleStage;
+using Phase = PlannerTask::Phase;
+
+constexpr const char* kBlue = "ecs-svc/1";
+constexpr const char* kGreen = "ecs-svc/2";
+constexpr Millis kMinute = 60'000;
+
+// A service in mid blue/green deployment: tasks start in one tick and become healthy the next;
+// stopped tasks leave one tick after their stop.
+struct Sim {
+  int64_t desired = 4;
+  Millis now = 0;
+  Millis dwell = 1;
+  Millis bake = 5 * kMinute;
+  LifecycleStage stage = LifecycleStage::kPreScaleUp;
+  Millis entered_at = 0;
+  std::vector<PlannerTask> tasks;
+  int next = 0;
+  BlueGreenStep last;
+
+  explicit Sim(int64_t blue) {
+    for (int64_t i = 0; i < blue; ++i) Add(kBlue, Phase::kRunning);
+  }
+  void Add(const char* deployment, Phase phase) {
+    PlannerTask t;
+    t.arn = "arn:task/" + std::to_string(next++);
+    t.deployment_id = deployment;
+    t.phase = phase;
+    t.healthy = phase == Phase::kRunning;
+    tasks.push_back(t);
+  }
+  int64_t Count(const std::string& deployment, bool healthy_only) const {
+    return std::count_if(tasks.begin(), tasks.end(), [&](const PlannerTask& t) {
+      return t.deployment_id == deployment && (!healthy_only || t.healthy);
+    });
+  }
+  // One scheduler tick at `now`.
+  void Tick() {
+    // Last tick's transitions: stopping tasks leave, pending ones run healthy.
+    tasks.erase(std::remove_if(tasks.begin(), tasks.end(),
+                               [](const PlannerTask& t) { return t.phase == Phase::kStopping; }),
+                tasks.end());
+    for (auto& t : tasks) {
+      if (t.phase == Phase::kPending) t = {t.arn, t.deployment_id, Phase::kRunning, true};
+    }
+    BlueGreenInput in{
+        stage, entered_at, now, dwell, bake, desired, Count(kGreen, true), Count(kBlue, false)};
+    last = StepBlueGreen(in);
+    if (last.entered) {
+      stage = last.stage;
+      entered_at = now;
+    }
+    if (!last.scale_up_green) return;
+    PlanInput plan_in;
+    plan_in.desired_count = desired;
+    plan_in.minimum_healthy_percent = 100;
+    plan_in.maximum_percent = 200;
+    plan_in.deployments = {{kGreen, true, PlannerDeployment::Rollout::kInProgress},
+                           {kBlue, false, PlannerDeployment::Rollout::kCompleted}};
+    plan_in.tasks = tasks;
+    Plan plan = PlanStep(plan_in);
+    for (const auto& stop : plan.stops) {
+      if (stop.reason == PlannedStop::Reason::kReplacedByDeployment && !last.scale_in_blue) {
+        continue;
+      }
+      for (auto& t : tasks) {
+        if (t.arn == stop.arn) t.phase = Phase::kStopping;
+      }
+    }
+    for (int64_t i = 0; i < plan.start_primary; ++i) Add(kGreen, Phase::kPending);
+  }
+};
+
+const std::vector<LifecycleStage> kAllStages = {LifecycleStage::kPreScaleUp,
+                                                LifecycleStage::kScaleUp,
+                                                LifecycleStage::kPostScaleUp,
+                                                LifecycleStage::kTestTrafficShift,
+                                                LifecycleStage::kPostTestTrafficShift,
+                                                LifecycleStage::kProductionTrafficShift,
+                                                LifecycleStage::kPostProductionTrafficShift,
+                                                LifecycleStage::kBakeTime,
+                                                LifecycleStage::kCleanUp};
+
+TEST_CASE("blue/green walks every stage, keeps blue whole until CLEAN_UP and bakes on time") {
+  Sim sim(4);
+  std::vector<LifecycleStage> seen = {sim.stage};
+  Millis bake_started = -1;
+  for (int tick = 0; tick < 100 && !sim.last.finished; ++tick) {
+    sim.now += 1;
+    // Jump to the last millisecond of the bake.
+    if (sim.stage == LifecycleStage::kBakeTime) {
+      sim.now = std::max(sim.now, sim.entered_at + sim.bake - 1);
+    }
+    sim.Tick();
+    if (sim.stage != seen.back()) seen.push_back(sim.stage);
+    if (sim.stage == LifecycleStage::kBakeTime && bake_started < 0) bake_started = sim.now;
+    const int64_t blue = sim.Count(kBlue, false), green = sim.Count(kGreen, false);
+    // Never fewer healthy than desired, never more than 200 %.
+    CHECK(sim.Count(kBlue, true) + sim.Count(kGreen, true) >= sim.desired);
+    CHECK(blue + green <= 2 * sim.desired);
+    if (sim.stage < LifecycleStage::kCleanUp) CHECK(blue == sim.desired);
+    if (sim.stage > LifecycleStage::kScaleUp) CHECK(sim.Count(kGreen, true) == sim.desired);
+    const TrafficShare share = GreenTraffic(sim.stage);
+    CHECK(sim.last.production_traffic == share.production);
+    CHECK(sim.last.test_traffic == share.test);
+    if (sim.stage == LifecycleStage::kBakeTime) {
+      CHECK(sim.now - bake_started < sim.bake);
+    }
+  }
+  CHECK(seen == kAllStages);
+  CHECK(sim.last.finished);
+  CHECK(sim.Count(kBlue, false) == 0);
+  CHECK(sim.Count(kGreen, true) == 4);
+}
+
+TEST_CASE("traffic shares per stage: test first, then production, all at once") {
+  CHECK(GreenTraffic(LifecycleStage::kPostScaleUp).production == 0);
+  CHECK(GreenTraffic(LifecycleStage::kPostScaleUp).test == 0);
+  CHECK(GreenTraffic(LifecycleStage::kTestTrafficShift).test == 100);
+  CHECK(GreenTraffic(LifecycleStage::kPostTestTrafficShift).production == 0);
+  CHECK(GreenTraffic(LifecycleStage::kProductionTrafficShift).production == 100);
+  CHECK(GreenTraffic(LifecycleStage::kBakeTime).production == 100);
+}
+
+TEST_CASE("bake time: BAKE_TIME is left exactly when bakeTimeInMinutes has passed") {
+  BlueGreenInput in;
+  in.stage = LifecycleStage::kBakeTime;
+  in.entered_at = 1000;
+  in.bake_time = 5 * kMinute;
+  in.stage_dwell = 1;
+  in.now = 1000 + 5 * kMinute - 1;
+  CHECK(StepBlueGreen(in).stage == LifecycleStage::kBakeTime);
+  in.now += 1;
+  auto step = StepBlueGreen(in);
+  CHECK(step.stage == LifecycleStage::kCleanUp);
+  CHECK(step.entered);
+  CHECK(step.scale_in_blue);
+  CHECK_FALSE(step.finished);  // CLEAN_UP is observable before the deployment finishes
+}
+
+TEST_CASE("every stage before CLEAN_UP keeps blue's tasks, so a rollback from it is instant") {
+  for (LifecycleStage stage : kAllStages) {
+    BlueGreenInput in;
+    in.stage = stage;
+    in.now = 0;  // dwell not over: the stage holds
+    in.stage_dwell = 1;
+    const auto step = StepBlueGreen(in);
+    CHECK(step.stage == stage);
+    CHECK(step.scale_in_blue == (stage == LifecycleStage::kCleanUp));
+    CHECK(step.scale_up_green == (stage >= LifecycleStage::kScaleUp));
+  }
+}
+
+TEST_CASE("SCALE_UP waits for every green task to be healthy; no dwell without a frozen clock") {
+  BlueGreenInput in;
+  in.stage = LifecycleStage::kScaleUp;
+  in.desired_count = 3;
+  in.green_healthy = 2;
+  CHECK(StepBlueGreen(in).stage == LifecycleStage::kScaleUp);
+  in.green_healthy = 3;
+  CHECK(StepBlueGreen(in).stage == LifecycleStage::kPostScaleUp);
+}
+
+TEST_CASE("RECONCILE_SERVICE only with more than one older revision still ACTIVE") {
+  CHECK(FirstStage(0) == LifecycleStage::kPreScaleUp);
+  CHECK(FirstStage(1) == LifecycleStage::kPreScaleUp);
+  CHECK(FirstStage(2) == LifecycleStage::kReconcileService);
+  BlueGreenInput in;
+  in.stage = LifecycleStage::kReconcileService;
+  CHECK(StepBlueGreen(in).stage == LifecycleStage::kPreScaleUp);
+}
+
+TEST_CASE("a stage holds while one of its lifecycle hooks has not resolved") {
+  for (LifecycleStage stage :
+       {LifecycleStage::kPreScaleUp, LifecycleStage::kPostScaleUp,
+        LifecycleStage::kTestTrafficShift, LifecycleStage::kPostProductionTrafficShift}) {
+    BlueGreenInput in;
+    in.stage = stage;
+    in.now = 10 * kMinute;  // long past the dwell
+    in.hooks_pending = true;
+    auto step = StepBlueGreen(in);
+    CHECK(step.stage == stage);
+    CHECK_FALSE(step.entered);
+    CHECK(step.production_traffic == GreenTraffic(stage).production);
+    in.hooks_pending = false;
+    CHECK(StepBlueGreen(in).entered);
+  }
+}
+
+TEST_CASE("CLEAN_UP finishes only once no blue task is left") {
+  BlueGreenInput in;
+  in.stage = LifecycleStage::kCleanUp;
+  in.now = 5;
+  in.blue_live = 1;
+  CHECK_FALSE(StepBlueGreen(in).finished);
+  in.blue_live = 0;
+  CHECK(StepBlueGreen(in).finished);
+}
+
+}  // namespace
+}  // namespace ecs::scheduler
