@@ -183,7 +183,7 @@ Result<std::string> ControlPlane::ContinueServiceDeployment(const RequestContext
       d.stopped_at = now;
     }
   }
-  svc.dirty = true;
+  cs.WakeService(svc);
   storage::ChangeSet changes;
   changes.PutService(svc);
   ClusterIndex::RecountServices(cs);
