@@ -64,8 +64,15 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
   if (const rapidjson::Value* al = d.Object("alarms")) {
     JsonObjectReader a = d.Nested(*al, "alarms");
     (void)a.StringList("alarmNames");
-    (void)a.Bool("enable");
     (void)a.Bool("rollback");
+    // CloudWatch alarm states are not simulated yet, so nothing could watch them: an enabled
+    // alarm configuration is refused by name, never stored and ignored. A disabled one asks
+    // for nothing and is echoed.
+    if (a.Bool("enable").value_or(false)) {
+      a.Fail(Status::InvalidParameter(
+          "deploymentConfiguration.alarms with enable true is not supported by ecs-emulator "
+          "yet: CloudWatch alarm states are not simulated, so no deployment could watch them."));
+    }
     s.alarms = Raw(*al);
   }
   // BLUE_GREEN is simulated (issue #13); LINEAR, CANARY and lifecycle hooks not yet: refuse
