@@ -99,24 +99,47 @@ void ControlPlane::DescribeServiceDeployments(const RequestContext& ctx,
   }
 }
 
-Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ctx,
-                                                        const std::string& arn, bool rollback) {
+namespace {
+
+// The one deployment a Stop/ContinueServiceDeployment names, or ECS's not-found error.
+Result<ServiceDeploymentRef> FindServiceDeployment(const ControlPlane& cp,
+                                                   const RequestContext& ctx,
+                                                   const std::string& arn) {
   std::vector<ServiceDeploymentRef> found;
   std::vector<DescribeFailure> failures;
-  DescribeServiceDeployments(ctx, {arn}, false, &found, &failures);
+  cp.DescribeServiceDeployments(ctx, {arn}, false, &found, &failures);
   if (found.empty()) {
     return Status(ErrorCode::kServiceDeploymentNotFoundException,
                   "The service deployment " + arn + " does not exist.");
   }
-  const model::Deployment* dep = found.front().deployment;
+  return found.front();
+}
+
+// After a request changed a service's deployment: the scheduler's next pass visits it, the
+// cluster's counts follow, and the row to commit.
+storage::ChangeSet ServiceChanged(ClusterState& cs, model::Service& svc) {
+  cs.WakeService(svc);
+  storage::ChangeSet changes;
+  changes.PutService(svc);
+  ClusterIndex::RecountServices(cs);
+  return changes;
+}
+
+}  // namespace
+
+Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ctx,
+                                                        const std::string& arn, bool rollback) {
+  auto found = FindServiceDeployment(*this, ctx, arn);
+  if (!found.ok()) return found.status();
+  const model::Deployment* dep = found->deployment;
   using model::ServiceDeploymentStatus;
   if (dep->deployment_status != ServiceDeploymentStatus::kInProgress &&
       dep->deployment_status != ServiceDeploymentStatus::kPending) {
     return Status(ErrorCode::kConflictException,
                   "The service deployment is not in progress and cannot be stopped.");
   }
-  ClusterState& cs = *state_.index.FindCluster(ctx.tenant, found.front().service->cluster);
-  model::Service& svc = *cs.FindService(found.front().service->name);
+  ClusterState& cs = *state_.index.FindCluster(ctx.tenant, found->service->cluster);
+  model::Service& svc = *cs.FindService(found->service->name);
   model::Deployment& d = svc.deployments.front();
   if (d.service_deployment_id != dep->service_deployment_id) {
     return Status(ErrorCode::kConflictException, "Only the current deployment can be stopped.");
@@ -135,11 +158,7 @@ Result<std::string> ControlPlane::StopServiceDeployment(const RequestContext& ct
     d.status_reason = "Stopped by StopServiceDeployment.";
     d.stopped_at = now;
   }
-  cs.WakeService(svc);
-  storage::ChangeSet changes;
-  changes.PutService(svc);
-  ClusterIndex::RecountServices(cs);
-  ECS_RETURN_IF_ERROR(Commit(changes));
+  ECS_RETURN_IF_ERROR(Commit(ServiceChanged(cs, svc)));
   return arn;
 }
 
@@ -147,17 +166,12 @@ Result<std::string> ControlPlane::ContinueServiceDeployment(const RequestContext
                                                             const std::string& arn,
                                                             const std::string& hook_id,
                                                             bool rollback) {
-  std::vector<ServiceDeploymentRef> found;
-  std::vector<DescribeFailure> failures;
-  DescribeServiceDeployments(ctx, {arn}, false, &found, &failures);
-  if (found.empty()) {
-    return Status(ErrorCode::kServiceDeploymentNotFoundException,
-                  "The service deployment " + arn + " does not exist.");
-  }
-  ClusterState& cs = *state_.index.FindCluster(ctx.tenant, found.front().service->cluster);
-  model::Service& svc = *cs.FindService(found.front().service->name);
+  auto found = FindServiceDeployment(*this, ctx, arn);
+  if (!found.ok()) return found.status();
+  ClusterState& cs = *state_.index.FindCluster(ctx.tenant, found->service->cluster);
+  model::Service& svc = *cs.FindService(found->service->name);
   model::Deployment& d = svc.deployments.front();
-  if (d.service_deployment_id != found.front().deployment->service_deployment_id ||
+  if (d.service_deployment_id != found->deployment->service_deployment_id ||
       d.deployment_status != model::ServiceDeploymentStatus::kInProgress) {
     return Status::InvalidParameter("The service deployment is not in progress.");
   }
@@ -183,11 +197,7 @@ Result<std::string> ControlPlane::ContinueServiceDeployment(const RequestContext
       d.stopped_at = now;
     }
   }
-  cs.WakeService(svc);
-  storage::ChangeSet changes;
-  changes.PutService(svc);
-  ClusterIndex::RecountServices(cs);
-  ECS_RETURN_IF_ERROR(Commit(changes));
+  ECS_RETURN_IF_ERROR(Commit(ServiceChanged(cs, svc)));
   return arn;
 }
 
