@@ -214,9 +214,10 @@ void ClusterIndex::Account(ClusterState& cs, const model::Task& t, int sign) {
 
 void ClusterIndex::Unindex(ClusterState& cs, model::Task& t) { Account(cs, t, -1); }
 
-void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before) {
+void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before, bool refresh_view) {
   Account(cs, t, +1);
-  if (auto it = cs.instances.find(t.container_instance_id); it != cs.instances.end()) {
+  if (auto it = cs.instances.find(t.container_instance_id);
+      refresh_view && it != cs.instances.end()) {
     RefreshUsage(cs, it->second);
   }
   // service_tasks lists live tasks only: a service's describe and tick stay proportional to what
@@ -237,11 +238,27 @@ void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before) 
 }
 
 model::Task& ClusterIndex::AddTask(ClusterState& cs, model::Task&& task) {
+  return InsertTask(cs, std::move(task), /*refresh_view=*/true);
+}
+
+model::Task& ClusterIndex::LoadTask(ClusterState& cs, model::Task&& task) {
+  return InsertTask(cs, std::move(task), /*refresh_view=*/false);
+}
+
+model::Task& ClusterIndex::InsertTask(ClusterState& cs, model::Task&& task, bool refresh_view) {
   std::string id = task.id;
   model::Task& slot = cs.tasks.insert_or_assign(std::move(id), std::move(task)).first->second;
   cs.tasks_by_seq[slot.seq] = &slot;
-  Reindex(cs, slot, /*due_before=*/0);
+  Reindex(cs, slot, /*due_before=*/0, refresh_view);
   return slot;
+}
+
+void ClusterIndex::FinishLoad() {
+  for (auto& [tenant, ts] : tenants_) {
+    for (auto& [name, cs] : ts.cluster_state) {
+      for (const auto& [id, ci] : cs.instances) RefreshUsage(cs, ci);
+    }
+  }
 }
 
 void ClusterIndex::RemoveTask(ClusterState& cs, model::Task& t) {

@@ -112,6 +112,12 @@ class ClusterIndex {
 
   // --- Tasks ---
   model::Task& AddTask(ClusterState& cs, model::Task&& task);
+  // A restart's bulk load: AddTask without refreshing the task's instance view each time (a
+  // view's port lists and group counts are rebuilt from the whole instance, so per task that is
+  // quadratic in the tasks per instance). FinishLoad then refreshes every view once; until then
+  // the views are stale.
+  model::Task& LoadTask(ClusterState& cs, model::Task&& task);
+  void FinishLoad();
   // Applies `change` to the task between taking it out of every count and index and putting it
   // back, and reschedules it when next_transition_at changed.
   template <typename F>
@@ -146,7 +152,8 @@ class ClusterIndex {
   // A task's contribution to its instance's usage, its cluster's and its service's counters.
   static void Account(ClusterState& cs, const model::Task& t, int sign);
   void Unindex(ClusterState& cs, model::Task& t);
-  void Reindex(ClusterState& cs, model::Task& t, Millis due_before);
+  void Reindex(ClusterState& cs, model::Task& t, Millis due_before, bool refresh_view = true);
+  model::Task& InsertTask(ClusterState& cs, model::Task&& task, bool refresh_view);
   void RefreshView(ClusterState& cs, const model::ContainerInstance& ci);
   // The usage-derived part of the view only (resources, ports, counts, groups): what a task
   // change affects. Cheaper than RefreshView, which also copies the attributes.

@@ -133,6 +133,10 @@ std::vector<model::Attribute> InstanceAttributes(const RegisterInstanceInput& in
                                                  const std::string& instance_type,
                                                  const std::string& arch) {
   std::vector<model::Attribute> attrs;
+  // Sized up front: ~75 attributes, 72 bytes each, and a doubled vector held 10 KiB per
+  // instance where 5.5 KiB is used (bench/scale.py).
+  attrs.reserve(8 + Capabilities().size() + in.attributes.size() +
+                (existing ? existing->attributes.size() : 0));
   attrs.push_back({"ecs.ami-id", ami});
   attrs.push_back({"ecs.availability-zone", az});
   attrs.push_back({"ecs.instance-type", instance_type});

@@ -67,10 +67,16 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
     ClusterState& cs = state_.index.GetCluster(svc.tenant, svc.cluster);
     state_.index.PutService(cs, std::move(svc));
   }
+  // Rows come in creation order, so mostly in runs of one cluster: look it up once per run.
+  ClusterState* cs = nullptr;
+  const model::Task* previous = nullptr;
   for (auto& t : snap.tasks) {
     see(t.seq);
-    ClusterState& cs = state_.index.GetCluster(t.tenant, t.cluster);
-    model::Task& slot = state_.index.AddTask(cs, std::move(t));
+    if (!previous || t.cluster != previous->cluster || t.tenant != previous->tenant) {
+      cs = &state_.index.GetCluster(t.tenant, t.cluster);
+    }
+    model::Task& slot = state_.index.LoadTask(*cs, std::move(t));
+    previous = &slot;
     if (!slot.client_token.empty()) {
       // Client tokens are rebuilt from the tasks that carry them.
       state_.index.GetTenant(slot.tenant)
@@ -78,6 +84,7 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
           .push_back(slot.request_fingerprint + "|" + slot.id);
     }
   }
+  state_.index.FinishLoad();
 }
 
 storage::ChangeSet ControlPlane::DumpRows(const StateScope& scope) const {

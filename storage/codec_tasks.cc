@@ -354,7 +354,9 @@ Result<model::ContainerInstance> DecodeContainerInstance(std::string_view key,
   ci.registered_at = r.OptInt("registeredAt", 0);
   ci.version = r.OptInt("version", 1);
   ci.registered_resources = ReadResources(r);
-  for (const auto& a : r.Array("attributes").GetArray()) {
+  const auto attributes = r.Array("attributes").GetArray();
+  ci.attributes.reserve(attributes.Size());  // exactly: an instance has ~75
+  for (const auto& a : attributes) {
     RowReader item = r.Nested(a);
     model::Attribute attr{item.String("name"), std::nullopt};
     if (a.IsObject() && a.HasMember("value")) attr.value = item.String("value");
