@@ -32,8 +32,8 @@ HttpReply ServiceTrafficRoute(PreparedCall& call, AdminContext& admin) {
   const auto split = control::TrafficSplit(svc);
   if (split.empty()) {
     return AdminError(Status::InvalidParameter(
-        "Traffic weights are simulated for BLUE_GREEN, LINEAR and CANARY services only; " + svc.name + " uses " +
-        std::string(model::ToString(svc.deployment_strategy)) + "."));
+        "Traffic weights are simulated for BLUE_GREEN, LINEAR and CANARY services only; " +
+        svc.name + " uses " + std::string(model::ToString(svc.deployment_strategy)) + "."));
   }
   JsonWriter w;
   w.StartObject()

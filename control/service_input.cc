@@ -446,13 +446,12 @@ Status Applier::TrafficShiftConfigurations() {
     double min_percent;
     const char* bake;
   };
-  for (const Config& c :
-       {Config{model::DeploymentStrategy::kCanary, in_.canary_configuration,
-               svc_.canary_configuration, "canaryConfiguration", "canaryPercent", 0.1,
-               "canaryBakeTimeInMinutes"},
-        Config{model::DeploymentStrategy::kLinear, in_.linear_configuration,
-               svc_.linear_configuration, "linearConfiguration", "stepPercent", 3.0,
-               "stepBakeTimeInMinutes"}}) {
+  for (const Config& c : {Config{model::DeploymentStrategy::kCanary, in_.canary_configuration,
+                                 svc_.canary_configuration, "canaryConfiguration", "canaryPercent",
+                                 0.1, "canaryBakeTimeInMinutes"},
+                          Config{model::DeploymentStrategy::kLinear, in_.linear_configuration,
+                                 svc_.linear_configuration, "linearConfiguration", "stepPercent",
+                                 3.0, "stepBakeTimeInMinutes"}}) {
     const std::string name = "deploymentConfiguration." + std::string(c.member);
     if (svc_.deployment_strategy != c.strategy) {
       if (c.in) {
@@ -539,8 +538,8 @@ Status Applier::BlueGreenLoadBalancers() const {
           {"roleArn", a.role_arn}}) {
       if (value.empty()) {
         return Status::InvalidParameter("loadBalancers.advancedConfiguration." +
-                                        std::string(member) + " is required with the " +
-                                        strategy + " deployment strategy.");
+                                        std::string(member) + " is required with the " + strategy +
+                                        " deployment strategy.");
       }
     }
     if (a.alternate_target_group_arn == lb.target_group_arn) {

@@ -120,7 +120,8 @@ bool RunsBlueGreenStages(const model::Deployment& d) {
           d.deployment_status == ServiceDeploymentStatus::kInProgress);
 }
 
-// This tick's stage step of a BLUE_GREEN, LINEAR or CANARY PRIMARY, from the tasks as the rolling planner sees them.
+// This tick's stage step of a BLUE_GREEN, LINEAR or CANARY PRIMARY, from the tasks as the rolling
+// planner sees them.
 scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
                                           const scheduler::PlanInput& in, Millis now,
                                           Millis dwell) {
@@ -130,8 +131,8 @@ scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
   bg.now = now;
   bg.stage_dwell = dwell;
   bg.bake_time = prim.bake_time_minutes * 60'000;
-  bg.shift = scheduler::ProductionShiftFor(prim.strategy, prim.shift_percent,
-                                           prim.shift_bake_minutes);
+  bg.shift =
+      scheduler::ProductionShiftFor(prim.strategy, prim.shift_percent, prim.shift_bake_minutes);
   bg.production_traffic = prim.production_traffic;
   bg.production_shifted_at = prim.production_shifted_at;
   bg.desired_count = in.desired_count;

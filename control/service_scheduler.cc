@@ -17,7 +17,6 @@ constexpr int64_t kThrottleAfter = 3;
 constexpr Millis kThrottleBase = 10'000;
 constexpr Millis kThrottleMax = Millis{15} * 60'000;
 
-
 // The model's defaults: canaryPercent 5.0 and canaryBakeTimeInMinutes 10 (CanaryConfiguration),
 // stepPercent 10.0 and stepBakeTimeInMinutes 6 (LinearConfiguration).
 void SetProductionShift(const model::Service& svc, model::Deployment& d) {

@@ -1,6 +1,6 @@
-// The simulated load-balancer traffic split of a BLUE_GREEN, LINEAR or CANARY service (issue #13): no ELB exists
-// here, so each revision's share of production and test traffic is derived from the deployment
-// state. Shown in ServiceRevisionSummary's requested*TrafficWeight members and at
+// The simulated load-balancer traffic split of a BLUE_GREEN, LINEAR or CANARY service (issue #13):
+// no ELB exists here, so each revision's share of production and test traffic is derived from the
+// deployment state. Shown in ServiceRevisionSummary's requested*TrafficWeight members and at
 // GET /_emulator/services/<cluster>/<service>/traffic.
 #pragma once
 

@@ -101,7 +101,8 @@ struct TrafficShiftConfiguration {
   bool operator==(const TrafficShiftConfiguration&) const = default;
 };
 
-// ServiceDeployment.lifecycleStage of a BLUE_GREEN, LINEAR or CANARY deployment, in the order the stages run.
+// ServiceDeployment.lifecycleStage of a BLUE_GREEN, LINEAR or CANARY deployment, in the order the
+// stages run.
 enum class LifecycleStage {
   kReconcileService,
   kPreScaleUp,
@@ -321,7 +322,7 @@ struct Service {
   bool circuit_breaker_rollback = false;
   RawJson alarms;  // DeploymentAlarms as shown; empty = not set
   DeploymentStrategy deployment_strategy = DeploymentStrategy::kRolling;
-  int64_t bake_time_minutes = -1;  // -1 = not set
+  int64_t bake_time_minutes = -1;                                 // -1 = not set
   std::optional<TrafficShiftConfiguration> canary_configuration;  // CANARY only
   std::optional<TrafficShiftConfiguration> linear_configuration;  // LINEAR only
   std::vector<LifecycleHook> lifecycle_hooks;

@@ -56,8 +56,8 @@ struct BlueGreenInput {
   // A lifecycle hook of this stage has not resolved yet (a PAUSE hook AWAITING_ACTION): the stage
   // holds, whatever else it waits for.
   bool hooks_pending = false;
-  ProductionShift shift;           // the strategy's production traffic schedule
-  double production_traffic = 0;   // green's share of production traffic now, percent
+  ProductionShift shift;             // the strategy's production traffic schedule
+  double production_traffic = 0;     // green's share of production traffic now, percent
   Millis production_shifted_at = 0;  // when production traffic last moved
 };
 

@@ -1100,9 +1100,10 @@ std::map<std::string, double> ProductionSplit(const model::Service& s) {
   return out;
 }
 
-TEST_CASE("A LINEAR deployment steps production traffic, its step survives a reload, and a "
-          "rollback mid-shift gives blue all of it",
-          "[services][deploy][persistence]") {
+TEST_CASE(
+    "A LINEAR deployment steps production traffic, its step survives a reload, and a "
+    "rollback mid-shift gives blue all of it",
+    "[services][deploy][persistence]") {
   ServiceFixture f;
   f.Fleet(4);
   auto v1 = f.Definition("app");
