@@ -393,11 +393,11 @@ Status Applier::DeploymentStrategy() {
     }
     svc_.bake_time_minutes = *in_.bake_time_minutes;
   }
-  const bool blue_green = model::ShiftsTraffic(svc_.deployment_strategy);
+  const bool shifts_traffic = model::ShiftsTraffic(svc_.deployment_strategy);
   const std::string strategy(model::ToString(svc_.deployment_strategy));
   ECS_RETURN_IF_ERROR(TrafficShiftConfigurations());
   ECS_RETURN_IF_ERROR(LifecycleHooks());
-  if (!blue_green) {
+  if (!shifts_traffic) {
     if (in_.bake_time_minutes) {
       return Status::InvalidParameter(
           "deploymentConfiguration.bakeTimeInMinutes is only valid with the BLUE_GREEN, LINEAR "
