@@ -264,12 +264,16 @@ void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
   if (strategy != model::DeploymentStrategy::kRolling && bake >= 0) {
     w.Member("bakeTimeInMinutes", bake);
   }
+  // The service shows its configuration as sent; a deployment what it runs with (defaults
+  // filled in), as it does with bakeTimeInMinutes.
+  std::optional<model::TrafficShiftConfiguration> ran;
+  if (d) ran = model::TrafficShiftConfiguration{d->shift_percent, d->shift_bake_minutes};
   if (strategy == model::DeploymentStrategy::kCanary) {
     WriteTrafficShift(w, "canaryConfiguration", "canaryPercent", "canaryBakeTimeInMinutes",
-                      s.canary_configuration);
+                      d ? ran : s.canary_configuration);
   } else if (strategy == model::DeploymentStrategy::kLinear) {
     WriteTrafficShift(w, "linearConfiguration", "stepPercent", "stepBakeTimeInMinutes",
-                      s.linear_configuration);
+                      d ? ran : s.linear_configuration);
   }
   if (!s.lifecycle_hooks.empty()) WriteLifecycleHooks(w, s.lifecycle_hooks);
   w.EndObject();

@@ -255,6 +255,11 @@ def test_canary_and_linear_validation(env):
     assert config["canaryConfiguration"] == {"canaryPercent": 5.5}
     svc = describe(client, CLUSTER, "v")
     assert svc["deploymentConfiguration"]["canaryConfiguration"] == {"canaryPercent": 5.5}
+    # A deployment shows what it runs with: the defaults filled in (canaryBakeTimeInMinutes 10).
+    deployment_config = deployment(client, svc["currentServiceDeployment"])["deploymentConfiguration"]
+    assert deployment_config["canaryConfiguration"] == {"canaryPercent": 5.5,
+                                                        "canaryBakeTimeInMinutes": 10}
+    assert deployment_config["bakeTimeInMinutes"] == 0
     # An invalid update changes nothing.
     status, _, body = emu.raw("UpdateService", {
         "cluster": CLUSTER, "service": "v", "desiredCount": 2,
