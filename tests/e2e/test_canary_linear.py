@@ -164,6 +164,31 @@ def test_linear_rollback_mid_shift_returns_traffic_to_blue(env):
     wait_stable(emu)
 
 
+def test_pause_hook_at_production_traffic_shift_holds_the_next_step(env):
+    emu, client = env
+    blue = deployed(emu, client, LINEAR, hold_minutes=4)
+    svc = client.update_service(
+        cluster=CLUSTER, service="web", taskDefinition=register(client, "nginx:2"),
+        deploymentConfiguration={**LINEAR, "lifecycleHooks": [
+            {"targetType": "PAUSE", "lifecycleStages": [SHIFT]}]})["service"]
+    arn, green = svc["currentServiceDeployment"], svc["deployments"][0]["id"]
+    walk(emu, client, arn, hold_minutes=4, bake_minutes=2, stop_at_weight=25.0)
+    clock(emu, "advance", by="30m")  # far past the step bake: the hook holds the step
+    d = deployment(client, arn)
+    assert d["lifecycleStage"] == SHIFT and green_weight(d) == 25.0, d
+    hook = d["lifecycleHookDetails"][0]
+    assert hook["status"] == "AWAITING_ACTION", hook
+    assert {r["deploymentId"]: r["productionTrafficWeight"] for r in traffic(emu)["revisions"]} \
+        == {blue: 75.0, green: 25.0}
+    client.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook["hookId"],
+                                       action="CONTINUE")
+    _, steps, final = walk(emu, client, arn, hold_minutes=4, bake_minutes=2)
+    # The held step goes as soon as the hook is continued (its step bake is long over).
+    assert [s[0] for s in steps if s[0] != 25.0] == [50.0, 75.0, 100.0]
+    assert final["status"] == "SUCCESSFUL", final
+    wait_stable(emu)
+
+
 def test_linear_step_and_its_start_survive_kill_9(env):
     emu, client = env
     deployed(emu, client, LINEAR, hold_minutes=4)
