@@ -62,8 +62,8 @@ const std::vector<AdminRoute>& AdminRoutes() {
        "\"deregistrationDelaySeconds\"})",
        nullptr, TargetsRoute},
       {"/_emulator/services/{cluster}/{service}/traffic", "GET",
-       "the simulated production and test traffic weights of each revision of a BLUE_GREEN "
-       "service",
+       "the simulated production and test traffic weights of each revision of a BLUE_GREEN, "
+       "LINEAR or CANARY service",
        nullptr, ServiceTrafficRoute},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},

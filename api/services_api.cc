@@ -50,6 +50,17 @@ std::vector<model::LifecycleHook> ReadLifecycleHooks(JsonObjectReader& d,
   return hooks;
 }
 
+// deploymentConfiguration.canaryConfiguration / linearConfiguration (bounds: service_input.cc).
+std::optional<model::TrafficShiftConfiguration> ReadTrafficShift(JsonObjectReader& d,
+                                                                 const char* member,
+                                                                 const char* percent,
+                                                                 const char* bake) {
+  const rapidjson::Value* v = d.Object(member);
+  if (!v) return std::nullopt;
+  JsonObjectReader r = d.Nested(*v, member);
+  return model::TrafficShiftConfiguration{r.Double(percent), r.Int(bake)};
+}
+
 void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s) {
   const rapidjson::Value* dc = in.Object("deploymentConfiguration");
   if (!dc) return;
@@ -75,25 +86,16 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
     }
     s.alarms = Raw(*al);
   }
-  // BLUE_GREEN is simulated (issue #13); LINEAR, CANARY and lifecycle hooks not yet: refuse
-  // them by name rather than run them as something else.
   auto strategy = ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
-  if (strategy && (*strategy == "LINEAR" || *strategy == "CANARY")) {
-    d.Fail(Status::InvalidParameter("deploymentConfiguration.strategy " + *strategy +
-                                    " is not supported by ecs-emulator yet: only ROLLING and "
-                                    "BLUE_GREEN deployments are simulated."));
-  }
   if (strategy) s.deployment_strategy = model::Parse<model::DeploymentStrategy>(*strategy);
   s.bake_time_minutes = d.Int("bakeTimeInMinutes");
   if (const rapidjson::Value* hooks = d.Array("lifecycleHooks")) {
     s.lifecycle_hooks = ReadLifecycleHooks(d, *hooks);
   }
-  for (const char* member : {"linearConfiguration", "canaryConfiguration"}) {
-    if (d.Has(member)) {
-      d.Fail(Status::InvalidParameter("deploymentConfiguration." + std::string(member) +
-                                      " is not supported by ecs-emulator yet."));
-    }
-  }
+  s.canary_configuration =
+      ReadTrafficShift(d, "canaryConfiguration", "canaryPercent", "canaryBakeTimeInMinutes");
+  s.linear_configuration =
+      ReadTrafficShift(d, "linearConfiguration", "stepPercent", "stepBakeTimeInMinutes");
 }
 
 std::optional<model::LoadBalancer::Advanced> ReadAdvancedConfiguration(JsonObjectReader& lb) {
@@ -232,6 +234,16 @@ void WriteHookDetails(JsonWriter& w, const model::Deployment& d) {
   w.EndArray();
 }
 
+// canaryConfiguration / linearConfiguration, with the members as sent.
+void WriteTrafficShift(JsonWriter& w, const char* member, const char* percent, const char* bake,
+                       const std::optional<model::TrafficShiftConfiguration>& c) {
+  if (!c) return;
+  w.Key(member).StartObject();
+  if (c->percent) w.Key(percent).Double(*c->percent);
+  if (c->bake_minutes) w.Member(bake, *c->bake_minutes);
+  w.EndObject();
+}
+
 // The service's deploymentConfiguration; a ServiceDeployment shows the strategy and bake time
 // its own deployment ran with.
 void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
@@ -251,6 +263,17 @@ void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
   const int64_t bake = d ? d->bake_time_minutes : s.bake_time_minutes;
   if (strategy != model::DeploymentStrategy::kRolling && bake >= 0) {
     w.Member("bakeTimeInMinutes", bake);
+  }
+  // The service shows its configuration as sent; a deployment what it runs with (defaults
+  // filled in), as it does with bakeTimeInMinutes.
+  std::optional<model::TrafficShiftConfiguration> ran;
+  if (d) ran = model::TrafficShiftConfiguration{d->shift_percent, d->shift_bake_minutes};
+  if (strategy == model::DeploymentStrategy::kCanary) {
+    WriteTrafficShift(w, "canaryConfiguration", "canaryPercent", "canaryBakeTimeInMinutes",
+                      d ? ran : s.canary_configuration);
+  } else if (strategy == model::DeploymentStrategy::kLinear) {
+    WriteTrafficShift(w, "linearConfiguration", "stepPercent", "stepBakeTimeInMinutes",
+                      d ? ran : s.linear_configuration);
   }
   if (!s.lifecycle_hooks.empty()) WriteLifecycleHooks(w, s.lifecycle_hooks);
   w.EndObject();

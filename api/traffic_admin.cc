@@ -1,5 +1,5 @@
 // GET /_emulator/services/<cluster>/<service>/traffic: the simulated load-balancer traffic split of
-// a BLUE_GREEN service (control/traffic_split.h) ->
+// a BLUE_GREEN, LINEAR or CANARY service (control/traffic_split.h) ->
 //   {"serviceArn", "strategy", "lifecycleStage" (when a deployment runs its stages),
 //    "revisions": [{"serviceRevisionArn", "deploymentId", "status", "productionTrafficWeight",
 //                   "testTrafficWeight"}]}   PRIMARY first; weights in percent
@@ -32,8 +32,8 @@ HttpReply ServiceTrafficRoute(PreparedCall& call, AdminContext& admin) {
   const auto split = control::TrafficSplit(svc);
   if (split.empty()) {
     return AdminError(Status::InvalidParameter(
-        "Traffic weights are simulated for BLUE_GREEN services only; " + svc.name + " uses " +
-        std::string(model::ToString(svc.deployment_strategy)) + "."));
+        "Traffic weights are simulated for BLUE_GREEN, LINEAR and CANARY services only; " +
+        svc.name + " uses " + std::string(model::ToString(svc.deployment_strategy)) + "."));
   }
   JsonWriter w;
   w.StartObject()

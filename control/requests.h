@@ -314,6 +314,7 @@ struct ServiceInput {
   std::optional<model::RawJson> alarms;
   std::optional<model::DeploymentStrategy> deployment_strategy;
   std::optional<int64_t> bake_time_minutes;
+  std::optional<model::TrafficShiftConfiguration> canary_configuration, linear_configuration;
   std::optional<std::vector<model::LifecycleHook>> lifecycle_hooks;
   std::optional<model::DeploymentControllerType> deployment_controller;
   std::optional<std::vector<model::PlacementConstraintItem>> placement_constraints;

@@ -2,6 +2,8 @@
 #include "control/service_input.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,7 @@ class Applier {
   Status EchoedMembers();
   Status LoadBalancers();
   Status DeploymentStrategy();
+  Status TrafficShiftConfigurations();
   Status BlueGreenLoadBalancers() const;
   Status LifecycleHooks();
   bool daemon() const { return svc_.is_daemon(); }
@@ -379,9 +382,9 @@ Status Applier::LoadBalancers() {
   return Status::Ok();
 }
 
-// deploymentConfiguration.strategy and the members only BLUE_GREEN uses (issue #13): checked on
-// the service as it will be, so an update that changes one of them alone is checked too.
-// LINEAR and CANARY are refused by the API before this (not simulated yet).
+// deploymentConfiguration.strategy and the members only BLUE_GREEN, LINEAR and CANARY use
+// (issue #13): checked on the service as it will be, so an update that changes one of them alone
+// is checked too.
 Status Applier::DeploymentStrategy() {
   if (in_.deployment_strategy) svc_.deployment_strategy = *in_.deployment_strategy;
   if (in_.bake_time_minutes) {
@@ -390,9 +393,11 @@ Status Applier::DeploymentStrategy() {
     }
     svc_.bake_time_minutes = *in_.bake_time_minutes;
   }
-  const bool blue_green = svc_.deployment_strategy == model::DeploymentStrategy::kBlueGreen;
+  const bool shifts_traffic = model::ShiftsTraffic(svc_.deployment_strategy);
+  const std::string strategy(model::ToString(svc_.deployment_strategy));
+  ECS_RETURN_IF_ERROR(TrafficShiftConfigurations());
   ECS_RETURN_IF_ERROR(LifecycleHooks());
-  if (!blue_green) {
+  if (!shifts_traffic) {
     if (in_.bake_time_minutes) {
       return Status::InvalidParameter(
           "deploymentConfiguration.bakeTimeInMinutes is only valid with the BLUE_GREEN, LINEAR "
@@ -409,16 +414,17 @@ Status Applier::DeploymentStrategy() {
     return Status::Ok();
   }
   if (svc_.deployment_controller != model::DeploymentControllerType::kEcs) {
-    return Status::InvalidParameter(
-        "The BLUE_GREEN deployment strategy requires the ECS deployment controller.");
+    return Status::InvalidParameter("The " + strategy +
+                                    " deployment strategy requires the ECS deployment controller.");
   }
   if (daemon()) {
-    return Status::InvalidParameter(
-        "The daemon scheduling strategy does not support the BLUE_GREEN deployment strategy.");
+    return Status::InvalidParameter("The daemon scheduling strategy does not support the " +
+                                    strategy + " deployment strategy.");
   }
   // The model's DeploymentConfiguration documentation: "You must provide this parameter when you
-  // use the BLUE_GREEN deployment strategy."
-  if (svc_.bake_time_minutes < 0) {
+  // use the BLUE_GREEN deployment strategy." (it says so of BLUE_GREEN only).
+  if (svc_.deployment_strategy == model::DeploymentStrategy::kBlueGreen &&
+      svc_.bake_time_minutes < 0) {
     return Status::InvalidParameter(
         "deploymentConfiguration.bakeTimeInMinutes is required with the BLUE_GREEN deployment "
         "strategy.");
@@ -426,15 +432,61 @@ Status Applier::DeploymentStrategy() {
   return BlueGreenLoadBalancers();
 }
 
+// canaryConfiguration only with CANARY, linearConfiguration only with LINEAR (the model's
+// DeploymentConfiguration documentation), within the model's bounds: canaryPercent 0.1-100,
+// stepPercent 3.0-100, both multiples of 0.1; bake minutes 0-1440. A configuration left over
+// from an earlier strategy is dropped when the strategy changes.
+Status Applier::TrafficShiftConfigurations() {
+  struct Config {
+    model::DeploymentStrategy strategy;
+    const std::optional<model::TrafficShiftConfiguration>& in;
+    std::optional<model::TrafficShiftConfiguration>& stored;
+    const char* member;
+    const char* percent;
+    double min_percent;
+    const char* bake;
+  };
+  for (const Config& c : {Config{model::DeploymentStrategy::kCanary, in_.canary_configuration,
+                                 svc_.canary_configuration, "canaryConfiguration", "canaryPercent",
+                                 0.1, "canaryBakeTimeInMinutes"},
+                          Config{model::DeploymentStrategy::kLinear, in_.linear_configuration,
+                                 svc_.linear_configuration, "linearConfiguration", "stepPercent",
+                                 3.0, "stepBakeTimeInMinutes"}}) {
+    const std::string name = "deploymentConfiguration." + std::string(c.member);
+    if (svc_.deployment_strategy != c.strategy) {
+      if (c.in) {
+        return Status::InvalidParameter(name + " is only valid with the " +
+                                        std::string(model::ToString(c.strategy)) +
+                                        " deployment strategy.");
+      }
+      c.stored.reset();
+      continue;
+    }
+    if (!c.in) continue;
+    if (const auto p = c.in->percent;
+        p && (*p < c.min_percent || *p > 100 || std::abs(*p * 10 - std::round(*p * 10)) > 1e-6)) {
+      char bounds[96];
+      std::snprintf(bounds, sizeof bounds, " must be a multiple of 0.1 from %.1f to 100.0.",
+                    c.min_percent);
+      return Status::InvalidParameter(name + "." + c.percent + bounds);
+    }
+    if (const auto b = c.in->bake_minutes; b && (*b < 0 || *b > 1440)) {
+      return Status::InvalidParameter(name + "." + c.bake + " must be between 0 and 1440.");
+    }
+    c.stored = c.in;
+  }
+  return Status::Ok();
+}
+
 // deploymentConfiguration.lifecycleHooks (PAUSE only: the API refuses AWS_LAMBDA for now). The
 // stages a hook may run at are the model's DeploymentLifecycleHook.lifecycleStages list.
 Status Applier::LifecycleHooks() {
   if (in_.lifecycle_hooks) svc_.lifecycle_hooks = *in_.lifecycle_hooks;
   if (svc_.lifecycle_hooks.empty()) return Status::Ok();
-  if (svc_.deployment_strategy != model::DeploymentStrategy::kBlueGreen) {
+  if (!model::ShiftsTraffic(svc_.deployment_strategy)) {
     return Status::InvalidParameter(
         "deploymentConfiguration.lifecycleHooks is only supported by ecs-emulator with the "
-        "BLUE_GREEN deployment strategy.");
+        "BLUE_GREEN, LINEAR and CANARY deployment strategies.");
   }
   using model::LifecycleStage;
   for (const model::LifecycleHook& h : svc_.lifecycle_hooks) {
@@ -465,16 +517,18 @@ Status Applier::LifecycleHooks() {
 // production listener rule and the role that may change them (AdvancedConfiguration in the model);
 // the test listener rule is optional.
 Status Applier::BlueGreenLoadBalancers() const {
+  const std::string strategy(model::ToString(svc_.deployment_strategy));
   for (const model::LoadBalancer& lb : svc_.load_balancers) {
     if (!lb.load_balancer_name.empty()) {
       return Status::InvalidParameter(
-          "The BLUE_GREEN deployment strategy does not support Classic Load Balancers: specify a "
+          "The " + strategy +
+          " deployment strategy does not support Classic Load Balancers: specify a "
           "targetGroupArn with an advancedConfiguration.");
     }
     if (!lb.advanced) {
       return Status::InvalidParameter(
-          "loadBalancers.advancedConfiguration is required for each load balancer with the "
-          "BLUE_GREEN deployment strategy.");
+          "loadBalancers.advancedConfiguration is required for each load balancer with the " +
+          strategy + " deployment strategy.");
     }
     const model::LoadBalancer::Advanced& a = *lb.advanced;
     for (const auto& [member, value] :
@@ -484,8 +538,8 @@ Status Applier::BlueGreenLoadBalancers() const {
           {"roleArn", a.role_arn}}) {
       if (value.empty()) {
         return Status::InvalidParameter("loadBalancers.advancedConfiguration." +
-                                        std::string(member) +
-                                        " is required with the BLUE_GREEN deployment strategy.");
+                                        std::string(member) + " is required with the " + strategy +
+                                        " deployment strategy.");
       }
     }
     if (a.alternate_target_group_arn == lb.target_group_arn) {

@@ -113,14 +113,15 @@ std::vector<int64_t> KeptPerProvider(const scheduler::PlanInput& in, const sched
   return kept;
 }
 
-// A BLUE_GREEN PRIMARY whose deployment is still running its stages.
+// A BLUE_GREEN, LINEAR or CANARY PRIMARY whose deployment is still running its stages.
 bool RunsBlueGreenStages(const model::Deployment& d) {
   return d.lifecycle_stage && d.rollout_state == RolloutState::kInProgress &&
          (d.deployment_status == ServiceDeploymentStatus::kPending ||
           d.deployment_status == ServiceDeploymentStatus::kInProgress);
 }
 
-// This tick's stage step of a BLUE_GREEN PRIMARY, from the tasks as the rolling planner sees them.
+// This tick's stage step of a BLUE_GREEN, LINEAR or CANARY PRIMARY, from the tasks as the rolling
+// planner sees them.
 scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
                                           const scheduler::PlanInput& in, Millis now,
                                           Millis dwell) {
@@ -130,6 +131,10 @@ scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
   bg.now = now;
   bg.stage_dwell = dwell;
   bg.bake_time = prim.bake_time_minutes * 60'000;
+  bg.shift =
+      scheduler::ProductionShiftFor(prim.strategy, prim.shift_percent, prim.shift_bake_minutes);
+  bg.production_traffic = prim.production_traffic;
+  bg.production_shifted_at = prim.production_shifted_at;
   bg.desired_count = in.desired_count;
   bg.hooks_pending =
       std::any_of(prim.hook_runs.begin(), prim.hook_runs.end(), [&](const model::HookRun& r) {
@@ -435,6 +440,7 @@ bool ServiceScheduler::AdvanceBlueGreen(model::Service& svc, const TickPlan& pla
     StartHooks(svc, step.stage, now);
     changed = true;
   }
+  if (step.shifted) p.production_shifted_at = now;
   if (p.production_traffic != step.production_traffic || p.test_traffic != step.test_traffic) {
     p.production_traffic = step.production_traffic;
     p.test_traffic = step.test_traffic;
@@ -449,7 +455,7 @@ bool ServiceScheduler::AdvanceRollbacks(model::Service& svc, Millis now, bool* w
   const model::Deployment& primary = svc.deployments.front();
   bool changed = false;
   for (auto& d : svc.deployments) {
-    if (d.strategy != model::DeploymentStrategy::kBlueGreen) continue;
+    if (!model::ShiftsTraffic(d.strategy)) continue;
     const bool due = now - d.updated_at >= dwell;
     if (d.deployment_status == ServiceDeploymentStatus::kRollbackRequested) {
       *waiting = true;
@@ -485,7 +491,7 @@ bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
   for (auto& d : svc.deployments) {
     // Blue/green rollbacks finish one dwell later (AdvanceRollbacks).
     if (d.deployment_status == ServiceDeploymentStatus::kRollbackInProgress &&
-        d.rolled_back_to == p.id && d.strategy != model::DeploymentStrategy::kBlueGreen) {
+        d.rolled_back_to == p.id && !model::ShiftsTraffic(d.strategy)) {
       d.deployment_status = ServiceDeploymentStatus::kRollbackSuccessful;
       d.finished_at = now;
       d.updated_at = now;

@@ -17,6 +17,22 @@ constexpr int64_t kThrottleAfter = 3;
 constexpr Millis kThrottleBase = 10'000;
 constexpr Millis kThrottleMax = Millis{15} * 60'000;
 
+// The model's defaults: canaryPercent 5.0 and canaryBakeTimeInMinutes 10 (CanaryConfiguration),
+// stepPercent 10.0 and stepBakeTimeInMinutes 6 (LinearConfiguration).
+void SetProductionShift(const model::Service& svc, model::Deployment& d) {
+  d.shift_percent = 100;
+  d.shift_bake_minutes = 0;
+  if (svc.deployment_strategy == model::DeploymentStrategy::kCanary) {
+    const auto c = svc.canary_configuration.value_or(model::TrafficShiftConfiguration{});
+    d.shift_percent = c.percent.value_or(5.0);
+    d.shift_bake_minutes = c.bake_minutes.value_or(10);
+  } else if (svc.deployment_strategy == model::DeploymentStrategy::kLinear) {
+    const auto l = svc.linear_configuration.value_or(model::TrafficShiftConfiguration{});
+    d.shift_percent = l.percent.value_or(10.0);
+    d.shift_bake_minutes = l.bake_minutes.value_or(6);
+  }
+}
+
 }  // namespace
 
 model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Millis now) {
@@ -45,13 +61,16 @@ model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Mil
       break;
     }
   }
-  if (svc.deployment_strategy == model::DeploymentStrategy::kBlueGreen) {
+  if (model::ShiftsTraffic(svc.deployment_strategy)) {
     // PENDING until the scheduler runs its first stage (scheduler/blue_green_planner.h).
     const auto older_active = std::count_if(
         svc.deployments.begin(), svc.deployments.end(),
         [](const model::Deployment& o) { return o.status != model::DeploymentStatus::kInactive; });
-    d.strategy = model::DeploymentStrategy::kBlueGreen;
-    d.bake_time_minutes = svc.bake_time_minutes;
+    d.strategy = svc.deployment_strategy;
+    // LINEAR and CANARY may leave bakeTimeInMinutes unset (the model requires it for BLUE_GREEN
+    // only): no bake then.
+    d.bake_time_minutes = std::max<int64_t>(svc.bake_time_minutes, 0);
+    SetProductionShift(svc, d);
     d.lifecycle_stage = scheduler::FirstStage(static_cast<int>(older_active));
     d.stage_entered_at = now;
     d.deployment_status = model::ServiceDeploymentStatus::kPending;
@@ -121,7 +140,7 @@ bool ServiceScheduler::RollBack(model::Service& svc, bool circuit_breaker,
 bool ServiceScheduler::RequestRollBack(model::Service& svc, const std::string& status_reason,
                                        Millis now) {
   const std::string stopped_id = svc.deployments.front().service_deployment_id;
-  const bool blue_green = svc.deployments.front().strategy == model::DeploymentStrategy::kBlueGreen;
+  const bool blue_green = model::ShiftsTraffic(svc.deployments.front().strategy);
   if (!RollBack(svc, false, status_reason, now)) return false;
   for (auto& d : svc.deployments) {
     if (blue_green && d.service_deployment_id == stopped_id) {

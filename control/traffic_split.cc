@@ -15,8 +15,8 @@ std::vector<RevisionTraffic> TrafficSplit(const model::Service& svc) {
   std::vector<RevisionTraffic> out;
   if (svc.deployments.empty()) return out;
   const model::Deployment& primary = svc.deployments.front();
-  const bool blue_green = svc.deployment_strategy == model::DeploymentStrategy::kBlueGreen ||
-                          primary.strategy == model::DeploymentStrategy::kBlueGreen;
+  const bool blue_green =
+      model::ShiftsTraffic(svc.deployment_strategy) || model::ShiftsTraffic(primary.strategy);
   if (!blue_green) return out;
   const bool shifting = primary.lifecycle_stage && InProgress(primary);
   bool blue_found = false;

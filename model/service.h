@@ -80,7 +80,7 @@ struct WireNames<ServiceDeploymentStatus> {
                                                              "ROLLBACK_FAILED"};
 };
 
-// DeploymentConfiguration.strategy. LINEAR and CANARY are refused by the API for now (issue #13).
+// DeploymentConfiguration.strategy (issue #13).
 enum class DeploymentStrategy { kRolling, kBlueGreen, kLinear, kCanary };
 template <>
 struct WireNames<DeploymentStrategy> {
@@ -88,7 +88,21 @@ struct WireNames<DeploymentStrategy> {
                                                              "CANARY"};
 };
 
-// ServiceDeployment.lifecycleStage of a BLUE_GREEN deployment, in the order the stages run.
+// BLUE_GREEN, LINEAR and CANARY run the same lifecycle stages beside a whole green revision and
+// differ only in how PRODUCTION_TRAFFIC_SHIFT moves production traffic
+// (scheduler/blue_green_planner.h).
+inline bool ShiftsTraffic(DeploymentStrategy s) { return s != DeploymentStrategy::kRolling; }
+
+// deploymentConfiguration.canaryConfiguration or .linearConfiguration, as sent (echoed as sent;
+// an unset member takes the model's default when a deployment starts).
+struct TrafficShiftConfiguration {
+  std::optional<double> percent;        // canaryPercent / stepPercent
+  std::optional<int64_t> bake_minutes;  // canaryBakeTimeInMinutes / stepBakeTimeInMinutes
+  bool operator==(const TrafficShiftConfiguration&) const = default;
+};
+
+// ServiceDeployment.lifecycleStage of a BLUE_GREEN, LINEAR or CANARY deployment, in the order the
+// stages run.
 enum class LifecycleStage {
   kReconcileService,
   kPreScaleUp,
@@ -238,6 +252,11 @@ struct Deployment {
   int64_t bake_time_minutes = 0;
   double production_traffic = 0;
   double test_traffic = 0;
+  // LINEAR and CANARY: stepPercent / canaryPercent and the minutes between two production
+  // traffic shifts (the defaults filled in), and when production traffic last moved.
+  double shift_percent = 100;
+  int64_t shift_bake_minutes = 0;
+  Millis production_shifted_at = 0;
   std::vector<HookRun> hook_runs;  // the hooks run so far, in the order they started
 
   std::string revision_number() const { return id.substr(id.find('/') + 1); }
@@ -303,7 +322,9 @@ struct Service {
   bool circuit_breaker_rollback = false;
   RawJson alarms;  // DeploymentAlarms as shown; empty = not set
   DeploymentStrategy deployment_strategy = DeploymentStrategy::kRolling;
-  int64_t bake_time_minutes = -1;  // -1 = not set
+  int64_t bake_time_minutes = -1;                                 // -1 = not set
+  std::optional<TrafficShiftConfiguration> canary_configuration;  // CANARY only
+  std::optional<TrafficShiftConfiguration> linear_configuration;  // LINEAR only
   std::vector<LifecycleHook> lifecycle_hooks;
   DeploymentControllerType deployment_controller = DeploymentControllerType::kEcs;
   std::vector<PlacementConstraintItem> placement_constraints;

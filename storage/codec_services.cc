@@ -181,7 +181,11 @@ void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
       .Key("productionTraffic")
       .Double(d.production_traffic)
       .Key("testTraffic")
-      .Double(d.test_traffic);
+      .Double(d.test_traffic)
+      .Key("shiftPercent")
+      .Double(d.shift_percent)
+      .Member("shiftBakeTimeInMinutes", d.shift_bake_minutes)
+      .Member("productionShiftedAt", d.production_shifted_at);
   WriteHookRuns(w, d.hook_runs);
   w.EndObject();
 }
@@ -222,6 +226,9 @@ model::Deployment ReadDeployment(RowReader& e) {
   dep.bake_time_minutes = e.OptInt("bakeTimeInMinutes", 0);
   dep.production_traffic = e.OptDouble("productionTraffic");
   dep.test_traffic = e.OptDouble("testTraffic");
+  dep.shift_percent = e.OptDouble("shiftPercent", 100);
+  dep.shift_bake_minutes = e.OptInt("shiftBakeTimeInMinutes", 0);
+  dep.production_shifted_at = e.OptInt("productionShiftedAt", 0);
   dep.hook_runs = ReadHookRuns(e);
   return dep;
 }
@@ -278,6 +285,27 @@ model::TaskSet ReadTaskSet(RowReader& e) {
   return t;
 }
 
+// canaryConfiguration / linearConfiguration as sent: "<prefix>Configured", and each member,
+// -1 when unset.
+void WriteTrafficShift(JsonWriter& w, const std::string& prefix,
+                       const std::optional<model::TrafficShiftConfiguration>& c) {
+  w.Member(prefix + "Configured", c.has_value())
+      .Key(prefix + "Percent")
+      .Double(c && c->percent ? *c->percent : -1)
+      .Member(prefix + "BakeTimeInMinutes", c && c->bake_minutes ? *c->bake_minutes : -1);
+}
+
+std::optional<model::TrafficShiftConfiguration> ReadTrafficShift(RowReader& r,
+                                                                 const std::string& prefix) {
+  if (!r.OptBool((prefix + "Configured").c_str())) return std::nullopt;
+  model::TrafficShiftConfiguration c;
+  if (const double p = r.OptDouble((prefix + "Percent").c_str(), -1); p >= 0) c.percent = p;
+  if (const int64_t b = r.OptInt((prefix + "BakeTimeInMinutes").c_str(), -1); b >= 0) {
+    c.bake_minutes = b;
+  }
+  return c;
+}
+
 // What a service runs and how: everything CreateService / UpdateService set.
 void WriteConfiguration(JsonWriter& w, const model::Service& s) {
   w.Member("desiredCount", s.desired_count)
@@ -294,6 +322,8 @@ void WriteConfiguration(JsonWriter& w, const model::Service& s) {
       .Member("deploymentStrategy", model::ToString(s.deployment_strategy))
       .Member("bakeTimeInMinutes", s.bake_time_minutes)
       .Member("deploymentController", model::ToString(s.deployment_controller));
+  WriteTrafficShift(w, "canary", s.canary_configuration);
+  WriteTrafficShift(w, "linear", s.linear_configuration);
   WriteHooks(w, s.lifecycle_hooks);
   WritePlacement(w, s);
   w.Member("networkConfiguration", NetworkText(s.network_configuration));
@@ -324,6 +354,8 @@ void ReadConfiguration(RowReader& r, model::Service& s) {
   s.deployment_strategy = r.OptEnum<model::DeploymentStrategy>("deploymentStrategy")
                               .value_or(model::DeploymentStrategy::kRolling);
   s.bake_time_minutes = r.OptInt("bakeTimeInMinutes", -1);
+  s.canary_configuration = ReadTrafficShift(r, "canary");
+  s.linear_configuration = ReadTrafficShift(r, "linear");
   s.lifecycle_hooks = ReadHooks(r);
   s.deployment_controller = r.OptEnum<model::DeploymentControllerType>("deploymentController")
                                 .value_or(model::DeploymentControllerType::kEcs);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "control/control_plane.h"
+#include "control/traffic_split.h"
 #include "scheduler/deployment_planner.h"
 #include "tests/control/harness.h"
 
@@ -1090,6 +1091,60 @@ TEST_CASE("Service deployments: history, statuses, StopServiceDeployment", "[ser
   f.cp->DescribeServiceDeployments(f.ctx, {v3_arn}, false, &found, &failures);
   REQUIRE(found.size() == 1);
   CHECK(found[0].deployment->deployment_status == "ROLLBACK_SUCCESSFUL");
+}
+
+// Green's and blue's share of production traffic per the simulated split (control/traffic_split.h).
+std::map<std::string, double> ProductionSplit(const model::Service& s) {
+  std::map<std::string, double> out;
+  for (const RevisionTraffic& t : TrafficSplit(s)) out[t.deployment->id] = t.production;
+  return out;
+}
+
+TEST_CASE(
+    "A LINEAR deployment steps production traffic, its step survives a reload, and a "
+    "rollback mid-shift gives blue all of it",
+    "[services][deploy][persistence]") {
+  ServiceFixture f;
+  f.Fleet(4);
+  auto v1 = f.Definition("app");
+  auto v2 = f.Definition("app", 128);
+  ServiceInput in = f.Input("app", v1, 2);
+  in.deployment_strategy = model::DeploymentStrategy::kLinear;
+  in.linear_configuration = model::TrafficShiftConfiguration{50.0, 0};
+  f.Create(in);
+  // Its own stages first (no blue: nothing to shift from), until it completes.
+  f.RunUntil([&] {
+    return f.Get("app")->deployments[0].rollout_state == model::RolloutState::kCompleted;
+  });
+  const std::string blue = f.Get("app")->deployments[0].id;
+  ServiceInput up;
+  up.cluster = "c";
+  up.service = "app";
+  up.task_definition = v2;
+  up.linear_configuration = model::TrafficShiftConfiguration{25.0, 1};
+  const std::string green = f.Update(up)->deployments[0].id;
+  // Steps of 25 one minute apart: 25, then 50 no sooner than a minute later.
+  Millis at25 = -1;
+  f.RunUntil([&] {
+    const model::Deployment& d = f.Get("app")->deployments[0];
+    if (d.production_traffic == 25 && at25 < 0) at25 = f.clock.Now();
+    return d.production_traffic == 50;
+  });
+  CHECK(f.clock.Now() - at25 >= 60'000);
+  const model::Service* s = f.Get("app");
+  CHECK(s->deployments[0].lifecycle_stage == model::LifecycleStage::kProductionTrafficShift);
+  CHECK(s->deployments[0].production_shifted_at == f.clock.Now());
+  CHECK(ProductionSplit(*s) == std::map<std::string, double>{{blue, 50}, {green, 50}});
+  const model::Deployment before = s->deployments[0];
+  f.Reload();
+  s = f.Get("app");
+  CHECK(s->deployments[0] == before);  // the step, when it started, the schedule
+  CHECK(s->linear_configuration == model::TrafficShiftConfiguration{25.0, 1});
+  const std::string arn = f.cp->ServiceDeploymentArn(*s, s->deployments[0]);
+  REQUIRE(f.cp->StopServiceDeployment(f.ctx, arn, /*rollback=*/true).ok());
+  CHECK(ProductionSplit(*f.Get("app")) == std::map<std::string, double>{{blue, 100}, {green, 0}});
+  f.RunUntil([&] { return f.Stable("app"); });
+  for (const auto* t : f.Live("app")) CHECK(t->task_definition_arn == v1);
 }
 
 TEST_CASE("Reconciler slices: the work is split, every service is reached, requests fit between",

@@ -232,7 +232,7 @@ def test_blue_green_validation(bg, raw):
         (load_balancers(alternateTargetGroupArn=TG_BLUE), {"bakeTimeInMinutes": 5},
          "must differ from the targetGroupArn"),
         (load_balancers(), {"bakeTimeInMinutes": 5, "linearConfiguration": {"stepPercent": 10.0}},
-         "linearConfiguration is not supported"),
+         "linearConfiguration is only valid with the LINEAR deployment strategy"),
     ]
     for lbs, config, text in cases:
         status, out = create_raw(lbs, **config)

@@ -269,9 +269,9 @@ def test_create_and_update_errors(ecs, cluster):
     assert error_code(e) == "ClusterNotFoundException"
 
 
-def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
-    # LINEAR / CANARY (issue #13) must never run as ROLLING behind the client's back (BLUE_GREEN is
-    # simulated: tests/e2e/test_blue_green.py).
+def test_strategy_members_are_refused_where_they_do_not_belong(ecs, server, cluster):
+    # Members of one strategy are never accepted and ignored under another (the strategies
+    # themselves: tests/e2e/test_blue_green.py and test_canary_linear.py).
     # Raw requests: the clients' models on a bookworm machine predate these members.
     definition(ecs, "bg")
 
@@ -280,16 +280,17 @@ def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
         return status, json.loads(raw)
 
     create = {"serviceName": "bg", "taskDefinition": "bg", "desiredCount": 0}
-    for strategy in ("LINEAR", "CANARY"):
-        status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": strategy}})
+    for strategy, member in (("LINEAR", "canaryConfiguration"), ("CANARY", "linearConfiguration")):
+        status, out = call("CreateService", {**create, "deploymentConfiguration": {
+            "strategy": strategy, member: {}}})
         assert status == 400 and out["__type"] == "InvalidParameterException", out
-        assert f"strategy {strategy} is not supported by ecs-emulator yet" in out["message"]
+        assert f"{member} is only valid with the" in out["message"], out
     status, out = call("CreateService", {**create, "deploymentConfiguration": {
         "strategy": "ROLLING", "bakeTimeInMinutes": 5}})
     assert status == 400 and "bakeTimeInMinutes" in out["message"], out
     status, out = call("CreateService", {**create, "deploymentConfiguration": {
         "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "canaryConfiguration": {}}})
-    assert status == 400 and "canaryConfiguration is not supported" in out["message"], out
+    assert status == 400 and "canaryConfiguration is only valid with the CANARY" in out["message"], out
     status, out = call("CreateService", {**create, "deploymentConfiguration": {
         "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5, "lifecycleHooks": [{
             "hookTargetArn": "arn:aws:lambda:us-east-1:000000000000:function:f",
@@ -300,7 +301,9 @@ def test_strategies_not_simulated_yet_are_refused_by_name(ecs, server, cluster):
     status, out = call("CreateService", {**create, "deploymentConfiguration": {"strategy": "ROLLING"}})
     assert status == 200 and out["service"]["deploymentConfiguration"]["strategy"] == "ROLLING", out
     status, out = call("UpdateService", {"service": "bg", "desiredCount": 1,
-                                         "deploymentConfiguration": {"strategy": "LINEAR"}})
+                                         "deploymentConfiguration": {
+                                             "strategy": "LINEAR",
+                                             "linearConfiguration": {"stepPercent": 2.0}}})
     assert status == 400 and out["__type"] == "InvalidParameterException", out
     assert describe(ecs, cluster, "bg")["desiredCount"] == 0
 

@@ -1,7 +1,7 @@
-// BLUE_GREEN stage machine: whole deployments on a manual clock, driven together with the rolling
-// planner as the service scheduler drives them (min 100 %, max 200 %, blue's stops held back until
-// CLEAN_UP). After every step: the stage order, blue and green task counts, traffic shares and the
-// bake time.
+// BLUE_GREEN, CANARY and LINEAR stage machine: whole deployments on a manual clock, driven together
+// with the rolling planner as the service scheduler drives them (min 100 %, max 200 %, blue's stops
+// held back until CLEAN_UP). After every step: the stage order, blue and green task counts, traffic
+// shares, the production traffic steps and their holds, and the bake time.
 #include "scheduler/blue_green_planner.h"
 
 #include <algorithm>
@@ -30,6 +30,9 @@ struct Sim {
   Millis bake = 5 * kMinute;
   LifecycleStage stage = LifecycleStage::kPreScaleUp;
   Millis entered_at = 0;
+  ProductionShift shift;  // BLUE_GREEN unless a test sets CANARY's or LINEAR's
+  double production = 0;
+  Millis shifted_at = 0;
   std::vector<PlannerTask> tasks;
   int next = 0;
   BlueGreenStep last;
@@ -61,11 +64,16 @@ struct Sim {
     }
     BlueGreenInput in{
         stage, entered_at, now, dwell, bake, desired, Count(kGreen, true), Count(kBlue, false)};
+    in.shift = shift;
+    in.production_traffic = production;
+    in.production_shifted_at = shifted_at;
     last = StepBlueGreen(in);
     if (last.entered) {
       stage = last.stage;
       entered_at = now;
     }
+    if (last.shifted) shifted_at = now;
+    production = last.production_traffic;
     if (!last.scale_up_green) return;
     PlanInput plan_in;
     plan_in.desired_count = desired;
@@ -127,6 +135,117 @@ TEST_CASE("blue/green walks every stage, keeps blue whole until CLEAN_UP and bak
   CHECK(sim.last.finished);
   CHECK(sim.Count(kBlue, false) == 0);
   CHECK(sim.Count(kGreen, true) == 4);
+}
+
+// The production traffic steps of a whole deployment (percent, and when each happened), with the
+// clock jumped to the last millisecond of every hold and of the bake; checks the task bounds and
+// that blue stays whole until CLEAN_UP at every tick.
+struct Shifts {
+  std::vector<double> percents;
+  std::vector<Millis> at;
+  Millis left_shift_stage_at = -1;
+};
+Shifts RunShifting(Sim& sim) {
+  Shifts out;
+  for (int tick = 0; tick < 200 && !sim.last.finished; ++tick) {
+    sim.now += 1;
+    if (sim.stage == LifecycleStage::kProductionTrafficShift && sim.production < 100) {
+      sim.now = std::max(sim.now, sim.shifted_at + sim.shift.hold - 1);
+    }
+    if (sim.stage == LifecycleStage::kBakeTime) {
+      sim.now = std::max(sim.now, sim.entered_at + sim.bake - 1);
+    }
+    const LifecycleStage before = sim.stage;
+    sim.Tick();
+    if (sim.last.shifted) {
+      out.percents.push_back(sim.last.production_traffic);
+      out.at.push_back(sim.now);
+    }
+    if (before == LifecycleStage::kProductionTrafficShift && sim.stage != before) {
+      out.left_shift_stage_at = sim.now;
+    }
+    CHECK(sim.Count(kBlue, true) + sim.Count(kGreen, true) >= sim.desired);
+    CHECK(sim.Count(kBlue, false) + sim.Count(kGreen, false) <= 2 * sim.desired);
+    if (sim.stage < LifecycleStage::kCleanUp) CHECK(sim.Count(kBlue, false) == sim.desired);
+    if (sim.stage > LifecycleStage::kScaleUp) CHECK(sim.Count(kGreen, true) == sim.desired);
+    // Production traffic moves only in PRODUCTION_TRAFFIC_SHIFT; test traffic all at once.
+    if (sim.stage != LifecycleStage::kProductionTrafficShift) {
+      CHECK(sim.last.production_traffic == GreenTraffic(sim.stage).production);
+    }
+    CHECK(sim.last.test_traffic == GreenTraffic(sim.stage).test);
+  }
+  return out;
+}
+
+TEST_CASE("canary: canaryPercent on entering the shift, held canaryBakeTimeInMinutes, then 100") {
+  Sim sim(4);
+  sim.shift = ProductionShiftFor(model::DeploymentStrategy::kCanary, 10, 15);
+  const Shifts shifts = RunShifting(sim);
+  CHECK(shifts.percents == std::vector<double>{10, 100});
+  REQUIRE(shifts.at.size() == 2);
+  CHECK(shifts.at[1] - shifts.at[0] == 15 * kMinute);
+  // Leaves the stage one dwell after the last shift, then BAKE_TIME and CLEAN_UP as blue/green.
+  CHECK(shifts.left_shift_stage_at == shifts.at[1] + sim.dwell);
+  CHECK(sim.last.finished);
+  CHECK(sim.Count(kBlue, false) == 0);
+  CHECK(sim.Count(kGreen, true) == 4);
+}
+
+TEST_CASE("linear: stepPercent steps with stepBakeTimeInMinutes between, none after 100") {
+  Sim sim(3);
+  sim.desired = 3;
+  sim.shift = ProductionShiftFor(model::DeploymentStrategy::kLinear, 25, 6);
+  const Shifts shifts = RunShifting(sim);
+  CHECK(shifts.percents == std::vector<double>{25, 50, 75, 100});
+  REQUIRE(shifts.at.size() == 4);
+  for (size_t i = 1; i < shifts.at.size(); ++i) {
+    CHECK(shifts.at[i] - shifts.at[i - 1] == 6 * kMinute);
+  }
+  CHECK(shifts.left_shift_stage_at == shifts.at[3] + sim.dwell);
+  CHECK(sim.last.finished);
+  CHECK(sim.Count(kBlue, false) == 0);
+}
+
+TEST_CASE("linear: the last step caps at 100; steps of 0.1 multiples add up exactly") {
+  const ProductionShift thirty = ProductionShiftFor(model::DeploymentStrategy::kLinear, 30, 0);
+  CHECK(NextProductionTraffic(thirty, 0) == 30);
+  CHECK(NextProductionTraffic(thirty, 90) == 100);
+  const ProductionShift small = ProductionShiftFor(model::DeploymentStrategy::kLinear, 3.3, 0);
+  double p = 0;
+  int steps = 0;
+  while (p < 100) {
+    p = NextProductionTraffic(small, p);
+    ++steps;
+  }
+  CHECK(steps == 31);  // 30 x 3.3 = 99.0, then 100
+  CHECK(p == 100);
+  // A canary of 100 % is one shift; BLUE_GREEN's schedule is one shift of 100.
+  CHECK(NextProductionTraffic(ProductionShiftFor(model::DeploymentStrategy::kCanary, 100, 5), 0) ==
+        100);
+  CHECK(NextProductionTraffic(ProductionShiftFor(model::DeploymentStrategy::kBlueGreen, 0, 0), 0) ==
+        100);
+}
+
+TEST_CASE("a shift waits for the hold and for the stage's hooks; the stage waits for 100") {
+  BlueGreenInput in;
+  in.stage = LifecycleStage::kProductionTrafficShift;
+  in.shift = ProductionShiftFor(model::DeploymentStrategy::kLinear, 50, 6);
+  in.stage_dwell = 1;
+  in.production_traffic = 50;
+  in.production_shifted_at = 1000;
+  in.now = 1000 + 6 * kMinute - 1;
+  auto step = StepBlueGreen(in);
+  CHECK_FALSE(step.shifted);
+  CHECK_FALSE(step.entered);
+  CHECK(step.production_traffic == 50);
+  in.now += 1;
+  in.hooks_pending = true;
+  CHECK_FALSE(StepBlueGreen(in).shifted);
+  in.hooks_pending = false;
+  step = StepBlueGreen(in);
+  CHECK(step.shifted);
+  CHECK(step.stage == LifecycleStage::kProductionTrafficShift);
+  CHECK(step.production_traffic == 100);
 }
 
 TEST_CASE("traffic shares per stage: test first, then production, all at once") {
