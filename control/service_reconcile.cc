@@ -482,6 +482,9 @@ bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
   if (p.circuit_breaker_status == model::CircuitBreakerStatus::kMonitoring) {
     p.circuit_breaker_status = model::CircuitBreakerStatus::kMonitoringComplete;
   }
+  if (p.alarms_status == model::CircuitBreakerStatus::kMonitoring) {
+    p.alarms_status = model::CircuitBreakerStatus::kMonitoringComplete;
+  }
   for (auto& d : svc.deployments) {
     // Blue/green rollbacks finish one dwell later (AdvanceRollbacks).
     if (d.deployment_status == ServiceDeploymentStatus::kRollbackInProgress &&
@@ -538,6 +541,8 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
   changed = TripCircuitBreaker(svc, now) || changed;
   changed = ExpireHooks(svc, now) || changed;
+  changed = InvokeLambdaHooks(svc, now) || changed;
+  changed = WatchDeploymentAlarms(svc, now) || changed;
   TickPlan plan = svc.is_daemon() ? PlanDaemonTick(cs, svc, tasks, now, &changed)
                                   : PlanReplicaTick(cs, svc, tasks, now);
   // Completion means no other deployment has a task left, so every older one is drained on
