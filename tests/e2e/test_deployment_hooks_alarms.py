@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import AwsCli
-from svchelpers import admin, clock, describe
+from svchelpers import admin, clock, describe, new_model_client
 from test_blue_green import (CLUSTER, DESIRED, bg, counts, create, deployment,  # noqa: F401
                              register, traffic, update, update_with_hooks, wait_stable, walk)
 
@@ -247,4 +247,37 @@ def test_the_circuit_breaker_rolls_back_a_blue_green_deployment(bg):
     assert f"(service web) (deployment {green}) deployment failed: tasks failed to start." in messages
     split = traffic(emu)["revisions"]
     assert split[0]["deploymentId"] == blue and split[0]["productionTrafficWeight"] == 100.0
+    wait_stable(emu)
+
+
+def test_a_lambda_hook_in_progress_survives_kill_9(bg):
+    """The hook run keeps its script and its invocations: after a crash it goes on with the same
+    answers, though the scripts themselves (kept in memory) are gone."""
+    emu, client = bg
+    deployed_with(emu, client)
+    script(emu, hookTargetArn=LAMBDA, result="SUCCEEDED", inProgressInvocations=2)
+    arn, green = update_with_hooks(client, [lambda_hook("POST_SCALE_UP")])
+    for _ in range(3000):
+        if invocations(emu, arn):
+            break
+        clock(emu, "advance", by="1ms")
+    assert [c["result"] for c in invocations(emu, arn)] == ["IN_PROGRESS"]
+    emu.kill9()
+    emu.start()
+    client = new_model_client(emu)
+    clock(emu, "freeze")
+    assert get(emu, "hooks")["scripts"] == []
+    d = deployment(client, arn)
+    assert d["lifecycleStage"] == "POST_SCALE_UP" and d["status"] == "IN_PROGRESS", d
+    assert d["lifecycleHookDetails"][0]["status"] == "IN_PROGRESS", d
+    # The clock restarts from real time, behind the frozen one: 2 x 30 s more and then some.
+    for _ in range(20):
+        if len(invocations(emu, arn)) == 3:
+            break
+        clock(emu, "advance", by="30s")
+    assert [c["result"] for c in invocations(emu, arn)] == ["IN_PROGRESS", "IN_PROGRESS",
+                                                            "SUCCEEDED"]
+    _, final = walk(emu, client, arn, bake_minutes=0)
+    assert final["status"] == "SUCCESSFUL", final
+    assert counts(client)[0] == {green: DESIRED}
     wait_stable(emu)
