@@ -242,7 +242,9 @@ class ControlPlane {
   // Sets what the tenant's AWS_LAMBDA hooks whose target matches answer from now on (a script
   // for the same pattern is replaced).
   Status SetHookScript(const Tenant& tenant, scheduler::HookScript script);
-  const std::vector<scheduler::HookScript>& HookScripts(const Tenant& tenant) const;
+  const std::vector<scheduler::HookScript>& HookScripts(const Tenant& tenant) const {
+    return state_.HookScriptsOf(tenant);
+  }
   // Every invocation of the tenant's AWS_LAMBDA hooks, oldest first.
   struct HookInvocationRow {
     const model::Service* service = nullptr;

@@ -52,12 +52,6 @@ Status ControlPlane::SetHookScript(const Tenant& tenant, scheduler::HookScript s
   return Status::Ok();
 }
 
-const std::vector<scheduler::HookScript>& ControlPlane::HookScripts(const Tenant& tenant) const {
-  static const std::vector<scheduler::HookScript> kNone;
-  auto it = state_.hook_scripts.find(tenant);
-  return it == state_.hook_scripts.end() ? kNone : it->second;
-}
-
 std::vector<ControlPlane::HookInvocationRow> ControlPlane::HookInvocations(
     const Tenant& tenant) const {
   std::vector<HookInvocationRow> rows;

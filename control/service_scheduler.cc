@@ -150,7 +150,7 @@ void ServiceScheduler::StartHooks(model::Service& svc, model::LifecycleStage sta
     if (h.target_type == model::HookTargetType::kAwsLambda) {
       // Invoked on the next tick (InvokeLambdaHooks), with the script set for its function now.
       const scheduler::HookScript script =
-          scheduler::ScriptFor(state_.hook_scripts[svc.tenant], h.hook_target_arn);
+          scheduler::ScriptFor(state_.HookScriptsOf(svc.tenant), h.hook_target_arn);
       run.status = model::HookStatus::kInProgress;
       run.script_in_progress = script.in_progress;
       run.script_result = script.result;

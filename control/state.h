@@ -81,6 +81,11 @@ struct State {
     auto it = behavior_rules.find(t);
     return it == behavior_rules.end() ? kNone : it->second;
   }
+  const std::vector<scheduler::HookScript>& HookScriptsOf(const Tenant& t) const {
+    static const std::vector<scheduler::HookScript> kNone;
+    auto it = hook_scripts.find(t);
+    return it == hook_scripts.end() ? kNone : it->second;
+  }
   int64_t NextSeq() { return next_seq++; }
   // The tenant's Auto Scaling group provider of that name (any status), or nullptr.
   const model::CapacityProvider* FindCapacityProvider(const Tenant& t,
