@@ -14,6 +14,7 @@ namespace {
 
 using model::HookStatus;
 
+constexpr Millis kTenMinutes = 10 * Millis{60'000};
 constexpr const char* kCheck = "arn:aws:lambda:us-east-1:000000000000:function:check";
 
 // Drives one hook run the way the service scheduler does: every `tick` ms from `start` until it
@@ -47,7 +48,7 @@ TEST_CASE("a hook without a script succeeds on its first invocation") {
 TEST_CASE("IN_PROGRESS answers are re-invoked every 30 seconds, then the result") {
   const HookScript script{kCheck, 2, HookStatus::kSucceeded};
   // A 1 ms tick: nothing is invoked early, nothing late.
-  const auto calls = RunHook(script, 5000, 1, 10 * 60'000);
+  const auto calls = RunHook(script, 5000, 1, kTenMinutes);
   REQUIRE(calls.size() == 3);
   CHECK(calls[0] == std::make_pair(Millis{5000}, HookStatus::kInProgress));
   CHECK(calls[1] == std::make_pair(Millis{35'000}, HookStatus::kInProgress));
@@ -56,7 +57,7 @@ TEST_CASE("IN_PROGRESS answers are re-invoked every 30 seconds, then the result"
 
 TEST_CASE("a coarse clock invokes on the first tick at or past the due time") {
   const HookScript script{kCheck, 1, HookStatus::kFailed};
-  const auto calls = RunHook(script, 0, 7000, 10 * 60'000);
+  const auto calls = RunHook(script, 0, 7000, kTenMinutes);
   REQUIRE(calls.size() == 2);
   CHECK(calls[0].first == 0);
   CHECK(calls[1] == std::make_pair(Millis{35'000}, HookStatus::kFailed));  // 28 s is too early
