@@ -67,8 +67,8 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
     alarms.rollback = a.Bool("rollback").value_or(false);
     s.alarms = std::move(alarms);
   }
-  // BLUE_GREEN is simulated (issue #13); LINEAR, CANARY and lifecycle hooks not yet: refuse
-  // them by name rather than run them as something else.
+  // BLUE_GREEN is simulated (issue #13); LINEAR and CANARY not yet: refuse them by name rather
+  // than run them as something else.
   auto strategy = ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
   if (strategy && (*strategy == "LINEAR" || *strategy == "CANARY")) {
     d.Fail(Status::InvalidParameter("deploymentConfiguration.strategy " + *strategy +
