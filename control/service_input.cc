@@ -468,6 +468,17 @@ Status Applier::LifecycleHooks() {
       }
     }
     ECS_RETURN_IF_ERROR(LambdaHookTarget(h));
+    // The shifts themselves take Lambda hooks only: the current SDK documentation of
+    // DeploymentLifecycleHook.lifecycleStages says so (newer than the botocore model here).
+    for (LifecycleStage stage : h.stages) {
+      if (h.target_type == model::HookTargetType::kPause &&
+          (stage == LifecycleStage::kTestTrafficShift ||
+           stage == LifecycleStage::kProductionTrafficShift)) {
+        return Status::InvalidParameter("A PAUSE lifecycle hook cannot run at " +
+                                        std::string(model::ToString(stage)) +
+                                        ": that stage takes AWS_LAMBDA hooks only.");
+      }
+    }
     if (h.timeout_minutes && (*h.timeout_minutes < 1 || *h.timeout_minutes > 20160)) {
       return Status::InvalidParameter(
           "deploymentConfiguration.lifecycleHooks.timeoutConfiguration.timeoutInMinutes must be "

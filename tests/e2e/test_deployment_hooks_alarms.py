@@ -126,6 +126,10 @@ def test_lambda_hook_validation(bg, raw):
         ({"hookTargetArn": "arn:aws:sns:us-east-1:000000000000:topic", "roleArn": ROLE,
           "lifecycleStages": ["POST_SCALE_UP"]}, "only Lambda function ARNs"),
         (lambda_hook("BAKE_TIME"), "cannot run at BAKE_TIME"),
+        ({"targetType": "PAUSE", "lifecycleStages": ["TEST_TRAFFIC_SHIFT"]},
+         "PAUSE lifecycle hook cannot run at TEST_TRAFFIC_SHIFT"),
+        ({"targetType": "PAUSE", "lifecycleStages": ["PRODUCTION_TRAFFIC_SHIFT"]},
+         "PAUSE lifecycle hook cannot run at PRODUCTION_TRAFFIC_SHIFT"),
     ]
     for hook, text in cases:
         body = {"cluster": CLUSTER, "service": "web", "deploymentConfiguration": {
