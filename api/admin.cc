@@ -65,6 +65,15 @@ const std::vector<AdminRoute>& AdminRoutes() {
        "the simulated production and test traffic weights of each revision of a BLUE_GREEN, "
        "LINEAR or CANARY service",
        nullptr, ServiceTrafficRoute},
+      {"/_emulator/hooks", "GET, POST",
+       "simulated AWS_LAMBDA lifecycle hook functions: POST {\"hookTargetArn\" (ARN or glob), "
+       "\"result\": \"SUCCEEDED\"|\"FAILED\", \"inProgressInvocations\"}; GET lists the "
+       "scripts and every invocation",
+       nullptr, HooksRoute},
+      {"/_emulator/alarms", "GET, POST",
+       "simulated CloudWatch alarm states for deployment alarms: POST {\"alarmName\", "
+       "\"state\": \"OK\"|\"ALARM\"|\"INSUFFICIENT_DATA\"}; GET lists them",
+       nullptr, AlarmsRoute},
       {"/_emulator/snapshot", "GET, POST",
        "the whole state as one JSON document (GET); restore one (POST)", nullptr, SnapshotRoute},
       {"/_emulator/placement", "GET",

@@ -71,5 +71,7 @@ HttpReply TaskBehaviorsRoute(PreparedCall& call, AdminContext& admin);   // api/
 HttpReply TaskBehaviorRoute(PreparedCall& call, AdminContext& admin);    // api/behaviors_admin.cc
 HttpReply TargetsRoute(PreparedCall& call, AdminContext& admin);         // api/targets_admin.cc
 HttpReply ServiceTrafficRoute(PreparedCall& call, AdminContext& admin);  // api/traffic_admin.cc
+HttpReply HooksRoute(PreparedCall& call, AdminContext& admin);   // api/deployment_checks_admin.cc
+HttpReply AlarmsRoute(PreparedCall& call, AdminContext& admin);  // api/deployment_checks_admin.cc
 
 }  // namespace ecs::api

@@ -10,20 +10,17 @@ namespace ecs::api {
 namespace {
 
 // deploymentConfiguration.lifecycleHooks. Members are decoded here; which combinations ECS
-// accepts is checked in control/service_input.cc. AWS_LAMBDA hooks (the model's default type)
-// are not simulated yet: refused by name.
+// accepts is checked in control/service_input.cc.
 std::vector<model::LifecycleHook> ReadLifecycleHooks(JsonObjectReader& d,
                                                      const rapidjson::Value& list) {
   std::vector<model::LifecycleHook> hooks;
   for (const auto& e : list.GetArray()) {
     JsonObjectReader r = d.Nested(e, "lifecycleHooks");
     model::LifecycleHook h;
+    // AWS_LAMBDA is the model's default targetType.
     auto type = ReadEnum(r, "targetType", {"AWS_LAMBDA", "PAUSE"});
-    if (type.value_or("AWS_LAMBDA") == "AWS_LAMBDA") {
-      r.Fail(Status::InvalidParameter(
-          "deploymentConfiguration.lifecycleHooks targetType AWS_LAMBDA is not supported by "
-          "ecs-emulator yet: only PAUSE hooks are simulated."));
-    }
+    h.target_type = model::Parse<model::HookTargetType>(type.value_or("AWS_LAMBDA"))
+                        .value_or(model::HookTargetType::kAwsLambda);
     h.hook_target_arn = r.String("hookTargetArn").value_or("");
     h.role_arn = r.String("roleArn").value_or("");
     for (const auto& stage : r.StringList("lifecycleStages").value_or(std::vector<std::string>{})) {
@@ -73,18 +70,13 @@ void ReadDeploymentConfiguration(JsonObjectReader& in, control::ServiceInput& s)
     s.circuit_breaker_rollback = b.Bool("rollback").value_or(false);
   }
   if (const rapidjson::Value* al = d.Object("alarms")) {
+    // Watched against the simulated CloudWatch alarm states (POST /_emulator/alarms).
     JsonObjectReader a = d.Nested(*al, "alarms");
-    (void)a.StringList("alarmNames");
-    (void)a.Bool("rollback");
-    // CloudWatch alarm states are not simulated yet, so nothing could watch them: an enabled
-    // alarm configuration is refused by name, never stored and ignored. A disabled one asks
-    // for nothing and is echoed.
-    if (a.Bool("enable").value_or(false)) {
-      a.Fail(Status::InvalidParameter(
-          "deploymentConfiguration.alarms with enable true is not supported by ecs-emulator "
-          "yet: CloudWatch alarm states are not simulated, so no deployment could watch them."));
-    }
-    s.alarms = Raw(*al);
+    model::DeploymentAlarms alarms;
+    alarms.names = a.StringList("alarmNames").value_or(std::vector<std::string>{});
+    alarms.enable = a.Bool("enable").value_or(false);
+    alarms.rollback = a.Bool("rollback").value_or(false);
+    s.alarms = std::move(alarms);
   }
   auto strategy = ReadEnum(d, "strategy", {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"});
   if (strategy) s.deployment_strategy = model::Parse<model::DeploymentStrategy>(*strategy);
@@ -257,7 +249,14 @@ void WriteDeploymentConfiguration(JsonWriter& w, const model::Service& s,
       .EndObject()
       .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
       .Member("minimumHealthyPercent", static_cast<int64_t>(s.minimum_healthy_percent));
-  if (!s.alarms.empty()) w.Key("alarms").Raw(s.alarms.text());
+  if (s.alarms) {
+    w.Key("alarms")
+        .StartObject()
+        .StringArray("alarmNames", s.alarms->names)
+        .Member("rollback", s.alarms->rollback)
+        .Member("enable", s.alarms->enable)
+        .EndObject();
+  }
   const model::DeploymentStrategy strategy = d ? d->strategy : s.deployment_strategy;
   w.Member("strategy", model::ToString(strategy));
   const int64_t bake = d ? d->bake_time_minutes : s.bake_time_minutes;
@@ -487,8 +486,12 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, cons
       .Member("failureCount", d.failed_tasks)
       .Member("threshold", std::min<int64_t>(200, std::max<int64_t>(3, (s.desired_count + 1) / 2)))
       .EndObject();
-  w.Key("alarms").StartObject().Member("status", "DISABLED").EndObject();
-  w.EndObject();
+  w.Key("alarms").StartObject().Member("status", model::ToString(d.alarms_status));
+  if (s.alarms && d.alarms_status != model::CircuitBreakerStatus::kDisabled) {
+    w.StringArray("alarmNames", s.alarms->names);
+    if (!d.triggered_alarms.empty()) w.StringArray("triggeredAlarmNames", d.triggered_alarms);
+  }
+  w.EndObject().EndObject();
 }
 
 void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const model::Service& s,

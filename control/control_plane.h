@@ -237,6 +237,27 @@ class ControlPlane {
                                                        const TargetGroupSettings& settings);
   void ClearTargetGroups(const StateScope& scope);
 
+  // --- Simulated hook functions and alarm states, /_emulator/hooks and /_emulator/alarms
+  // (deployment_checks.cc; scheduler/deployment_checks.h) ---
+  // Sets what the tenant's AWS_LAMBDA hooks whose target matches answer from now on (a script
+  // for the same pattern is replaced).
+  Status SetHookScript(const Tenant& tenant, scheduler::HookScript script);
+  const std::vector<scheduler::HookScript>& HookScripts(const Tenant& tenant) const {
+    return state_.HookScriptsOf(tenant);
+  }
+  // Every invocation of the tenant's AWS_LAMBDA hooks, oldest first.
+  struct HookInvocationRow {
+    const model::Service* service = nullptr;
+    const model::Deployment* deployment = nullptr;
+    const model::HookRun* run = nullptr;
+    const model::HookInvocation* invocation = nullptr;
+  };
+  std::vector<HookInvocationRow> HookInvocations(const Tenant& tenant) const;
+  // state: "OK", "ALARM" or "INSUFFICIENT_DATA" (CloudWatch's StateValue).
+  Status SetAlarmState(const Tenant& tenant, const std::string& name, const std::string& state);
+  const std::map<std::string, std::string>& AlarmStates(const Tenant& tenant) const;
+  void ClearHooksAndAlarms(const StateScope& scope);
+
   // --- Services (services.cc, service_deployments.cc) ---
   Result<const model::Service*> CreateService(const RequestContext& ctx, ServiceInput in);
   Result<const model::Service*> UpdateService(const RequestContext& ctx, const ServiceInput& in);

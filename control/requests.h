@@ -311,7 +311,7 @@ struct ServiceInput {
   std::optional<model::SchedulingStrategy> scheduling_strategy;
   std::optional<int64_t> minimum_healthy_percent, maximum_percent;
   std::optional<bool> circuit_breaker_enable, circuit_breaker_rollback;
-  std::optional<model::RawJson> alarms;
+  std::optional<model::DeploymentAlarms> alarms;
   std::optional<model::DeploymentStrategy> deployment_strategy;
   std::optional<int64_t> bake_time_minutes;
   std::optional<model::TrafficShiftConfiguration> canary_configuration, linear_configuration;

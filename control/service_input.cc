@@ -68,6 +68,7 @@ class Applier {
   Status TrafficShiftConfigurations();
   Status BlueGreenLoadBalancers() const;
   Status LifecycleHooks();
+  static Status LambdaHookTarget(const model::LifecycleHook& h);
   bool daemon() const { return svc_.is_daemon(); }
   bool fargate() const { return svc_.uses_fargate(); }
   // A member whose change starts a new deployment on update.
@@ -278,6 +279,18 @@ Status Applier::DeploymentConfiguration() {
   if (in_.circuit_breaker_enable) svc_.circuit_breaker_enable = *in_.circuit_breaker_enable;
   if (in_.circuit_breaker_rollback) svc_.circuit_breaker_rollback = *in_.circuit_breaker_rollback;
   if (in_.alarms) svc_.alarms = *in_.alarms;
+  if (svc_.alarms && svc_.alarms->enable) {
+    if (svc_.alarms->names.empty()) {
+      return Status::InvalidParameter("deploymentConfiguration.alarms.alarmNames is required.");
+    }
+    // Only the ECS controller runs deployments the alarms could fail (the model's
+    // DeploymentAlarms documentation).
+    if (svc_.deployment_controller != model::DeploymentControllerType::kEcs) {
+      return Status::InvalidParameter(
+          "deploymentConfiguration.alarms can only be used when the deployment controller type "
+          "is ECS.");
+    }
+  }
   return Status::Ok();
 }
 
@@ -478,8 +491,10 @@ Status Applier::TrafficShiftConfigurations() {
   return Status::Ok();
 }
 
-// deploymentConfiguration.lifecycleHooks (PAUSE only: the API refuses AWS_LAMBDA for now). The
-// stages a hook may run at are the model's DeploymentLifecycleHook.lifecycleStages list.
+// deploymentConfiguration.lifecycleHooks. The stages a hook may run at are the model's
+// DeploymentLifecycleHook.lifecycleStages list; an AWS_LAMBDA hook names its function and the
+// role ECS invokes it with (the model: hookTargetArn "must" be given, "only Lambda function ARNs
+// are supported"; roleArn "grants Amazon ECS permission to call Lambda functions").
 Status Applier::LifecycleHooks() {
   if (in_.lifecycle_hooks) svc_.lifecycle_hooks = *in_.lifecycle_hooks;
   if (svc_.lifecycle_hooks.empty()) return Status::Ok();
@@ -504,11 +519,59 @@ Status Applier::LifecycleHooks() {
             "POST_PRODUCTION_TRAFFIC_SHIFT.");
       }
     }
+    ECS_RETURN_IF_ERROR(LambdaHookTarget(h));
+    // The shifts themselves take Lambda hooks only: the current SDK documentation of
+    // DeploymentLifecycleHook.lifecycleStages says so (newer than the botocore model here).
+    for (LifecycleStage stage : h.stages) {
+      if (h.target_type == model::HookTargetType::kPause &&
+          (stage == LifecycleStage::kTestTrafficShift ||
+           stage == LifecycleStage::kProductionTrafficShift)) {
+        return Status::InvalidParameter("A PAUSE lifecycle hook cannot run at " +
+                                        std::string(model::ToString(stage)) +
+                                        ": that stage takes AWS_LAMBDA hooks only.");
+      }
+    }
     if (h.timeout_minutes && (*h.timeout_minutes < 1 || *h.timeout_minutes > 20160)) {
       return Status::InvalidParameter(
           "deploymentConfiguration.lifecycleHooks.timeoutConfiguration.timeoutInMinutes must be "
           "between 1 and 20160.");
     }
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// arn:<partition>:lambda:<region>:<account>:function:<name>[:<version or alias>]
+bool IsLambdaFunctionArn(const std::string& arn) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t colon; (colon = arn.find(':', start)) != std::string::npos; start = colon + 1) {
+    parts.push_back(arn.substr(start, colon - start));
+  }
+  parts.push_back(arn.substr(start));
+  return (parts.size() == 7 || parts.size() == 8) && parts[0] == "arn" &&
+         parts[1].starts_with("aws") && parts[2] == "lambda" && !parts[3].empty() &&
+         !parts[4].empty() && parts[5] == "function" && !parts[6].empty();
+}
+
+}  // namespace
+
+Status Applier::LambdaHookTarget(const model::LifecycleHook& h) {
+  if (h.target_type != model::HookTargetType::kAwsLambda) return Status::Ok();
+  if (h.hook_target_arn.empty()) {
+    return Status::InvalidParameter(
+        "deploymentConfiguration.lifecycleHooks.hookTargetArn is required for a hook of "
+        "targetType AWS_LAMBDA.");
+  }
+  if (!IsLambdaFunctionArn(h.hook_target_arn)) {
+    return Status::InvalidParameter("Invalid hookTargetArn " + h.hook_target_arn +
+                                    ": only Lambda function ARNs are supported.");
+  }
+  if (h.role_arn.empty()) {
+    return Status::InvalidParameter(
+        "deploymentConfiguration.lifecycleHooks.roleArn is required for a hook of targetType "
+        "AWS_LAMBDA.");
   }
   return Status::Ok();
 }

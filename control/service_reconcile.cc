@@ -440,6 +440,12 @@ bool ServiceScheduler::AdvanceBlueGreen(model::Service& svc, const TickPlan& pla
     StartHooks(svc, step.stage, now);
     changed = true;
   }
+  if (step.shifted && !step.entered) {
+    // A CANARY or LINEAR step after the first: the stage's hooks run again (the current SDK
+    // documentation of DeploymentLifecycleHook.lifecycleStages: PRODUCTION_TRAFFIC_SHIFT "is
+    // invoked at every traffic shift step"), and the next step waits for them.
+    StartHooks(svc, step.stage, now);
+  }
   if (step.shifted) p.production_shifted_at = now;
   if (p.production_traffic != step.production_traffic || p.test_traffic != step.test_traffic) {
     p.production_traffic = step.production_traffic;
@@ -487,6 +493,9 @@ bool ServiceScheduler::Complete(model::Service& svc, Millis now) {
   p.updated_at = now;
   if (p.circuit_breaker_status == model::CircuitBreakerStatus::kMonitoring) {
     p.circuit_breaker_status = model::CircuitBreakerStatus::kMonitoringComplete;
+  }
+  if (p.alarms_status == model::CircuitBreakerStatus::kMonitoring) {
+    p.alarms_status = model::CircuitBreakerStatus::kMonitoringComplete;
   }
   for (auto& d : svc.deployments) {
     // Blue/green rollbacks finish one dwell later (AdvanceRollbacks).
@@ -544,6 +553,8 @@ void ServiceScheduler::ReconcileService(ClusterState& cs, model::Service& svc, M
   bool changed = StopUnhealthy(cs, svc, tasks, now, changes);
   changed = TripCircuitBreaker(svc, now) || changed;
   changed = ExpireHooks(svc, now) || changed;
+  changed = InvokeLambdaHooks(svc, now) || changed;
+  changed = WatchDeploymentAlarms(svc, now) || changed;
   TickPlan plan = svc.is_daemon() ? PlanDaemonTick(cs, svc, tasks, now, &changed)
                                   : PlanReplicaTick(cs, svc, tasks, now);
   // Completion means no other deployment has a task left, so every older one is drained on

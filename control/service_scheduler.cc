@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "scheduler/blue_green_planner.h"
+#include "scheduler/deployment_checks.h"
 
 namespace ecs::control {
 
@@ -55,6 +56,8 @@ model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Mil
   d.started_at = now;
   d.circuit_breaker_status = svc.circuit_breaker_enable ? model::CircuitBreakerStatus::kMonitoring
                                                         : model::CircuitBreakerStatus::kDisabled;
+  d.alarms_status = svc.alarms && svc.alarms->enable ? model::CircuitBreakerStatus::kMonitoring
+                                                     : model::CircuitBreakerStatus::kDisabled;
   for (const auto& prev : svc.deployments) {
     if (prev.status == model::DeploymentStatus::kPrimary) {
       d.source_revision_id = prev.revision_number();
@@ -163,6 +166,16 @@ void ServiceScheduler::StartHooks(model::Service& svc, model::LifecycleStage sta
     if (h.timeout_minutes) run.expires_at = now + *h.timeout_minutes * 60'000;
     // The model names no default timeout action; rolling back is the cautious one.
     run.timeout_action = h.timeout_action.value_or(model::HookAction::kRollback);
+    if (h.target_type == model::HookTargetType::kAwsLambda) {
+      // Invoked on the next tick (InvokeLambdaHooks), with the script set for its function now.
+      const scheduler::HookScript script =
+          scheduler::ScriptFor(state_.HookScriptsOf(svc.tenant), h.hook_target_arn);
+      run.status = model::HookStatus::kInProgress;
+      run.script_in_progress = script.in_progress;
+      run.script_result = script.result;
+      run.next_invoke_at = now;
+      run.hook_details = h.hook_details;
+    }
     p.hook_runs.push_back(std::move(run));
   }
 }
@@ -174,25 +187,15 @@ bool ServiceScheduler::ExpireHooks(model::Service& svc, Millis now) {
   }
   bool rollback = false, changed = false;
   for (model::HookRun& run : p.hook_runs) {
-    if (run.status != model::HookStatus::kAwaitingAction || run.expires_at == 0 ||
-        now < run.expires_at) {
-      continue;
-    }
+    const bool unresolved = run.status == model::HookStatus::kAwaitingAction ||
+                            run.status == model::HookStatus::kInProgress;
+    if (!unresolved || run.expires_at == 0 || now < run.expires_at) continue;
     run.status = model::HookStatus::kTimedOut;
     rollback = rollback || run.timeout_action == model::HookAction::kRollback;
     changed = true;
   }
   if (!rollback) return changed;
-  const char* reason = "A lifecycle hook timed out.";
-  p.rollout_state = model::RolloutState::kFailed;
-  p.rollout_state_reason = "ECS deployment " + p.id + " rolled back: " + reason;
-  p.updated_at = now;
-  if (!RequestRollBack(svc, reason, now)) {
-    // Nothing to roll back to (the service's first deployment): it stops where it is.
-    p.deployment_status = model::ServiceDeploymentStatus::kStopped;
-    p.status_reason = reason;
-    p.stopped_at = now;
-  }
+  FailDeployment(svc, "A lifecycle hook timed out.", true, now);
   return true;
 }
 

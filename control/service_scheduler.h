@@ -131,8 +131,18 @@ class ServiceScheduler {
   // The lifecycle hooks of `stage` start on the PRIMARY (PAUSE: AWAITING_ACTION until
   // ContinueServiceDeployment or their timeout).
   void StartHooks(model::Service& svc, model::LifecycleStage stage, Millis now);
-  // PAUSE hooks past their timeout: TIMED_OUT, then CONTINUE or a rollback. True when changed.
+  // Hooks past their timeout: TIMED_OUT, then CONTINUE or a rollback. True when changed.
   bool ExpireHooks(model::Service& svc, Millis now);
+  // AWS_LAMBDA hooks of the PRIMARY whose invocation is due: invoked (their simulated function
+  // answers); one that answers FAILED rolls the deployment back. True when changed
+  // (control/deployment_checks.cc).
+  bool InvokeLambdaHooks(model::Service& svc, Millis now);
+  // The PRIMARY's deploymentConfiguration.alarms: one in ALARM while the deployment runs fails it
+  // (rolled back when the configuration says so). True when changed.
+  bool WatchDeploymentAlarms(model::Service& svc, Millis now);
+  // The PRIMARY failed for `reason` (rolloutState FAILED): rolled back when `rollback` and there
+  // is a revision to go back to (true), else STOPPED where it is.
+  bool FailDeployment(model::Service& svc, const std::string& reason, bool rollback, Millis now);
   bool UpdateDeploymentCounts(ClusterState& cs, model::Service& svc);
   int64_t LaunchServiceTasks(model::Service& svc, int64_t count,
                              const std::vector<int64_t>& strategy_existing, Millis now,

@@ -22,6 +22,7 @@
 #include "model/auto_scaling_group.h"
 #include "model/capacity_provider.h"
 #include "model/task_behavior.h"
+#include "scheduler/deployment_checks.h"
 #include "storage/store.h"
 
 namespace ecs::control {
@@ -59,6 +60,12 @@ struct State {
   // Classic Load Balancer name); the timing profile's for the others (not persisted; cleared by
   // reset).
   std::map<Tenant, std::map<std::string, scheduler::TargetHealthConfig>> target_groups;
+  // POST /_emulator/hooks: what simulated Lambda hook functions answer, in the order set; and
+  // POST /_emulator/alarms: simulated CloudWatch alarm states by alarm name (both not
+  // persisted, as the rules above; cleared by reset). A hook run copies its script when it
+  // starts, so a running deployment's hooks do survive a restart.
+  std::map<Tenant, std::vector<scheduler::HookScript>> hook_scripts;
+  std::map<Tenant, std::map<std::string, std::string>> alarm_states;
   int64_t next_seq = 1;  // creation order of every resource
   // GET /metrics: placement outcomes since start-up (not persisted, not reset).
   struct PlacementCounters {
@@ -73,6 +80,11 @@ struct State {
     static const std::vector<model::BehaviorRule> kNone;
     auto it = behavior_rules.find(t);
     return it == behavior_rules.end() ? kNone : it->second;
+  }
+  const std::vector<scheduler::HookScript>& HookScriptsOf(const Tenant& t) const {
+    static const std::vector<scheduler::HookScript> kNone;
+    auto it = hook_scripts.find(t);
+    return it == hook_scripts.end() ? kNone : it->second;
   }
   int64_t NextSeq() { return next_seq++; }
   // The tenant's Auto Scaling group provider of that name (any status), or nullptr.

@@ -22,6 +22,7 @@ Status ControlPlane::Reset(const StateScope& scope) {
   state_.placement_traces.Forget(scope);
   ClearBehaviorRules(scope);
   ClearTargetGroups(scope);
+  ClearHooksAndAlarms(scope);
   if (scope.all()) return Reset();
   return ReplaceState(scope, {}, {});
 }

@@ -129,8 +129,9 @@ struct WireNames<LifecycleStage> {
                                                               "CLEAN_UP"};
 };
 
-// A deployment lifecycle hook (DeploymentLifecycleHook). Only PAUSE hooks are simulated; the API
-// refuses AWS_LAMBDA ones by name for now.
+// A deployment lifecycle hook (DeploymentLifecycleHook). PAUSE hooks wait for
+// ContinueServiceDeployment; AWS_LAMBDA ones invoke a simulated function
+// (scheduler/deployment_checks.h).
 enum class HookTargetType { kAwsLambda, kPause };
 template <>
 struct WireNames<HookTargetType> {
@@ -161,6 +162,13 @@ struct LifecycleHook {
   bool operator==(const LifecycleHook&) const = default;
 };
 
+// One simulated invocation of an AWS_LAMBDA hook's function: when, and what it answered.
+struct HookInvocation {
+  Millis at = 0;
+  HookStatus answer = HookStatus::kInProgress;
+  bool operator==(const HookInvocation&) const = default;
+};
+
 // One hook as it runs at one stage of one deployment (DeploymentLifecycleHookDetail).
 struct HookRun {
   std::string hook_id;
@@ -170,14 +178,32 @@ struct HookRun {
   HookStatus status = HookStatus::kAwaitingAction;
   Millis expires_at = 0;  // 0 = no timeout
   HookAction timeout_action = HookAction::kRollback;
+  // AWS_LAMBDA: what the simulated function answers (its script, fixed when the run starts so
+  // that a restart replays the same answers), when it is next invoked, every invocation so far
+  // (at most the script's IN_PROGRESS count + 1), and the hookDetails it is invoked with.
+  int64_t script_in_progress = 0;
+  HookStatus script_result = HookStatus::kSucceeded;
+  Millis next_invoke_at = 0;
+  std::vector<HookInvocation> invocations;
+  RawJson hook_details;
   bool operator==(const HookRun&) const = default;
 };
 
+// Also the status of a deployment's alarm watch (ServiceDeploymentAlarms.status: same values).
 enum class CircuitBreakerStatus { kTriggered, kMonitoring, kMonitoringComplete, kDisabled };
 template <>
 struct WireNames<CircuitBreakerStatus> {
   static constexpr std::array<std::string_view, 4> kNames = {"TRIGGERED", "MONITORING",
                                                              "MONITORING_COMPLETE", "DISABLED"};
+};
+
+// deploymentConfiguration.alarms (DeploymentAlarms): CloudWatch alarms that fail a deployment
+// when one is in ALARM, and whether the failure rolls it back.
+struct DeploymentAlarms {
+  std::vector<std::string> names;
+  bool enable = false;
+  bool rollback = false;
+  bool operator==(const DeploymentAlarms&) const = default;
 };
 
 // One entry of a service's loadBalancers: an ALB/NLB target group, or a Classic Load Balancer by
@@ -258,6 +284,10 @@ struct Deployment {
   int64_t shift_bake_minutes = 0;
   Millis production_shifted_at = 0;
   std::vector<HookRun> hook_runs;  // the hooks run so far, in the order they started
+  // deploymentConfiguration.alarms as this deployment watches them (scheduler/deployment_checks.h):
+  // MONITORING while it runs, TRIGGERED with the alarms found in ALARM, MONITORING_COMPLETE.
+  CircuitBreakerStatus alarms_status = CircuitBreakerStatus::kDisabled;
+  std::vector<std::string> triggered_alarms;
 
   std::string revision_number() const { return id.substr(id.find('/') + 1); }
   bool operator==(const Deployment&) const = default;
@@ -320,7 +350,7 @@ struct Service {
   int maximum_percent = 200;
   bool circuit_breaker_enable = false;
   bool circuit_breaker_rollback = false;
-  RawJson alarms;  // DeploymentAlarms as shown; empty = not set
+  std::optional<DeploymentAlarms> alarms;  // deploymentConfiguration.alarms; unset = not set
   DeploymentStrategy deployment_strategy = DeploymentStrategy::kRolling;
   int64_t bake_time_minutes = -1;                                 // -1 = not set
   std::optional<TrafficShiftConfiguration> canary_configuration;  // CANARY only

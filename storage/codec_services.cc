@@ -114,6 +114,17 @@ std::vector<model::LifecycleHook> ReadHooks(RowReader& r) {
   return out;
 }
 
+void ReadAlarms(RowReader& r, model::Service& s) {
+  if (!r.OptBool("alarmsSet")) return;
+  model::DeploymentAlarms a;
+  for (const auto& name : r.Array("alarmNames").GetArray()) {
+    a.names.push_back(r.Element(name, "alarmNames"));
+  }
+  a.enable = r.OptBool("alarmsEnable");
+  a.rollback = r.OptBool("alarmsRollback");
+  s.alarms = std::move(a);
+}
+
 void WriteHookRuns(JsonWriter& w, const std::vector<model::HookRun>& runs) {
   w.Key("hookRuns").StartArray();
   for (const model::HookRun& run : runs) {
@@ -125,7 +136,18 @@ void WriteHookRuns(JsonWriter& w, const std::vector<model::HookRun>& runs) {
         .Member("status", model::ToString(run.status))
         .Member("expiresAt", run.expires_at)
         .Member("timeoutAction", model::ToString(run.timeout_action))
-        .EndObject();
+        .Member("scriptInProgress", run.script_in_progress)
+        .Member("scriptResult", model::ToString(run.script_result))
+        .Member("nextInvokeAt", run.next_invoke_at)
+        .Member("hookDetails", run.hook_details.text());
+    w.Key("invocations").StartArray();
+    for (const model::HookInvocation& call : run.invocations) {
+      w.StartObject()
+          .Member("at", call.at)
+          .Member("answer", model::ToString(call.answer))
+          .EndObject();
+    }
+    w.EndArray().EndObject();
   }
   w.EndArray();
 }
@@ -142,6 +164,15 @@ std::vector<model::HookRun> ReadHookRuns(RowReader& r) {
     run.status = h.Enum<model::HookStatus>("status");
     run.expires_at = h.OptInt("expiresAt", 0);
     run.timeout_action = h.Enum<model::HookAction>("timeoutAction");
+    run.script_in_progress = h.OptInt("scriptInProgress", 0);
+    run.script_result =
+        h.OptEnum<model::HookStatus>("scriptResult").value_or(model::HookStatus::kSucceeded);
+    run.next_invoke_at = h.OptInt("nextInvokeAt", 0);
+    run.hook_details = model::RawJson::FromText(h.OptString("hookDetails"));
+    for (const auto& c : h.Array("invocations").GetArray()) {
+      RowReader call = h.Nested(c);
+      run.invocations.push_back({call.Int("at"), call.Enum<model::HookStatus>("answer")});
+    }
     out.push_back(std::move(run));
   }
   return out;
@@ -187,6 +218,8 @@ void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
       .Member("shiftBakeTimeInMinutes", d.shift_bake_minutes)
       .Member("productionShiftedAt", d.production_shifted_at);
   WriteHookRuns(w, d.hook_runs);
+  w.Member("alarmsStatus", model::ToString(d.alarms_status))
+      .StringArray("triggeredAlarms", d.triggered_alarms);
   w.EndObject();
 }
 
@@ -230,6 +263,11 @@ model::Deployment ReadDeployment(RowReader& e) {
   dep.shift_bake_minutes = e.OptInt("shiftBakeTimeInMinutes", 0);
   dep.production_shifted_at = e.OptInt("productionShiftedAt", 0);
   dep.hook_runs = ReadHookRuns(e);
+  dep.alarms_status = e.OptEnum<model::CircuitBreakerStatus>("alarmsStatus")
+                          .value_or(model::CircuitBreakerStatus::kDisabled);
+  for (const auto& name : e.Array("triggeredAlarms").GetArray()) {
+    dep.triggered_alarms.push_back(e.Element(name, "triggeredAlarms"));
+  }
   return dep;
 }
 
@@ -318,7 +356,10 @@ void WriteConfiguration(JsonWriter& w, const model::Service& s) {
       .Member("maximumPercent", static_cast<int64_t>(s.maximum_percent))
       .Member("circuitBreakerEnable", s.circuit_breaker_enable)
       .Member("circuitBreakerRollback", s.circuit_breaker_rollback)
-      .Member("alarms", s.alarms.text())
+      .Member("alarmsSet", s.alarms.has_value())
+      .StringArray("alarmNames", s.alarms ? s.alarms->names : std::vector<std::string>{})
+      .Member("alarmsEnable", s.alarms && s.alarms->enable)
+      .Member("alarmsRollback", s.alarms && s.alarms->rollback)
       .Member("deploymentStrategy", model::ToString(s.deployment_strategy))
       .Member("bakeTimeInMinutes", s.bake_time_minutes)
       .Member("deploymentController", model::ToString(s.deployment_controller));
@@ -350,7 +391,7 @@ void ReadConfiguration(RowReader& r, model::Service& s) {
   s.maximum_percent = static_cast<int>(r.OptInt("maximumPercent", 200));
   s.circuit_breaker_enable = r.OptBool("circuitBreakerEnable");
   s.circuit_breaker_rollback = r.OptBool("circuitBreakerRollback");
-  s.alarms = model::RawJson::FromText(r.OptString("alarms"));
+  ReadAlarms(r, s);
   s.deployment_strategy = r.OptEnum<model::DeploymentStrategy>("deploymentStrategy")
                               .value_or(model::DeploymentStrategy::kRolling);
   s.bake_time_minutes = r.OptInt("bakeTimeInMinutes", -1);

@@ -12,6 +12,7 @@ import pytest
 from svchelpers import clock, describe, fleet, new_model_client
 from test_blue_green import (CLUSTER, DESIRED, STAGES, TG_BLUE, counts, deployment,
                              load_balancers, register, traffic, wait_stable)
+from test_deployment_hooks_alarms import LAMBDA, invocations, lambda_hook, script
 
 SHIFT = "PRODUCTION_TRAFFIC_SHIFT"
 
@@ -164,28 +165,49 @@ def test_linear_rollback_mid_shift_returns_traffic_to_blue(env):
     wait_stable(emu)
 
 
-def test_pause_hook_at_production_traffic_shift_holds_the_next_step(env):
+def test_a_lambda_hook_at_production_traffic_shift_runs_at_every_step(env):
+    """ECS invokes PRODUCTION_TRAFFIC_SHIFT hooks at every canary or linear step, and the next
+    step waits for them: here each step's function answers IN_PROGRESS for 10 minutes (20
+    invocations 30 s apart), longer than the 4-minute step bake."""
     emu, client = env
     blue = deployed(emu, client, LINEAR, hold_minutes=4)
+    script(emu, hookTargetArn=LAMBDA, result="SUCCEEDED", inProgressInvocations=20)
     svc = client.update_service(
         cluster=CLUSTER, service="web", taskDefinition=register(client, "nginx:2"),
-        deploymentConfiguration={**LINEAR, "lifecycleHooks": [
-            {"targetType": "PAUSE", "lifecycleStages": [SHIFT]}]})["service"]
+        deploymentConfiguration={**LINEAR, "lifecycleHooks": [lambda_hook(SHIFT)]})["service"]
     arn, green = svc["currentServiceDeployment"], svc["deployments"][0]["id"]
-    walk(emu, client, arn, hold_minutes=4, bake_minutes=2, stop_at_weight=25.0)
-    clock(emu, "advance", by="30m")  # far past the step bake: the hook holds the step
+    walk(emu, client, arn, hold_minutes=0, bake_minutes=2, stop_at_weight=25.0)
+    clock(emu, "advance", by="9m")  # past the step bake, but the hook is still in progress
     d = deployment(client, arn)
     assert d["lifecycleStage"] == SHIFT and green_weight(d) == 25.0, d
-    hook = d["lifecycleHookDetails"][0]
-    assert hook["status"] == "AWAITING_ACTION", hook
+    assert [h["status"] for h in d["lifecycleHookDetails"]] == ["IN_PROGRESS"], d
     assert {r["deploymentId"]: r["productionTrafficWeight"] for r in traffic(emu)["revisions"]} \
         == {blue: 75.0, green: 25.0}
-    client.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook["hookId"],
-                                       action="CONTINUE")
-    _, steps, final = walk(emu, client, arn, hold_minutes=4, bake_minutes=2)
-    # The held step goes as soon as the hook is continued (its step bake is long over).
-    assert [s[0] for s in steps if s[0] != 25.0] == [50.0, 75.0, 100.0]
+    weights = [25.0]
+    for _ in range(200):  # 30 s at a time through the remaining steps
+        d = deployment(client, arn)
+        if d["lifecycleStage"] != SHIFT:
+            break
+        if green_weight(d) != weights[-1]:
+            weights.append(green_weight(d))
+        clock(emu, "advance", by="30s")
+    assert weights == [25.0, 50.0, 75.0, 100.0], weights
+    _, _, final = walk(emu, client, arn, hold_minutes=0, bake_minutes=2)
     assert final["status"] == "SUCCESSFUL", final
+    calls = [i for i in invocations(emu, arn) if i["lifecycleStage"] == SHIFT]
+    # One run per step (25, 50, 75, 100 %), each invoked 21 times: 20 IN_PROGRESS, 1 SUCCEEDED.
+    runs = {}
+    for call in calls:
+        runs.setdefault(call["hookId"], []).append(call)
+    assert len(runs) == 4, [(k, len(v)) for k, v in runs.items()]
+    target = final["targetServiceRevision"]["arn"]
+    shares = [run[0]["payload"]["productionTrafficWeights"][target] for run in runs.values()]
+    assert shares == [25.0, 50.0, 75.0, 100.0], shares
+    for run in runs.values():
+        assert [c["result"] for c in run] == ["IN_PROGRESS"] * 20 + ["SUCCEEDED"], run
+        assert [round(b["invokedAt"] - a["invokedAt"], 3) for a, b in zip(run, run[1:])] \
+            == [30.0] * 20
+    assert [h["status"] for h in final["lifecycleHookDetails"]] == ["SUCCEEDED"] * 4, final
     wait_stable(emu)
 
 

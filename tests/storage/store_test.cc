@@ -442,3 +442,54 @@ TEST_CASE("A simulated Auto Scaling group round-trips with its warming-up instan
   REQUIRE_FALSE(damaged.ok());
   CHECK(damaged.status().message().find("auto scaling group") != std::string::npos);
 }
+
+TEST_CASE("A deployment's Lambda hook runs and alarm watch round-trip (kill -9 resumes them)",
+          "[storage]") {
+  model::Service s;
+  s.tenant = {"000000000000", "us-east-1"};
+  s.cluster = "c";
+  s.name = "web";
+  s.arn = ArnPrefix(s.tenant) + "service/c/web";
+  s.seq = 1;
+  s.task_definition_arn = ArnPrefix(s.tenant) + "task-definition/f:1";
+  s.alarms = model::DeploymentAlarms{{"high-5xx", "p99"}, true, true};
+  model::Deployment d;
+  d.id = "ecs-svc/1234567890123456789";
+  d.task_definition_arn = s.task_definition_arn;
+  d.alarms_status = model::CircuitBreakerStatus::kTriggered;
+  d.triggered_alarms = {"p99"};
+  model::HookRun run;
+  run.hook_id = "hook-1";
+  run.stage = model::LifecycleStage::kPostScaleUp;
+  run.target_type = model::HookTargetType::kAwsLambda;
+  run.target_arn = "arn:aws:lambda:us-east-1:000000000000:function:check";
+  run.status = model::HookStatus::kInProgress;
+  run.script_in_progress = 2;
+  run.script_result = model::HookStatus::kFailed;
+  run.next_invoke_at = 1'700'000'030'000;
+  run.invocations = {{1'700'000'000'000, model::HookStatus::kInProgress}};
+  run.hook_details = model::RawJson::FromText(R"({"suite":"smoke"})");
+  d.hook_runs = {run};
+  s.deployments = {d};
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  ChangeSet cs;
+  cs.PutService(s);
+  REQUIRE((*store)->Commit(cs).ok());
+  auto snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->services.size() == 1);
+  CHECK(snap->services[0].alarms == s.alarms);
+  REQUIRE(snap->services[0].deployments.size() == 1);
+  const model::Deployment& back = snap->services[0].deployments[0];
+  CHECK(back.alarms_status == d.alarms_status);
+  CHECK(back.triggered_alarms == d.triggered_alarms);
+  CHECK(back.hook_runs == d.hook_runs);
+  // Without alarms the member stays unset.
+  s.alarms.reset();
+  cs.PutService(s);
+  REQUIRE((*store)->Commit(cs).ok());
+  snap = (*store)->Load();
+  REQUIRE(snap.ok());
+  CHECK_FALSE(snap->services[0].alarms.has_value());
+}
