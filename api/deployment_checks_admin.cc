@@ -11,7 +11,7 @@
 
 #include "api/admin.h"
 #include "common/json.h"
-#include "scheduler/blue_green_planner.h"
+#include "scheduler/deployment_checks.h"
 
 namespace ecs::api {
 
@@ -41,7 +41,6 @@ void WritePayload(JsonWriter& w, const control::ControlPlane::HookInvocationRow&
       blue = &d;
     }
   }
-  const scheduler::TrafficShare share = scheduler::GreenTraffic(row.run->stage);
   const std::string green_arn = control::ControlPlane::ServiceRevisionArn(s, green);
   auto weights = [&](const char* key, double green_share) {
     w.Key(key).StartObject();
@@ -52,8 +51,8 @@ void WritePayload(JsonWriter& w, const control::ControlPlane::HookInvocationRow&
       .StartObject()
       .Member("serviceArn", s.arn)
       .Member("targetServiceRevisionArn", green_arn);
-  weights("testTrafficWeights", blue ? share.test : 100);
-  weights("productionTrafficWeights", blue ? share.production : 100);
+  weights("testTrafficWeights", blue ? row.run->test_traffic : 100);
+  weights("productionTrafficWeights", blue ? row.run->production_traffic : 100);
   if (!row.run->hook_details.empty()) w.Key("hookDetails").Raw(row.run->hook_details.text());
   w.EndObject();
 }

@@ -428,6 +428,13 @@ bool ServiceScheduler::AdvanceBlueGreen(model::Service& svc, const TickPlan& pla
   model::Deployment& p = svc.deployments.front();
   const scheduler::BlueGreenStep& step = *plan.blue_green;
   bool changed = false;
+  // Traffic first: a hook run records the weights its stage (or step) gives green.
+  if (p.production_traffic != step.production_traffic || p.test_traffic != step.test_traffic) {
+    p.production_traffic = step.production_traffic;
+    p.test_traffic = step.test_traffic;
+    changed = true;
+  }
+  if (step.shifted) p.production_shifted_at = now;
   if (plan.begin_blue_green) {
     p.deployment_status = ServiceDeploymentStatus::kInProgress;
     p.stage_entered_at = now;  // the first stage's dwell starts now
@@ -439,18 +446,11 @@ bool ServiceScheduler::AdvanceBlueGreen(model::Service& svc, const TickPlan& pla
     p.stage_entered_at = now;
     StartHooks(svc, step.stage, now);
     changed = true;
-  }
-  if (step.shifted && !step.entered) {
+  } else if (step.shifted) {
     // A CANARY or LINEAR step after the first: the stage's hooks run again (the current SDK
     // documentation of DeploymentLifecycleHook.lifecycleStages: PRODUCTION_TRAFFIC_SHIFT "is
     // invoked at every traffic shift step"), and the next step waits for them.
     StartHooks(svc, step.stage, now);
-  }
-  if (step.shifted) p.production_shifted_at = now;
-  if (p.production_traffic != step.production_traffic || p.test_traffic != step.test_traffic) {
-    p.production_traffic = step.production_traffic;
-    p.test_traffic = step.test_traffic;
-    changed = true;
   }
   if (changed) p.updated_at = now;
   return changed;

@@ -166,6 +166,8 @@ void ServiceScheduler::StartHooks(model::Service& svc, model::LifecycleStage sta
     if (h.timeout_minutes) run.expires_at = now + *h.timeout_minutes * 60'000;
     // The model names no default timeout action; rolling back is the cautious one.
     run.timeout_action = h.timeout_action.value_or(model::HookAction::kRollback);
+    run.production_traffic = p.production_traffic;
+    run.test_traffic = p.test_traffic;
     if (h.target_type == model::HookTargetType::kAwsLambda) {
       // Invoked on the next tick (InvokeLambdaHooks), with the script set for its function now.
       const scheduler::HookScript script =

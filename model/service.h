@@ -186,6 +186,10 @@ struct HookRun {
   Millis next_invoke_at = 0;
   std::vector<HookInvocation> invocations;
   RawJson hook_details;
+  // The green revision's share of production and test traffic, percent, when the run started:
+  // the weights its Lambda payload shows (a CANARY or LINEAR step has its own).
+  double production_traffic = 0;
+  double test_traffic = 0;
   bool operator==(const HookRun&) const = default;
 };
 

@@ -114,8 +114,32 @@ std::vector<model::LifecycleHook> ReadHooks(RowReader& r) {
   return out;
 }
 
+// Rows written before deployment alarms were simulated kept the request's `alarms` object as
+// text under "alarms" (only disabled ones could be stored): read back, so it is still shown.
+void ReadEchoedAlarms(const std::string& text, model::Service& s) {
+  rapidjson::Document d;
+  d.Parse(text.data(), text.size());
+  if (d.HasParseError() || !d.IsObject()) return;
+  model::DeploymentAlarms a;
+  if (auto it = d.FindMember("alarmNames"); it != d.MemberEnd() && it->value.IsArray()) {
+    for (const auto& name : it->value.GetArray()) {
+      if (name.IsString()) a.names.emplace_back(name.GetString(), name.GetStringLength());
+    }
+  }
+  auto flag = [&d](const char* member) {
+    auto it = d.FindMember(member);
+    return it != d.MemberEnd() && it->value.IsBool() && it->value.GetBool();
+  };
+  a.enable = flag("enable");
+  a.rollback = flag("rollback");
+  s.alarms = std::move(a);
+}
+
 void ReadAlarms(RowReader& r, model::Service& s) {
-  if (!r.OptBool("alarmsSet")) return;
+  if (!r.OptBool("alarmsSet")) {
+    if (const std::string old = r.OptString("alarms"); !old.empty()) ReadEchoedAlarms(old, s);
+    return;
+  }
   model::DeploymentAlarms a;
   for (const auto& name : r.Array("alarmNames").GetArray()) {
     a.names.push_back(r.Element(name, "alarmNames"));
@@ -140,6 +164,8 @@ void WriteHookRuns(JsonWriter& w, const std::vector<model::HookRun>& runs) {
         .Member("scriptResult", model::ToString(run.script_result))
         .Member("nextInvokeAt", run.next_invoke_at)
         .Member("hookDetails", run.hook_details.text());
+    w.Key("productionTraffic").Double(run.production_traffic);
+    w.Key("testTraffic").Double(run.test_traffic);
     w.Key("invocations").StartArray();
     for (const model::HookInvocation& call : run.invocations) {
       w.StartObject()
@@ -169,6 +195,8 @@ std::vector<model::HookRun> ReadHookRuns(RowReader& r) {
         h.OptEnum<model::HookStatus>("scriptResult").value_or(model::HookStatus::kSucceeded);
     run.next_invoke_at = h.OptInt("nextInvokeAt", 0);
     run.hook_details = model::RawJson::FromText(h.OptString("hookDetails"));
+    run.production_traffic = h.OptDouble("productionTraffic");
+    run.test_traffic = h.OptDouble("testTraffic");
     for (const auto& c : h.Array("invocations").GetArray()) {
       RowReader call = h.Nested(c);
       run.invocations.push_back({call.Int("at"), call.Enum<model::HookStatus>("answer")});

@@ -469,6 +469,8 @@ TEST_CASE("A deployment's Lambda hook runs and alarm watch round-trip (kill -9 r
   run.next_invoke_at = 1'700'000'030'000;
   run.invocations = {{1'700'000'000'000, model::HookStatus::kInProgress}};
   run.hook_details = model::RawJson::FromText(R"({"suite":"smoke"})");
+  run.production_traffic = 25;
+  run.test_traffic = 100;
   d.hook_runs = {run};
   s.deployments = {d};
   auto store = Store::Open(":memory:");
@@ -492,4 +494,24 @@ TEST_CASE("A deployment's Lambda hook runs and alarm watch round-trip (kill -9 r
   snap = (*store)->Load();
   REQUIRE(snap.ok());
   CHECK_FALSE(snap->services[0].alarms.has_value());
+}
+
+TEST_CASE("A service row from before alarms were simulated keeps its echoed alarms", "[storage]") {
+  model::Service s;
+  s.tenant = {"000000000000", "us-east-1"};
+  s.cluster = "c";
+  s.name = "web";
+  s.arn = ArnPrefix(s.tenant) + "service/c/web";
+  s.seq = 1;
+  s.task_definition_arn = ArnPrefix(s.tenant) + "task-definition/f:1";
+  ChangeSet cs;
+  cs.PutService(s);
+  // The old layout: the request's object as text under "alarms", none of today's members.
+  std::string body = *cs.rows().at(0).body;
+  REQUIRE(body.find("\"alarmsSet\"") != std::string::npos);
+  body.insert(1, R"("alarms":"{\"alarmNames\":[\"p99\"],\"enable\":false,\"rollback\":true}",)");
+  auto snap = DecodeRows({{cs.rows().at(0).kind, cs.rows().at(0).key, 1, body}});
+  REQUIRE(snap.ok());
+  REQUIRE(snap->services.size() == 1);
+  CHECK(snap->services[0].alarms == model::DeploymentAlarms{{"p99"}, false, true});
 }
