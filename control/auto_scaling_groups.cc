@@ -176,6 +176,10 @@ const model::AutoScalingGroup* ControlPlane::FindAutoScalingGroup(const Tenant& 
 
 std::optional<Millis> ControlPlane::NextDue() const {
   std::optional<Millis> next = state_.index.NextDue();
+  if (auto timer = scheduler_.NextDeploymentTimer(state_.Now());
+      timer && (!next || *timer < *next)) {
+    next = timer;
+  }
   for (const auto& [tenant, groups] : state_.auto_scaling_groups) {
     for (const auto& [name, g] : groups) {
       for (const auto& l : g.launching) {

@@ -7,6 +7,7 @@
 
 #include "control/control_plane.h"
 #include "control/service_scheduler.h"
+#include "scheduler/blue_green_planner.h"
 
 namespace ecs::control {
 
@@ -27,7 +28,54 @@ bool InProgress(const model::Deployment& d) {
           d.deployment_status == ServiceDeploymentStatus::kPending);
 }
 
+// The next instant after `now` at which `p` acts on the clock alone; a Lambda hook run not yet
+// invoked counts at `now` too (its first invocation is on the tick after it started).
+std::optional<Millis> DeploymentTimer(const model::Deployment& p, Millis now) {
+  if (!p.lifecycle_stage || p.deployment_status != ServiceDeploymentStatus::kInProgress) {
+    return std::nullopt;
+  }
+  std::optional<Millis> next;
+  auto consider = [&](Millis at, bool at_now_too) {
+    if ((at > now || (at_now_too && at == now)) && (!next || at < *next)) next = at;
+  };
+  if (*p.lifecycle_stage == model::LifecycleStage::kBakeTime) {
+    consider(p.stage_entered_at + p.bake_time_minutes * 60'000, false);
+  }
+  if (*p.lifecycle_stage == model::LifecycleStage::kProductionTrafficShift &&
+      p.production_traffic < 100) {
+    const scheduler::ProductionShift shift =
+        scheduler::ProductionShiftFor(p.strategy, p.shift_percent, p.shift_bake_minutes);
+    consider(p.production_shifted_at + shift.hold, false);
+  }
+  for (const model::HookRun& run : p.hook_runs) {
+    const bool unresolved =
+        run.status == HookStatus::kAwaitingAction || run.status == HookStatus::kInProgress;
+    if (unresolved && run.expires_at != 0) consider(run.expires_at, false);
+    if (run.target_type == model::HookTargetType::kAwsLambda &&
+        run.status == HookStatus::kInProgress) {
+      consider(run.next_invoke_at, run.invocations.empty());
+    }
+  }
+  return next;
+}
+
 }  // namespace
+
+std::optional<Millis> ServiceScheduler::NextDeploymentTimer(Millis now) const {
+  std::optional<Millis> next;
+  // Only services on the work lists can be mid-deployment (a settled service has no timer).
+  for (const auto& [tenant, ts] : state_.index.tenants()) {
+    for (const auto& [cluster, cs] : ts.cluster_state) {
+      for (const std::string& name : cs.services_to_visit) {
+        auto it = cs.services.find(name);
+        if (it == cs.services.end() || it->second.deployments.empty()) continue;
+        auto at = DeploymentTimer(it->second.deployments.front(), now);
+        if (at && (!next || *at < *next)) next = at;
+      }
+    }
+  }
+  return next;
+}
 
 Status ControlPlane::SetHookScript(const Tenant& tenant, scheduler::HookScript script) {
   if (script.target_pattern.empty()) {

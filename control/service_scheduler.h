@@ -60,6 +60,12 @@ class ServiceScheduler {
                         Millis now, storage::ChangeSet& changes);
   // Forgets the pass in progress (after a reset or reload).
   void ForgetPass();
+  // The next instant after `now` at which a deployment acts on the clock alone (a bake or a
+  // traffic step ending, a Lambda hook's next invocation, a hook timing out), or nullopt. A
+  // frozen clock's advance stops there (ControlPlane::NextDue), so each acts at its own instant
+  // and a Lambda hook answering IN_PROGRESS is invoked every 30 s of a long advance
+  // (control/deployment_checks.cc).
+  std::optional<Millis> NextDeploymentTimer(Millis now) const;
   // Starts a pass: lists every cluster's services to visit.
   void ListPass();
 
