@@ -25,7 +25,7 @@ std::string Filter(const PreparedCall& call, const char* key) {
 
 void WriteTarget(JsonWriter& w, const control::ControlPlane::TargetRow& t) {
   w.StartObject();
-  if (!t.lb->target_group_arn.empty()) w.Member("targetGroupArn", t.lb->target_group_arn);
+  if (!t.lb->target_group_arn.empty()) w.Member("targetGroupArn", t.group);
   if (!t.lb->load_balancer_name.empty()) w.Member("loadBalancerName", t.lb->load_balancer_name);
   w.Member("cluster", t.cluster)
       .Member("serviceName", t.service)

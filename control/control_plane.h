@@ -218,7 +218,8 @@ class ControlPlane {
   struct TargetRow {
     std::string cluster, service, task_arn;
     const model::LoadBalancer* lb = nullptr;
-    std::string id;  // instance id or private IP
+    std::string group;  // the target group (or Classic Load Balancer) it is registered in
+    std::string id;     // instance id or private IP
     int64_t port = 0;
     scheduler::TargetState state = scheduler::TargetState::kInitial;
     Millis since = 0;

@@ -43,6 +43,14 @@ const scheduler::TargetHealthConfig& TargetGroupConfig(const State& state, const
   return state.options.lifecycle.target_health;
 }
 
+const std::string& TargetGroupOf(const model::Service& svc, const model::LoadBalancer& lb,
+                                 const model::Task& task) {
+  for (const model::Deployment& d : svc.deployments) {
+    if (d.id == task.started_by) return lb.group_for(d.alternate_target_groups);
+  }
+  return lb.group();
+}
+
 bool IsTarget(const model::Service& svc, const model::Task& task) {
   return !svc.load_balancers.empty() && task.started_at.has_value();
 }
@@ -51,7 +59,8 @@ TargetSummary SummarizeTargets(const State& state, const model::Service& svc,
                                const model::Task& task, Millis now) {
   TargetSummary out;
   for (const model::LoadBalancer& lb : svc.load_balancers) {
-    const scheduler::TargetHealthConfig& config = TargetGroupConfig(state, task.tenant, lb.group());
+    const scheduler::TargetHealthConfig& config =
+        TargetGroupConfig(state, task.tenant, TargetGroupOf(svc, lb, task));
     out.deregistration_delay = std::max(out.deregistration_delay, config.deregistration_delay);
     if (!task.started_at) {
       out.all_healthy = false;
@@ -73,6 +82,7 @@ std::vector<TaskTarget> TargetsOf(const State& state, const model::Service& svc,
   for (const model::LoadBalancer& lb : svc.load_balancers) {
     TaskTarget target;
     target.lb = &lb;
+    target.group = TargetGroupOf(svc, lb, task);
     target.port = lb.container_port.value_or(0);
     if (task.eni) {
       target.id = task.eni->private_ip;  // awsvpc: an `ip` target at the container port
@@ -86,7 +96,7 @@ std::vector<TaskTarget> TargetsOf(const State& state, const model::Service& svc,
       }
     }
     const scheduler::TargetAt at = scheduler::TargetStateAt(
-        TargetGroupConfig(state, task.tenant, lb.group()), TimesOf(task, lb), now);
+        TargetGroupConfig(state, task.tenant, target.group), TimesOf(task, lb), now);
     target.state = at.state;
     target.since = at.since;
     out.push_back(std::move(target));

@@ -25,6 +25,11 @@ namespace ecs::control {
 const scheduler::TargetHealthConfig& TargetGroupConfig(const State& state, const Tenant& tenant,
                                                        const std::string& group);
 
+// The target group (or Classic Load Balancer) `task` registers in for `lb`: its deployment's
+// side of a blue/green pair (model::LoadBalancer::group_for).
+const std::string& TargetGroupOf(const model::Service& svc, const model::LoadBalancer& lb,
+                                 const model::Task& task);
+
 // Whether `task` is (or was) registered with its service's load balancers: it reached RUNNING.
 bool IsTarget(const model::Service& svc, const model::Task& task);
 
@@ -42,7 +47,8 @@ TargetSummary SummarizeTargets(const State& state, const model::Service& svc,
 // One target as GET /_emulator/targets shows it.
 struct TaskTarget {
   const model::LoadBalancer* lb = nullptr;
-  std::string id;  // the EC2 instance id (bridge, host) or the ENI's private IP (awsvpc)
+  std::string group;  // TargetGroupOf: where the task is registered for `lb`
+  std::string id;     // the EC2 instance id (bridge, host) or the ENI's private IP (awsvpc)
   int64_t port = 0;
   scheduler::TargetState state = scheduler::TargetState::kInitial;
   Millis since = 0;  // when it entered this state

@@ -36,8 +36,9 @@ bool ServiceScheduler::StopUnhealthy(ClusterState& cs, model::Service& svc,
     if (svc.load_balancers.empty()) continue;
     const model::LoadBalancer* lb = SummarizeTargets(state_, svc, *t, now).unhealthy;
     if (!lb) continue;
-    const std::string group = lb->target_group_arn.empty() ? "(elb " + lb->load_balancer_name + ")"
-                                                           : "(target-group " + lb->group() + ")";
+    const std::string group = lb->target_group_arn.empty()
+                                  ? "(elb " + lb->load_balancer_name + ")"
+                                  : "(target-group " + TargetGroupOf(svc, *lb, *t) + ")";
     lifecycle_.RequestStop(cs, *t, model::StopCode::kServiceSchedulerInitiated,
                            "Task failed ELB health checks in " + group, now, changes);
     AddEvent(svc,

@@ -75,6 +75,15 @@ model::Deployment ServiceScheduler::NewDeployment(const model::Service& svc, Mil
     d.bake_time_minutes = std::max<int64_t>(svc.bake_time_minutes, 0);
     SetProductionShift(svc, d);
     d.lifecycle_stage = scheduler::FirstStage(static_cast<int>(older_active));
+    // Green registers in the target groups production is not served from: those of the last
+    // completed deployment's other side (the developer guide: the alternate target group is
+    // green's; the roles swap once green serves production).
+    const auto serving = std::find_if(svc.deployments.begin(), svc.deployments.end(),
+                                      [](const model::Deployment& o) {
+                                        return o.rollout_state == model::RolloutState::kCompleted;
+                                      });
+    d.alternate_target_groups =
+        serving != svc.deployments.end() && !serving->alternate_target_groups;
     d.stage_entered_at = now;
     d.deployment_status = model::ServiceDeploymentStatus::kPending;
   }

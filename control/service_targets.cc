@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "control/load_balancer_targets.h"
 #include "control/service_scheduler.h"
 
 namespace ecs::control {
@@ -64,7 +65,7 @@ void ServiceScheduler::OnTargetsChanged(ClusterState& cs, const model::Task& t,
       AddCountedEvent(*svc, tag + verb,
                       lb.target_group_arn.empty()
                           ? " instances in (elb " + lb.load_balancer_name + ")"
-                          : " targets in (target-group " + lb.target_group_arn + ")",
+                          : " targets in (target-group " + TargetGroupOf(*svc, lb, t) + ")",
                       now);
     }
   }

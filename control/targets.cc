@@ -25,9 +25,9 @@ std::vector<ControlPlane::TargetRow> ControlPlane::ListTargets(const Tenant& ten
       for (const model::Task* t : tasks) {
         if (t->is_stopped()) continue;
         for (TaskTarget& target : TargetsOf(state_, svc, *t, now)) {
-          if (!filter.target_group.empty() && filter.target_group != target.lb->group()) continue;
-          out.push_back({cluster, name, t->arn, target.lb, std::move(target.id), target.port,
-                         target.state, target.since});
+          if (!filter.target_group.empty() && filter.target_group != target.group) continue;
+          out.push_back({cluster, name, t->arn, target.lb, std::move(target.group),
+                         std::move(target.id), target.port, target.state, target.since});
         }
       }
     }

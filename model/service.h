@@ -232,6 +232,11 @@ struct LoadBalancer {
   const std::string& group() const {
     return target_group_arn.empty() ? load_balancer_name : target_group_arn;
   }
+  // The target group a deployment's tasks register in: the alternate one when the deployment
+  // uses it (Deployment::alternate_target_groups) and there is one.
+  const std::string& group_for(bool alternate) const {
+    return alternate && advanced ? advanced->alternate_target_group_arn : group();
+  }
   bool operator==(const LoadBalancer&) const = default;
 };
 
@@ -287,6 +292,10 @@ struct Deployment {
   double shift_percent = 100;
   int64_t shift_bake_minutes = 0;
   Millis production_shifted_at = 0;
+  // BLUE_GREEN, LINEAR and CANARY: this deployment's tasks register in each load balancer's
+  // advancedConfiguration.alternateTargetGroupArn instead of its targetGroupArn. A new
+  // deployment takes the target groups production is not served from, so they alternate.
+  bool alternate_target_groups = false;
   std::vector<HookRun> hook_runs;  // the hooks run so far, in the order they started
   // deploymentConfiguration.alarms as this deployment watches them (scheduler/deployment_checks.h):
   // MONITORING while it runs, TRIGGERED with the alarms found in ALARM, MONITORING_COMPLETE.

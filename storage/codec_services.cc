@@ -244,7 +244,8 @@ void WriteDeployment(JsonWriter& w, const model::Deployment& d) {
       .Key("shiftPercent")
       .Double(d.shift_percent)
       .Member("shiftBakeTimeInMinutes", d.shift_bake_minutes)
-      .Member("productionShiftedAt", d.production_shifted_at);
+      .Member("productionShiftedAt", d.production_shifted_at)
+      .Member("alternateTargetGroups", d.alternate_target_groups);
   WriteHookRuns(w, d.hook_runs);
   w.Member("alarmsStatus", model::ToString(d.alarms_status))
       .StringArray("triggeredAlarms", d.triggered_alarms);
@@ -290,6 +291,7 @@ model::Deployment ReadDeployment(RowReader& e) {
   dep.shift_percent = e.OptDouble("shiftPercent", 100);
   dep.shift_bake_minutes = e.OptInt("shiftBakeTimeInMinutes", 0);
   dep.production_shifted_at = e.OptInt("productionShiftedAt", 0);
+  dep.alternate_target_groups = e.OptBool("alternateTargetGroups");
   dep.hook_runs = ReadHookRuns(e);
   dep.alarms_status = e.OptEnum<model::CircuitBreakerStatus>("alarmsStatus")
                           .value_or(model::CircuitBreakerStatus::kDisabled);

@@ -398,3 +398,26 @@ def test_hook_and_continue_errors(bg):
     assert "does not exist" in str(e.value)
     status, _, body = emu.http("GET", "/_emulator/operations")
     assert "ContinueServiceDeployment" in json.loads(body)["implemented"]
+
+
+def test_green_registers_in_the_alternate_target_group_and_the_groups_swap(bg):
+    """The developer guide: the primary target group is blue's, the alternate one green's; once
+    green serves production the roles swap, so the next deployment's green registers in the
+    primary target group again. Targets and the service's events name the group."""
+    emu, client = bg
+
+    def groups():
+        status, _, raw = emu.http("GET", f"/_emulator/targets?cluster={CLUSTER}")
+        assert status == 200, raw
+        return {t["targetGroupArn"] for t in json.loads(raw)["targets"]}
+
+    deployed(emu, client)
+    assert groups() == {TG_BLUE}
+    for expected in (TG_GREEN, TG_BLUE):
+        arn, _ = update(client)
+        _, d = walk(emu, client, arn)
+        assert d["status"] == "SUCCESSFUL", d
+        assert groups() == {expected}
+        events = [e["message"] for e in describe(client, CLUSTER, "web")["events"]]
+        assert f"(service web) registered {DESIRED} targets in (target-group {expected})" in events
+    wait_stable(emu)
