@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from svchelpers import clock, describe, fleet, new_model_client
-from test_blue_green import (CLUSTER, DESIRED, STAGES, TG_BLUE, counts, deployment,
+from svchelpers import clock, describe, new_model_client
+from test_blue_green import (CLUSTER, DESIRED, STAGES, TG_BLUE, bg, counts, deployment,  # noqa: F401
                              load_balancers, register, traffic, wait_stable)
 from test_deployment_hooks_alarms import LAMBDA, invocations, lambda_hook, script
 
@@ -18,14 +18,8 @@ SHIFT = "PRODUCTION_TRAFFIC_SHIFT"
 
 
 @pytest.fixture
-def env(emulators):
-    emu = emulators()
-    client = new_model_client(emu)
-    if client is None:
-        pytest.skip("no botocore model with the service-deployment operations on this machine")
-    clock(emu, "freeze")
-    fleet(emu, cluster=CLUSTER, count=2)
-    return emu, client
+def env(bg):  # noqa: F811 - the blue/green tests' fixture: a frozen clock and a 2-instance fleet
+    return bg
 
 
 def green_weight(d):
