@@ -48,9 +48,7 @@ std::optional<Millis> DeploymentTimer(const model::Deployment& p, Millis now) {
     consider(p.production_shifted_at + shift.hold, false);
   }
   for (const model::HookRun& run : p.hook_runs) {
-    const bool unresolved =
-        run.status == HookStatus::kAwaitingAction || run.status == HookStatus::kInProgress;
-    if (unresolved && run.expires_at != 0) consider(run.expires_at, false);
+    if (run.unresolved() && run.expires_at != 0) consider(run.expires_at, false);
     if (run.target_type == model::HookTargetType::kAwsLambda &&
         run.status == HookStatus::kInProgress) {
       consider(run.next_invoke_at, run.invocations.empty());

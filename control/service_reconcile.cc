@@ -137,10 +137,8 @@ scheduler::BlueGreenStep BlueGreenStepFor(const model::Deployment& prim,
   bg.production_shifted_at = prim.production_shifted_at;
   bg.desired_count = in.desired_count;
   bg.hooks_pending =
-      std::any_of(prim.hook_runs.begin(), prim.hook_runs.end(), [&](const model::HookRun& r) {
-        return r.stage == bg.stage && (r.status == model::HookStatus::kAwaitingAction ||
-                                       r.status == model::HookStatus::kInProgress);
-      });
+      std::any_of(prim.hook_runs.begin(), prim.hook_runs.end(),
+                  [&](const model::HookRun& r) { return r.stage == bg.stage && r.unresolved(); });
   for (const auto& t : in.tasks) {
     if (t.deployment_id != prim.id) {
       ++bg.blue_live;

@@ -198,9 +198,7 @@ bool ServiceScheduler::ExpireHooks(model::Service& svc, Millis now) {
   }
   bool rollback = false, changed = false;
   for (model::HookRun& run : p.hook_runs) {
-    const bool unresolved = run.status == model::HookStatus::kAwaitingAction ||
-                            run.status == model::HookStatus::kInProgress;
-    if (!unresolved || run.expires_at == 0 || now < run.expires_at) continue;
+    if (!run.unresolved() || run.expires_at == 0 || now < run.expires_at) continue;
     run.status = model::HookStatus::kTimedOut;
     rollback = rollback || run.timeout_action == model::HookAction::kRollback;
     changed = true;

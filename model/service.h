@@ -190,6 +190,10 @@ struct HookRun {
   // the weights its Lambda payload shows (a CANARY or LINEAR step has its own).
   double production_traffic = 0;
   double test_traffic = 0;
+  // Still holding its stage: a PAUSE hook awaiting action or a Lambda hook in progress.
+  bool unresolved() const {
+    return status == HookStatus::kAwaitingAction || status == HookStatus::kInProgress;
+  }
   bool operator==(const HookRun&) const = default;
 };
 

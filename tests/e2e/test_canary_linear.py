@@ -11,7 +11,7 @@ import pytest
 
 from svchelpers import clock, describe, new_model_client
 from test_blue_green import (CLUSTER, DESIRED, STAGES, TG_BLUE, bg, counts, deployment,  # noqa: F401
-                             load_balancers, register, traffic, wait_stable)
+                             load_balancers, register, traffic, update, wait_stable)
 from test_deployment_hooks_alarms import LAMBDA, invocations, lambda_hook, script
 
 SHIFT = "PRODUCTION_TRAFFIC_SHIFT"
@@ -73,12 +73,6 @@ def deployed(emu, client, config, hold_minutes):
                    config.get("bakeTimeInMinutes", 0))
     assert d["status"] == "SUCCESSFUL", d
     return describe(client, CLUSTER, "web")["deployments"][0]["id"]
-
-
-def update(client):
-    svc = client.update_service(cluster=CLUSTER, service="web",
-                                taskDefinition=register(client, "nginx:2"))["service"]
-    return svc["currentServiceDeployment"], svc["deployments"][0]["id"]
 
 
 def check_steps(steps, blue, green, expected):

@@ -40,6 +40,14 @@ def invocations(emu, arn):
     return [i for i in get(emu, "hooks")["invocations"] if i["serviceDeploymentArn"] == arn]
 
 
+def first_invocation(emu, arn, limit):
+    """Advances the clock 1 ms at a time until the deployment's first hook invocation."""
+    for _ in range(limit):
+        if invocations(emu, arn):
+            return
+        clock(emu, "advance", by="1ms")
+
+
 def advance_until(emu, client, arn, status, step="100ms", limit=600):
     for _ in range(limit):
         d = deployment(client, arn)
@@ -86,10 +94,7 @@ def test_a_lambda_hook_in_progress_twice_then_succeeded_is_invoked_every_30_seco
     deployed_with(emu, client)
     script(emu, hookTargetArn=LAMBDA, result="SUCCEEDED", inProgressInvocations=2)
     arn, green = update_with_hooks(client, [lambda_hook("PRE_SCALE_UP")])
-    for _ in range(100):
-        if invocations(emu, arn):
-            break
-        clock(emu, "advance", by="1ms")
+    first_invocation(emu, arn, limit=100)
     d = deployment(client, arn)
     assert d["lifecycleStage"] == "PRE_SCALE_UP" and d["status"] == "IN_PROGRESS", d
     assert d["lifecycleHookDetails"][0]["status"] == "IN_PROGRESS", d
@@ -261,10 +266,7 @@ def test_a_lambda_hook_in_progress_survives_kill_9(bg):
     deployed_with(emu, client)
     script(emu, hookTargetArn=LAMBDA, result="SUCCEEDED", inProgressInvocations=2)
     arn, green = update_with_hooks(client, [lambda_hook("POST_SCALE_UP")])
-    for _ in range(3000):
-        if invocations(emu, arn):
-            break
-        clock(emu, "advance", by="1ms")
+    first_invocation(emu, arn, limit=3000)
     assert [c["result"] for c in invocations(emu, arn)] == ["IN_PROGRESS"]
     emu.kill9()
     emu.start()

@@ -43,6 +43,17 @@ std::vector<std::string> TaskIds(const Snapshot& snap) {
   return ids;
 }
 
+model::Service MakeService() {
+  model::Service s;
+  s.tenant = {"000000000000", "us-east-1"};
+  s.cluster = "c";
+  s.name = "web";
+  s.arn = ArnPrefix(s.tenant) + "service/c/web";
+  s.seq = 1;
+  s.task_definition_arn = ArnPrefix(s.tenant) + "task-definition/f:1";
+  return s;
+}
+
 StoredTaskDefinition MakeDefinition(const std::string& arn, int64_t seq) {
   StoredTaskDefinition td;
   td.tenant = {"000000000000", "us-east-1"};
@@ -445,13 +456,7 @@ TEST_CASE("A simulated Auto Scaling group round-trips with its warming-up instan
 
 TEST_CASE("A deployment's Lambda hook runs and alarm watch round-trip (kill -9 resumes them)",
           "[storage]") {
-  model::Service s;
-  s.tenant = {"000000000000", "us-east-1"};
-  s.cluster = "c";
-  s.name = "web";
-  s.arn = ArnPrefix(s.tenant) + "service/c/web";
-  s.seq = 1;
-  s.task_definition_arn = ArnPrefix(s.tenant) + "task-definition/f:1";
+  model::Service s = MakeService();
   s.alarms = model::DeploymentAlarms{{"high-5xx", "p99"}, true, true};
   model::Deployment d;
   d.id = "ecs-svc/1234567890123456789";
@@ -497,13 +502,7 @@ TEST_CASE("A deployment's Lambda hook runs and alarm watch round-trip (kill -9 r
 }
 
 TEST_CASE("A service row from before alarms were simulated keeps its echoed alarms", "[storage]") {
-  model::Service s;
-  s.tenant = {"000000000000", "us-east-1"};
-  s.cluster = "c";
-  s.name = "web";
-  s.arn = ArnPrefix(s.tenant) + "service/c/web";
-  s.seq = 1;
-  s.task_definition_arn = ArnPrefix(s.tenant) + "task-definition/f:1";
+  model::Service s = MakeService();
   ChangeSet cs;
   cs.PutService(s);
   // The old layout: the request's object as text under "alarms", none of today's members.
