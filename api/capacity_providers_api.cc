@@ -2,6 +2,7 @@
 // Scaling group providers (control/capacity_providers.h).
 #include "api/decode.h"
 #include "api/encode.h"
+#include "api/managed_instances_decode.h"
 #include "api/operations.h"
 #include "control/capacity_providers.h"
 
@@ -33,11 +34,40 @@ std::optional<model::ManagedScaling> ReadManagedScaling(JsonObjectReader& in) {
   return ms;
 }
 
+Result<model::ManagedInstancesSettings> ReadManagedInstances(OpContext& op, const std::string& name,
+                                                             const rapidjson::Value& mi,
+                                                             bool update) {
+  if (!update) return ReadManagedInstancesProvider(mi);
+  // The update's own required members (the merged result is checked as a Create's).
+  JsonObjectReader required(mi, "managedInstancesProvider.");
+  ReadRequiredString(required, "infrastructureRoleArn");
+  const bool has_template = required.Object("instanceLaunchTemplate") != nullptr;
+  if (!required.ok()) return required.status();
+  if (!has_template) {
+    return Status::InvalidParameter(
+        "managedInstancesProvider.instanceLaunchTemplate can not be empty.");
+  }
+  const model::CapacityProvider* cp =
+      op.control.FindCapacityProvider(op.ctx.tenant, std::string(LastSegment(name)));
+  // Not (or no longer) a Managed Instances provider: control/ answers that.
+  if (!cp || !cp->is_managed_instances()) return model::ManagedInstancesSettings{};
+  return MergeManagedInstancesUpdate(*cp->managed_instances, mi);
+}
+
 // The members Create and Update share; `cluster` belongs to Managed Instances providers only.
-Result<control::CapacityProviderInput> ReadProviderInput(JsonObjectReader& in) {
+// managedInstancesProvider is read as Create's member, or for Update merged over what the named
+// provider has (UpdateManagedInstancesProviderConfiguration).
+Result<control::CapacityProviderInput> ReadProviderInput(OpContext& op, bool update) {
+  JsonObjectReader& in = op.in;
   control::CapacityProviderInput out;
   out.name = ReadRequiredString(in, "name");
+  out.cluster = in.String("cluster").value_or("");
   out.has_managed_instances_provider = in.Has("managedInstancesProvider");
+  if (const rapidjson::Value* mi = in.Object("managedInstancesProvider")) {
+    auto read = ReadManagedInstances(op, out.name, *mi, update);
+    if (!read.ok()) return read.status();
+    out.managed_instances = std::move(*read);
+  }
   if (const rapidjson::Value* asg = in.Object("autoScalingGroupProvider")) {
     JsonObjectReader r = in.Nested(*asg, "autoScalingGroupProvider");
     out.has_auto_scaling_group_provider = true;
@@ -56,12 +86,31 @@ Result<control::CapacityProviderInput> ReadProviderInput(JsonObjectReader& in) {
   return out;
 }
 
+void WriteAutoScalingGroupProvider(JsonWriter& w, const model::CapacityProvider& cp);
+
 void WriteProvider(JsonWriter& w, const model::CapacityProvider& cp, const model::TagList* tags) {
-  const model::ManagedScaling& ms = cp.managed_scaling;
   w.StartObject()
       .Member("capacityProviderArn", cp.arn)
       .Member("name", cp.name)
       .Member("status", model::ToString(cp.status));
+  if (cp.is_managed_instances()) {
+    w.Member("cluster", cp.cluster);
+    WriteRaw(w, "managedInstancesProvider", cp.managed_instances->echo, "{}");
+  } else {
+    WriteAutoScalingGroupProvider(w, cp);
+  }
+  if (cp.update_status != model::CapacityProviderUpdateStatus::kNone) {
+    w.Member("updateStatus", model::ToString(cp.update_status));
+  }
+  if (!cp.update_status_reason.empty()) {
+    w.Member("updateStatusReason", cp.update_status_reason);
+  }
+  if (tags) WriteTags(w, "tags", *tags);
+  w.Member("type", cp.type()).EndObject();
+}
+
+void WriteAutoScalingGroupProvider(JsonWriter& w, const model::CapacityProvider& cp) {
+  const model::ManagedScaling& ms = cp.managed_scaling;
   w.Key("autoScalingGroupProvider")
       .StartObject()
       .Member("autoScalingGroupArn", cp.auto_scaling_group_arn);
@@ -76,14 +125,6 @@ void WriteProvider(JsonWriter& w, const model::CapacityProvider& cp, const model
   w.Member("managedTerminationProtection", kOnOff[cp.managed_termination_protection ? 1 : 0])
       .Member("managedDraining", kOnOff[cp.managed_draining ? 1 : 0])
       .EndObject();
-  if (cp.update_status != model::CapacityProviderUpdateStatus::kNone) {
-    w.Member("updateStatus", model::ToString(cp.update_status));
-  }
-  if (!cp.update_status_reason.empty()) {
-    w.Member("updateStatusReason", cp.update_status_reason);
-  }
-  if (tags) WriteTags(w, "tags", *tags);
-  w.Member("type", "EC2_AUTOSCALING").EndObject();
 }
 
 std::string ProviderReply(OpContext& op, const model::CapacityProvider& cp) {
@@ -97,7 +138,7 @@ std::string ProviderReply(OpContext& op, const model::CapacityProvider& cp) {
 }  // namespace
 
 Result<std::string> CreateCapacityProvider(OpContext& op) {
-  auto in = ReadProviderInput(op.in);
+  auto in = ReadProviderInput(op, /*update=*/false);
   auto tags = ReadTags(op.in, "tags");
   if (!op.in.ok()) return op.in.status();
   if (!in.ok()) return in.status();
@@ -108,7 +149,7 @@ Result<std::string> CreateCapacityProvider(OpContext& op) {
 }
 
 Result<std::string> UpdateCapacityProvider(OpContext& op) {
-  auto in = ReadProviderInput(op.in);
+  auto in = ReadProviderInput(op, /*update=*/true);
   if (!in.ok()) return in.status();
   auto cp = op.control.UpdateCapacityProvider(op.ctx, *in);
   if (!cp.ok()) return cp.status();
@@ -117,14 +158,9 @@ Result<std::string> UpdateCapacityProvider(OpContext& op) {
 
 Result<std::string> DeleteCapacityProvider(OpContext& op) {
   const std::string id = ReadRequiredString(op.in, "capacityProvider");
-  const bool cluster = op.in.Has("cluster");
+  const std::string cluster = op.in.String("cluster").value_or("");
   if (!op.in.ok()) return op.in.status();
-  if (cluster) {
-    // [I] text: only Managed Instances providers (not built) are deleted within a cluster.
-    return Status::InvalidParameter(
-        "cluster can only be specified for a capacity provider with managedInstancesProvider.");
-  }
-  auto cp = op.control.DeleteCapacityProvider(op.ctx, id);
+  auto cp = op.control.DeleteCapacityProvider(op.ctx, id, cluster);
   if (!cp.ok()) return cp.status();
   return ProviderReply(op, **cp);
 }

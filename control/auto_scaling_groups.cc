@@ -86,21 +86,6 @@ std::vector<scheduler::GroupMember> MembersOf(const model::AutoScalingGroup& g,
   return members;
 }
 
-// The zone of the group's next instance: the one of its zones holding the fewest members.
-std::string NextZone(const model::AutoScalingGroup& g,
-                     const std::vector<scheduler::GroupMember>& members) {
-  std::map<std::string, int64_t> per_zone;
-  for (const auto& z : g.availability_zones) per_zone[z] = 0;
-  for (const auto& m : members) {
-    if (per_zone.count(m.availability_zone)) ++per_zone[m.availability_zone];
-  }
-  std::string best = g.availability_zones.front();
-  for (const auto& z : g.availability_zones) {
-    if (per_zone[z] < per_zone[best]) best = z;
-  }
-  return best;
-}
-
 }  // namespace
 
 Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateAutoScalingGroupFleet(
@@ -187,6 +172,7 @@ std::optional<Millis> ControlPlane::NextDue() const {
       }
     }
   }
+  if (auto mi = NextManagedInstancesDue(); mi && (!next || *mi < *next)) next = mi;
   return next;
 }
 
@@ -296,7 +282,8 @@ bool ControlPlane::ScaleGroup(model::AutoScalingGroup& g, Millis now, storage::C
   g.desired_capacity = plan.desired;
   std::vector<scheduler::GroupMember> growing = members;
   for (int64_t i = 0; i < plan.launch; ++i) {
-    model::LaunchingInstance l{"i-" + state_.ids.Hex32().substr(0, 17), NextZone(g, growing), now,
+    model::LaunchingInstance l{"i-" + state_.ids.Hex32().substr(0, 17),
+                               scheduler::LeastUsedZone(g.availability_zones, growing), now,
                                plan.join_at};
     growing.push_back({l.ec2_instance_id, l.availability_zone, now, false, false, 0});
     g.launching.push_back(std::move(l));

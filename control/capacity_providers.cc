@@ -54,21 +54,6 @@ Status NoMix(const model::CapacityProviderStrategy& strategy) {
   return Status::Ok();
 }
 
-// Whether a service or a running task of the cluster uses `provider` (it may not be removed).
-bool ProviderInUse(const ClusterState& cs, const std::string& provider) {
-  for (const auto& [name, svc] : cs.services) {
-    if (svc.status == model::ServiceStatus::kInactive) continue;
-    for (const auto& d : svc.deployments) {
-      for (const auto& item : d.capacity_provider_strategy) {
-        if (item.capacity_provider == provider) return true;
-      }
-    }
-  }
-  return std::any_of(cs.tasks.begin(), cs.tasks.end(), [&](const auto& entry) {
-    return !entry.second.is_stopped() && entry.second.capacity_provider_name == provider;
-  });
-}
-
 // An ACTIVE provider not being deleted: the only kind a cluster may take.
 bool Usable(const model::CapacityProvider* cp) {
   return cp && cp->is_active() &&
@@ -86,6 +71,8 @@ const model::Cluster* ClusterWith(const State& state, const Tenant& t, const std
   }
   return nullptr;
 }
+
+}  // namespace
 
 // ≤ 255 of [A-Za-z0-9_-], not starting with aws, ecs or fargate in any case (the AWS CDK fixed
 // the same check for "Ecs..." stack names: ECS compares without case).
@@ -107,6 +94,8 @@ Status ValidateProviderName(const std::string& name) {
   }
   return Status::Ok();
 }
+
+namespace {
 
 Status CheckRange(const char* member, int64_t value, int64_t low, int64_t high) {
   if (value >= low && value <= high) return Status::Ok();
@@ -157,13 +146,6 @@ bool GroupInUse(const State& state, const Tenant& t, const std::string& group) {
   });
 }
 
-Status RejectManagedInstances(const CapacityProviderInput& in) {
-  if (!in.has_managed_instances_provider) return Status::Ok();
-  return Status(ErrorCode::kUnsupportedFeatureException,
-                "managedInstancesProvider is not supported by ecs-emulator yet (Amazon ECS "
-                "Managed Instances); use autoScalingGroupProvider.");
-}
-
 // The settings an update or a create gives, over what `cp` has.
 void ApplySettings(const CapacityProviderInput& in, model::CapacityProvider& cp) {
   if (in.managed_scaling) cp.managed_scaling = *in.managed_scaling;
@@ -180,6 +162,37 @@ std::string ProviderName(const std::string& identifier) {
 
 }  // namespace
 
+bool ProviderInUse(const ClusterState& cs, const std::string& provider) {
+  for (const auto& [name, svc] : cs.services) {
+    if (svc.status == model::ServiceStatus::kInactive) continue;
+    for (const auto& d : svc.deployments) {
+      for (const auto& item : d.capacity_provider_strategy) {
+        if (item.capacity_provider == provider) return true;
+      }
+    }
+  }
+  return std::any_of(cs.tasks.begin(), cs.tasks.end(), [&](const auto& entry) {
+    return !entry.second.is_stopped() && entry.second.capacity_provider_name == provider;
+  });
+}
+
+Status CheckProviderNameFree(const State& state, const Tenant& t, const std::string& name) {
+  const model::CapacityProvider* existing = state.FindCapacityProvider(t, name);
+  if (!existing || !existing->is_active()) return Status::Ok();
+  // [O] text (Terraform and CDK users quote it).
+  return Status::Client(
+      "The specified capacity provider already exists. To change the configuration of an "
+      "existing capacity provider, update the capacity provider.");
+}
+
+Status ManagedInstancesNeedStrategy() {
+  // [I] text, after the model's note on RunTask's and CreateService's launchType.
+  return Status::InvalidParameter(
+      "launchType MANAGED_INSTANCES is not supported: to use Amazon ECS Managed Instances, "
+      "specify a capacityProviderStrategy naming a Managed Instances capacity provider and omit "
+      "launchType.");
+}
+
 std::string CapacityProviderArn(const Tenant& t, std::string_view name) {
   return ArnPrefix(t) + "capacity-provider/" + std::string(name);
 }
@@ -190,7 +203,16 @@ Status CheckClusterProviders(const State& state, const Tenant& tenant,
                              const model::CapacityProviderStrategy& default_strategy) {
   for (const auto& cp : providers) {
     if (model::IsFargateProvider(cp)) continue;
-    if (!Usable(state.FindCapacityProvider(tenant, cp))) {
+    const model::CapacityProvider* found = state.FindCapacityProvider(tenant, cp);
+    if (Usable(found) && found->is_managed_instances() && found->cluster != cluster_name) {
+      // The model: a Managed Instances provider "becomes available only within the specified
+      // cluster" [I] text.
+      return Status::InvalidParameter("The specified capacity provider " + cp +
+                                      " is a Managed Instances capacity provider of the cluster " +
+                                      found->cluster +
+                                      ": it can only be used within that cluster.");
+    }
+    if (!Usable(found)) {
       // [I] ECS's text for a provider that is not ACTIVE (or does not exist).
       return Status::InvalidParameter("The specified capacity provider " + cp +
                                       " is not in an ACTIVE state. Specify a valid capacity "
@@ -290,7 +312,7 @@ Result<const model::Cluster*> ControlPlane::PutClusterCapacityProviders(
 Result<const model::CapacityProvider*> ControlPlane::CreateCapacityProvider(
     const RequestContext& ctx, CapacityProviderInput in) {
   ECS_RETURN_IF_ERROR(ValidateProviderName(in.name));
-  ECS_RETURN_IF_ERROR(RejectManagedInstances(in));
+  if (in.has_managed_instances_provider) return CreateManagedInstancesProvider(ctx, std::move(in));
   if (!in.has_auto_scaling_group_provider || in.auto_scaling_group_arn.empty()) {
     // [I] text: exactly one of the two providers is required (docs/operations.md B1).
     return Status::InvalidParameter(
@@ -305,26 +327,25 @@ Result<const model::CapacityProvider*> ControlPlane::CreateCapacityProvider(
   cp.auto_scaling_group_arn = in.auto_scaling_group_arn;
   ApplySettings(in, cp);
   ECS_RETURN_IF_ERROR(CheckScalingSettings(cp));
-  const model::CapacityProvider* existing = state_.FindCapacityProvider(ctx.tenant, in.name);
-  if (existing && existing->is_active()) {
-    // [O] text (Terraform and CDK users quote it).
-    return Status::Client(
-        "The specified capacity provider already exists. To change the configuration of an "
-        "existing capacity provider, update the capacity provider.");
-  }
+  ECS_RETURN_IF_ERROR(CheckProviderNameFree(state_, ctx.tenant, in.name));
   if (GroupInUse(state_, ctx.tenant, in.auto_scaling_group_arn)) {
     // [O] text (aws/containers-roadmap#632).
     return Status::Client(
         "The specified Auto Scaling group ARN is already being used by another capacity "
         "provider. Specify a unique Auto Scaling group ARN and try again.");
   }
-  cp.seq = state_.NextSeq();
   storage::ChangeSet changes;
+  return InsertCapacityProvider(std::move(cp), std::move(in.tags), changes);
+}
+
+Result<const model::CapacityProvider*> ControlPlane::InsertCapacityProvider(
+    model::CapacityProvider cp, model::TagList tags, storage::ChangeSet& changes) {
+  cp.seq = state_.NextSeq();
   changes.PutCapacityProvider(cp);
   // A name used again is a new resource: the INACTIVE predecessor's tags do not carry over.
-  changes.PutTags(cp.arn, in.tags);
-  state_.tags.Set(cp.arn, std::move(in.tags));
-  auto& slot = state_.capacity_providers[ctx.tenant][cp.name];
+  changes.PutTags(cp.arn, tags);
+  state_.tags.Set(cp.arn, std::move(tags));
+  auto& slot = state_.capacity_providers[cp.tenant][cp.name];
   slot = std::move(cp);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return &slot;
@@ -347,9 +368,11 @@ Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
     // [I] text: the built-ins have no settings to change.
     return Status::Client("The " + name + " capacity provider is reserved and cannot be updated.");
   }
-  ECS_RETURN_IF_ERROR(RejectManagedInstances(in));
   const model::CapacityProvider* found = state_.FindCapacityProvider(ctx.tenant, name);
   if (!Usable(found)) return ProviderDoesNotExist();
+  if (found->is_managed_instances() || in.has_managed_instances_provider) {
+    return UpdateManagedInstancesProvider(ctx, *found, in);
+  }
   if (!in.has_auto_scaling_group_provider) {
     // [I] text.
     return Status::InvalidParameter(
@@ -365,7 +388,7 @@ Result<const model::CapacityProvider*> ControlPlane::UpdateCapacityProvider(
 }
 
 Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
-    const RequestContext& ctx, const std::string& identifier) {
+    const RequestContext& ctx, const std::string& identifier, const std::string& cluster) {
   ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, identifier, ArnResource::kCapacityProvider));
   const std::string name = ProviderName(identifier);
   if (model::IsFargateProvider(name)) {
@@ -374,6 +397,9 @@ Result<const model::CapacityProvider*> ControlPlane::DeleteCapacityProvider(
   }
   const model::CapacityProvider* found = state_.FindCapacityProvider(ctx.tenant, name);
   if (!Usable(found)) return ProviderDoesNotExist();
+  if (found->is_managed_instances() || !cluster.empty()) {
+    return DeleteManagedInstancesProvider(ctx, *found, cluster);
+  }
   model::CapacityProvider next = *found;
   if (const model::Cluster* c = ClusterWith(state_, ctx.tenant, name, "")) {
     // Not an error: ECS answers with updateStatus DELETE_FAILED and this reason, the provider

@@ -97,8 +97,10 @@ class ControlPlane {
   Result<const model::CapacityProvider*> UpdateCapacityProvider(const RequestContext& ctx,
                                                                 const CapacityProviderInput& in);
   // An associated provider is not deleted: ECS answers it with updateStatus DELETE_FAILED.
+  // A Managed Instances provider is deleted from its cluster (`cluster`, when given, must name it).
   Result<const model::CapacityProvider*> DeleteCapacityProvider(const RequestContext& ctx,
-                                                                const std::string& identifier);
+                                                                const std::string& identifier,
+                                                                const std::string& cluster = "");
   // The tenant's Auto Scaling group provider of that name, or nullptr (built-ins, unknown).
   const model::CapacityProvider* FindCapacityProvider(const Tenant& t,
                                                       const std::string& name) const {
@@ -382,6 +384,29 @@ class ControlPlane {
   // The provider `next` replaces the tenant's of its name, in memory and in one commit.
   Result<const model::CapacityProvider*> StoreCapacityProvider(const Tenant& t,
                                                                model::CapacityProvider next);
+  // A new provider (its seq assigned) and its tags, stored with `changes` in one commit.
+  Result<const model::CapacityProvider*> InsertCapacityProvider(model::CapacityProvider cp,
+                                                                model::TagList tags,
+                                                                storage::ChangeSet& changes);
+  // Managed Instances providers (managed_instances.cc).
+  Result<const model::CapacityProvider*> CreateManagedInstancesProvider(const RequestContext& ctx,
+                                                                        CapacityProviderInput in);
+  Result<const model::CapacityProvider*> UpdateManagedInstancesProvider(
+      const RequestContext& ctx, const model::CapacityProvider& found,
+      const CapacityProviderInput& in);
+  Result<const model::CapacityProvider*> DeleteManagedInstancesProvider(
+      const RequestContext& ctx, const model::CapacityProvider& found, const std::string& cluster);
+  // The reconciler's part: launched instances join, providers launch for the tasks waiting on
+  // them and retire instances idle for scaleInAfter (or all of a deleted provider's).
+  void JoinManagedInstances(Millis now, storage::ChangeSet& changes);
+  void ScaleManagedInstances(Millis now, storage::ChangeSet& changes);
+  bool ScaleManagedInstancesOf(model::CapacityProvider& cp, Millis now,
+                               storage::ChangeSet& changes);
+  void RetireIdleManagedInstances(ClusterState& cs, model::CapacityProvider& cp, Millis now,
+                                  storage::ChangeSet& changes);
+  RegisterInstanceInput ManagedInstanceInput(const model::CapacityProvider& cp,
+                                             const model::LaunchingInstance& l) const;
+  std::optional<Millis> NextManagedInstancesDue() const;
   // CreateFleet of a simulated Auto Scaling group (auto_scaling_groups.cc).
   Result<std::vector<const model::ContainerInstance*>> CreateAutoScalingGroupFleet(
       const RequestContext& ctx, const FleetInput& in);

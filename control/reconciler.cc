@@ -15,7 +15,9 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
     int checks_left = 20000 / 64;
     lifecycle_.StepDue(now, changes, [&] { return --checks_left <= 0; });
     FinishProviderDeletes(state_, changes);
-    ScaleAutoScalingGroups(now, changes);
+    JoinManagedInstances(now, changes);
+    ScaleAutoScalingGroups(now, changes);  // places the tasks waiting for capacity, then scales
+    ScaleManagedInstances(now, changes);
   }
   scheduler_.ReconcileServices(now, changes);
   return Commit(changes);
@@ -26,7 +28,9 @@ Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& 
   bool more = !state_.clock->frozen() && !lifecycle_.StepDue(now, changes, out_of_time);
   if (!state_.clock->frozen()) {
     FinishProviderDeletes(state_, changes);
-    ScaleAutoScalingGroups(now, changes);
+    JoinManagedInstances(now, changes);
+    ScaleAutoScalingGroups(now, changes);  // places the tasks waiting for capacity, then scales
+    ScaleManagedInstances(now, changes);
   }
   // Services see every task step due by now first, as in RunDue.
   if (!more) more = !scheduler_.ReconcileServices(now, changes, &out_of_time);

@@ -77,12 +77,15 @@ struct DescribeFailure {
   std::string detail;
 };
 
-// CreateCapacityProvider / UpdateCapacityProvider: the autoScalingGroupProvider members given
+// CreateCapacityProvider / UpdateCapacityProvider: the provider members given
 // (nullopt: not given; Create fills the model's defaults, Update keeps what is there).
 struct CapacityProviderInput {
   std::string name;
   bool has_auto_scaling_group_provider = false;
-  bool has_managed_instances_provider = false;  // issue 16: refused, naming the member
+  bool has_managed_instances_provider = false;
+  // managedInstancesProvider as read (Update: merged over the stored one) and `cluster`.
+  std::optional<model::ManagedInstancesSettings> managed_instances;
+  std::string cluster;
   std::string auto_scaling_group_arn;
   std::optional<model::ManagedScaling> managed_scaling;  // omitted members at their defaults
   std::optional<bool> managed_termination_protection;

@@ -182,6 +182,9 @@ Status Applier::LaunchTypeOrStrategy() {
         "Specifying both a launch type and capacity provider strategy is not supported. Remove "
         "one and try again.");
   }
+  if (in_.launch_type == model::LaunchType::kManagedInstances) {
+    return ManagedInstancesNeedStrategy();
+  }
   if (in_.launch_type) {
     if (!creating_ && in_.launch_type != svc_.launch_type) {
       return Status::InvalidParameter("launchType cannot be changed on an existing service.");

@@ -121,6 +121,9 @@ Status CheckCounts(const RunTaskInput& in, bool start_task) {
         "Specifying both a launch type and capacity provider strategy is not supported. Remove "
         "one and try again.");
   }
+  if (in.launch_type == model::LaunchType::kManagedInstances) {
+    return ManagedInstancesNeedStrategy();
+  }
   return Status::Ok();
 }
 
@@ -203,9 +206,14 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
     launch.providers = ProvidersFor(*strategy, in);
   }
   if (launch.start_task) launch.launch_type = model::LaunchType::kEc2;
-  if (!spec.SupportsLaunchType(launch.launch_type)) {
-    return Status::InvalidParameter("Task definition does not support launch_type " +
-                                    std::string(model::ToString(launch.launch_type)) + ".");
+  // A task placed through a Managed Instances provider runs as MANAGED_INSTANCES (BuildOne).
+  const bool managed_instances = strategy && UsesManagedInstances(ctx.tenant, *strategy);
+  for (const auto type : {launch.launch_type, model::LaunchType::kManagedInstances}) {
+    if (type == model::LaunchType::kManagedInstances && !managed_instances) continue;
+    if (!spec.SupportsLaunchType(type)) {
+      return Status::InvalidParameter("Task definition does not support launch_type " +
+                                      std::string(model::ToString(type)) + ".");
+    }
   }
   launch.fargate = launch.launch_type == model::LaunchType::kFargate;
   launch.awsvpc = spec.awsvpc();
@@ -357,6 +365,19 @@ Result<scheduler::PlacementRequest> TaskLauncher::RequestFor(const LaunchPlan& l
     req.strategies.push_back(std::move(*ps));
   }
   return req;
+}
+
+bool TaskLauncher::IsManagedInstancesProvider(const Tenant& t, const std::string& name) const {
+  if (name.empty() || model::IsFargateProvider(name)) return false;
+  const model::CapacityProvider* cp = state_.FindCapacityProvider(t, name);
+  return cp && cp->is_managed_instances();
+}
+
+bool TaskLauncher::UsesManagedInstances(const Tenant& t,
+                                        const model::CapacityProviderStrategy& strategy) const {
+  return std::any_of(strategy.begin(), strategy.end(), [&](const auto& item) {
+    return IsManagedInstancesProvider(t, item.capacity_provider);
+  });
 }
 
 TaskLauncher::ProviderPool TaskLauncher::PoolOf(ClusterState& cs, const std::string& provider) {
@@ -646,6 +667,9 @@ model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& 
     t.capacity_provider_name = slot.provider;
   } else if (index < launch.providers.size()) {
     t.capacity_provider_name = launch.providers[index];
+  }
+  if (IsManagedInstancesProvider(ctx.tenant, t.capacity_provider_name)) {
+    t.launch_type = model::LaunchType::kManagedInstances;
   }
   t.network_mode = spec.network_mode;
   t.group = demand.group;

@@ -64,6 +64,8 @@ class TaskLauncher {
   Result<scheduler::PlacementRequest> RequestFor(const LaunchPlan& launch,
                                                  const RunTaskInput& in) const;
   static ProviderPool PoolOf(ClusterState& cs, const std::string& provider);
+  bool IsManagedInstancesProvider(const Tenant& t, const std::string& name) const;
+  bool UsesManagedInstances(const Tenant& t, const model::CapacityProviderStrategy& strategy) const;
   Result<std::vector<Slot>> PlaceOnProviders(ClusterState& cs, const LaunchPlan& launch,
                                              const scheduler::PlacementRequest& req,
                                              RunTaskOutput& out);

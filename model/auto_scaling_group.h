@@ -15,12 +15,14 @@
 
 namespace ecs::model {
 
-// An instance the group launched that has not joined the cluster yet.
+// An instance the group (or a Managed Instances provider) launched that has not joined the
+// cluster yet.
 struct LaunchingInstance {
   std::string ec2_instance_id;
   std::string availability_zone;
   Millis launched_at = 0;
-  Millis join_at = 0;  // launched_at + the provider's instanceWarmupPeriod
+  Millis join_at = 0;         // launched_at + the provider's instanceWarmupPeriod
+  std::string instance_type;  // Managed Instances only: the type chosen at launch
   bool operator==(const LaunchingInstance&) const = default;
 };
 

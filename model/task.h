@@ -196,11 +196,13 @@ struct Task {
 
   bool is_stopped() const { return last_status == TaskState::kStopped; }
   bool wants_running() const { return desired_status == DesiredStatus::kRunning; }
-  // Waiting in PROVISIONING for an instance of its Auto Scaling group capacity provider: not
+  // Waiting in PROVISIONING for an instance of its Auto Scaling group or Managed Instances
+  // capacity provider: not
   // placed yet, so no instance and nothing reserved (docs/scheduling.md §8.6).
   bool awaiting_capacity() const {
-    return launch_type == LaunchType::kEc2 && container_instance_id.empty() &&
-           !capacity_provider_name.empty() && last_status == TaskState::kProvisioning;
+    return (launch_type == LaunchType::kEc2 || launch_type == LaunchType::kManagedInstances) &&
+           container_instance_id.empty() && !capacity_provider_name.empty() &&
+           last_status == TaskState::kProvisioning;
   }
   bool protected_at(Millis now) const {
     return protection_expires_at && *protection_expires_at > now;

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "common/int_math.h"
+#include "scheduler/managed_instances.h"
 
 namespace ecs::scheduler {
 
@@ -44,24 +45,10 @@ ScalingDecision DecideScaling(const ScalingInput& in) {
 
 int64_t InstancesForWaitingTasks(std::span<const WaitingDemand> tasks, int64_t instance_cpu,
                                  int64_t instance_memory) {
-  std::vector<WaitingDemand> sorted;
-  for (const auto& t : tasks) {
-    if (t.cpu <= instance_cpu && t.memory <= instance_memory) sorted.push_back(t);
-  }
-  // Largest first (memory, then CPU): the classic first-fit-decreasing order.
-  std::sort(sorted.begin(), sorted.end(), [](const WaitingDemand& a, const WaitingDemand& b) {
-    return std::tie(a.memory, a.cpu) > std::tie(b.memory, b.cpu);
-  });
-  std::vector<WaitingDemand> free;  // what each opened instance has left
-  for (const auto& t : sorted) {
-    auto fits = std::find_if(free.begin(), free.end(), [&](const WaitingDemand& f) {
-      return t.cpu <= f.cpu && t.memory <= f.memory;
-    });
-    if (fits == free.end()) fits = free.insert(free.end(), {instance_cpu, instance_memory});
-    fits->cpu -= t.cpu;
-    fits->memory -= t.memory;
-  }
-  return static_cast<int64_t>(free.size());
+  // The group's one instance shape as the only type there is.
+  const InstanceTypeOption only{"", 0, 0, instance_cpu, instance_memory, ""};
+  return static_cast<int64_t>(
+      PlanInstanceLaunches(tasks, {}, std::span<const InstanceTypeOption>(&only, 1)).size());
 }
 
 std::vector<size_t> PickInstancesToTerminate(std::span<const GroupInstance> instances,
@@ -142,6 +129,20 @@ ScalingPlan PlanScalingRound(const GroupScaling& settings, std::span<const Group
     plan.desired = in.instances - static_cast<int64_t>(picked.size());
   }
   return plan;
+}
+
+std::string LeastUsedZone(const std::vector<std::string>& zones,
+                          std::span<const GroupMember> members) {
+  std::map<std::string, int64_t> per_zone;
+  for (const auto& z : zones) per_zone[z] = 0;
+  for (const auto& m : members) {
+    if (per_zone.count(m.availability_zone)) ++per_zone[m.availability_zone];
+  }
+  std::string best = zones.front();
+  for (const auto& z : zones) {
+    if (per_zone[z] < per_zone[best]) best = z;
+  }
+  return best;
 }
 
 }  // namespace ecs::scheduler

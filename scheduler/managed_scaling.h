@@ -99,6 +99,11 @@ struct GroupScaling {
   int64_t instance_memory = 8192;
 };
 
+// The zone of a group's next instance: the one of `zones` holding the fewest members (the first
+// such). REQUIRES: `zones` is not empty.
+std::string LeastUsedZone(const std::vector<std::string>& zones,
+                          std::span<const GroupMember> members);
+
 // What the round does. New instances join the cluster at `join_at`; `drain` become DRAINING
 // (their tasks move away first), `terminate` leave the group and the cluster now.
 struct ScalingPlan {

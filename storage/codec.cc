@@ -26,6 +26,101 @@ std::string ReadNamespaceText(RowReader& r, const char* member) {
   return arn;
 }
 
+// The instances a simulated group or a Managed Instances provider launched, not joined yet.
+void WriteLaunching(JsonWriter& w, const std::vector<model::LaunchingInstance>& launching) {
+  w.Key("launching").StartArray();
+  for (const auto& l : launching) {
+    w.StartObject()
+        .Member("ec2InstanceId", l.ec2_instance_id)
+        .Member("availabilityZone", l.availability_zone)
+        .Member("launchedAt", l.launched_at)
+        .Member("joinAt", l.join_at);
+    if (!l.instance_type.empty()) w.Member("instanceType", l.instance_type);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::vector<model::LaunchingInstance> ReadLaunching(RowReader& r) {
+  std::vector<model::LaunchingInstance> out;
+  for (const auto& l : r.Array("launching").GetArray()) {
+    RowReader item = r.Nested(l);
+    out.push_back({item.String("ec2InstanceId"), item.String("availabilityZone"),
+                   item.Int("launchedAt"), item.Int("joinAt"), item.OptString("instanceType")});
+  }
+  return out;
+}
+
+void WriteRequirements(JsonWriter& w, const model::InstanceRequirements& q) {
+  w.Key("instanceRequirements").StartObject().Member("vCpuMin", q.vcpu_min);
+  if (q.vcpu_max) w.Member("vCpuMax", *q.vcpu_max);
+  w.Member("memoryMiBMin", q.memory_mib_min);
+  if (q.memory_mib_max) w.Member("memoryMiBMax", *q.memory_mib_max);
+  w.StringArray("cpuManufacturers", q.cpu_manufacturers)
+      .StringArray("allowedInstanceTypes", q.allowed_instance_types)
+      .StringArray("excludedInstanceTypes", q.excluded_instance_types)
+      .StringArray("instanceGenerations", q.instance_generations)
+      .Member("burstablePerformance", q.burstable_performance)
+      .StringArray("acceleratorTypes", q.accelerator_types)
+      .EndObject();
+}
+
+model::InstanceRequirements ReadRequirements(RowReader& r) {
+  model::InstanceRequirements q;
+  q.vcpu_min = r.Int("vCpuMin");
+  q.vcpu_max = r.OptInt("vCpuMax");
+  q.memory_mib_min = r.Int("memoryMiBMin");
+  q.memory_mib_max = r.OptInt("memoryMiBMax");
+  q.cpu_manufacturers = ReadStrings(r, r.Array("cpuManufacturers"), "cpuManufacturers");
+  q.allowed_instance_types =
+      ReadStrings(r, r.Array("allowedInstanceTypes"), "allowedInstanceTypes");
+  q.excluded_instance_types =
+      ReadStrings(r, r.Array("excludedInstanceTypes"), "excludedInstanceTypes");
+  q.instance_generations = ReadStrings(r, r.Array("instanceGenerations"), "instanceGenerations");
+  q.burstable_performance = r.OptString("burstablePerformance");
+  q.accelerator_types = ReadStrings(r, r.Array("acceleratorTypes"), "acceleratorTypes");
+  return q;
+}
+
+// A Managed Instances provider's settings and simulated fleet.
+void WriteManagedInstances(JsonWriter& w, const model::ManagedInstancesSettings& mi) {
+  w.Key("managedInstances")
+      .StartObject()
+      .Member("echo", mi.echo.text())
+      .Member("infrastructureRoleArn", mi.infrastructure_role_arn)
+      .StringArray("subnets", mi.subnets)
+      .Member("propagateTags", mi.propagate_tags);
+  if (mi.requirements) WriteRequirements(w, *mi.requirements);
+  if (mi.scale_in_after) w.Member("scaleInAfter", *mi.scale_in_after);
+  WriteLaunching(w, mi.launching);
+  w.Key("idleSince").StartObject();
+  for (const auto& [id, at] : mi.idle_since) w.Member(id, at);
+  w.EndObject().EndObject();
+}
+
+model::ManagedInstancesSettings ReadManagedInstances(RowReader& r) {
+  model::ManagedInstancesSettings mi;
+  const std::string echo = r.String("echo");
+  if (echo.empty()) r.Fail("echo", "is empty");
+  mi.echo = model::RawJson::FromText(echo);
+  mi.infrastructure_role_arn = r.String("infrastructureRoleArn");
+  mi.subnets = ReadStrings(r, r.Array("subnets"), "subnets");
+  mi.propagate_tags = r.Bool("propagateTags");
+  if (const rapidjson::Value* q = r.Object("instanceRequirements")) {
+    RowReader nested = r.Nested(*q);
+    mi.requirements = ReadRequirements(nested);
+  }
+  mi.scale_in_after = r.OptInt("scaleInAfter");
+  mi.launching = ReadLaunching(r);
+  if (const rapidjson::Value* idle = r.Object("idleSince")) {
+    for (const auto& m : idle->GetObject()) {
+      if (!m.value.IsInt64()) r.Fail("idleSince", "holds a value that is not an integer");
+      if (m.value.IsInt64()) mi.idle_since[m.name.GetString()] = m.value.GetInt64();
+    }
+  }
+  return mi;
+}
+
 }  // namespace
 
 std::string EncodeCluster(const model::Cluster& c) {
@@ -183,8 +278,10 @@ std::string EncodeCapacityProvider(const model::CapacityProvider& cp) {
       .Member("maximumScalingStepSize", ms.maximum_scaling_step_size)
       .Member("instanceWarmupPeriod", ms.instance_warmup_period)
       .Member("managedTerminationProtection", cp.managed_termination_protection)
-      .Member("managedDraining", cp.managed_draining)
-      .EndObject();
+      .Member("managedDraining", cp.managed_draining);
+  if (!cp.cluster.empty()) w.Member("cluster", cp.cluster);
+  if (cp.managed_instances) WriteManagedInstances(w, *cp.managed_instances);
+  w.EndObject();
   return w.str();
 }
 
@@ -208,6 +305,11 @@ Result<model::CapacityProvider> DecodeCapacityProvider(std::string_view key,
   ms.instance_warmup_period = r.Int("instanceWarmupPeriod");
   cp.managed_termination_protection = r.Bool("managedTerminationProtection");
   cp.managed_draining = r.Bool("managedDraining");
+  cp.cluster = r.OptString("cluster");
+  if (const rapidjson::Value* mi = r.Object("managedInstances")) {
+    RowReader nested = r.Nested(*mi);
+    cp.managed_instances = ReadManagedInstances(nested);
+  }
   if (r.ok() && cp.name.empty()) r.Fail("name", "is empty");
   if (!r.ok()) return r.status();
   return cp;
@@ -235,16 +337,9 @@ std::string EncodeAutoScalingGroup(const model::AutoScalingGroup& g) {
     if (a.value) w.Member("value", *a.value);
     w.EndObject();
   }
-  w.EndArray().Key("launching").StartArray();
-  for (const auto& l : g.launching) {
-    w.StartObject()
-        .Member("ec2InstanceId", l.ec2_instance_id)
-        .Member("availabilityZone", l.availability_zone)
-        .Member("launchedAt", l.launched_at)
-        .Member("joinAt", l.join_at)
-        .EndObject();
-  }
-  w.EndArray().EndObject();
+  w.EndArray();
+  WriteLaunching(w, g.launching);
+  w.EndObject();
   return w.str();
 }
 
@@ -270,11 +365,7 @@ Result<model::AutoScalingGroup> DecodeAutoScalingGroup(std::string_view key,
     if (a.IsObject() && a.HasMember("value")) attr.value = item.String("value");
     g.attributes.push_back(std::move(attr));
   }
-  for (const auto& l : r.Array("launching").GetArray()) {
-    RowReader item = r.Nested(l);
-    g.launching.push_back({item.String("ec2InstanceId"), item.String("availabilityZone"),
-                           item.Int("launchedAt"), item.Int("joinAt")});
-  }
+  g.launching = ReadLaunching(r);
   if (r.ok() && g.name.empty()) r.Fail("name", "is empty");
   if (!r.ok()) return r.status();
   return g;

@@ -85,7 +85,7 @@ TEST_CASE("CreateCapacityProvider refuses what ECS refuses", "[capacity]") {
   CHECK(code_of(protection) == ErrorCode::kClientException);
   protection.managed_scaling = model::ManagedScaling{true, 100, 1, 10000, 300};
   CHECK(code_of(protection) == ErrorCode::kOk);
-  // A name taken, a group taken (by name or by ARN), Managed Instances not built.
+  // A name taken, a group taken (by name or by ARN), both kinds of provider at once.
   REQUIRE(code_of(Asg("one",
                       "arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:"
                       "9:autoScalingGroupName/shared")) == ErrorCode::kOk);
@@ -93,7 +93,7 @@ TEST_CASE("CreateCapacityProvider refuses what ECS refuses", "[capacity]") {
   CHECK(code_of(Asg("two", "shared")) == ErrorCode::kClientException);
   auto managed = Asg("mi", "asg-mi");
   managed.has_managed_instances_provider = true;
-  CHECK(code_of(managed) == ErrorCode::kUnsupportedFeatureException);
+  CHECK(code_of(managed) == ErrorCode::kInvalidParameterException);
 }
 
 TEST_CASE("UpdateCapacityProvider changes the settings given", "[capacity]") {

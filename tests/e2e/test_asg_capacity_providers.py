@@ -1,6 +1,6 @@
 """Auto Scaling group capacity providers end to end with boto3 and the AWS CLI v2: create with
 the model's defaults, ECS's errors (reserved prefixes, duplicate names and groups, termination
-protection without managed scaling, Managed Instances refused by name), Describe by name or ARN
+protection without managed scaling), Describe by name or ARN
 with MISSING failures, TAGS and pagination, update, association with one cluster, no mix with
 Fargate, delete (DELETE_FAILED while associated; DELETE_IN_PROGRESS then INACTIVE /
 DELETE_COMPLETE), and the providers surviving a restart."""
@@ -97,18 +97,6 @@ def test_create_errors(ecs, aws):
     # Nothing was created by the refused calls.
     names = [p["name"] for p in ecs.describe_capacity_providers()["capacityProviders"]]
     assert names == ["FARGATE", "FARGATE_SPOT", "taken"]
-
-
-def test_managed_instances_refused_by_name(server):
-    newer = new_model_client(server)
-    if newer is None:
-        pytest.skip("no botocore model with managedInstancesProvider on this machine")
-    code, message = refused(newer.create_capacity_provider, name="mi", managedInstancesProvider={
-        "infrastructureRoleArn": "arn:aws:iam::000000000000:role/r",
-        "instanceLaunchTemplate": {"ec2InstanceProfileArn": "arn:aws:iam::000000000000:"
-                                   "instance-profile/p",
-                                   "networkConfiguration": {"subnets": ["subnet-1"]}}})
-    assert code == "UnsupportedFeatureException" and "managedInstancesProvider" in message
 
 
 def test_update_with_the_cli(ecs, aws):

@@ -425,6 +425,47 @@ TEST_CASE("A capacity provider round-trips; a damaged row names its member", "[s
   CHECK(damaged.status().message().find("capacity provider") != std::string::npos);
 }
 
+TEST_CASE("A Managed Instances provider round-trips with its fleet", "[storage]") {
+  model::CapacityProvider cp;
+  cp.tenant = {"000000000000", "us-east-1"};
+  cp.name = "mi-cp";
+  cp.arn = ArnPrefix(cp.tenant) + "capacity-provider/mi-cp";
+  cp.seq = 4;
+  cp.cluster = "c";
+  model::ManagedInstancesSettings mi;
+  mi.echo = model::RawJson::FromText(R"({"infrastructureRoleArn":"r","propagateTags":"NONE"})");
+  mi.infrastructure_role_arn = "r";
+  mi.subnets = {"subnet-a", "subnet-b"};
+  model::InstanceRequirements req;
+  req.vcpu_min = 2;
+  req.vcpu_max = 4;
+  req.memory_mib_min = 4096;
+  req.allowed_instance_types = {"m5.*"};
+  req.burstable_performance = "excluded";
+  mi.requirements = req;
+  mi.scale_in_after = 120;
+  mi.launching = {{"i-0abc", "us-east-1b", 1'000, 61'000, "m5.large"}};
+  mi.idle_since = {{"i-0def", 5'000}};
+  cp.managed_instances = mi;
+  auto store = std::move(*Store::Open(":memory:"));
+  ChangeSet changes;
+  changes.PutCapacityProvider(cp);
+  REQUIRE(store->Commit(changes).ok());
+  auto snap = store->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->capacity_providers.size() == 1);
+  CHECK(snap->capacity_providers[0] == cp);
+  // Without requirements or scaleInAfter (the model's null: the defaults).
+  cp.managed_instances->requirements.reset();
+  cp.managed_instances->scale_in_after.reset();
+  ChangeSet again;
+  again.PutCapacityProvider(cp);
+  REQUIRE(store->Commit(again).ok());
+  snap = store->Load();
+  REQUIRE(snap.ok());
+  CHECK(snap->capacity_providers[0] == cp);
+}
+
 TEST_CASE("A simulated Auto Scaling group round-trips with its warming-up instances", "[storage]") {
   model::AutoScalingGroup g;
   g.tenant = {"000000000000", "us-east-1"};
