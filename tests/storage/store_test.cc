@@ -398,6 +398,22 @@ TEST_CASE("A new database file is built without fsyncs, then commits at synchron
   CHECK(SynchronousLevel(**reopened) == kNormal);
 }
 
+namespace {
+
+// The provider as a store holding only its row loads it back.
+model::CapacityProvider Reloaded(const model::CapacityProvider& cp) {
+  auto store = std::move(*Store::Open(":memory:"));
+  ChangeSet changes;
+  changes.PutCapacityProvider(cp);
+  REQUIRE(store->Commit(changes).ok());
+  auto snap = store->Load();
+  REQUIRE(snap.ok());
+  REQUIRE(snap->capacity_providers.size() == 1);
+  return snap->capacity_providers[0];
+}
+
+}  // namespace
+
 TEST_CASE("A capacity provider round-trips; a damaged row names its member", "[storage]") {
   model::CapacityProvider cp;
   cp.tenant = {"000000000000", "us-east-1"};
@@ -411,14 +427,7 @@ TEST_CASE("A capacity provider round-trips; a damaged row names its member", "[s
   cp.managed_scaling = {true, 80, 2, 30, 45};
   cp.managed_termination_protection = true;
   cp.managed_draining = false;
-  auto store = std::move(*Store::Open(":memory:"));
-  ChangeSet changes;
-  changes.PutCapacityProvider(cp);
-  REQUIRE(store->Commit(changes).ok());
-  auto snap = store->Load();
-  REQUIRE(snap.ok());
-  REQUIRE(snap->capacity_providers.size() == 1);
-  CHECK(snap->capacity_providers[0] == cp);
+  CHECK(Reloaded(cp) == cp);
   auto damaged = DecodeCapacityProvider(cp.arn, R"({"account":"a","region":"r","name":"n"})");
   REQUIRE_FALSE(damaged.ok());
   CHECK(damaged.status().code() == ErrorCode::kCorrupt);
@@ -447,23 +456,11 @@ TEST_CASE("A Managed Instances provider round-trips with its fleet", "[storage]"
   mi.launching = {{"i-0abc", "us-east-1b", 1'000, 61'000, "m5.large"}};
   mi.idle_since = {{"i-0def", 5'000}};
   cp.managed_instances = mi;
-  auto store = std::move(*Store::Open(":memory:"));
-  ChangeSet changes;
-  changes.PutCapacityProvider(cp);
-  REQUIRE(store->Commit(changes).ok());
-  auto snap = store->Load();
-  REQUIRE(snap.ok());
-  REQUIRE(snap->capacity_providers.size() == 1);
-  CHECK(snap->capacity_providers[0] == cp);
+  CHECK(Reloaded(cp) == cp);
   // Without requirements or scaleInAfter (the model's null: the defaults).
   cp.managed_instances->requirements.reset();
   cp.managed_instances->scale_in_after.reset();
-  ChangeSet again;
-  again.PutCapacityProvider(cp);
-  REQUIRE(store->Commit(again).ok());
-  snap = store->Load();
-  REQUIRE(snap.ok());
-  CHECK(snap->capacity_providers[0] == cp);
+  CHECK(Reloaded(cp) == cp);
 }
 
 TEST_CASE("A simulated Auto Scaling group round-trips with its warming-up instances", "[storage]") {
