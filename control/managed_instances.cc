@@ -48,6 +48,7 @@ bool Deleting(const model::CapacityProvider& cp) {
 
 std::vector<scheduler::InstanceTypeOption> Catalog() {
   std::vector<scheduler::InstanceTypeOption> out;
+  out.reserve(InstanceTypeCatalog().size());
   for (const InstanceTypeInfo& t : InstanceTypeCatalog()) {
     out.push_back({std::string(t.name), t.cpu / 1024, t.memory_mib, t.cpu, t.memory,
                    std::string(t.architecture)});
@@ -249,6 +250,7 @@ bool ControlPlane::ScaleManagedInstancesOf(model::CapacityProvider& cp, Millis n
   const auto catalog = Catalog();
   const auto allowed = scheduler::AllowedInstanceTypes(catalog, mi.requirements);
   std::vector<std::string> region_zones;
+  region_zones.reserve(state_.options.az_suffixes.size());
   for (const auto& s : state_.options.az_suffixes) region_zones.push_back(cp.tenant.region + s);
   const std::vector<std::string> zones = ZonesOf(cp, region_zones);
   const Millis join_at = now + (state_.options.lifecycle.instance_warmup ? kLaunchDelay : 0);

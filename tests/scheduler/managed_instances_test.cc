@@ -20,6 +20,7 @@ const std::vector<InstanceTypeOption> kCatalog = {
 
 std::vector<std::string> Names(const std::vector<InstanceTypeOption>& types) {
   std::vector<std::string> out;
+  out.reserve(types.size());
   for (const auto& t : types) out.push_back(t.name);
   return out;
 }
