@@ -71,7 +71,8 @@ using Handler = Result<std::string> (*)(OpContext&);
 
 // What an operation's Precompute made of its request on the connection strand.
 struct Precomputed {
-  std::optional<Result<taskdef::TaskDefinitionSpec>> task_definition;  // RegisterTaskDefinition
+  // RegisterTaskDefinition, RegisterDaemonTaskDefinition
+  std::optional<Result<taskdef::TaskDefinitionSpec>> task_definition;
 };
 
 struct AdminRoute;

@@ -48,6 +48,7 @@ bool WellFormedResource(ArnResource type, std::string_view resource) {
     case ArnResource::kCluster:
     case ArnResource::kCapacityProvider:
     case ArnResource::kTaskDefinition:
+    case ArnResource::kDaemonTaskDefinition:
       return segments == 1;
     case ArnResource::kContainerInstance:
     case ArnResource::kService:
@@ -77,6 +78,8 @@ std::string_view ArnResourceType(ArnResource type) {
       return "capacity-provider";
     case ArnResource::kTaskSet:
       return "task-set";
+    case ArnResource::kDaemonTaskDefinition:
+      return "daemon-task-definition";
   }
   return "";
 }

@@ -20,13 +20,14 @@
 namespace ecs {
 
 enum class ArnResource {
-  kCluster,            // cluster/<name>
-  kContainerInstance,  // container-instance/<id> or container-instance/<cluster>/<id>
-  kService,            // service/<name> or service/<cluster>/<name>
-  kTask,               // task/<id> or task/<cluster>/<id>
-  kTaskDefinition,     // task-definition/<family>:<revision>
-  kCapacityProvider,   // capacity-provider/<name>
-  kTaskSet,            // task-set/<cluster>/<service>/<id>
+  kCluster,               // cluster/<name>
+  kContainerInstance,     // container-instance/<id> or container-instance/<cluster>/<id>
+  kService,               // service/<name> or service/<cluster>/<name>
+  kTask,                  // task/<id> or task/<cluster>/<id>
+  kTaskDefinition,        // task-definition/<family>:<revision>
+  kCapacityProvider,      // capacity-provider/<name>
+  kTaskSet,               // task-set/<cluster>/<service>/<id>
+  kDaemonTaskDefinition,  // daemon-task-definition/<family>:<revision>
 };
 
 // "cluster", "task-definition", ... as ARNs spell the type.

@@ -32,6 +32,7 @@ Status ControlPlane::LoadFrom(storage::Snapshot& snap) {
   state_.Clear();
   scheduler_.ForgetPass();
   ECS_RETURN_IF_ERROR(LoadTaskDefinitions(snap));
+  ECS_RETURN_IF_ERROR(LoadDaemonTaskDefinitions(snap));
   LoadSnapshot(snap);
   return Status::Ok();
 }
@@ -111,6 +112,14 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
       for (const auto& [revision, r] : revisions) {
         rows.PutTaskDefinition(
             {tenant, r.seq, r.reg, state_.tags.Of(r.reg.arn), r.spec.body.text()});
+      }
+    }
+  }
+  for (const auto& [tenant, families] : state_.daemon_task_definitions.all()) {
+    if (!keep(tenant)) continue;
+    for (const auto& [family, revisions] : families) {
+      for (const auto& [revision, r] : revisions) {
+        rows.PutDaemonTaskDefinition({tenant, r.seq, family, r.reg, r.spec.body.text()});
       }
     }
   }

@@ -337,6 +337,18 @@ class ControlPlane {
                                           FamilyStatusFilter status, const PageRequest& page) const;
   const TaskDefinitionRegistry& task_definitions() const { return state_.task_definitions; }
 
+  // --- Daemon task definitions (daemon_task_definitions.cc) ---
+  // `spec` comes from taskdef::NormalizeDaemonTaskDefinition.
+  Result<const DaemonTaskDefinitionRecord*> RegisterDaemonTaskDefinition(
+      const RequestContext& ctx, taskdef::TaskDefinitionSpec spec);
+  Result<const DaemonTaskDefinitionRecord*> DescribeDaemonTaskDefinition(
+      const RequestContext& ctx, const std::string& identifier) const;
+  // ACTIVE -> DELETE_IN_PROGRESS (a daemon runs it) or DELETED (none does).
+  Result<const DaemonTaskDefinitionRecord*> DeleteDaemonTaskDefinition(
+      const RequestContext& ctx, const std::string& identifier);
+  Result<DaemonTaskDefinitionPage> ListDaemonTaskDefinitions(
+      const RequestContext& ctx, const ListDaemonTaskDefinitionsInput& in) const;
+
   // --- Tags (tags.cc); generic over every taggable resource type ---
   Status TagResource(const RequestContext& ctx, const std::string& arn, const model::TagList& tags);
   Status UntagResource(const RequestContext& ctx, const std::string& arn,
@@ -436,6 +448,7 @@ class ControlPlane {
   bool ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const;
   void LoadSnapshot(storage::Snapshot& snap);
   Status LoadTaskDefinitions(storage::Snapshot& snap);
+  Status LoadDaemonTaskDefinitions(storage::Snapshot& snap);
   using TenantFilter = std::function<bool(const Tenant&)>;
   storage::ChangeSet DumpRowsWhere(const TenantFilter& keep) const;
   RuntimeState ExportRuntimeWhere(const TenantFilter& keep) const;

@@ -15,6 +15,7 @@
 #include "common/ids.h"
 #include "common/tenant.h"
 #include "control/cluster_index.h"
+#include "control/daemon_task_definitions.h"
 #include "control/options.h"
 #include "control/placement_traces.h"
 #include "control/tags.h"
@@ -46,6 +47,7 @@ struct State {
 
   ClusterIndex index;
   TaskDefinitionRegistry task_definitions;
+  DaemonTaskDefinitionRegistry daemon_task_definitions;
   TagIndex tags;
   std::map<Tenant, AccountSettingValues> account_settings;
   // Auto Scaling group capacity providers by tenant and name (INACTIVE ones too, until the name
@@ -99,6 +101,7 @@ struct State {
   void Clear() {
     index.Clear();
     task_definitions.Clear();
+    daemon_task_definitions.Clear();
     tags.Clear();
     account_settings.clear();
     capacity_providers.clear();
@@ -115,5 +118,8 @@ bool TaskDefinitionInUse(const State& state, const Tenant& t, const std::string&
 // family's revision counter stays). Called whenever a user of `arn` goes away.
 void ReleaseTaskDefinition(State& state, const Tenant& t, const std::string& arn,
                            storage::ChangeSet& changes);
+// A daemon task definition is in use while a daemon runs it (daemon_task_definitions.cc); a
+// DELETE_IN_PROGRESS one becomes DELETED when it is not.
+bool DaemonTaskDefinitionInUse(const State& state, const Tenant& t, const std::string& arn);
 
 }  // namespace ecs::control

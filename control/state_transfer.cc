@@ -13,7 +13,10 @@ bool ControlPlane::Empty() const {
   for (const auto& [tenant, ts] : state_.index.tenants()) {
     if (!ts.clusters.empty()) return false;
   }
-  if (!state_.task_definitions.all().empty() || !state_.account_settings.empty()) return false;
+  if (!state_.task_definitions.all().empty() || !state_.daemon_task_definitions.all().empty() ||
+      !state_.account_settings.empty()) {
+    return false;
+  }
   // Whatever else a row stands for (tags, counters, kinds added later).
   return DumpRows().empty();
 }

@@ -135,6 +135,11 @@ bool ControlPlane::ResourceExists(const RequestContext& ctx, const ParsedArn& ar
            (ref && ref->revision &&
             state_.task_definitions.Find(ctx.tenant, ref->family, *ref->revision));
   }
+  if (arn.resource_type == "daemon-task-definition") {
+    const DaemonTaskDefinitionRecord* r = state_.daemon_task_definitions.FindArn(
+        ctx.tenant, ArnPrefix(ctx.tenant) + "daemon-task-definition/" + arn.resource);
+    return r && r->reg.status != model::DaemonTaskDefinitionStatus::kDeleted;
+  }
   if (arn.resource_type == "capacity-provider") {
     const model::CapacityProvider* cp = state_.FindCapacityProvider(ctx.tenant, arn.resource);
     return cp && cp->is_active();

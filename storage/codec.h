@@ -40,6 +40,10 @@ std::string EncodeCapacityProvider(const model::CapacityProvider& cp);
 Result<model::CapacityProvider> DecodeCapacityProvider(std::string_view key, std::string_view body);
 std::string EncodeAutoScalingGroup(const model::AutoScalingGroup& g);
 Result<model::AutoScalingGroup> DecodeAutoScalingGroup(std::string_view key, std::string_view body);
+// codec_daemons.cc
+std::string EncodeDaemonTaskDefinition(const StoredDaemonTaskDefinition& td);
+Result<StoredDaemonTaskDefinition> DecodeDaemonTaskDefinition(std::string_view key, int64_t seq,
+                                                              std::string_view body);
 std::string RevisionCounterKey(const Tenant& t, std::string_view family);
 // (tenant, family) of a revision counter's key; Corrupt when the key is not one.
 Result<std::pair<Tenant, std::string>> DecodeRevisionCounterKey(std::string_view key);

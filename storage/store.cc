@@ -77,6 +77,8 @@ std::string_view KindName(Kind kind) {
       return "capacity provider";
     case Kind::kAutoScalingGroup:
       return "auto scaling group";
+    case Kind::kDaemonTaskDefinition:
+      return "daemon task definition";
   }
   return "unknown";
 }
@@ -139,6 +141,11 @@ void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
 
 void ChangeSet::PutAutoScalingGroup(const model::AutoScalingGroup& g) {
   rows_.push_back({Kind::kAutoScalingGroup, g.arn, g.seq, EncodeAutoScalingGroup(g)});
+}
+
+void ChangeSet::PutDaemonTaskDefinition(const StoredDaemonTaskDefinition& td) {
+  rows_.push_back(
+      {Kind::kDaemonTaskDefinition, td.reg.arn, td.seq, EncodeDaemonTaskDefinition(td)});
 }
 
 void ChangeSet::Append(const ChangeSet& other) {
@@ -269,6 +276,8 @@ Status AddRow(Snapshot& snap, Kind kind, std::string_view key, int64_t seq, std:
       return take(DecodeCapacityProvider(key, body), snap.capacity_providers);
     case Kind::kAutoScalingGroup:
       return take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
+    case Kind::kDaemonTaskDefinition:
+      return take(DecodeDaemonTaskDefinition(key, seq, body), snap.daemon_task_definitions);
     case Kind::kTags: {
       auto tags = DecodeTags(key, body);
       if (!tags.ok()) return tags.status();
@@ -314,6 +323,7 @@ void SortByCreation(Snapshot& snap) {
   SortBySeq(snap.task_definitions);
   SortBySeq(snap.capacity_providers);
   SortBySeq(snap.auto_scaling_groups);
+  SortBySeq(snap.daemon_task_definitions);
 }
 
 // Room for each kind's rows before the scan, so no vector of decoded resources (a task is over

@@ -20,6 +20,7 @@
 #include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/daemon_task_definition.h"
 #include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
@@ -42,6 +43,7 @@ enum class Kind : int {
   kService = 9,
   kCapacityProvider = 10,
   kAutoScalingGroup = 11,
+  kDaemonTaskDefinition = 13,
 };
 std::string_view KindName(Kind kind);  // "cluster", "task", ... for messages
 
@@ -52,6 +54,16 @@ struct StoredTaskDefinition {
   int64_t seq = 0;
   model::TaskDefinitionRegistration reg;
   model::TagList tags;
+  std::string body;
+};
+
+// A daemon task-definition revision as stored: its family, registration and the normalized
+// body (taskdef::NormalizeDaemonTaskDefinition). Its tags are in a tags row.
+struct StoredDaemonTaskDefinition {
+  Tenant tenant;
+  int64_t seq = 0;
+  std::string family;
+  model::DaemonTaskDefinitionRegistration reg;
   std::string body;
 };
 
@@ -93,6 +105,8 @@ class ChangeSet {
   void PutCapacityProvider(const model::CapacityProvider& cp);
   // Simulated Auto Scaling groups (their in-service instances are container instance rows).
   void PutAutoScalingGroup(const model::AutoScalingGroup& g);
+  // Daemon task-definition revisions are never removed (a DELETED one is still described).
+  void PutDaemonTaskDefinition(const StoredDaemonTaskDefinition& td);
 
   bool empty() const { return rows_.empty(); }
   const std::vector<Row>& rows() const { return rows_; }
@@ -112,8 +126,9 @@ struct Snapshot {
   std::vector<StoredTaskDefinition> task_definitions;                   // in creation order
   std::map<std::pair<Tenant, std::string>, int64_t> revision_counters;  // (tenant, family)
   std::vector<StoredAccountSetting> account_settings;
-  std::vector<model::CapacityProvider> capacity_providers;   // in creation order
-  std::vector<model::AutoScalingGroup> auto_scaling_groups;  // in creation order
+  std::vector<model::CapacityProvider> capacity_providers;          // in creation order
+  std::vector<model::AutoScalingGroup> auto_scaling_groups;         // in creation order
+  std::vector<StoredDaemonTaskDefinition> daemon_task_definitions;  // in creation order
 };
 
 // Rows -> a Snapshot, as Load reads them: every row decoded by its kind's codec (Corrupt naming

@@ -1,9 +1,12 @@
+#include "taskdef/normalize.h"
+
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstddef>
+#include <span>
 #include <utility>
 
 #include "common/json.h"
@@ -96,9 +99,12 @@ constexpr int64_t kMaxEc2TaskCpu = 196608;
 
 class Normalizer {
  public:
-  explicit Normalizer(const rapidjson::Value& request) : req_(request) {}
+  // `shape`: schema::RequestShape() or schema::DaemonRequestShape().
+  Normalizer(const rapidjson::Value& request, std::span<const schema::Member> shape)
+      : req_(request), shape_(shape) {}
 
-  Result<TaskDefinitionSpec> Run();
+  Result<TaskDefinitionSpec> Run();        // RegisterTaskDefinition
+  Result<TaskDefinitionSpec> RunDaemon();  // RegisterDaemonTaskDefinition (an EchoKnown copy)
 
  private:
   bool awsvpc() const { return spec_.network_mode == model::NetworkMode::kAwsvpc; }
@@ -113,6 +119,7 @@ class Normalizer {
     return Items(req_, "containerDefinitions")[i];
   }
 
+  Status ReadDefinition();
   Status CheckFamily();
   Status ReadTaskLevel();
   Status ReadVolumes();
@@ -126,17 +133,38 @@ class Normalizer {
   Status ReadTags();
 
   const rapidjson::Value& req_;
+  std::span<const schema::Member> shape_;
   TaskDefinitionSpec spec_;
   std::vector<std::string> volume_names_;
 };
 
 Result<TaskDefinitionSpec> Normalizer::Run() {
+  ECS_RETURN_IF_ERROR(ReadDefinition());
+  ECS_RETURN_IF_ERROR(ReadPlacementConstraints());
+  ECS_RETURN_IF_ERROR(ComputeCompatibilities(req_, spec_));
+  ComputeRequiresAttributes(req_, spec_);
+  ECS_RETURN_IF_ERROR(ReadTags());
+  spec_.body = model::RawJson::FromText(schema::WriteBody(req_, spec_, &spec_.splices));
+  return std::move(spec_);
+}
+
+// A daemon task definition has no network mode, placement constraints or compatibilities: the
+// members left are the ones ReadDefinition checks.
+Result<TaskDefinitionSpec> Normalizer::RunDaemon() {
+  ECS_RETURN_IF_ERROR(ReadDefinition());
+  ECS_RETURN_IF_ERROR(ReadTags());
+  spec_.body = model::RawJson::FromText(schema::WriteDaemonBody(req_, spec_));
+  return std::move(spec_);
+}
+
+// The rules both requests share: types, size, family, containers, sizes, volumes, references.
+Status Normalizer::ReadDefinition() {
   if (!req_.IsObject()) {
     return Status::Serialization("Start of structure or map found where not expected.");
   }
   JsonObjectReader reader(req_);
   Status content;
-  CheckShape(req_, reader, content);
+  CheckShape(req_, shape_, reader, content);
   if (!reader.ok()) return reader.status();
 
   // ECS measures the definition it is asked to store; the request as sent is the closest
@@ -160,13 +188,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   ECS_RETURN_IF_ERROR(ReadVolumes());
   for (size_t i = 0; i < count; ++i) ECS_RETURN_IF_ERROR(ReadContainer(i));
   ECS_RETURN_IF_ERROR(CheckTaskTotals());
-  ECS_RETURN_IF_ERROR(CheckReferences());
-  ECS_RETURN_IF_ERROR(ReadPlacementConstraints());
-  ECS_RETURN_IF_ERROR(ComputeCompatibilities(req_, spec_));
-  ComputeRequiresAttributes(req_, spec_);
-  ECS_RETURN_IF_ERROR(ReadTags());
-  spec_.body = model::RawJson::FromText(schema::WriteBody(req_, spec_, &spec_.splices));
-  return std::move(spec_);
+  return CheckReferences();
 }
 
 Status Normalizer::CheckFamily() {
@@ -572,7 +594,21 @@ Status Normalizer::ReadTags() {
 }  // namespace
 
 Result<TaskDefinitionSpec> NormalizeTaskDefinition(const rapidjson::Value& request) {
-  return Normalizer(request).Run();
+  return Normalizer(request, schema::RequestShape()).Run();
+}
+
+Result<TaskDefinitionSpec> NormalizeDaemonTaskDefinition(const rapidjson::Value& request) {
+  const auto shape = schema::DaemonRequestShape();
+  if (request.IsObject()) {
+    // Type errors first, on the request as sent; the rules then read only what the model knows.
+    JsonObjectReader reader(request);
+    Status content;  // reported again by the normalizer below, on the same members
+    CheckShape(request, shape, reader, content);
+    if (!reader.ok()) return reader.status();
+  }
+  rapidjson::Document known;
+  if (request.IsObject()) known.Parse(schema::EchoKnown(request, shape));
+  return Normalizer(request.IsObject() ? known : request, shape).RunDaemon();
 }
 
 }  // namespace ecs::taskdef

@@ -31,4 +31,12 @@ namespace ecs::taskdef {
 // Validates and normalizes a RegisterTaskDefinition request object (the whole request body).
 Result<TaskDefinitionSpec> NormalizeTaskDefinition(const rapidjson::Value& request);
 
+// The same for a RegisterDaemonTaskDefinition request, with the same rules and messages over
+// the members a daemon task definition has (family, roles, containerDefinitions, cpu, memory,
+// host volumes, tags). Members of a ContainerDefinition that a DaemonContainerDefinition lacks
+// (portMappings, links, dockerLabels, ...) are ignored like any unknown member. The spec has no
+// network mode, constraints or compatibilities; its body is the DaemonTaskDefinition object
+// without the control plane's members (see schema::WriteDaemonBody).
+Result<TaskDefinitionSpec> NormalizeDaemonTaskDefinition(const rapidjson::Value& request);
+
 }  // namespace ecs::taskdef

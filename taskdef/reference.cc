@@ -1,14 +1,17 @@
 #include "taskdef/reference.h"
 
 #include <charconv>
+#include <string>
 
 namespace ecs::taskdef {
 
-std::optional<TaskDefinitionRef> ParseTaskDefinitionRef(std::string_view id) {
+std::optional<TaskDefinitionRef> ParseTaskDefinitionRef(std::string_view id,
+                                                        std::string_view arn_type) {
   if (id.starts_with("arn:")) {
-    size_t pos = id.find(":task-definition/");
+    const std::string marker = ":" + std::string(arn_type) + "/";
+    size_t pos = id.find(marker);
     if (pos == std::string_view::npos) return std::nullopt;
-    id = id.substr(pos + 17);
+    id = id.substr(pos + marker.size());
     if (id.find(':') == std::string_view::npos) return std::nullopt;  // ARNs need the revision
   }
   TaskDefinitionRef ref;

@@ -14,6 +14,8 @@ struct TaskDefinitionRef {
   std::optional<int64_t> revision;  // nullopt for a bare family
 };
 // nullopt when `identifier` is none of the three forms (empty family, bad revision number).
-std::optional<TaskDefinitionRef> ParseTaskDefinitionRef(std::string_view identifier);
+// `arn_type`: the ARN's resource type, "daemon-task-definition" for daemon task definitions.
+std::optional<TaskDefinitionRef> ParseTaskDefinitionRef(
+    std::string_view identifier, std::string_view arn_type = "task-definition");
 
 }  // namespace ecs::taskdef

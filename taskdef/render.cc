@@ -228,4 +228,20 @@ std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
   return out;
 }
 
+std::string RenderDaemonTaskDefinition(std::string_view body,
+                                       const model::DaemonTaskDefinitionRegistration& reg) {
+  JsonWriter w;
+  w.StartObject()
+      .Member("daemonTaskDefinitionArn", reg.arn)
+      .Member("revision", reg.revision)
+      .Member("status", model::ToString(reg.status));
+  w.Key("registeredAt").Timestamp(reg.registered_at);
+  if (reg.delete_requested_at) w.Key("deleteRequestedAt").Timestamp(*reg.delete_requested_at);
+  w.Member("registeredBy", reg.registered_by).EndObject();
+  std::string out = w.str();
+  out.back() = ',';  // our members, then the body's without its opening brace
+  out.append(body.substr(1));
+  return out;
+}
+
 }  // namespace ecs::taskdef

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/daemon_task_definition.h"
 #include "model/task_definition.h"
 #include "taskdef/spec.h"
 
@@ -25,6 +26,13 @@ std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
 // By scanning `body` (a compact JSON object).
 std::string RenderTaskDefinition(std::string_view body,
                                  const model::TaskDefinitionRegistration& reg);
+
+// The DaemonTaskDefinition object DescribeDaemonTaskDefinition returns: the control plane's
+// members (daemonTaskDefinitionArn, revision, status, registeredAt, deleteRequestedAt,
+// registeredBy), then the body's (taskdef::NormalizeDaemonTaskDefinition).
+// REQUIRES: `body` is a compact JSON object with at least one member.
+std::string RenderDaemonTaskDefinition(std::string_view body,
+                                       const model::DaemonTaskDefinitionRegistration& reg);
 
 // The splice offsets of a body (what NormalizeTaskDefinition records while writing it), found by
 // scanning; all 0 when `body` is not a compact JSON object.

@@ -284,6 +284,64 @@ constexpr Member kRegisterTaskDefinitionRequest[] = {
     {"enableFaultInjection", Kind::kBool, {}, {}, false},
 };
 
+// RegisterDaemonTaskDefinitionRequest (botocore 1.43.11): a DaemonContainerDefinition is a
+// ContainerDefinition without links, portMappings, volumesFrom, versionConsistency, hostname,
+// disableNetworking, dnsServers, dnsSearchDomains, extraHosts, dockerSecurityOptions,
+// dockerLabels, resourceRequirements and credentialSpecs; its linuxParameters without
+// sharedMemorySize, maxSwap and swappiness; a DaemonVolume is a host volume only. The member
+// entries are the task definition's own, so both requests are checked the same way.
+constexpr Member kDaemonLinuxParameters[] = {
+    kLinuxParameters[0],  // capabilities
+    kLinuxParameters[1],  // devices
+    kLinuxParameters[2],  // initProcessEnabled
+    kLinuxParameters[4],  // tmpfs
+};
+constexpr Member kDaemonContainerDefinition[] = {
+    {"name", Kind::kString, {}, {}, false},
+    {"image", Kind::kString, {}, {}, true},
+    {"memory", Kind::kInt, {}, {}, false},
+    {"memoryReservation", Kind::kInt, {}, {}, false},
+    {"repositoryCredentials", Kind::kStruct, F(kRepositoryCredentials), {}, false},
+    {"healthCheck", Kind::kStruct, F(kHealthCheck), {}, false},
+    {"cpu", Kind::kInt, {}, {}, false},
+    {"essential", Kind::kBool, {}, {}, false},
+    {"entryPoint", Kind::kStringList, {}, {}, false},
+    {"command", Kind::kStringList, {}, {}, false},
+    {"workingDirectory", Kind::kString, {}, {}, false},
+    {"environmentFiles", Kind::kStructList, F(kEnvironmentFile), {}, false},
+    {"environment", Kind::kStructList, F(kKeyValuePair), {}, false},
+    {"secrets", Kind::kStructList, F(kSecret), {}, false},
+    {"readonlyRootFilesystem", Kind::kBool, {}, {}, false},
+    {"mountPoints", Kind::kStructList, F(kMountPoint), {}, false},
+    {"logConfiguration", Kind::kStruct, F(kLogConfiguration), {}, false},
+    {"firelensConfiguration", Kind::kStruct, F(kFirelensConfiguration), {}, false},
+    {"privileged", Kind::kBool, {}, {}, false},
+    {"user", Kind::kString, {}, {}, false},
+    {"ulimits", Kind::kStructList, F(kUlimit), {}, false},
+    {"linuxParameters", Kind::kStruct, F(kDaemonLinuxParameters), {}, false},
+    {"dependsOn", Kind::kStructList, F(kContainerDependency), {}, false},
+    {"startTimeout", Kind::kInt, {}, {}, false},
+    {"stopTimeout", Kind::kInt, {}, {}, false},
+    {"systemControls", Kind::kStructList, F(kSystemControl), {}, false},
+    {"interactive", Kind::kBool, {}, {}, false},
+    {"pseudoTerminal", Kind::kBool, {}, {}, false},
+    {"restartPolicy", Kind::kStruct, F(kContainerRestartPolicy), {}, false},
+};
+constexpr Member kDaemonVolume[] = {
+    {"name", Kind::kString, {}, {}, false},
+    {"host", Kind::kStruct, F(kHostVolumeProperties), {}, false},
+};
+constexpr Member kRegisterDaemonTaskDefinitionRequest[] = {
+    {"family", Kind::kString, {}, {}, false},
+    {"taskRoleArn", Kind::kString, {}, {}, false},
+    {"executionRoleArn", Kind::kString, {}, {}, false},
+    {"containerDefinitions", Kind::kStructList, F(kDaemonContainerDefinition), {}, false},
+    {"cpu", Kind::kString, {}, {}, false},
+    {"memory", Kind::kString, {}, {}, false},
+    {"volumes", Kind::kStructList, F(kDaemonVolume), {}, false},
+    {"tags", Kind::kStructList, F(kTag), {}, false},
+};
+
 bool FitsInt32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 std::string JoinValues(std::span<const std::string_view> values) {
@@ -311,6 +369,7 @@ void CheckEnum(const Member& m, std::string_view value, const std::string& path,
 }  // namespace
 
 std::span<const Member> RequestShape() { return kRegisterTaskDefinitionRequest; }
+std::span<const Member> DaemonRequestShape() { return kRegisterDaemonTaskDefinitionRequest; }
 
 // ---------------------------------------------------------------------------------------------
 // Pass 1: types, enums and required nested members, over the whole request.
@@ -336,11 +395,13 @@ void IndexShape(std::span<const Member> shape, std::unordered_map<const Member*,
   }
 }
 
-// REQUIRES: `shape` is reachable from RequestShape(). Built once, read-only after: thread-safe.
+// REQUIRES: `shape` is reachable from RequestShape() or DaemonRequestShape(). Built once,
+// read-only after: thread-safe.
 const ShapeIndex& IndexOf(std::span<const Member> shape) {
   static const auto* const kIndexes = [] {
     auto* indexes = new std::unordered_map<const Member*, ShapeIndex>();
     IndexShape(RequestShape(), *indexes);
+    IndexShape(DaemonRequestShape(), *indexes);
     return indexes;
   }();
   return kIndexes->at(shape.data());
@@ -478,8 +539,9 @@ class ShapeChecker {
 
 }  // namespace
 
-void CheckShape(const rapidjson::Value& request, JsonObjectReader& r, Status& content) {
-  ShapeChecker(r, content).Check(request, RequestShape());
+void CheckShape(const rapidjson::Value& request, std::span<const Member> shape, JsonObjectReader& r,
+                Status& content) {
+  ShapeChecker(r, content).Check(request, shape);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -605,9 +667,12 @@ void WritePortMapping(const rapidjson::Value& pm, const TaskDefinitionSpec& spec
   w.EndObject();
 }
 
-void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec, JsonWriter& w) {
+// `shape`: kContainerDefinition or kDaemonContainerDefinition; a default is added only for a
+// member the shape has.
+void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec,
+                    std::span<const Member> shape, JsonWriter& w) {
   w.StartObject();
-  ForEachKnown(c, kContainerDefinition, [&](const Member& m, const rapidjson::Value& v) {
+  ForEachKnown(c, shape, [&](const Member& m, const rapidjson::Value& v) {
     w.Key(m.key);
     if (m.key == "portMappings") {
       w.StartArray();
@@ -618,13 +683,28 @@ void WriteContainer(const rapidjson::Value& c, const TaskDefinitionSpec& spec, J
     }
   });
   // The defaults ECS adds (docs/resources.md §4), in the relative order AWS prints them.
+  auto empty_list = [&](std::string_view key) {
+    if (!Get(c, key) && FindMember(shape, key)) w.Key(key).StartArray().EndArray();
+  };
   if (!Get(c, "cpu")) w.Member("cpu", 0);
-  if (!Get(c, "portMappings")) w.Key("portMappings").StartArray().EndArray();
+  empty_list("portMappings");
   if (!Get(c, "essential")) w.Member("essential", true);
-  for (std::string_view key : {"environment", "mountPoints", "volumesFrom"}) {
-    if (!Get(c, key)) w.Key(key).StartArray().EndArray();
-  }
+  for (std::string_view key : {"environment", "mountPoints", "volumesFrom"}) empty_list(key);
   w.EndObject();
+}
+
+// The members both bodies open with: containerDefinitions, family, taskRoleArn,
+// executionRoleArn.
+void WriteContainersAndRoles(const rapidjson::Value& req, const TaskDefinitionSpec& spec,
+                             std::span<const Member> container_shape, JsonWriter& w) {
+  w.Key("containerDefinitions").StartArray();
+  for (const auto& c : Items(req, "containerDefinitions")) {
+    WriteContainer(c, spec, container_shape, w);
+  }
+  w.EndArray();
+  w.Member("family", spec.family);
+  if (auto role = GetNonEmptyString(req, "taskRoleArn")) w.Member("taskRoleArn", *role);
+  if (auto role = GetNonEmptyString(req, "executionRoleArn")) w.Member("executionRoleArn", *role);
 }
 
 // A volume as sent, except that an efsVolumeConfiguration without rootDirectory gets ECS's
@@ -665,12 +745,7 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
     }
   };
   w.StartObject();
-  w.Key("containerDefinitions").StartArray();
-  for (const auto& c : Items(req, "containerDefinitions")) WriteContainer(c, spec, w);
-  w.EndArray();
-  w.Member("family", spec.family);
-  if (auto role = GetNonEmptyString(req, "taskRoleArn")) w.Member("taskRoleArn", *role);
-  if (auto role = GetNonEmptyString(req, "executionRoleArn")) w.Member("executionRoleArn", *role);
+  WriteContainersAndRoles(req, spec, kContainerDefinition, w);
   echo("networkMode");  // omitted when not given, as AWS does
   splices->revision = w.size();
   w.Key("volumes").StartArray();
@@ -697,6 +772,28 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
   }
   splices->registered = w.size();
   for (std::string_view key : {"ephemeralStorage", "enableFaultInjection"}) echo(key);
+  w.EndObject();
+  return w.str();
+}
+
+std::string EchoKnown(const rapidjson::Value& request, std::span<const Member> shape) {
+  JsonWriter w;
+  WriteStruct(request, shape, w);
+  return w.str();
+}
+
+std::string WriteDaemonBody(const rapidjson::Value& req, const TaskDefinitionSpec& spec) {
+  JsonWriter w;
+  w.StartObject();
+  WriteContainersAndRoles(req, spec, kDaemonContainerDefinition, w);
+  w.Key("volumes");
+  if (const auto* volumes = Get(req, "volumes")) {
+    WriteValue(*volumes, *FindMember(kRegisterDaemonTaskDefinitionRequest, "volumes"), w);
+  } else {
+    w.StartArray().EndArray();
+  }
+  if (spec.cpu) w.Member("cpu", std::to_string(*spec.cpu));
+  if (spec.memory) w.Member("memory", std::to_string(*spec.memory));
   w.EndObject();
   return w.str();
 }

@@ -49,13 +49,16 @@ struct Member {
 inline std::span<const Member> Span(Fields f) { return {f.data, f.size}; }
 
 // The shapes the rest of the task-definition code walks.
-std::span<const Member> RequestShape();  // RegisterTaskDefinitionRequest
+std::span<const Member> RequestShape();        // RegisterTaskDefinitionRequest
+std::span<const Member> DaemonRequestShape();  // RegisterDaemonTaskDefinitionRequest
 const Member* FindMember(std::span<const Member> shape, std::string_view key);
 
 // Pass 1 over the whole request (an object): wrong JSON types (and integers wider than 32 bits)
 // fail `r` with SerializationException naming the member path (JsonObjectReader's wording); the
 // first enum or missing-required-member problem is kept in `content` as a ClientException.
-void CheckShape(const rapidjson::Value& request, JsonObjectReader& r, Status& content);
+// `shape` is RequestShape() or DaemonRequestShape().
+void CheckShape(const rapidjson::Value& request, std::span<const Member> shape, JsonObjectReader& r,
+                Status& content);
 
 // --- Typed access after pass 1: every present member is known to have its model type. ---
 
@@ -83,5 +86,17 @@ bool NonEmpty(const rapidjson::Value& obj, std::string_view key);
 // body.
 std::string WriteBody(const rapidjson::Value& request, const TaskDefinitionSpec& spec,
                       TaskDefinitionSpec::Splices* splices);
+
+// The members of `request` that `shape` knows, at every depth, in the client's order (a compact
+// JSON object). The daemon request is validated on this copy, so a ContainerDefinition member a
+// DaemonContainerDefinition lacks (portMappings, links, ...) is ignored as the model says.
+// REQUIRES: `request` passed CheckShape against `shape`.
+std::string EchoKnown(const rapidjson::Value& request, std::span<const Member> shape);
+
+// The DaemonTaskDefinition body: containerDefinitions (with the defaults a task definition's
+// containers get, for the members a daemon container has), family, taskRoleArn,
+// executionRoleArn, volumes, cpu and memory (normalized). REQUIRES: `request` is an EchoKnown
+// copy of a daemon request; `spec` is complete except body.
+std::string WriteDaemonBody(const rapidjson::Value& request, const TaskDefinitionSpec& spec);
 
 }  // namespace ecs::taskdef::schema

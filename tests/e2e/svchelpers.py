@@ -145,6 +145,14 @@ def new_model_client(server):
         opener = gzip.open if path.endswith(".gz") else open
         with opener(path, "rb") as src, open(os.path.join(dest, "service-2.json"), "wb") as out:
             shutil.copyfileobj(src, out)
+        # The same model's waiters and paginators (the daemon waiters, every new paginator).
+        for name in ("waiters-2.json", "paginators-1.json"):
+            for found in (os.path.join(os.path.dirname(path), n) for n in (name, name + ".gz")):
+                if os.path.exists(found):
+                    opener = gzip.open if found.endswith(".gz") else open
+                    with opener(found, "rb") as src, open(os.path.join(dest, name), "wb") as out:
+                        shutil.copyfileobj(src, out)
+                    break
         _NEW_MODEL_DIR = d
     session = botocore.session.Session()
     session.set_config_variable("data_path", _NEW_MODEL_DIR)
