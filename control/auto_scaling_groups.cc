@@ -187,6 +187,7 @@ std::optional<Millis> ControlPlane::NextDue() const {
       }
     }
   }
+  if (auto express = NextExpressDue(); express && (!next || *express < *next)) next = express;
   return next;
 }
 

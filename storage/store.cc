@@ -77,6 +77,8 @@ std::string_view KindName(Kind kind) {
       return "capacity provider";
     case Kind::kAutoScalingGroup:
       return "auto scaling group";
+    case Kind::kExpressGatewayService:
+      return "express gateway service";
   }
   return "unknown";
 }
@@ -135,6 +137,11 @@ void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& princip
 
 void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
   rows_.push_back({Kind::kCapacityProvider, cp.arn, cp.seq, EncodeCapacityProvider(cp)});
+}
+
+void ChangeSet::PutExpressGatewayService(const model::ExpressGatewayService& e) {
+  rows_.push_back(
+      {Kind::kExpressGatewayService, e.service_arn, e.seq, EncodeExpressGatewayService(e)});
 }
 
 void ChangeSet::PutAutoScalingGroup(const model::AutoScalingGroup& g) {
@@ -269,6 +276,8 @@ Status AddRow(Snapshot& snap, Kind kind, std::string_view key, int64_t seq, std:
       return take(DecodeCapacityProvider(key, body), snap.capacity_providers);
     case Kind::kAutoScalingGroup:
       return take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
+    case Kind::kExpressGatewayService:
+      return take(DecodeExpressGatewayService(key, body), snap.express_gateway_services);
     case Kind::kTags: {
       auto tags = DecodeTags(key, body);
       if (!tags.ok()) return tags.status();
@@ -314,6 +323,7 @@ void SortByCreation(Snapshot& snap) {
   SortBySeq(snap.task_definitions);
   SortBySeq(snap.capacity_providers);
   SortBySeq(snap.auto_scaling_groups);
+  SortBySeq(snap.express_gateway_services);
 }
 
 // Room for each kind's rows before the scan, so no vector of decoded resources (a task is over

@@ -20,6 +20,7 @@
 #include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/express_gateway.h"
 #include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
@@ -42,6 +43,7 @@ enum class Kind : int {
   kService = 9,
   kCapacityProvider = 10,
   kAutoScalingGroup = 11,
+  kExpressGatewayService = 16,
 };
 std::string_view KindName(Kind kind);  // "cluster", "task", ... for messages
 
@@ -93,6 +95,8 @@ class ChangeSet {
   void PutCapacityProvider(const model::CapacityProvider& cp);
   // Simulated Auto Scaling groups (their in-service instances are container instance rows).
   void PutAutoScalingGroup(const model::AutoScalingGroup& g);
+  // Express gateway services' own state (their ECS service is a service row), by service ARN.
+  void PutExpressGatewayService(const model::ExpressGatewayService& e);
 
   bool empty() const { return rows_.empty(); }
   const std::vector<Row>& rows() const { return rows_; }
@@ -114,6 +118,7 @@ struct Snapshot {
   std::vector<StoredAccountSetting> account_settings;
   std::vector<model::CapacityProvider> capacity_providers;   // in creation order
   std::vector<model::AutoScalingGroup> auto_scaling_groups;  // in creation order
+  std::vector<model::ExpressGatewayService> express_gateway_services;  // in creation order
 };
 
 // Rows -> a Snapshot, as Load reads them: every row decoded by its kind's codec (Corrupt naming
