@@ -258,8 +258,8 @@ Result<std::string> CreateExpressGatewayService(OpContext& op) {
   if (!plan.ok()) return plan.status();
   auto spec = ExpressTaskDefinition(*plan, op.ctx.tenant.region);
   if (!spec.ok()) return spec.status();
-  auto e = op.control.CreateExpressGatewayService(op.ctx, *plan, !has_logs,
-                                                  std::move(spec).value(), std::move(in.tags));
+  auto e = op.control.CreateExpressGatewayService(op.ctx, *plan, !has_logs, std::move(spec).value(),
+                                                  std::move(in.tags));
   if (!e.ok()) return e.status();
   return ExpressReply(op, **e, /*tags=*/true);
 }

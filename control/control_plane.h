@@ -410,8 +410,7 @@ class ControlPlane {
   Status ReviseService(const RequestContext& ctx, const ClusterRef& c, model::Service& current,
                        const ServiceInput& in, storage::ChangeSet& changes);
   // DeleteService's part: desired count 0, every task told to stop, DRAINING (or INACTIVE).
-  void DrainService(ClusterState& cs, model::Service& svc, Millis now,
-                    storage::ChangeSet& changes);
+  void DrainService(ClusterState& cs, model::Service& svc, Millis now, storage::ChangeSet& changes);
   // RegisterTaskDefinition's parts: the next revision of the spec's family, validated; and
   // putting it (with its tags) in the registry and `changes`.
   Result<TaskDefinitionRecord> NewTaskDefinition(const RequestContext& ctx,

@@ -19,19 +19,15 @@ namespace {
 // Revisions' configurations kept per service (the active ones are the newest).
 constexpr size_t kMaxConfigurations = 50;
 
-Status ServiceNotFound() {
+Status ExpressServiceNotFound() {
   return Status(ErrorCode::kServiceNotFoundException, "Service not found.");
-}
-
-bool LooksLikeRoleArn(const std::string& arn) {
-  return arn.rfind("arn:", 0) == 0 && arn.find(":iam::") != std::string::npos &&
-         arn.find(":role/") != std::string::npos;
 }
 
 // A default-VPC subnet of the tenant in one zone: the same every time, as a default VPC is [I].
 std::string DefaultSubnet(const Tenant& t, const std::string& zone) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  for (char ch : t.account + "/" + zone) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+  for (char ch : t.account + "/" + zone)
+    h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id = "subnet-";
   for (int i = 0; i < 17; ++i, h = h * 31 + 7) id += kHex[(h >> 59) & 0xf];
@@ -96,7 +92,7 @@ Result<ExpressPlan> ControlPlane::PlanExpressGatewayService(const RequestContext
                                                             const ExpressInput& in) {
   auto cluster = FindCluster(ctx, in.cluster.empty() ? "default" : in.cluster, true);
   if (!cluster.ok()) return cluster.status();
-  if (!LooksLikeRoleArn(in.infrastructure_role_arn)) {
+  if (!IsIamRoleArn(in.infrastructure_role_arn)) {
     return Status::InvalidParameter("infrastructureRoleArn must be an IAM role ARN.");
   }
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
@@ -148,10 +144,9 @@ Result<model::ExpressGatewayService*> ControlPlane::ActiveExpressService(
   if (it == state_.express_services.end()) {
     const ClusterState* cs = state_.index.FindCluster(ctx.tenant, ClusterOfServiceArn(service_arn));
     if (cs && cs->FindService(service_arn)) {
-      return Status::InvalidParameter("The service " + service_arn +
-                                      " is not an Express service.");
+      return Status::InvalidParameter("The service " + service_arn + " is not an Express service.");
     }
-    return ServiceNotFound();
+    return ExpressServiceNotFound();
   }
   if (it->second.status != model::ExpressStatus::kActive) {
     return Status(ErrorCode::kServiceNotActiveException, "Service was not ACTIVE.");
@@ -203,16 +198,16 @@ Result<const model::ExpressGatewayService*> ControlPlane::CreateExpressGatewaySe
   const std::string td_arn = td->reg.arn;
   storage::ChangeSet changes;
   PutTaskDefinition(std::move(td).value(), changes);
-  ServiceInput in = ExpressServiceInput(
-      used, td_arn, FindResource(e, model::ManagedKind::kTargetGroup)->arn);
+  ServiceInput in =
+      ExpressServiceInput(used, td_arn, FindResource(e, model::ManagedKind::kTargetGroup)->arn);
   in.desired_count = used.config.scaling.min_tasks;
   auto svc = NewService(ctx, *c, in);
   if (!svc.ok()) {
     ForgetTaskDefinition(ctx.tenant, td_arn);  // nothing was committed
     return svc.status();
   }
-  const model::Service& slot = InsertService(*c->state, std::move(svc).value(), std::move(tags),
-                                             changes);
+  const model::Service& slot =
+      InsertService(*c->state, std::move(svc).value(), std::move(tags), changes);
   e.service_arn = slot.arn;
   e.seq = slot.seq;
   used.config.deployment_id = slot.deployments.front().id;
@@ -231,18 +226,18 @@ Result<const model::ExpressGatewayService*> ControlPlane::UpdateExpressGatewaySe
   if (!c.ok()) return c.status();
   model::Service* svc = c->state->FindService(plan.service_name);
   auto found = state_.express_services.find(svc ? svc->arn : "");
-  if (!svc || found == state_.express_services.end()) return ServiceNotFound();
+  if (!svc || found == state_.express_services.end()) return ExpressServiceNotFound();
   model::ExpressGatewayService& e = found->second;
   auto td = NewTaskDefinition(ctx, std::move(spec));
   if (!td.ok()) return td.status();
   const std::string td_arn = td->reg.arn;
   storage::ChangeSet changes;
   PutTaskDefinition(std::move(td).value(), changes);
-  ServiceInput in = ExpressServiceInput(
-      plan, td_arn, FindResource(e, model::ManagedKind::kTargetGroup)->arn);
+  ServiceInput in =
+      ExpressServiceInput(plan, td_arn, FindResource(e, model::ManagedKind::kTargetGroup)->arn);
   // The scaling target bounds the running count; a new deployment rolls the new revision out.
-  in.desired_count = std::clamp(svc->desired_count, plan.config.scaling.min_tasks,
-                                plan.config.scaling.max_tasks);
+  in.desired_count =
+      std::clamp(svc->desired_count, plan.config.scaling.min_tasks, plan.config.scaling.max_tasks);
   in.force_new_deployment = true;
   if (Status st = ReviseService(ctx, *c, *svc, in, changes); !st.ok()) {
     ForgetTaskDefinition(ctx.tenant, td_arn);  // nothing was committed
@@ -254,7 +249,8 @@ Result<const model::ExpressGatewayService*> ControlPlane::UpdateExpressGatewaySe
   config.task_definition_arn = td_arn;
   config.created_at = now;
   e.configurations.push_back(std::move(config));
-  if (e.configurations.size() > kMaxConfigurations) e.configurations.erase(e.configurations.begin());
+  if (e.configurations.size() > kMaxConfigurations)
+    e.configurations.erase(e.configurations.begin());
   // The target group's health check and the scaling target follow the new configuration.
   for (auto& m : e.resources) {
     if (m.kind == model::ManagedKind::kTargetGroup ||
@@ -276,7 +272,7 @@ Result<const model::ExpressGatewayService*> ControlPlane::DeleteExpressGatewaySe
   model::ExpressGatewayService& e = **found;
   ClusterState* cs = state_.index.FindCluster(ctx.tenant, e.cluster);
   model::Service* svc = cs ? cs->FindService(e.name) : nullptr;
-  if (!svc) return ServiceNotFound();
+  if (!svc) return ExpressServiceNotFound();
   const Millis now = Now();
   storage::ChangeSet changes;
   if (svc->status == model::ServiceStatus::kActive) DrainService(*cs, *svc, now, changes);

@@ -53,11 +53,14 @@ struct ExpressPlan {
 // The container's name in the task definitions Express registers [I].
 inline constexpr const char* kExpressContainerName = "Main";
 
+// arn:<partition>:iam::<account>:role/<name> (the roles Express is given are not used: no IAM).
+bool IsIamRoleArn(const std::string& arn);
+
 // The next revision's configuration: `base` (the current one; nullptr on create) with the members
 // `in` gives, the documented defaults for the rest (the model's doc strings: cpu 256, memory 512,
 // containerPort 80, healthCheckPath /ping, target value 60, metric CPU). Validated.
-Result<model::ExpressConfiguration> MergeExpressConfiguration(const model::ExpressConfiguration* base,
-                                                              const ExpressInput& in);
+Result<model::ExpressConfiguration> MergeExpressConfiguration(
+    const model::ExpressConfiguration* base, const ExpressInput& in);
 
 // The managed resources CreateExpressGatewayService provisions for a service, PROVISIONING until
 // `ready_at`, with ARNs in their services' formats: the certificate for `domain`, a log group

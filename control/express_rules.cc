@@ -29,11 +29,6 @@ Status CheckScaling(const model::ExpressScaling& s) {
   return Status::Ok();
 }
 
-bool LooksLikeRoleArn(const std::string& arn) {
-  return arn.rfind("arn:", 0) == 0 && arn.find(":iam::") != std::string::npos &&
-         arn.find(":role/") != std::string::npos;
-}
-
 Status CheckConfiguration(const model::ExpressConfiguration& c) {
   if (c.image.empty()) return Status::InvalidParameter("primaryContainer.image must not be empty.");
   if (c.container_port < 1 || c.container_port > 65535) {
@@ -42,10 +37,10 @@ Status CheckConfiguration(const model::ExpressConfiguration& c) {
   if (c.health_check_path.empty() || c.health_check_path.front() != '/') {
     return Status::InvalidParameter("healthCheckPath must start with a forward slash (/).");
   }
-  if (!LooksLikeRoleArn(c.execution_role_arn)) {
+  if (!IsIamRoleArn(c.execution_role_arn)) {
     return Status::InvalidParameter("executionRoleArn must be an IAM role ARN.");
   }
-  if (!c.task_role_arn.empty() && !LooksLikeRoleArn(c.task_role_arn)) {
+  if (!c.task_role_arn.empty() && !IsIamRoleArn(c.task_role_arn)) {
     return Status::InvalidParameter("taskRoleArn must be an IAM role ARN.");
   }
   if (c.subnets.size() > 16) {
@@ -67,8 +62,13 @@ std::string Hex(IdGenerator& ids, size_t n) { return ids.Hex32().substr(0, n); }
 
 }  // namespace
 
-Result<model::ExpressConfiguration> MergeExpressConfiguration(const model::ExpressConfiguration* base,
-                                                              const ExpressInput& in) {
+bool IsIamRoleArn(const std::string& arn) {
+  return arn.rfind("arn:", 0) == 0 && arn.find(":iam::") != std::string::npos &&
+         arn.find(":role/") != std::string::npos;
+}
+
+Result<model::ExpressConfiguration> MergeExpressConfiguration(
+    const model::ExpressConfiguration* base, const ExpressInput& in) {
   model::ExpressConfiguration c = base ? *base : model::ExpressConfiguration{};
   c.deployment_id.clear();
   c.task_definition_arn.clear();
@@ -132,11 +132,11 @@ std::vector<model::ManagedResource> NewManagedResources(const Tenant& t, const s
   add(K::kListenerRule,
       elb + "listener-rule/app/" + lb_name + "/" + lb_id + "/" + listener_id + "/" + Hex(ids, 16));
   add(K::kTargetGroup, elb + "targetgroup/ecs-gateway-tg-" + Hex(ids, 12) + "/" + Hex(ids, 16));
-  add(K::kScalableTarget, "arn:aws:application-autoscaling" + tail + "scalable-target/" +
-                              Hex(ids, 4) + ids.Hex32());
+  add(K::kScalableTarget,
+      "arn:aws:application-autoscaling" + tail + "scalable-target/" + Hex(ids, 4) + ids.Hex32());
   add(K::kScalingPolicy, "arn:aws:autoscaling" + tail + "scalingPolicy:" + ids.Uuid() +
-                             ":resource/ecs/service/" + cluster + "/" + service +
-                             ":policyName/" + service + "-target-tracking");
+                             ":resource/ecs/service/" + cluster + "/" + service + ":policyName/" +
+                             service + "-target-tracking");
   add(K::kMetricAlarm, "arn:aws:cloudwatch" + tail + "alarm:" + service + "-deployment-alarm");
   // A service security group only when the request names none ("create appropriate security
   // groups automatically", ExpressGatewayServiceNetworkConfiguration).

@@ -71,7 +71,8 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   auto svc = NewService(ctx, *c, in);
   if (!svc.ok()) return svc.status();
   storage::ChangeSet changes;
-  const model::Service& slot = InsertService(cs, std::move(svc).value(), std::move(in.tags), changes);
+  const model::Service& slot =
+      InsertService(cs, std::move(svc).value(), std::move(in.tags), changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return &slot;
 }

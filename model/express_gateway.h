@@ -39,8 +39,8 @@ struct WireNames<ExpressScalingMetric> {
 enum class ManagedStatus { kProvisioning, kActive, kDeprovisioning, kDeleted, kFailed };
 template <>
 struct WireNames<ManagedStatus> {
-  static constexpr std::array<std::string_view, 5> kNames = {
-      "PROVISIONING", "ACTIVE", "DEPROVISIONING", "DELETED", "FAILED"};
+  static constexpr std::array<std::string_view, 5> kNames = {"PROVISIONING", "ACTIVE",
+                                                             "DEPROVISIONING", "DELETED", "FAILED"};
 };
 
 // Which member of ECSManagedResources a simulated resource is shown under.
@@ -60,9 +60,12 @@ enum class ManagedKind {
 template <>
 struct WireNames<ManagedKind> {
   static constexpr std::array<std::string_view, 11> kNames = {
-      "loadBalancer", "loadBalancerSecurityGroup", "certificate", "listener",
-      "rule",         "targetGroup",               "scalableTarget", "scalingPolicy",
-      "metricAlarm",  "serviceSecurityGroup",      "logGroup"};
+      "loadBalancer",   "loadBalancerSecurityGroup",
+      "certificate",    "listener",
+      "rule",           "targetGroup",
+      "scalableTarget", "scalingPolicy",
+      "metricAlarm",    "serviceSecurityGroup",
+      "logGroup"};
 };
 
 struct ManagedResource {

@@ -2,6 +2,8 @@
 // resources) and the whole life of one through the control plane on a manual clock — created
 // PROVISIONING, ACTIVE once provisioned, updated through a new deployment, deleted in order
 // (tasks, then resources, then INACTIVE), and the same after a reload.
+#include "control/express_gateway.h"
+
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
@@ -9,7 +11,6 @@
 #include <string>
 
 #include "control/control_plane.h"
-#include "control/express_gateway.h"
 #include "taskdef/normalize.h"
 #include "tests/control/harness.h"
 
@@ -25,9 +26,8 @@ ExpressInput Minimal(const std::string& image = "nginx:1") {
   ExpressInput in;
   in.infrastructure_role_arn = kInfra;
   in.execution_role_arn = kExec;
-  in.primary_container = ExpressContainerInput{image, std::nullopt,
-                                               model::RawJson::FromText(R"({"image":")" + image +
-                                                                        R"("})")};
+  in.primary_container = ExpressContainerInput{
+      image, std::nullopt, model::RawJson::FromText(R"({"image":")" + image + R"("})")};
   return in;
 }
 
@@ -99,9 +99,9 @@ TEST_CASE("Express managed resources: every kind, in its service's ARN format, P
           "[control][express]") {
   IdGenerator ids(5);
   model::ExpressConfiguration config;
-  auto resources = NewManagedResources({"000000000000", "us-east-1"}, "default", "web", config,
-                                       "web-1.ecs.us-east-1.on.aws", "/aws/ecs/default/web", 10, 20,
-                                       ids);
+  auto resources =
+      NewManagedResources({"000000000000", "us-east-1"}, "default", "web", config,
+                          "web-1.ecs.us-east-1.on.aws", "/aws/ecs/default/web", 10, 20, ids);
   REQUIRE(resources.size() == 11);
   for (const auto& m : resources) {
     CHECK(m.status == model::ManagedStatus::kProvisioning);
@@ -110,8 +110,8 @@ TEST_CASE("Express managed resources: every kind, in its service's ARN format, P
   }
   CHECK(resources[0].arn.find("loadbalancer/app/ecs-express-gateway-alb-") != std::string::npos);
   config.security_groups = {"sg-given"};
-  auto without = NewManagedResources({"000000000000", "us-east-1"}, "default", "web", config,
-                                     "d", "", 10, 20, ids);
+  auto without = NewManagedResources({"000000000000", "us-east-1"}, "default", "web", config, "d",
+                                     "", 10, 20, ids);
   CHECK(without.size() == 9);  // no service security group, no log group
 }
 
@@ -125,7 +125,8 @@ TEST_CASE("An Express service provisions, updates and tears down in order on sim
   RequestContext ctx{{"000000000000", "us-east-1"}};
   CreateClusterInput cluster;
   cluster.cluster_name = "default";
-  REQUIRE(cp->CreateCluster(ctx, std::move(cluster)).ok());
+  auto made = cp->CreateCluster(ctx, std::move(cluster));
+  REQUIRE(made.ok());
 
   ExpressInput in = Minimal();
   in.service_name = "web";
