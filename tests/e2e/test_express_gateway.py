@@ -111,7 +111,7 @@ def test_create_provisions_a_fargate_service_and_managed_resources_on_simulated_
     emu, client = express
     clock(emu, "freeze")
     svc = create(client)
-    assert svc["status"] == {"statusCode": "ACTIVE"} or svc["status"]["statusCode"] == "ACTIVE"
+    assert svc["status"]["statusCode"] == "ACTIVE"
     assert svc["serviceName"] == "web" and svc["infrastructureRoleArn"] == INFRA_ROLE
     assert svc["tags"] == [{"key": "team", "value": "web"}]
     [config] = svc["activeConfigurations"]
@@ -159,8 +159,9 @@ def test_create_provisions_a_fargate_service_and_managed_resources_on_simulated_
     described = client.describe_express_gateway_service(serviceArn=svc["serviceArn"],
                                                          include=["TAGS"])["service"]
     assert described["tags"] == [{"key": "team", "value": "web"}]
-    assert described["currentDeployment"] == ecs_svc["deployments"][0].get(
-        "serviceDeploymentArn", described["currentDeployment"])
+    [deployment] = client.list_service_deployments(service="web", cluster="default")[
+        "serviceDeployments"]
+    assert described["currentDeployment"] == deployment["serviceDeploymentArn"]
     assert "tags" not in client.describe_express_gateway_service(
         serviceArn=svc["serviceArn"])["service"]
 
