@@ -1,6 +1,7 @@
 // Service operations and the service-deployment history API: decode -> control -> encode.
 #include "api/decode.h"
 #include "api/encode.h"
+#include "api/express_members.h"
 #include "api/operations.h"
 #include "api/service_members.h"
 #include "control/traffic_split.h"
@@ -414,7 +415,7 @@ void WriteService(JsonWriter& w, const control::ControlPlane& cp, EncodeCache& c
       .Member("propagateTags", model::ToString(s.propagate_tags))
       .Member("enableExecuteCommand", s.enable_execute_command)
       .Member("availabilityZoneRebalancing", model::ToString(s.availability_zone_rebalancing))
-      .Member("resourceManagementType", "CUSTOMER")
+      .Member("resourceManagementType", cp.FindExpressService(s.arn) ? "ECS" : "CUSTOMER")
       .EndObject();
 }
 
@@ -494,6 +495,15 @@ void WriteServiceDeployment(JsonWriter& w, const control::ControlPlane& cp, cons
   w.EndObject().EndObject();
 }
 
+// The configuration an Express service's revision was deployed from (the newest if unknown).
+const model::ExpressConfiguration& ExpressConfigurationOf(const model::ExpressGatewayService& e,
+                                                          const model::Deployment& d) {
+  for (const auto& c : e.configurations) {
+    if (c.deployment_id == d.id) return c;
+  }
+  return e.current();
+}
+
 void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const model::Service& s,
                           const model::Deployment& d) {
   w.StartObject()
@@ -513,6 +523,9 @@ void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const 
     }
   }
   w.EndArray().Member("guardDutyEnabled", false).Key("createdAt").Timestamp(d.created_at);
+  if (const model::ExpressGatewayService* e = cp.FindExpressService(s.arn)) {
+    WriteManagedResources(w, *e, ExpressConfigurationOf(*e, d));
+  }
   w.EndObject();
 }
 
@@ -568,7 +581,9 @@ Result<std::string> ListServices(OpContext& op) {
   in.cluster = op.in.String("cluster").value_or("");
   in.launch_type = ReadWireEnum<model::LaunchType>(op.in, "launchType");
   in.scheduling_strategy = ReadWireEnum<model::SchedulingStrategy>(op.in, "schedulingStrategy");
-  (void)ReadEnum(op.in, "resourceManagementType", {"CUSTOMER", "ECS"});
+  if (auto type = ReadEnum(op.in, "resourceManagementType", {"CUSTOMER", "ECS"})) {
+    in.ecs_managed = *type == "ECS";
+  }
   in.page = {op.in.Int("maxResults"), op.in.String("nextToken")};
   if (!op.in.ok()) return op.in.status();
   auto page = op.control.ListServices(op.ctx, in);

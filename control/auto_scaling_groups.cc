@@ -173,6 +173,7 @@ std::optional<Millis> ControlPlane::NextDue() const {
     }
   }
   if (auto mi = NextManagedInstancesDue(); mi && (!next || *mi < *next)) next = mi;
+  if (auto express = NextExpressDue(); express && (!next || *express < *next)) next = express;
   return next;
 }
 

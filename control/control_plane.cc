@@ -58,6 +58,11 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
     auto& slot = state_.auto_scaling_groups[g.tenant][g.name];
     slot = std::move(g);
   }
+  for (auto& e : snap.express_gateway_services) {
+    see(e.seq);
+    std::string arn = e.service_arn;
+    state_.express_services.insert_or_assign(std::move(arn), std::move(e));
+  }
   for (auto& ci : snap.container_instances) {
     see(ci.seq);
     ClusterState& cs = state_.index.GetCluster(ci.tenant, ci.cluster);
@@ -150,6 +155,9 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
   for (const auto& [tenant, groups] : state_.auto_scaling_groups) {
     if (!keep(tenant)) continue;
     for (const auto& [name, g] : groups) rows.PutAutoScalingGroup(g);
+  }
+  for (const auto& [arn, e] : state_.express_services) {
+    if (keep(e.tenant)) rows.PutExpressGatewayService(e);
   }
   return rows;
 }

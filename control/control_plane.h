@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/status.h"
+#include "control/express_gateway.h"
 #include "control/options.h"
 #include "control/requests.h"
 #include "control/service_scheduler.h"
@@ -289,6 +290,31 @@ class ControlPlane {
   static std::string ServiceDeploymentArn(const model::Service& s, const model::Deployment& d);
   static std::string ServiceRevisionArn(const model::Service& s, const model::Deployment& d);
 
+  // --- Express gateway services (express_gateway.cc; the rules: control/express_gateway.h) ---
+  // What a CreateExpressGatewayService request makes: validated, nothing changed yet. api/
+  // registers the plan's task definition from it (taskdef::NormalizeTaskDefinition).
+  // (Not const: a generated service name takes an id.)
+  Result<ExpressPlan> PlanExpressGatewayService(const RequestContext& ctx, const ExpressInput& in);
+  // The same for an update of the Express service `in.service_arn`: its next revision.
+  Result<ExpressPlan> PlanExpressUpdate(const RequestContext& ctx, const ExpressInput& in);
+  // Registers `spec`, creates the service with its deployment and the simulated managed
+  // resources, in one commit. `managed_log_group`: the container names no log group.
+  Result<const model::ExpressGatewayService*> CreateExpressGatewayService(
+      const RequestContext& ctx, const ExpressPlan& plan, bool managed_log_group,
+      taskdef::TaskDefinitionSpec spec, model::TagList tags);
+  // Registers `spec` and rolls it out through a new deployment of the service.
+  Result<const model::ExpressGatewayService*> UpdateExpressGatewayService(
+      const RequestContext& ctx, const ExpressPlan& plan, taskdef::TaskDefinitionSpec spec);
+  Result<const model::ExpressGatewayService*> DescribeExpressGatewayService(
+      const RequestContext& ctx, const std::string& service_arn) const;
+  // The service drains; its managed resources are deprovisioned once its tasks stopped.
+  Result<const model::ExpressGatewayService*> DeleteExpressGatewayService(
+      const RequestContext& ctx, const std::string& service_arn);
+  // The Express record of a service, or nullptr (an ordinary service).
+  const model::ExpressGatewayService* FindExpressService(const std::string& service_arn) const;
+  // The ECS service an Express service is (nullptr only if its row was lost).
+  const model::Service* ServiceOf(const model::ExpressGatewayService& e) const;
+
   // --- Task sets of EXTERNAL services (task_sets.cc); DescribeTaskSets also on CODE_DEPLOY ---
   Result<TaskSetView> CreateTaskSet(const RequestContext& ctx, TaskSetInput in);
   Status DescribeTaskSets(const RequestContext& ctx, const std::string& cluster,
@@ -387,6 +413,35 @@ class ControlPlane {
                                                const std::string& cluster,
                                                const std::string& service, bool reading) const;
   model::Service& MutableService(const model::Service& svc);
+  // CreateService's parts: a validated new service (the cluster's name rules, quota and
+  // ApplyServiceInput), and putting it in memory and `changes` with its tags.
+  Result<model::Service> NewService(const RequestContext& ctx, const ClusterRef& c,
+                                    const ServiceInput& in);
+  const model::Service& InsertService(ClusterState& cs, model::Service svc, model::TagList tags,
+                                      storage::ChangeSet& changes);
+  // UpdateService's part: `in` applied to `current` (a new deployment when it asks for one);
+  // on error nothing changed.
+  Status ReviseService(const RequestContext& ctx, const ClusterRef& c, model::Service& current,
+                       const ServiceInput& in, storage::ChangeSet& changes);
+  // DeleteService's part: desired count 0, every task told to stop, DRAINING (or INACTIVE).
+  void DrainService(ClusterState& cs, model::Service& svc, Millis now, storage::ChangeSet& changes);
+  // RegisterTaskDefinition's parts: the next revision of the spec's family, validated; and
+  // putting it (with its tags) in the registry and `changes`.
+  Result<TaskDefinitionRecord> NewTaskDefinition(const RequestContext& ctx,
+                                                 taskdef::TaskDefinitionSpec spec);
+  const TaskDefinitionRecord& PutTaskDefinition(TaskDefinitionRecord r,
+                                                storage::ChangeSet& changes);
+  // Express services (express_gateway.cc): the record a request names, for changing it
+  // (ServiceNotFoundException / ServiceNotActiveException as the model lists them).
+  Result<model::ExpressGatewayService*> ActiveExpressService(const RequestContext& ctx,
+                                                             const std::string& service_arn);
+  // The reconciler's part: managed resources whose provisioning or deprovisioning is over move
+  // on; a draining service whose tasks all stopped has its resources deprovisioned, and is
+  // INACTIVE when they are all deleted.
+  void AdvanceExpressServices(Millis now, storage::ChangeSet& changes);
+  std::optional<Millis> NextExpressDue() const;
+  // Takes back a revision put in memory by a request that then failed before its commit.
+  void ForgetTaskDefinition(const Tenant& t, const std::string& arn);
   Result<ClusterRef> ResolveCluster(const RequestContext& ctx, const std::string& identifier,
                                     bool require_active);
   // A fleet's instance type or size, its cluster (created when it asks) and the quota; the cpu

@@ -34,6 +34,9 @@ struct LifecycleConfig {
   // Whether an Auto Scaling group's new instance waits the provider's instanceWarmupPeriod before
   // it joins the cluster (realistic), or joins at once (instant).
   bool instance_warmup = true;
+  // How long an Express service's simulated managed resources (load balancer, listener, target
+  // group, security groups, scaling) take to provision or deprovision (docs/resources.md §14).
+  Millis managed_resources = 1000;
 };
 
 // The server's default: every step the agent takes by itself is immediate, and the server
@@ -45,6 +48,7 @@ inline LifecycleConfig InstantTiming() {
   LifecycleConfig lc;
   lc.provisioning = lc.pending = lc.stopping = lc.deprovisioning = 0;
   lc.instance_warmup = false;
+  lc.managed_resources = 0;
   return lc;
 }
 
@@ -58,6 +62,8 @@ inline LifecycleConfig RealisticTiming() {
   lc.stopping = 5'000;
   lc.deprovisioning = 10'000;
   lc.health_grace = 40'000;
+  // An Application Load Balancer takes minutes to become active [I: an estimate].
+  lc.managed_resources = 180'000;
   // Elastic Load Balancing's target-group defaults (HealthCheckIntervalSeconds 30,
   // UnhealthyThresholdCount 2; a new target needs one passing check, deregistration_delay 300 s).
   lc.target_health = {30'000, 2, 300'000};

@@ -20,6 +20,7 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
     ScaleManagedInstances(now, changes);
   }
   scheduler_.ReconcileServices(now, changes);
+  if (!state_.clock->frozen() || advancing) AdvanceExpressServices(now, changes);
   return Commit(changes);
 }
 
@@ -34,6 +35,8 @@ Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& 
   }
   // Services see every task step due by now first, as in RunDue.
   if (!more) more = !scheduler_.ReconcileServices(now, changes, &out_of_time);
+  // After the services' pass: a draining service whose last task stopped is seen at once.
+  if (!state_.clock->frozen()) AdvanceExpressServices(now, changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return more;
 }

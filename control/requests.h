@@ -359,6 +359,8 @@ struct ListServicesInput {
   std::string cluster;
   std::optional<model::LaunchType> launch_type;
   std::optional<model::SchedulingStrategy> scheduling_strategy;
+  // resourceManagementType: ECS (true, Express services) or CUSTOMER (false); unset = both.
+  std::optional<bool> ecs_managed;
   PageRequest page;
 };
 

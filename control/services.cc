@@ -68,17 +68,29 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
     if (!in.client_token.empty() && in.client_token == existing->client_token) return existing;
     return Status::InvalidParameter("Creation of service was not idempotent.");
   }
+  auto svc = NewService(ctx, *c, in);
+  if (!svc.ok()) return svc.status();
+  storage::ChangeSet changes;
+  const model::Service& slot =
+      InsertService(cs, std::move(svc).value(), std::move(in.tags), changes);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
+Result<model::Service> ControlPlane::NewService(const RequestContext& ctx, const ClusterRef& c,
+                                                const ServiceInput& in) {
+  ClusterState& cs = *c.state;
   ECS_RETURN_IF_ERROR(CheckServiceQuota(cs));
   model::Service svc;
   svc.tenant = ctx.tenant;
-  svc.cluster = c->cluster->name;
+  svc.cluster = c.cluster->name;
   svc.name = in.service;
   svc.arn = ArnPrefix(ctx.tenant) + "service/" + svc.cluster + "/" + svc.name;
   svc.created_at = Now();
   svc.created_by = ctx.principal_arn();
   svc.client_token = in.client_token;
   ECS_RETURN_IF_ERROR(
-      ApplyServiceInput(state_.task_definitions, ctx.tenant, *c->cluster, in, true, &svc).status());
+      ApplyServiceInput(state_.task_definitions, ctx.tenant, *c.cluster, in, true, &svc).status());
   svc.seq = state_.NextSeq();
   // A DAEMON service shows its desired count (one per eligible instance) from the start, not 0
   // until the scheduler's first pass.
@@ -96,14 +108,16 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   } else if (!svc.uses_task_sets()) {
     svc.deployments.push_back(scheduler_.NewDeployment(svc, svc.created_at));
   }
+  return svc;
+}
 
-  storage::ChangeSet changes;
+const model::Service& ControlPlane::InsertService(ClusterState& cs, model::Service svc,
+                                                  model::TagList tags,
+                                                  storage::ChangeSet& changes) {
   changes.PutService(svc);
-  changes.PutTags(svc.arn, in.tags);
-  state_.tags.Set(svc.arn, std::move(in.tags));
-  const model::Service& slot = state_.index.PutService(cs, std::move(svc));
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return &slot;
+  changes.PutTags(svc.arn, tags);
+  state_.tags.Set(svc.arn, std::move(tags));
+  return state_.index.PutService(cs, std::move(svc));
 }
 
 Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& ctx,
@@ -117,9 +131,18 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
   if (current->status != model::ServiceStatus::kActive) {
     return Status(ErrorCode::kServiceNotActiveException, "Service was not ACTIVE.");
   }
-  model::Service next = *current;
+  storage::ChangeSet changes;
+  ECS_RETURN_IF_ERROR(ReviseService(ctx, *c, *current, in, changes));
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return current;
+}
+
+Status ControlPlane::ReviseService(const RequestContext& ctx, const ClusterRef& c,
+                                   model::Service& current, const ServiceInput& in,
+                                   storage::ChangeSet& changes) {
+  model::Service next = current;
   auto new_deployment =
-      ApplyServiceInput(state_.task_definitions, ctx.tenant, *c->cluster, in, false, &next);
+      ApplyServiceInput(state_.task_definitions, ctx.tenant, *c.cluster, in, false, &next);
   if (!new_deployment.ok()) return new_deployment.status();
   const Millis now = Now();
   if (*new_deployment) {
@@ -137,13 +160,11 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
     if (t.status == model::TaskSetStatus::kDraining) continue;
     t.computed_desired_count = scheduler::ComputedDesiredCount(next.desired_count, t.scale);
   }
-  storage::ChangeSet changes;
   changes.PutService(next);
-  *current = std::move(next);
-  c->state->WakeService(*current);
-  ClusterIndex::RecountServices(*c->state);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return current;
+  current = std::move(next);
+  c.state->WakeService(current);
+  ClusterIndex::RecountServices(*c.state);
+  return Status::Ok();
 }
 
 Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& ctx,
@@ -160,10 +181,17 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
   if (!svc->is_daemon() && svc->desired_count > 0 && !force) {
     return Status::InvalidParameter("The service cannot be stopped while it is scaled above 0.");
   }
-  const Millis now = Now();
+  storage::ChangeSet changes;
+  DrainService(cs, *svc, Now(), changes);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return svc;
+}
+
+void ControlPlane::DrainService(ClusterState& cs, model::Service& service, Millis now,
+                                storage::ChangeSet& changes) {
+  model::Service* svc = &service;
   svc->desired_count = 0;
   cs.WakeService(*svc);
-  storage::ChangeSet changes;
   changes.PutTags(svc->arn, {});  // tags go with the service
   state_.tags.Erase(svc->arn);
   // Every task of the service is told to stop; the service stays DRAINING until each one is
@@ -191,8 +219,6 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
   }
   changes.PutService(*svc);
   ClusterIndex::RecountServices(cs);
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return svc;
 }
 
 Status ControlPlane::DescribeServices(const RequestContext& ctx, const std::string& cluster,
@@ -259,7 +285,8 @@ Result<Page> ControlPlane::ListServices(const RequestContext& ctx,
   const std::string scope =
       TenantScope(ctx.tenant, "ListServices") + "|" + (*c)->name + "|" +
       std::string(in.launch_type ? model::ToString(*in.launch_type) : "") + "|" +
-      std::string(in.scheduling_strategy ? model::ToString(*in.scheduling_strategy) : "");
+      std::string(in.scheduling_strategy ? model::ToString(*in.scheduling_strategy) : "") + "|" +
+      (in.ecs_managed ? (*in.ecs_managed ? "ECS" : "CUSTOMER") : "");
   auto after = Cursor(in.page, scope);
   if (!after.ok()) return after.status();
   std::vector<const model::Service*> matching;
@@ -268,6 +295,8 @@ Result<Page> ControlPlane::ListServices(const RequestContext& ctx,
       if (s.status != model::ServiceStatus::kActive || SeqCursor(s.seq) <= *after) continue;
       if (in.launch_type && s.launch_type != in.launch_type) continue;
       if (in.scheduling_strategy && s.scheduling_strategy != *in.scheduling_strategy) continue;
+      // resourceManagementType: ECS manages the Express services' resources.
+      if (in.ecs_managed && (FindExpressService(s.arn) != nullptr) != *in.ecs_managed) continue;
       matching.push_back(&s);
     }
   }

@@ -22,6 +22,7 @@
 #include "control/task_definition_registry.h"
 #include "model/auto_scaling_group.h"
 #include "model/capacity_provider.h"
+#include "model/express_gateway.h"
 #include "model/task_behavior.h"
 #include "scheduler/deployment_checks.h"
 #include "storage/store.h"
@@ -55,6 +56,8 @@ struct State {
   std::map<Tenant, std::map<std::string, model::CapacityProvider>> capacity_providers;
   // Simulated Auto Scaling groups (POST /_emulator/fleets with autoScalingGroup) by tenant, name.
   std::map<Tenant, std::map<std::string, model::AutoScalingGroup>> auto_scaling_groups;
+  // Express gateway services (control/express_gateway.cc) by the ARN of the service they are.
+  std::map<std::string, model::ExpressGatewayService> express_services;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
   std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
@@ -106,6 +109,7 @@ struct State {
     account_settings.clear();
     capacity_providers.clear();
     auto_scaling_groups.clear();
+    express_services.clear();
     failing_task_definitions.clear();
     next_seq = 1;
   }

@@ -60,6 +60,16 @@ Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
 
 Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
     const RequestContext& ctx, taskdef::TaskDefinitionSpec spec) {
+  auto r = NewTaskDefinition(ctx, std::move(spec));
+  if (!r.ok()) return r.status();
+  storage::ChangeSet changes;
+  const TaskDefinitionRecord& slot = PutTaskDefinition(std::move(r).value(), changes);
+  ECS_RETURN_IF_ERROR(Commit(changes));
+  return &slot;
+}
+
+Result<TaskDefinitionRecord> ControlPlane::NewTaskDefinition(const RequestContext& ctx,
+                                                             taskdef::TaskDefinitionSpec spec) {
   const int64_t last = state_.task_definitions.LastRevision(ctx.tenant, spec.family);
   if (last >= kMaxRevisions) {
     return Status(ErrorCode::kLimitExceededException,
@@ -75,16 +85,18 @@ Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
   r.reg.status = TaskDefinitionStatus::kActive;
   r.reg.registered_at = Now();
   r.reg.registered_by = ctx.principal_arn();
-  model::TagList tags = std::move(spec.tags);
   r.spec = std::move(spec);
+  return r;
+}
+
+const TaskDefinitionRecord& ControlPlane::PutTaskDefinition(TaskDefinitionRecord r,
+                                                            storage::ChangeSet& changes) {
+  model::TagList tags = std::move(r.spec.tags);
   // One row, tags included. The family's revision counter is not written: at load it is at least
   // the highest stored revision, and the deletions that could remove that row write it.
-  storage::ChangeSet changes;
   changes.PutTaskDefinition(Stored(r, tags));
   state_.tags.Set(r.reg.arn, std::move(tags));
-  const TaskDefinitionRecord& slot = state_.task_definitions.Put(std::move(r));
-  ECS_RETURN_IF_ERROR(Commit(changes));
-  return &slot;
+  return state_.task_definitions.Put(std::move(r));
 }
 
 Result<const TaskDefinitionRecord*> ControlPlane::DescribeTaskDefinition(

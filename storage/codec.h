@@ -11,6 +11,7 @@
 #include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/express_gateway.h"
 #include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
@@ -44,6 +45,9 @@ Result<model::AutoScalingGroup> DecodeAutoScalingGroup(std::string_view key, std
 std::string EncodeDaemonTaskDefinition(const StoredDaemonTaskDefinition& td);
 Result<StoredDaemonTaskDefinition> DecodeDaemonTaskDefinition(std::string_view key, int64_t seq,
                                                               std::string_view body);
+std::string EncodeExpressGatewayService(const model::ExpressGatewayService& e);
+Result<model::ExpressGatewayService> DecodeExpressGatewayService(std::string_view key,
+                                                                 std::string_view body);
 std::string RevisionCounterKey(const Tenant& t, std::string_view family);
 // (tenant, family) of a revision counter's key; Corrupt when the key is not one.
 Result<std::pair<Tenant, std::string>> DecodeRevisionCounterKey(std::string_view key);

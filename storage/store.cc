@@ -79,6 +79,8 @@ std::string_view KindName(Kind kind) {
       return "auto scaling group";
     case Kind::kDaemonTaskDefinition:
       return "daemon task definition";
+    case Kind::kExpressGatewayService:
+      return "express gateway service";
   }
   return "unknown";
 }
@@ -137,6 +139,11 @@ void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& princip
 
 void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
   rows_.push_back({Kind::kCapacityProvider, cp.arn, cp.seq, EncodeCapacityProvider(cp)});
+}
+
+void ChangeSet::PutExpressGatewayService(const model::ExpressGatewayService& e) {
+  rows_.push_back(
+      {Kind::kExpressGatewayService, e.service_arn, e.seq, EncodeExpressGatewayService(e)});
 }
 
 void ChangeSet::PutAutoScalingGroup(const model::AutoScalingGroup& g) {
@@ -278,6 +285,8 @@ Status AddRow(Snapshot& snap, Kind kind, std::string_view key, int64_t seq, std:
       return take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
     case Kind::kDaemonTaskDefinition:
       return take(DecodeDaemonTaskDefinition(key, seq, body), snap.daemon_task_definitions);
+    case Kind::kExpressGatewayService:
+      return take(DecodeExpressGatewayService(key, body), snap.express_gateway_services);
     case Kind::kTags: {
       auto tags = DecodeTags(key, body);
       if (!tags.ok()) return tags.status();
@@ -324,6 +333,7 @@ void SortByCreation(Snapshot& snap) {
   SortBySeq(snap.capacity_providers);
   SortBySeq(snap.auto_scaling_groups);
   SortBySeq(snap.daemon_task_definitions);
+  SortBySeq(snap.express_gateway_services);
 }
 
 // Room for each kind's rows before the scan, so no vector of decoded resources (a task is over

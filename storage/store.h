@@ -21,6 +21,7 @@
 #include "model/cluster.h"
 #include "model/container_instance.h"
 #include "model/daemon_task_definition.h"
+#include "model/express_gateway.h"
 #include "model/service.h"
 #include "model/tag.h"
 #include "model/task.h"
@@ -44,6 +45,7 @@ enum class Kind : int {
   kCapacityProvider = 10,
   kAutoScalingGroup = 11,
   kDaemonTaskDefinition = 13,
+  kExpressGatewayService = 16,
 };
 std::string_view KindName(Kind kind);  // "cluster", "task", ... for messages
 
@@ -107,6 +109,8 @@ class ChangeSet {
   void PutAutoScalingGroup(const model::AutoScalingGroup& g);
   // Daemon task-definition revisions are never removed (a DELETED one is still described).
   void PutDaemonTaskDefinition(const StoredDaemonTaskDefinition& td);
+  // Express gateway services' own state (their ECS service is a service row), by service ARN.
+  void PutExpressGatewayService(const model::ExpressGatewayService& e);
 
   bool empty() const { return rows_.empty(); }
   const std::vector<Row>& rows() const { return rows_; }
@@ -129,6 +133,9 @@ struct Snapshot {
   std::vector<model::CapacityProvider> capacity_providers;          // in creation order
   std::vector<model::AutoScalingGroup> auto_scaling_groups;         // in creation order
   std::vector<StoredDaemonTaskDefinition> daemon_task_definitions;  // in creation order
+  std::vector<model::CapacityProvider> capacity_providers;             // in creation order
+  std::vector<model::AutoScalingGroup> auto_scaling_groups;            // in creation order
+  std::vector<model::ExpressGatewayService> express_gateway_services;  // in creation order
 };
 
 // Rows -> a Snapshot, as Load reads them: every row decoded by its kind's codec (Corrupt naming
