@@ -11,6 +11,8 @@ a request and not contention: pair it with bench/run for throughput. Scenarios:
   describe_clusters  DescribeClusters of one cluster by name (20 clusters exist)
   register           RegisterTaskDefinition of bench/lua/task_definition.json
   run_task           RunTask count 1 on a 20-instance m5.4xlarge fleet
+  run_task_5000      the same on a 5,000-instance m5.4xlarge fleet (ECS's per-cluster limit):
+                     with run_task, how placement's cost grows with the candidates
   describe_tasks     DescribeTasks of 100 running tasks
   list_tasks         ListTasks of a cluster with 100 tasks (first page)
   service_scale      UpdateService desiredCount 2, then 0, alternately (launch, lifecycle
@@ -28,7 +30,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
-SCENARIOS = ["describe_clusters", "register", "run_task", "describe_tasks", "list_tasks",
+SCENARIOS = ["describe_clusters", "register", "run_task", "run_task_5000", "describe_tasks",
+             "list_tasks",
              "service_scale", "service_scale_lb"]
 
 
@@ -55,7 +58,8 @@ def setup(client, scenario):
         task_definition = json.load(f)
     for i in range(20):
         client.call("CreateCluster", {"clusterName": f"bench-{i}"})
-    client.call(None, {"cluster": "bench-0", "count": 20, "instanceType": "m5.4xlarge"},
+    fleet = 5000 if scenario == "run_task_5000" else 20
+    client.call(None, {"cluster": "bench-0", "count": fleet, "instanceType": "m5.4xlarge"},
                 "/_emulator/fleets")
     client.call("RegisterTaskDefinition", task_definition)
     run = {"cluster": "bench-0", "taskDefinition": "bench-td"}
@@ -79,6 +83,7 @@ def setup(client, scenario):
         "describe_clusters": ("DescribeClusters", {"clusters": ["bench-0"]}),
         "register": ("RegisterTaskDefinition", task_definition),
         "run_task": ("RunTask", {**run, "count": 1}),
+        "run_task_5000": ("RunTask", {**run, "count": 1}),
         "describe_tasks": ("DescribeTasks", {"cluster": "bench-0", "tasks": arns[:100]}),
         "list_tasks": ("ListTasks", {"cluster": "bench-0"}),
     }[scenario]

@@ -3,8 +3,10 @@
 at that size against a small cluster, the reconciler, and restart time.
 
 Starts BINARY on a free port with a fresh --data-dir and --timing instant, then:
-  1. a small cluster (10 instances, 10 services of 1 task): per-call latency of DescribeServices
-     (10 services), ListTasks (a page of 100), RunTask (count 1) and StopTask;
+  1. a small cluster (10 m5.2xlarge instances, 10 services of TASKS_PER_SERVICE tasks, so its services and
+     their events are the same size as the big cluster's and DescribeServices compares like
+     responses): per-call latency of DescribeServices (10 services), ListTasks (a page of 100),
+     RunTask (count 1) and StopTask;
   2. the big cluster: INSTANCES m5.large instances, SERVICES services at desiredCount 0 (RSS),
      then each scaled to TASKS_PER_SERVICE (RSS: the difference is per running task);
   3. the same calls against the big cluster, and the reconciler's slices over an idle window;
@@ -31,6 +33,11 @@ import time
 
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The small cluster: 10 instances and 10 services, each service as large as a big-cluster one.
+SMALL_SERVICES = 10
+# Larger than the big cluster's m5.large so the 200 RunTask calls (drained only afterwards) still
+# fit beside the services' 200 tasks; placement weighs the same 10 candidates either way.
+SMALL_TYPE = "m5.2xlarge"
 
 
 def free_port():
@@ -192,9 +199,9 @@ def main():
 
         # 1. The small cluster.
         s.admin("POST", "/_emulator/fleets", {"cluster": "small", "createCluster": True,
-                                              "count": 10, "instanceType": "m5.large"})
-        small = create_services(s, "small", "small", 10, 1)
-        wait_running(s, "small", 10)
+                                              "count": 10, "instanceType": SMALL_TYPE})
+        small = create_services(s, "small", "small", SMALL_SERVICES, args.tasks_per_service)
+        wait_running(s, "small", SMALL_SERVICES * args.tasks_per_service)
         small_lat = latencies(s, "small", small, args.calls)
 
         # 2. The big cluster: instances, empty services, then their tasks.

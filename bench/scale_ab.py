@@ -5,8 +5,8 @@ seed a database once, then start each binary on a fresh copy of it.
   bench/scale_ab.py seed DIR BIN          5,000 m5.large instances and 5,000 services of 20
                                           tasks (100,000 RUNNING) in cluster "big", into DIR
   bench/scale_ab.py run DIR BIN [CALLS]   copies DIR's database, starts BIN on it (restart time),
-                                          adds cluster "small" (10 instances, 10 services of 1
-                                          task) beside "big", then bench/scale.py's latencies
+                                          adds cluster "small" (10 instances, 10 services of 20
+                                          tasks, like big's) beside "big", then bench/scale.py's latencies
                                           (server mean / client median) on small and on big and
                                           the reconciler's slices over 3 idle seconds
 
@@ -39,9 +39,9 @@ else:
         ms = s.start()
         scale.wait_running(s, "big", 100000)
         time.sleep(3)
-        s.admin("POST", "/_emulator/fleets", {"cluster": "small", "createCluster": True, "count": 10, "instanceType": "m5.large"})
-        small = scale.create_services(s, "small", "small", 10, 1)
-        scale.wait_running(s, "small", 10)
+        s.admin("POST", "/_emulator/fleets", {"cluster": "small", "createCluster": True, "count": 10, "instanceType": scale.SMALL_TYPE})
+        small = scale.create_services(s, "small", "small", scale.SMALL_SERVICES, 20)
+        scale.wait_running(s, "small", scale.SMALL_SERVICES * 20)
         big = [f"svc-{i}" for i in range(5000)]
         sl = scale.latencies(s, "small", small, calls)
         bl = scale.latencies(s, "big", big, calls)

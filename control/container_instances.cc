@@ -8,6 +8,7 @@
 #include "control/control_plane.h"
 #include "control/instance_types.h"
 #include "control/quotas.h"
+#include "model/agent_capabilities.h"
 #include "scheduler/query_language.h"
 
 namespace ecs::control {
@@ -17,57 +18,6 @@ namespace {
 constexpr const char* kDefaultAgentVersion = "1.89.1";
 constexpr const char* kLatestAgentVersion = "1.89.1";
 constexpr const char* kDefaultDockerVersion = "DockerVersion: 25.0.8";
-
-// Agent capabilities a current ECS-optimized Amazon Linux 2023 AMI reports (no values).
-const std::vector<std::string>& Capabilities() {
-  static const std::vector<std::string> kCaps = [] {
-    std::vector<std::string> caps = {
-        "com.amazonaws.ecs.capability.logging-driver.awslogs",
-        "com.amazonaws.ecs.capability.logging-driver.json-file",
-        "com.amazonaws.ecs.capability.logging-driver.syslog",
-        "com.amazonaws.ecs.capability.logging-driver.none",
-        "com.amazonaws.ecs.capability.logging-driver.fluentd",
-        "com.amazonaws.ecs.capability.logging-driver.gelf",
-        "com.amazonaws.ecs.capability.logging-driver.journald",
-        "com.amazonaws.ecs.capability.logging-driver.awsfirelens",
-        "com.amazonaws.ecs.capability.privileged-container",
-        "com.amazonaws.ecs.capability.ecr-auth",
-        "com.amazonaws.ecs.capability.task-iam-role",
-        "com.amazonaws.ecs.capability.task-iam-role-network-host",
-        "ecs.capability.execution-role-awslogs",
-        "ecs.capability.execution-role-ecr-pull",
-        "ecs.capability.task-eni",
-        "ecs.capability.container-health-check",
-        "ecs.capability.secrets.ssm.environment-variables",
-        "ecs.capability.secrets.asm.environment-variables",
-        "ecs.capability.secrets.ssm.bootstrap.log-driver",
-        "ecs.capability.secrets.asm.bootstrap.log-driver",
-        "ecs.capability.container-ordering",
-        "ecs.capability.full-sync",
-        "ecs.capability.efsAuth",
-        "ecs.capability.efs",
-        "ecs.capability.firelens.fluentbit",
-        "ecs.capability.firelens.fluentd",
-        "ecs.capability.firelens.options.config.file",
-        "ecs.capability.firelens.options.config.s3",
-        "ecs.capability.aws-appmesh",
-        "ecs.capability.env-files.s3",
-        "ecs.capability.docker-plugin.local",
-        "ecs.capability.task-cpu-mem-limit",
-        "ecs.capability.increased-task-cpu-limit",
-        "ecs.capability.pid-ipc-namespace-sharing",
-        "ecs.capability.private-registry-authentication.secretsmanager",
-        "ecs.capability.service-connect-v1",
-        "ecs.capability.logging-driver.awsfirelens.log-driver-buffer-limit",
-        "ecs.capability.fault-injection",
-    };
-    for (int v = 17; v <= 44; ++v) {
-      caps.push_back("com.amazonaws.ecs.capability.docker-remote-api.1." + std::to_string(v));
-    }
-    return caps;
-  }();
-  return kCaps;
-}
 
 bool IsBuiltInAttribute(std::string_view name) {
   return name.starts_with("ecs.") || name.starts_with("com.amazonaws.ecs.");
@@ -135,7 +85,7 @@ std::vector<model::Attribute> InstanceAttributes(const RegisterInstanceInput& in
   std::vector<model::Attribute> attrs;
   // Sized up front: ~75 attributes, 72 bytes each, and a doubled vector held 10 KiB per
   // instance where 5.5 KiB is used (bench/scale.py).
-  attrs.reserve(8 + Capabilities().size() + in.attributes.size() +
+  attrs.reserve(8 + model::AgentCapabilities().size() + in.attributes.size() +
                 (existing ? existing->attributes.size() : 0));
   attrs.push_back({"ecs.ami-id", ami});
   attrs.push_back({"ecs.availability-zone", az});
@@ -145,7 +95,7 @@ std::vector<model::Attribute> InstanceAttributes(const RegisterInstanceInput& in
   attrs.push_back({"ecs.cpu-architecture", arch});
   attrs.push_back({"ecs.vpc-id", "vpc-" + RandomHex(ids, 17)});
   attrs.push_back({"ecs.subnet-id", "subnet-" + RandomHex(ids, 17)});
-  for (const auto& cap : Capabilities()) attrs.push_back({cap, std::nullopt});
+  for (const auto& cap : model::AgentCapabilities()) attrs.push_back({cap, std::nullopt});
   if (existing) {
     // Keep custom attributes across re-registration.
     for (const auto& a : existing->attributes) {

@@ -14,12 +14,14 @@
 
 #include "common/clock.h"
 #include "model/container_instance.h"
+#include "scheduler/known_attributes.h"
 
 namespace ecs::scheduler {
 
 // Built-in attribute names the scheduler itself reads.
 inline constexpr std::string_view kAvailabilityZoneAttribute = "ecs.availability-zone";
 inline constexpr std::string_view kExternalCapabilityAttribute = "ecs.capability.external";
+inline constexpr std::string_view kInstanceTypeAttribute = "ecs.instance-type";
 
 // Ports the agent keeps for itself; the caller includes them in reserved_*_ports. 51680 is the
 // agent's own listener on newer AMIs: it is refused as a static port even when not listed.
@@ -60,11 +62,13 @@ struct InstanceView {
 
   // Attribute name -> value; valueless attributes (capabilities) map to nullopt.
   std::map<std::string, std::optional<std::string>, std::less<>> attributes;
-  // Copies of the two attributes the scheduler reads for every instance on every placement: an
-  // attribute-map lookup costs more than all the other per-instance checks together.
+  // Copies of what the scheduler reads for every instance on every placement: an attribute-map
+  // lookup costs more than all the other per-instance checks together.
   // REQUIRES: consistent with `attributes`; SyncHotAttributes() sets them.
-  std::string availability_zone;  // attributes["ecs.availability-zone"]; empty when absent
-  bool external = false;          // attributes contains "ecs.capability.external"
+  std::string availability_zone;       // attributes["ecs.availability-zone"]; empty when absent
+  std::string instance_type;           // attributes["ecs.instance-type"]; empty when absent
+  bool external = false;               // attributes contains "ecs.capability.external"
+  KnownAttributeSet known_attributes;  // bit KnownAttributeId(name) for each name present
   // Task group -> number of this instance's non-STOPPED tasks in it. Zero entries are allowed and
   // mean "none". Used by task:group, distinctInstance and spread.
   std::map<std::string, int64_t, std::less<>> task_group_counts;
@@ -72,14 +76,13 @@ struct InstanceView {
   bool operator==(const InstanceView&) const = default;
 };
 
-// Sets the hot copies (availability_zone, external) from `attributes`. Call after filling or
-// changing the attributes.
-inline void SyncHotAttributes(InstanceView* instance) {
-  auto az = instance->attributes.find(kAvailabilityZoneAttribute);
-  instance->availability_zone =
-      az != instance->attributes.end() && az->second ? *az->second : std::string();
-  instance->external = instance->attributes.contains(kExternalCapabilityAttribute);
-}
+// Sets the hot copies (availability_zone, instance_type, external, known_attributes) from
+// `attributes`. Call after filling or changing the attributes.
+void SyncHotAttributes(InstanceView* instance);
+
+// The value of attribute `name` when it is one of the hot copies and present with a non-empty
+// value; nullptr otherwise (the caller then looks in `attributes`).
+const std::string* HotAttributeValue(const InstanceView& instance, std::string_view name);
 
 // Tasks that the current placement request has already put on an instance but that its
 // InstanceView does not show yet. The query language needs them so that `runningTasksCount` and

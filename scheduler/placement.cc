@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "scheduler/known_attributes.h"
 #include "scheduler/tie_break.h"
 
 namespace ecs::scheduler {
@@ -100,8 +101,13 @@ bool PortsFit(const PortView& p, const std::vector<int32_t>& statics, int32_t dy
     }
   }
   if (dynamic_count > 0) {
+    // Every listed port, in the range or not, bounds the busy ones from above: when even that
+    // leaves room (practically always: the range is 16k wide), no list needs reading.
+    const auto listed = static_cast<int64_t>(p.reserved.size() + p.dynamic.size() + p.added.size() +
+                                             statics.size());
+    if (kDynamicRangeSize - listed >= dynamic_count) return true;
     // Counting without de-duplication over-estimates the busy ports, so when that cheap count
-    // says "full" (practically never: the range is 16k wide) recount exactly.
+    // says "full" recount exactly.
     int64_t busy = 0;
     for (const auto* list : {&p.reserved, &p.dynamic, &p.added, &statics}) {
       busy += std::count_if(list->begin(), list->end(), InDynamicRange);
@@ -185,6 +191,12 @@ class PlacementRun {
         std::any_of(request.constraints.begin(), request.constraints.end(), [](const auto& c) {
           return c.type == PlacementConstraint::Type::kDistinctInstance;
         });
+    SplitRequiredAttributes();
+    memo_.resize(request.constraints.size());
+    for (size_t i = 0; i < request.constraints.size(); ++i) {
+      memo_[i].usable = request.constraints[i].type == PlacementConstraint::Type::kMemberOf &&
+                        ReadsOnlyZoneAndType(request.constraints[i].expression);
+    }
     BuildPool(instances);
     if (trace_) TraceInstances(instances);
   }
@@ -207,6 +219,19 @@ class PlacementRun {
   }
 
  private:
+  // Valueless requirements on names the known-attribute table holds become one mask test per
+  // candidate (scheduler/known_attributes.h); the rest keep the map lookup.
+  void SplitRequiredAttributes() {
+    for (const RequiredAttribute& required : demand_.required_attributes) {
+      const int id = required.value ? -1 : KnownAttributeId(required.name);
+      if (id >= 0) {
+        required_known_.set(static_cast<size_t>(id));
+      } else {
+        required_by_name_.push_back(&required);
+      }
+    }
+  }
+
   void BuildPool(std::span<const InstanceView* const> instances) {
     pool_.reserve(instances.size());
     for (size_t i = 0; i < instances.size(); ++i) {
@@ -289,10 +314,11 @@ class PlacementRun {
   int Evaluate(const Candidate& c) const {
     const InstanceView& v = *c.view;
     if (!v.agent_connected) return kStageAgent;
-    for (const RequiredAttribute& required : demand_.required_attributes) {
-      auto it = v.attributes.find(required.name);
+    if ((v.known_attributes & required_known_) != required_known_) return kStageAttribute;
+    for (const RequiredAttribute* required : required_by_name_) {
+      auto it = v.attributes.find(required->name);
       if (it == v.attributes.end()) return kStageAttribute;
-      if (required.value && it->second != required.value) return kStageAttribute;
+      if (required->value && it->second != required->value) return kStageAttribute;
     }
     if (demand_.awsvpc && !demand_.subnet_availability_zones.empty() && !InSubnetZone(v)) {
       return kStageLocation;
@@ -317,11 +343,31 @@ class PlacementRun {
       if (constraint.type == PlacementConstraint::Type::kDistinctInstance) {
         ok = c.group_count == 0 && c.added_tasks == 0;
       } else {
-        ok = Matches(constraint.expression, v, PendingTasks{c.added_tasks, demand_.group});
+        ok = MatchesMemberOf(i, v, PendingTasks{c.added_tasks, demand_.group});
       }
       if (!ok) return kFirstConstraint + static_cast<int>(i);
     }
     return kPassed;
+  }
+
+  // memberOf constraint i on `v`. An expression that reads only the zone and the instance type
+  // (the common `attribute:ecs.instance-type =~ t2.*`) is evaluated once per distinct pair: a
+  // fleet of thousands has a handful, and evaluating it per candidate was a third of a RunTask's
+  // instructions at 5,000 instances (bench/RESULTS.md, 2026-12-06).
+  bool MatchesMemberOf(size_t i, const InstanceView& v, const PendingTasks& pending) const {
+    const Expression& expression = request_.constraints[i].expression;
+    if (!memo_[i].usable || v.availability_zone.empty() || v.instance_type.empty()) {
+      return Matches(expression, v, pending);
+    }
+    std::vector<MemoEntry>& entries = memo_[i].entries;
+    for (const MemoEntry& e : entries) {
+      if (e.zone == v.availability_zone && e.type == v.instance_type) return e.matches;
+    }
+    const bool matches = Matches(expression, v, pending);
+    if (entries.size() < kMaxMemoEntries) {
+      entries.push_back({v.availability_zone, v.instance_type, matches});
+    }
+    return matches;
   }
 
   bool InSubnetZone(const InstanceView& v) const {
@@ -631,6 +677,21 @@ class PlacementRun {
   std::vector<PlacementStrategy> strategies_;
   std::mt19937_64 rng_;
   bool needs_group_count_ = false;
+  KnownAttributeSet required_known_;
+  // Per constraint: memberOf answers by (zone, instance type), when the expression reads only
+  // those. Views outlive the run, so the entries borrow their strings.
+  struct MemoEntry {
+    std::string_view zone;
+    std::string_view type;
+    bool matches = false;
+  };
+  struct Memo {
+    bool usable = false;
+    std::vector<MemoEntry> entries;
+  };
+  static constexpr size_t kMaxMemoEntries = 64;  // past this many pairs, evaluate each time
+  mutable std::vector<Memo> memo_;
+  std::vector<const RequiredAttribute*> required_by_name_;
   std::vector<Candidate> pool_;
   std::vector<SpreadBuckets> buckets_;  // indexed like strategies_; empty unless spread attribute
   PlacementTrace* trace_ = nullptr;     // null: nothing is traced

@@ -1,6 +1,7 @@
 // Evaluation of a parsed cluster query against one instance (docs/scheduling.md §5.2). Runs once
 // per candidate instance per placement, so it allocates nothing: literals were converted by the
 // parser, and instance data is compared in place.
+#include <algorithm>
 #include <string_view>
 
 #include "scheduler/query_language.h"
@@ -77,6 +78,14 @@ bool CompareString(const QueryComparison& c, std::string_view text) {
 }
 
 bool EvalAttribute(const QueryComparison& c, const InstanceView& instance) {
+  const bool presence_only = c.op == QueryOperator::kExists || c.op == QueryOperator::kNotExists;
+  if (!presence_only) {
+    // The zone and the instance type are what memberOf expressions name most; their hot copies
+    // spare the attribute-map lookup on every candidate.
+    if (const std::string* hot = HotAttributeValue(instance, c.attribute)) {
+      return CompareString(c, *hot);
+    }
+  }
   auto it = instance.attributes.find(c.attribute);
   const bool present = it != instance.attributes.end();
   if (c.op == QueryOperator::kExists) return present;
@@ -163,6 +172,17 @@ bool Matches(const Expression& expression, const InstanceView& instance,
              const PendingTasks& pending) {
   if (expression.empty()) return true;
   return EvalNode(expression, expression.root(), instance, pending);
+}
+
+bool ReadsOnlyZoneAndType(const Expression& expression) {
+  if (expression.empty()) return false;
+  return std::all_of(
+      expression.comparisons().begin(), expression.comparisons().end(),
+      [](const QueryComparison& c) {
+        return c.subject == QuerySubject::kAttribute && c.op != QueryOperator::kExists &&
+               c.op != QueryOperator::kNotExists &&
+               (c.attribute == kAvailabilityZoneAttribute || c.attribute == kInstanceTypeAttribute);
+      });
 }
 
 }  // namespace ecs::scheduler

@@ -119,4 +119,10 @@ Result<Expression> ParseQuery(std::string_view text);
 bool Matches(const Expression& expression, const InstanceView& instance,
              const PendingTasks& pending = {});
 
+// Whether `expression` reads nothing but the instance's zone and instance type, through values
+// (not `exists`): then two instances with the same non-empty hot copies of both
+// (InstanceView::availability_zone, instance_type) get the same answer, and placement evaluates
+// it once per distinct pair instead of once per candidate.
+bool ReadsOnlyZoneAndType(const Expression& expression);
+
 }  // namespace ecs::scheduler

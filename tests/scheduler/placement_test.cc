@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/known_attributes.h"
+
 namespace ecs::scheduler {
 namespace {
 
@@ -264,6 +266,7 @@ TEST_CASE("requiresAttributes: presence, and value when given", "[placement]") {
   instances[1].attributes.emplace("com.amazonaws.ecs.capability.docker-remote-api.1.19",
                                   std::nullopt);
   instances[1].attributes.emplace("stack", "prod");
+  SyncHotAttributes(&instances[1]);
   PlacementRequest r = Request(1, 1, 2);
   r.demand.required_attributes = {{"com.amazonaws.ecs.capability.docker-remote-api.1.19", {}}};
   CHECK(Chosen(Place(instances, r)) == Strings{"b", "b"});
@@ -271,6 +274,40 @@ TEST_CASE("requiresAttributes: presence, and value when given", "[placement]") {
   CHECK(Chosen(Place(instances, r))[0] == "!ATTRIBUTE");
   r.demand.required_attributes = {{"stack", "prod"}};
   CHECK(Chosen(Place(instances, r))[0] == "b");
+}
+
+TEST_CASE("requiresAttributes on the agent's capabilities: the known-name mask and the map agree",
+          "[placement]") {
+  // Valueless requirements on known names are a mask test (scheduler/known_attributes.h), the
+  // rest a map lookup; an instance must pass both, whichever names it lacks.
+  const std::string known = "com.amazonaws.ecs.capability.docker-remote-api.1.19";
+  const std::string also_known = "ecs.capability.task-eni";
+  REQUIRE(KnownAttributeId(known) >= 0);
+  REQUIRE(KnownAttributeId(also_known) >= 0);
+  REQUIRE(KnownAttributeId("stack") < 0);
+  std::vector<InstanceView> instances = {Instance("a"), Instance("b"), Instance("c")};
+  instances[0].attributes.emplace(known, std::nullopt);  // lacks also_known and stack
+  instances[1].attributes.emplace(known, std::nullopt);
+  instances[1].attributes.emplace(also_known, std::nullopt);  // lacks stack
+  instances[2].attributes.emplace(known, std::nullopt);
+  instances[2].attributes.emplace(also_known, std::nullopt);
+  instances[2].attributes.emplace("stack", "prod");
+  for (InstanceView& v : instances) SyncHotAttributes(&v);
+  PlacementRequest r = Request(1, 1, 1);
+  r.demand.required_attributes = {{known, {}}};
+  CHECK(Chosen(Place(instances, r)) != Strings{"!ATTRIBUTE"});
+  r.demand.required_attributes = {{known, {}}, {also_known, {}}};
+  CHECK(Chosen(Place(instances, r)) != Strings{"a"});
+  r.demand.required_attributes = {{also_known, {}}, {"stack", {}}, {known, {}}};
+  CHECK(Chosen(Place(instances, r)) == Strings{"c"});
+  // A known name required with a value is compared by value, not just presence.
+  r.demand.required_attributes = {{known, "1"}};
+  CHECK(Chosen(Place(instances, r)) == Strings{"!ATTRIBUTE"});
+  // Removing the capability and syncing again takes the instance out.
+  instances[2].attributes.erase(also_known);
+  SyncHotAttributes(&instances[2]);
+  r.demand.required_attributes = {{also_known, {}}, {"stack", {}}};
+  CHECK(Chosen(Place(instances, r)) == Strings{"!ATTRIBUTE"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +328,7 @@ TEST_CASE("the failure reported is the closest instance's, in pipeline order",
   InstanceView member = Instance("6-member");
   member.attributes.emplace("needed", "x");
   member.attributes["ecs.instance-type"] = "m5.large";
+  SyncHotAttributes(&member);
 
   PlacementRequest r = Request();
   r.demand.required_attributes = {{"needed", {}}};
@@ -367,6 +405,7 @@ TEST_CASE("memberOf restricts the candidates and sees earlier tasks of the reque
           "[placement][constraints]") {
   std::vector<InstanceView> instances = {Instance("a"), Instance("b"), Instance("c")};
   instances[2].attributes["ecs.instance-type"] = "m5.large";
+  SyncHotAttributes(&instances[2]);
 
   PlacementRequest r = Request(1, 1, 4);
   r.constraints = {MemberOf("attribute:ecs.instance-type =~ t2.*")};
@@ -394,6 +433,7 @@ TEST_CASE("constraints are ANDed and a later constraint failing is closer",
   std::vector<InstanceView> instances = {Instance("a"), Instance("b")};
   instances[0].task_group_counts = {{"family:web", 1}};       // fails distinctInstance (2nd)
   instances[1].attributes["ecs.instance-type"] = "m5.large";  // fails memberOf (1st)
+  SyncHotAttributes(&instances[1]);
   PlacementRequest r = Request();
   r.constraints = {MemberOf("attribute:ecs.instance-type == t2.micro"),
                    PlacementConstraint::DistinctInstance()};

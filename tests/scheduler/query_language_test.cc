@@ -29,6 +29,7 @@ InstanceView FixtureInstance() {
       {"ecs.capability.privileged-container", std::nullopt},
   };
   v.task_group_counts = {{"service:web", 1}, {"family:batch", 1}, {"service:gone", 0}};
+  SyncHotAttributes(&v);
   return v;
 }
 
@@ -503,6 +504,33 @@ TEST_CASE("a pattern whose program exceeds the memory bound is refused", "[query
   Result<Expression> e = ParseQuery(big);
   REQUIRE_FALSE(e.ok());
   CHECK_THAT(e.status().message(), Catch::Contains("pattern too large"));
+}
+
+TEST_CASE("which expressions placement may answer once per zone and instance type",
+          "[query][eval]") {
+  auto reads_only = [](std::string_view text) {
+    Result<Expression> e = ParseQuery(text);
+    REQUIRE(e.ok());
+    return ReadsOnlyZoneAndType(*e);
+  };
+  CHECK(reads_only("attribute:ecs.instance-type =~ t2.*"));
+  CHECK(
+      reads_only("attribute:ecs.availability-zone in [us-east-1a, us-east-1b] and "
+                 "not(attribute:ecs.instance-type == t2.micro)"));
+  CHECK_FALSE(reads_only("attribute:ecs.instance-type exists"));  // presence: the map's answer
+  CHECK_FALSE(reads_only("attribute:ecs.instance-type =~ t2.* and attribute:stack == prod"));
+  CHECK_FALSE(reads_only("attribute:ecs.instance-type =~ t2.* or runningTasksCount == 0"));
+  CHECK_FALSE(reads_only("task:group == service:web"));
+  CHECK_FALSE(ReadsOnlyZoneAndType(Expression()));
+
+  // The hot copy answers exactly what the map would, and stays exact after a sync.
+  InstanceView v = FixtureInstance();
+  Result<Expression> t2 = ParseQuery("attribute:ecs.instance-type =~ t2.*");
+  REQUIRE(t2.ok());
+  CHECK(Matches(*t2, v));
+  v.attributes["ecs.instance-type"] = "m5.large";
+  SyncHotAttributes(&v);
+  CHECK_FALSE(Matches(*t2, v));
 }
 
 }  // namespace
