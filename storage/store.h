@@ -130,11 +130,9 @@ struct Snapshot {
   std::vector<StoredTaskDefinition> task_definitions;                   // in creation order
   std::map<std::pair<Tenant, std::string>, int64_t> revision_counters;  // (tenant, family)
   std::vector<StoredAccountSetting> account_settings;
-  std::vector<model::CapacityProvider> capacity_providers;          // in creation order
-  std::vector<model::AutoScalingGroup> auto_scaling_groups;         // in creation order
-  std::vector<StoredDaemonTaskDefinition> daemon_task_definitions;  // in creation order
   std::vector<model::CapacityProvider> capacity_providers;             // in creation order
   std::vector<model::AutoScalingGroup> auto_scaling_groups;            // in creation order
+  std::vector<StoredDaemonTaskDefinition> daemon_task_definitions;     // in creation order
   std::vector<model::ExpressGatewayService> express_gateway_services;  // in creation order
 };
 
