@@ -73,6 +73,14 @@ void NormalizeDaemonTaskDefinitionRequest(const rapidjson::Value& body, Precompu
 Result<std::string> DescribeDaemonTaskDefinition(OpContext& op);
 Result<std::string> DeleteDaemonTaskDefinition(OpContext& op);
 Result<std::string> ListDaemonTaskDefinitions(OpContext& op);
+Result<std::string> CreateDaemon(OpContext& op);
+Result<std::string> UpdateDaemon(OpContext& op);
+Result<std::string> DeleteDaemon(OpContext& op);
+Result<std::string> DescribeDaemon(OpContext& op);
+Result<std::string> ListDaemons(OpContext& op);
+Result<std::string> DescribeDaemonDeployments(OpContext& op);
+Result<std::string> ListDaemonDeployments(OpContext& op);
+Result<std::string> DescribeDaemonRevisions(OpContext& op);
 Result<std::string> RegisterContainerInstance(OpContext& op);
 Result<std::string> DeregisterContainerInstance(OpContext& op);
 Result<std::string> DescribeContainerInstances(OpContext& op);

@@ -154,7 +154,7 @@ Result<std::string> ListTasks(OpContext& op) {
       ReadEnum(op.in, "desiredStatus", {"RUNNING", "PENDING", "STOPPED"}).value_or("RUNNING");
   in.desired_status = model::Parse<model::DesiredStatus>(desired);
   in.launch_type = ReadWireEnum<model::LaunchType>(op.in, "launchType");
-  (void)op.in.String("daemonName");
+  in.daemon_name = op.in.String("daemonName").value_or("");
   in.max_results = op.in.Int("maxResults");
   in.next_token = op.in.String("nextToken");
   if (!op.in.ok()) return op.in.status();

@@ -25,7 +25,8 @@ Status Invalid(std::string message) { return Status::InvalidParameter(std::move(
 // format ("<id>"). Task sets always name one.
 std::string_view ClusterOf(ArnResource type, std::string_view resource) {
   if (type != ArnResource::kContainerInstance && type != ArnResource::kService &&
-      type != ArnResource::kTask && type != ArnResource::kTaskSet) {
+      type != ArnResource::kTask && type != ArnResource::kTaskSet && type != ArnResource::kDaemon &&
+      type != ArnResource::kDaemonDeployment && type != ArnResource::kDaemonRevision) {
     return {};
   }
   const size_t slash = resource.find('/');
@@ -33,7 +34,8 @@ std::string_view ClusterOf(ArnResource type, std::string_view resource) {
 }
 
 // Segments after the type: 1 for cluster, capacity provider and task definition; 1 or 2 for
-// container instances, services and tasks; 3 for task sets. None may be empty.
+// container instances, services and tasks; 2 for daemons; 3 for task sets and daemon deployments
+// and revisions. None may be empty.
 bool WellFormedResource(ArnResource type, std::string_view resource) {
   size_t segments = 1;
   size_t start = 0;
@@ -54,7 +56,11 @@ bool WellFormedResource(ArnResource type, std::string_view resource) {
     case ArnResource::kService:
     case ArnResource::kTask:
       return segments <= 2;
+    case ArnResource::kDaemon:
+      return segments == 2;
     case ArnResource::kTaskSet:
+    case ArnResource::kDaemonDeployment:
+    case ArnResource::kDaemonRevision:
       return segments == 3;
   }
   return false;
@@ -80,6 +86,12 @@ std::string_view ArnResourceType(ArnResource type) {
       return "task-set";
     case ArnResource::kDaemonTaskDefinition:
       return "daemon-task-definition";
+    case ArnResource::kDaemon:
+      return "daemon";
+    case ArnResource::kDaemonDeployment:
+      return "daemon-deployment";
+    case ArnResource::kDaemonRevision:
+      return "daemon-revision";
   }
   return "";
 }

@@ -28,6 +28,9 @@ enum class ArnResource {
   kCapacityProvider,      // capacity-provider/<name>
   kTaskSet,               // task-set/<cluster>/<service>/<id>
   kDaemonTaskDefinition,  // daemon-task-definition/<family>:<revision>
+  kDaemon,                // daemon/<cluster>/<name>
+  kDaemonDeployment,      // daemon-deployment/<cluster>/<daemon>/<id>
+  kDaemonRevision,        // daemon-revision/<cluster>/<daemon>/<id>
 };
 
 // "cluster", "task-definition", ... as ARNs spell the type.

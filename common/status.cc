@@ -24,6 +24,10 @@ std::string_view ErrorTypeName(ErrorCode code) {
       return "ClusterContainsTasksException";
     case ErrorCode::kClusterNotFoundException:
       return "ClusterNotFoundException";
+    case ErrorCode::kDaemonNotActiveException:
+      return "DaemonNotActiveException";
+    case ErrorCode::kDaemonNotFoundException:
+      return "DaemonNotFoundException";
     case ErrorCode::kConflictException:
       return "ConflictException";
     case ErrorCode::kInvalidParameterException:

@@ -25,6 +25,8 @@ enum class ErrorCode {
   kClusterContainsTasksException,
   kClusterNotFoundException,
   kConflictException,
+  kDaemonNotActiveException,
+  kDaemonNotFoundException,
   kInvalidParameterException,
   kLimitExceededException,
   kMissingVersionException,

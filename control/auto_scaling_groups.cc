@@ -174,6 +174,7 @@ std::optional<Millis> ControlPlane::NextDue() const {
   }
   if (auto mi = NextManagedInstancesDue(); mi && (!next || *mi < *next)) next = mi;
   if (auto express = NextExpressDue(); express && (!next || *express < *next)) next = express;
+  if (auto daemon = NextDaemonDue(); daemon && (!next || *daemon < *next)) next = daemon;
   return next;
 }
 

@@ -58,6 +58,11 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
     auto& slot = state_.auto_scaling_groups[g.tenant][g.name];
     slot = std::move(g);
   }
+  for (auto& d : snap.daemons) {
+    see(d.seq);
+    std::string arn = d.arn;
+    state_.daemons.insert_or_assign(std::move(arn), std::move(d));
+  }
   for (auto& e : snap.express_gateway_services) {
     see(e.seq);
     std::string arn = e.service_arn;
@@ -158,6 +163,9 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
   }
   for (const auto& [arn, e] : state_.express_services) {
     if (keep(e.tenant)) rows.PutExpressGatewayService(e);
+  }
+  for (const auto& [arn, d] : state_.daemons) {
+    if (keep(d.tenant)) rows.PutDaemon(d);
   }
   return rows;
 }

@@ -375,6 +375,30 @@ class ControlPlane {
   Result<DaemonTaskDefinitionPage> ListDaemonTaskDefinitions(
       const RequestContext& ctx, const ListDaemonTaskDefinitionsInput& in) const;
 
+  // --- Daemons (daemons.cc; the rollout: daemon_rollout.cc, scheduler/daemon_rollout.h) ---
+  // Each of Create, Update and Delete makes a deployment (Delete's has no target revision).
+  Result<const model::Daemon*> CreateDaemon(const RequestContext& ctx, const DaemonInput& in);
+  Result<const model::Daemon*> UpdateDaemon(const RequestContext& ctx, const DaemonInput& in);
+  Result<const model::Daemon*> DeleteDaemon(const RequestContext& ctx, const std::string& arn);
+  // Not a deleted one: DaemonNotFoundException.
+  Result<const model::Daemon*> DescribeDaemon(const RequestContext& ctx,
+                                              const std::string& arn) const;
+  Result<std::vector<const model::Daemon*>> ListDaemons(const RequestContext& ctx,
+                                                        const ListDaemonsInput& in,
+                                                        std::optional<std::string>* next) const;
+  Status DescribeDaemonDeployments(const RequestContext& ctx, const std::vector<std::string>& arns,
+                                   std::vector<DaemonDeploymentRef>* found,
+                                   std::vector<DescribeFailure>* failures) const;
+  Result<std::vector<DaemonDeploymentRef>> ListDaemonDeployments(
+      const RequestContext& ctx, const ListDaemonDeploymentsInput& in,
+      std::optional<std::string>* next) const;
+  Status DescribeDaemonRevisions(const RequestContext& ctx, const std::vector<std::string>& arns,
+                                 std::vector<DaemonRevisionRef>* found,
+                                 std::vector<DescribeFailure>* failures) const;
+  // What a revision's daemon tasks run on now, by provider (ARNs).
+  DaemonRevisionCounts CountDaemonRevision(const model::Daemon& d,
+                                           const std::string& revision_arn) const;
+
   // --- Tags (tags.cc); generic over every taggable resource type ---
   Status TagResource(const RequestContext& ctx, const std::string& arn, const model::TagList& tags);
   Status UntagResource(const RequestContext& ctx, const std::string& arn,
@@ -471,6 +495,16 @@ class ControlPlane {
                                storage::ChangeSet& changes);
   void RetireIdleManagedInstances(ClusterState& cs, model::CapacityProvider& cp, Millis now,
                                   storage::ChangeSet& changes);
+  // Launches one instance of `type` in `zone` for `cp` (it joins after the launch delay); its
+  // EC2 instance id.
+  std::string LaunchManagedInstance(model::CapacityProvider& cp, const std::string& type,
+                                    const std::string& zone, Millis now);
+  // The cheapest type `cp` may launch that fits `need`; `fallback` when none does.
+  std::string ManagedInstanceTypeFor(const model::CapacityProvider& cp,
+                                     scheduler::WaitingDemand need,
+                                     const std::string& fallback) const;
+  // What the daemons running on `cp`'s instances reserve on each (daemon_scheduler.cc).
+  scheduler::WaitingDemand DaemonDemandOn(const model::CapacityProvider& cp) const;
   RegisterInstanceInput ManagedInstanceInput(const model::CapacityProvider& cp,
                                              const model::LaunchingInstance& l) const;
   std::optional<Millis> NextManagedInstancesDue() const;
@@ -496,6 +530,29 @@ class ControlPlane {
   const model::ContainerInstance& AddInstance(const RequestContext& ctx, ClusterState& cs,
                                               const RegisterInstanceInput& in, Millis now,
                                               storage::ChangeSet& changes);
+  // Daemons (daemons.cc, daemon_rollout.cc).
+  Result<model::Daemon*> ChangeableDaemon(const RequestContext& ctx, const std::string& arn);
+  Result<model::DaemonRevision> NewDaemonRevision(const RequestContext& ctx,
+                                                  const model::Daemon& d, const DaemonInput& in,
+                                                  const model::DaemonRevision* base);
+  // A new deployment of `d` to `target_revision` ("" for a delete), the latest one STOPPED when
+  // it had not finished.
+  void StartDaemonDeployment(model::Daemon& d, const std::string& target_revision,
+                             const model::DaemonDeploymentConfig& config, Millis now);
+  // The reconciler's part: every daemon's rollout moved on as far as it goes now.
+  void AdvanceDaemons(Millis now, storage::ChangeSet& changes);
+  bool AdvanceDaemon(model::Daemon& d, ClusterState& cs, Millis now, storage::ChangeSet& changes);
+  // Drains `ci` and launches its replacement (same type and zone) in its provider.
+  void ReplaceDaemonInstance(model::Daemon& d, ClusterState& cs, model::ContainerInstance& ci,
+                             Millis now, storage::ChangeSet& changes);
+  Status StartDaemonTask(model::Daemon& d, ClusterState& cs, const model::ContainerInstance& ci,
+                         storage::ChangeSet& changes);
+  // Instances the daemon drained that no service task runs on any more are deregistered.
+  void FinishDaemonDrains(model::Daemon& d, ClusterState& cs, Millis now,
+                          storage::ChangeSet& changes);
+  // Alarms and the circuit breaker: a rollback started (or the deployment stopped).
+  void CheckDaemonDeploymentHealth(model::Daemon& d, int64_t instances, Millis now);
+  std::optional<Millis> NextDaemonDue() const;
   // The instance leaves the cluster (INACTIVE) and the tasks on it stop with `reason`.
   void TerminateInstance(ClusterState& cs, model::ContainerInstance& ci, const std::string& reason,
                          Millis now, storage::ChangeSet& changes);

@@ -231,9 +231,40 @@ Result<DaemonTaskDefinitionPage> ControlPlane::ListDaemonTaskDefinitions(
   return page;
 }
 
-bool DaemonTaskDefinitionInUse(const State& /*state*/, const Tenant& /*t*/,
-                               const std::string& /*arn*/) {
-  return false;  // no daemons yet (Phase A): see the header
+bool DaemonTaskDefinitionInUse(const State& state, const Tenant& t, const std::string& arn) {
+  for (const auto& [daemon_arn, d] : state.daemons) {
+    if (d.tenant != t || d.deleted) continue;
+    const model::DaemonRevision* target = d.FindRevision(d.latest().EffectiveTarget());
+    if (target && target->task_definition_arn == arn) return true;
+    const ClusterState* cs = state.index.FindCluster(t, d.cluster);
+    if (!cs) continue;
+    const std::string group = d.task_group();
+    for (const auto& [id, task] : cs->tasks) {
+      if (!task.is_stopped() && task.group == group && task.task_definition_arn == arn) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void ReleaseDaemonTaskDefinitions(State& state, const Tenant& t, storage::ChangeSet& changes) {
+  const auto* families = state.daemon_task_definitions.FamiliesOf(t);
+  if (!families) return;
+  std::vector<DaemonTaskDefinitionRecord> released;
+  for (const auto& [family, revisions] : *families) {
+    for (const auto& [revision, r] : revisions) {
+      if (r.reg.status == DaemonTaskDefinitionStatus::kDeleteInProgress &&
+          !DaemonTaskDefinitionInUse(state, t, r.reg.arn)) {
+        released.push_back(r);
+      }
+    }
+  }
+  for (auto& r : released) {
+    r.reg.status = DaemonTaskDefinitionStatus::kDeleted;
+    changes.PutDaemonTaskDefinition(Stored(r));
+    state.daemon_task_definitions.Put(std::move(r));
+  }
 }
 
 }  // namespace ecs::control

@@ -233,8 +233,14 @@ bool ControlPlane::ScaleManagedInstancesOf(model::CapacityProvider& cp, Millis n
   if (cs) RetireIdleManagedInstances(*cs, cp, now, changes);
   if (!cs || Deleting(cp)) return mi != before;
   // Scale-out: what the waiting tasks need beyond the instances already launching.
-  const std::vector<scheduler::WaitingDemand> waiting = WaitingFor(cp, cs);
+  std::vector<scheduler::WaitingDemand> waiting = WaitingFor(cp, cs);
   if (waiting.empty()) return mi != before;
+  // Each new instance also runs the daemons of the provider, started before any other task.
+  const scheduler::WaitingDemand daemons = DaemonDemandOn(cp);
+  for (auto& w : waiting) {
+    w.cpu += daemons.cpu;
+    w.memory += daemons.memory;
+  }
   std::vector<scheduler::WaitingDemand> launching;
   std::vector<scheduler::GroupMember> members;  // for the zone spread
   for (const auto& l : mi.launching) {
@@ -253,14 +259,30 @@ bool ControlPlane::ScaleManagedInstancesOf(model::CapacityProvider& cp, Millis n
   region_zones.reserve(state_.options.az_suffixes.size());
   for (const auto& s : state_.options.az_suffixes) region_zones.push_back(cp.tenant.region + s);
   const std::vector<std::string> zones = ZonesOf(cp, region_zones);
-  const Millis join_at = now + (state_.options.lifecycle.instance_warmup ? kLaunchDelay : 0);
   for (const std::string& type : scheduler::PlanInstanceLaunches(waiting, launching, allowed)) {
-    model::LaunchingInstance l{"i-" + state_.ids.Hex32().substr(0, 17),
-                               scheduler::LeastUsedZone(zones, members), now, join_at, type};
-    members.push_back({l.ec2_instance_id, l.availability_zone, now, false, false, 0});
-    mi.launching.push_back(std::move(l));
+    const std::string zone = scheduler::LeastUsedZone(zones, members);
+    members.push_back({LaunchManagedInstance(cp, type, zone, now), zone, now, false, false, 0});
   }
   return mi != before;
+}
+
+std::string ControlPlane::ManagedInstanceTypeFor(const model::CapacityProvider& cp,
+                                                 scheduler::WaitingDemand need,
+                                                 const std::string& fallback) const {
+  const auto catalog = Catalog();
+  for (const auto& type : scheduler::AllowedInstanceTypes(catalog, cp.managed_instances->requirements)) {
+    if (type.registered_cpu >= need.cpu && type.registered_memory >= need.memory) return type.name;
+  }
+  return fallback;
+}
+
+std::string ControlPlane::LaunchManagedInstance(model::CapacityProvider& cp,
+                                                const std::string& type, const std::string& zone,
+                                                Millis now) {
+  const Millis join_at = now + (state_.options.lifecycle.instance_warmup ? kLaunchDelay : 0);
+  model::LaunchingInstance l{"i-" + state_.ids.Hex32().substr(0, 17), zone, now, join_at, type};
+  cp.managed_instances->launching.push_back(l);
+  return l.ec2_instance_id;
 }
 
 void ControlPlane::RetireIdleManagedInstances(ClusterState& cs, model::CapacityProvider& cp,
@@ -268,7 +290,10 @@ void ControlPlane::RetireIdleManagedInstances(ClusterState& cs, model::CapacityP
   model::ManagedInstancesSettings& mi = *cp.managed_instances;
   std::map<std::string, int64_t> tasks_on;  // container instance id -> tasks not STOPPED
   for (const auto& [id, t] : cs.tasks) {
-    if (!t.is_stopped() && !t.container_instance_id.empty()) ++tasks_on[t.container_instance_id];
+    // A daemon's task does not keep its instance from idling (it is there for the others).
+    if (!t.is_stopped() && !t.container_instance_id.empty() && !IsDaemonTask(t)) {
+      ++tasks_on[t.container_instance_id];
+    }
   }
   std::map<std::string, Millis> idle;  // what stays of idle_since: instances still idle
   for (auto& [id, ci] : cs.instances) {

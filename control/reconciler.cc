@@ -16,6 +16,7 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
     lifecycle_.StepDue(now, changes, [&] { return --checks_left <= 0; });
     FinishProviderDeletes(state_, changes);
     JoinManagedInstances(now, changes);
+    AdvanceDaemons(now, changes);  // a joined instance starts its daemons before other tasks
     ScaleAutoScalingGroups(now, changes);  // places the tasks waiting for capacity, then scales
     ScaleManagedInstances(now, changes);
   }
@@ -30,6 +31,7 @@ Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& 
   if (!state_.clock->frozen()) {
     FinishProviderDeletes(state_, changes);
     JoinManagedInstances(now, changes);
+    AdvanceDaemons(now, changes);  // a joined instance starts its daemons before other tasks
     ScaleAutoScalingGroups(now, changes);  // places the tasks waiting for capacity, then scales
     ScaleManagedInstances(now, changes);
   }

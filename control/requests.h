@@ -15,6 +15,7 @@
 #include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/daemon.h"
 #include "model/launch.h"
 #include "model/raw_json.h"
 #include "model/service.h"
@@ -268,6 +269,7 @@ struct ListTasksInput {
   std::string family;
   std::string started_by;
   std::string service_name;
+  std::string daemon_name;  // the daemon's tasks (group daemon:<name>)
   // desiredStatus filter; PENDING (which ECS never sets) matches nothing.
   std::optional<model::DesiredStatus> desired_status = model::DesiredStatus::kRunning;
   std::optional<model::LaunchType> launch_type;
@@ -413,6 +415,58 @@ struct ListAccountSettingsInput {
   bool effective_settings = false;
   std::optional<int64_t> max_results;
   std::optional<std::string> next_token;
+};
+
+// --- Daemons (control/daemons.cc) ---
+
+// CreateDaemon / UpdateDaemon: the members given (nullopt: not given; Update keeps the daemon's
+// value for config, Create and Update both default the rest as the model documents).
+struct DaemonInput {
+  std::string daemon_arn;  // UpdateDaemon
+  std::string name;        // CreateDaemon
+  std::string cluster;     // CreateDaemon; "" = default
+  std::string task_definition;
+  std::vector<std::string> capacity_providers;  // ARNs or names
+  std::optional<model::DaemonDeploymentConfig> config;
+  std::optional<bool> propagate_tags, managed_tags, execute_command;
+  model::TagList tags;  // CreateDaemon
+  std::string client_token;
+};
+
+struct ListDaemonsInput {
+  std::string cluster;  // "" = every cluster
+  std::vector<std::string> capacity_providers;
+  PageRequest page;
+};
+
+struct ListDaemonDeploymentsInput {
+  std::string daemon_arn;
+  std::vector<model::DaemonDeploymentStatus> statuses;  // empty = all
+  std::optional<Millis> created_before, created_after;
+  PageRequest page;
+};
+
+// A deployment with the daemon it belongs to (for its daemonArn and cluster).
+struct DaemonDeploymentRef {
+  const model::Daemon* daemon;
+  const model::DaemonDeployment* deployment;
+};
+struct DaemonRevisionRef {
+  const model::Daemon* daemon;
+  const model::DaemonRevision* revision;
+};
+
+// A daemon revision's live daemon tasks: by capacity provider, how many run (RUNNING) and on how
+// many DRAINING instances.
+struct DaemonRevisionCounts {
+  struct PerProvider {
+    std::string provider_arn;
+    int64_t running = 0;
+    int64_t draining = 0;
+  };
+  std::vector<PerProvider> providers;
+  int64_t running = 0;
+  int64_t draining = 0;
 };
 
 }  // namespace ecs::control

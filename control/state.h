@@ -22,6 +22,7 @@
 #include "control/task_definition_registry.h"
 #include "model/auto_scaling_group.h"
 #include "model/capacity_provider.h"
+#include "model/daemon.h"
 #include "model/express_gateway.h"
 #include "model/task_behavior.h"
 #include "scheduler/deployment_checks.h"
@@ -58,6 +59,8 @@ struct State {
   std::map<Tenant, std::map<std::string, model::AutoScalingGroup>> auto_scaling_groups;
   // Express gateway services (control/express_gateway.cc) by the ARN of the service they are.
   std::map<std::string, model::ExpressGatewayService> express_services;
+  // Daemons (control/daemons.cc) by ARN, deleted ones too (their deployments stay described).
+  std::map<std::string, model::Daemon> daemons;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
   std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
@@ -110,6 +113,7 @@ struct State {
     capacity_providers.clear();
     auto_scaling_groups.clear();
     express_services.clear();
+    daemons.clear();
     failing_task_definitions.clear();
     next_seq = 1;
   }
@@ -122,6 +126,11 @@ bool TaskDefinitionInUse(const State& state, const Tenant& t, const std::string&
 // family's revision counter stays). Called whenever a user of `arn` goes away.
 void ReleaseTaskDefinition(State& state, const Tenant& t, const std::string& arn,
                            storage::ChangeSet& changes);
+// A daemon's task (group daemon:<name>), placed by control/daemon_scheduler.cc.
+inline bool IsDaemonTask(const model::Task& t) { return t.group.starts_with("daemon:"); }
+// Daemon task definitions in DELETE_IN_PROGRESS that no daemon uses any more become DELETED
+// (daemon_task_definitions.cc).
+void ReleaseDaemonTaskDefinitions(State& state, const Tenant& t, storage::ChangeSet& changes);
 // A daemon task definition is in use while a daemon runs it (daemon_task_definitions.cc); a
 // DELETE_IN_PROGRESS one becomes DELETED when it is not.
 bool DaemonTaskDefinitionInUse(const State& state, const Tenant& t, const std::string& arn);

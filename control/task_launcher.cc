@@ -501,6 +501,36 @@ Result<bool> TaskLauncher::PlaceWaiting(ClusterState& cs, model::Task& t,
   return true;
 }
 
+Result<const model::Task*> TaskLauncher::LaunchDaemonTask(
+    const RequestContext& ctx, ClusterState& cs, const model::Cluster& cluster,
+    const TaskDefinitionRecord& def, const model::ContainerInstance& ci, const RunTaskInput& in,
+    const model::TagList& tags, storage::ChangeSet& changes) {
+  LaunchPlan launch;
+  launch.start_task = true;
+  launch.cluster = &cluster;
+  launch.def = &def;
+  launch.demand = Demand(launch, in);
+  auto req = RequestFor(launch, in);
+  if (!req.ok()) return req.status();
+  req->count = 1;
+  const scheduler::InstanceView* view = &cs.views.at(ci.id);
+  auto placed = scheduler::PlaceTasks(std::span<const scheduler::InstanceView* const>(&view, 1),
+                                      *req, nullptr);
+  if (!placed.ok()) return placed.status();
+  const scheduler::TaskPlacement& p = placed->front();
+  if (!p.placed) {
+    ++state_.placements.failures[std::string(FailureReasonText(p.failure.reason))];
+    return Status::InvalidParameter(std::string(FailureReasonText(p.failure.reason)));
+  }
+  ++state_.placements.placed;
+  model::Task t = BuildOne(ctx, launch, in, {&ci, p, ci.capacity_provider_name}, 0);
+  changes.PutTask(t);
+  if (!tags.empty()) changes.PutTags(t.arn, tags);
+  model::Task& slot = state_.index.AddTask(cs, std::move(t));
+  if (!tags.empty()) state_.tags.Set(slot.arn, tags);
+  return &slot;
+}
+
 void TaskLauncher::AssignInstance(const scheduler::TaskDemand& demand, const Slot& slot,
                                   model::Task& t) {
   t.container_instance_id = slot.instance->id;

@@ -36,6 +36,16 @@ class TaskLauncher {
   // now; it then goes on from PROVISIONING. False when nothing fits (it keeps waiting).
   Result<bool> PlaceWaiting(ClusterState& cs, model::Task& t, storage::ChangeSet& changes);
 
+  // A daemon's task of `def` (a daemon task definition, as a record) on the ACTIVE instance `ci`,
+  // its resources checked as StartTask checks them (an error names the failure reason), tagged
+  // with `tags`.
+  Result<const model::Task*> LaunchDaemonTask(const RequestContext& ctx, ClusterState& cs,
+                                              const model::Cluster& cluster,
+                                              const TaskDefinitionRecord& def,
+                                              const model::ContainerInstance& ci,
+                                              const RunTaskInput& in, const model::TagList& tags,
+                                              storage::ChangeSet& changes);
+
  private:
   // Everything a launch decided before placement.
   struct LaunchPlan;

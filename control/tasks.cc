@@ -71,13 +71,14 @@ bool Matches(const model::Task& t, const ListTasksInput& in, const std::string& 
   if (!in.family.empty() && t.family != in.family) return false;
   if (!in.started_by.empty() && t.started_by != in.started_by) return false;
   if (!in.service_name.empty() && t.service_name != LastSegment(in.service_name)) return false;
+  if (!in.daemon_name.empty() && t.group != "daemon:" + std::string(LastSegment(in.daemon_name))) return false;
   return !in.launch_type || t.launch_type == *in.launch_type;
 }
 
 std::string ListTasksScope(const Tenant& tenant, const std::string& cluster,
                            const ListTasksInput& in) {
   return TenantScope(tenant, "ListTasks") + "|" + cluster + "|" + in.container_instance + "|" +
-         in.family + "|" + in.started_by + "|" + in.service_name + "|" +
+         in.family + "|" + in.started_by + "|" + in.service_name + "|" + in.daemon_name + "|" +
          std::string(in.desired_status ? model::ToString(*in.desired_status) : "PENDING") + "|" +
          std::string(in.launch_type ? model::ToString(*in.launch_type) : "");
 }

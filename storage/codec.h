@@ -45,6 +45,9 @@ Result<model::AutoScalingGroup> DecodeAutoScalingGroup(std::string_view key, std
 std::string EncodeDaemonTaskDefinition(const StoredDaemonTaskDefinition& td);
 Result<StoredDaemonTaskDefinition> DecodeDaemonTaskDefinition(std::string_view key, int64_t seq,
                                                               std::string_view body);
+// codec_daemons.cc
+std::string EncodeDaemon(const model::Daemon& d);
+Result<model::Daemon> DecodeDaemon(std::string_view key, std::string_view body);
 std::string EncodeExpressGatewayService(const model::ExpressGatewayService& e);
 Result<model::ExpressGatewayService> DecodeExpressGatewayService(std::string_view key,
                                                                  std::string_view body);

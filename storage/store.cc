@@ -79,6 +79,8 @@ std::string_view KindName(Kind kind) {
       return "auto scaling group";
     case Kind::kDaemonTaskDefinition:
       return "daemon task definition";
+    case Kind::kDaemon:
+      return "daemon";
     case Kind::kExpressGatewayService:
       return "express gateway service";
   }
@@ -139,6 +141,10 @@ void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& princip
 
 void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
   rows_.push_back({Kind::kCapacityProvider, cp.arn, cp.seq, EncodeCapacityProvider(cp)});
+}
+
+void ChangeSet::PutDaemon(const model::Daemon& d) {
+  rows_.push_back({Kind::kDaemon, d.arn, d.seq, EncodeDaemon(d)});
 }
 
 void ChangeSet::PutExpressGatewayService(const model::ExpressGatewayService& e) {
@@ -285,6 +291,8 @@ Status AddRow(Snapshot& snap, Kind kind, std::string_view key, int64_t seq, std:
       return take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
     case Kind::kDaemonTaskDefinition:
       return take(DecodeDaemonTaskDefinition(key, seq, body), snap.daemon_task_definitions);
+    case Kind::kDaemon:
+      return take(DecodeDaemon(key, body), snap.daemons);
     case Kind::kExpressGatewayService:
       return take(DecodeExpressGatewayService(key, body), snap.express_gateway_services);
     case Kind::kTags: {
@@ -334,6 +342,7 @@ void SortByCreation(Snapshot& snap) {
   SortBySeq(snap.auto_scaling_groups);
   SortBySeq(snap.daemon_task_definitions);
   SortBySeq(snap.express_gateway_services);
+  SortBySeq(snap.daemons);
 }
 
 // Room for each kind's rows before the scan, so no vector of decoded resources (a task is over

@@ -20,6 +20,7 @@
 #include "model/capacity_provider.h"
 #include "model/cluster.h"
 #include "model/container_instance.h"
+#include "model/daemon.h"
 #include "model/daemon_task_definition.h"
 #include "model/express_gateway.h"
 #include "model/service.h"
@@ -45,6 +46,7 @@ enum class Kind : int {
   kCapacityProvider = 10,
   kAutoScalingGroup = 11,
   kDaemonTaskDefinition = 13,
+  kDaemon = 14,  // a daemon with its revisions and deployments (15 stays free)
   kExpressGatewayService = 16,
 };
 std::string_view KindName(Kind kind);  // "cluster", "task", ... for messages
@@ -109,6 +111,8 @@ class ChangeSet {
   void PutAutoScalingGroup(const model::AutoScalingGroup& g);
   // Daemon task-definition revisions are never removed (a DELETED one is still described).
   void PutDaemonTaskDefinition(const StoredDaemonTaskDefinition& td);
+  // Daemons, with their revisions and deployments (a deleted daemon keeps its row).
+  void PutDaemon(const model::Daemon& d);
   // Express gateway services' own state (their ECS service is a service row), by service ARN.
   void PutExpressGatewayService(const model::ExpressGatewayService& e);
 
@@ -133,6 +137,7 @@ struct Snapshot {
   std::vector<model::CapacityProvider> capacity_providers;             // in creation order
   std::vector<model::AutoScalingGroup> auto_scaling_groups;            // in creation order
   std::vector<StoredDaemonTaskDefinition> daemon_task_definitions;     // in creation order
+  std::vector<model::Daemon> daemons;                                  // in creation order
   std::vector<model::ExpressGatewayService> express_gateway_services;  // in creation order
 };
 
