@@ -138,6 +138,10 @@ void ControlPlane::AdvanceDaemons(Millis now, storage::ChangeSet& changes) {
     if (!AdvanceDaemon(d, *cs, now, changes)) continue;
     changes.PutDaemon(d);
     if (!was_finished && d.latest().finished()) released.push_back(d.tenant);
+    if (d.deleted) {  // tags vanish with the resource
+      changes.PutTags(d.arn, {});
+      state_.tags.Set(d.arn, {});
+    }
   }
   for (const Tenant& t : released) ReleaseDaemonTaskDefinitions(state_, t, changes);
 }

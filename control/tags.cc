@@ -140,6 +140,10 @@ bool ControlPlane::ResourceExists(const RequestContext& ctx, const ParsedArn& ar
         ctx.tenant, ArnPrefix(ctx.tenant) + "daemon-task-definition/" + arn.resource);
     return r && r->reg.status != model::DaemonTaskDefinitionStatus::kDeleted;
   }
+  if (arn.resource_type == "daemon") {
+    auto it = state_.daemons.find(ArnPrefix(ctx.tenant) + "daemon/" + arn.resource);
+    return it != state_.daemons.end() && !it->second.deleted;
+  }
   if (arn.resource_type == "capacity-provider") {
     const model::CapacityProvider* cp = state_.FindCapacityProvider(ctx.tenant, arn.resource);
     return cp && cp->is_active();
