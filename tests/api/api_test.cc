@@ -82,7 +82,7 @@ TEST_CASE("Request problems get their ECS error types", "[api]") {
   CHECK(typed.error_type == "SerializationException");
   auto pending = f.Call("ListTasks", R"({"cluster":"nope","desiredStatus":"PENDING"})");
   CHECK(pending.error_type == "ClusterNotFoundException");
-  auto missing = f.Call("CreateDaemon", "{}");
-  CHECK(missing.error_type == "UnknownOperationException");
-  CHECK(missing.body.find("is not implemented by ecs-emulator yet") != std::string::npos);
+  auto missing = f.Call("CreateDaemon", "{}");  // every model operation is implemented
+  CHECK(missing.error_type == "InvalidParameterException");
+  CHECK(missing.body.find("daemonName") != std::string::npos);
 }

@@ -34,6 +34,8 @@ constexpr CodeRow kCodes[] = {
     {ErrorCode::kClusterContainsTasksException, "ClusterContainsTasksException", 400},
     {ErrorCode::kClusterNotFoundException, "ClusterNotFoundException", 400},
     {ErrorCode::kConflictException, "ConflictException", 400},
+    {ErrorCode::kDaemonNotActiveException, "DaemonNotActiveException", 400},
+    {ErrorCode::kDaemonNotFoundException, "DaemonNotFoundException", 400},
     {ErrorCode::kInvalidParameterException, "InvalidParameterException", 400},
     {ErrorCode::kLimitExceededException, "LimitExceededException", 400},
     {ErrorCode::kMissingVersionException, "MissingVersionException", 400},
