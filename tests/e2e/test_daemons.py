@@ -312,17 +312,33 @@ def test_create_over_existing_instances_replaces_them(server, ecs, aws):
     assert waited < 2, f"DaemonDeploymentSuccessful took {waited:.1f} s"
 
 
-def test_a_new_instance_runs_its_daemon_task_first(ecs):
+def test_a_new_instance_runs_its_daemon_task_first(server, ecs):
+    """The service tasks that make the provider launch exist (PROVISIONING) before the instance
+    does, so their createdAt comes first; what the model promises ("ECS starts a daemon task
+    before scheduling other tasks") is seen on a frozen clock, a millisecond at a time: no
+    instance ever holds a service task without its daemon task, which starts no later."""
     (cp,) = mi_cluster(ecs, "d-first", "d-first-cp")
     create_daemon(ecs, "d-first", [cp])
+    clock(server, "freeze")
     app_service(ecs, "d-first", "d-first-cp", 2)
-    instances, tasks = settled(ecs, "d-first", "agent", 2)
+    first_seen = {}
+    for _ in range(200):
+        for t in describe_tasks(ecs, "d-first", ecs.list_tasks(cluster="d-first")["taskArns"]):
+            if "containerInstanceArn" in t:
+                first_seen.setdefault(t["containerInstanceArn"], set()).add(t["group"])
+        if len(first_seen) == 2 and all(len(g) == 2 for g in first_seen.values()):
+            break
+        advance(server, "1ms")
+    for groups in first_seen.values():
+        assert "daemon:agent" in groups, first_seen  # present whenever the instance has a task
+    advance(server, "1s")
+    _, tasks = settled(ecs, "d-first", "agent", 2)
     for t in tasks:
         on_it = describe_tasks(ecs, "d-first", ecs.list_tasks(
             cluster="d-first", containerInstance=t["containerInstanceArn"])["taskArns"])
         others = [o for o in on_it if o["taskArn"] != t["taskArn"]]
         assert [o["group"] for o in others] == ["service:app"]
-        assert all(t["createdAt"] <= o["createdAt"] for o in others), (t, others)
+        assert all(t["startedAt"] <= o["startedAt"] for o in others), (t, others)
 
 
 def test_rolling_update_on_a_frozen_clock(server, ecs):
@@ -339,7 +355,14 @@ def test_rolling_update_on_a_frozen_clock(server, ecs):
     arn = update["deploymentArn"]
     assert arn != out["deploymentArn"] and update["status"] == "ACTIVE"
     assert deployment(ecs, arn)["status"] == "PENDING"
-    advance(server, "1s")
+    # The first second a millisecond at a time: never more than one batch drains at once.
+    draining = []
+    for _ in range(100):
+        advance(server, "1ms")
+        d = deployment(ecs, arn)
+        draining.append(sum(s["totalDrainingInstanceCount"] for s in d["sourceDaemonRevisions"]))
+    assert max(draining) == 2, draining
+    advance(server, "900ms")
     d = deployment(ecs, arn)
     # ceil(50 % of 4) = 2 instances per batch; the first is done and bakes for a minute.
     assert d["status"] == "IN_PROGRESS", d
@@ -356,6 +379,10 @@ def test_rolling_update_on_a_frozen_clock(server, ecs):
     assert d["status"] == "SUCCESSFUL" and d["finishedAt"] >= d["startedAt"], d
     after = active_instances(ecs, "d-roll")
     assert len(after) == 4
+    assert sorted(attribute(ci, "ecs.availability-zone") for ci in after) == sorted(
+        attribute(ci, "ecs.availability-zone") for ci in before)
+    assert set(instance_status(ecs, "d-roll", [ci["containerInstanceArn"] for ci in before])
+               .values()) == {"INACTIVE"}
     assert not {ci["containerInstanceArn"] for ci in after} & {
         ci["containerInstanceArn"] for ci in before}
     tasks = [t for t in daemon_tasks(ecs, "d-roll", "agent") if t["lastStatus"] == "RUNNING"]
@@ -443,6 +470,9 @@ def test_delete_drains_then_the_daemon_is_gone(server, ecs):
                      (ecs.update_daemon, {"daemonTaskDefinitionArn": td,
                                           "capacityProviderArns": [cp]})]:
         assert error_of(call, daemonArn=out["daemonArn"], **kw)[0] == "DaemonNotActiveException"
+    listed = ecs.list_daemons(clusterArn=cluster_arn("d-del"))["daemonSummariesList"]
+    assert [(s["daemonArn"], s["status"]) for s in listed] == [(out["daemonArn"],
+                                                                "DELETE_IN_PROGRESS")]
     with pytest.raises(botocore.exceptions.WaiterError):  # DELETE_IN_PROGRESS is its failure
         ecs.get_waiter("daemon_active").wait(daemonArn=out["daemonArn"])
 
@@ -558,6 +588,14 @@ def test_list_daemon_deployments_filters_and_pages(server, ecs):
     for bad in (0, 101):
         assert error_of(ecs.list_daemon_deployments, daemonArn=out["daemonArn"],
                         maxResults=bad)[0] == "InvalidParameterException"
+    # 21 deployments: the default page is 20.
+    td = daemon_definition(ecs, image="agent:4")
+    for _ in range(18):
+        ecs.update_daemon(daemonArn=out["daemonArn"], capacityProviderArns=[cp],
+                          daemonTaskDefinitionArn=td)
+    pages = page_all(ecs.list_daemon_deployments, "daemonDeployments", daemonArn=out["daemonArn"])
+    assert [len(p) for p in pages] == [20, 1]
+    assert pages[1][0]["daemonDeploymentArn"] == arns[0]
 
 
 def test_list_daemons_filters_and_pages(ecs):
@@ -606,16 +644,46 @@ def test_tags_and_revision_settings(ecs):
     (cp,) = mi_cluster(ecs, "d-tags", "d-tags-cp")
     tags = [{"key": "team", "value": "obs"}]
     out = create_daemon(ecs, "d-tags", [cp], tags=tags, propagateTags="DAEMON",
-                        enableExecuteCommand=True)
+                        enableExecuteCommand=True, enableECSManagedTags=True)
     assert ecs.list_tags_for_resource(resourceArn=out["daemonArn"])["tags"] == tags
     rev = revision(ecs, deployment(ecs, out["deploymentArn"])["targetDaemonRevision"]["arn"])
-    assert (rev["propagateTags"], rev["enableExecuteCommand"]) == ("DAEMON", True)
-    assert rev.get("enableECSManagedTags", False) is False
+    assert (rev["propagateTags"], rev["enableExecuteCommand"], rev["enableECSManagedTags"]) == (
+        "DAEMON", True, True)
     app_service(ecs, "d-tags", "d-tags-cp", 1)
     settled(ecs, "d-tags", "agent", 1)
     (task,) = daemon_tasks(ecs, "d-tags", "agent", include=["TAGS"])
     assert {"key": "team", "value": "obs"} in task.get("tags", []), task
+    assert {"key": "aws:ecs:clusterName", "value": "d-tags"} in task["tags"], task
     assert task["enableExecuteCommand"] is True
+    # Turned off: the new revision's tasks have no tags and no execute command.
+    arn = ecs.update_daemon(daemonArn=out["daemonArn"], daemonTaskDefinitionArn="agent",
+                            capacityProviderArns=[cp], propagateTags="NONE",
+                            enableECSManagedTags=False, enableExecuteCommand=False)[
+        "deploymentArn"]
+    wait_until(lambda: deployment(ecs, arn)["status"] == "SUCCESSFUL", what="update done")
+    _, (task,) = settled(ecs, "d-tags", "agent", 1)
+    task = describe_tasks(ecs, "d-tags", [task["taskArn"]], include=["TAGS"])[0]
+    assert task.get("tags", []) == [] and task.get("enableExecuteCommand") is False, task
+
+
+def test_update_adds_a_provider(ecs):
+    a, b = mi_cluster(ecs, "d-add", "d-add-a", "d-add-b")
+    out = create_daemon(ecs, "d-add", [a])
+    app_service(ecs, "d-add", "d-add-a", 1, name="app")
+    app_service(ecs, "d-add", "d-add-b", 1, name="other")
+    wait_until(lambda: len(active_instances(ecs, "d-add")) == 2
+               and len(daemon_tasks(ecs, "d-add", "agent")) == 1, what="daemon on A only")
+    update = ecs.update_daemon(daemonArn=out["daemonArn"], daemonTaskDefinitionArn="agent",
+                               capacityProviderArns=[a, b])
+    instances, tasks = settled(ecs, "d-add", "agent", 2)
+    providers = {ci["containerInstanceArn"]: ci["capacityProviderName"] for ci in instances}
+    assert sorted(providers.values()) == ["d-add-a", "d-add-b"]
+    for t in tasks:
+        assert t["capacityProviderName"] == providers[t["containerInstanceArn"]]
+    assert deployment(ecs, update["deploymentArn"])["status"] == "SUCCESSFUL"
+    (current,) = daemon(ecs, out["daemonArn"])["currentRevisions"]
+    assert sorted(current["capacityProviders"], key=lambda p: p["arn"]) == [
+        {"arn": a, "runningCount": 1}, {"arn": b, "runningCount": 1}]
 
 
 def test_alarm_rolls_back(server, ecs):
@@ -708,3 +776,35 @@ def test_batch_size_is_at_least_one_instance(server, ecs):
     assert d["targetDaemonRevision"]["totalRunningInstanceCount"] == 1, d
     assert [s["totalRunningInstanceCount"] for s in d["sourceDaemonRevisions"]] == [1], d
     assert d["deploymentConfiguration"]["drainPercent"] == 0.0
+
+
+def test_restart_mid_rollout_finishes_it(emulators):
+    server = emulators()
+    ecs = new_model_client(server)
+    if ecs is None or not hasattr(ecs, "create_daemon"):
+        pytest.skip("no botocore with the daemon operations on this machine")
+    (cp,) = mi_cluster(ecs, "d-mid", "d-mid-cp")
+    config = {"drainPercent": 50.0, "bakeTimeInMinutes": 1}
+    out = create_daemon(ecs, "d-mid", [cp], deploymentConfiguration=config)
+    app_service(ecs, "d-mid", "d-mid-cp", 2)
+    settled(ecs, "d-mid", "agent", 2)
+    clock(server, "freeze")
+    td2 = daemon_definition(ecs, image="agent:2")
+    arn = ecs.update_daemon(daemonArn=out["daemonArn"], daemonTaskDefinitionArn=td2,
+                            capacityProviderArns=[cp], deploymentConfiguration=config)[
+        "deploymentArn"]
+    advance(server, "1s")
+    before = deployment(ecs, arn)
+    assert before["status"] == "IN_PROGRESS", before  # one instance replaced, baking
+    assert before["targetDaemonRevision"]["totalRunningInstanceCount"] == 1, before
+    server.restart()
+    ecs = new_model_client(server)
+    clock(server, "freeze")
+    assert deployment(ecs, arn)["targetDaemonRevision"]["totalRunningInstanceCount"] == 1
+    # The clock restarts from real time, behind the frozen one: the bake still has a minute.
+    d, _ = advance_until(server, ecs, arn, {"SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL"},
+                         limit=400)
+    assert d["status"] == "SUCCESSFUL", d
+    tasks = [t for t in daemon_tasks(ecs, "d-mid", "agent") if t["lastStatus"] == "RUNNING"]
+    assert [t["taskDefinitionArn"] for t in tasks] == [td2] * 2
+    assert len(active_instances(ecs, "d-mid")) == 2
