@@ -15,11 +15,12 @@ import botocore.exceptions
 import pytest
 
 from svchelpers import admin, clock, new_model_client, wait_until
+from test_daemon_task_definitions import error_of
+from test_managed_instances import attribute, mi_provider
+from test_managed_instances import instances as active_instances
 
 ACCOUNT = "000000000000"
 ARN = f"arn:aws:ecs:us-east-1:{ACCOUNT}"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsInfrastructureRole"
-PROFILE = f"arn:aws:iam::{ACCOUNT}:instance-profile/ecsInstanceRole"
 GROUP = f"arn:aws:autoscaling:us-east-1:{ACCOUNT}:autoScalingGroup:0f1e:autoScalingGroupName/"
 # Only m5.large (2048 CPU units, 7681 MiB): an app task (1536 units) and a daemon task (256)
 # share one instance, two app tasks never do, so N app tasks make exactly N instances.
@@ -27,21 +28,20 @@ REQUIREMENTS = {"vCpuCount": {"min": 2, "max": 2}, "memoryMiB": {"min": 8192},
                 "allowedInstanceTypes": ["m5.*"]}
 
 
-@pytest.fixture
-def ecs(server):  # noqa: F811 - the newest model's client, which knows the daemon operations
+def daemon_client(server):
+    """The newest model's client, which knows the daemon operations (or the test is skipped)."""
     client = new_model_client(server)
     if client is None or not hasattr(client, "create_daemon"):
         pytest.skip("no botocore with the daemon operations on this machine")
     return client
 
 
+@pytest.fixture
+def ecs(server):  # noqa: F811 - conftest's is the old model's client
+    return daemon_client(server)
+
+
 # ------------------------------------------------------------------------------------ helpers
-
-def error_of(call, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        call(**kw)
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
-
 
 def cluster_arn(name):
     return f"{ARN}:cluster/{name}"
@@ -56,13 +56,8 @@ def mi_cluster(ecs, cluster, *providers):
     ecs.create_cluster(clusterName=cluster)
     arns = []
     for name in providers:
-        template = {"ec2InstanceProfileArn": PROFILE, "instanceRequirements": REQUIREMENTS,
-                    "networkConfiguration": {"subnets": ["subnet-a", "subnet-b"],
-                                             "securityGroups": ["sg-1"]}}
-        cp = ecs.create_capacity_provider(
-            name=name, cluster=cluster, managedInstancesProvider={
-                "infrastructureRoleArn": ROLE, "instanceLaunchTemplate": template}
-        )["capacityProvider"]
+        cp = ecs.create_capacity_provider(name=name, cluster=cluster, managedInstancesProvider=(
+            mi_provider(requirements=REQUIREMENTS)))["capacityProvider"]
         arns.append(cp["capacityProviderArn"])
     return arns
 
@@ -121,21 +116,9 @@ def service_tasks(ecs, cluster, service="app"):
                           ecs.list_tasks(cluster=cluster, serviceName=service)["taskArns"])
 
 
-def active_instances(ecs, cluster):
-    arns = ecs.list_container_instances(cluster=cluster, status="ACTIVE")["containerInstanceArns"]
-    if not arns:
-        return []
-    return ecs.describe_container_instances(cluster=cluster,
-                                            containerInstances=arns)["containerInstances"]
-
-
 def instance_status(ecs, cluster, arns):
     out = ecs.describe_container_instances(cluster=cluster, containerInstances=list(arns))
     return {ci["containerInstanceArn"]: ci["status"] for ci in out["containerInstances"]}
-
-
-def attribute(ci, name):
-    return next((a.get("value") for a in ci["attributes"] if a["name"] == name), None)
 
 
 def settled(ecs, cluster, name, count, service="app"):
@@ -152,6 +135,25 @@ def settled(ecs, cluster, name, count, service="app"):
                       and len(s["deployments"]) == 1 for s in svcs))
         return (instances, tasks) if ok else None
     return wait_until(check, timeout=15, what=f"{count} instances running daemon {name}")
+
+
+def daemon_over_service(ecs, cluster, count, td=None, **kw):
+    """`cluster` with provider CLUSTER-cp, daemon "agent" over it (CreateDaemon `kw`) and a
+    service of `count` tasks, settled: (provider ARN, CreateDaemon's answer, the instances)."""
+    (cp,) = mi_cluster(ecs, cluster, f"{cluster}-cp")
+    out = create_daemon(ecs, cluster, [cp], td=td, **kw)
+    app_service(ecs, cluster, f"{cluster}-cp", count)
+    instances, _ = settled(ecs, cluster, "agent", count)
+    return cp, out, instances
+
+
+def frozen_update(server, ecs, cp, created, config, image="agent:2"):
+    """Freezes the clock, then updates the daemon to a new definition revision running `image`:
+    (UpdateDaemon's answer, that daemon task definition's ARN)."""
+    clock(server, "freeze")
+    td = daemon_definition(ecs, image=image)
+    return ecs.update_daemon(daemonArn=created["daemonArn"], daemonTaskDefinitionArn=td,
+                             capacityProviderArns=[cp], deploymentConfiguration=config), td
 
 
 def advance(server, by):
@@ -342,16 +344,10 @@ def test_a_new_instance_runs_its_daemon_task_first(server, ecs):
 
 
 def test_rolling_update_on_a_frozen_clock(server, ecs):
-    (cp,) = mi_cluster(ecs, "d-roll", "d-roll-cp")
     config = {"drainPercent": 50.0, "bakeTimeInMinutes": 1}
-    out = create_daemon(ecs, "d-roll", [cp], deploymentConfiguration=config)
-    app_service(ecs, "d-roll", "d-roll-cp", 4)
-    before, _ = settled(ecs, "d-roll", "agent", 4)
+    cp, out, before = daemon_over_service(ecs, "d-roll", 4, deploymentConfiguration=config)
     assert deployment(ecs, out["deploymentArn"])["status"] == "SUCCESSFUL"
-    clock(server, "freeze")
-    td2 = daemon_definition(ecs, image="agent:2")
-    update = ecs.update_daemon(daemonArn=out["daemonArn"], daemonTaskDefinitionArn=td2,
-                               capacityProviderArns=[cp], deploymentConfiguration=config)
+    update, td2 = frozen_update(server, ecs, cp, out, config)
     arn = update["deploymentArn"]
     assert arn != out["deploymentArn"] and update["status"] == "ACTIVE"
     assert deployment(ecs, arn)["status"] == "PENDING"
@@ -394,16 +390,10 @@ def test_rolling_update_on_a_frozen_clock(server, ecs):
 
 
 def test_a_newer_update_stops_the_unfinished_deployment(server, ecs):
-    (cp,) = mi_cluster(ecs, "d-stop", "d-stop-cp")
     config = {"drainPercent": 50.0, "bakeTimeInMinutes": 1}
-    out = create_daemon(ecs, "d-stop", [cp], deploymentConfiguration=config)
+    cp, out, _ = daemon_over_service(ecs, "d-stop", 2, deploymentConfiguration=config)
     first_rev = deployment(ecs, out["deploymentArn"])["targetDaemonRevision"]["arn"]
-    app_service(ecs, "d-stop", "d-stop-cp", 2)
-    settled(ecs, "d-stop", "agent", 2)
-    clock(server, "freeze")
-    second = ecs.update_daemon(daemonArn=out["daemonArn"], capacityProviderArns=[cp],
-                               daemonTaskDefinitionArn=daemon_definition(ecs, image="agent:2"),
-                               deploymentConfiguration=config)["deploymentArn"]
+    second = frozen_update(server, ecs, cp, out, config)[0]["deploymentArn"]
     advance(server, "1s")
     d = deployment(ecs, second)
     assert d["status"] == "IN_PROGRESS", d  # one of two instances replaced, baking
@@ -448,11 +438,8 @@ def test_update_errors_change_nothing(ecs):
 
 
 def test_delete_drains_then_the_daemon_is_gone(server, ecs):
-    (cp,) = mi_cluster(ecs, "d-del", "d-del-cp")
     td = daemon_definition(ecs)
-    out = create_daemon(ecs, "d-del", [cp], td=td)
-    app_service(ecs, "d-del", "d-del-cp", 2)
-    before, _ = settled(ecs, "d-del", "agent", 2)
+    cp, out, before = daemon_over_service(ecs, "d-del", 2, td=td)
     rev = deployment(ecs, out["deploymentArn"])["targetDaemonRevision"]["arn"]
     ecs.delete_daemon_task_definition(daemonTaskDefinition=td)
     status = ecs.describe_daemon_task_definition(daemonTaskDefinition=td)["daemonTaskDefinition"][
@@ -499,11 +486,8 @@ def test_delete_drains_then_the_daemon_is_gone(server, ecs):
 
 
 def test_a_stopped_daemon_task_replaces_its_instance(server, ecs):
-    (cp,) = mi_cluster(ecs, "d-kill", "d-kill-cp")
-    create_daemon(ecs, "d-kill", [cp])
-    app_service(ecs, "d-kill", "d-kill-cp", 2)
-    _, tasks = settled(ecs, "d-kill", "agent", 2)
-    victim = tasks[0]
+    daemon_over_service(ecs, "d-kill", 2)
+    victim = daemon_tasks(ecs, "d-kill", "agent")[0]
     ecs.stop_task(cluster="d-kill", task=victim["taskArn"], reason="test")
     wait_until(lambda: instance_status(ecs, "d-kill", [victim["containerInstanceArn"]])[
         victim["containerInstanceArn"]] == "INACTIVE", what="drained instance deregistered")
@@ -514,11 +498,8 @@ def test_a_stopped_daemon_task_replaces_its_instance(server, ecs):
 
 
 def test_a_lost_instance_is_replaced_with_its_daemon(server, ecs):
-    (cp,) = mi_cluster(ecs, "d-lost", "d-lost-cp")
-    create_daemon(ecs, "d-lost", [cp])
-    app_service(ecs, "d-lost", "d-lost-cp", 2)
-    _, tasks = settled(ecs, "d-lost", "agent", 2)
-    victim = tasks[0]
+    daemon_over_service(ecs, "d-lost", 2)
+    victim = daemon_tasks(ecs, "d-lost", "agent")[0]
     status, out = admin(server, "faults", {"type": "lose-instance", "cluster": "d-lost",
                                            "containerInstance": victim["containerInstanceArn"]})
     assert status == 200, out
@@ -686,20 +667,14 @@ def test_update_adds_a_provider(ecs):
 
 
 def test_alarm_rolls_back(server, ecs):
-    (cp,) = mi_cluster(ecs, "d-alarm", "d-alarm-cp")
     status, body = admin(server, "alarms", {"alarmName": "agent-errors", "state": "OK"})
     assert status == 200, body
     config = {"drainPercent": 50.0, "bakeTimeInMinutes": 1,
               "alarms": {"alarmNames": ["agent-errors"], "enable": True}}
     td = daemon_definition(ecs)
-    out = create_daemon(ecs, "d-alarm", [cp], td=td, deploymentConfiguration=config)
+    cp, out, _ = daemon_over_service(ecs, "d-alarm", 2, td=td, deploymentConfiguration=config)
     old_rev = deployment(ecs, out["deploymentArn"])["targetDaemonRevision"]["arn"]
-    app_service(ecs, "d-alarm", "d-alarm-cp", 2)
-    settled(ecs, "d-alarm", "agent", 2)
-    clock(server, "freeze")
-    arn = ecs.update_daemon(daemonArn=out["daemonArn"], capacityProviderArns=[cp],
-                            daemonTaskDefinitionArn=daemon_definition(ecs, image="agent:2"),
-                            deploymentConfiguration=config)["deploymentArn"]
+    arn = frozen_update(server, ecs, cp, out, config)[0]["deploymentArn"]
     advance(server, "1s")
     d = deployment(ecs, arn)
     assert d["status"] == "IN_PROGRESS" and d["alarms"]["status"] == "MONITORING", d
@@ -725,14 +700,9 @@ def test_alarm_rolls_back(server, ecs):
 
 def test_restart_keeps_daemon_deployments_and_revisions(emulators):
     server = emulators()
-    ecs = new_model_client(server)
-    if ecs is None or not hasattr(ecs, "create_daemon"):
-        pytest.skip("no botocore with the daemon operations on this machine")
-    (cp,) = mi_cluster(ecs, "d-rs", "d-rs-cp")
-    out = create_daemon(ecs, "d-rs", [cp], tags=[{"key": "k", "value": "v"}],
-                        deploymentConfiguration={"drainPercent": 100.0})
-    app_service(ecs, "d-rs", "d-rs-cp", 2)
-    settled(ecs, "d-rs", "agent", 2)
+    ecs = daemon_client(server)
+    cp, out, _ = daemon_over_service(ecs, "d-rs", 2, tags=[{"key": "k", "value": "v"}],
+                                     deploymentConfiguration={"drainPercent": 100.0})
     update = ecs.update_daemon(daemonArn=out["daemonArn"], capacityProviderArns=[cp],
                                daemonTaskDefinitionArn=daemon_definition(ecs, image="agent:2"))
     wait_until(lambda: deployment(ecs, update["deploymentArn"])["status"] == "SUCCESSFUL",
@@ -760,15 +730,9 @@ def test_restart_keeps_daemon_deployments_and_revisions(emulators):
 
 def test_batch_size_is_at_least_one_instance(server, ecs):
     """drainPercent 0 still drains ceil(0 %) -> at least one instance per batch."""
-    (cp,) = mi_cluster(ecs, "d-zero", "d-zero-cp")
     config = {"drainPercent": 0.0, "bakeTimeInMinutes": 1}
-    out = create_daemon(ecs, "d-zero", [cp], deploymentConfiguration=config)
-    app_service(ecs, "d-zero", "d-zero-cp", 2)
-    settled(ecs, "d-zero", "agent", 2)
-    clock(server, "freeze")
-    arn = ecs.update_daemon(daemonArn=out["daemonArn"], capacityProviderArns=[cp],
-                            daemonTaskDefinitionArn=daemon_definition(ecs, image="agent:2"),
-                            deploymentConfiguration=config)["deploymentArn"]
+    cp, out, _ = daemon_over_service(ecs, "d-zero", 2, deploymentConfiguration=config)
+    arn = frozen_update(server, ecs, cp, out, config)[0]["deploymentArn"]
     advance(server, "1s")
     d = deployment(ecs, arn)
     assert d["status"] == "IN_PROGRESS", d
@@ -779,19 +743,11 @@ def test_batch_size_is_at_least_one_instance(server, ecs):
 
 def test_restart_mid_rollout_finishes_it(emulators):
     server = emulators()
-    ecs = new_model_client(server)
-    if ecs is None or not hasattr(ecs, "create_daemon"):
-        pytest.skip("no botocore with the daemon operations on this machine")
-    (cp,) = mi_cluster(ecs, "d-mid", "d-mid-cp")
+    ecs = daemon_client(server)
     config = {"drainPercent": 50.0, "bakeTimeInMinutes": 1}
-    out = create_daemon(ecs, "d-mid", [cp], deploymentConfiguration=config)
-    app_service(ecs, "d-mid", "d-mid-cp", 2)
-    settled(ecs, "d-mid", "agent", 2)
-    clock(server, "freeze")
-    td2 = daemon_definition(ecs, image="agent:2")
-    arn = ecs.update_daemon(daemonArn=out["daemonArn"], daemonTaskDefinitionArn=td2,
-                            capacityProviderArns=[cp], deploymentConfiguration=config)[
-        "deploymentArn"]
+    cp, out, _ = daemon_over_service(ecs, "d-mid", 2, deploymentConfiguration=config)
+    update, td2 = frozen_update(server, ecs, cp, out, config)
+    arn = update["deploymentArn"]
     advance(server, "1s")
     before = deployment(ecs, arn)
     assert before["status"] == "IN_PROGRESS", before  # one instance replaced, baking
