@@ -275,6 +275,12 @@ def test_same_name_conflicts_unless_same_client_token(ecs):
     listed = ecs.list_daemon_deployments(daemonArn=first["daemonArn"])["daemonDeployments"]
     assert [d["daemonDeploymentArn"] for d in listed] == [first["deploymentArn"]]
     assert len(ecs.list_daemons()["daemonSummariesList"]) == 1
+    # The same token with other parameters is not a retry: the name is taken.
+    code, message = error_of(ecs.create_daemon, daemonName="agent", clientToken="token-1",
+                             clusterArn=cluster_arn("d-idem"), daemonTaskDefinitionArn=td,
+                             capacityProviderArns=[cp],
+                             deploymentConfiguration={"drainPercent": 10.0})
+    assert code == "InvalidParameterException", message
 
 
 def test_create_over_existing_instances_replaces_them(server, ecs, aws):
