@@ -358,11 +358,12 @@ def test_rolling_update_on_a_frozen_clock(server, ecs):
     assert arn != out["deploymentArn"] and update["status"] == "ACTIVE"
     assert deployment(ecs, arn)["status"] == "PENDING"
     # The first second a millisecond at a time: never more than one batch drains at once.
-    draining = []
+    draining, running = [], []
     for _ in range(100):
         advance(server, "1ms")
         d = deployment(ecs, arn)
         draining.append(sum(s["totalDrainingInstanceCount"] for s in d["sourceDaemonRevisions"]))
+        running.append(total_running(d["sourceDaemonRevisions"]))
     assert max(draining) == 2, draining
     advance(server, "900ms")
     d = deployment(ecs, arn)
@@ -393,6 +394,8 @@ def test_rolling_update_on_a_frozen_clock(server, ecs):
     assert [t["lastStatus"] for t in service_tasks(ecs, "d-roll")] == ["RUNNING"] * 4
     (current,) = daemon(ecs, out["daemonArn"])["currentRevisions"]
     assert current["arn"] == d["targetDaemonRevision"]["arn"] and current["totalRunningCount"] == 4
+    # A rollout never adds instances of the old revision: a drained one stays out of "running".
+    assert running == sorted(running, reverse=True), running
 
 
 def test_a_newer_update_stops_the_unfinished_deployment(server, ecs):
