@@ -356,6 +356,9 @@ def test_rolling_update_on_a_frozen_clock(server, ecs):
     update, td2 = frozen_update(server, ecs, cp, out, config)
     arn = update["deploymentArn"]
     assert arn != out["deploymentArn"] and update["status"] == "ACTIVE"
+    described = daemon(ecs, out["daemonArn"])
+    assert described["updatedAt"] == update["updatedAt"] > described["createdAt"]
+    assert described["deploymentArn"] == arn
     assert deployment(ecs, arn)["status"] == "PENDING"
     # The first second a millisecond at a time: never more than one batch drains at once.
     draining, running = [], []
@@ -705,6 +708,28 @@ def test_alarm_rolls_back(server, ecs):
     assert [t["taskDefinitionArn"] for t in tasks] == [td] * 2
     (current,) = daemon(ecs, out["daemonArn"])["currentRevisions"]
     assert current["arn"] == old_rev
+
+
+def test_circuit_breaker_rolls_back_daemon_tasks_that_fail(server, ecs):
+    config = {"drainPercent": 50.0, "bakeTimeInMinutes": 0}
+    td = daemon_definition(ecs)
+    cp, out, _ = daemon_over_service(ecs, "d-cb", 2, td=td, deploymentConfiguration=config)
+    old_rev = deployment(ecs, out["deploymentArn"])["targetDaemonRevision"]["arn"]
+    status, body = admin(server, "task-behaviors", {"match": {"image": "agent:bad"},
+                                                    "failToStart": "CannotPullContainerError: x"})
+    assert status == 201, body
+    arn = frozen_update(server, ecs, cp, out, config, image="agent:bad")[0]["deploymentArn"]
+    d, seen = advance_until(server, ecs, arn, {"ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED",
+                                               "SUCCESSFUL", "STOPPED"})
+    assert d["status"] == "ROLLBACK_SUCCESSFUL", seen
+    breaker = d["circuitBreaker"]
+    assert breaker["status"] == "TRIGGERED" and breaker["failureCount"] >= breaker["threshold"], d
+    assert d["rollback"]["rollbackTargetDaemonRevisionArn"] == old_rev, d
+    advance(server, "5s")
+    tasks = [t for t in daemon_tasks(ecs, "d-cb", "agent") if t["lastStatus"] == "RUNNING"]
+    assert [t["taskDefinitionArn"] for t in tasks] == [td] * 2
+    assert len(active_instances(ecs, "d-cb")) == 2
+    assert [t["lastStatus"] for t in service_tasks(ecs, "d-cb")] == ["RUNNING"] * 2
 
 
 def test_restart_keeps_daemon_deployments_and_revisions(emulators):
