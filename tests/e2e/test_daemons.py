@@ -507,6 +507,8 @@ def test_a_stopped_daemon_task_replaces_its_instance(server, ecs):
     assert victim["containerInstanceArn"] not in {ci["containerInstanceArn"] for ci in instances}
     assert victim["taskArn"] not in {t["taskArn"] for t in tasks}
     assert describe_tasks(ecs, "d-kill", [victim["taskArn"]])[0]["lastStatus"] == "STOPPED"
+    stopped = ecs.list_tasks(cluster="d-kill", daemonName="agent", desiredStatus="STOPPED")
+    assert victim["taskArn"] in stopped["taskArns"]
 
 
 def test_a_lost_instance_is_replaced_with_its_daemon(server, ecs):
@@ -775,25 +777,35 @@ def test_batch_size_is_at_least_one_instance(server, ecs):
     assert d["deploymentConfiguration"]["drainPercent"] == 0.0
 
 
-def test_restart_mid_rollout_finishes_it(emulators):
+@pytest.mark.parametrize("stop, at", [("restart", "1s"), ("kill9", "2ms")])
+def test_restart_mid_rollout_finishes_it(emulators, stop, at):
+    """Stopped while the first batch bakes (SIGTERM) or while it drains (kill -9): the rollout
+    goes on from its stored state and ends with one daemon task of the target per instance."""
     server = emulators()
     ecs = daemon_client(server)
     config = {"drainPercent": 50.0, "bakeTimeInMinutes": 1}
     cp, out, _ = daemon_over_service(ecs, "d-mid", 2, deploymentConfiguration=config)
     update, td2 = frozen_update(server, ecs, cp, out, config)
     arn = update["deploymentArn"]
-    advance(server, "1s")
+    advance(server, at)
     before = deployment(ecs, arn)
-    assert before["status"] == "IN_PROGRESS", before  # one instance replaced, baking
-    assert before["targetDaemonRevision"]["totalRunningInstanceCount"] == 1, before
-    server.restart()
+    assert before["status"] == "IN_PROGRESS", before
+    if stop == "restart":
+        assert before["targetDaemonRevision"]["totalRunningInstanceCount"] == 1, before
+        server.restart()
+    else:
+        assert before["sourceDaemonRevisions"][0]["totalDrainingInstanceCount"] == 1, before
+        server.kill9()
+        server.start()
     ecs = new_model_client(server)
     clock(server, "freeze")
-    assert deployment(ecs, arn)["targetDaemonRevision"]["totalRunningInstanceCount"] == 1
+    assert deployment(ecs, arn)["targetDaemonRevision"] == before["targetDaemonRevision"]
     # The clock restarts from real time, behind the frozen one: the bake still has a minute.
     d, _ = advance_until(server, ecs, arn, {"SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL"},
                          limit=400)
     assert d["status"] == "SUCCESSFUL", d
+    advance(server, "5s")
     tasks = [t for t in daemon_tasks(ecs, "d-mid", "agent") if t["lastStatus"] == "RUNNING"]
     assert [t["taskDefinitionArn"] for t in tasks] == [td2] * 2
     assert len(active_instances(ecs, "d-mid")) == 2
+    assert [t["lastStatus"] for t in service_tasks(ecs, "d-mid")] == ["RUNNING"] * 2
