@@ -29,9 +29,11 @@ void ReadDaemonMembers(JsonObjectReader& in, control::DaemonInput& out) {
   if (!in.Has("capacityProviderArns") && in.ok()) {
     in.Fail(Status::InvalidParameter("capacityProviderArns can not be empty."));
   }
-  out.capacity_providers = in.StringList("capacityProviderArns").value_or(std::vector<std::string>{});
+  out.capacity_providers =
+      in.StringList("capacityProviderArns").value_or(std::vector<std::string>{});
   out.config = ReadDeploymentConfig(in);
-  if (auto p = ReadEnum(in, "propagateTags", {"DAEMON", "NONE"})) out.propagate_tags = *p == "DAEMON";
+  if (auto p = ReadEnum(in, "propagateTags", {"DAEMON", "NONE"}))
+    out.propagate_tags = *p == "DAEMON";
   out.managed_tags = in.Bool("enableECSManagedTags");
   out.execute_command = in.Bool("enableExecuteCommand");
 }
@@ -82,7 +84,7 @@ void WriteStatusBlocks(JsonWriter& w, const model::DaemonDeployment& dep, int64_
       .Member("status", rolled_back_by_breaker ? "TRIGGERED" : watch)
       .Member("threshold", threshold)
       .EndObject();
-  const char* alarms = !dep.config.alarms_enabled    ? "DISABLED"
+  const char* alarms = !dep.config.alarms_enabled      ? "DISABLED"
                        : !dep.triggered_alarms.empty() ? "TRIGGERED"
                                                        : watch;
   w.Key("alarms").StartObject().Member("status", alarms);

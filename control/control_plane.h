@@ -503,6 +503,8 @@ class ControlPlane {
   std::string ManagedInstanceTypeFor(const model::CapacityProvider& cp,
                                      scheduler::WaitingDemand need,
                                      const std::string& fallback) const;
+  // Whether a daemon deploys to `provider` (it cannot be deleted then).
+  bool DaemonUsesProvider(const Tenant& t, const std::string& provider) const;
   // What the daemons running on `cp`'s instances reserve on each (daemon_scheduler.cc).
   scheduler::WaitingDemand DaemonDemandOn(const model::CapacityProvider& cp) const;
   RegisterInstanceInput ManagedInstanceInput(const model::CapacityProvider& cp,
@@ -532,8 +534,8 @@ class ControlPlane {
                                               storage::ChangeSet& changes);
   // Daemons (daemons.cc, daemon_rollout.cc).
   Result<model::Daemon*> ChangeableDaemon(const RequestContext& ctx, const std::string& arn);
-  Result<model::DaemonRevision> NewDaemonRevision(const RequestContext& ctx,
-                                                  const model::Daemon& d, const DaemonInput& in,
+  Result<model::DaemonRevision> NewDaemonRevision(const RequestContext& ctx, const model::Daemon& d,
+                                                  const DaemonInput& in,
                                                   const model::DaemonRevision* base);
   // A new deployment of `d` to `target_revision` ("" for a delete), the latest one STOPPED when
   // it had not finished.

@@ -68,6 +68,37 @@ std::vector<std::string> ProvidersOf(const model::Daemon& d) {
   return out;
 }
 
+// The ACTIVE instances of the daemon's providers as the rollout sees them, oldest first.
+std::vector<scheduler::DaemonInstance> RolloutView(
+    const model::Daemon& d, const ClusterState& cs,
+    const std::map<std::string, InstanceTasks>& tasks) {
+  const std::vector<std::string> providers = ProvidersOf(d);
+  std::vector<std::pair<Millis, scheduler::DaemonInstance>> found;
+  for (const auto& [id, ci] : cs.instances) {
+    if (ci.status != model::InstanceStatus::kActive ||
+        std::find(providers.begin(), providers.end(), ci.capacity_provider_name) ==
+            providers.end()) {
+      continue;
+    }
+    scheduler::DaemonInstance view{ci.id, ci.capacity_provider_name,
+                                   ci.registered_at >= d.latest().created_at};
+    if (auto it = tasks.find(ci.id); it != tasks.end()) {
+      if (it->second.live) {
+        view.revision = RevisionOfTask(d, *it->second.live);
+        view.running = it->second.live->last_status == model::TaskState::kRunning;
+      }
+      view.lost_its_task = !it->second.live && it->second.stopped_one;
+    }
+    found.emplace_back(ci.registered_at, std::move(view));
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<scheduler::DaemonInstance> out;
+  out.reserve(found.size());
+  for (auto& [at, view] : found) out.push_back(std::move(view));
+  return out;
+}
+
 bool HasServiceTaskOn(const ClusterState& cs, const std::string& instance_id) {
   return std::any_of(cs.tasks.begin(), cs.tasks.end(), [&](const auto& e) {
     const model::Task& t = e.second;
@@ -78,16 +109,28 @@ bool HasServiceTaskOn(const ClusterState& cs, const std::string& instance_id) {
 
 }  // namespace
 
+bool ControlPlane::DaemonUsesProvider(const Tenant& t, const std::string& provider) const {
+  return std::any_of(state_.daemons.begin(), state_.daemons.end(), [&](const auto& e) {
+    const model::Daemon& d = e.second;
+    if (d.tenant != t || d.deleted) return false;
+    // The providers it deploys to; its tasks elsewhere count as tasks (ProviderInUse).
+    const model::DaemonRevision* rev = d.FindRevision(d.latest().EffectiveTarget());
+    return rev &&
+           std::count(rev->capacity_providers.begin(), rev->capacity_providers.end(), provider) > 0;
+  });
+}
+
 scheduler::WaitingDemand ControlPlane::DaemonDemandOn(const model::CapacityProvider& cp) const {
   scheduler::WaitingDemand sum;
   for (const auto& [arn, d] : state_.daemons) {
     if (d.tenant != cp.tenant || d.deleted || d.cluster != cp.cluster) continue;
     const model::DaemonRevision* rev = d.FindRevision(d.latest().EffectiveTarget());
-    if (!rev || std::count(rev->capacity_providers.begin(), rev->capacity_providers.end(),
-                           cp.name) == 0) {
+    if (!rev ||
+        std::count(rev->capacity_providers.begin(), rev->capacity_providers.end(), cp.name) == 0) {
       continue;
     }
-    if (const auto* td = state_.daemon_task_definitions.FindArn(d.tenant, rev->task_definition_arn)) {
+    if (const auto* td =
+            state_.daemon_task_definitions.FindArn(d.tenant, rev->task_definition_arn)) {
       int64_t cpu = 0, memory = 0;
       for (const auto& c : td->spec.containers) {
         cpu += c.cpu;
@@ -111,9 +154,13 @@ DaemonRevisionCounts ControlPlane::CountDaemonRevision(const model::Daemon& d,
   }
   if (const ClusterState* cs = state_.index.FindCluster(d.tenant, d.cluster)) {
     for (const auto& [instance_id, tasks] : DaemonTasksByInstance(d, *cs)) {
-      if (!tasks.live || RevisionOfTask(d, *tasks.live) != revision_arn) continue;
+      // A task told to stop, or on an instance that is gone, no longer counts.
+      if (!tasks.live || !tasks.live->wants_running() ||
+          RevisionOfTask(d, *tasks.live) != revision_arn) {
+        continue;
+      }
       const model::ContainerInstance* ci = cs->FindInstance(instance_id);
-      if (!ci || !by_provider.count(ci->capacity_provider_name)) continue;
+      if (!ci || ci->is_inactive() || !by_provider.count(ci->capacity_provider_name)) continue;
       auto& slot = by_provider[ci->capacity_provider_name];
       if (ci->status == model::InstanceStatus::kDraining) {
         ++slot.draining;
@@ -155,35 +202,8 @@ bool ControlPlane::AdvanceDaemon(model::Daemon& d, ClusterState& cs, Millis now,
     dep.started_at = now;
   }
   FinishDaemonDrains(d, cs, now, changes);
-  const std::vector<std::string> providers = ProvidersOf(d);
   const auto tasks = DaemonTasksByInstance(d, cs);
-  std::vector<scheduler::DaemonInstance> instances;
-  std::vector<const model::ContainerInstance*> actives;
-  for (const auto& [id, ci] : cs.instances) {
-    if (ci.status != model::InstanceStatus::kActive ||
-        std::find(providers.begin(), providers.end(), ci.capacity_provider_name) ==
-            providers.end()) {
-      continue;
-    }
-    scheduler::DaemonInstance view{ci.id, ci.capacity_provider_name,
-                                   ci.registered_at >= dep.created_at};
-    if (auto it = tasks.find(ci.id); it != tasks.end()) {
-      if (it->second.live) {
-        view.revision = RevisionOfTask(d, *it->second.live);
-        view.running = it->second.live->last_status == model::TaskState::kRunning;
-      }
-      view.lost_its_task = !it->second.live && it->second.stopped_one;
-    }
-    instances.push_back(std::move(view));
-    actives.push_back(&ci);
-  }
-  std::vector<size_t> order(instances.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return actives[a]->registered_at < actives[b]->registered_at;
-  });
-  std::vector<scheduler::DaemonInstance> sorted;
-  for (size_t i : order) sorted.push_back(instances[i]);
+  const std::vector<scheduler::DaemonInstance> sorted = RolloutView(d, cs, tasks);
   CheckDaemonDeploymentHealth(d, static_cast<int64_t>(sorted.size()), now);
   const model::DaemonRevision* target = d.FindRevision(dep.EffectiveTarget());
   scheduler::DaemonRollout rollout;
@@ -302,8 +322,8 @@ void ControlPlane::ReplaceDaemonInstance(model::Daemon& d, ClusterState& cs,
   const std::string type_name = !current.empty() && cpu >= need.cpu && memory >= need.memory
                                     ? current
                                     : ManagedInstanceTypeFor(cp->second, need, current);
-  d.replacements.push_back(LaunchManagedInstance(cp->second, type_name.empty() ? "m5.large" : type_name,
-                                                 ci.availability_zone(), now));
+  d.replacements.push_back(LaunchManagedInstance(
+      cp->second, type_name.empty() ? "m5.large" : type_name, ci.availability_zone(), now));
   changes.PutCapacityProvider(cp->second);
 }
 

@@ -27,10 +27,10 @@ Status DaemonNotFound(const std::string& arn) {
 
 // daemonName: up to 255 letters, numbers, underscores and hyphens (the model's doc string).
 Status CheckDaemonName(const std::string& name) {
-  const bool valid = !name.empty() && name.size() <= 255 &&
-                     std::all_of(name.begin(), name.end(), [](char c) {
-                       return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-                     });
+  const bool valid =
+      !name.empty() && name.size() <= 255 && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
   if (valid) return Status::Ok();
   return Status::InvalidParameter(
       "daemonName must be 1 to 255 letters (uppercase and lowercase), numbers, underscores and "
@@ -47,6 +47,9 @@ Status CheckDeploymentConfig(const model::DaemonDeploymentConfig& c) {
     return Status::InvalidParameter(
         "deploymentConfiguration.bakeTimeInMinutes must not be negative.");
   }
+  if (c.alarms_enabled && c.alarm_names.empty()) {
+    return Status::InvalidParameter("deploymentConfiguration.alarms.alarmNames is required.");
+  }
   if (c.alarm_names.size() > 10) {
     return Status::InvalidParameter("deploymentConfiguration.alarms can name at most 10 alarms.");
   }
@@ -55,8 +58,18 @@ Status CheckDeploymentConfig(const model::DaemonDeploymentConfig& c) {
 
 // The parameters that make two CreateDaemon calls with one clientToken "the same".
 std::string Fingerprint(const DaemonInput& in) {
-  std::string s = in.name + "|" + in.task_definition;
-  for (const auto& p : in.capacity_providers) s += "|" + p;
+  std::string s = in.name + "|" + in.cluster + "|" + in.task_definition;
+  for (const auto& p : in.capacity_providers) s += "|p:" + p;
+  if (in.config) {
+    s += "|c:" + std::to_string(in.config->drain_percent) + ":" +
+         std::to_string(in.config->bake_time_minutes) + ":" +
+         std::to_string(in.config->alarms_enabled);
+    for (const auto& a : in.config->alarm_names) s += ":" + a;
+  }
+  auto flag = [](const std::optional<bool>& b) { return b ? (*b ? "1" : "0") : "-"; };
+  s += std::string("|f:") + flag(in.propagate_tags) + flag(in.managed_tags) +
+       flag(in.execute_command);
+  for (const auto& t : in.tags) s += "|t:" + t.key + "=" + t.value;
   return std::to_string(std::hash<std::string>{}(s));
 }
 
@@ -113,8 +126,10 @@ Result<model::DaemonRevision> ControlPlane::NewDaemonRevision(const RequestConte
     if (!cp || !cp->is_managed_instances() || cp->cluster != d.cluster ||
         cp->status != model::CapacityProviderStatus::kActive) {
       return Status::InvalidParameter(
-          "The capacity provider " + id + " is not an ACTIVE Managed Instances capacity provider "
-          "of cluster " + d.cluster + ": daemons run only on Managed Instances capacity providers.");
+          "The capacity provider " + id +
+          " is not an ACTIVE Managed Instances capacity provider "
+          "of cluster " +
+          d.cluster + ": daemons run only on Managed Instances capacity providers.");
     }
     if (std::find(rev.capacity_providers.begin(), rev.capacity_providers.end(), name) ==
         rev.capacity_providers.end()) {
@@ -264,12 +279,11 @@ Result<std::vector<const model::Daemon*>> ControlPlane::ListDaemons(
     if (in.capacity_providers.empty()) return true;
     const model::DaemonRevision* rev = d.FindRevision(d.latest().target_revision_arn);
     if (!rev) rev = &d.revisions.back();
-    return std::any_of(in.capacity_providers.begin(), in.capacity_providers.end(),
-                       [&](const std::string& p) {
-                         return std::count(rev->capacity_providers.begin(),
-                                           rev->capacity_providers.end(),
-                                           std::string(LastSegment(p))) > 0;
-                       });
+    return std::any_of(
+        in.capacity_providers.begin(), in.capacity_providers.end(), [&](const std::string& p) {
+          return std::count(rev->capacity_providers.begin(), rev->capacity_providers.end(),
+                            std::string(LastSegment(p))) > 0;
+        });
   };
   std::vector<const model::Daemon*> all;
   for (const auto& [arn, d] : state_.daemons) {
@@ -335,8 +349,8 @@ Result<std::vector<DaemonDeploymentRef>> ControlPlane::ListDaemonDeployments(
   std::vector<DaemonDeploymentRef> out;
   size_t index = 0;
   for (auto dep = d.deployments.rbegin(); dep != d.deployments.rend(); ++dep, ++index) {
-    const bool status_ok = in.statuses.empty() || std::count(in.statuses.begin(),
-                                                             in.statuses.end(), dep->status) > 0;
+    const bool status_ok =
+        in.statuses.empty() || std::count(in.statuses.begin(), in.statuses.end(), dep->status) > 0;
     const bool time_ok = (!in.created_after || dep->created_at >= *in.created_after) &&
                          (!in.created_before || dep->created_at <= *in.created_before);
     if (index < skip || !status_ok || !time_ok) continue;

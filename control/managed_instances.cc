@@ -150,13 +150,14 @@ Result<const model::CapacityProvider*> ControlPlane::DeleteManagedInstancesProvi
     const bool in_default = std::any_of(
         c.default_capacity_provider_strategy.begin(), c.default_capacity_provider_strategy.end(),
         [&](const auto& item) { return item.capacity_provider == found.name; });
-    if ((cs && ProviderInUse(*cs, found.name)) || in_default) {
+    if ((cs && ProviderInUse(*cs, found.name)) || in_default ||
+        DaemonUsesProvider(found.tenant, found.name)) {
       // As for an Auto Scaling group provider still in use: DELETE_FAILED, the provider stays.
       next.update_status = model::CapacityProviderUpdateStatus::kDeleteFailed;
       next.update_status_reason =
           "The capacity provider cannot be deleted because it is in use by cluster " + c.name +
-          " (a service, a task or the default capacity provider strategy). Stop using it and "
-          "try again.";
+          " (a service, a task, a daemon or the default capacity provider strategy). Stop using it "
+          "and try again.";
       return StoreCapacityProvider(found.tenant, std::move(next));
     }
     model::Cluster without = c;
@@ -270,7 +271,8 @@ std::string ControlPlane::ManagedInstanceTypeFor(const model::CapacityProvider& 
                                                  scheduler::WaitingDemand need,
                                                  const std::string& fallback) const {
   const auto catalog = Catalog();
-  for (const auto& type : scheduler::AllowedInstanceTypes(catalog, cp.managed_instances->requirements)) {
+  for (const auto& type :
+       scheduler::AllowedInstanceTypes(catalog, cp.managed_instances->requirements)) {
     if (type.registered_cpu >= need.cpu && type.registered_memory >= need.memory) return type.name;
   }
   return fallback;

@@ -38,9 +38,14 @@ enum class DaemonDeploymentStatus {
 };
 template <>
 struct WireNames<DaemonDeploymentStatus> {
-  static constexpr std::array<std::string_view, 8> kNames = {
-      "PENDING",     "SUCCESSFUL",           "STOPPED",             "STOP_REQUESTED",
-      "IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"};
+  static constexpr std::array<std::string_view, 8> kNames = {"PENDING",
+                                                             "SUCCESSFUL",
+                                                             "STOPPED",
+                                                             "STOP_REQUESTED",
+                                                             "IN_PROGRESS",
+                                                             "ROLLBACK_IN_PROGRESS",
+                                                             "ROLLBACK_SUCCESSFUL",
+                                                             "ROLLBACK_FAILED"};
 };
 
 // DaemonDeploymentConfiguration with its documented defaults filled in (drainPercent 25.0: the

@@ -21,9 +21,8 @@ DaemonRolloutStep PlanDaemonRollout(std::span<const DaemonInstance> instances,
   std::vector<std::string> outdated;
   bool starting = false;  // a target-revision task has not reached RUNNING yet
   for (const DaemonInstance& i : instances) {
-    const bool targeted =
-        !rollout.target.empty() &&
-        std::find(providers.begin(), providers.end(), i.provider) != providers.end();
+    const bool targeted = !rollout.target.empty() && std::find(providers.begin(), providers.end(),
+                                                               i.provider) != providers.end();
     const std::string desired = targeted ? rollout.target : "";
     if (i.lost_its_task) {
       step.repair.push_back(i.id);

@@ -135,8 +135,8 @@ model::DaemonDeployment ReadDeployment(RowReader& r) {
   d.triggered_alarms = ReadStrings(r, r.Array("triggeredAlarms"), "triggeredAlarms");
   if (const rapidjson::Value* rb = r.Object("rollback")) {
     RowReader item = r.Nested(*rb);
-    d.rollback = model::DaemonRollback{item.String("reason"), item.Int("startedAt"),
-                                       item.String("target")};
+    d.rollback =
+        model::DaemonRollback{item.String("reason"), item.Int("startedAt"), item.String("target")};
   }
   return d;
 }

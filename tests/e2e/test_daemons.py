@@ -252,6 +252,8 @@ def test_create_validation_errors_change_nothing(ecs):
         ({"capacityProviderArns": []}, "InvalidParameterException"),
         ({"deploymentConfiguration": {"drainPercent": 150.0}}, "InvalidParameterException"),
         ({"deploymentConfiguration": {"bakeTimeInMinutes": -1}}, "InvalidParameterException"),
+        ({"deploymentConfiguration": {"alarms": {"alarmNames": [], "enable": True}}},
+         "InvalidParameterException"),
     ]
     for change, code in cases:
         got, message = error_of(ecs.create_daemon, **{**base, **change})
@@ -259,6 +261,16 @@ def test_create_validation_errors_change_nothing(ecs):
         assert message, change
     assert ecs.list_daemons()["daemonSummariesList"] == []
     assert ecs.list_tasks(cluster="d-val", daemonName="agent")["taskArns"] == []
+
+
+def test_a_provider_a_daemon_deploys_to_is_not_deleted(ecs):
+    (cp,) = mi_cluster(ecs, "d-cpdel", "d-cpdel-cp")
+    create_daemon(ecs, "d-cpdel", [cp])
+    out = ecs.delete_capacity_provider(capacityProvider=cp, cluster="d-cpdel")["capacityProvider"]
+    assert out["updateStatus"] == "DELETE_FAILED"
+    assert "daemon" in out["updateStatusReason"]
+    (still,) = ecs.describe_capacity_providers(capacityProviders=[cp])["capacityProviders"]
+    assert still["status"] == "ACTIVE"
 
 
 def test_same_name_conflicts_unless_same_client_token(ecs):

@@ -1,9 +1,9 @@
 // The daemon deployment rules (scheduler/daemon_rollout.h): fresh instances get their daemon in
 // place, old ones are replaced in batches of drainPercent, a batch waits for the last one and its
 // bake, a lost daemon task replaces its instance at once, and the circuit breaker's threshold.
-#include <catch2/catch.hpp>
-
 #include "scheduler/daemon_rollout.h"
+
+#include <catch2/catch.hpp>
 
 using namespace ecs;
 using namespace ecs::scheduler;
@@ -111,8 +111,7 @@ TEST_CASE("Instances of a provider the target drops lose the daemon", "[daemon_r
   CHECK(PlanDaemonRollout(instances, r, 0).replace == std::vector<std::string>{"b"});
 }
 
-TEST_CASE("Circuit breaker threshold: half the instances, between 3 and 200",
-          "[daemon_rollout]") {
+TEST_CASE("Circuit breaker threshold: half the instances, between 3 and 200", "[daemon_rollout]") {
   CHECK(DaemonFailureThreshold(0) == 3);
   CHECK(DaemonFailureThreshold(4) == 3);
   CHECK(DaemonFailureThreshold(11) == 6);

@@ -52,8 +52,7 @@ TEST_CASE("A daemon task definition round-trips in every status; damage is named
   std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
-TEST_CASE("A daemon round-trips with its revisions, deployments and rollout state",
-          "[storage]") {
+TEST_CASE("A daemon round-trips with its revisions, deployments and rollout state", "[storage]") {
   const Tenant tenant{"000000000000", "us-east-1"};
   model::Daemon d;
   d.tenant = tenant;
