@@ -2,6 +2,7 @@
 // implements it or none (answered with UnknownOperationException "<Op> is not implemented").
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,7 +30,7 @@ struct OperationEntry {
   Precompute precompute = nullptr;
 };
 
-const std::vector<OperationEntry>& OperationTable();
+std::span<const OperationEntry> OperationTable();
 const OperationEntry* FindOperation(std::string_view name);
 
 // Handlers, one file per resource family.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 
 #include "common/arn_check.h"
 #include "common/pagination.h"
@@ -80,6 +81,30 @@ std::string DaemonArnOf(const Tenant& t, std::string_view arn) {
   const size_t last = parsed.resource.rfind('/');
   if (last == std::string::npos) return "";
   return ArnPrefix(t) + "daemon/" + parsed.resource.substr(0, last);
+}
+
+// DescribeDaemonDeployments / DescribeDaemonRevisions: 1 to 20 ARNs of `type` (the caller's),
+// each found by `find` in the daemon its ARN names, or a MISSING failure.
+template <typename Ref, typename Find>
+Status DescribeDaemonParts(const Tenant& t, const std::map<std::string, model::Daemon>& daemons,
+                           const std::vector<std::string>& arns, ArnResource type,
+                           const char* member, Find find, std::vector<Ref>* found,
+                           std::vector<DescribeFailure>* failures) {
+  if (arns.empty() || arns.size() > 20) {
+    return Status::InvalidParameter(std::string(member) + " must name 1 to 20 ARNs.");
+  }
+  ECS_RETURN_IF_ERROR(CheckArnArguments(t, arns, type));
+  for (const std::string& arn : arns) {
+    auto it = daemons.find(DaemonArnOf(t, arn));
+    const auto* part =
+        it != daemons.end() && it->second.tenant == t ? find(it->second, arn) : nullptr;
+    if (part) {
+      found->push_back({&it->second, part});
+    } else {
+      failures->push_back({arn, "MISSING", ""});
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -302,25 +327,15 @@ Status ControlPlane::DescribeDaemonDeployments(const RequestContext& ctx,
                                                const std::vector<std::string>& arns,
                                                std::vector<DaemonDeploymentRef>* found,
                                                std::vector<DescribeFailure>* failures) const {
-  if (arns.empty() || arns.size() > 20) {
-    return Status::InvalidParameter("daemonDeploymentArns must name 1 to 20 deployments.");
-  }
-  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, arns, ArnResource::kDaemonDeployment));
-  for (const std::string& arn : arns) {
-    auto it = state_.daemons.find(DaemonArnOf(ctx.tenant, arn));
-    const model::DaemonDeployment* dep = nullptr;
-    if (it != state_.daemons.end() && it->second.tenant == ctx.tenant) {
-      for (const auto& candidate : it->second.deployments) {
-        if (candidate.arn == arn) dep = &candidate;
-      }
-    }
-    if (dep) {
-      found->push_back({&it->second, dep});
-    } else {
-      failures->push_back({arn, "MISSING", ""});
-    }
-  }
-  return Status::Ok();
+  return DescribeDaemonParts(
+      ctx.tenant, state_.daemons, arns, ArnResource::kDaemonDeployment, "daemonDeploymentArns",
+      [](const model::Daemon& d, const std::string& arn) -> const model::DaemonDeployment* {
+        for (const auto& dep : d.deployments) {
+          if (dep.arn == arn) return &dep;
+        }
+        return nullptr;
+      },
+      found, failures);
 }
 
 Result<std::vector<DaemonDeploymentRef>> ControlPlane::ListDaemonDeployments(
@@ -367,23 +382,10 @@ Status ControlPlane::DescribeDaemonRevisions(const RequestContext& ctx,
                                              const std::vector<std::string>& arns,
                                              std::vector<DaemonRevisionRef>* found,
                                              std::vector<DescribeFailure>* failures) const {
-  if (arns.empty() || arns.size() > 20) {
-    return Status::InvalidParameter("daemonRevisionArns must name 1 to 20 revisions.");
-  }
-  ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, arns, ArnResource::kDaemonRevision));
-  for (const std::string& arn : arns) {
-    auto it = state_.daemons.find(DaemonArnOf(ctx.tenant, arn));
-    const model::DaemonRevision* rev = nullptr;
-    if (it != state_.daemons.end() && it->second.tenant == ctx.tenant) {
-      rev = it->second.FindRevision(arn);
-    }
-    if (rev) {
-      found->push_back({&it->second, rev});
-    } else {
-      failures->push_back({arn, "MISSING", ""});
-    }
-  }
-  return Status::Ok();
+  return DescribeDaemonParts(
+      ctx.tenant, state_.daemons, arns, ArnResource::kDaemonRevision, "daemonRevisionArns",
+      [](const model::Daemon& d, const std::string& arn) { return d.FindRevision(arn); }, found,
+      failures);
 }
 
 }  // namespace ecs::control

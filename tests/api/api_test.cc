@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <variant>
 
+#include "api/operations.h"
 #include "storage/store.h"
 
 using namespace ecs;
@@ -85,4 +86,16 @@ TEST_CASE("Request problems get their ECS error types", "[api]") {
   auto missing = f.Call("CreateDaemon", "{}");  // every model operation is implemented
   CHECK(missing.error_type == "InvalidParameterException");
   CHECK(missing.body.find("daemonName") != std::string::npos);
+}
+
+TEST_CASE("The operation table is sorted, unique and finds every operation", "[api]") {
+  const auto table = OperationTable();
+  REQUIRE(table.size() == 77);
+  for (size_t i = 1; i < table.size(); ++i) CHECK(table[i - 1].name < table[i].name);
+  for (const OperationEntry& op : table) {
+    CHECK(FindOperation(op.name) == &op);
+    CHECK(op.handler != nullptr);  // every operation of the model is implemented
+  }
+  CHECK(FindOperation("NoSuchOperation") == nullptr);
+  CHECK(FindOperation("") == nullptr);
 }
