@@ -230,6 +230,10 @@ void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before, 
       cs.service_tasks[t.service_name].insert(&t);
     }
   }
+  if (t.group.starts_with("daemon:")) {
+    cs.daemon_tasks[t.group].insert(&t);
+    ++cs.daemon_task_changes;
+  }
   if (t.next_transition_at != due_before) {
     if (due_before != 0) due_.erase({due_before, &t});
     if (t.next_transition_at != 0) due_.insert({t.next_transition_at, &t});
@@ -271,6 +275,11 @@ void ClusterIndex::RemoveTask(ClusterState& cs, model::Task& t) {
   if (!t.service_name.empty()) {
     auto it = cs.service_tasks.find(t.service_name);
     if (it != cs.service_tasks.end()) it->second.erase(&t);
+  }
+  if (auto it = cs.daemon_tasks.find(t.group); it != cs.daemon_tasks.end()) {
+    it->second.erase(&t);
+    if (it->second.empty()) cs.daemon_tasks.erase(it);
+    ++cs.daemon_task_changes;
   }
   cs.tasks.erase(t.id);
 }

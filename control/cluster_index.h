@@ -48,6 +48,11 @@ struct ClusterState {
   std::map<std::string, std::map<std::string, std::pair<int64_t, int64_t>>> service_counts;
   // Each service's tasks that are not STOPPED, for the scheduler and the counts.
   std::map<std::string, std::set<model::Task*>> service_tasks;
+  // Each daemon's tasks (group daemon:<name>), STOPPED ones too until purged, and a count of
+  // their changes: the daemon scheduler looks at a daemon's own tasks, and skips a daemon that
+  // is settled when neither they nor the instances changed (control/daemon_scheduler.cc).
+  std::map<std::string, std::set<model::Task*>> daemon_tasks;
+  uint64_t daemon_task_changes = 0;
 
   // The service scheduler's work list, so a pass costs what changed, not the cluster's size:
   // the names of the services that may have work (dirty or not settled), and a generation of

@@ -26,6 +26,17 @@ Status CheckServicesToVisit(const Tenant& t, const std::string& name, const Clus
   return Status::Ok();
 }
 
+// daemon_tasks lists every task of a daemon group, STOPPED ones too.
+Status CheckDaemonTasks(const Tenant& t, const std::string& name, const ClusterState& cs) {
+  std::map<std::string, std::set<const model::Task*>> want, listed;
+  for (const auto& [id, task] : cs.tasks) {
+    if (task.group.starts_with("daemon:")) want[task.group].insert(&task);
+  }
+  for (const auto& [group, tasks] : cs.daemon_tasks)
+    listed[group].insert(tasks.begin(), tasks.end());
+  return want == listed ? Status::Ok() : Broken(t, name, "daemon_tasks");
+}
+
 }  // namespace
 
 Status ClusterIndex::CheckCluster(const Tenant& t, const std::string& name,
@@ -71,6 +82,7 @@ Status ClusterIndex::CheckCluster(const Tenant& t, const std::string& name,
     live.erase(service);
   }
   if (!live.empty()) return Broken(t, name, "service_tasks misses " + live.begin()->first);
+  ECS_RETURN_IF_ERROR(CheckDaemonTasks(t, name, cs));
   return CheckServicesToVisit(t, name, cs);
 }
 

@@ -44,14 +44,15 @@ struct InstanceTasks {
 std::map<std::string, InstanceTasks> DaemonTasksByInstance(const model::Daemon& d,
                                                            const ClusterState& cs) {
   std::map<std::string, InstanceTasks> out;
-  const std::string group = d.task_group();
-  for (const auto& [id, t] : cs.tasks) {
-    if (t.group != group || t.container_instance_id.empty()) continue;
-    InstanceTasks& slot = out[t.container_instance_id];
-    if (t.is_stopped()) {
+  auto tasks = cs.daemon_tasks.find(d.task_group());
+  if (tasks == cs.daemon_tasks.end()) return out;
+  for (const model::Task* t : tasks->second) {
+    if (t->container_instance_id.empty()) continue;
+    InstanceTasks& slot = out[t->container_instance_id];
+    if (t->is_stopped()) {
       slot.stopped_one = true;
     } else {
-      slot.live = &t;
+      slot.live = t;
     }
   }
   return out;
@@ -181,8 +182,21 @@ void ControlPlane::AdvanceDaemons(Millis now, storage::ChangeSet& changes) {
     if (d.deleted) continue;
     ClusterState* cs = state_.index.FindCluster(d.tenant, d.cluster);
     if (!cs) continue;
+    // A settled daemon (its deployment over, nothing being replaced) has nothing to do until
+    // an instance or one of the cluster's daemon tasks changes.
+    const bool settled = d.latest().finished() && d.replacing.empty() && d.replacements.empty();
+    const std::pair<uint64_t, uint64_t> seen{cs->instances_generation, cs->daemon_task_changes};
+    auto quiet = state_.settled_daemons.find(arn);
+    if (settled && quiet != state_.settled_daemons.end() && quiet->second == seen) continue;
     const bool was_finished = d.latest().finished();
-    if (!AdvanceDaemon(d, *cs, now, changes)) continue;
+    const bool changed = AdvanceDaemon(d, *cs, now, changes);
+    const bool settled_now = d.latest().finished() && d.replacing.empty() && d.replacements.empty();
+    if (settled_now && !changed) {
+      state_.settled_daemons[arn] = {cs->instances_generation, cs->daemon_task_changes};
+    } else {
+      state_.settled_daemons.erase(arn);
+    }
+    if (!changed) continue;
     changes.PutDaemon(d);
     if (!was_finished && d.latest().finished()) released.push_back(d.tenant);
     if (d.deleted) {  // tags vanish with the resource

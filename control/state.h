@@ -61,6 +61,9 @@ struct State {
   std::map<std::string, model::ExpressGatewayService> express_services;
   // Daemons (control/daemons.cc) by ARN, deleted ones too (their deployments stay described).
   std::map<std::string, model::Daemon> daemons;
+  // Daemons the daemon scheduler found with nothing to do, by ARN, with the cluster's
+  // (instances_generation, daemon_task_changes) then (not persisted: a restart looks again).
+  std::map<std::string, std::pair<uint64_t, uint64_t>> settled_daemons;
   std::set<std::string> failing_task_definitions;  // fault injection (not persisted)
   // POST /_emulator/task-behaviors, in the order armed (not persisted; cleared by reset).
   std::map<Tenant, std::vector<model::BehaviorRule>> behavior_rules;
@@ -114,6 +117,7 @@ struct State {
     auto_scaling_groups.clear();
     express_services.clear();
     daemons.clear();
+    settled_daemons.clear();
     failing_task_definitions.clear();
     next_seq = 1;
   }
