@@ -8,7 +8,7 @@ namespace ecs::api {
 
 namespace {
 
-std::optional<model::DaemonDeploymentConfig> ReadDeploymentConfig(JsonObjectReader& in) {
+std::optional<model::DaemonDeploymentConfig> ReadDaemonDeploymentConfig(JsonObjectReader& in) {
   const rapidjson::Value* obj = in.Object("deploymentConfiguration");
   if (!obj) return std::nullopt;
   JsonObjectReader c = in.Nested(*obj, "deploymentConfiguration");
@@ -31,7 +31,7 @@ void ReadDaemonMembers(JsonObjectReader& in, control::DaemonInput& out) {
   }
   out.capacity_providers =
       in.StringList("capacityProviderArns").value_or(std::vector<std::string>{});
-  out.config = ReadDeploymentConfig(in);
+  out.config = ReadDaemonDeploymentConfig(in);
   if (auto p = ReadEnum(in, "propagateTags", {"DAEMON", "NONE"}))
     out.propagate_tags = *p == "DAEMON";
   out.managed_tags = in.Bool("enableECSManagedTags");
@@ -51,7 +51,7 @@ std::string DaemonReply(const model::Daemon& d, bool updated) {
   return w.str();
 }
 
-void WriteConfig(JsonWriter& w, const model::DaemonDeploymentConfig& c) {
+void WriteDaemonConfig(JsonWriter& w, const model::DaemonDeploymentConfig& c) {
   w.Key("deploymentConfiguration").StartObject().Key("drainPercent").Double(c.drain_percent);
   w.Key("alarms").StartObject().StringArray("alarmNames", c.alarm_names);
   w.Member("enable", c.alarms_enabled).EndObject();
@@ -59,8 +59,8 @@ void WriteConfig(JsonWriter& w, const model::DaemonDeploymentConfig& c) {
 }
 
 // A DaemonDeploymentRevisionDetail: the instances running / draining a revision, by provider.
-void WriteRevisionDetail(JsonWriter& w, const control::DaemonRevisionCounts& counts,
-                         const std::string& arn) {
+void WriteDaemonRevisionDetail(JsonWriter& w, const control::DaemonRevisionCounts& counts,
+                               const std::string& arn) {
   w.StartObject().Member("arn", arn).Key("capacityProviders").StartArray();
   for (const auto& p : counts.providers) {
     w.StartObject()
@@ -75,7 +75,7 @@ void WriteRevisionDetail(JsonWriter& w, const control::DaemonRevisionCounts& cou
       .EndObject();
 }
 
-void WriteStatusBlocks(JsonWriter& w, const model::DaemonDeployment& dep, int64_t threshold) {
+void WriteDaemonWatches(JsonWriter& w, const model::DaemonDeployment& dep, int64_t threshold) {
   const char* watch = dep.finished() ? "MONITORING_COMPLETE" : "MONITORING";
   const bool rolled_back_by_breaker = dep.rollback && dep.triggered_alarms.empty();
   w.Key("circuitBreaker")
@@ -92,12 +92,12 @@ void WriteStatusBlocks(JsonWriter& w, const model::DaemonDeployment& dep, int64_
   w.StringArray("triggeredAlarmNames", dep.triggered_alarms).EndObject();
 }
 
-void WriteOptTime(JsonWriter& w, std::string_view key, const std::optional<Millis>& at) {
+void WriteDaemonTime(JsonWriter& w, std::string_view key, const std::optional<Millis>& at) {
   if (at) w.Key(key).Timestamp(*at);
 }
 
-void WriteDeployment(JsonWriter& w, const control::ControlPlane& control,
-                     const control::DaemonDeploymentRef& ref) {
+void WriteDaemonDeployment(JsonWriter& w, const control::ControlPlane& control,
+                           const control::DaemonDeploymentRef& ref) {
   const model::Daemon& d = *ref.daemon;
   const model::DaemonDeployment& dep = *ref.deployment;
   w.StartObject()
@@ -110,16 +110,16 @@ void WriteDeployment(JsonWriter& w, const control::ControlPlane& control,
     const auto counts = control.CountDaemonRevision(d, dep.target_revision_arn);
     instances += counts.running + counts.draining;
     w.Key("targetDaemonRevision");
-    WriteRevisionDetail(w, counts, dep.target_revision_arn);
+    WriteDaemonRevisionDetail(w, counts, dep.target_revision_arn);
   }
   w.Key("sourceDaemonRevisions").StartArray();
   for (const auto& arn : dep.source_revision_arns) {
     const auto counts = control.CountDaemonRevision(d, arn);
     instances += counts.running + counts.draining;
-    WriteRevisionDetail(w, counts, arn);
+    WriteDaemonRevisionDetail(w, counts, arn);
   }
   w.EndArray();
-  WriteStatusBlocks(w, dep, scheduler::DaemonFailureThreshold(instances));
+  WriteDaemonWatches(w, dep, scheduler::DaemonFailureThreshold(instances));
   if (dep.rollback) {
     w.Key("rollback").StartObject().Member("reason", dep.rollback->reason);
     w.Key("startedAt").Timestamp(dep.rollback->started_at);
@@ -131,11 +131,11 @@ void WriteDeployment(JsonWriter& w, const control::ControlPlane& control,
     }
     w.EndArray().EndObject();
   }
-  WriteConfig(w, dep.config);
+  WriteDaemonConfig(w, dep.config);
   w.Key("createdAt").Timestamp(dep.created_at);
-  WriteOptTime(w, "startedAt", dep.started_at);
-  WriteOptTime(w, "stoppedAt", dep.stopped_at);
-  WriteOptTime(w, "finishedAt", dep.finished_at);
+  WriteDaemonTime(w, "startedAt", dep.started_at);
+  WriteDaemonTime(w, "stoppedAt", dep.stopped_at);
+  WriteDaemonTime(w, "finishedAt", dep.finished_at);
   w.EndObject();
 }
 
@@ -235,7 +235,7 @@ Result<std::string> DescribeDaemonDeployments(OpContext& op) {
   w.StartObject();
   WriteFailures(w, failures);
   w.Key("daemonDeployments").StartArray();
-  for (const auto& ref : found) WriteDeployment(w, op.control, ref);
+  for (const auto& ref : found) WriteDaemonDeployment(w, op.control, ref);
   w.EndArray().EndObject();
   return w.str();
 }
@@ -275,9 +275,9 @@ Result<std::string> ListDaemonDeployments(OpContext& op) {
       w.Member("targetDaemonRevisionArn", dep.target_revision_arn);
     }
     w.Key("createdAt").Timestamp(dep.created_at);
-    WriteOptTime(w, "startedAt", dep.started_at);
-    WriteOptTime(w, "stoppedAt", dep.stopped_at);
-    WriteOptTime(w, "finishedAt", dep.finished_at);
+    WriteDaemonTime(w, "startedAt", dep.started_at);
+    WriteDaemonTime(w, "stoppedAt", dep.stopped_at);
+    WriteDaemonTime(w, "finishedAt", dep.finished_at);
     w.EndObject();
   }
   w.EndArray().EndObject();

@@ -20,11 +20,11 @@ namespace {
 
 using model::DaemonDeploymentStatus;
 
-constexpr Millis kMinute = 60'000;
+constexpr Millis kDaemonBakeMinute = 60'000;
 
 // The revision a live daemon task runs: its deployment's target, or the rollback's target for a
 // task started after the rollback began.
-std::string RevisionOfTask(const model::Daemon& d, const model::Task& t) {
+std::string DaemonRevisionOfTask(const model::Daemon& d, const model::Task& t) {
   for (const auto& dep : d.deployments) {
     if (dep.id != t.started_by) continue;
     if (dep.rollback && t.created_at >= dep.rollback->started_at) {
@@ -36,19 +36,19 @@ std::string RevisionOfTask(const model::Daemon& d, const model::Task& t) {
 }
 
 // The daemon's tasks on each instance: the live one, and whether one stopped there.
-struct InstanceTasks {
+struct DaemonTasksOnInstance {
   const model::Task* live = nullptr;
   bool stopped_one = false;
 };
 
-std::map<std::string, InstanceTasks> DaemonTasksByInstance(const model::Daemon& d,
-                                                           const ClusterState& cs) {
-  std::map<std::string, InstanceTasks> out;
+std::map<std::string, DaemonTasksOnInstance> DaemonTasksByInstance(const model::Daemon& d,
+                                                                   const ClusterState& cs) {
+  std::map<std::string, DaemonTasksOnInstance> out;
   auto tasks = cs.daemon_tasks.find(d.task_group());
   if (tasks == cs.daemon_tasks.end()) return out;
   for (const model::Task* t : tasks->second) {
     if (t->container_instance_id.empty()) continue;
-    InstanceTasks& slot = out[t->container_instance_id];
+    DaemonTasksOnInstance& slot = out[t->container_instance_id];
     if (t->is_stopped()) {
       slot.stopped_one = true;
     } else {
@@ -59,7 +59,7 @@ std::map<std::string, InstanceTasks> DaemonTasksByInstance(const model::Daemon& 
 }
 
 // Every provider any revision of the daemon runs on.
-std::vector<std::string> ProvidersOf(const model::Daemon& d) {
+std::vector<std::string> DaemonProviders(const model::Daemon& d) {
   std::vector<std::string> out;
   for (const auto& r : d.revisions) {
     for (const auto& p : r.capacity_providers) {
@@ -70,10 +70,10 @@ std::vector<std::string> ProvidersOf(const model::Daemon& d) {
 }
 
 // The ACTIVE instances of the daemon's providers as the rollout sees them, oldest first.
-std::vector<scheduler::DaemonInstance> RolloutView(
+std::vector<scheduler::DaemonInstance> DaemonRolloutView(
     const model::Daemon& d, const ClusterState& cs,
-    const std::map<std::string, InstanceTasks>& tasks) {
-  const std::vector<std::string> providers = ProvidersOf(d);
+    const std::map<std::string, DaemonTasksOnInstance>& tasks) {
+  const std::vector<std::string> providers = DaemonProviders(d);
   std::vector<std::pair<Millis, scheduler::DaemonInstance>> found;
   for (const auto& [id, ci] : cs.instances) {
     if (ci.status != model::InstanceStatus::kActive ||
@@ -85,7 +85,7 @@ std::vector<scheduler::DaemonInstance> RolloutView(
                                    ci.registered_at >= d.latest().created_at};
     if (auto it = tasks.find(ci.id); it != tasks.end()) {
       if (it->second.live) {
-        view.revision = RevisionOfTask(d, *it->second.live);
+        view.revision = DaemonRevisionOfTask(d, *it->second.live);
         view.running = it->second.live->last_status == model::TaskState::kRunning;
       }
       view.lost_its_task = !it->second.live && it->second.stopped_one;
@@ -100,7 +100,7 @@ std::vector<scheduler::DaemonInstance> RolloutView(
   return out;
 }
 
-bool HasServiceTaskOn(const ClusterState& cs, const std::string& instance_id) {
+bool RunsServiceTask(const ClusterState& cs, const std::string& instance_id) {
   return std::any_of(cs.tasks.begin(), cs.tasks.end(), [&](const auto& e) {
     const model::Task& t = e.second;
     return !t.is_stopped() && t.container_instance_id == instance_id && !IsDaemonTask(t) &&
@@ -157,7 +157,7 @@ DaemonRevisionCounts ControlPlane::CountDaemonRevision(const model::Daemon& d,
     for (const auto& [instance_id, tasks] : DaemonTasksByInstance(d, *cs)) {
       // A task told to stop, or on an instance that is gone, no longer counts.
       if (!tasks.live || !tasks.live->wants_running() ||
-          RevisionOfTask(d, *tasks.live) != revision_arn) {
+          DaemonRevisionOfTask(d, *tasks.live) != revision_arn) {
         continue;
       }
       const model::ContainerInstance* ci = cs->FindInstance(instance_id);
@@ -217,7 +217,7 @@ bool ControlPlane::AdvanceDaemon(model::Daemon& d, ClusterState& cs, Millis now,
   }
   FinishDaemonDrains(d, cs, now, changes);
   const auto tasks = DaemonTasksByInstance(d, cs);
-  const std::vector<scheduler::DaemonInstance> sorted = RolloutView(d, cs, tasks);
+  const std::vector<scheduler::DaemonInstance> sorted = DaemonRolloutView(d, cs, tasks);
   CheckDaemonDeploymentHealth(d, static_cast<int64_t>(sorted.size()), now);
   const model::DaemonRevision* target = d.FindRevision(dep.EffectiveTarget());
   scheduler::DaemonRollout rollout;
@@ -251,7 +251,7 @@ bool ControlPlane::AdvanceDaemon(model::Daemon& d, ClusterState& cs, Millis now,
   if (!step.replace.empty()) dep.batch_open = true;
   if (step.batch_done) {
     dep.batch_open = false;
-    dep.bake_until = now + dep.config.bake_time_minutes * kMinute;
+    dep.bake_until = now + dep.config.bake_time_minutes * kDaemonBakeMinute;
   }
   if (step.complete) {
     dep.status = dep.rollback ? DaemonDeploymentStatus::kRollbackSuccessful
@@ -357,7 +357,7 @@ void ControlPlane::FinishDaemonDrains(model::Daemon& d, ClusterState& cs, Millis
   std::erase_if(d.replacing, [&](const std::string& id) {
     model::ContainerInstance* ci = cs.FindInstance(id);
     if (!ci || ci->is_inactive()) return true;
-    if (HasServiceTaskOn(cs, id)) return false;  // its services move their tasks first
+    if (RunsServiceTask(cs, id)) return false;  // its services move their tasks first
     // Stopped last: the daemon's task (and any standalone task) stops with the instance.
     TerminateInstance(cs, *ci, "Instance replaced by daemon " + d.name + ".", now, changes);
     return true;

@@ -39,7 +39,7 @@ Status CheckDaemonName(const std::string& name) {
 }
 
 // drainPercent 0.0-100.0 (the model's range); bakeTimeInMinutes not negative.
-Status CheckDeploymentConfig(const model::DaemonDeploymentConfig& c) {
+Status CheckDaemonDeploymentConfig(const model::DaemonDeploymentConfig& c) {
   if (!(c.drain_percent >= 0.0 && c.drain_percent <= 100.0)) {
     return Status::InvalidParameter(
         "deploymentConfiguration.drainPercent must be between 0.0 and 100.0.");
@@ -58,7 +58,7 @@ Status CheckDeploymentConfig(const model::DaemonDeploymentConfig& c) {
 }
 
 // The parameters that make two CreateDaemon calls with one clientToken "the same".
-std::string Fingerprint(const DaemonInput& in) {
+std::string DaemonFingerprint(const DaemonInput& in) {
   std::string s = in.name + "|" + in.cluster + "|" + in.task_definition;
   for (const auto& p : in.capacity_providers) s += "|p:" + p;
   if (in.config) {
@@ -75,7 +75,7 @@ std::string Fingerprint(const DaemonInput& in) {
 }
 
 // "<cluster>/<daemon>/<id>" of a deployment or revision ARN -> the daemon's ARN.
-std::string DaemonArnOf(const Tenant& t, std::string_view arn) {
+std::string DaemonArnOfPart(const Tenant& t, std::string_view arn) {
   ParsedArn parsed;
   if (!ParseEcsArn(arn, &parsed)) return "";
   const size_t last = parsed.resource.rfind('/');
@@ -95,7 +95,7 @@ Status DescribeDaemonParts(const Tenant& t, const std::map<std::string, model::D
   }
   ECS_RETURN_IF_ERROR(CheckArnArguments(t, arns, type));
   for (const std::string& arn : arns) {
-    auto it = daemons.find(DaemonArnOf(t, arn));
+    auto it = daemons.find(DaemonArnOfPart(t, arn));
     const auto* part =
         it != daemons.end() && it->second.tenant == t ? find(it->second, arn) : nullptr;
     if (part) {
@@ -203,14 +203,14 @@ Result<const model::Daemon*> ControlPlane::CreateDaemon(const RequestContext& ct
   if (auto it = state_.daemons.find(arn); it != state_.daemons.end() && !it->second.deleted) {
     const model::Daemon& existing = it->second;
     if (!in.client_token.empty() && existing.client_token == in.client_token &&
-        existing.request_fingerprint == Fingerprint(in)) {
+        existing.request_fingerprint == DaemonFingerprint(in)) {
       return &existing;  // a retry of the call that made it
     }
     return Status::InvalidParameter("A daemon named " + in.name + " already exists in cluster " +
                                     c->cluster->name + ".");
   }
   const model::DaemonDeploymentConfig config = in.config.value_or(model::DaemonDeploymentConfig{});
-  ECS_RETURN_IF_ERROR(CheckDeploymentConfig(config));
+  ECS_RETURN_IF_ERROR(CheckDaemonDeploymentConfig(config));
   ECS_RETURN_IF_ERROR(ValidateTags(in.tags));
   if (in.client_token.size() > 36) {
     return Status::InvalidParameter("clientToken must be at most 36 characters.");
@@ -223,7 +223,7 @@ Result<const model::Daemon*> ControlPlane::CreateDaemon(const RequestContext& ct
   d.arn = arn;
   d.created_at = now;
   d.client_token = in.client_token;
-  d.request_fingerprint = Fingerprint(in);
+  d.request_fingerprint = DaemonFingerprint(in);
   auto rev = NewDaemonRevision(ctx, d, in, nullptr);
   if (!rev.ok()) return rev.status();
   d.seq = state_.NextSeq();
@@ -244,7 +244,7 @@ Result<const model::Daemon*> ControlPlane::UpdateDaemon(const RequestContext& ct
   if (!found.ok()) return found.status();
   model::Daemon& d = **found;
   const model::DaemonDeploymentConfig config = in.config.value_or(d.latest().config);
-  ECS_RETURN_IF_ERROR(CheckDeploymentConfig(config));
+  ECS_RETURN_IF_ERROR(CheckDaemonDeploymentConfig(config));
   const model::DaemonRevision* base = d.FindRevision(d.latest().target_revision_arn);
   auto rev = NewDaemonRevision(ctx, d, in, base);
   if (!rev.ok()) return rev.status();

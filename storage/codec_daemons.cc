@@ -45,11 +45,11 @@ Result<StoredDaemonTaskDefinition> DecodeDaemonTaskDefinition(std::string_view k
 
 namespace {
 
-void WriteOptTime(JsonWriter& w, const char* key, const std::optional<Millis>& at) {
+void WriteOptionalTime(JsonWriter& w, const char* key, const std::optional<Millis>& at) {
   if (at) w.Member(key, *at);
 }
 
-void WriteRevision(JsonWriter& w, const model::DaemonRevision& r) {
+void WriteDaemonRevision(JsonWriter& w, const model::DaemonRevision& r) {
   w.StartObject()
       .Member("arn", r.arn)
       .Member("taskDefinition", r.task_definition_arn)
@@ -65,7 +65,7 @@ void WriteRevision(JsonWriter& w, const model::DaemonRevision& r) {
   w.EndArray().EndObject();
 }
 
-model::DaemonRevision ReadRevision(RowReader& r) {
+model::DaemonRevision ReadDaemonRevision(RowReader& r) {
   model::DaemonRevision rev;
   rev.arn = r.String("arn");
   rev.task_definition_arn = r.String("taskDefinition");
@@ -81,7 +81,7 @@ model::DaemonRevision ReadRevision(RowReader& r) {
   return rev;
 }
 
-void WriteDeployment(JsonWriter& w, const model::DaemonDeployment& d) {
+void WriteDaemonDeployment(JsonWriter& w, const model::DaemonDeployment& d) {
   w.StartObject()
       .Member("arn", d.arn)
       .Member("id", d.id)
@@ -95,9 +95,9 @@ void WriteDeployment(JsonWriter& w, const model::DaemonDeployment& d) {
       .StringArray("alarmNames", d.config.alarm_names)
       .Member("alarmsEnabled", d.config.alarms_enabled)
       .Member("createdAt", d.created_at);
-  WriteOptTime(w, "startedAt", d.started_at);
-  WriteOptTime(w, "finishedAt", d.finished_at);
-  WriteOptTime(w, "stoppedAt", d.stopped_at);
+  WriteOptionalTime(w, "startedAt", d.started_at);
+  WriteOptionalTime(w, "finishedAt", d.finished_at);
+  WriteOptionalTime(w, "stoppedAt", d.stopped_at);
   w.Member("batchOpen", d.batch_open)
       .Member("bakeUntil", d.bake_until)
       .Member("failureCount", d.failure_count)
@@ -113,7 +113,7 @@ void WriteDeployment(JsonWriter& w, const model::DaemonDeployment& d) {
   w.EndObject();
 }
 
-model::DaemonDeployment ReadDeployment(RowReader& r) {
+model::DaemonDeployment ReadDaemonDeployment(RowReader& r) {
   model::DaemonDeployment d;
   d.arn = r.String("arn");
   d.id = r.String("id");
@@ -161,9 +161,9 @@ std::string EncodeDaemon(const model::Daemon& d) {
       .StringArray("replacing", d.replacing)
       .StringArray("replacements", d.replacements);
   w.Key("revisions").StartArray();
-  for (const auto& r : d.revisions) WriteRevision(w, r);
+  for (const auto& r : d.revisions) WriteDaemonRevision(w, r);
   w.EndArray().Key("deployments").StartArray();
-  for (const auto& dep : d.deployments) WriteDeployment(w, dep);
+  for (const auto& dep : d.deployments) WriteDaemonDeployment(w, dep);
   w.EndArray().EndObject();
   return w.str();
 }
@@ -186,11 +186,11 @@ Result<model::Daemon> DecodeDaemon(std::string_view key, std::string_view body) 
   d.replacements = ReadStrings(r, r.Array("replacements"), "replacements");
   for (const auto& v : r.Array("revisions").GetArray()) {
     RowReader item = r.Nested(v);
-    d.revisions.push_back(ReadRevision(item));
+    d.revisions.push_back(ReadDaemonRevision(item));
   }
   for (const auto& v : r.Array("deployments").GetArray()) {
     RowReader item = r.Nested(v);
-    d.deployments.push_back(ReadDeployment(item));
+    d.deployments.push_back(ReadDaemonDeployment(item));
   }
   if (r.ok() && d.deployments.empty()) r.Fail("deployments", "is empty");
   if (!r.ok()) return r.status();
