@@ -534,7 +534,7 @@ def test_a_lost_instance_is_replaced_with_its_daemon(server, ecs):
     assert describe_tasks(ecs, "d-lost", [victim["taskArn"]])[0]["lastStatus"] == "STOPPED"
 
 
-def test_two_providers_are_counted_apart(ecs):
+def test_two_providers_are_counted_apart(server, ecs):
     a, b = mi_cluster(ecs, "d-two", "d-two-a", "d-two-b")
     out = ecs.create_daemon(daemonName="agent", clusterArn=cluster_arn("d-two"),
                             daemonTaskDefinitionArn=daemon_definition(ecs),
@@ -551,6 +551,24 @@ def test_two_providers_are_counted_apart(ecs):
                    for ci in active_instances(ecs, "d-two")}
     for t in daemon_tasks(ecs, "d-two", "agent"):
         assert t["capacityProviderName"] == by_instance[t["containerInstanceArn"]]
+    # An instance joins provider B (its service grows) and one of provider A is lost: each
+    # instance that joins runs the daemon; the lost one's daemon task stops with it.
+    ecs.update_service(cluster="d-two", service="other", desiredCount=3)
+    (lost,) = [t for t in daemon_tasks(ecs, "d-two", "agent") if t["capacityProviderName"] == "d-two-a"]
+    status, body = admin(server, "faults", {"type": "lose-instance", "cluster": "d-two",
+                                            "containerInstance": lost["containerInstanceArn"]})
+    assert status == 200, body
+
+    def counted():
+        (rev,) = daemon(ecs, out["daemonArn"])["currentRevisions"]
+        return sorted((p["arn"], p["runningCount"]) for p in rev["capacityProviders"])
+
+    wait_until(lambda: counted() == sorted([(a, 1), (b, 3)]), what="1 on A, 3 on B")
+    running = [t for t in daemon_tasks(ecs, "d-two", "agent") if t["lastStatus"] == "RUNNING"]
+    assert lost["containerInstanceArn"] not in {t["containerInstanceArn"] for t in running}
+    assert {t["containerInstanceArn"] for t in running} == {
+        ci["containerInstanceArn"] for ci in active_instances(ecs, "d-two")}
+    assert describe_tasks(ecs, "d-two", [lost["taskArn"]])[0]["lastStatus"] == "STOPPED"
     only_b = ecs.create_daemon(daemonName="agent-b", clusterArn=cluster_arn("d-two"),
                                daemonTaskDefinitionArn="agent", capacityProviderArns=[b])
     listed = ecs.list_daemons(capacityProviderArns=[a])["daemonSummariesList"]
