@@ -554,7 +554,8 @@ def test_two_providers_are_counted_apart(server, ecs):
     # An instance joins provider B (its service grows) and one of provider A is lost: each
     # instance that joins runs the daemon; the lost one's daemon task stops with it.
     ecs.update_service(cluster="d-two", service="other", desiredCount=3)
-    (lost,) = [t for t in daemon_tasks(ecs, "d-two", "agent") if t["capacityProviderName"] == "d-two-a"]
+    (lost,) = [t for t in daemon_tasks(ecs, "d-two", "agent")
+               if t["capacityProviderName"] == "d-two-a"]
     status, body = admin(server, "faults", {"type": "lose-instance", "cluster": "d-two",
                                             "containerInstance": lost["containerInstanceArn"]})
     assert status == 200, body
