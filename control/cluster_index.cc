@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/daemon.h"
 #include "scheduler/tie_break.h"
 
 namespace ecs::control {
@@ -230,7 +231,7 @@ void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before, 
       cs.service_tasks[t.service_name].insert(&t);
     }
   }
-  if (t.group.starts_with("daemon:")) {
+  if (model::IsDaemonGroup(t.group)) {
     cs.daemon_tasks[t.group].insert(&t);
     ++cs.daemon_task_changes;
   }

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "control/cluster_index.h"
+#include "model/daemon.h"
 
 namespace ecs::control {
 
@@ -30,7 +31,7 @@ Status CheckServicesToVisit(const Tenant& t, const std::string& name, const Clus
 Status CheckDaemonTasks(const Tenant& t, const std::string& name, const ClusterState& cs) {
   std::map<std::string, std::set<const model::Task*>> want, listed;
   for (const auto& [id, task] : cs.tasks) {
-    if (task.group.starts_with("daemon:")) want[task.group].insert(&task);
+    if (model::IsDaemonGroup(task.group)) want[task.group].insert(&task);
   }
   for (const auto& [group, tasks] : cs.daemon_tasks)
     listed[group].insert(tasks.begin(), tasks.end());

@@ -238,11 +238,10 @@ bool DaemonTaskDefinitionInUse(const State& state, const Tenant& t, const std::s
     if (target && target->task_definition_arn == arn) return true;
     const ClusterState* cs = state.index.FindCluster(t, d.cluster);
     if (!cs) continue;
-    const std::string group = d.task_group();
-    for (const auto& [id, task] : cs->tasks) {
-      if (!task.is_stopped() && task.group == group && task.task_definition_arn == arn) {
-        return true;
-      }
+    auto tasks = cs->daemon_tasks.find(d.task_group());  // the daemon's own tasks
+    if (tasks == cs->daemon_tasks.end()) continue;
+    for (const model::Task* task : tasks->second) {
+      if (!task->is_stopped() && task->task_definition_arn == arn) return true;
     }
   }
   return false;

@@ -131,7 +131,7 @@ bool TaskDefinitionInUse(const State& state, const Tenant& t, const std::string&
 void ReleaseTaskDefinition(State& state, const Tenant& t, const std::string& arn,
                            storage::ChangeSet& changes);
 // A daemon's task (group daemon:<name>), placed by control/daemon_scheduler.cc.
-inline bool IsDaemonTask(const model::Task& t) { return t.group.starts_with("daemon:"); }
+inline bool IsDaemonTask(const model::Task& t) { return model::IsDaemonGroup(t.group); }
 // Daemon task definitions in DELETE_IN_PROGRESS that no daemon uses any more become DELETED
 // (daemon_task_definitions.cc).
 void ReleaseDaemonTaskDefinitions(State& state, const Tenant& t, storage::ChangeSet& changes);

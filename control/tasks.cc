@@ -71,7 +71,7 @@ bool Matches(const model::Task& t, const ListTasksInput& in, const std::string& 
   if (!in.family.empty() && t.family != in.family) return false;
   if (!in.started_by.empty() && t.started_by != in.started_by) return false;
   if (!in.service_name.empty() && t.service_name != LastSegment(in.service_name)) return false;
-  if (!in.daemon_name.empty() && t.group != "daemon:" + std::string(LastSegment(in.daemon_name)))
+  if (!in.daemon_name.empty() && t.group != model::DaemonTaskGroup(LastSegment(in.daemon_name)))
     return false;
   return !in.launch_type || t.launch_type == *in.launch_type;
 }

@@ -18,6 +18,14 @@
 
 namespace ecs::model {
 
+// A daemon's tasks are in the task group daemon:<name> (docs/operations.md §B7 [I]): the one
+// place that spells it.
+inline constexpr std::string_view kDaemonGroupPrefix = "daemon:";
+inline std::string DaemonTaskGroup(std::string_view daemon_name) {
+  return std::string(kDaemonGroupPrefix) + std::string(daemon_name);
+}
+inline bool IsDaemonGroup(std::string_view group) { return group.starts_with(kDaemonGroupPrefix); }
+
 // The model's DaemonStatus.
 enum class DaemonStatus { kActive, kDeleteInProgress };
 template <>
@@ -143,7 +151,7 @@ struct Daemon {
     }
     return nullptr;
   }
-  std::string task_group() const { return "daemon:" + name; }
+  std::string task_group() const { return DaemonTaskGroup(name); }
   bool operator==(const Daemon&) const = default;
 };
 
