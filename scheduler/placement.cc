@@ -4,6 +4,7 @@
 #include <array>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -176,6 +177,7 @@ class PlacementRun {
         demand_(request.demand),
         strategies_(request.strategies.empty() ? DefaultStrategies(request.is_service)
                                                : request.strategies),
+        instances_(instances),
         rng_(request.seed),
         trace_(trace) {
     // Strategies after `random` can never order anything: random already picked.
@@ -199,7 +201,10 @@ class PlacementRun {
       memo_[i].usable = request.constraints[i].type == PlacementConstraint::Type::kMemberOf &&
                         ReadsOnlyZoneAndType(request.constraints[i].expression);
     }
-    BuildPool(instances);
+    // Random alone samples instances (PickRandom) and builds the pool only if sampling misses;
+    // every other strategy, and a trace, compares every candidate from the start.
+    random_only_ = strategies_.empty();
+    if (!random_only_ || trace_) BuildPool();
     if (trace_) TraceInstances(instances);
   }
 
@@ -207,7 +212,7 @@ class PlacementRun {
     std::vector<TaskPlacement> out(static_cast<size_t>(request_.count));
     for (size_t t = 0; t < out.size(); ++t) {
       const uint64_t salt = rng_();
-      const int best = PickBest(salt);
+      const int best = random_only_ ? PickRandom(salt) : PickBest(salt);
       if (trace_) TraceTask(best);
       if (best < 0) {
         TaskPlacement failed;
@@ -234,30 +239,46 @@ class PlacementRun {
     }
   }
 
-  void BuildPool(std::span<const InstanceView* const> instances) {
-    pool_.reserve(instances.size());
-    for (size_t i = 0; i < instances.size(); ++i) {
-      const InstanceView& v = *instances[i];
-      if (v.status != model::InstanceStatus::kActive)
-        continue;  // DRAINING/INACTIVE/REGISTERING never take tasks
-      if (demand_.launch_type != LaunchType::kAny) {
-        if (v.external != (demand_.launch_type == LaunchType::kExternal)) continue;
-      }
-      if (!demand_.capacity_provider.empty() &&
-          v.capacity_provider_name != demand_.capacity_provider) {
-        continue;
-      }
-      Candidate c;
-      c.view = &v;
-      c.index = i;
-      if (needs_group_count_) {
-        if (auto g = v.task_group_counts.find(demand_.group); g != v.task_group_counts.end()) {
-          c.group_count = std::max<int64_t>(0, g->second);
-        }
-      }
-      pool_.push_back(std::move(c));
+  // The instance, as a candidate with its verdict, if the request's launch type and capacity
+  // provider admit it; DRAINING/INACTIVE/REGISTERING instances never take tasks.
+  std::optional<Candidate> MakeCandidate(size_t i) const {
+    const InstanceView& v = *instances_[i];
+    if (v.status != model::InstanceStatus::kActive) return std::nullopt;
+    if (demand_.launch_type != LaunchType::kAny &&
+        v.external != (demand_.launch_type == LaunchType::kExternal)) {
+      return std::nullopt;
     }
-    for (Candidate& c : pool_) c.stage = Evaluate(c);
+    if (!demand_.capacity_provider.empty() &&
+        v.capacity_provider_name != demand_.capacity_provider) {
+      return std::nullopt;
+    }
+    Candidate c;
+    c.view = &v;
+    c.index = i;
+    if (needs_group_count_) {
+      if (auto g = v.task_group_counts.find(demand_.group); g != v.task_group_counts.end()) {
+        c.group_count = std::max<int64_t>(0, g->second);
+      }
+    }
+    c.stage = Evaluate(c);
+    return c;
+  }
+
+  // Every admitted instance as a candidate. Candidates this request already reserved on while
+  // sampling (PickRandom) keep their reservations.
+  void BuildPool() {
+    std::vector<Candidate> sampled = std::move(pool_);
+    pool_.clear();
+    pool_.reserve(instances_.size());
+    if (random_only_) pool_index_.assign(instances_.size(), -1);
+    for (size_t i = 0; i < instances_.size(); ++i) {
+      std::optional<Candidate> c = MakeCandidate(i);
+      if (!c) continue;
+      if (random_only_) pool_index_[i] = static_cast<int32_t>(pool_.size());
+      pool_.push_back(std::move(*c));
+    }
+    for (Candidate& c : sampled) pool_[static_cast<size_t>(pool_index_[c.index])] = std::move(c);
+    pool_built_ = true;
     buckets_.resize(strategies_.size());
     for (size_t s = 0; s < strategies_.size(); ++s) {
       if (strategies_[s].field == PlacementStrategy::Field::kAttribute) BuildBuckets(s);
@@ -409,6 +430,42 @@ class PlacementRun {
       c.hashed = true;
     }
     return TieScore(c.arn_hash, salt);
+  }
+
+  // Random alone (RunTask's default): instances drawn from the caller's list with the seeded
+  // generator until one passes, which is uniform over those that pass, as the full pass's seeded
+  // pick is. It costs a few evaluations where most instances pass, instead of one per instance:
+  // a RunTask at 5,000 instances spent 95 % of its instructions evaluating all of them
+  // (bench/RESULTS.md, 2026-12-06). After kRandomProbes misses (few pass) it falls back to the
+  // full pass. The pool, once built, answers the same draws the same way, so a traced placement
+  // decides as an untraced one does.
+  int PickRandom(uint64_t salt) {
+    static constexpr int kRandomProbes = 32;
+    const size_t n = instances_.size();
+    for (int k = 0; n > 0 && k < kRandomProbes; ++k) {
+      const size_t i = static_cast<size_t>(rng_() % n);
+      const int found = pool_built_ ? PooledAt(i) : SampleAt(i);
+      if (found >= 0) return found;
+    }
+    if (!pool_built_) BuildPool();
+    return PickBest(salt);
+  }
+
+  // The pool position of instance i if it passes, else -1.
+  int PooledAt(size_t i) const {
+    const int32_t p = pool_index_[i];
+    return p >= 0 && pool_[static_cast<size_t>(p)].stage == kPassed ? p : -1;
+  }
+
+  // Before the pool is built, pool_ holds only the candidates this request reserved on.
+  int SampleAt(size_t i) {
+    for (size_t p = 0; p < pool_.size(); ++p) {
+      if (pool_[p].index == i) return pool_[p].stage == kPassed ? static_cast<int>(p) : -1;
+    }
+    std::optional<Candidate> c = MakeCandidate(i);
+    if (!c || c->stage != kPassed) return -1;
+    pool_.push_back(std::move(*c));
+    return static_cast<int>(pool_.size() - 1);
   }
 
   // One pass: lexicographic strategy keys, then the seeded tie score, then the ARN. Scores (and
@@ -682,7 +739,11 @@ class PlacementRun {
   const PlacementRequest& request_;
   const TaskDemand& demand_;
   std::vector<PlacementStrategy> strategies_;
+  std::span<const InstanceView* const> instances_;
   std::mt19937_64 rng_;
+  bool random_only_ = false;
+  bool pool_built_ = false;
+  std::vector<int32_t> pool_index_;  // random only: instance position → pool position, or -1
   bool needs_group_count_ = false;
   bool needs_tcp_ports_ = false;
   bool needs_udp_ports_ = false;

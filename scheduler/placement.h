@@ -8,9 +8,12 @@
 // reservations of the earlier ones (resources, ports, distinctInstance, spread counts), held in a
 // local overlay: the InstanceViews are never modified, and the caller commits the returned plan.
 //
-// Pure: no I/O, no clock, randomness only from request.seed. The same inputs (in any order) and
-// seed give the same plan. Cost: one pass over the instances per request plus one per task, with
-// no per-instance allocation (a request of count 1 over 1,000 instances takes tens of µs).
+// Pure: no I/O, no clock, randomness only from request.seed. The same inputs and seed give the
+// same plan; with any strategy but random alone, in any order of the inputs too (random draws
+// positions in the caller's list, which the control layer keeps in instance-id order). Cost: one
+// pass over the instances per request plus one per task, with no per-instance allocation (a
+// request of count 1 over 1,000 instances takes tens of µs); random alone evaluates only the
+// instances it draws while most pass (a few, against every instance).
 #pragma once
 
 #include <span>

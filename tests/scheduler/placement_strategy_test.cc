@@ -170,6 +170,86 @@ TEST_CASE("RunTask without strategies places randomly", "[strategy][defaults]") 
   CHECK(DefaultStrategies(false).size() == 1);
 }
 
+// Random alone draws instances until one passes (placement.cc, PickRandom), and builds the full
+// pool when draws miss. These check the draws against what the full pass would allow.
+std::vector<InstanceView> Fleet(int n, int64_t memory) {
+  std::vector<InstanceView> out;
+  for (int i = 0; i < n; ++i) {
+    std::string id = "i";
+    id += std::to_string(i);
+    out.push_back(Instance(id, memory));
+  }
+  return out;
+}
+
+TEST_CASE("random draws are uniform over the instances that pass", "[strategy][random]") {
+  std::vector<InstanceView> instances = Fleet(10, 2048);
+  instances[3].remaining_memory = 100;  // cannot take a 256 MiB task
+  Counts chosen;
+  for (uint64_t seed = 0; seed < 2700; ++seed) {
+    PlacementRequest r = Request(1, {});
+    r.seed = seed;
+    chosen[Chosen(instances, r)[0]] += 1;
+  }
+  CHECK(chosen.count("i3") == 0);
+  REQUIRE(chosen.size() == 9);
+  for (const auto& [id, n] : chosen) {
+    INFO(id);
+    CHECK(n > 200);  // 300 expected each; a binomial's 5.8 standard deviations away
+    CHECK(n < 400);
+  }
+}
+
+TEST_CASE("random finds the few instances that pass among many", "[strategy][random]") {
+  // 3 of 2,000 pass: the draws miss and the full pass picks among the three.
+  std::vector<InstanceView> instances = Fleet(2000, 100);
+  for (size_t i : {17u, 1000u, 1999u}) instances[i].remaining_memory = 2048;
+  std::set<std::string> seen;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    PlacementRequest r = Request(1, {});
+    r.seed = seed;
+    seen.insert(Chosen(instances, r)[0]);
+  }
+  CHECK(seen == std::set<std::string>{"i17", "i1000", "i1999"});
+  // None pass: the failure names the closest instance, as the full pass reports it.
+  PlacementRequest r = Request(1, {}, 4096);
+  CHECK(Chosen(instances, r) == Strings{"!RESOURCE:MEMORY"});
+}
+
+TEST_CASE("random keeps a request's reservations from its draws into the full pass",
+          "[strategy][random]") {
+  // 50 instances that fit one task each: 50 tasks land on 50 distinct instances (the later
+  // ones found by the full pass, which must see the reservations the draws made), and a 51st
+  // does not fit.
+  std::vector<InstanceView> instances = Fleet(50, 300);
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    PlacementRequest r = Request(51, {});
+    r.seed = seed;
+    const Strings chosen = Chosen(instances, r);
+    CHECK(std::set<std::string>(chosen.begin(), chosen.end() - 1).size() == 50);
+    CHECK(chosen.back() == "!RESOURCE:MEMORY");
+  }
+}
+
+TEST_CASE("a traced random placement decides as an untraced one", "[strategy][random]") {
+  std::vector<InstanceView> instances = Fleet(300, 600);  // two tasks each
+  for (size_t i = 0; i < instances.size(); i += 3) instances[i].remaining_memory = 100;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    PlacementRequest r = Request(5 + static_cast<int32_t>(seed) * 20, {});
+    r.seed = seed;
+    Result<std::vector<TaskPlacement>> plain = PlaceTasks(std::span(instances), r);
+    PlacementTrace trace;
+    Result<std::vector<TaskPlacement>> traced = PlaceTasks(std::span(instances), r, &trace);
+    REQUIRE(plain.ok());
+    REQUIRE(traced.ok());
+    REQUIRE(plain->size() == traced->size());
+    for (size_t t = 0; t < plain->size(); ++t) {
+      CHECK((*plain)[t].placed == (*traced)[t].placed);
+      CHECK((*plain)[t].instance_arn == (*traced)[t].instance_arn);
+    }
+  }
+}
+
 TEST_CASE("service default: fewest service tasks per zone, then per instance",
           "[strategy][defaults]") {
   std::vector<InstanceView> instances = ThreeZones();
@@ -188,7 +268,7 @@ TEST_CASE("service default: fewest service tasks per zone, then per instance",
   CHECK(Count(chosen) == Counts{{"b1", 1}, {"b2", 1}, {"c1", 1}, {"c2", 1}});
 }
 
-TEST_CASE("placement is deterministic for a seed and independent of input order",
+TEST_CASE("placement is deterministic for a seed; strategies but random ignore input order",
           "[strategy][determinism]") {
   const std::string zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
   std::vector<InstanceView> instances;
@@ -205,9 +285,10 @@ TEST_CASE("placement is deterministic for a seed and independent of input order"
     const Strings expected = Chosen(instances, r);
     CHECK(Chosen(instances, r) == expected);
 
+    // Random alone draws positions in the list (in the server, instance-id order).
     std::vector<InstanceView> shuffled = instances;
     std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(7));
-    CHECK(Chosen(shuffled, r) == expected);
+    if (!strategies.empty()) CHECK(Chosen(shuffled, r) == expected);
 
     r.seed = 54321;
     if (strategies.empty()) CHECK(Chosen(instances, r) != expected);
