@@ -153,7 +153,7 @@ Result<AccountSetting> ControlPlane::PutAccountSetting(const RequestContext& ctx
   if (!principal.ok()) return principal.status();
   ECS_RETURN_IF_ERROR(RejectNonRoot(ctx.tenant, name, *principal, "set"));
   AccountSetting s{name, value, *principal, std::string(TypeOf(name))};
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutAccountSetting({ctx.tenant, s.principal_arn, name, value});
   state_.account_settings[ctx.tenant][{s.principal_arn, name}] = value;
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -184,7 +184,7 @@ Result<AccountSetting> ControlPlane::DeleteAccountSetting(const RequestContext& 
                           std::string(TypeOf(name))};
   }
   AccountSetting removed{name, it->second, *principal, std::string(TypeOf(name))};
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.DeleteAccountSetting(ctx.tenant, *principal, name);
   settings.erase(it);
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -52,7 +52,7 @@ Status CheckBatch(const std::vector<AttributeTarget>& attributes) {
 // Puts the changed copies in place of the instances, and into the ChangeSet it returns.
 storage::ChangeSet ReplaceInstances(State& state, ClusterState& cs,
                                     std::map<std::string, model::ContainerInstance> next) {
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state.NewChanges();
   for (auto& [id, ci] : next) {
     ++ci.version;
     changes.PutContainerInstance(ci);

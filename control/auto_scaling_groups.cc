@@ -123,7 +123,7 @@ Result<std::vector<const model::ContainerInstance*>> ControlPlane::CreateAutoSca
       g.availability_zones.push_back(ctx.tenant.region + s);
   }
   g.seq = state_.NextSeq();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutAutoScalingGroup(g);
   const model::AutoScalingGroup& slot = groups[name] = std::move(g);
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -302,7 +302,7 @@ Result<const model::Cluster*> ControlPlane::PutClusterCapacityProviders(
   model::Cluster next = *ref->cluster;
   next.capacity_providers = std::move(providers);
   next.default_capacity_provider_strategy = std::move(default_strategy);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutCluster(next);
   const model::Cluster& slot = state_.index.PutCluster(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -334,7 +334,7 @@ Result<const model::CapacityProvider*> ControlPlane::CreateCapacityProvider(
         "The specified Auto Scaling group ARN is already being used by another capacity "
         "provider. Specify a unique Auto Scaling group ARN and try again.");
   }
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   return InsertCapacityProvider(std::move(cp), std::move(in.tags), changes);
 }
 
@@ -353,7 +353,7 @@ Result<const model::CapacityProvider*> ControlPlane::InsertCapacityProvider(
 
 Result<const model::CapacityProvider*> ControlPlane::StoreCapacityProvider(
     const Tenant& t, model::CapacityProvider next) {
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutCapacityProvider(next);
   auto& slot = state_.capacity_providers[t][next.name];
   slot = std::move(next);

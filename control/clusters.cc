@@ -104,7 +104,7 @@ Result<const model::Cluster*> ControlPlane::CreateCluster(const RequestContext& 
   c.capacity_providers = in.capacity_providers;
   c.default_capacity_provider_strategy = in.default_strategy;
 
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutCluster(c);
   // A re-created name is a new resource: tags of the INACTIVE predecessor do not carry over.
   changes.PutTags(c.arn, in.tags);
@@ -204,7 +204,7 @@ Result<const model::Cluster*> ControlPlane::DeleteCluster(const RequestContext& 
   next.status = model::ClusterStatus::kInactive;
   next.capacity_providers.clear();
   next.default_capacity_provider_strategy.clear();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutCluster(next);
   const model::Cluster& slot = state_.index.PutCluster(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -218,7 +218,7 @@ Result<const model::Cluster*> ControlPlane::UpdateCluster(const RequestContext& 
   if (!found.ok()) return found.status();
   model::Cluster next = **found;
   ECS_RETURN_IF_ERROR(ApplyFields(ctx.tenant, std::move(in), &next));
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutCluster(next);
   const model::Cluster& slot = state_.index.PutCluster(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -191,7 +191,7 @@ Result<const model::ContainerInstance*> ControlPlane::RegisterContainerInstance(
   model::ContainerInstance ci =
       BuildInstance(ctx, cluster_name, in, existing, state_.ids, existing ? 0 : state_.NextSeq(),
                     Now(), ctx.tenant.region + state_.options.az_suffixes.front());
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutContainerInstance(ci);
   if (!existing) {
     changes.PutTags(ci.arn, in.tags);
@@ -309,7 +309,7 @@ Result<const model::ContainerInstance*> ControlPlane::DeregisterContainerInstanc
     return Status::InvalidParameter(
         "Found running tasks on the instance. Stop the tasks or deregister with force.");
   }
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   TerminateInstance(cs, *ci, "Container instance deregistration forced by user", Now(), changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return ci;
@@ -398,7 +398,7 @@ Status ControlPlane::UpdateContainerInstancesState(
   ECS_RETURN_IF_ERROR(
       CheckArnArguments(ctx.tenant, ids, ArnResource::kContainerInstance, c->cluster->name));
   ClusterState& cs = *c->state;
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   for (const auto& id : ids) {
     model::ContainerInstance* ci = cs.FindInstance(id);
     if (!ci) {
@@ -460,7 +460,7 @@ Result<const model::ContainerInstance*> ControlPlane::UpdateContainerAgent(
     i.agent_version = kLatestAgentVersion;  // shown once the update reaches UPDATED
     ++i.version;
   });
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutContainerInstance(*ci);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return ci;
@@ -478,7 +478,7 @@ Status ControlPlane::SetAgentConnected(const RequestContext& ctx, const std::str
     i.agent_connected = connected;
     ++i.version;
   });
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutContainerInstance(*ci);
   return Commit(changes);
 }

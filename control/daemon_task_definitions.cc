@@ -130,7 +130,7 @@ Result<const DaemonTaskDefinitionRecord*> ControlPlane::RegisterDaemonTaskDefini
   r.reg.registered_by = ctx.principal_arn();
   model::TagList tags = std::move(spec.tags);
   r.spec = std::move(spec);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutDaemonTaskDefinition(Stored(r));
   if (!tags.empty()) changes.PutTags(r.reg.arn, tags);
   state_.tags.Set(r.reg.arn, std::move(tags));
@@ -165,7 +165,7 @@ Result<const DaemonTaskDefinitionRecord*> ControlPlane::DeleteDaemonTaskDefiniti
   next.reg.status = DaemonTaskDefinitionInUse(state_, ctx.tenant, next.reg.arn)
                         ? DaemonTaskDefinitionStatus::kDeleteInProgress
                         : DaemonTaskDefinitionStatus::kDeleted;
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutDaemonTaskDefinition(Stored(next));
   const DaemonTaskDefinitionRecord& slot = state_.daemon_task_definitions.Put(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));

@@ -229,7 +229,7 @@ Result<const model::Daemon*> ControlPlane::CreateDaemon(const RequestContext& ct
   d.seq = state_.NextSeq();
   d.revisions.push_back(std::move(*rev));
   StartDaemonDeployment(d, d.revisions.back().arn, config, now);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutDaemon(d);
   changes.PutTags(d.arn, in.tags);
   state_.tags.Set(d.arn, in.tags);
@@ -250,7 +250,7 @@ Result<const model::Daemon*> ControlPlane::UpdateDaemon(const RequestContext& ct
   if (!rev.ok()) return rev.status();
   d.revisions.push_back(std::move(*rev));
   StartDaemonDeployment(d, d.revisions.back().arn, config, Now());
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutDaemon(d);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return &d;
@@ -264,7 +264,7 @@ Result<const model::Daemon*> ControlPlane::DeleteDaemon(const RequestContext& ct
   d.status = DaemonStatus::kDeleteInProgress;
   // Its deployment drains and replaces every instance that runs a daemon task of it.
   StartDaemonDeployment(d, "", d.latest().config, Now());
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutDaemon(d);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return &d;

@@ -196,7 +196,7 @@ Result<const model::ExpressGatewayService*> ControlPlane::CreateExpressGatewaySe
     used.config.security_groups = {SecurityGroupId(sg->arn)};
   }
   const std::string td_arn = td->reg.arn;
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   PutTaskDefinition(std::move(td).value(), changes);
   ServiceInput in =
       ExpressServiceInput(used, td_arn, FindResource(e, model::ManagedKind::kTargetGroup)->arn);
@@ -231,7 +231,7 @@ Result<const model::ExpressGatewayService*> ControlPlane::UpdateExpressGatewaySe
   auto td = NewTaskDefinition(ctx, std::move(spec));
   if (!td.ok()) return td.status();
   const std::string td_arn = td->reg.arn;
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   PutTaskDefinition(std::move(td).value(), changes);
   ServiceInput in =
       ExpressServiceInput(plan, td_arn, FindResource(e, model::ManagedKind::kTargetGroup)->arn);
@@ -274,7 +274,7 @@ Result<const model::ExpressGatewayService*> ControlPlane::DeleteExpressGatewaySe
   model::Service* svc = cs ? cs->FindService(e.name) : nullptr;
   if (!svc) return ExpressServiceNotFound();
   const Millis now = Now();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   if (svc->status == model::ServiceStatus::kActive) DrainService(*cs, *svc, now, changes);
   e.status = model::ExpressStatus::kDraining;
   e.status_reason = "The service is being deleted.";

@@ -42,7 +42,7 @@ Status ControlPlane::LoseInstance(const RequestContext& ctx, const std::string& 
     return Status::InvalidParameter("Container instance " + instance + " not found.");
   }
   const Millis now = Now();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   for (auto& [id, t] : cs.tasks) {
     if (t.container_instance_id == ci->id) {
       lifecycle_.RequestStop(cs, t, model::StopCode::kTerminationNotice,

@@ -97,7 +97,7 @@ Result<const model::CapacityProvider*> ControlPlane::CreateManagedInstancesProvi
   cp.managed_instances = std::move(*in.managed_instances);
   // The model: the provider is created "to associate with" the cluster and becomes available
   // only within it: it joins the cluster's capacity providers at once.
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   if (std::find(ref->cluster->capacity_providers.begin(), ref->cluster->capacity_providers.end(),
                 cp.name) == ref->cluster->capacity_providers.end()) {
     model::Cluster next = *ref->cluster;
@@ -141,7 +141,7 @@ Result<const model::CapacityProvider*> ControlPlane::DeleteManagedInstancesProvi
     return WrongCluster(found, cluster);
   }
   model::CapacityProvider next = found;
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   const TenantState* ts = state_.index.FindTenant(ctx.tenant);
   auto record = ts ? ts->clusters.find(found.cluster) : decltype(ts->clusters.find("")){};
   ClusterState* cs = state_.index.FindCluster(ctx.tenant, found.cluster);

@@ -9,7 +9,7 @@
 namespace ecs::control {
 
 Status ControlPlane::RunDue(Millis now, bool advancing) {
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   if (!state_.clock->frozen() || advancing) {
     // At most ~20,000 steps per ChangeSet; the caller calls again for the rest.
     int checks_left = 20000 / 64;
@@ -26,7 +26,7 @@ Status ControlPlane::RunDue(Millis now, bool advancing) {
 }
 
 Result<bool> ControlPlane::RunDueSlice(Millis now, const std::function<bool()>& out_of_time) {
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   bool more = !state_.clock->frozen() && !lifecycle_.StepDue(now, changes, out_of_time);
   if (!state_.clock->frozen()) {
     FinishProviderDeletes(state_, changes);

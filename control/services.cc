@@ -70,7 +70,7 @@ Result<const model::Service*> ControlPlane::CreateService(const RequestContext& 
   }
   auto svc = NewService(ctx, *c, in);
   if (!svc.ok()) return svc.status();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   const model::Service& slot =
       InsertService(cs, std::move(svc).value(), std::move(in.tags), changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -131,7 +131,7 @@ Result<const model::Service*> ControlPlane::UpdateService(const RequestContext& 
   if (current->status != model::ServiceStatus::kActive) {
     return Status(ErrorCode::kServiceNotActiveException, "Service was not ACTIVE.");
   }
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   ECS_RETURN_IF_ERROR(ReviseService(ctx, *c, *current, in, changes));
   ECS_RETURN_IF_ERROR(Commit(changes));
   return current;
@@ -181,7 +181,7 @@ Result<const model::Service*> ControlPlane::DeleteService(const RequestContext& 
   if (!svc->is_daemon() && svc->desired_count > 0 && !force) {
     return Status::InvalidParameter("The service cannot be stopped while it is scaled above 0.");
   }
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   DrainService(cs, *svc, Now(), changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return svc;

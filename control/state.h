@@ -44,6 +44,11 @@ struct State {
 
   storage::Store* store;
   const Clock* clock;
+  // A mutation's ChangeSet: one that only counts its writes when the store keeps nothing.
+  storage::ChangeSet NewChanges() const {
+    return storage::ChangeSet(store->discards_writes() ? storage::ChangeSet::Mode::kCountOnly
+                                                       : storage::ChangeSet::Mode::kRecord);
+  }
   IdGenerator ids;
   ControlOptions options;
 

@@ -194,7 +194,7 @@ Status ControlPlane::TagResource(const RequestContext& ctx, const std::string& a
         "request would leave it with " +
         std::to_string(merged.size()) + ".");
   }
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   PutTags(state_, ctx.tenant, arn, merged, changes);
   state_.tags.Set(arn, std::move(merged));
   return Commit(changes);
@@ -207,7 +207,7 @@ Status ControlPlane::UntagResource(const RequestContext& ctx, const std::string&
   std::erase_if(remaining, [&](const model::Tag& t) {
     return std::find(keys.begin(), keys.end(), t.key) != keys.end();
   });
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   PutTags(state_, ctx.tenant, arn, remaining, changes);
   state_.tags.Set(arn, std::move(remaining));
   return Commit(changes);

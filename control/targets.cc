@@ -72,7 +72,7 @@ Result<scheduler::TargetHealthConfig> ControlPlane::SetTargetGroup(
   TenantState* ts = state_.index.FindTenant(tenant);
   if (!ts) return config;
   const Millis now = Now();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   for (auto& [cluster, cs] : ts->cluster_state) {
     for (auto& [id, t] : cs.tasks) {
       model::Service* svc = t.service_name.empty() ? nullptr : cs.FindService(t.service_name);

@@ -62,7 +62,7 @@ Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
     const RequestContext& ctx, taskdef::TaskDefinitionSpec spec) {
   auto r = NewTaskDefinition(ctx, std::move(spec));
   if (!r.ok()) return r.status();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   const TaskDefinitionRecord& slot = PutTaskDefinition(std::move(r).value(), changes);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return &slot;
@@ -121,7 +121,7 @@ Result<const TaskDefinitionRecord*> ControlPlane::DeregisterTaskDefinition(
   TaskDefinitionRecord next = *current;
   next.reg.status = TaskDefinitionStatus::kInactive;
   next.reg.deregistered_at = Now();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutTaskDefinition(Stored(next, state_.tags.Of(next.reg.arn)));
   const TaskDefinitionRecord& slot = state_.task_definitions.Put(std::move(next));
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -137,7 +137,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     return Status::InvalidParameter("taskDefinitions can have at most 10 items.");
   }
   ECS_RETURN_IF_ERROR(CheckArnArguments(ctx.tenant, identifiers, ArnResource::kTaskDefinition));
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   const Millis now = Now();
   for (const auto& id : identifiers) {
     auto ref = taskdef::ParseTaskDefinitionRef(id);

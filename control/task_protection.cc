@@ -32,7 +32,7 @@ Result<TaskProtectionResult> ControlPlane::UpdateTaskProtection(
   if (!c.ok()) return c.status();
   const Millis now = Now();
   TaskProtectionResult out;
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   for (const auto& id : ids) {
     model::Task* t = c->state->FindTask(id);
     if (!t) {

@@ -170,7 +170,7 @@ Result<TaskSetView> ControlPlane::CreateTaskSet(const RequestContext& ctx, TaskS
   set.client_token = in.members.client_token;
   svc.task_sets.push_back(set);
   Wake(state_, svc);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutService(svc);
   changes.PutTags(set.arn, in.members.tags);
   state_.tags.Set(set.arn, std::move(in.members.tags));
@@ -218,7 +218,7 @@ Result<TaskSetView> ControlPlane::UpdateTaskSet(const RequestContext& ctx,
   t->computed_desired_count = scheduler::ComputedDesiredCount(svc.desired_count, scale);
   t->updated_at = Now();
   Wake(state_, svc);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutService(svc);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return TaskSetView{&svc, *t};
@@ -252,7 +252,7 @@ Result<TaskSetView> ControlPlane::UpdateServicePrimaryTaskSet(const RequestConte
   });
   ShowPrimaryOnService(svc);
   Wake(state_, svc);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutService(svc);
   ECS_RETURN_IF_ERROR(Commit(changes));
   return TaskSetView{&svc, *FindSet(svc, task_set)};
@@ -282,7 +282,7 @@ Result<TaskSetView> ControlPlane::DeleteTaskSet(const RequestContext& ctx,
   TaskSetView out{&svc, *t};
   if (was_primary) ShowPrimaryOnService(svc);
   Wake(state_, svc);
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   changes.PutService(svc);
   changes.PutTags(t->arn, {});  // tags go with the set
   state_.tags.Erase(t->arn);

@@ -11,7 +11,7 @@ namespace ecs::control {
 Result<RunTaskOutput> ControlPlane::RunTask(const RequestContext& ctx, const RunTaskInput& in) {
   auto cluster = FindCluster(ctx, in.cluster, /*require_active=*/true);
   if (!cluster.ok()) return cluster.status();
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   auto out = launcher_.Launch(ctx, **cluster, in, changes);
   if (!out.ok()) return out.status();
   ECS_RETURN_IF_ERROR(Commit(changes));
@@ -28,7 +28,7 @@ Result<const model::Task*> ControlPlane::StopTask(const RequestContext& ctx,
   model::Task* t = c->state->FindTask(task);
   if (!t) return Status::InvalidParameter("The referenced task was not found.");
   if (!t->wants_running()) return t;  // already stopping or stopped: unchanged
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   lifecycle_.RequestStop(*c->state, *t, code, reason.empty() ? "Task stopped by user" : reason,
                          Now(), changes);
   // ECS deletes a task's tags when it is stopped.
@@ -147,7 +147,7 @@ Result<std::string> ControlPlane::SubmitTaskStateChange(const RequestContext& ct
   ECS_RETURN_IF_ERROR(CheckArnArgument(ctx.tenant, in.task, ArnResource::kTask, c->cluster->name));
   model::Task* t = c->state->FindTask(in.task);
   if (!t) return Status::InvalidParameter("The referenced task was not found.");
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   ECS_RETURN_IF_ERROR(lifecycle_.ApplyStateChange(*c->state, *t, in, Now(), changes));
   ECS_RETURN_IF_ERROR(Commit(changes));
   return std::string("ACK");
@@ -173,7 +173,7 @@ Result<std::string> ControlPlane::SubmitAttachmentStateChanges(
     }
     if (!found) return Status::InvalidParameter("Attachment " + arn + " was not found.");
   }
-  storage::ChangeSet changes;
+  storage::ChangeSet changes = state_.NewChanges();
   for (auto [t, status] : updates) {
     state_.index.UpdateTask(*c->state, *t, [status = status](model::Task& task) {
       if (task.eni) task.eni->status = status;  // found above by its ENI

@@ -88,10 +88,12 @@ std::string_view KindName(Kind kind) {
 }
 
 void ChangeSet::PutCluster(const model::Cluster& c) {
+  if (Counted()) return;
   rows_.push_back({Kind::kCluster, c.arn, c.seq, EncodeCluster(c)});
 }
 
 void ChangeSet::PutTags(const std::string& resource_arn, const model::TagList& tags) {
+  if (Counted()) return;
   if (tags.empty()) {
     rows_.push_back({Kind::kTags, resource_arn, 0, std::nullopt});
   } else {
@@ -100,34 +102,42 @@ void ChangeSet::PutTags(const std::string& resource_arn, const model::TagList& t
 }
 
 void ChangeSet::PutContainerInstance(const model::ContainerInstance& ci) {
+  if (Counted()) return;
   rows_.push_back({Kind::kContainerInstance, ci.arn, ci.seq, EncodeContainerInstance(ci)});
 }
 
 void ChangeSet::PutTask(const model::Task& task) {
+  if (Counted()) return;
   rows_.push_back({Kind::kTask, task.arn, task.seq, EncodeTask(task)});
 }
 
 void ChangeSet::DeleteTask(const std::string& task_arn) {
+  if (Counted()) return;
   rows_.push_back({Kind::kTask, task_arn, 0, std::nullopt});
 }
 
 void ChangeSet::PutService(const model::Service& service) {
+  if (Counted()) return;
   rows_.push_back({Kind::kService, service.arn, service.seq, EncodeService(service)});
 }
 
 void ChangeSet::PutTaskDefinition(const StoredTaskDefinition& td) {
+  if (Counted()) return;
   rows_.push_back({Kind::kTaskDefinition, td.reg.arn, td.seq, EncodeTaskDefinition(td)});
 }
 
 void ChangeSet::DeleteTaskDefinition(const std::string& arn) {
+  if (Counted()) return;
   rows_.push_back({Kind::kTaskDefinition, arn, 0, std::nullopt});
 }
 
 void ChangeSet::PutRevisionCounter(const Tenant& t, const std::string& family, int64_t revision) {
+  if (Counted()) return;
   rows_.push_back({Kind::kCounter, RevisionCounterKey(t, family), revision, "{}"});
 }
 
 void ChangeSet::PutAccountSetting(const StoredAccountSetting& s) {
+  if (Counted()) return;
   // The seq orders nothing here (settings are listed by name).
   rows_.push_back({Kind::kAccountSetting, AccountSettingKey(s.tenant, s.principal_arn, s.name), 0,
                    EncodeAccountSetting(s)});
@@ -135,34 +145,51 @@ void ChangeSet::PutAccountSetting(const StoredAccountSetting& s) {
 
 void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& principal_arn,
                                      const std::string& name) {
+  if (Counted()) return;
   rows_.push_back(
       {Kind::kAccountSetting, AccountSettingKey(t, principal_arn, name), 0, std::nullopt});
 }
 
 void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
+  if (Counted()) return;
   rows_.push_back({Kind::kCapacityProvider, cp.arn, cp.seq, EncodeCapacityProvider(cp)});
 }
 
 void ChangeSet::PutDaemon(const model::Daemon& d) {
+  if (Counted()) return;
   rows_.push_back({Kind::kDaemon, d.arn, d.seq, EncodeDaemon(d)});
 }
 
 void ChangeSet::PutExpressGatewayService(const model::ExpressGatewayService& e) {
+  if (Counted()) return;
   rows_.push_back(
       {Kind::kExpressGatewayService, e.service_arn, e.seq, EncodeExpressGatewayService(e)});
 }
 
 void ChangeSet::PutAutoScalingGroup(const model::AutoScalingGroup& g) {
+  if (Counted()) return;
   rows_.push_back({Kind::kAutoScalingGroup, g.arn, g.seq, EncodeAutoScalingGroup(g)});
 }
 
 void ChangeSet::PutDaemonTaskDefinition(const StoredDaemonTaskDefinition& td) {
+  if (Counted()) return;
   rows_.push_back(
       {Kind::kDaemonTaskDefinition, td.reg.arn, td.seq, EncodeDaemonTaskDefinition(td)});
 }
 
 void ChangeSet::Append(const ChangeSet& other) {
+  if (mode_ == Mode::kCountOnly) {
+    counted_ += other.counted_ + other.rows_.size();
+    return;
+  }
   rows_.insert(rows_.end(), other.rows_.begin(), other.rows_.end());
+  counted_ += other.counted_;
+}
+
+bool ChangeSet::Counted() {
+  if (mode_ == Mode::kRecord) return false;
+  ++counted_;
+  return true;
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {

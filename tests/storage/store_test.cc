@@ -163,6 +163,38 @@ TEST_CASE("The ephemeral store keeps nothing but still fails on demand", "[stora
   CHECK((*store)->Commit(cs).ok());
 }
 
+TEST_CASE("A count-only ChangeSet encodes nothing but still says whether anything changed",
+          "[storage]") {
+  ChangeSet counted(ChangeSet::Mode::kCountOnly);
+  CHECK(counted.empty());
+  counted.PutTask(MakeTask("a", 1));
+  counted.DeleteTask("b");
+  CHECK_FALSE(counted.empty());
+  CHECK(counted.rows().empty());
+
+  // Appending a recorded ChangeSet counts its rows; a recorded one takes a count-only one's
+  // count, so it is not empty either.
+  ChangeSet nothing(ChangeSet::Mode::kCountOnly);
+  ChangeSet recorded;
+  recorded.PutCluster(MakeCluster("c", 2));
+  nothing.Append(recorded);
+  CHECK_FALSE(nothing.empty());
+  CHECK(nothing.rows().empty());
+  ChangeSet into;
+  into.Append(counted);
+  CHECK_FALSE(into.empty());
+  CHECK(into.rows().empty());
+
+  // The ephemeral store asks for them; a real one does not.
+  auto ephemeral = Store::OpenEphemeral();
+  REQUIRE(ephemeral.ok());
+  CHECK((*ephemeral)->discards_writes());
+  REQUIRE((*ephemeral)->Commit(counted).ok());
+  auto store = Store::Open(":memory:");
+  REQUIRE(store.ok());
+  CHECK_FALSE((*store)->discards_writes());
+}
+
 // Every table's columns, keys, indexes and WITHOUT ROWID flag, one line each.
 std::vector<std::string> SchemaShape(Database& db) {
   std::vector<std::string> lines;
