@@ -10,7 +10,9 @@ with only the setup and once with the setup plus N requests, and prints
 a request and not contention: pair it with bench/run for throughput. Scenarios:
   describe_clusters  DescribeClusters of one cluster by name (20 clusters exist)
   register           RegisterTaskDefinition of bench/lua/task_definition.json
-  run_task           RunTask count 1 on a 20-instance m5.4xlarge fleet
+  run_task           RunTask count 1 on a 20-instance m5.4xlarge fleet (the task maps static
+                     host port 443, so from the 21st task on the fleet is full and RunTask
+                     answers with a placement failure: mostly failed RunTasks)
   run_task_5000      the same on a 5,000-instance m5.4xlarge fleet (ECS's per-cluster limit):
                      with run_task, how placement's cost grows with the candidates
   describe_tasks     DescribeTasks of 100 running tasks
