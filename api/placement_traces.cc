@@ -14,6 +14,12 @@ namespace {
 constexpr const char* kTieBreak =
     "seeded random: among the candidates still tied after the last strategy, the one whose "
     "instance ARN has the lowest hash under a salt drawn from the decision's seed";
+// Random alone (no strategy before it, as RunTask's default) draws instead of ranking
+// (scheduler/placement.cc, PickRandom).
+constexpr const char* kRandomDraw =
+    "random: instances of the cluster drawn (by position in instance-id order) with a generator "
+    "seeded by the decision's seed until one passes; after 32 draws that all miss, the passing "
+    "candidate whose instance ARN has the lowest hash under a salt drawn from that seed";
 
 std::string Link(int64_t id) { return "/_emulator/placement/" + std::to_string(id); }
 
@@ -82,7 +88,7 @@ HttpReply One(const control::PlacementTraceRecord& r) {
   WriteHeader(w, r);
   w.StringArray("constraints", r.trace.constraints)
       .StringArray("strategies", r.trace.strategies)
-      .Member("tieBreak", kTieBreak);
+      .Member("tieBreak", r.trace.strategies.empty() ? kRandomDraw : kTieBreak);
   WriteInstances(w, r.trace);
   WriteTasks(w, r);
   w.EndObject();

@@ -76,6 +76,7 @@ def test_constraints_show_in_the_trace(emulators):
     assert status == 200, t
     assert t["constraints"] == ["distinctInstance"]
     assert t["strategies"] == ["binpack(memory)"]
+    assert t["tieBreak"].startswith("seeded random: among the candidates still tied")
     assert [x["taskArn"] for x in t["tasks"]] == [x["taskArn"] for x in placed["tasks"]]
     first = t["tasks"][0]
     assert first["candidates"] == 3
@@ -101,6 +102,9 @@ def test_constraints_show_in_the_trace(emulators):
     status, t = trace(server, placed_b["taskArn"].rsplit("/", 1)[1])
     assert status == 200, t
     assert t["constraints"][0].startswith("memberOf(")
+    # No strategy: RunTask's random draws instances rather than ranking them.
+    assert t["strategies"] == []
+    assert t["tieBreak"].startswith("random: instances of the cluster drawn")
     rejected = [i for i in t["instances"] if i["result"] == "rejected"]
     assert len(rejected) == 2
     assert {i["filter"] for i in rejected} == {"memberOf"}
