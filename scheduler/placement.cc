@@ -441,6 +441,10 @@ class PlacementRun {
   // decides as an untraced one does.
   int PickRandom(uint64_t salt) {
     static constexpr int kRandomProbes = 32;
+    // Past this many reservations (a service placing hundreds of tasks at once) looking a draw
+    // up among them would cost more than the pool.
+    static constexpr size_t kMaxSampled = 64;
+    if (!pool_built_ && pool_.size() >= kMaxSampled) BuildPool();
     const size_t n = instances_.size();
     for (int k = 0; n > 0 && k < kRandomProbes; ++k) {
       const size_t i = static_cast<size_t>(rng_() % n);

@@ -229,6 +229,12 @@ TEST_CASE("random keeps a request's reservations from its draws into the full pa
     CHECK(std::set<std::string>(chosen.begin(), chosen.end() - 1).size() == 50);
     CHECK(chosen.back() == "!RESOURCE:MEMORY");
   }
+  // Past 64 reservations the full pool takes over (cheaper than looking draws up among them).
+  std::vector<InstanceView> many = Fleet(200, 300);
+  PlacementRequest r = Request(150, {});
+  r.seed = 4;
+  const Strings chosen = Chosen(many, r);
+  CHECK(std::set<std::string>(chosen.begin(), chosen.end()).size() == 150);
 }
 
 TEST_CASE("a traced random placement decides as an untraced one", "[strategy][random]") {
