@@ -88,93 +88,76 @@ std::string_view KindName(Kind kind) {
 }
 
 void ChangeSet::PutCluster(const model::Cluster& c) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kCluster, c.arn, c.seq, EncodeCluster(c)});
+  Add(Kind::kCluster, c.arn, c.seq, [&] { return EncodeCluster(c); });
 }
 
 void ChangeSet::PutTags(const std::string& resource_arn, const model::TagList& tags) {
-  if (Counted()) return;
-  if (tags.empty()) {
-    rows_.push_back({Kind::kTags, resource_arn, 0, std::nullopt});
-  } else {
-    rows_.push_back({Kind::kTags, resource_arn, 0, EncodeTags(tags)});
-  }
+  Add(Kind::kTags, resource_arn, 0, [&]() -> std::optional<std::string> {
+    if (tags.empty()) return std::nullopt;
+    return EncodeTags(tags);
+  });
 }
 
 void ChangeSet::PutContainerInstance(const model::ContainerInstance& ci) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kContainerInstance, ci.arn, ci.seq, EncodeContainerInstance(ci)});
+  Add(Kind::kContainerInstance, ci.arn, ci.seq, [&] { return EncodeContainerInstance(ci); });
 }
 
 void ChangeSet::PutTask(const model::Task& task) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kTask, task.arn, task.seq, EncodeTask(task)});
+  Add(Kind::kTask, task.arn, task.seq, [&] { return EncodeTask(task); });
 }
 
 void ChangeSet::DeleteTask(const std::string& task_arn) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kTask, task_arn, 0, std::nullopt});
+  Add(Kind::kTask, task_arn, 0, [] { return std::nullopt; });
 }
 
 void ChangeSet::PutService(const model::Service& service) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kService, service.arn, service.seq, EncodeService(service)});
+  Add(Kind::kService, service.arn, service.seq, [&] { return EncodeService(service); });
 }
 
 void ChangeSet::PutTaskDefinition(const StoredTaskDefinition& td) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kTaskDefinition, td.reg.arn, td.seq, EncodeTaskDefinition(td)});
+  Add(Kind::kTaskDefinition, td.reg.arn, td.seq, [&] { return EncodeTaskDefinition(td); });
 }
 
 void ChangeSet::DeleteTaskDefinition(const std::string& arn) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kTaskDefinition, arn, 0, std::nullopt});
+  Add(Kind::kTaskDefinition, arn, 0, [] { return std::nullopt; });
 }
 
 void ChangeSet::PutRevisionCounter(const Tenant& t, const std::string& family, int64_t revision) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kCounter, RevisionCounterKey(t, family), revision, "{}"});
+  Add(Kind::kCounter, RevisionCounterKey(t, family), revision, [] { return std::string("{}"); });
 }
 
 void ChangeSet::PutAccountSetting(const StoredAccountSetting& s) {
-  if (Counted()) return;
   // The seq orders nothing here (settings are listed by name).
-  rows_.push_back({Kind::kAccountSetting, AccountSettingKey(s.tenant, s.principal_arn, s.name), 0,
-                   EncodeAccountSetting(s)});
+  Add(Kind::kAccountSetting, AccountSettingKey(s.tenant, s.principal_arn, s.name), 0,
+      [&] { return EncodeAccountSetting(s); });
 }
 
 void ChangeSet::DeleteAccountSetting(const Tenant& t, const std::string& principal_arn,
                                      const std::string& name) {
-  if (Counted()) return;
-  rows_.push_back(
-      {Kind::kAccountSetting, AccountSettingKey(t, principal_arn, name), 0, std::nullopt});
+  Add(Kind::kAccountSetting, AccountSettingKey(t, principal_arn, name), 0,
+      [] { return std::nullopt; });
 }
 
 void ChangeSet::PutCapacityProvider(const model::CapacityProvider& cp) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kCapacityProvider, cp.arn, cp.seq, EncodeCapacityProvider(cp)});
+  Add(Kind::kCapacityProvider, cp.arn, cp.seq, [&] { return EncodeCapacityProvider(cp); });
 }
 
 void ChangeSet::PutDaemon(const model::Daemon& d) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kDaemon, d.arn, d.seq, EncodeDaemon(d)});
+  Add(Kind::kDaemon, d.arn, d.seq, [&] { return EncodeDaemon(d); });
 }
 
 void ChangeSet::PutExpressGatewayService(const model::ExpressGatewayService& e) {
-  if (Counted()) return;
-  rows_.push_back(
-      {Kind::kExpressGatewayService, e.service_arn, e.seq, EncodeExpressGatewayService(e)});
+  Add(Kind::kExpressGatewayService, e.service_arn, e.seq,
+      [&] { return EncodeExpressGatewayService(e); });
 }
 
 void ChangeSet::PutAutoScalingGroup(const model::AutoScalingGroup& g) {
-  if (Counted()) return;
-  rows_.push_back({Kind::kAutoScalingGroup, g.arn, g.seq, EncodeAutoScalingGroup(g)});
+  Add(Kind::kAutoScalingGroup, g.arn, g.seq, [&] { return EncodeAutoScalingGroup(g); });
 }
 
 void ChangeSet::PutDaemonTaskDefinition(const StoredDaemonTaskDefinition& td) {
-  if (Counted()) return;
-  rows_.push_back(
-      {Kind::kDaemonTaskDefinition, td.reg.arn, td.seq, EncodeDaemonTaskDefinition(td)});
+  Add(Kind::kDaemonTaskDefinition, td.reg.arn, td.seq,
+      [&] { return EncodeDaemonTaskDefinition(td); });
 }
 
 void ChangeSet::Append(const ChangeSet& other) {
@@ -186,11 +169,6 @@ void ChangeSet::Append(const ChangeSet& other) {
   counted_ += other.counted_;
 }
 
-bool ChangeSet::Counted() {
-  if (mode_ == Mode::kRecord) return false;
-  ++counted_;
-  return true;
-}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   auto db = Database::Open(path);

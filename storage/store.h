@@ -85,7 +85,8 @@ class ChangeSet {
  public:
   // kCountOnly is for a store that keeps nothing (--ephemeral, Store::discards_writes): the
   // writes are only counted, so that empty() still tells whether anything changed, and nothing
-  // is encoded. Encoding a task three times was 43 % of an ephemeral RunTask's instructions.
+  // is encoded. Encoding was 62 % of the instructions of an ephemeral service scaling 0 <-> 2
+  // (bench/RESULTS.md, 2026-12-06).
   enum class Mode { kRecord, kCountOnly };
   ChangeSet() = default;
   explicit ChangeSet(Mode mode) : mode_(mode) {}
@@ -128,7 +129,16 @@ class ChangeSet {
   void Append(const ChangeSet& other);
 
  private:
-  bool Counted();  // kCountOnly: counts a write, which the caller then skips
+  // Every write goes through here: kRecord encodes its row (`body()` is the row's text, nullopt
+  // deletes the row), kCountOnly only counts it.
+  template <typename Body>
+  void Add(Kind kind, const std::string& key, int64_t seq, Body body) {
+    if (mode_ == Mode::kCountOnly) {
+      ++counted_;
+      return;
+    }
+    rows_.push_back({kind, key, seq, body()});
+  }
   Mode mode_ = Mode::kRecord;
   size_t counted_ = 0;
   std::vector<Row> rows_;
