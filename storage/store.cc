@@ -169,7 +169,6 @@ void ChangeSet::Append(const ChangeSet& other) {
   counted_ += other.counted_;
 }
 
-
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   auto db = Database::Open(path);
   if (!db.ok()) return db.status();
