@@ -1,7 +1,10 @@
 // ecs-emulator: wires options, storage, the control plane, the API and the HTTP server, then
 // runs until SIGINT/SIGTERM.
 #include <boost/asio.hpp>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -21,6 +24,10 @@
 #include "server/reconciler_loop.h"
 #include "storage/store.h"
 
+#ifdef ECS_WITH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 namespace {
 constexpr const char* kVersion = "0.1.0";
 }  // namespace
@@ -28,14 +35,30 @@ constexpr const char* kVersion = "0.1.0";
 // Read by jemalloc (linked into the server, see CMakeLists.txt) at start-up; MALLOC_CONF in the
 // environment still overrides it. jemalloc returns freed pages to the kernel only when a later
 // allocation ticks its decay clock, so an idle server kept for good the ~60 MB that 1,000
-// unfinished request bodies had used. A background thread now purges pages unused for a second,
-// with MADV_DONTNEED at once (muzzy_decay_ms:0): MADV_FREE'd pages would still count in RSS.
+// unfinished request bodies had used. A background thread (StartMemoryReturn) purges pages
+// unused for a second, with MADV_DONTNEED at once (muzzy_decay_ms:0): MADV_FREE'd pages would
+// still count in RSS. One arena: each further arena cost ~0.3 ms of start-up to create, and
+// 1 or 8 arenas served the same requests/s on two cores (bench/RESULTS.md, 2026-12-06).
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface
 extern "C" {
-const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+const char* malloc_conf = "narenas:1,dirty_decay_ms:1000,muzzy_decay_ms:0";
 }
 
 namespace {
+// Starts jemalloc's background purging thread (see malloc_conf) once the server has answered for
+// a moment rather than at start-up, where creating it cost ~1 ms of a ~9 ms start. A
+// background_thread setting in MALLOC_CONF is left to decide.
+void StartMemoryReturn() {
+#ifdef ECS_WITH_JEMALLOC
+  const char* env = std::getenv("MALLOC_CONF");
+  if (env != nullptr && std::strstr(env, "background_thread") != nullptr) return;
+  bool on = true;
+  if (mallctl("background_thread", nullptr, nullptr, &on, sizeof(on)) != 0) {
+    ecs::Log(ecs::LogLevel::kWarn, "jemalloc: cannot start the background purging thread");
+  }
+#endif
+}
+
 // The database in --data-dir (created if missing), or none with --ephemeral. The directory is
 // locked first: a second server on it would serve too, and each would overwrite what the other
 // committed.
@@ -202,10 +225,15 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   http.Start();
   control.set_endpoint_url("http://" + opt.host + ":" + std::to_string(*port) + "/");
   reconciler.Start();
+  boost::asio::steady_timer memory_return(ioc, std::chrono::seconds(1));
+  memory_return.async_wait([](const boost::system::error_code& ec) {
+    if (!ec) StartMemoryReturn();
+  });
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
     Log(LogLevel::kInfo, "shutting down");
+    memory_return.cancel();
     http.Shutdown();
     reconciler.Stop();
   });
