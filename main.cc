@@ -174,7 +174,7 @@ ecs::Status StartDurability(const ecs::config::Options& opt, ecs::storage::Store
                             Durability& out) {
   if (opt.ephemeral) return ecs::Status::Ok();
   store.set_group_commit(true);
-  ECS_RETURN_IF_ERROR(store.StartBackgroundCheckpoints());
+  store.StartBackgroundCheckpoints();
   out.writer.emplace(1);
   out.group_commit = std::make_unique<ecs::server::GroupCommit>(
       std::move(state), out.writer->get_executor(), &store, &control);

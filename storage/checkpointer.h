@@ -32,9 +32,9 @@ class Checkpointer {
   using Limits = CheckpointLimits;
   static constexpr int kMaxPasses = 8;  // checkpoints per wake-up, to catch up
 
-  // Opens a second connection to `path` and takes over `writer`'s checkpoints.
-  static Result<std::unique_ptr<Checkpointer>> Start(const std::string& path, Database* writer,
-                                                     Limits limits = {});
+  // Takes over `writer`'s checkpoints, with a second connection to `path` that the thread opens.
+  static std::unique_ptr<Checkpointer> Start(const std::string& path, Database* writer,
+                                             Limits limits = {});
   // Finishes a checkpoint in progress and hands checkpoints back to `writer`.
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
@@ -43,11 +43,12 @@ class Checkpointer {
   int checkpoints() const;  // completed by the thread, for tests
 
  private:
-  Checkpointer(std::unique_ptr<Database> own, Database* writer, Limits limits);
+  Checkpointer(std::string path, Database* writer, Limits limits);
   static int OnCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
   void Loop();
 
-  std::unique_ptr<Database> own_;
+  const std::string path_;
+  std::unique_ptr<Database> own_;  // the thread's connection: opened and used there only
   Database* writer_;
   const Limits limits_;
   mutable std::mutex mu_;

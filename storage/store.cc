@@ -193,12 +193,9 @@ bool Store::ConsumeInjectedFailure() {
   return false;
 }
 
-Status Store::StartBackgroundCheckpoints() {
-  if (discard_writes_ || path_ == ":memory:" || checkpointer_) return Status::Ok();
-  auto checkpointer = Checkpointer::Start(path_, db_.get());
-  if (!checkpointer.ok()) return checkpointer.status();
-  checkpointer_ = std::move(*checkpointer);
-  return Status::Ok();
+void Store::StartBackgroundCheckpoints() {
+  if (discard_writes_ || path_ == ":memory:" || checkpointer_) return;
+  checkpointer_ = Checkpointer::Start(path_, db_.get());
 }
 
 Status Store::Commit(const ChangeSet& changes) {

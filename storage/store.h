@@ -205,7 +205,7 @@ class Store {
   Status Flush() { return WriteBatch(TakePending()); }  // the pending batch, here and now
   // WAL checkpoints from now on run on a thread of their own (storage/checkpointer.h), not
   // inside a commit. A no-op for the ephemeral store.
-  Status StartBackgroundCheckpoints();
+  void StartBackgroundCheckpoints();
   Result<int> SchemaVersion() { return db_->SchemaVersion(); }  // REQUIRES: not ephemeral
 
   // Test hook: the next WriteBatch of a non-empty batch fails (and rolls back).

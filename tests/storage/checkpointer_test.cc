@@ -46,7 +46,6 @@ TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bound
   REQUIRE((*db)->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)").ok());
   const Checkpointer::Limits limits{.start_pages = 50, .force_pages = 400};
   auto checkpointer = Checkpointer::Start(path, db->get(), limits);
-  REQUIRE(checkpointer.ok());
 
   // Commits without a pause: the thread can never catch up, so the committer must.
   Write(**db, 0, 2000);
@@ -54,11 +53,11 @@ TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bound
   CHECK(WalBytes(path) < (limits.force_pages + 100) * int64_t{4096});
   // The thread was woken past start_pages; wait for it (bounded).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while ((*checkpointer)->checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
+  while (checkpointer->checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  CHECK((*checkpointer)->checkpoints() > 0);
-  checkpointer->reset();  // hands checkpoints back to SQLite's own hook
+  CHECK(checkpointer->checkpoints() > 0);
+  checkpointer.reset();  // hands checkpoints back to SQLite's own hook
 
   auto other = Database::Open(path);  // another connection reads every row
   REQUIRE(other.ok());
@@ -67,6 +66,20 @@ TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bound
   Status st;
   REQUIRE((*count)->Step(&st));
   CHECK((*count)->ColumnInt(0) == 2000);
+}
+
+TEST_CASE("a Checkpointer whose connection cannot open leaves the committer to bound the WAL",
+          "[storage]") {
+  const std::string path = ecs::testing::FreshDbPath("checkpointer-unopened");
+  auto db = Database::Open(path);
+  REQUIRE(db.ok());
+  REQUIRE((*db)->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)").ok());
+  const Checkpointer::Limits limits{.start_pages = 50, .force_pages = 400};
+  // The thread's own connection fails to open (no such directory); it logs and ends.
+  auto checkpointer = Checkpointer::Start(path + ".missing/db", db->get(), limits);
+  Write(**db, 0, 1000);
+  CHECK(WalBytes(path) < (limits.force_pages + 100) * int64_t{4096});
+  CHECK(checkpointer->checkpoints() == 0);
 }
 
 TEST_CASE("a writer waits for a lock another connection holds for a moment instead of failing") {
