@@ -10,7 +10,7 @@ namespace ecs::api {
 namespace {
 
 std::string Render(const control::DaemonTaskDefinitionRecord& r) {
-  return taskdef::RenderDaemonTaskDefinition(r.spec.body.text(), r.reg);
+  return taskdef::RenderDaemonTaskDefinition(r.spec->body.text(), r.reg);
 }
 
 // A DaemonTaskDefinitionSummary.

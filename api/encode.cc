@@ -295,7 +295,7 @@ std::string TasksReply(const control::ControlPlane& cp, EncodeCache& cache,
 }
 
 std::string TaskDefinitionJson(const control::TaskDefinitionRecord& r) {
-  return taskdef::RenderTaskDefinition(r.spec, r.reg);
+  return taskdef::RenderTaskDefinition(*r.spec, r.reg);
 }
 
 std::string TaskOverridesJson(const model::Task& t) {

@@ -518,7 +518,7 @@ void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const 
   w.Key("containerImages").StartArray();
   auto td = cp.task_definitions().Resolve(s.tenant, d.task_definition_arn);
   if (td.ok()) {
-    for (const auto& c : (*td)->spec.containers) {
+    for (const auto& c : (*td)->spec->containers) {
       w.StartObject().Member("containerName", c.name).Member("image", c.image).EndObject();
     }
   }

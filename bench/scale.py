@@ -10,14 +10,17 @@ Starts BINARY on a free port with a fresh --data-dir and --timing instant, then:
   2. the big cluster: INSTANCES m5.large instances, SERVICES services at desiredCount 0 (RSS),
      then each scaled to TASKS_PER_SERVICE (RSS: the difference is per running task);
   3. the same calls against the big cluster, and the reconciler's slices over an idle window;
-  4. REVISIONS revisions of bench/lua/task_definition.json (RSS difference per revision);
+  4. REVISIONS revisions of bench/lua/task_definition.json registered unchanged, then REVISIONS
+     that each change its image tag and an environment value (RSS difference per revision);
   5. SIGTERM, restart on the same --data-dir: time to the first answered DescribeClusters, RSS.
 
 Latency is the server's own (the /metrics histogram's sum / count for the operation over the
 calls made, so the client's overhead is not in it) and the client's median round trip.
 
   bench/scale.py [--instances 5000] [--services 5000] [--tasks-per-service 20]
-                 [--revisions 10000] [--calls 200] BINARY
+                 [--revisions 10000] [--calls 200] [--revisions-only] BINARY
+
+--revisions-only runs step 4 alone.
 """
 import argparse
 import http.client
@@ -180,6 +183,25 @@ def reconciler_window(server, seconds):
     return n, (after[0] - before[0]) / max(1.0, n) * 1000.0
 
 
+def revisions(s, n):
+    """Step 4: RSS per revision, registered unchanged (a pipeline that registers on every deploy)
+    and changed (a new image tag and environment value each time)."""
+    with open(os.path.join(HERE, "lua", "task_definition.json")) as f:
+        td = json.load(f)
+    for label, changed in (("unchanged", False), ("changed", True)):
+        rss_before = s.rss_mib()
+        for i in range(n):
+            if changed:
+                web = td["containerDefinitions"][0]
+                web["image"] = f"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:build-{i}"
+                web["environment"][1]["value"] = str(8000 + i)
+            s.call("RegisterTaskDefinition", td)
+        time.sleep(2)
+        rss_after = s.rss_mib()
+        print(f"revisions ({label}): {n} -> +{rss_after - rss_before:.1f} MiB "
+              f"({(rss_after - rss_before) * 1024 / n:.2f} KiB each)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--instances", type=int, default=5000)
@@ -187,8 +209,16 @@ def main():
     ap.add_argument("--tasks-per-service", type=int, default=20)
     ap.add_argument("--revisions", type=int, default=10000)
     ap.add_argument("--calls", type=int, default=200)
+    ap.add_argument("--revisions-only", action="store_true")
     ap.add_argument("binary")
     args = ap.parse_args()
+    if args.revisions_only:
+        with tempfile.TemporaryDirectory(prefix="ecs-scale-") as data_dir:
+            s = Server(os.path.abspath(args.binary), data_dir)
+            s.start()
+            revisions(s, args.revisions)
+            s.stop()
+        return
 
     with tempfile.TemporaryDirectory(prefix="ecs-scale-") as data_dir:
         s = Server(os.path.abspath(args.binary), data_dir)
@@ -243,16 +273,7 @@ def main():
         slices, mean_ms = reconciler_window(s, 5)
         print(f"reconciler, 5 s idle: {slices:.0f} slices, mean {mean_ms:.2f} ms")
 
-        # 4. Revisions.
-        with open(os.path.join(HERE, "lua", "task_definition.json")) as f:
-            td = json.load(f)
-        rss_before = s.rss_mib()
-        for _ in range(args.revisions):
-            s.call("RegisterTaskDefinition", td)
-        time.sleep(2)
-        rss_after = s.rss_mib()
-        print(f"revisions: {args.revisions} -> +{rss_after - rss_before:.1f} MiB "
-              f"({(rss_after - rss_before) * 1024 / args.revisions:.2f} KiB each)")
+        revisions(s, args.revisions)
 
         # 5. Restart.
         s.stop()

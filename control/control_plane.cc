@@ -121,7 +121,7 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
     for (const auto& [family, revisions] : families) {
       for (const auto& [revision, r] : revisions) {
         rows.PutTaskDefinition(
-            {tenant, r.seq, r.reg, state_.tags.Of(r.reg.arn), r.spec.body.text()});
+            {tenant, r.seq, r.reg, state_.tags.Of(r.reg.arn), r.spec->body.text()});
       }
     }
   }
@@ -129,7 +129,7 @@ storage::ChangeSet ControlPlane::DumpRowsWhere(const TenantFilter& keep) const {
     if (!keep(tenant)) continue;
     for (const auto& [family, revisions] : families) {
       for (const auto& [revision, r] : revisions) {
-        rows.PutDaemonTaskDefinition({tenant, r.seq, family, r.reg, r.spec.body.text()});
+        rows.PutDaemonTaskDefinition({tenant, r.seq, family, r.reg, r.spec->body.text()});
       }
     }
   }

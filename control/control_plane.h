@@ -449,12 +449,16 @@ class ControlPlane {
                        const ServiceInput& in, storage::ChangeSet& changes);
   // DeleteService's part: desired count 0, every task told to stop, DRAINING (or INACTIVE).
   void DrainService(ClusterState& cs, model::Service& svc, Millis now, storage::ChangeSet& changes);
-  // RegisterTaskDefinition's parts: the next revision of the spec's family, validated; and
-  // putting it (with its tags) in the registry and `changes`.
-  Result<TaskDefinitionRecord> NewTaskDefinition(const RequestContext& ctx,
-                                                 taskdef::TaskDefinitionSpec spec);
-  const TaskDefinitionRecord& PutTaskDefinition(TaskDefinitionRecord r,
-                                                storage::ChangeSet& changes);
+  // RegisterTaskDefinition's parts: the next revision of the spec's family, validated, with the
+  // spec's tags apart (revisions may share a definition, never tags); and putting it in the
+  // registry and `changes`.
+  struct NewRevision {
+    TaskDefinitionRecord record;
+    model::TagList tags;
+  };
+  Result<NewRevision> NewTaskDefinition(const RequestContext& ctx,
+                                        taskdef::TaskDefinitionSpec spec);
+  const TaskDefinitionRecord& PutTaskDefinition(NewRevision r, storage::ChangeSet& changes);
   // Express services (express_gateway.cc): the record a request names, for changing it
   // (ServiceNotFoundException / ServiceNotActiveException as the model lists them).
   Result<model::ExpressGatewayService*> ActiveExpressService(const RequestContext& ctx,

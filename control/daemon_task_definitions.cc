@@ -31,7 +31,7 @@ constexpr std::string_view kArnType = "daemon-task-definition";
 Status NotFound() { return Status::Client("The specified daemon task definition does not exist."); }
 
 storage::StoredDaemonTaskDefinition Stored(const DaemonTaskDefinitionRecord& r) {
-  return {r.tenant, r.seq, r.spec.family, r.reg, r.spec.body.text()};
+  return {r.tenant, r.seq, r.spec->family, r.reg, r.spec->body.text()};
 }
 
 }  // namespace
@@ -92,7 +92,7 @@ int64_t DaemonTaskDefinitionRegistry::LastRevision(const Tenant& t,
 
 const DaemonTaskDefinitionRecord& DaemonTaskDefinitionRegistry::Put(
     DaemonTaskDefinitionRecord record) {
-  Family& family = families_[record.tenant][record.spec.family];
+  Family& family = families_[record.tenant][record.spec->family];
   const int64_t revision = record.reg.revision;
   return family.insert_or_assign(revision, std::move(record)).first->second;
 }
@@ -107,7 +107,9 @@ Status ControlPlane::LoadDaemonTaskDefinitions(storage::Snapshot& snap) {
                              spec.status().message());
     }
     state_.next_seq = std::max(state_.next_seq, row.seq + 1);
-    state_.daemon_task_definitions.Put({row.tenant, row.seq, std::move(*spec), std::move(row.reg)});
+    state_.daemon_task_definitions.Put(
+        {row.tenant, row.seq, std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(*spec)),
+         std::move(row.reg)});
   }
   return Status::Ok();
 }
@@ -129,7 +131,7 @@ Result<const DaemonTaskDefinitionRecord*> ControlPlane::RegisterDaemonTaskDefini
   r.reg.registered_at = Now();
   r.reg.registered_by = ctx.principal_arn();
   model::TagList tags = std::move(spec.tags);
-  r.spec = std::move(spec);
+  r.spec = std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(spec));
   storage::ChangeSet changes = state_.NewChanges();
   changes.PutDaemonTaskDefinition(Stored(r));
   if (!tags.empty()) changes.PutTags(r.reg.arn, tags);
@@ -181,7 +183,7 @@ bool Matches(const ListDaemonTaskDefinitionsInput& in, const DaemonTaskDefinitio
 // The sort key: family, then the zero-padded revision (the model: "ascending order by family
 // name and revision number"); DESC reverses both.
 std::string SortKey(const DaemonTaskDefinitionRecord& r) {
-  return r.spec.family + "\x01" + SeqCursor(r.reg.revision);
+  return r.spec->family + "\x01" + SeqCursor(r.reg.revision);
 }
 
 }  // namespace

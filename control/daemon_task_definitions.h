@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ namespace ecs::control {
 struct DaemonTaskDefinitionRecord {
   Tenant tenant;
   int64_t seq = 0;
-  taskdef::TaskDefinitionSpec spec;             // spec.family is the family
+  // spec->family is the family; shared with the records its daemon tasks launch from. Never null.
+  std::shared_ptr<const taskdef::TaskDefinitionSpec> spec;
   model::DaemonTaskDefinitionRegistration reg;  // arn, revision, status, timestamps
 
   bool is_active() const { return reg.status == model::DaemonTaskDefinitionStatus::kActive; }

@@ -195,7 +195,7 @@ Result<const model::ExpressGatewayService*> ControlPlane::CreateExpressGatewaySe
   if (const auto* sg = FindResource(e, model::ManagedKind::kServiceSecurityGroup)) {
     used.config.security_groups = {SecurityGroupId(sg->arn)};
   }
-  const std::string td_arn = td->reg.arn;
+  const std::string td_arn = td->record.reg.arn;
   storage::ChangeSet changes = state_.NewChanges();
   PutTaskDefinition(std::move(td).value(), changes);
   ServiceInput in =
@@ -230,7 +230,7 @@ Result<const model::ExpressGatewayService*> ControlPlane::UpdateExpressGatewaySe
   model::ExpressGatewayService& e = found->second;
   auto td = NewTaskDefinition(ctx, std::move(spec));
   if (!td.ok()) return td.status();
-  const std::string td_arn = td->reg.arn;
+  const std::string td_arn = td->record.reg.arn;
   storage::ChangeSet changes = state_.NewChanges();
   PutTaskDefinition(std::move(td).value(), changes);
   ServiceInput in =
@@ -364,7 +364,7 @@ std::optional<Millis> ControlPlane::NextExpressDue() const {
 
 void ControlPlane::ForgetTaskDefinition(const Tenant& t, const std::string& arn) {
   if (const TaskDefinitionRecord* r = state_.task_definitions.FindArn(t, arn)) {
-    state_.task_definitions.Erase(t, r->spec.family, r->reg.revision);
+    state_.task_definitions.Erase(t, r->spec->family, r->reg.revision);
   }
   state_.tags.Erase(arn);
 }

@@ -245,7 +245,7 @@ Status Applier::TaskDefinition() {
   if (!td_) return Status::Client("TaskDefinition not found.");
   const model::LaunchType launch =
       fargate() ? model::LaunchType::kFargate : svc_.launch_type.value_or(model::LaunchType::kEc2);
-  if (!td_->spec.SupportsLaunchType(launch)) {
+  if (!td_->spec->SupportsLaunchType(launch)) {
     return Status::InvalidParameter("Task definition does not support launch_type " +
                                     std::string(model::ToString(launch)) + ".");
   }
@@ -306,7 +306,7 @@ Status Applier::Placement() {
           "Fargate launch type.");
     }
     // An EXTERNAL service has no task definition of its own.
-    const size_t from_definition = td_ ? td_->spec.member_of_expressions.size() : 0;
+    const size_t from_definition = td_ ? td_->spec->member_of_expressions.size() : 0;
     if (constraints.size() + from_definition > 10) {
       return Status::InvalidParameter(
           "A service can have at most 10 placement constraints, "
@@ -343,7 +343,7 @@ Status Applier::Placement() {
 }
 
 Status Applier::Network() {
-  const bool awsvpc = td_->spec.awsvpc();
+  const bool awsvpc = td_->spec->awsvpc();
   if (in_.network_configuration) {
     if (!awsvpc) {
       return Status::InvalidParameter(
@@ -376,7 +376,7 @@ Status Applier::LoadBalancers() {
   if (in_.load_balancers) Set(svc_.load_balancers, *in_.load_balancers);
   for (const model::LoadBalancer& lb : svc_.load_balancers) {
     if (lb.container_name.empty()) continue;
-    const auto& containers = td_->spec.containers;
+    const auto& containers = td_->spec->containers;
     auto c = std::find_if(containers.begin(), containers.end(),
                           [&](const auto& spec) { return spec.name == lb.container_name; });
     if (c == containers.end()) {

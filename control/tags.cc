@@ -36,7 +36,7 @@ bool IsValidTagText(const std::string& s) {
 void PutTags(const State& state, const Tenant& t, const std::string& arn,
              const model::TagList& tags, storage::ChangeSet& changes) {
   if (const TaskDefinitionRecord* r = state.task_definitions.FindArn(t, arn)) {
-    changes.PutTaskDefinition({t, r->seq, r->reg, tags, r->spec.body.text()});
+    changes.PutTaskDefinition({t, r->seq, r->reg, tags, r->spec->body.text()});
     changes.PutTags(arn, {});  // a tags row from before tags moved into the definition's row
   } else {
     changes.PutTags(arn, tags);

@@ -53,8 +53,14 @@ const std::map<std::string, TaskDefinitionRegistry::Family>* TaskDefinitionRegis
 }
 
 const TaskDefinitionRecord& TaskDefinitionRegistry::Put(TaskDefinitionRecord record) {
-  RaiseLastRevision(record.tenant, record.spec.family, record.reg.revision);
-  Family& family = families_[record.tenant][record.spec.family];
+  RaiseLastRevision(record.tenant, record.spec->family, record.reg.revision);
+  Family& family = families_[record.tenant][record.spec->family];
+  // A pipeline that registers on every deploy makes revisions that differ only in what the
+  // control plane adds (ARN, revision, times): sharing the definition is most of their memory.
+  if (!family.empty()) {
+    const auto& latest = family.rbegin()->second.spec;
+    if (latest != record.spec && *latest == *record.spec) record.spec = latest;
+  }
   const int64_t revision = record.reg.revision;
   return family.insert_or_assign(revision, std::move(record)).first->second;
 }

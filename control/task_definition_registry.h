@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,7 +20,8 @@ namespace ecs::control {
 struct TaskDefinitionRecord {
   Tenant tenant;
   int64_t seq = 0;
-  taskdef::TaskDefinitionSpec spec;       // spec.family is the family
+  // spec->family is the family. Shared by revisions registered unchanged (see Put); never null.
+  std::shared_ptr<const taskdef::TaskDefinitionSpec> spec;
   model::TaskDefinitionRegistration reg;  // arn, revision, status, timestamps
 
   bool is_active() const { return reg.status == model::TaskDefinitionStatus::kActive; }
@@ -40,7 +42,8 @@ class TaskDefinitionRegistry {
   const TaskDefinitionRecord* FindArn(const Tenant& t, std::string_view arn) const;
 
   const std::map<std::string, Family>* FamiliesOf(const Tenant& t) const;
-  // Inserts or replaces a revision (the family's counter moves up to it).
+  // Inserts or replaces a revision (the family's counter moves up to it). A definition equal to
+  // the family's latest revision's is not kept twice: the record shares that one.
   const TaskDefinitionRecord& Put(TaskDefinitionRecord record);
   // Drops one revision, and its family once no revision is left (the counter stays).
   void Erase(const Tenant& t, const std::string& family, int64_t revision);

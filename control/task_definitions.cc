@@ -25,7 +25,7 @@ constexpr int64_t kMaxRevisions = quotas::kRevisionsPerTaskDefinitionFamily;
 using model::TaskDefinitionStatus;
 
 storage::StoredTaskDefinition Stored(const TaskDefinitionRecord& r, const model::TagList& tags) {
-  return {r.tenant, r.seq, r.reg, tags, r.spec.body.text()};
+  return {r.tenant, r.seq, r.reg, tags, r.spec->body.text()};
 }
 
 // The row deletion of a revision nothing uses: the row, its tags, and the family's counter (the
@@ -33,8 +33,8 @@ storage::StoredTaskDefinition Stored(const TaskDefinitionRecord& r, const model:
 void DeleteRevision(State& state, const TaskDefinitionRecord& r, storage::ChangeSet& changes) {
   changes.DeleteTaskDefinition(r.reg.arn);
   changes.PutTags(r.reg.arn, {});
-  changes.PutRevisionCounter(r.tenant, r.spec.family,
-                             state.task_definitions.LastRevision(r.tenant, r.spec.family));
+  changes.PutRevisionCounter(r.tenant, r.spec->family,
+                             state.task_definitions.LastRevision(r.tenant, r.spec->family));
 }
 
 }  // namespace
@@ -50,7 +50,9 @@ Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
     // tags row, which the generic tag loader reads.
     if (!row.tags.empty()) state_.tags.Set(row.reg.arn, std::move(row.tags));
     state_.next_seq = std::max(state_.next_seq, row.seq + 1);
-    state_.task_definitions.Put({row.tenant, row.seq, std::move(*spec), std::move(row.reg)});
+    state_.task_definitions.Put(
+        {row.tenant, row.seq, std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(*spec)),
+         std::move(row.reg)});
   }
   for (const auto& [owner, revision] : snap.revision_counters) {
     state_.task_definitions.RaiseLastRevision(owner.first, owner.second, revision);
@@ -68,15 +70,17 @@ Result<const TaskDefinitionRecord*> ControlPlane::RegisterTaskDefinition(
   return &slot;
 }
 
-Result<TaskDefinitionRecord> ControlPlane::NewTaskDefinition(const RequestContext& ctx,
-                                                             taskdef::TaskDefinitionSpec spec) {
+Result<ControlPlane::NewRevision> ControlPlane::NewTaskDefinition(
+    const RequestContext& ctx, taskdef::TaskDefinitionSpec spec) {
   const int64_t last = state_.task_definitions.LastRevision(ctx.tenant, spec.family);
   if (last >= kMaxRevisions) {
     return Status(ErrorCode::kLimitExceededException,
                   "The maximum number of revisions (1,000,000) for family " + spec.family +
                       " has been reached.");
   }
-  TaskDefinitionRecord r;
+  NewRevision made;
+  made.tags = std::move(spec.tags);
+  TaskDefinitionRecord& r = made.record;
   r.tenant = ctx.tenant;
   r.seq = state_.NextSeq();
   r.reg.revision = last + 1;
@@ -85,18 +89,18 @@ Result<TaskDefinitionRecord> ControlPlane::NewTaskDefinition(const RequestContex
   r.reg.status = TaskDefinitionStatus::kActive;
   r.reg.registered_at = Now();
   r.reg.registered_by = ctx.principal_arn();
-  r.spec = std::move(spec);
-  return r;
+  spec.tags.clear();
+  r.spec = std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(spec));
+  return made;
 }
 
-const TaskDefinitionRecord& ControlPlane::PutTaskDefinition(TaskDefinitionRecord r,
+const TaskDefinitionRecord& ControlPlane::PutTaskDefinition(NewRevision r,
                                                             storage::ChangeSet& changes) {
-  model::TagList tags = std::move(r.spec.tags);
   // One row, tags included. The family's revision counter is not written: at load it is at least
   // the highest stored revision, and the deletions that could remove that row write it.
-  changes.PutTaskDefinition(Stored(r, tags));
-  state_.tags.Set(r.reg.arn, std::move(tags));
-  return state_.task_definitions.Put(std::move(r));
+  changes.PutTaskDefinition(Stored(r.record, r.tags));
+  state_.tags.Set(r.record.reg.arn, std::move(r.tags));
+  return state_.task_definitions.Put(std::move(r.record));
 }
 
 Result<const TaskDefinitionRecord*> ControlPlane::DescribeTaskDefinition(
@@ -149,7 +153,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
       continue;
     }
     if (std::any_of(deleted->begin(), deleted->end(), [&](const TaskDefinitionRecord& seen) {
-          return seen.spec.family == ref->family && seen.reg.revision == *ref->revision;
+          return seen.spec->family == ref->family && seen.reg.revision == *ref->revision;
         })) {
       continue;  // named twice in one request: reported once
     }
@@ -179,7 +183,7 @@ Status ControlPlane::DeleteTaskDefinitions(const RequestContext& ctx,
     if (!TaskDefinitionInUse(state_, ctx.tenant, n.reg.arn)) {
       DeleteRevision(state_, n, changes);
       state_.tags.Erase(n.reg.arn);
-      state_.task_definitions.Erase(ctx.tenant, n.spec.family, n.reg.revision);
+      state_.task_definitions.Erase(ctx.tenant, n.spec->family, n.reg.revision);
     } else if (r->reg.status != TaskDefinitionStatus::kDeleteInProgress) {
       changes.PutTaskDefinition(Stored(n, state_.tags.Of(n.reg.arn)));
       state_.task_definitions.Put(n);
@@ -219,7 +223,7 @@ void ReleaseTaskDefinition(State& state, const Tenant& t, const std::string& arn
   }
   DeleteRevision(state, *r, changes);
   state.tags.Erase(arn);
-  state.task_definitions.Erase(t, r->spec.family, r->reg.revision);
+  state.task_definitions.Erase(t, r->spec->family, r->reg.revision);
 }
 
 Result<Page> ControlPlane::ListTaskDefinitions(const RequestContext& ctx,

@@ -192,7 +192,7 @@ Result<TaskLauncher::LaunchPlan> TaskLauncher::Validate(const RequestContext& ct
   if (!td.ok()) return Status::Client("TaskDefinition not found.");
   launch.def = *td;
   if (!launch.def->is_active()) return Status::InvalidParameter("TaskDefinition is inactive");
-  const taskdef::TaskDefinitionSpec& spec = launch.def->spec;
+  const taskdef::TaskDefinitionSpec& spec = *launch.def->spec;
 
   const model::CapacityProviderStrategy* strategy =
       launch.start_task ? nullptr : StrategyFor(in, cluster);
@@ -253,7 +253,7 @@ std::optional<Result<RunTaskOutput>> TaskLauncher::Replay(const RequestContext& 
 }
 
 scheduler::TaskDemand TaskLauncher::Demand(const LaunchPlan& launch, const RunTaskInput& in) {
-  const taskdef::TaskDefinitionSpec& spec = launch.def->spec;
+  const taskdef::TaskDefinitionSpec& spec = *launch.def->spec;
   int64_t sum_cpu = 0, sum_memory = 0;
   for (const auto& c : spec.containers) {
     const ContainerOverrideInput* o = OverrideFor(in, c.name);
@@ -348,7 +348,7 @@ Result<scheduler::PlacementRequest> TaskLauncher::RequestFor(const LaunchPlan& l
   req.demand = launch.demand;
   req.is_service = in.is_service;
   req.seed = state_.ids.Next();
-  for (const auto& expr : launch.def->spec.member_of_expressions) {
+  for (const auto& expr : launch.def->spec->member_of_expressions) {
     auto pc = scheduler::MakePlacementConstraint("memberOf", expr);
     if (!pc.ok()) return pc.status();
     req.constraints.push_back(std::move(*pc));
@@ -465,7 +465,7 @@ Result<bool> TaskLauncher::PlaceWaiting(ClusterState& cs, model::Task& t,
   if (!td.ok()) return false;  // its definition was deleted: nothing to size it by
   LaunchPlan launch;
   launch.def = *td;
-  launch.awsvpc = launch.def->spec.awsvpc();
+  launch.awsvpc = launch.def->spec->awsvpc();
   RunTaskInput in;
   in.group = t.group;
   in.is_service = !t.service_name.empty();
@@ -621,7 +621,7 @@ void TaskLauncher::BuildContainers(const RequestContext& ctx, const LaunchPlan& 
   size_t dyn_tcp = 0, dyn_udp = 0;
   const auto& dynamic_tcp = slot.placement.dynamic_tcp_ports;
   const auto& dynamic_udp = slot.placement.dynamic_udp_ports;
-  for (const auto& spec : launch.def->spec.containers) {
+  for (const auto& spec : launch.def->spec->containers) {
     model::ContainerState c;
     c.arn = ArnPrefix(ctx.tenant) + "container/" + t.cluster + "/" + t.id + "/" + state_.ids.Uuid();
     c.name = spec.name;
@@ -633,7 +633,7 @@ void TaskLauncher::BuildContainers(const RequestContext& ctx, const LaunchPlan& 
     if (spec.stop_timeout) c.stop_timeout = *spec.stop_timeout * 1000;
     if (spec.start_timeout) c.start_timeout = *spec.start_timeout * 1000;
     // What it is scripted to do: its labels, then the rules armed now (for this tenant).
-    const scheduler::ContainerFacts facts{spec.image, launch.def->spec.family,
+    const scheduler::ContainerFacts facts{spec.image, launch.def->spec->family,
                                           launch.def->reg.revision, spec.name};
     c.behavior =
         scheduler::ResolveBehavior(spec.label_behavior, state_.BehaviorRulesOf(ctx.tenant), facts);
@@ -682,7 +682,7 @@ model::EniAttachment TaskLauncher::BuildEni(const RequestContext& ctx, const std
 model::Task TaskLauncher::BuildOne(const RequestContext& ctx, const LaunchPlan& launch,
                                    const RunTaskInput& in, const Slot& slot, size_t index) {
   const Millis now = state_.Now();
-  const auto& spec = launch.def->spec;
+  const auto& spec = *launch.def->spec;
   const scheduler::TaskDemand& demand = launch.demand;
   model::Task t;
   t.tenant = ctx.tenant;

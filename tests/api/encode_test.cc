@@ -102,10 +102,12 @@ TEST_CASE("The cache is bounded: past its byte budget it starts over between req
 }
 
 TEST_CASE("A task definition shows its body with the registration spliced in", "[encode]") {
-  control::TaskDefinitionRecord r;
-  r.spec.body = model::RawJson::FromText(
+  taskdef::TaskDefinitionSpec spec;
+  spec.body = model::RawJson::FromText(
       R"({"containerDefinitions":[],"family":"f","volumes":[],"placementConstraints":[]})");
-  r.spec.splices = taskdef::FindSplices(r.spec.body.text());
+  spec.splices = taskdef::FindSplices(spec.body.text());
+  control::TaskDefinitionRecord r;
+  r.spec = std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(spec));
   r.reg.arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/f:1";
   r.reg.revision = 1;
   r.reg.registered_at = 1'700'000'000'000;

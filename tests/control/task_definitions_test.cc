@@ -29,7 +29,7 @@ std::vector<std::string> Families(TaskFixture& f,
 
 // The TaskDefinition object every operation returns for a record.
 std::string Rendered(const TaskDefinitionRecord& r) {
-  return taskdef::RenderTaskDefinition(r.spec, r.reg);
+  return taskdef::RenderTaskDefinition(*r.spec, r.reg);
 }
 
 std::vector<TaskDefinitionRecord> Delete(TaskFixture& f, const std::vector<std::string>& ids,
@@ -102,7 +102,7 @@ TEST_CASE("The rendered definition follows every status change", "[task_definiti
   auto active = f.cp->DescribeTaskDefinition(f.ctx, "web:1");
   REQUIRE(active.ok());
   CHECK(Rendered(**active) ==
-        taskdef::RenderTaskDefinition((*active)->spec.body.text(), (*active)->reg));
+        taskdef::RenderTaskDefinition((*active)->spec->body.text(), (*active)->reg));
   CHECK(Rendered(**active).find(R"("status":"ACTIVE")") != std::string::npos);
   auto inactive = f.cp->DeregisterTaskDefinition(f.ctx, "web:1");
   REQUIRE(inactive.ok());
@@ -211,4 +211,33 @@ TEST_CASE("Tags rows written for task definitions by older versions still load a
   CHECK(f.cp->ListTagsForResource(f.ctx, arn)->empty());
   f.Flush();
   CHECK(f.store->Load()->tags.empty());
+}
+
+TEST_CASE("A revision registered unchanged shares its family's definition, not its tags",
+          "[task_definitions]") {
+  TaskFixture f;
+  const std::string first = R"({"family":"web","containerDefinitions":[{"name":"a","image":"b:1",)"
+                            R"("memory":8}])";
+  auto one = testing::Register(*f.cp, f.ctx, first + "}");
+  auto two = testing::Register(*f.cp, f.ctx, first + R"(,"tags":[{"key":"k","value":"v"}]})");
+  auto three = testing::Register(
+      *f.cp, f.ctx,
+      R"({"family":"web","containerDefinitions":[{"name":"a","image":"b:2","memory":8}]})");
+  REQUIRE(one.ok());
+  REQUIRE(two.ok());
+  REQUIRE(three.ok());
+  CHECK((*one)->spec == (*two)->spec);  // one definition in memory
+  CHECK((*two)->spec != (*three)->spec);
+  CHECK(f.cp->TagsOf((*one)->reg.arn).empty());
+  CHECK(f.cp->TagsOf((*two)->reg.arn).size() == 1);
+  CHECK(Rendered(**one).find("\"revision\":1") != std::string::npos);
+  CHECK(Rendered(**two).find("\"revision\":2") != std::string::npos);
+
+  // Loaded back, revisions with equal stored bodies share again.
+  f.Reload();
+  auto reloaded_one = f.cp->DescribeTaskDefinition(f.ctx, "web:1");
+  auto reloaded_two = f.cp->DescribeTaskDefinition(f.ctx, "web:2");
+  REQUIRE(reloaded_one.ok());
+  REQUIRE(reloaded_two.ok());
+  CHECK((*reloaded_one)->spec == (*reloaded_two)->spec);
 }
