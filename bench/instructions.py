@@ -32,7 +32,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
-SCENARIOS = ["describe_clusters", "register", "run_task", "run_task_5000", "describe_tasks",
+SCENARIOS = ["describe_clusters", "register", "register_changed", "run_task", "run_task_5000", "describe_tasks",
              "list_tasks",
              "service_scale", "service_scale_lb"]
 
@@ -77,6 +77,10 @@ def setup(client, scenario):
                                       "taskDefinition": "bench-td", "desiredCount": 0,
                                       "loadBalancers": lbs if scenario.endswith("_lb") else []})
     scale = {"cluster": "bench-0", "service": "bench-svc"}
+    # Each revision differs from the one before it: a new image tag, as a deploy pipeline makes.
+    changed = [json.loads(json.dumps(task_definition)) for _ in range(50)]
+    for i, td in enumerate(changed):
+        td["containerDefinitions"][0]["image"] += f"-build-{i}"
     return {
         "service_scale": ("UpdateService", [{**scale, "desiredCount": 2},
                                             {**scale, "desiredCount": 0}]),
@@ -84,6 +88,7 @@ def setup(client, scenario):
                                                {**scale, "desiredCount": 0}]),
         "describe_clusters": ("DescribeClusters", {"clusters": ["bench-0"]}),
         "register": ("RegisterTaskDefinition", task_definition),
+        "register_changed": ("RegisterTaskDefinition", changed),
         "run_task": ("RunTask", {**run, "count": 1}),
         "run_task_5000": ("RunTask", {**run, "count": 1}),
         "describe_tasks": ("DescribeTasks", {"cluster": "bench-0", "tasks": arns[:100]}),
