@@ -52,15 +52,21 @@ const std::map<std::string, TaskDefinitionRegistry::Family>* TaskDefinitionRegis
   return it == families_.end() ? nullptr : &it->second;
 }
 
+std::shared_ptr<const taskdef::TaskDefinitionSpec> TaskDefinitionRegistry::Intern(
+    const Tenant& t, taskdef::TaskDefinitionSpec spec) const {
+  const TaskDefinitionRecord* latest = nullptr;
+  if (const auto* families = FamiliesOf(t)) {
+    auto fi = families->find(spec.family);
+    if (fi != families->end() && !fi->second.empty()) latest = &fi->second.rbegin()->second;
+  }
+  if (latest && *latest->spec == spec) return latest->spec;
+  if (latest) spec.body = PackedText::Near(latest->spec->body, spec.body.text());
+  return std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(spec));
+}
+
 const TaskDefinitionRecord& TaskDefinitionRegistry::Put(TaskDefinitionRecord record) {
   RaiseLastRevision(record.tenant, record.spec->family, record.reg.revision);
   Family& family = families_[record.tenant][record.spec->family];
-  // A pipeline that registers on every deploy makes revisions that differ only in what the
-  // control plane adds (ARN, revision, times): sharing the definition is most of their memory.
-  if (!family.empty()) {
-    const auto& latest = family.rbegin()->second.spec;
-    if (latest != record.spec && *latest == *record.spec) record.spec = latest;
-  }
   const int64_t revision = record.reg.revision;
   return family.insert_or_assign(revision, std::move(record)).first->second;
 }

@@ -50,9 +50,9 @@ Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
     // tags row, which the generic tag loader reads.
     if (!row.tags.empty()) state_.tags.Set(row.reg.arn, std::move(row.tags));
     state_.next_seq = std::max(state_.next_seq, row.seq + 1);
-    state_.task_definitions.Put(
-        {row.tenant, row.seq, std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(*spec)),
-         std::move(row.reg)});
+    state_.task_definitions.Put({row.tenant, row.seq,
+                                 state_.task_definitions.Intern(row.tenant, std::move(*spec)),
+                                 std::move(row.reg)});
   }
   for (const auto& [owner, revision] : snap.revision_counters) {
     state_.task_definitions.RaiseLastRevision(owner.first, owner.second, revision);
@@ -90,7 +90,7 @@ Result<ControlPlane::NewRevision> ControlPlane::NewTaskDefinition(
   r.reg.registered_at = Now();
   r.reg.registered_by = ctx.principal_arn();
   spec.tags.clear();
-  r.spec = std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(spec));
+  r.spec = state_.task_definitions.Intern(ctx.tenant, std::move(spec));
   return made;
 }
 

@@ -144,7 +144,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
   ECS_RETURN_IF_ERROR(ComputeCompatibilities(req_, spec_));
   ComputeRequiresAttributes(req_, spec_);
   ECS_RETURN_IF_ERROR(ReadTags());
-  spec_.body = model::RawJson::FromText(schema::WriteBody(req_, spec_, &spec_.splices));
+  spec_.body = PackedText::FromText(schema::WriteBody(req_, spec_, &spec_.splices));
   return std::move(spec_);
 }
 
@@ -153,7 +153,7 @@ Result<TaskDefinitionSpec> Normalizer::Run() {
 Result<TaskDefinitionSpec> Normalizer::RunDaemon() {
   ECS_RETURN_IF_ERROR(ReadDefinition());
   ECS_RETURN_IF_ERROR(ReadTags());
-  spec_.body = model::RawJson::FromText(schema::WriteDaemonBody(req_, spec_));
+  spec_.body = PackedText::FromText(schema::WriteDaemonBody(req_, spec_));
   return std::move(spec_);
 }
 

@@ -189,7 +189,8 @@ std::string RenderTaskDefinition(std::string_view body_json,
 
 std::string RenderTaskDefinition(const TaskDefinitionSpec& spec,
                                  const model::TaskDefinitionRegistration& reg) {
-  const std::string_view body = spec.body.text();
+  const std::string text = spec.body.text();
+  const std::string_view body = text;
   const auto& at = spec.splices;
   // Each offset sits right after a member, where a ',' or the closing '}' follows.
   auto after_member = [&](size_t i) {

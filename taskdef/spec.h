@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "common/packed_text.h"
 #include "model/container_runtime.h"
 #include "model/launch.h"
-#include "model/raw_json.h"
 #include "model/tag.h"
 #include "model/task_behavior.h"
 
@@ -64,8 +64,9 @@ struct TaskDefinitionSpec {
   // The TaskDefinition object (a complete JSON object, braces included) without the members the
   // control plane owns: taskDefinitionArn, revision, status, registeredAt, deregisteredAt,
   // deleteRequestedAt, registeredBy. Members are already in the order AWS writes them; pass it
-  // to RenderTaskDefinition to splice those in at their places.
-  model::RawJson body;
+  // to RenderTaskDefinition to splice those in at their places. The registry keeps a revision's
+  // body as its difference from its family's (control/task_definition_registry.h).
+  PackedText body;
   // Where RenderTaskDefinition inserts the control plane's members into the body, as byte
   // offsets just after the member each follows (before that member's comma): revision after
   // networkMode's place (before volumes), status after volumes, the registration timestamps and

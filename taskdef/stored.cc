@@ -124,7 +124,7 @@ Result<TaskDefinitionSpec> SpecFromStoredBody(std::string body) {
     spec.containers.push_back(ReadContainer(c, host_ports_follow));
   }
   spec.splices = FindSplices(body);
-  spec.body = model::RawJson::FromText(std::move(body));
+  spec.body = PackedText::FromText(std::move(body));
   return spec;
 }
 

@@ -103,7 +103,7 @@ TEST_CASE("The cache is bounded: past its byte budget it starts over between req
 
 TEST_CASE("A task definition shows its body with the registration spliced in", "[encode]") {
   taskdef::TaskDefinitionSpec spec;
-  spec.body = model::RawJson::FromText(
+  spec.body = PackedText::FromText(
       R"({"containerDefinitions":[],"family":"f","volumes":[],"placementConstraints":[]})");
   spec.splices = taskdef::FindSplices(spec.body.text());
   control::TaskDefinitionRecord r;

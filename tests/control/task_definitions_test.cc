@@ -213,7 +213,7 @@ TEST_CASE("Tags rows written for task definitions by older versions still load a
   CHECK(f.store->Load()->tags.empty());
 }
 
-TEST_CASE("A revision registered unchanged shares its family's definition, not its tags",
+TEST_CASE("A revision registered unchanged shares its family's definition; a changed one its body",
           "[task_definitions]") {
   TaskFixture f;
   const std::string first = R"({"family":"web","containerDefinitions":[{"name":"a","image":"b:1",)"
@@ -228,6 +228,12 @@ TEST_CASE("A revision registered unchanged shares its family's definition, not i
   REQUIRE(three.ok());
   CHECK((*one)->spec == (*two)->spec);  // one definition in memory
   CHECK((*two)->spec != (*three)->spec);
+  // A changed revision keeps only what differs from the latest body, and shows all of it.
+  CHECK((*three)->spec->body.is_difference());
+  CHECK((*three)->spec->body.held_bytes() < 8);
+  CHECK(Rendered(**three).find(R"("image":"b:2")") != std::string::npos);
+  CHECK(Rendered(**three) ==
+        taskdef::RenderTaskDefinition((*three)->spec->body.text(), (*three)->reg));
   CHECK(f.cp->TagsOf((*one)->reg.arn).empty());
   CHECK(f.cp->TagsOf((*two)->reg.arn).size() == 1);
   CHECK(Rendered(**one).find("\"revision\":1") != std::string::npos);
@@ -240,4 +246,8 @@ TEST_CASE("A revision registered unchanged shares its family's definition, not i
   REQUIRE(reloaded_one.ok());
   REQUIRE(reloaded_two.ok());
   CHECK((*reloaded_one)->spec == (*reloaded_two)->spec);
+  auto reloaded_three = f.cp->DescribeTaskDefinition(f.ctx, "web:3");
+  REQUIRE(reloaded_three.ok());
+  CHECK((*reloaded_three)->spec->body.is_difference());
+  CHECK(Rendered(**reloaded_three).find(R"("image":"b:2")") != std::string::npos);
 }
