@@ -46,14 +46,32 @@ void RowReader::Fail(std::string_view member, std::string_view problem) {
                              std::string(problem));
 }
 
+// Decoders read members in about the order the codecs wrote them, so the search starts after
+// the member found last and a member is mostly found at the first look; rapidjson's FindMember
+// searched from the start each time, a twentieth of a restart's CPU at 100,000 tasks.
 const rapidjson::Value* RowReader::Find(const char* member, bool required) {
   if (!ok()) return nullptr;
-  auto it = object_->FindMember(member);
-  if (it == object_->MemberEnd()) {
-    if (required) Fail(member, "is missing");
-    return nullptr;
+  const std::string_view name(member);
+  const auto begin = object_->MemberBegin();
+  const auto size = static_cast<size_t>(object_->MemberEnd() - begin);
+  auto matches = [&](size_t i) {
+    const rapidjson::Value& n = begin[static_cast<ptrdiff_t>(i)].name;
+    return std::string_view(n.GetString(), n.GetStringLength()) == name;
+  };
+  const size_t start = next_member_ < size ? next_member_ : 0;
+  for (size_t i = start; i < size; ++i) {
+    if (matches(i)) return TakeMember(i);
   }
-  return &it->value;
+  for (size_t i = 0; i < start; ++i) {
+    if (matches(i)) return TakeMember(i);
+  }
+  if (required) Fail(member, "is missing");
+  return nullptr;
+}
+
+const rapidjson::Value* RowReader::TakeMember(size_t i) {
+  next_member_ = i + 1;
+  return &object_->MemberBegin()[static_cast<ptrdiff_t>(i)].value;
 }
 
 std::string RowReader::String(const char* member) {

@@ -69,11 +69,13 @@ class RowReader {
   RowReader(std::shared_ptr<const rapidjson::Document> doc, const rapidjson::Value* object,
             std::shared_ptr<std::string> where, std::shared_ptr<Status> status);
   const rapidjson::Value* Find(const char* member, bool required);
+  const rapidjson::Value* TakeMember(size_t i);  // the i-th member's value; the next search starts after it
 
   std::shared_ptr<const rapidjson::Document> doc_;  // keeps `object_` alive
   const rapidjson::Value* object_;
   std::shared_ptr<std::string> where_;  // "<kind> row <key>"
   std::shared_ptr<Status> status_;
+  size_t next_member_ = 0;  // where Find starts looking
 };
 
 }  // namespace ecs::storage
