@@ -215,12 +215,15 @@ void ClusterIndex::Account(ClusterState& cs, const model::Task& t, int sign) {
 
 void ClusterIndex::Unindex(ClusterState& cs, model::Task& t) { Account(cs, t, -1); }
 
-void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before, bool refresh_view) {
+void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before) {
   Account(cs, t, +1);
-  if (auto it = cs.instances.find(t.container_instance_id);
-      refresh_view && it != cs.instances.end()) {
+  if (auto it = cs.instances.find(t.container_instance_id); it != cs.instances.end()) {
     RefreshUsage(cs, it->second);
   }
+  Track(cs, t, due_before);
+}
+
+void ClusterIndex::Track(ClusterState& cs, model::Task& t, Millis due_before) {
   // service_tasks lists live tasks only: a service's describe and tick stay proportional to what
   // it runs, not to the stopped tasks kept for the retention window.
   if (!t.service_name.empty()) {
@@ -243,24 +246,29 @@ void ClusterIndex::Reindex(ClusterState& cs, model::Task& t, Millis due_before, 
 }
 
 model::Task& ClusterIndex::AddTask(ClusterState& cs, model::Task&& task) {
-  return InsertTask(cs, std::move(task), /*refresh_view=*/true);
+  model::Task& slot = InsertTask(cs, std::move(task));
+  Reindex(cs, slot, /*due_before=*/0);
+  return slot;
 }
 
 model::Task& ClusterIndex::LoadTask(ClusterState& cs, model::Task&& task) {
-  return InsertTask(cs, std::move(task), /*refresh_view=*/false);
+  model::Task& slot = InsertTask(cs, std::move(task));
+  Track(cs, slot, /*due_before=*/0);
+  return slot;
 }
 
-model::Task& ClusterIndex::InsertTask(ClusterState& cs, model::Task&& task, bool refresh_view) {
+model::Task& ClusterIndex::InsertTask(ClusterState& cs, model::Task&& task) {
   std::string id = task.id;
   model::Task& slot = cs.tasks.insert_or_assign(std::move(id), std::move(task)).first->second;
   cs.tasks_by_seq[slot.seq] = &slot;
-  Reindex(cs, slot, /*due_before=*/0, refresh_view);
   return slot;
 }
 
 void ClusterIndex::FinishLoad() {
   for (auto& [tenant, ts] : tenants_) {
     for (auto& [name, cs] : ts.cluster_state) {
+      for (const auto& [id, t] : cs.tasks) Account(cs, t, +1);
+      RecountServices(cs);
       for (const auto& [id, ci] : cs.instances) RefreshUsage(cs, ci);
     }
   }
@@ -303,6 +311,14 @@ model::Service& ClusterIndex::PutService(ClusterState& cs, model::Service svc) {
       cs.services.insert_or_assign(std::move(name), std::move(svc)).first->second;
   cs.services_to_visit.insert(slot.name);  // created, changed or loaded: planned next pass
   RecountServices(cs);
+  return slot;
+}
+
+model::Service& ClusterIndex::LoadService(ClusterState& cs, model::Service svc) {
+  std::string name = svc.name;
+  model::Service& slot =
+      cs.services.insert_or_assign(std::move(name), std::move(svc)).first->second;
+  cs.services_to_visit.insert(slot.name);  // planned on the first pass
   return slot;
 }
 

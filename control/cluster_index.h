@@ -117,11 +117,13 @@ class ClusterIndex {
 
   // --- Tasks ---
   model::Task& AddTask(ClusterState& cs, model::Task&& task);
-  // A restart's bulk load: AddTask without refreshing the task's instance view each time (a
-  // view's port lists and group counts are rebuilt from the whole instance, so per task that is
-  // quadratic in the tasks per instance). FinishLoad then refreshes every view once; until then
-  // the views are stale.
+  // A restart's bulk load, in any order: LoadTask indexes a task but leaves its usage and counts
+  // (its instance may not be in yet), LoadService a service but leaves the service counts.
+  // FinishLoad then accounts every task, recounts the services and refreshes every view once
+  // (a view's port lists and group counts are rebuilt from the whole instance, so per task that
+  // would be quadratic in the tasks per instance). Until then counts and views are stale.
   model::Task& LoadTask(ClusterState& cs, model::Task&& task);
+  model::Service& LoadService(ClusterState& cs, model::Service svc);
   void FinishLoad();
   // Applies `change` to the task between taking it out of every count and index and putting it
   // back, and reschedules it when next_transition_at changed.
@@ -157,8 +159,11 @@ class ClusterIndex {
   // A task's contribution to its instance's usage, its cluster's and its service's counters.
   static void Account(ClusterState& cs, const model::Task& t, int sign);
   void Unindex(ClusterState& cs, model::Task& t);
-  void Reindex(ClusterState& cs, model::Task& t, Millis due_before, bool refresh_view = true);
-  model::Task& InsertTask(ClusterState& cs, model::Task&& task, bool refresh_view);
+  // Account + the instance's view + Track.
+  void Reindex(ClusterState& cs, model::Task& t, Millis due_before);
+  // The task in the service, daemon and due indexes, and a new generation.
+  void Track(ClusterState& cs, model::Task& t, Millis due_before);
+  model::Task& InsertTask(ClusterState& cs, model::Task&& task);  // into tasks and tasks_by_seq
   void RefreshView(ClusterState& cs, const model::ContainerInstance& ci);
   // The usage-derived part of the view only (resources, ports, counts, groups): what a task
   // change affects. Cheaper than RefreshView, which also copies the attributes.

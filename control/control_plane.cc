@@ -23,18 +23,60 @@ ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerato
       scheduler_(state_, lifecycle_, launcher_) {}
 
 Status ControlPlane::Load() {
-  auto snap = state_.store->Load();
+  ClearForLoad();
+  TaskLoad loading;
+  auto snap =
+      state_.store->Load([&](std::vector<model::Task>& batch) { LoadTasks(batch, loading); });
   if (!snap.ok()) return snap.status();
-  return LoadFrom(*snap);
+  return LoadRest(*snap, loading);
 }
 
 Status ControlPlane::LoadFrom(storage::Snapshot& snap) {
+  ClearForLoad();
+  TaskLoad loading;
+  LoadTasks(snap.tasks, loading);
+  return LoadRest(snap, loading);
+}
+
+void ControlPlane::ClearForLoad() {
   state_.Clear();
   scheduler_.ForgetPass();
+}
+
+Status ControlPlane::LoadRest(storage::Snapshot& snap, TaskLoad& loading) {
   ECS_RETURN_IF_ERROR(LoadTaskDefinitions(snap));
   ECS_RETURN_IF_ERROR(LoadDaemonTaskDefinitions(snap));
   LoadSnapshot(snap);
+  state_.next_seq = std::max(state_.next_seq, loading.next_seq);
+  // Client tokens are rebuilt from the tasks that carry them, each token's tasks in creation
+  // order (what a retried RunTask answers with).
+  std::sort(loading.client_tokens.begin(), loading.client_tokens.end(),
+            [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  for (auto& token : loading.client_tokens) {
+    state_.index.GetTenant(token.tenant).client_tokens[token.key].push_back(std::move(token.entry));
+  }
+  state_.index.FinishLoad();
   return Status::Ok();
+}
+
+// Tasks in any order (the table's): into the index, their usage and counts left to FinishLoad.
+void ControlPlane::LoadTasks(std::vector<model::Task>& tasks, TaskLoad& loading) {
+  // Rows come mostly in runs of one cluster: look it up once per run.
+  ClusterState* cs = nullptr;
+  const model::Task* previous = nullptr;
+  for (auto& t : tasks) {
+    loading.next_seq = std::max(loading.next_seq, t.seq + 1);
+    if (!previous || t.cluster != previous->cluster || t.tenant != previous->tenant) {
+      cs = &state_.index.GetCluster(t.tenant, t.cluster);
+    }
+    model::Task& slot = state_.index.LoadTask(*cs, std::move(t));
+    previous = &slot;
+    if (!slot.client_token.empty()) {
+      loading.client_tokens.push_back({slot.seq, slot.tenant,
+                                       slot.cluster + "|" + slot.client_token,
+                                       slot.request_fingerprint + "|" + slot.id});
+    }
+  }
 }
 
 void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
@@ -76,26 +118,8 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
   for (auto& svc : snap.services) {
     see(svc.seq);
     ClusterState& cs = state_.index.GetCluster(svc.tenant, svc.cluster);
-    state_.index.PutService(cs, std::move(svc));
+    state_.index.LoadService(cs, std::move(svc));
   }
-  // Rows come in creation order, so mostly in runs of one cluster: look it up once per run.
-  ClusterState* cs = nullptr;
-  const model::Task* previous = nullptr;
-  for (auto& t : snap.tasks) {
-    see(t.seq);
-    if (!previous || t.cluster != previous->cluster || t.tenant != previous->tenant) {
-      cs = &state_.index.GetCluster(t.tenant, t.cluster);
-    }
-    model::Task& slot = state_.index.LoadTask(*cs, std::move(t));
-    previous = &slot;
-    if (!slot.client_token.empty()) {
-      // Client tokens are rebuilt from the tasks that carry them.
-      state_.index.GetTenant(slot.tenant)
-          .client_tokens[slot.cluster + "|" + slot.client_token]
-          .push_back(slot.request_fingerprint + "|" + slot.id);
-    }
-  }
-  state_.index.FinishLoad();
 }
 
 storage::ChangeSet ControlPlane::DumpRows(const StateScope& scope) const {

@@ -564,6 +564,19 @@ class ControlPlane {
                          Millis now, storage::ChangeSet& changes);
   Status CheckTaggable(const RequestContext& ctx, const std::string& arn) const;
   bool ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const;
+  // Loading: tasks first (streamed from the store's scan, or the snapshot's), then the rest.
+  struct TaskLoad {
+    struct ClientToken {
+      int64_t seq;
+      Tenant tenant;
+      std::string key, entry;  // as TenantState::client_tokens holds them
+    };
+    int64_t next_seq = 1;
+    std::vector<ClientToken> client_tokens;
+  };
+  void ClearForLoad();
+  void LoadTasks(std::vector<model::Task>& tasks, TaskLoad& loading);
+  Status LoadRest(storage::Snapshot& snap, TaskLoad& loading);
   void LoadSnapshot(storage::Snapshot& snap);
   Status LoadTaskDefinitions(storage::Snapshot& snap);
   Status LoadDaemonTaskDefinitions(storage::Snapshot& snap);

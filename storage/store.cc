@@ -1,8 +1,13 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string_view>
+#include <thread>
 
 #include "storage/codec.h"
 
@@ -347,8 +352,9 @@ void SortByCreation(Snapshot& snap) {
 }
 
 // Room for each kind's rows before the scan, so no vector of decoded resources (a task is over
-// a kilobyte of members) is moved while it grows. The primary key's index answers the counts.
-Status ReserveByKind(Database& db, Snapshot& snap) {
+// a kilobyte of members) is moved while it grows; tasks only when they go into the snapshot.
+// The primary key's index answers the counts.
+Status ReserveByKind(Database& db, Snapshot& snap, bool tasks) {
   auto stmt = db.Prepare("SELECT kind, count(*) FROM resources GROUP BY kind");
   if (!stmt.ok()) return stmt.status();
   Status st;
@@ -362,7 +368,7 @@ Status ReserveByKind(Database& db, Snapshot& snap) {
         snap.container_instances.reserve(n);
         break;
       case Kind::kTask:
-        snap.tasks.reserve(n);
+        if (tasks) snap.tasks.reserve(n);
         break;
       case Kind::kService:
         snap.services.reserve(n);
@@ -389,21 +395,112 @@ Result<Snapshot> DecodeRows(const std::vector<ChangeSet::Row>& rows) {
   return snap;
 }
 
-Result<Snapshot> Store::Load() {
-  Snapshot snap;
-  if (!db_) return snap;  // ephemeral: nothing was kept
-  ECS_RETURN_IF_ERROR(ReserveByKind(*db_, snap));
+namespace {
+
+// Decoded task batches from the thread that scans to the one that loads them. At most kDepth
+// wait, so the scan runs only that far ahead.
+class TaskHandoff {
+ public:
+  void Push(std::vector<model::Task>&& batch) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [this] { return ready_.size() < kDepth || abandoned_; });
+    if (abandoned_) return;  // nobody will take it
+    ready_.push_back(std::move(batch));
+    filled_.notify_one();
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    filled_.notify_one();
+  }
+  // The next batch; nullopt once the scan closed and every batch was taken.
+  std::optional<std::vector<model::Task>> Pop() {
+    std::unique_lock lock(mu_);
+    filled_.wait(lock, [this] { return !ready_.empty() || closed_; });
+    if (ready_.empty()) return std::nullopt;
+    std::vector<model::Task> batch = std::move(ready_.front());
+    ready_.pop_front();
+    room_.notify_one();
+    return batch;
+  }
+  // The loader stops taking (it failed): the scan's pushes are dropped from now on.
+  void Abandon() {
+    std::lock_guard lock(mu_);
+    abandoned_ = true;
+    room_.notify_one();
+  }
+
+ private:
+  static constexpr size_t kDepth = 8;
+  std::mutex mu_;
+  std::condition_variable filled_, room_;
+  std::deque<std::vector<model::Task>> ready_;
+  bool closed_ = false, abandoned_ = false;
+};
+
+// Every row into `snap`, task rows into batches for `tasks` when there is one.
+Status Scan(Database& db, Snapshot& snap, const Store::TaskSink& tasks) {
+  ECS_RETURN_IF_ERROR(ReserveByKind(db, snap, /*tasks=*/!tasks));
   // Rowid order (a plain table scan), then each kind in creation order below.
-  auto stmt = db_->Prepare("SELECT kind, key, seq, body FROM resources");
+  auto stmt = db.Prepare("SELECT kind, key, seq, body FROM resources");
   if (!stmt.ok()) return stmt.status();
+  // A batch small enough to stay in the cache, large enough that handing it over is noise.
+  constexpr size_t kTaskBatch = 64;
+  std::vector<model::Task> batch;
   Status st;
   while ((*stmt)->Step(&st)) {
-    ECS_RETURN_IF_ERROR(AddRow(snap, static_cast<Kind>((*stmt)->ColumnInt(0)),
-                               (*stmt)->ColumnView(1), (*stmt)->ColumnInt(2),
-                               (*stmt)->ColumnView(3)));
+    const auto kind = static_cast<Kind>((*stmt)->ColumnInt(0));
+    const std::string_view key = (*stmt)->ColumnView(1), body = (*stmt)->ColumnView(3);
+    if (kind != Kind::kTask || !tasks) {
+      ECS_RETURN_IF_ERROR(AddRow(snap, kind, key, (*stmt)->ColumnInt(2), body));
+      continue;
+    }
+    auto task = DecodeTask(key, body);
+    if (!task.ok()) return task.status();
+    batch.push_back(std::move(*task));
+    if (batch.size() == kTaskBatch) {
+      tasks(batch);
+      batch.clear();
+      batch.reserve(kTaskBatch);
+    }
   }
   ECS_RETURN_IF_ERROR(st);
+  if (!batch.empty()) tasks(batch);
   SortByCreation(snap);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Snapshot> Store::Load(const TaskSink& tasks) {
+  Snapshot snap;
+  if (!db_) return snap;  // ephemeral: nothing was kept
+  if (!tasks) {
+    ECS_RETURN_IF_ERROR(Scan(*db_, snap, nullptr));
+    return snap;
+  }
+  // Two cores' worth: a second thread reads and decodes the rows while this one hands the
+  // decoded tasks to the sink (at 100,000 tasks, indexing them is about half of a restart).
+  TaskHandoff handoff;
+  Status scanned;
+  std::thread scanner([&] {
+    try {
+      scanned = Scan(*db_, snap,
+                     [&](std::vector<model::Task>& batch) { handoff.Push(std::move(batch)); });
+    } catch (const std::exception& e) {  // out of memory: the start fails, not the process
+      scanned = Status::Server(std::string("loading state: ") + e.what());
+    }
+    handoff.Close();
+  });
+  try {
+    while (auto batch = handoff.Pop()) tasks(*batch);
+  } catch (...) {
+    handoff.Abandon();
+    scanner.join();
+    throw;
+  }
+  scanner.join();
+  ECS_RETURN_IF_ERROR(scanned);
   return snap;
 }
 

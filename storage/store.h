@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -180,7 +181,13 @@ class Store {
   // Durably applies `changes` (all or nothing). With group commit on, it only queues them for
   // the next WriteBatch (see below) and never fails: a failure shows when the batch is written.
   Status Commit(const ChangeSet& changes);
-  Result<Snapshot> Load();
+  // Takes decoded tasks while Load scans, a batch at a time, in table order (not creation
+  // order); what it leaves in the vector is dropped.
+  using TaskSink = std::function<void(std::vector<model::Task>&)>;
+  // Every row. With `tasks`, task rows go there as they are read instead of into the Snapshot,
+  // so a restart at 100,000 tasks never holds them all twice (the snapshot's copy, then the
+  // index's).
+  Result<Snapshot> Load(const TaskSink& tasks = nullptr);
   Status Wipe();  // deletes every row (POST /_emulator/reset); queued like a commit in group mode
   // Deletes every row and writes `rows` instead, in one transaction (a snapshot restored, a
   // scoped reset); queued like a commit in group mode, and what was pending goes too.

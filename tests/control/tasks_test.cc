@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "storage/codec.h"
 #include "tests/control/task_fixture.h"
 
 using namespace ecs;
@@ -626,10 +627,49 @@ TEST_CASE("clientToken makes RunTask idempotent", "[tasks][idempotency]") {
   REQUIRE(after.ok());
   REQUIRE(after->tasks.size() == 2);
   CHECK(after->tasks[0]->arn == first[0]);
+  CHECK(after->tasks[1]->arn == first[1]);
   CHECK(f.cp->RunTask(f.ctx, changed).status().code() == ErrorCode::kConflictException);
   // Another token is another request.
   in.client_token = "tok-2";
   CHECK(f.MustRun(in).tasks[0]->arn != first[0]);
+}
+
+TEST_CASE("A restart rebuilds usage and counts whatever order the rows come in",
+          "[tasks][restart]") {
+  TaskFixture f;
+  f.Cluster("c");
+  auto fleet = f.Fleet("c", 2);
+  auto td = f.Simple("a", 100, 100, R"([{"containerPort":80,"hostPort":8080}])");
+  f.MustRun(f.Run("c", td, 2));
+  f.Advance(1'000);
+  REQUIRE(f.Counts("c").running_tasks == 2);
+  // Every task row first in the table (a restart scans it in that order), then the rest: each
+  // task is loaded before its instance and its cluster.
+  const storage::ChangeSet dump = f.cp->DumpRows();
+  storage::ChangeSet tasks_first;
+  for (const auto& row : dump.rows()) {
+    if (row.kind != storage::Kind::kTask) continue;
+    auto task = storage::DecodeTask(row.key, *row.body);
+    REQUIRE(task.ok());
+    tasks_first.PutTask(*task);
+  }
+  auto store = std::move(*storage::Store::Open(":memory:"));
+  REQUIRE(store->Commit(tasks_first).ok());
+  REQUIRE(store->Commit(dump).ok());  // an upsert keeps its row's place
+  control::ControlPlane reloaded(store.get(), &f.clock, IdGenerator(5), f.options);
+  REQUIRE(reloaded.Load().ok());
+  CHECK(reloaded.CheckInvariants().ok());
+  CHECK(testing::Rows(reloaded) == testing::Rows(*f.cp));
+  for (const auto* ci : fleet) {
+    std::vector<const model::ContainerInstance*> found;
+    std::vector<control::DescribeFailure> failures;
+    REQUIRE(reloaded.DescribeContainerInstances(f.ctx, "c", {ci->arn}, &found, &failures).ok());
+    REQUIRE(found.size() == 1);
+    CHECK(reloaded.RemainingResources(*found[0]) == f.cp->RemainingResources(*ci));
+  }
+  auto c = reloaded.FindCluster(f.ctx, "c", false);
+  REQUIRE(c.ok());
+  CHECK(reloaded.CountsFor(**c).running_tasks == 2);
 }
 
 TEST_CASE("StartTask places on the named instances only", "[tasks][starttask]") {

@@ -1,7 +1,10 @@
 #include "storage/store.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "storage/codec.h"
 #include "storage/database.h"
@@ -295,6 +298,51 @@ TEST_CASE("Load returns each kind in creation (seq) order, whatever the row orde
   Status st;
   REQUIRE((*indexes)->Step(&st));
   CHECK((*indexes)->ColumnInt(0) == 0);
+}
+
+TEST_CASE("Load hands task rows to a sink in batches, on the caller's thread, and keeps the rest",
+          "[storage]") {
+  const std::string path = TempDbPath();
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  ChangeSet cs;
+  cs.PutCluster(MakeCluster("c", 1));
+  std::vector<std::string> written;
+  for (int i = 0; i < 150; ++i) {  // more than two batches
+    char id[33];
+    std::snprintf(id, sizeof(id), "%032x", 1000 - i);
+    written.emplace_back(id);
+    cs.PutTask(MakeTask(id, 10 + i));
+  }
+  REQUIRE((*store)->Commit(cs).ok());
+  std::vector<std::string> taken;
+  size_t batches = 0;
+  bool on_caller = true;
+  const auto caller = std::this_thread::get_id();
+  auto snap = (*store)->Load([&](std::vector<model::Task>& batch) {
+    ++batches;
+    on_caller = on_caller && std::this_thread::get_id() == caller;
+    for (auto& t : batch) taken.push_back(std::move(t.id));
+  });
+  REQUIRE(snap.ok());
+  CHECK(snap->tasks.empty());
+  CHECK(snap->clusters.size() == 1);
+  CHECK(batches >= 3);
+  CHECK(on_caller);
+  std::sort(taken.begin(), taken.end());
+  std::sort(written.begin(), written.end());
+  CHECK(taken == written);
+
+  // A task row that cannot be read fails the load, naming the row.
+  auto db = Database::Open(path);
+  REQUIRE(db.ok());
+  REQUIRE((*db)
+              ->Execute("UPDATE resources SET body = '{}' WHERE key LIKE '%" + written[77] + "'")
+              .ok());
+  auto damaged = (*store)->Load([](std::vector<model::Task>&) {});
+  REQUIRE_FALSE(damaged.ok());
+  CHECK(damaged.status().code() == ErrorCode::kCorrupt);
+  CHECK(damaged.status().message().find(written[77]) != std::string::npos);
 }
 
 TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; an injected failure fails it",
