@@ -3,8 +3,6 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -21,43 +19,13 @@
 #include "server/data_dir_lock.h"
 #include "server/group_commit.h"
 #include "server/http_server.h"
+#include "server/memory.h"
 #include "server/reconciler_loop.h"
 #include "storage/store.h"
 
-#ifdef ECS_WITH_JEMALLOC
-#include <jemalloc/jemalloc.h>
-#endif
-
 namespace {
 constexpr const char* kVersion = "0.1.0";
-}  // namespace
-
-// Read by jemalloc (linked into the server, see CMakeLists.txt) at start-up; MALLOC_CONF in the
-// environment still overrides it. jemalloc returns freed pages to the kernel only when a later
-// allocation ticks its decay clock, so an idle server kept for good the ~60 MB that 1,000
-// unfinished request bodies had used. A background thread (StartMemoryReturn) purges pages
-// unused for a second, with MADV_DONTNEED at once (muzzy_decay_ms:0): MADV_FREE'd pages would
-// still count in RSS. One arena: each further arena cost ~0.3 ms of start-up to create, and
-// 1 or 8 arenas served the same requests/s on two cores (bench/RESULTS.md, 2026-12-06).
-// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's interface
-extern "C" {
-const char* malloc_conf = "narenas:1,dirty_decay_ms:1000,muzzy_decay_ms:0";
-}
-
-namespace {
-// Starts jemalloc's background purging thread (see malloc_conf) once the server has answered for
-// a moment rather than at start-up, where creating it cost ~1 ms of a ~9 ms start. A
-// background_thread setting in MALLOC_CONF is left to decide.
-void StartMemoryReturn() {
-#ifdef ECS_WITH_JEMALLOC
-  const char* env = std::getenv("MALLOC_CONF");
-  if (env != nullptr && std::strstr(env, "background_thread") != nullptr) return;
-  bool on = true;
-  if (mallctl("background_thread", nullptr, nullptr, &on, sizeof(on)) != 0) {
-    ecs::Log(ecs::LogLevel::kWarn, "jemalloc: cannot start the background purging thread");
-  }
-#endif
-}
+constexpr const char* kDatabaseFile = "ecs-emulator.sqlite3";  // in --data-dir
 
 // The database in --data-dir (created if missing), or none with --ephemeral. The directory is
 // locked first: a second server on it would serve too, and each would overwrite what the other
@@ -72,8 +40,19 @@ ecs::Result<std::unique_ptr<ecs::storage::Store>> OpenStore(
   auto locked = server::DataDirLock::Acquire(opt.data_dir);
   if (!locked.ok()) return locked.status();
   lock->emplace(std::move(*locked));
-  return storage::Store::Open(
-      (std::filesystem::path(opt.data_dir) / "ecs-emulator.sqlite3").string());
+  return storage::Store::Open((std::filesystem::path(opt.data_dir) / kDatabaseFile).string());
+}
+
+// The state in the store, a large database's into huge pages (server/memory.h).
+ecs::Status Load(const ecs::config::Options& opt, ecs::control::ControlPlane& control) {
+  std::optional<ecs::server::HugePageScope> huge_pages;
+  if (!opt.ephemeral) {
+    std::error_code ec;
+    const auto bytes =
+        std::filesystem::file_size(std::filesystem::path(opt.data_dir) / kDatabaseFile, ec);
+    if (!ec && bytes >= ecs::server::kHugePageLoadBytes) huge_pages.emplace();
+  }
+  return control.Load();
 }
 
 // --fleet: capacity for clusters that have none yet (a restart keeps what is there).
@@ -227,7 +206,7 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   reconciler.Start();
   boost::asio::steady_timer memory_return(ioc, std::chrono::seconds(1));
   memory_return.async_wait([](const boost::system::error_code& ec) {
-    if (!ec) StartMemoryReturn();
+    if (!ec) server::StartMemoryReturn();
   });
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
@@ -289,7 +268,7 @@ int Run(int argc, char** argv) {
   control_options.az_suffixes = opt.az_suffixes;
   control::ControlPlane control(store->get(), &clock, IdGenerator::FromEntropy(), control_options);
   // A row that cannot be read stops the start with one line naming its kind and key.
-  if (Status s = control.Load(); !s.ok()) {
+  if (Status s = Load(opt, control); !s.ok()) {
     std::fprintf(stderr, "ecs-emulator: loading state: %s\n", s.message().c_str());
     return 1;
   }
