@@ -267,7 +267,8 @@ model::Task& ClusterIndex::InsertTask(ClusterState& cs, model::Task&& task) {
 void ClusterIndex::FinishLoad() {
   for (auto& [tenant, ts] : tenants_) {
     for (auto& [name, cs] : ts.cluster_state) {
-      for (const auto& [id, t] : cs.tasks) Account(cs, t, +1);
+      // In creation order: a service's tasks are neighbours there, so their lookups stay cached.
+      for (const auto& [seq, t] : cs.tasks_by_seq) Account(cs, *t, +1);
       RecountServices(cs);
       for (const auto& [id, ci] : cs.instances) RefreshUsage(cs, ci);
     }

@@ -13,18 +13,31 @@ const rapidjson::Value& EmptyArray() {
 }
 }  // namespace
 
+namespace {
+// A parsed body with its own memory pool, sized to the body: the pool's default first chunk is
+// 64 KiB, which jemalloc serves from fresh pages for every row (a fifteenth of a restart's
+// CPU at 100,000 tasks went to the kernel zeroing them). The DOM of a body takes about twice
+// its length.
+struct ParsedBody {
+  explicit ParsedBody(size_t body_size) : pool(2 * body_size + 256), doc(&pool) {}
+  rapidjson::MemoryPoolAllocator<> pool;
+  rapidjson::Document doc;
+};
+}  // namespace
+
 RowReader::RowReader(std::string_view kind, std::string_view key, std::string_view body)
     : where_(std::make_shared<std::string>(std::string(kind) + " row " + std::string(key))),
       status_(std::make_shared<Status>()) {
-  auto doc = std::make_shared<rapidjson::Document>();
-  doc->Parse(body.data(), body.size());
+  auto parsed = std::make_shared<ParsedBody>(body.size());
+  rapidjson::Document& doc = parsed->doc;
+  doc.Parse(body.data(), body.size());
   object_ = &EmptyObject();
-  if (doc->HasParseError() || !doc->IsObject()) {
+  if (doc.HasParseError() || !doc.IsObject()) {
     *status_ = Status::Corrupt("corrupt " + *where_ + ": the body is not a JSON object");
   } else {
-    object_ = doc.get();
+    object_ = &doc;
   }
-  doc_ = std::move(doc);
+  doc_ = std::shared_ptr<const rapidjson::Document>(std::move(parsed), &doc);
 }
 
 RowReader::RowReader(std::shared_ptr<const rapidjson::Document> doc, const rapidjson::Value* object,
