@@ -519,7 +519,7 @@ void WriteServiceRevision(JsonWriter& w, const control::ControlPlane& cp, const 
   auto td = cp.task_definitions().Resolve(s.tenant, d.task_definition_arn);
   if (td.ok()) {
     for (const auto& c : (*td)->spec->containers) {
-      w.StartObject().Member("containerName", c.name).Member("image", c.image).EndObject();
+      w.StartObject().Member("containerName", c->name).Member("image", c->image).EndObject();
     }
   }
   w.EndArray().Member("guardDutyEnabled", false).Key("createdAt").Timestamp(d.created_at);

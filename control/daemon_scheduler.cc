@@ -133,7 +133,7 @@ scheduler::WaitingDemand ControlPlane::DaemonDemandOn(const model::CapacityProvi
     if (const auto* td =
             state_.daemon_task_definitions.FindArn(d.tenant, rev->task_definition_arn)) {
       int64_t cpu = 0, memory = 0;
-      for (const auto& c : td->spec->containers) {
+      for (const taskdef::ContainerSpec& c : td->spec->containers) {
         cpu += c.cpu;
         memory += c.memory_reservation.value_or(c.memory.value_or(0));
       }

@@ -161,7 +161,9 @@ Result<model::DaemonRevision> ControlPlane::NewDaemonRevision(const RequestConte
       rev.capacity_providers.push_back(name);
     }
   }
-  for (const auto& c : (*td)->spec->containers) rev.images.push_back({c.name, c.image});
+  for (const taskdef::ContainerSpec& c : (*td)->spec->containers) {
+    rev.images.push_back({c.name, c.image});
+  }
   // What Update does not name stays as it was.
   rev.propagate_tags = in.propagate_tags.value_or(base && base->propagate_tags);
   rev.managed_tags = in.managed_tags.value_or(base && base->managed_tags);

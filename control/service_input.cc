@@ -306,7 +306,7 @@ Status Applier::Placement() {
           "Fargate launch type.");
     }
     // An EXTERNAL service has no task definition of its own.
-    const size_t from_definition = td_ ? td_->spec->member_of_expressions.size() : 0;
+    const size_t from_definition = td_ ? td_->spec->member_of_expressions->size() : 0;
     if (constraints.size() + from_definition > 10) {
       return Status::InvalidParameter(
           "A service can have at most 10 placement constraints, "
@@ -378,14 +378,14 @@ Status Applier::LoadBalancers() {
     if (lb.container_name.empty()) continue;
     const auto& containers = td_->spec->containers;
     auto c = std::find_if(containers.begin(), containers.end(),
-                          [&](const auto& spec) { return spec.name == lb.container_name; });
+                          [&](const auto& spec) { return spec->name == lb.container_name; });
     if (c == containers.end()) {
       return Status::InvalidParameter("The container " + lb.container_name +
                                       " does not exist in the task definition.");
     }
     const int64_t port = lb.container_port.value_or(0);
     const bool mapped =
-        std::any_of(c->port_mappings.begin(), c->port_mappings.end(), [&](const auto& m) {
+        std::any_of((*c)->port_mappings.begin(), (*c)->port_mappings.end(), [&](const auto& m) {
           return m.container_port == port ||
                  (m.range_first != 0 && m.range_first <= port && port <= m.range_last);
         });

@@ -60,7 +60,15 @@ std::shared_ptr<const taskdef::TaskDefinitionSpec> TaskDefinitionRegistry::Inter
     if (fi != families->end() && !fi->second.empty()) latest = &fi->second.rbegin()->second;
   }
   if (latest && *latest->spec == spec) return latest->spec;
-  if (latest) spec.body = PackedText::Near(latest->spec->body, spec.body.text());
+  if (latest) {
+    spec.body = PackedText::Near(latest->spec->body, spec.body.text());
+    const taskdef::TaskDefinitionSpec& before = *latest->spec;
+    spec.requires_attributes.ShareIfEqual(before.requires_attributes);
+    spec.member_of_expressions.ShareIfEqual(before.member_of_expressions);
+    for (size_t i = 0; i < spec.containers.size() && i < before.containers.size(); ++i) {
+      spec.containers[i].ShareIfEqual(before.containers[i]);
+    }
+  }
   return std::make_shared<const taskdef::TaskDefinitionSpec>(std::move(spec));
 }
 

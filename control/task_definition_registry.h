@@ -45,8 +45,10 @@ class TaskDefinitionRegistry {
   // The definition a new revision of spec.family keeps. A pipeline that registers on every
   // deploy makes revisions equal to the family's latest: they share its definition. Others keep
   // their body as what differs from the latest's (common/packed_text.h) when that is small.
-  // Memory per revision, unchanged 6.2 -> 1.1 KiB, changed (image tag, environment value)
-  // 5.8 -> 3.7 KiB (bench/scale.py --revisions-only, 2026-12-06).
+  // A changed one also shares the latest's requiresAttributes, memberOf expressions and each
+  // container that is equal. Memory per revision, unchanged 6.2 -> 1.1 KiB, changed (one of two
+  // containers with a new image tag and environment value) 5.8 -> 3.7 -> 1.9 KiB
+  // (bench/scale.py --revisions-only, 2026-12-06).
   std::shared_ptr<const taskdef::TaskDefinitionSpec> Intern(const Tenant& t,
                                                             taskdef::TaskDefinitionSpec spec) const;
   // Inserts or replaces a revision (the family's counter moves up to it).

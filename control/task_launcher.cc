@@ -157,7 +157,7 @@ Status CheckPlacementAndTags(const RunTaskInput& in, const taskdef::TaskDefiniti
         "The SERVICE value for propagateTags is only valid for "
         "tasks launched by a service.");
   }
-  if (in.constraints.size() + spec.member_of_expressions.size() > 10) {
+  if (in.constraints.size() + spec.member_of_expressions->size() > 10) {
     return Status::InvalidParameter(
         "A task can have at most 10 placement constraints, counting "
         "the task definition's.");
@@ -255,7 +255,7 @@ std::optional<Result<RunTaskOutput>> TaskLauncher::Replay(const RequestContext& 
 scheduler::TaskDemand TaskLauncher::Demand(const LaunchPlan& launch, const RunTaskInput& in) {
   const taskdef::TaskDefinitionSpec& spec = *launch.def->spec;
   int64_t sum_cpu = 0, sum_memory = 0;
-  for (const auto& c : spec.containers) {
+  for (const taskdef::ContainerSpec& c : spec.containers) {
     const ContainerOverrideInput* o = OverrideFor(in, c.name);
     sum_cpu += o && o->cpu ? *o->cpu : c.cpu;
     auto reservation = o && o->memory_reservation ? o->memory_reservation : c.memory_reservation;
@@ -274,7 +274,7 @@ scheduler::TaskDemand TaskLauncher::Demand(const LaunchPlan& launch, const RunTa
                        : launch.launch_type == model::LaunchType::kExternal
                            ? scheduler::LaunchType::kExternal
                            : scheduler::LaunchType::kEc2;
-  for (const auto& c : spec.containers) {
+  for (const taskdef::ContainerSpec& c : spec.containers) {
     demand.gpus += c.gpu_count;
     for (const auto& pm : c.port_mappings) {
       if (launch.awsvpc || pm.range_first != 0) continue;  // ports live on the task's ENI
@@ -286,7 +286,7 @@ scheduler::TaskDemand TaskLauncher::Demand(const LaunchPlan& launch, const RunTa
       }
     }
   }
-  for (const auto& name : spec.requires_attributes) {
+  for (const auto& name : *spec.requires_attributes) {
     demand.required_attributes.push_back({name, std::nullopt});
   }
   return demand;
@@ -348,7 +348,7 @@ Result<scheduler::PlacementRequest> TaskLauncher::RequestFor(const LaunchPlan& l
   req.demand = launch.demand;
   req.is_service = in.is_service;
   req.seed = state_.ids.Next();
-  for (const auto& expr : launch.def->spec->member_of_expressions) {
+  for (const auto& expr : *launch.def->spec->member_of_expressions) {
     auto pc = scheduler::MakePlacementConstraint("memberOf", expr);
     if (!pc.ok()) return pc.status();
     req.constraints.push_back(std::move(*pc));
@@ -621,7 +621,7 @@ void TaskLauncher::BuildContainers(const RequestContext& ctx, const LaunchPlan& 
   size_t dyn_tcp = 0, dyn_udp = 0;
   const auto& dynamic_tcp = slot.placement.dynamic_tcp_ports;
   const auto& dynamic_udp = slot.placement.dynamic_udp_ports;
-  for (const auto& spec : launch.def->spec->containers) {
+  for (const taskdef::ContainerSpec& spec : launch.def->spec->containers) {
     model::ContainerState c;
     c.arn = ArnPrefix(ctx.tenant) + "container/" + t.cluster + "/" + t.id + "/" + state_.ids.Uuid();
     c.name = spec.name;

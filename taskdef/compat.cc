@@ -86,7 +86,7 @@ std::optional<std::string> FargateProblem(const rapidjson::Value& req,
         }
       }
     }
-    if (spec.containers[i].gpu_count > 0) {
+    if (spec.containers[i]->gpu_count > 0) {
       return "Fargate does not support GPU resource requirements ('" + path +
              "resourceRequirements').";
     }
@@ -227,7 +227,8 @@ void VolumeRequirements(const rapidjson::Value& v, Requirements& r) {
 
 void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& spec) {
   const bool execution_role = GetNonEmptyString(req, "executionRoleArn").has_value();
-  Requirements r(spec.requires_attributes);
+  std::vector<std::string> names;
+  Requirements r(names);
   for (size_t i = 0; i < spec.containers.size(); ++i) {
     ContainerRequirements(Items(req, "containerDefinitions")[i], spec.containers[i], execution_role,
                           r);
@@ -245,6 +246,7 @@ void ComputeRequiresAttributes(const rapidjson::Value& req, TaskDefinitionSpec& 
   if (Get(req, "proxyConfiguration")) r.Add("ecs.capability.aws-appmesh");
   if (Get(req, "pidMode") || Get(req, "ipcMode")) r.Add("ecs.capability.pid-ipc-namespace-sharing");
   for (const auto& v : Items(req, "volumes")) VolumeRequirements(v, r);
+  spec.requires_attributes = std::move(names);
 }
 
 }  // namespace ecs::taskdef

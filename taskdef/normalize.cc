@@ -463,7 +463,7 @@ Status Normalizer::CheckReferences() {
   };
   for (size_t i = 0; i < spec_.containers.size(); ++i) {
     const rapidjson::Value& c = Container(i);
-    const std::string& self = spec_.containers[i].name;
+    const std::string& self = spec_.containers[i]->name;
     const std::string prefix = "Invalid setting for container " + Quote(self) + ". ";
     for (const auto& link : Items(c, "links")) {
       std::string_view target(link.GetString(), link.GetStringLength());
@@ -515,6 +515,7 @@ Status Normalizer::ReadPlacementConstraints() {
     return Status::Client("Too many placement constraints: " + std::to_string(constraints.Size()) +
                           ". The maximum is " + std::to_string(kMaxPlacementConstraints) + ".");
   }
+  std::vector<std::string> expressions;
   for (rapidjson::SizeType i = 0; i < constraints.Size(); ++i) {
     const std::string path = "placementConstraints[" + std::to_string(i) + "]";
     // memberOf is the only type a task definition may carry (distinctInstance is run-time only).
@@ -532,8 +533,9 @@ Status Normalizer::ReadPlacementConstraints() {
                             "than " +
                             std::to_string(kMaxExpressionLength) + " characters.");
     }
-    spec_.member_of_expressions.push_back(expression);
+    expressions.push_back(expression);
   }
+  spec_.member_of_expressions = std::move(expressions);
   return Status::Ok();
 }
 

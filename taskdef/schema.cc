@@ -752,9 +752,9 @@ std::string WriteBody(const rapidjson::Value& req, const TaskDefinitionSpec& spe
   for (const auto& volume : Items(req, "volumes")) WriteVolume(volume, w);
   w.EndArray();
   splices->status = w.size();
-  if (!spec.requires_attributes.empty()) {
+  if (!spec.requires_attributes->empty()) {
     w.Key("requiresAttributes").StartArray();
-    for (const auto& name : spec.requires_attributes)
+    for (const auto& name : *spec.requires_attributes)
       w.StartObject().Member("name", name).EndObject();
     w.EndArray();
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/packed_text.h"
+#include "common/shared_value.h"
 #include "model/container_runtime.h"
 #include "model/launch.h"
 #include "model/tag.h"
@@ -57,10 +58,11 @@ struct TaskDefinitionSpec {
   std::vector<model::LaunchType> compatibilities;     // computed, in ECS's order
   std::optional<int64_t> cpu;     // task level, CPU units (normalized from "1 vCPU" etc.)
   std::optional<int64_t> memory;  // task level, MiB (normalized from "1 GB" etc.)
-  std::vector<ContainerSpec> containers;
-  std::vector<std::string> member_of_expressions;  // placementConstraints (all are memberOf)
-  std::vector<std::string> requires_attributes;    // attribute names, as in the body
-  model::TagList tags;                             // validated; NOT part of `body`
+  std::vector<SharedValue<ContainerSpec>> containers;  // shared with other revisions when equal
+  SharedValue<std::vector<std::string>> member_of_expressions;  // placementConstraints (memberOf)
+  // Attribute names, as in the body; a family's revisions mostly share one list.
+  SharedValue<std::vector<std::string>> requires_attributes;
+  model::TagList tags;  // validated; NOT part of `body`
   // The TaskDefinition object (a complete JSON object, braces included) without the members the
   // control plane owns: taskDefinitionArn, revision, status, registeredAt, deregisteredAt,
   // deleteRequestedAt, registeredBy. Members are already in the order AWS writes them; pass it

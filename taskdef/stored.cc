@@ -100,12 +100,16 @@ void ReadTaskLevel(const rapidjson::Value& d, TaskDefinitionSpec& spec) {
   }
   if (auto cpu = GetString(d, "cpu")) spec.cpu = ParseTaskCpu(*cpu);
   if (auto memory = GetString(d, "memory")) spec.memory = ParseTaskMemory(*memory);
+  std::vector<std::string> expressions;
   for (const auto& pc : Items(d, "placementConstraints").GetArray()) {
-    if (auto e = GetString(pc, "expression")) spec.member_of_expressions.push_back(*e);
+    if (auto e = GetString(pc, "expression")) expressions.push_back(*e);
   }
+  spec.member_of_expressions = std::move(expressions);
+  std::vector<std::string> names;
   for (const auto& a : Items(d, "requiresAttributes").GetArray()) {
-    if (auto name = GetString(a, "name")) spec.requires_attributes.push_back(*name);
+    if (auto name = GetString(a, "name")) names.push_back(*name);
   }
+  spec.requires_attributes = std::move(names);
 }
 
 }  // namespace

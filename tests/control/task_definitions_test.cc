@@ -1,6 +1,7 @@
 // The task-definition registry through the control plane: revision numbering (never reused, per
 // family and tenant, kept across a reload), deregistration, and the final removal of deleted
 // revisions once no task uses them.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "taskdef/render.h"
@@ -250,4 +251,40 @@ TEST_CASE("A revision registered unchanged shares its family's definition; a cha
   REQUIRE(reloaded_three.ok());
   CHECK((*reloaded_three)->spec->body.is_difference());
   CHECK(Rendered(**reloaded_three).find(R"("image":"b:2")") != std::string::npos);
+}
+
+TEST_CASE("A changed revision shares its family's requiresAttributes and containers when equal",
+          "[task_definitions]") {
+  TaskFixture f;
+  auto with = [&](const std::string& image, const std::string& driver) {
+    auto td =
+        testing::Register(*f.cp, f.ctx,
+                          R"({"family":"logs","containerDefinitions":[{"name":"a","image":")" +
+                              image + R"(","memory":8,"logConfiguration":{"logDriver":")" + driver +
+                              R"("}},{"name":"side","image":"envoy","memory":8}]})");
+    REQUIRE(td.ok());
+    return (*td)->spec;
+  };
+  auto one = with("b:1", "awslogs");
+  auto two = with("b:2", "awslogs");
+  auto three = with("b:3", "syslog");
+  REQUIRE_FALSE(one->requires_attributes->empty());
+  CHECK(one != two);
+  CHECK(two->requires_attributes.shares(one->requires_attributes));
+  CHECK(two->containers[1].shares(one->containers[1]));  // "side" did not change
+  CHECK_FALSE(two->containers[0].shares(one->containers[0]));
+  CHECK(two->containers[0]->image == "b:2");
+  CHECK_FALSE(three->requires_attributes.shares(two->requires_attributes));
+  CHECK(std::count(three->requires_attributes->begin(), three->requires_attributes->end(),
+                   "com.amazonaws.ecs.capability.logging-driver.syslog") == 1);
+
+  f.Reload();  // loading interns them the same way
+  auto reloaded_one = f.cp->DescribeTaskDefinition(f.ctx, "logs:1");
+  auto reloaded_two = f.cp->DescribeTaskDefinition(f.ctx, "logs:2");
+  REQUIRE(reloaded_one.ok());
+  REQUIRE(reloaded_two.ok());
+  CHECK((*reloaded_two)
+            ->spec->requires_attributes.shares((*reloaded_one)->spec->requires_attributes));
+  CHECK(*(*reloaded_two)->spec->requires_attributes == *two->requires_attributes);
+  CHECK((*reloaded_two)->spec->containers[1].shares((*reloaded_one)->spec->containers[1]));
 }

@@ -29,7 +29,7 @@ TEST_CASE("daemon: a minimal definition gets the container defaults and normaliz
   CHECK(spec->cpu == 256);
   CHECK(spec->memory == 512);
   REQUIRE(spec->containers.size() == 1);
-  CHECK(spec->containers[0].memory == 128);
+  CHECK(spec->containers[0]->memory == 128);
   CHECK(spec->tags.size() == 1);
   CHECK(spec->body.text() ==
         R"({"containerDefinitions":[{"name":"a","image":"busybox","memory":128,"cpu":0,)"
@@ -119,8 +119,8 @@ TEST_CASE("daemon: the rendered definition and the spec read back from the store
   REQUIRE(stored.ok());
   CHECK(stored->family == "agent");
   REQUIRE(stored->containers.size() == 1);
-  CHECK(stored->containers[0].cpu == 10);
-  CHECK(stored->containers[0].memory_reservation == 32);
+  CHECK(stored->containers[0]->cpu == 10);
+  CHECK(stored->containers[0]->memory_reservation == 32);
 }
 
 }  // namespace

@@ -90,11 +90,11 @@ TEST_CASE("botocore RegisterTaskDefinition example round-trips with defaults", "
         R"("placementConstraints":[],"compatibilities":["EXTERNAL","EC2"]})");
   CHECK(spec.family == "sleep360");
   CHECK_FALSE(spec.network_mode.has_value());
-  CHECK(spec.requires_attributes.empty());
+  CHECK(spec.requires_attributes->empty());
   REQUIRE(spec.containers.size() == 1);
-  CHECK(spec.containers[0].cpu == 10);
-  CHECK(spec.containers[0].memory == 10);
-  CHECK(spec.containers[0].essential);
+  CHECK(spec.containers[0]->cpu == 10);
+  CHECK(spec.containers[0]->memory == 10);
+  CHECK(spec.containers[0]->essential);
 }
 
 TEST_CASE("AWS CLI register-task-definition example matches the documented output", "[taskdef]") {
@@ -130,8 +130,8 @@ TEST_CASE("AWS CLI describe-task-definition hello_world example round-trips", "[
       "family":"hello_world","volumes":[],"placementConstraints":[],
       "compatibilities":["EXTERNAL","EC2"]})");
   CHECK(got == want);
-  REQUIRE(spec.containers[0].port_mappings.size() == 1);
-  CHECK(spec.containers[0].port_mappings[0].host_port == 80);
+  REQUIRE(spec.containers[0]->port_mappings.size() == 1);
+  CHECK(spec.containers[0]->port_mappings[0].host_port == 80);
 }
 
 // Every member of ContainerDefinition and every task-level member family, on EC2 bridge.
@@ -278,7 +278,7 @@ TEST_CASE("a definition using every member family round-trips with defaults only
   CHECK(spec.memory == 2048);
   CHECK(spec.network_mode == model::NetworkMode::kBridge);
   CHECK(spec.requires_compatibilities == std::vector<std::string>{"EC2"});
-  CHECK(spec.member_of_expressions ==
+  CHECK(*spec.member_of_expressions ==
         std::vector<std::string>{"attribute:ecs.instance-type =~ t3.*"});
   REQUIRE(spec.tags.size() == 1);
   CHECK(spec.tags[0] == model::Tag{"team", "web"});
@@ -296,9 +296,9 @@ TEST_CASE("a definition using every member family round-trips with defaults only
   CHECK(web.port_mappings[1].host_port == 0);  // dynamic
   CHECK(web.port_mappings[2].range_first == 9000);
   CHECK(web.port_mappings[2].range_last == 9010);
-  CHECK_FALSE(spec.containers[1].essential);
-  CHECK(spec.containers[1].cpu == 0);
-  CHECK_FALSE(spec.containers[1].memory.has_value());
+  CHECK_FALSE(spec.containers[1]->essential);
+  CHECK(spec.containers[1]->cpu == 0);
+  CHECK_FALSE(spec.containers[1]->memory.has_value());
 }
 
 TEST_CASE("requiresAttributes for the everything definition", "[taskdef]") {
@@ -327,7 +327,7 @@ TEST_CASE("requiresAttributes for the everything definition", "[taskdef]") {
       "ecs.capability.efs",
       "ecs.capability.efsAuth",
       "ecs.capability.fsxWindowsFileServer"};
-  CHECK(spec.requires_attributes == want);
+  CHECK(*spec.requires_attributes == want);
   auto body = Parse(spec.body.text());
   REQUIRE(At(body, "requiresAttributes").Size() == want.size());
   CHECK(At(body, "requiresAttributes")[0] ==
@@ -342,7 +342,7 @@ TEST_CASE("requiresAttributes of a typical Fargate web service (observed shape)"
         "image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1",
         "portMappings":[{"containerPort":8501}]}]})");
   // Same set as a real describe-task-definition output for this definition.
-  CHECK(spec.requires_attributes ==
+  CHECK(*spec.requires_attributes ==
         std::vector<std::string>{
             "com.amazonaws.ecs.capability.ecr-auth", "ecs.capability.execution-role-ecr-pull",
             "com.amazonaws.ecs.capability.docker-remote-api.1.18", "ecs.capability.task-eni"});
@@ -351,7 +351,7 @@ TEST_CASE("requiresAttributes of a typical Fargate web service (observed shape)"
   auto body = Parse(spec.body.text());
   CHECK(At(At(body, "containerDefinitions")[0], "portMappings") ==
         Parse(R"([{"containerPort":8501,"hostPort":8501,"protocol":"tcp"}])"));
-  CHECK(spec.containers[0].port_mappings[0].host_port == 8501);
+  CHECK(spec.containers[0]->port_mappings[0].host_port == 8501);
 }
 
 TEST_CASE("unknown members are dropped at every depth and nulls count as absent", "[taskdef]") {
@@ -394,8 +394,8 @@ TEST_CASE("host ports per network mode", "[taskdef]") {
     CHECK(At(At(body, "containerDefinitions")[0], "portMappings") ==
           Parse(R"([{"containerPort":80,"protocol":"tcp"},
                     {"containerPort":81,"hostPort":0,"protocol":"tcp"}])"));
-    CHECK(spec.containers[0].port_mappings[0].host_port == 0);
-    CHECK(spec.containers[0].port_mappings[1].host_port == 0);
+    CHECK(spec.containers[0]->port_mappings[0].host_port == 0);
+    CHECK(spec.containers[0]->port_mappings[1].host_port == 0);
   }
   SECTION("host fills hostPort from containerPort") {
     auto spec = NormalizeOk(Def(R"(,"portMappings":[{"containerPort":80,"protocol":"udp"}])",
@@ -403,13 +403,13 @@ TEST_CASE("host ports per network mode", "[taskdef]") {
     auto body = Parse(spec.body.text());
     CHECK(At(At(body, "containerDefinitions")[0], "portMappings") ==
           Parse(R"([{"containerPort":80,"protocol":"udp","hostPort":80}])"));
-    CHECK(spec.containers[0].port_mappings[0].host_port == 80);
-    CHECK(spec.containers[0].port_mappings[0].protocol == "udp");
+    CHECK(spec.containers[0]->port_mappings[0].host_port == 80);
+    CHECK(spec.containers[0]->port_mappings[0].protocol == "udp");
   }
   SECTION("awsvpc accepts an equal hostPort") {
     auto spec = NormalizeOk(Def(R"(,"portMappings":[{"containerPort":80,"hostPort":80}])",
                                 R"(,"networkMode":"awsvpc")"));
-    CHECK(spec.containers[0].port_mappings[0].host_port == 80);
+    CHECK(spec.containers[0]->port_mappings[0].host_port == 80);
   }
 }
 
@@ -940,7 +940,7 @@ TEST_CASE("requiresAttributes rules", "[taskdef]") {
        }) {
     INFO(c.what);
     auto spec = NormalizeOk(c.json);
-    CHECK(spec.requires_attributes == c.want);
+    CHECK(*spec.requires_attributes == c.want);
     CHECK((spec.body.text().find("requiresAttributes") != std::string::npos) == !c.want.empty());
   }
 }
@@ -1064,7 +1064,7 @@ TEST_CASE("A stored body is trusted as written", "[taskdef]") {
   REQUIRE(spec.ok());
   CHECK(spec->family == "f");
   CHECK_FALSE(spec->network_mode.has_value());
-  CHECK(spec->containers.at(0).cpu == 999999);
+  CHECK(spec->containers.at(0)->cpu == 999999);
   CHECK(spec->compatibilities == std::vector<model::LaunchType>{model::LaunchType::kEc2});
   for (const char* corrupt : {"", "[]", "{}", R"({"family":"f"})", "{not json"}) {
     INFO(corrupt);

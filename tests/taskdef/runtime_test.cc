@@ -40,7 +40,7 @@ TEST_CASE("Health check, dependsOn and timeouts are read with the model's defaul
   CHECK(app.stop_timeout == 5);
   CHECK(app.start_timeout == 20);
   CHECK(app.label_behavior.empty());
-  CHECK_FALSE(spec->containers[1].health_check);
+  CHECK_FALSE(spec->containers[1]->health_check);
 }
 
 TEST_CASE("ecs-emulator.* dockerLabels script the container", "[taskdef][runtime]") {
@@ -48,7 +48,7 @@ TEST_CASE("ecs-emulator.* dockerLabels script the container", "[taskdef][runtime
       R"(,"dockerLabels":{"ecs-emulator.exit-code":"3","ecs-emulator.exit-after":"1500ms",)"
       R"("com.example.team":"web"})");
   REQUIRE(spec.ok());
-  const model::BehaviorEffects& b = spec->containers[0].label_behavior;
+  const model::BehaviorEffects& b = spec->containers[0]->label_behavior;
   CHECK(b.exit_code == 3);
   CHECK(b.exit_after == 1500);
   CHECK_FALSE(b.fail_to_start);
@@ -56,12 +56,12 @@ TEST_CASE("ecs-emulator.* dockerLabels script the container", "[taskdef][runtime
   auto failing = WithContainer(
       R"(,"dockerLabels":{"ecs-emulator.fail-to-start":"CannotPullContainerError: denied"})");
   REQUIRE(failing.ok());
-  CHECK(failing->containers[0].label_behavior.fail_to_start == "CannotPullContainerError: denied");
+  CHECK(failing->containers[0]->label_behavior.fail_to_start == "CannotPullContainerError: denied");
 
   auto unhealthy = WithContainer(
       R"(,"healthCheck":{"command":["CMD","true"]},"dockerLabels":{"ecs-emulator.health":"UNHEALTHY"})");
   REQUIRE(unhealthy.ok());
-  CHECK(unhealthy->containers[0].label_behavior.unhealthy_after == 0);
+  CHECK(unhealthy->containers[0]->label_behavior.unhealthy_after == 0);
 }
 
 TEST_CASE("A label the emulator cannot honour is a ClientException naming it",
