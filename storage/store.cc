@@ -353,11 +353,12 @@ void SortByCreation(Snapshot& snap) {
 
 // Room for each kind's rows before the scan, so no vector of decoded resources (a task is over
 // a kilobyte of members) is moved while it grows; tasks only when they go into the snapshot.
-// The primary key's index answers the counts.
-Status ReserveByKind(Database& db, Snapshot& snap, bool tasks) {
+// The primary key's index answers the counts. Returns the number of task rows.
+Result<size_t> ReserveByKind(Database& db, Snapshot& snap, bool tasks) {
   auto stmt = db.Prepare("SELECT kind, count(*) FROM resources GROUP BY kind");
   if (!stmt.ok()) return stmt.status();
   Status st;
+  size_t task_rows = 0;
   while ((*stmt)->Step(&st)) {
     const auto n = static_cast<size_t>((*stmt)->ColumnInt(1));
     switch (static_cast<Kind>((*stmt)->ColumnInt(0))) {
@@ -368,6 +369,7 @@ Status ReserveByKind(Database& db, Snapshot& snap, bool tasks) {
         snap.container_instances.reserve(n);
         break;
       case Kind::kTask:
+        task_rows = n;
         if (tasks) snap.tasks.reserve(n);
         break;
       case Kind::kService:
@@ -380,7 +382,8 @@ Status ReserveByKind(Database& db, Snapshot& snap, bool tasks) {
         break;
     }
   }
-  return st;
+  ECS_RETURN_IF_ERROR(st);
+  return task_rows;
 }
 
 }  // namespace
@@ -397,11 +400,51 @@ Result<Snapshot> DecodeRows(const std::vector<ChangeSet::Row>& rows) {
 
 namespace {
 
-// Decoded task batches from the thread that scans to the one that loads them. At most kDepth
-// wait, so the scan runs only that far ahead.
+// A batch of task rows: decoded, or as read (the receiver decodes them).
+struct TaskBatch {
+  std::vector<model::Task> decoded;
+  std::vector<std::pair<std::string, std::string>> rows;  // (key, body)
+};
+
+// Task rows into batches of 64 (small enough to stay in the cache, large enough that handing
+// one over is noise). With `share_decoding`, every other batch goes as read, for the thread
+// that receives it to decode: decoding is most of a scan, so both threads do it.
+class TaskBatcher {
+ public:
+  TaskBatcher(bool share_decoding, std::function<void(TaskBatch&&)> emit)
+      : share_decoding_(share_decoding), emit_(std::move(emit)) {}
+  Status Add(std::string_view key, std::string_view body) {
+    if (share_decoding_ && as_read_) {
+      batch_.rows.emplace_back(key, body);
+    } else {
+      auto task = DecodeTask(key, body);
+      if (!task.ok()) return task.status();
+      batch_.decoded.push_back(std::move(*task));
+    }
+    if (++rows_ == kBatch) Flush();
+    return Status::Ok();
+  }
+  void Flush() {
+    if (rows_ == 0) return;
+    emit_(std::exchange(batch_, TaskBatch{}));
+    rows_ = 0;
+    as_read_ = !as_read_;
+  }
+
+ private:
+  static constexpr size_t kBatch = 64;
+  const bool share_decoding_;
+  std::function<void(TaskBatch&&)> emit_;
+  TaskBatch batch_;
+  size_t rows_ = 0;
+  bool as_read_ = false;
+};
+
+// Task batches from the thread that scans to the one that loads them. At most kDepth wait, so
+// the scan runs only that far ahead.
 class TaskHandoff {
  public:
-  void Push(std::vector<model::Task>&& batch) {
+  void Push(TaskBatch&& batch) {
     std::unique_lock lock(mu_);
     room_.wait(lock, [this] { return ready_.size() < kDepth || abandoned_; });
     if (abandoned_) return;  // nobody will take it
@@ -414,11 +457,11 @@ class TaskHandoff {
     filled_.notify_one();
   }
   // The next batch; nullopt once the scan closed and every batch was taken.
-  std::optional<std::vector<model::Task>> Pop() {
+  std::optional<TaskBatch> Pop() {
     std::unique_lock lock(mu_);
     filled_.wait(lock, [this] { return !ready_.empty() || closed_; });
     if (ready_.empty()) return std::nullopt;
-    std::vector<model::Task> batch = std::move(ready_.front());
+    TaskBatch batch = std::move(ready_.front());
     ready_.pop_front();
     room_.notify_one();
     return batch;
@@ -434,39 +477,38 @@ class TaskHandoff {
   static constexpr size_t kDepth = 8;
   std::mutex mu_;
   std::condition_variable filled_, room_;
-  std::deque<std::vector<model::Task>> ready_;
+  std::deque<TaskBatch> ready_;
   bool closed_ = false, abandoned_ = false;
 };
 
-// Every row into `snap`, task rows into batches for `tasks` when there is one.
-Status Scan(Database& db, Snapshot& snap, const Store::TaskSink& tasks) {
-  ECS_RETURN_IF_ERROR(ReserveByKind(db, snap, /*tasks=*/!tasks));
+// Every row into `snap`, task rows into `tasks` when there is a batcher.
+Status Scan(Database& db, Snapshot& snap, TaskBatcher* tasks) {
   // Rowid order (a plain table scan), then each kind in creation order below.
   auto stmt = db.Prepare("SELECT kind, key, seq, body FROM resources");
   if (!stmt.ok()) return stmt.status();
-  // A batch small enough to stay in the cache, large enough that handing it over is noise.
-  constexpr size_t kTaskBatch = 64;
-  std::vector<model::Task> batch;
   Status st;
   while ((*stmt)->Step(&st)) {
     const auto kind = static_cast<Kind>((*stmt)->ColumnInt(0));
     const std::string_view key = (*stmt)->ColumnView(1), body = (*stmt)->ColumnView(3);
-    if (kind != Kind::kTask || !tasks) {
+    if (kind == Kind::kTask && tasks) {
+      ECS_RETURN_IF_ERROR(tasks->Add(key, body));
+    } else {
       ECS_RETURN_IF_ERROR(AddRow(snap, kind, key, (*stmt)->ColumnInt(2), body));
-      continue;
-    }
-    auto task = DecodeTask(key, body);
-    if (!task.ok()) return task.status();
-    batch.push_back(std::move(*task));
-    if (batch.size() == kTaskBatch) {
-      tasks(batch);
-      batch.clear();
-      batch.reserve(kTaskBatch);
     }
   }
   ECS_RETURN_IF_ERROR(st);
-  if (!batch.empty()) tasks(batch);
+  if (tasks) tasks->Flush();
   SortByCreation(snap);
+  return Status::Ok();
+}
+
+// The batch's rows as read, decoded after those it came with.
+Status DecodeRest(TaskBatch& batch) {
+  for (const auto& [key, body] : batch.rows) {
+    auto task = DecodeTask(key, body);
+    if (!task.ok()) return task.status();
+    batch.decoded.push_back(std::move(*task));
+  }
   return Status::Ok();
 }
 
@@ -475,32 +517,49 @@ Status Scan(Database& db, Snapshot& snap, const Store::TaskSink& tasks) {
 Result<Snapshot> Store::Load(const TaskSink& tasks) {
   Snapshot snap;
   if (!db_) return snap;  // ephemeral: nothing was kept
+  auto task_rows = ReserveByKind(*db_, snap, /*tasks=*/!tasks);
+  if (!task_rows.ok()) return task_rows.status();
   if (!tasks) {
     ECS_RETURN_IF_ERROR(Scan(*db_, snap, nullptr));
     return snap;
   }
-  // Two cores' worth: a second thread reads and decodes the rows while this one hands the
-  // decoded tasks to the sink (at 100,000 tasks, indexing them is about half of a restart).
+  // Starting a thread is worth it only with many tasks (it is ~0.1 ms of a ~10 ms start).
+  constexpr size_t kTasksForAScanThread = 1024;
+  if (*task_rows < kTasksForAScanThread) {
+    TaskBatcher batcher(false, [&](TaskBatch&& batch) { tasks(batch.decoded); });
+    ECS_RETURN_IF_ERROR(Scan(*db_, snap, &batcher));
+    return snap;
+  }
+  // Two cores' worth: a second thread reads the rows and decodes half the tasks, this one
+  // decodes the other half and hands them all to the sink (at 100,000 tasks indexing them is
+  // about a third of a restart, decoding about half).
   TaskHandoff handoff;
   Status scanned;
   std::thread scanner([&] {
     try {
-      scanned = Scan(*db_, snap,
-                     [&](std::vector<model::Task>& batch) { handoff.Push(std::move(batch)); });
+      TaskBatcher batcher(true, [&](TaskBatch&& batch) { handoff.Push(std::move(batch)); });
+      scanned = Scan(*db_, snap, &batcher);
     } catch (const std::exception& e) {  // out of memory: the start fails, not the process
       scanned = Status::Server(std::string("loading state: ") + e.what());
     }
     handoff.Close();
   });
+  Status decoded;
   try {
-    while (auto batch = handoff.Pop()) tasks(*batch);
+    while (auto batch = handoff.Pop()) {
+      decoded = DecodeRest(*batch);
+      if (!decoded.ok()) break;
+      tasks(batch->decoded);
+    }
   } catch (...) {
     handoff.Abandon();
     scanner.join();
     throw;
   }
+  handoff.Abandon();  // after a decoding error, the scan runs to its end without us
   scanner.join();
   ECS_RETURN_IF_ERROR(scanned);
+  ECS_RETURN_IF_ERROR(decoded);
   return snap;
 }
 
