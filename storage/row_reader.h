@@ -69,7 +69,8 @@ class RowReader {
   RowReader(std::shared_ptr<const rapidjson::Document> doc, const rapidjson::Value* object,
             std::shared_ptr<std::string> where, std::shared_ptr<Status> status);
   const rapidjson::Value* Find(const char* member, bool required);
-  const rapidjson::Value* TakeMember(size_t i);  // the i-th member's value; the next search starts after it
+  // The i-th member's value; the next search starts after it.
+  const rapidjson::Value* TakeMember(size_t i);
 
   std::shared_ptr<const rapidjson::Document> doc_;  // keeps `object_` alive
   const rapidjson::Value* object_;
