@@ -222,9 +222,7 @@ Result<StoredTaskDefinition> DecodeTaskDefinition(std::string_view key, int64_t 
   // Rows from before tags moved into the definition's row have none here (their tags are in a
   // tags row, which Load reads like any other resource's).
   td.tags = ReadTagArray(r, r.Array("tags"));
-  const rapidjson::Value* definition = r.Object("body");
-  if (!definition && r.ok()) r.Fail("body", "is missing");
-  if (definition) td.body = ToJson(*definition);
+  td.body = ReadBodyText(r, body);
   if (!r.ok()) return r.status();
   return td;
 }

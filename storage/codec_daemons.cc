@@ -36,9 +36,7 @@ Result<StoredDaemonTaskDefinition> DecodeDaemonTaskDefinition(std::string_view k
   td.reg.registered_at = r.Int("registeredAt");
   td.reg.registered_by = r.String("registeredBy");
   td.reg.delete_requested_at = r.OptInt("deleteRequestedAt");
-  const rapidjson::Value* definition = r.Object("body");
-  if (!definition && r.ok()) r.Fail("body", "is missing");
-  if (definition) td.body = ToJson(*definition);
+  td.body = ReadBodyText(r, body);
   if (!r.ok()) return r.status();
   return td;
 }

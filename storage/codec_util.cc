@@ -2,6 +2,27 @@
 
 namespace ecs::storage {
 
+std::string ReadBodyText(RowReader& r, std::string_view row) {
+  const rapidjson::Value* body = r.Object("body");
+  if (!body) {
+    if (r.ok()) r.Fail("body", "is missing");
+    return {};
+  }
+  // A quote inside a JSON string is escaped, so `,"body":` cannot occur in one; the members
+  // before the body hold no object with a "body" key (tags are key/value pairs). Its first
+  // occurrence therefore starts the last member when that member is the body.
+  constexpr std::string_view kKey = ",\"body\":";
+  const rapidjson::Value& root = r.root();
+  const auto& last = (root.MemberEnd() - 1)->name;
+  const size_t at = row.find(kKey);
+  if (std::string_view(last.GetString(), last.GetStringLength()) == "body" &&
+      at != std::string_view::npos && row.back() == '}') {
+    const size_t start = at + kKey.size();
+    return std::string(row.substr(start, row.size() - 1 - start));
+  }
+  return ToJson(*body);
+}
+
 namespace {
 
 // A string member holding JSON text, parsed; nullopt when empty. Problems fail `r`.
