@@ -24,17 +24,18 @@ ControlPlane::ControlPlane(storage::Store* store, const Clock* clock, IdGenerato
 
 Status ControlPlane::Load() {
   ClearForLoad();
-  TaskLoad loading;
-  auto snap =
-      state_.store->Load([&](std::vector<model::Task>& batch) { LoadTasks(batch, loading); });
+  RowLoad loading;
+  auto snap = state_.store->Load([&](storage::LoadBatch& rows) { return LoadRows(rows, loading); });
   if (!snap.ok()) return snap.status();
   return LoadRest(*snap, loading);
 }
 
 Status ControlPlane::LoadFrom(storage::Snapshot& snap) {
   ClearForLoad();
-  TaskLoad loading;
-  LoadTasks(snap.tasks, loading);
+  RowLoad loading;
+  storage::LoadBatch rows{std::move(snap.tasks), std::move(snap.container_instances),
+                          std::move(snap.services), std::move(snap.task_definitions)};
+  ECS_RETURN_IF_ERROR(LoadRows(rows, loading));
   return LoadRest(snap, loading);
 }
 
@@ -43,8 +44,10 @@ void ControlPlane::ClearForLoad() {
   scheduler_.ForgetPass();
 }
 
-Status ControlPlane::LoadRest(storage::Snapshot& snap, TaskLoad& loading) {
-  ECS_RETURN_IF_ERROR(LoadTaskDefinitions(snap));
+Status ControlPlane::LoadRest(storage::Snapshot& snap, RowLoad& loading) {
+  for (const auto& [owner, revision] : snap.revision_counters) {
+    state_.task_definitions.RaiseLastRevision(owner.first, owner.second, revision);
+  }
   ECS_RETURN_IF_ERROR(LoadDaemonTaskDefinitions(snap));
   LoadSnapshot(snap);
   state_.next_seq = std::max(state_.next_seq, loading.next_seq);
@@ -59,8 +62,25 @@ Status ControlPlane::LoadRest(storage::Snapshot& snap, TaskLoad& loading) {
   return Status::Ok();
 }
 
-// Tasks in any order (the table's): into the index, their usage and counts left to FinishLoad.
-void ControlPlane::LoadTasks(std::vector<model::Task>& tasks, TaskLoad& loading) {
+// Rows in any order (the table's): into the index and the registry, the tasks' usage and the
+// services' counts left to FinishLoad.
+Status ControlPlane::LoadRows(storage::LoadBatch& rows, RowLoad& loading) {
+  ECS_RETURN_IF_ERROR(LoadTaskDefinitions(rows.task_definitions));
+  LoadTasks(rows.tasks, loading);
+  for (auto& ci : rows.container_instances) {
+    loading.next_seq = std::max(loading.next_seq, ci.seq + 1);
+    ClusterState& cs = state_.index.GetCluster(ci.tenant, ci.cluster);
+    state_.index.PutInstance(cs, std::move(ci));
+  }
+  for (auto& svc : rows.services) {
+    loading.next_seq = std::max(loading.next_seq, svc.seq + 1);
+    ClusterState& cs = state_.index.GetCluster(svc.tenant, svc.cluster);
+    state_.index.LoadService(cs, std::move(svc));
+  }
+  return Status::Ok();
+}
+
+void ControlPlane::LoadTasks(std::vector<model::Task>& tasks, RowLoad& loading) {
   // Rows come mostly in runs of one cluster: look it up once per run.
   ClusterState* cs = nullptr;
   const model::Task* previous = nullptr;
@@ -109,16 +129,6 @@ void ControlPlane::LoadSnapshot(storage::Snapshot& snap) {
     see(e.seq);
     std::string arn = e.service_arn;
     state_.express_services.insert_or_assign(std::move(arn), std::move(e));
-  }
-  for (auto& ci : snap.container_instances) {
-    see(ci.seq);
-    ClusterState& cs = state_.index.GetCluster(ci.tenant, ci.cluster);
-    state_.index.PutInstance(cs, std::move(ci));
-  }
-  for (auto& svc : snap.services) {
-    see(svc.seq);
-    ClusterState& cs = state_.index.GetCluster(svc.tenant, svc.cluster);
-    state_.index.LoadService(cs, std::move(svc));
   }
 }
 

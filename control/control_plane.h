@@ -564,8 +564,10 @@ class ControlPlane {
                          Millis now, storage::ChangeSet& changes);
   Status CheckTaggable(const RequestContext& ctx, const std::string& arn) const;
   bool ResourceExists(const RequestContext& ctx, const ParsedArn& arn) const;
-  // Loading: tasks first (streamed from the store's scan, or the snapshot's), then the rest.
-  struct TaskLoad {
+  // Loading: tasks, instances, services and task-definition revisions first (LoadBatches
+  // streamed from the store's scan, or the snapshot's), then the rest. What the first part
+  // gathers for the second:
+  struct RowLoad {
     struct ClientToken {
       int64_t seq;
       Tenant tenant;
@@ -575,10 +577,11 @@ class ControlPlane {
     std::vector<ClientToken> client_tokens;
   };
   void ClearForLoad();
-  void LoadTasks(std::vector<model::Task>& tasks, TaskLoad& loading);
-  Status LoadRest(storage::Snapshot& snap, TaskLoad& loading);
+  Status LoadRows(storage::LoadBatch& rows, RowLoad& loading);
+  void LoadTasks(std::vector<model::Task>& tasks, RowLoad& loading);
+  Status LoadRest(storage::Snapshot& snap, RowLoad& loading);
   void LoadSnapshot(storage::Snapshot& snap);
-  Status LoadTaskDefinitions(storage::Snapshot& snap);
+  Status LoadTaskDefinitions(std::vector<storage::StoredTaskDefinition>& rows);
   Status LoadDaemonTaskDefinitions(storage::Snapshot& snap);
   using TenantFilter = std::function<bool(const Tenant&)>;
   storage::ChangeSet DumpRowsWhere(const TenantFilter& keep) const;

@@ -39,8 +39,10 @@ void DeleteRevision(State& state, const TaskDefinitionRecord& r, storage::Change
 
 }  // namespace
 
-Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
-  for (auto& row : snap.task_definitions) {
+// Revisions in any order: a family's map orders them, and Intern shares parts with whichever
+// revision is its latest so far.
+Status ControlPlane::LoadTaskDefinitions(std::vector<storage::StoredTaskDefinition>& rows) {
+  for (auto& row : rows) {
     auto spec = taskdef::SpecFromStoredBody(std::move(row.body));
     if (!spec.ok()) {
       return Status::Corrupt("corrupt task definition row " + row.reg.arn + ": " +
@@ -53,9 +55,6 @@ Status ControlPlane::LoadTaskDefinitions(storage::Snapshot& snap) {
     state_.task_definitions.Put({row.tenant, row.seq,
                                  state_.task_definitions.Intern(row.tenant, std::move(*spec)),
                                  std::move(row.reg)});
-  }
-  for (const auto& [owner, revision] : snap.revision_counters) {
-    state_.task_definitions.RaiseLastRevision(owner.first, owner.second, revision);
   }
   return Status::Ok();
 }

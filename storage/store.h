@@ -162,10 +162,18 @@ struct Snapshot {
   std::vector<model::ExpressGatewayService> express_gateway_services;  // in creation order
 };
 
+// The kinds Store::Load streams to a sink: those with thousands of rows at ECS's quotas.
+struct LoadBatch {
+  std::vector<model::Task> tasks;
+  std::vector<model::ContainerInstance> container_instances;
+  std::vector<model::Service> services;
+  std::vector<StoredTaskDefinition> task_definitions;
+};
+
 // Rows -> a Snapshot, as Load reads them: every row decoded by its kind's codec (Corrupt naming
 // the first row that cannot be read), each kind in creation order. Rows without a body (deletes)
 // are refused. What POST /_emulator/snapshot restores goes through here, so a kind added to
-// AddRow (store.cc) is restored the way it is loaded.
+// AddRow (store_load.cc) is restored the way it is loaded.
 Result<Snapshot> DecodeRows(const std::vector<ChangeSet::Row>& rows);
 
 class Store {
@@ -181,13 +189,14 @@ class Store {
   // Durably applies `changes` (all or nothing). With group commit on, it only queues them for
   // the next WriteBatch (see below) and never fails: a failure shows when the batch is written.
   Status Commit(const ChangeSet& changes);
-  // Takes decoded tasks while Load scans, a batch at a time, in table order (not creation
-  // order); what it leaves in the vector is dropped.
-  using TaskSink = std::function<void(std::vector<model::Task>&)>;
-  // Every row. With `tasks`, task rows go there as they are read instead of into the Snapshot,
-  // so a restart at 100,000 tasks never holds them all twice (the snapshot's copy, then the
-  // index's).
-  Result<Snapshot> Load(const TaskSink& tasks = nullptr);
+  // Takes rows while Load scans, on the caller's thread, a LoadBatch at a time and in table order
+  // (not creation order); what it leaves in the batch is dropped, and an error ends the load
+  // with it.
+  using LoadSink = std::function<Status(LoadBatch&)>;
+  // Every row. With a sink, the rows a LoadBatch holds go there as they are read instead of into
+  // the Snapshot, so a restart at 100,000 tasks never holds them all twice (the snapshot's copy,
+  // then the index's), and the caller indexes them while the scan goes on.
+  Result<Snapshot> Load(const LoadSink& sink = nullptr);
   Status Wipe();  // deletes every row (POST /_emulator/reset); queued like a commit in group mode
   // Deletes every row and writes `rows` instead, in one transaction (a snapshot restored, a
   // scoped reset); queued like a commit in group mode, and what was pending goes too.

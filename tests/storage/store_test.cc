@@ -300,7 +300,7 @@ TEST_CASE("Load returns each kind in creation (seq) order, whatever the row orde
   CHECK((*indexes)->ColumnInt(0) == 0);
 }
 
-TEST_CASE("Load hands task rows to a sink in batches, on the caller's thread, and keeps the rest",
+TEST_CASE("Load hands the many-row kinds to a sink in batches, on the caller's thread",
           "[storage]") {
   const std::string path = TempDbPath();
   auto store = Store::Open(path);
@@ -313,19 +313,36 @@ TEST_CASE("Load hands task rows to a sink in batches, on the caller's thread, an
     std::snprintf(id, sizeof(id), "%032x", 5000 - i);
     written.emplace_back(id);
     cs.PutTask(MakeTask(id, 10 + i));
+    if (i % 100 == 0) cs.PutTaskDefinition(MakeDefinition("td-" + std::to_string(i), 2000 + i));
   }
+  model::ContainerInstance instance;
+  instance.tenant = {"000000000000", "us-east-1"};
+  instance.cluster = "c";
+  instance.id = "0123456789abcdef0123456789abcdef";
+  instance.arn = ArnPrefix(instance.tenant) + "container-instance/c/" + instance.id;
+  instance.seq = 3000;
+  cs.PutContainerInstance(instance);
+  cs.PutService(MakeService());
   REQUIRE((*store)->Commit(cs).ok());
-  std::vector<std::string> taken;
+  std::vector<std::string> taken, revisions, others;
   size_t batches = 0;
   bool on_caller = true;
   const auto caller = std::this_thread::get_id();
-  auto snap = (*store)->Load([&](std::vector<model::Task>& batch) {
+  Store::LoadSink sink = [&](LoadBatch& batch) {
     ++batches;
     on_caller = on_caller && std::this_thread::get_id() == caller;
-    for (auto& t : batch) taken.push_back(std::move(t.id));
-  });
+    for (auto& t : batch.tasks) taken.push_back(std::move(t.id));
+    for (auto& td : batch.task_definitions) revisions.push_back(td.reg.arn);
+    for (auto& ci : batch.container_instances) others.push_back(ci.arn);
+    for (auto& svc : batch.services) others.push_back(svc.arn);
+    return Status::Ok();
+  };
+  auto snap = (*store)->Load(sink);
   REQUIRE(snap.ok());
   CHECK(snap->tasks.empty());
+  CHECK(snap->task_definitions.empty());
+  CHECK(snap->container_instances.empty());
+  CHECK(snap->services.empty());
   CHECK(snap->clusters.size() == 1);
   CHECK(batches >= 1100 / 64);
   CHECK(on_caller);
@@ -333,26 +350,31 @@ TEST_CASE("Load hands task rows to a sink in batches, on the caller's thread, an
   std::sort(taken.begin(), taken.end());
   std::sort(written.begin(), written.end());
   CHECK(taken == written);
+  CHECK(revisions.size() == 11);
+  CHECK(others == std::vector<std::string>{instance.arn, MakeService().arn});
 
-  // A task row that cannot be read fails the load, naming the row. The thread that scans
-  // decodes the first batch of 64 rows, the caller the second: a damaged row in either fails it.
+  // A sink's error ends the load with it.
+  auto refused = (*store)->Load([](LoadBatch&) { return Status::Corrupt("refused"); });
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message() == "refused");
+
+  // A task row that cannot be read fails the load, naming the row, whichever thread decodes it
+  // (a batch goes as read while the caller keeps up; the first one always does).
+  const Store::LoadSink ignoring = [](LoadBatch&) { return Status::Ok(); };
   auto db = Database::Open(path);
   REQUIRE(db.ok());
-  REQUIRE(
-      (*db)
-          ->Execute("UPDATE resources SET body = '{}' WHERE key LIKE '%" + in_row_order[100] + "'")
-          .ok());
-  auto damaged = (*store)->Load([](std::vector<model::Task>&) {});
-  REQUIRE_FALSE(damaged.ok());
-  CHECK(damaged.status().code() == ErrorCode::kCorrupt);
-  CHECK(damaged.status().message().find(in_row_order[100]) != std::string::npos);
-  REQUIRE(
-      (*db)
-          ->Execute("UPDATE resources SET body = '{}' WHERE key LIKE '%" + in_row_order[10] + "'")
-          .ok());
-  damaged = (*store)->Load([](std::vector<model::Task>&) {});
-  REQUIRE_FALSE(damaged.ok());
-  CHECK(damaged.status().message().find(in_row_order[10]) != std::string::npos);
+  for (int row : {10, 100, 1000}) {
+    const std::string& id = in_row_order[row];
+    REQUIRE((*db)->Execute("UPDATE resources SET body = '{}' WHERE key LIKE '%" + id + "'").ok());
+    auto damaged = (*store)->Load(ignoring);
+    REQUIRE_FALSE(damaged.ok());
+    CHECK(damaged.status().code() == ErrorCode::kCorrupt);
+    CHECK(damaged.status().message().find(id) != std::string::npos);
+    ChangeSet repair;
+    repair.PutTask(MakeTask(id, 10 + row));
+    REQUIRE((*store)->Commit(repair).ok());
+  }
+  CHECK((*store)->Load(ignoring).ok());
 }
 
 TEST_CASE("Group commit: ChangeSets wait for one WriteBatch; an injected failure fails it",
