@@ -12,6 +12,7 @@ namespace ecs::storage {
 
 namespace {
 
+// A decoded row onto its kind's vector, or the decoder's error.
 template <typename T>
 Status Take(Result<T> decoded, std::vector<T>& into) {
   if (!decoded.ok()) return decoded.status();
@@ -21,30 +22,29 @@ Status Take(Result<T> decoded, std::vector<T>& into) {
 
 // Decodes one row into the snapshot; Corrupt (naming the row) when it cannot be read.
 Status AddRow(Snapshot& snap, Kind kind, std::string_view key, int64_t seq, std::string_view body) {
-  auto take = [](auto decoded, auto& into) { return Take(std::move(decoded), into); };
   switch (kind) {
     case Kind::kCluster:
-      return take(DecodeCluster(key, body), snap.clusters);
+      return Take(DecodeCluster(key, body), snap.clusters);
     case Kind::kContainerInstance:
-      return take(DecodeContainerInstance(key, body), snap.container_instances);
+      return Take(DecodeContainerInstance(key, body), snap.container_instances);
     case Kind::kTask:
-      return take(DecodeTask(key, body), snap.tasks);
+      return Take(DecodeTask(key, body), snap.tasks);
     case Kind::kService:
-      return take(DecodeService(key, body), snap.services);
+      return Take(DecodeService(key, body), snap.services);
     case Kind::kTaskDefinition:
-      return take(DecodeTaskDefinition(key, seq, body), snap.task_definitions);
+      return Take(DecodeTaskDefinition(key, seq, body), snap.task_definitions);
     case Kind::kAccountSetting:
-      return take(DecodeAccountSetting(key, body), snap.account_settings);
+      return Take(DecodeAccountSetting(key, body), snap.account_settings);
     case Kind::kCapacityProvider:
-      return take(DecodeCapacityProvider(key, body), snap.capacity_providers);
+      return Take(DecodeCapacityProvider(key, body), snap.capacity_providers);
     case Kind::kAutoScalingGroup:
-      return take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
+      return Take(DecodeAutoScalingGroup(key, body), snap.auto_scaling_groups);
     case Kind::kDaemonTaskDefinition:
-      return take(DecodeDaemonTaskDefinition(key, seq, body), snap.daemon_task_definitions);
+      return Take(DecodeDaemonTaskDefinition(key, seq, body), snap.daemon_task_definitions);
     case Kind::kDaemon:
-      return take(DecodeDaemon(key, body), snap.daemons);
+      return Take(DecodeDaemon(key, body), snap.daemons);
     case Kind::kExpressGatewayService:
-      return take(DecodeExpressGatewayService(key, body), snap.express_gateway_services);
+      return Take(DecodeExpressGatewayService(key, body), snap.express_gateway_services);
     case Kind::kTags: {
       auto tags = DecodeTags(key, body);
       if (!tags.ok()) return tags.status();
