@@ -10,23 +10,30 @@ std::unique_ptr<Checkpointer> Checkpointer::Start(const std::string& path, Datab
 }
 
 Checkpointer::Checkpointer(std::string path, Database* writer, Limits limits)
-    : path_(std::move(path)), writer_(writer), limits_(limits), thread_([this] { Loop(); }) {
+    : path_(std::move(path)), writer_(writer), limits_(limits) {
   sqlite3_wal_hook(writer_->handle(), &Checkpointer::OnCommit, this);  // replaces autocheckpoint
 }
 
 Checkpointer::~Checkpointer() {
   sqlite3_wal_autocheckpoint(writer_->handle(), Limits{}.start_pages);  // back to SQLite's own hook
+  std::thread thread;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
+    thread = std::move(thread_);
   }
   wake_.notify_one();
-  thread_.join();
+  if (thread.joinable()) thread.join();
 }
 
 int Checkpointer::checkpoints() const {
   std::lock_guard<std::mutex> lock(mu_);
   return checkpoints_;
+}
+
+bool Checkpointer::started() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return thread_.joinable();
 }
 
 // Runs on the committing thread, inside its COMMIT, after the transaction is durable.
@@ -44,6 +51,7 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int wal_
     {
       std::lock_guard<std::mutex> lock(c->mu_);
       c->wanted_ = true;
+      if (!c->thread_.joinable() && !c->stopping_) c->thread_ = std::thread([c] { c->Loop(); });
     }
     c->wake_.notify_one();
   }
@@ -51,7 +59,7 @@ int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int wal_
 }
 
 void Checkpointer::Loop() {
-  // The thread opens its connection itself: it was ~0.4 ms of a fresh --data-dir's start-up.
+  // The thread opens its connection itself, so the commit that started it does not wait.
   auto own = Database::Open(path_);
   if (!own.ok()) {
     // Commits past force_pages still copy the WAL back themselves, so it stays bounded.

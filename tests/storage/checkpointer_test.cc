@@ -46,9 +46,13 @@ TEST_CASE("Checkpointer copies the WAL back on its own thread and keeps it bound
   REQUIRE((*db)->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)").ok());
   const Checkpointer::Limits limits{.start_pages = 50, .force_pages = 400};
   auto checkpointer = Checkpointer::Start(path, db->get(), limits);
+  // A few commits leave the WAL short of start_pages: no thread, no second connection yet.
+  Write(**db, 0, 10);
+  CHECK_FALSE(checkpointer->started());
 
   // Commits without a pause: the thread can never catch up, so the committer must.
-  Write(**db, 0, 2000);
+  Write(**db, 10, 1990);
+  CHECK(checkpointer->started());
   // The WAL file keeps its high-water mark: it never held much more than force_pages.
   CHECK(WalBytes(path) < (limits.force_pages + 100) * int64_t{4096});
   // The thread was woken past start_pages; wait for it (bounded).
