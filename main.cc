@@ -21,6 +21,7 @@
 #include "server/http_server.h"
 #include "server/memory.h"
 #include "server/reconciler_loop.h"
+#include "server/writer_thread.h"
 #include "storage/store.h"
 
 namespace {
@@ -143,7 +144,7 @@ ecs::Status ApplySeed(const ecs::config::Options& opt, ecs::control::ControlPlan
 // thread commits each batch while the state strand serves the next requests, and WAL
 // checkpoints run on a thread of their own. Ephemeral state has nothing to commit.
 struct Durability {
-  std::optional<boost::asio::thread_pool> writer;
+  std::optional<ecs::server::WriterThread> writer;
   std::unique_ptr<ecs::server::GroupCommit> group_commit;
 };
 
@@ -154,9 +155,9 @@ ecs::Status StartDurability(const ecs::config::Options& opt, ecs::storage::Store
   if (opt.ephemeral) return ecs::Status::Ok();
   store.set_group_commit(true);
   store.StartBackgroundCheckpoints();
-  out.writer.emplace(1);
+  auto& writer = out.writer.emplace();
   out.group_commit = std::make_unique<ecs::server::GroupCommit>(
-      std::move(state), out.writer->get_executor(), &store, &control);
+      std::move(state), writer.executor(), &store, &control, [&writer] { writer.Start(); });
   return ecs::Status::Ok();
 }
 
@@ -234,7 +235,7 @@ int Serve(const ecs::config::Options& opt, ecs::storage::Store& store,
   ioc.run();
   for (auto& t : workers) t.join();
   // Idle: every write in flight held the io_context until it ended.
-  if (durability.writer) durability.writer->join();
+  if (durability.writer) durability.writer->Join();
   // Every connection has finished. Whatever a last batch still holds is committed (nobody was
   // told it was); the store closes (and checkpoints) when it goes out of scope.
   if (Status s = store.Flush(); !s.ok()) Log(LogLevel::kError, "final commit: " + s.message());

@@ -1,14 +1,19 @@
 #include "server/group_commit.h"
 
 #include <chrono>
+#include <utility>
 
 #include "common/log.h"
 
 namespace ecs::server {
 
 GroupCommit::GroupCommit(Strand state, boost::asio::any_io_executor writer, storage::Store* store,
-                         control::ControlPlane* control)
-    : state_(std::move(state)), writer_(std::move(writer)), store_(store), control_(control) {}
+                         control::ControlPlane* control, std::function<void()> start_writer)
+    : state_(std::move(state)),
+      writer_(std::move(writer)),
+      start_writer_(std::move(start_writer)),
+      store_(store),
+      control_(control) {}
 
 std::shared_ptr<GroupCommit::Batch> GroupCommit::Join() {
   if (!store_->has_pending()) return writing_;  // it may have read what the writer has
@@ -33,6 +38,7 @@ void GroupCommit::StartWrite() {
   if (writing_ || !store_->has_pending()) return;
   writing_ = open_ ? std::move(open_) : std::make_shared<Batch>(state_);
   open_.reset();
+  if (auto start = std::exchange(start_writer_, nullptr)) start();
   // The work guard keeps the state strand's io_context running until Finish has run, so a
   // shutdown never leaves a write (or its waiters) behind.
   boost::asio::post(writer_, [this, batch = writing_, rows = store_->TakePending(),

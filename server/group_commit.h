@@ -15,6 +15,7 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <functional>
 #include <memory>
 
 #include "common/status.h"
@@ -36,10 +37,11 @@ class GroupCommit {
     Status result;
   };
 
-  // `writer` runs the SQLite transactions (the server: a one-thread pool; tests: an io_context
+  // `writer` runs the SQLite transactions (the server: a WriterThread; tests: an io_context
   // they step by hand). The store is used there only while a batch is being written.
+  // `start_writer`, if set, runs once, before the first batch is posted to `writer`.
   GroupCommit(Strand state, boost::asio::any_io_executor writer, storage::Store* store,
-              control::ControlPlane* control);
+              control::ControlPlane* control, std::function<void()> start_writer = {});
 
   // State strand only. After a request ran: the batch it must wait for, or nullptr when nothing
   // it wrote or could have read is uncommitted (answer at once).
@@ -57,6 +59,7 @@ class GroupCommit {
 
   Strand state_;
   boost::asio::any_io_executor writer_;
+  std::function<void()> start_writer_;  // reset once it has run
   storage::Store* store_;
   control::ControlPlane* control_;
   std::shared_ptr<Batch> open_;     // waiters on the pending writes, if any joined

@@ -21,8 +21,8 @@ struct Fixture {
     store->set_group_commit(true);
     cp = std::make_unique<control::ControlPlane>(store.get(), &clock, IdGenerator(3));
     REQUIRE(cp->Load().ok());
-    group =
-        std::make_unique<server::GroupCommit>(strand, writer.get_executor(), store.get(), cp.get());
+    group = std::make_unique<server::GroupCommit>(strand, writer.get_executor(), store.get(),
+                                                  cp.get(), [this] { ++writer_starts; });
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
 
@@ -57,6 +57,7 @@ struct Fixture {
   std::unique_ptr<control::ControlPlane> cp;
   std::unique_ptr<server::GroupCommit> group;
   control::RequestContext ctx{{"000000000000", "us-east-1"}};
+  int writer_starts = 0;  // the start_writer hook's calls
 };
 
 }  // namespace
@@ -71,7 +72,9 @@ TEST_CASE("Group commit: requests of one batch wait for one commit", "[server]")
   auto second = f.group->Join();
   CHECK(second == first);  // same batch, one hand-over queued
   CHECK_FALSE(first->finished);
+  CHECK(f.writer_starts == 0);  // nothing handed over yet: no writer thread
   f.RunAll();
+  CHECK(f.writer_starts == 1);
   CHECK(first->finished);
   CHECK(first->result.ok());
   CHECK_FALSE(f.store->has_pending());
@@ -106,6 +109,7 @@ TEST_CASE("Group commit: what runs during a write forms the next batch; reads wa
   f.RunAll();
   CHECK(second->finished);
   CHECK(second->result.ok());
+  CHECK(f.writer_starts == 1);  // started once, for the first batch
 }
 
 TEST_CASE(
