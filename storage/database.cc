@@ -1,10 +1,15 @@
 #include "storage/database.h"
 
 #include <filesystem>
+#include <string>
 
 namespace ecs::storage {
 
 namespace {
+// The schema's version, kept in the database it describes.
+const std::string kMetaTable =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
 Status SqliteError(sqlite3* db, std::string_view what) {
   return Status::Server(std::string(what) + ": " + sqlite3_errmsg(db));
 }
@@ -67,9 +72,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
     // rewrites page 1 through a rollback journal (journal, its directory, the journal header,
     // the file) and the first WAL write syncs the WAL and its directory — most of a fresh
     // --data-dir's start-up (bench/startup.py). Until Migrate() has built the schema there is
-    // nothing acknowledged to lose, so a new file skips them; a process crash (kill -9) loses
-    // nothing either way, and after power loss mid-creation the new file may need deleting.
-    if (fresh) ECS_RETURN_IF_ERROR(out->Execute("PRAGMA synchronous=OFF"));
+    // nothing acknowledged to lose, so a new file skips them, and the journal itself (created,
+    // written and deleted for one page: switching from journal mode OFF needs none); a process
+    // crash (kill -9) loses nothing either way, and after power loss mid-creation the new file
+    // may need deleting.
+    if (fresh) ECS_RETURN_IF_ERROR(out->Execute("PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF"));
     ECS_RETURN_IF_ERROR(out->Execute("PRAGMA journal_mode=WAL"));
     if (!fresh) ECS_RETURN_IF_ERROR(out->Execute("PRAGMA synchronous=NORMAL"));
     out->creating_ = fresh;
@@ -115,8 +122,7 @@ Status Database::Run(const std::string& sql) {
 }
 
 Result<int> Database::SchemaVersion() {
-  ECS_RETURN_IF_ERROR(
-      Execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  ECS_RETURN_IF_ERROR(Execute(kMetaTable));
   auto stmt = Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   if (!stmt.ok()) return stmt.status();
   Status st;
@@ -140,10 +146,12 @@ Status Database::ApplySchemaStep(const std::string& sql, size_t version) {
 
 Status Database::Migrate(const std::vector<std::string>& migrations,
                          const std::string& current_schema) {
-  auto version = SchemaVersion();
+  // A file this connection created is empty: the meta table goes in with the schema, in one
+  // transaction (on its own it was a WAL commit of its own).
+  auto version = creating_ ? Result<int>(0) : SchemaVersion();
   if (!version.ok()) return version.status();
   if (*version == 0 && !migrations.empty()) {
-    ECS_RETURN_IF_ERROR(ApplySchemaStep(current_schema, migrations.size()));
+    ECS_RETURN_IF_ERROR(ApplySchemaStep(kMetaTable + (";" + current_schema), migrations.size()));
   } else {
     for (size_t i = static_cast<size_t>(*version); i < migrations.size(); ++i) {
       ECS_RETURN_IF_ERROR(ApplySchemaStep(migrations[i], i + 1));
