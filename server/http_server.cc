@@ -317,6 +317,7 @@ asio::awaitable<void> HttpServer::Serve(std::shared_ptr<Connection> conn) {
     auto [write_ec, written] = co_await asio::async_write(conn->stream, out, kTuple);
     (void)written;
     conn->busy.store(false);
+    if (after_first_reply_ && !replied_.exchange(true)) after_first_reply_();
     if (write_ec || !keep_alive || stopping_.load()) break;
   }
   Close(conn);
