@@ -73,9 +73,7 @@ class HttpServer {
   // commit (the reconciler's Settle: what the request made due happens before the next request).
   void set_after_execute(std::function<void()> after) { after_execute_ = std::move(after); }
   // Runs once, on the connection's thread, when the first reply has been written (before Start).
-  void set_after_first_reply(std::function<void()> after) {
-    after_first_reply_ = std::move(after);
-  }
+  void set_after_first_reply(std::function<void()> after) { after_first_reply_ = std::move(after); }
 
  private:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
@@ -106,7 +104,7 @@ class HttpServer {
   std::function<void()> after_execute_;
   std::function<void()> after_first_reply_;
   std::atomic<bool> replied_{false};  // a reply has been written: after_first_reply_ has run
-  Strand accept_strand_;  // the acceptor, its backoff timer and throttle_
+  Strand accept_strand_;              // the acceptor, its backoff timer and throttle_
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_backoff_;
   AcceptThrottle throttle_;

@@ -12,7 +12,11 @@ namespace ecs::server {
 class WriterThread {
  public:
   WriterThread() : work_(boost::asio::make_work_guard(context_)) {}
-  ~WriterThread() { Join(); }
+  // Without Join(), work posted but never started is dropped.
+  ~WriterThread() {
+    work_.reset();
+    if (thread_.joinable()) thread_.join();
+  }
   WriterThread(const WriterThread&) = delete;
   WriterThread& operator=(const WriterThread&) = delete;
 
